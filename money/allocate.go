@@ -1,0 +1,118 @@
+package money
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+)
+
+// Allocate splits total into len(weights) parts proportional to the weights
+// by the largest-remainder method, so the parts always sum exactly to total.
+//
+// Each part first gets the truncated quotient total·wᵢ/Σw in minor units;
+// the minor units left over go one each to the parts with the largest
+// remainders. Ties are broken deterministically: the larger weight first,
+// then the lower index (the earlier holder). A negative total is split as its
+// magnitude and negated, so refunds mirror payments.
+//
+// Weights must be non-negative with a positive sum (a zero total may be
+// split over any weights); otherwise ErrInvalidWeights.
+func Allocate(total Amount, weights []int64) ([]Amount, error) {
+	dst := make([]Amount, len(weights))
+	if err := AllocateInto(dst, total, weights); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
+// AllocateAmounts is Allocate with the weights given as amounts (for
+// example principal held by each investor); their currencies must match.
+func AllocateAmounts(total Amount, weights []Amount) ([]Amount, error) {
+	w := make([]int64, len(weights))
+	for i, a := range weights {
+		if !a.SameCurrency(weights[0]) {
+			return nil, fmt.Errorf("%w: weight %d is %s, weight 0 is %s", ErrCurrencyMismatch, i, a.cur, weights[0].cur)
+		}
+		w[i] = a.minor
+	}
+	return Allocate(total, w)
+}
+
+// allocScratch keeps the order of leftover units; small splits use the stack.
+type remainder struct {
+	rem uint64
+	w   int64
+	i   int
+}
+
+// AllocateInto is Allocate writing into dst, which must have len(weights)
+// elements; it allocates only when more than 64 parts receive a leftover unit.
+func AllocateInto(dst []Amount, total Amount, weights []int64) error {
+	if len(dst) != len(weights) {
+		return fmt.Errorf("%w: %d destinations for %d weights", ErrInvalidWeights, len(dst), len(weights))
+	}
+	if len(weights) == 0 {
+		return fmt.Errorf("%w: no weights", ErrInvalidWeights)
+	}
+	var sum uint64
+	for i, w := range weights {
+		if w < 0 {
+			return fmt.Errorf("%w: weight %d is negative (%d)", ErrInvalidWeights, i, w)
+		}
+		var carry uint64
+		sum, carry = bits.Add64(sum, uint64(w), 0)
+		if carry != 0 || sum > 1<<63-1 {
+			return fmt.Errorf("%w: weights overflow", ErrInvalidWeights)
+		}
+	}
+	if sum == 0 {
+		if total.minor != 0 {
+			return fmt.Errorf("%w: weights sum to zero", ErrInvalidWeights)
+		}
+		for i := range dst {
+			dst[i] = Amount{0, total.cur}
+		}
+		return nil
+	}
+	neg := total.minor < 0
+	t := abs64(total.minor)
+	var given uint64
+	var stack [64]remainder
+	rems := stack[:0]
+	for i, w := range weights {
+		hi, lo := bits.Mul64(t, uint64(w))
+		q, r := bits.Div64(hi, lo, sum) // hi < sum since w ≤ sum
+		given += q
+		dst[i] = Amount{int64(q), total.cur}
+		if r != 0 {
+			rems = append(rems, remainder{r, w, i})
+		}
+	}
+	left := t - given
+	if left > 0 {
+		slices.SortFunc(rems, func(a, b remainder) int {
+			switch {
+			case a.rem != b.rem:
+				if a.rem > b.rem {
+					return -1
+				}
+				return 1
+			case a.w != b.w:
+				if a.w > b.w {
+					return -1
+				}
+				return 1
+			}
+			return a.i - b.i
+		})
+		for k := uint64(0); k < left; k++ {
+			dst[rems[k].i].minor++
+		}
+	}
+	if neg {
+		for i := range dst {
+			dst[i].minor = -dst[i].minor
+		}
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package money
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// MaxScale is the largest minor-unit scale a Currency may have.
+const MaxScale = 6
+
+// Currency is an ISO 4217 code with its minor unit (the number of decimals
+// an amount in it may carry). It is a small comparable value: two Currency
+// values are equal exactly when code and scale are equal.
+//
+// The zero Currency is invalid; use a predefined one (CNY, USD, ...),
+// CurrencyOf for a known code, or NewCurrency for a code with an explicit
+// scale.
+type Currency struct {
+	code  [3]byte
+	scale uint8
+}
+
+// Predefined currencies. Their scales follow ISO 4217.
+var (
+	CNY = Currency{[3]byte{'C', 'N', 'Y'}, 2}
+	USD = Currency{[3]byte{'U', 'S', 'D'}, 2}
+	EUR = Currency{[3]byte{'E', 'U', 'R'}, 2}
+	HKD = Currency{[3]byte{'H', 'K', 'D'}, 2}
+	GBP = Currency{[3]byte{'G', 'B', 'P'}, 2}
+	JPY = Currency{[3]byte{'J', 'P', 'Y'}, 0}
+	KRW = Currency{[3]byte{'K', 'R', 'W'}, 0}
+	KWD = Currency{[3]byte{'K', 'W', 'D'}, 3}
+	BHD = Currency{[3]byte{'B', 'H', 'D'}, 3}
+)
+
+var known = map[string]Currency{}
+
+func init() {
+	for _, c := range []Currency{CNY, USD, EUR, HKD, GBP, JPY, KRW, KWD, BHD} {
+		known[c.Code()] = c
+	}
+}
+
+// CurrencyOf returns the predefined currency with the given ISO code.
+// An unknown code returns ErrUnknownCurrency: use NewCurrency with an explicit
+// scale for it.
+func CurrencyOf(code string) (Currency, error) {
+	if c, ok := known[code]; ok {
+		return c, nil
+	}
+	if _, err := NewCurrency(code, 0); err != nil {
+		return Currency{}, err
+	}
+	return Currency{}, fmt.Errorf("%w: %q (give its scale explicitly)", ErrUnknownCurrency, code)
+}
+
+// NewCurrency returns a currency for a three-letter upper-case code with an
+// explicit number of minor-unit decimals (0 to MaxScale). A known code must
+// be given its ISO scale.
+func NewCurrency(code string, scale int) (Currency, error) {
+	if len(code) != 3 {
+		return Currency{}, fmt.Errorf("%w: code %q must be three letters", ErrInvalidCurrency, code)
+	}
+	var c Currency
+	for i := 0; i < 3; i++ {
+		if code[i] < 'A' || code[i] > 'Z' {
+			return Currency{}, fmt.Errorf("%w: code %q must be upper-case letters", ErrInvalidCurrency, code)
+		}
+		c.code[i] = code[i]
+	}
+	if scale < 0 || scale > MaxScale {
+		return Currency{}, fmt.Errorf("%w: scale %d of %s outside 0..%d", ErrInvalidCurrency, scale, code, MaxScale)
+	}
+	c.scale = uint8(scale)
+	if k, ok := known[code]; ok && k.scale != c.scale {
+		return Currency{}, fmt.Errorf("%w: %s has %d decimals, not %d", ErrInvalidCurrency, code, k.scale, scale)
+	}
+	return c, nil
+}
+
+// Code returns the ISO code, or "" for the zero Currency.
+func (c Currency) Code() string {
+	if c.IsZero() {
+		return ""
+	}
+	return string(c.code[:])
+}
+
+// Scale returns the number of decimals of the minor unit (2 for CNY, 0 for JPY).
+func (c Currency) Scale() int { return int(c.scale) }
+
+// IsZero reports whether c is the invalid zero Currency.
+func (c Currency) IsZero() bool { return c.code[0] == 0 }
+
+// String returns the code.
+func (c Currency) String() string { return c.Code() }
+
+// MarshalText encodes the code; the scale is implied for predefined
+// currencies and encoded as "XXX/3" otherwise.
+func (c Currency) MarshalText() ([]byte, error) {
+	if c.IsZero() {
+		return nil, fmt.Errorf("%w: zero currency", ErrInvalidCurrency)
+	}
+	if _, ok := known[c.Code()]; ok {
+		return []byte(c.Code()), nil
+	}
+	return []byte(fmt.Sprintf("%s/%d", c.Code(), c.scale)), nil
+}
+
+// UnmarshalText decodes "CNY" or, for a code without a predefined scale, "XXX/3".
+func (c *Currency) UnmarshalText(b []byte) error {
+	s := string(b)
+	if len(s) == 5 && s[3] == '/' && s[4] >= '0' && s[4] <= '9' {
+		cur, err := NewCurrency(s[:3], int(s[4]-'0'))
+		if err != nil {
+			return err
+		}
+		*c = cur
+		return nil
+	}
+	cur, err := CurrencyOf(s)
+	if err != nil {
+		return err
+	}
+	*c = cur
+	return nil
+}
+
+var _ json.Marshaler = Amount{}
