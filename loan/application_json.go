@@ -1,0 +1,109 @@
+package loan
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// applicationJSON is the stored form of an Application: the request's
+// fields, the status and the decisions.
+type applicationJSON struct {
+	Request
+	Status    Status     `json:"status"`
+	Decisions []Decision `json:"decisions"`
+}
+
+// MarshalJSON encodes the application with its status and decisions.
+func (a *Application) MarshalJSON() ([]byte, error) {
+	return json.Marshal(applicationJSON{a.req, a.status, a.decisions})
+}
+
+// UnmarshalJSON decodes and fully re-validates an application: the request
+// as NewApplication does, and the decisions replayed through the lifecycle
+// table so that the stored status is the one they lead to. On error the
+// receiver is unchanged. Malformed dates yield an error, never a panic.
+func (a *Application) UnmarshalJSON(b []byte) error {
+	var w applicationJSON
+	if err := guardedUnmarshal(b, &w); err != nil {
+		return err
+	}
+	var v ValidationError
+	w.Request.validate(&v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	replay := Application{req: w.Request, status: Submitted}
+	for i, d := range w.Decisions {
+		var dv ValidationError
+		replay.validateAction(Action{d.Officer, d.On, d.Reason}, d.Event == EventReject || d.Event == EventCancel, &dv)
+		for _, f := range dv.Fields {
+			v.Add(fmt.Sprintf("decisions[%d].%s", i, f.Field), f.Problem)
+		}
+		to, err := replay.status.Next(d.Event)
+		switch {
+		case err != nil:
+			v.Add(fmt.Sprintf("decisions[%d].event", i), err.Error())
+		case d.Event == EventApprove && d.Outcome == Submitted:
+			// a committee vote short of the quorum
+		case d.Outcome != to:
+			v.Add(fmt.Sprintf("decisions[%d].outcome", i), fmt.Sprintf("%s cannot follow from %s of a %s application", d.Outcome, d.Event, replay.status))
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		replay.record(d.Event, Action{d.Officer, d.On, d.Reason}, d.Outcome)
+	}
+	if w.Status != replay.status {
+		v.Add("status", fmt.Sprintf("is %s but the decisions lead to %s", w.Status, replay.status))
+		return &v
+	}
+	*a = replay
+	return nil
+}
+
+// guardedUnmarshal decodes JSON, turning a panic inside a third-party
+// decoder (rickb777/date's ParseISO indexes malformed input unchecked) into
+// an error.
+func guardedUnmarshal(b []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: malformed JSON value: %v", ErrInvalidInput, r)
+		}
+	}()
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+	}
+	return nil
+}
+
+// MarshalJSON encodes the decision with its event's name.
+func (d Decision) MarshalJSON() ([]byte, error) {
+	if d.Event == 0 || int(d.Event) >= len(eventNames) {
+		return nil, fmt.Errorf("%w: event %d", ErrInvalidInput, uint8(d.Event))
+	}
+	type plain Decision
+	return json.Marshal(struct {
+		Event string `json:"event"`
+		plain
+	}{d.Event.String(), plain(d)})
+}
+
+// UnmarshalJSON decodes a decision; the event is given by name.
+func (d *Decision) UnmarshalJSON(b []byte) error {
+	type plain Decision
+	var w struct {
+		Event string `json:"event"`
+		plain
+	}
+	if err := guardedUnmarshal(b, &w); err != nil {
+		return err
+	}
+	for i, n := range eventNames {
+		if i > 0 && n == w.Event {
+			*d = Decision(w.plain)
+			d.Event = Event(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: unknown event %q", ErrInvalidInput, w.Event)
+}

@@ -1,0 +1,153 @@
+package loan
+
+import (
+	"fmt"
+)
+
+// Approve records officer act.Officer's approval, checked against p: the
+// compliance rules (given the borrower's exposure), then the officer's
+// authority. A principal within the officer's limit is approved at once.
+// Above it, a committee member's approval is a vote, and the application
+// becomes Approved when CommitteeApprovals distinct members have voted.
+//
+// Errors, each leaving the application unchanged: *TransitionError when it
+// is not Submitted; *ValidationError for a bad action, policy or exposure;
+// *ComplianceError naming the broken rules; *AuthorityError when the
+// officer is unknown, filed or investigated the application, already
+// voted, or lacks the authority.
+func (a *Application) Approve(act Action, p ApprovalPolicy, exp Exposure) error {
+	if _, err := a.status.Next(EventApprove); err != nil {
+		return err
+	}
+	var v ValidationError
+	a.validateAction(act, false, &v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if err := a.checkCurrency(&p.Authority); err != nil {
+		return err
+	}
+	if err := p.Compliance.Check(a, exp); err != nil {
+		return err
+	}
+	outcome, err := a.authorise(act.Officer, &p.Authority)
+	if err != nil {
+		return err
+	}
+	a.record(EventApprove, act, outcome)
+	return nil
+}
+
+// authorise applies the four-eyes and authority rules and returns the status
+// the approval leads to.
+func (a *Application) authorise(id string, p *AuthorityPolicy) (Status, error) {
+	deny := func(r AuthorityRule, format string, args ...any) (Status, error) {
+		return a.status, &AuthorityError{Officer: id, Rule: r, Detail: fmt.Sprintf(format, args...)}
+	}
+	o, ok := p.officer(id)
+	switch {
+	case !ok:
+		return deny(RuleUnknownOfficer, "not an officer of the authority policy")
+	case id == a.req.SubmittedBy:
+		return deny(RuleFourEyesSubmitter, "may not approve an application they submitted")
+	case a.req.Dossier.investigated(id):
+		return deny(RuleFourEyesInvestigator, "may not approve an application they investigated")
+	case a.votedBy(id):
+		return deny(RuleDuplicateVote, "has already approved this application")
+	}
+	principal := a.req.Terms.Principal
+	if principal.Cmp(o.Limit) <= 0 {
+		return Approved, nil
+	}
+	if !o.Committee || p.CommitteeApprovals == 0 {
+		return deny(RuleAboveLimit, "%s exceeds the officer's limit %s", principal.Number(), o.Limit.Number())
+	}
+	if !p.CommitteeLimit.IsZero() && principal.Cmp(p.CommitteeLimit) > 0 {
+		return deny(RuleAboveLimit, "%s exceeds the committee's limit %s", principal.Number(), p.CommitteeLimit.Number())
+	}
+	if len(a.Approvers())+1 >= p.CommitteeApprovals {
+		return Approved, nil
+	}
+	return Submitted, nil
+}
+
+func (a *Application) votedBy(id string) bool {
+	for _, d := range a.decisions {
+		if d.Event == EventApprove && d.Officer == id {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCurrency makes sure the policy's limits are in the application's
+// currency, so no comparison mixes currencies.
+func (a *Application) checkCurrency(p *AuthorityPolicy) error {
+	var v ValidationError
+	cur := a.req.Terms.Principal.Currency()
+	for i, o := range p.Officers {
+		if !o.Limit.SameCurrency(a.req.Terms.Principal) {
+			v.Add(fmt.Sprintf("authority.officers[%d].limit", i), "is not in the application's currency "+cur.Code())
+		}
+	}
+	if !p.CommitteeLimit.SameCurrency(a.req.Terms.Principal) {
+		v.Add("authority.committee_limit", "is not in the application's currency "+cur.Code())
+	}
+	return v.Err()
+}
+
+// Reject refuses the application (final). A reason is required.
+func (a *Application) Reject(act Action) error { return a.decide(EventReject, act, true) }
+
+// Withdraw records that the applicant withdrew the application, before or
+// after approval but before disbursement (final).
+func (a *Application) Withdraw(act Action) error { return a.decide(EventWithdraw, act, false) }
+
+// Cancel cancels an approved application before disbursement (final). A
+// reason is required.
+func (a *Application) Cancel(act Action) error { return a.decide(EventCancel, act, true) }
+
+// Disburse records the disbursement of an approved application, which makes
+// it Active: from here on the loan is serviced through its journal.
+func (a *Application) Disburse(act Action) error { return a.decide(EventDisburse, act, false) }
+
+func (a *Application) decide(e Event, act Action, needReason bool) error {
+	to, err := a.status.Next(e)
+	if err != nil {
+		return err
+	}
+	var v ValidationError
+	a.validateAction(act, needReason, &v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	a.record(e, act, to)
+	return nil
+}
+
+// validateAction checks the actor, the date (not before the submission nor
+// before the last decision: decisions are recorded in order) and the reason.
+func (a *Application) validateAction(act Action, needReason bool, v *ValidationError) {
+	if act.Officer == "" {
+		v.Add("officer", "is missing")
+	}
+	switch {
+	case act.On.IsZero():
+		v.Add("on", "is missing")
+	case act.On.Before(a.req.SubmittedOn):
+		v.Add("on", fmt.Sprintf("%s is before the submission on %s", act.On, a.req.SubmittedOn))
+	case len(a.decisions) > 0 && act.On.Before(a.decisions[len(a.decisions)-1].On):
+		v.Add("on", fmt.Sprintf("%s is before the last decision on %s", act.On, a.decisions[len(a.decisions)-1].On))
+	}
+	if needReason && act.Reason == "" {
+		v.Add("reason", "is required")
+	}
+}
+
+func (a *Application) record(e Event, act Action, outcome Status) {
+	a.decisions = append(a.decisions, Decision{Event: e, Officer: act.Officer, On: act.On, Reason: act.Reason, Outcome: outcome})
+	a.status = outcome
+}

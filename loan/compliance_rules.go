@@ -1,0 +1,188 @@
+package loan
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
+)
+
+// RateCap is a ceiling on the nominal annual rate: either a fixed rate, or
+// a multiple of the one-year Loan Prime Rate (LPR) quoted when the contract
+// is formed. The zero RateCap means no cap.
+type RateCap struct {
+	// Fixed is a fixed ceiling; used when LPRMultiple is zero.
+	Fixed money.Rate `json:"fixed,omitzero"`
+	// LPRMultiple and LPR give the ceiling LPRMultiple × LPR. The LPR is the
+	// one-year quote at contract formation; the host looks it up (NIFC
+	// publishes it monthly since 2019-08-20), the library never does.
+	LPRMultiple int64      `json:"lpr_multiple,omitempty"`
+	LPR         money.Rate `json:"lpr,omitzero"`
+}
+
+// RateCap24 is a 24 % cap: the ceiling up to which agreed interest was
+// enforceable under the SPC private-lending provisions of 2015, art. 26
+// (preset "legacy_2015"; rules.md 3.1, evidence S — second-hand, re-check
+// before relying on it).
+func RateCap24() RateCap { return RateCap{Fixed: money.MustRate("24%")} }
+
+// RateCap36 is a 36 % cap: above it agreed interest was void and
+// refundable under the same 2015 provisions, art. 26 (rules.md 3.1,
+// evidence S — second-hand, re-check before relying on it).
+func RateCap36() RateCap { return RateCap{Fixed: money.MustRate("36%")} }
+
+// RateCapLPR is the cap of the SPC private-lending provisions as revised
+// 2020-12-29, art. 25: four times the one-year LPR at contract formation
+// (rules.md 3.1, evidence V). Licensed lenders are outside its scope (art. 1
+// and the SPC reply effective 2021-01-01). lpr1y is the quote in force on
+// the contract date, e.g. 3.85 % gives a 15.4 % cap.
+func RateCapLPR(lpr1y money.Rate) RateCap { return RateCap{LPRMultiple: 4, LPR: lpr1y} }
+
+// IsZero reports whether the cap is unset (no cap).
+func (c RateCap) IsZero() bool { return c.Fixed.IsZero() && c.LPRMultiple == 0 && c.LPR.IsZero() }
+
+// Limit returns the cap as a rate, and false when there is no cap.
+func (c RateCap) Limit() (money.Rate, bool, error) {
+	if c.LPRMultiple != 0 {
+		r, err := c.LPR.Mul(c.LPRMultiple, 1)
+		if err != nil {
+			return money.Rate{}, false, fmt.Errorf("%w: rate_cap: %w", ErrInvalidInput, err)
+		}
+		return r, true, nil
+	}
+	if c.Fixed.IsZero() {
+		return money.Rate{}, false, nil
+	}
+	return c.Fixed, true, nil
+}
+
+func (c RateCap) validate(field string, v *ValidationError) {
+	switch {
+	case c.LPRMultiple < 0:
+		v.Add(field+".lpr_multiple", "must not be negative")
+	case c.LPRMultiple > 0 && !c.Fixed.IsZero():
+		v.Add(field, "gives both a fixed cap and an LPR multiple; choose one")
+	case c.LPRMultiple > 0 && (c.LPR.IsZero() || c.LPR.IsNegative()):
+		v.Add(field+".lpr", "must be positive when lpr_multiple is set")
+	case c.LPRMultiple == 0 && !c.LPR.IsZero():
+		v.Add(field+".lpr_multiple", "is needed when lpr is set")
+	case c.Fixed.IsNegative():
+		v.Add(field+".fixed", "must not be negative")
+	}
+}
+
+// BorrowingLimit bounds what one kind of borrower may owe after the loan. A
+// zero amount means no limit of that sort.
+type BorrowingLimit struct {
+	Kind BorrowerKind `json:"kind"`
+	// PerPlatform bounds the outstanding principal with this lender.
+	PerPlatform money.Amount `json:"per_platform"`
+	// AcrossPlatforms bounds the outstanding principal everywhere.
+	AcrossPlatforms money.Amount `json:"across_platforms"`
+}
+
+// P2PLimits are the borrowing limits of the interim P2P measures (CBRC/MIIT/
+// MPS/CAC Order 2016 No. 1, art. 17; rules.md 3.4, evidence S — quoted
+// second-hand, so configurable): a natural person at most 200,000 on one
+// platform and 1,000,000 across platforms; a legal person or other
+// organisation 1,000,000 and 5,000,000. The amounts are yuan; c is the
+// currency they are expressed in (CNY).
+func P2PLimits(c money.Currency) []BorrowingLimit {
+	yuan := func(s string) money.Amount {
+		a, _ := money.Parse(s, c) // cannot fail for a valid currency
+		return a
+	}
+	return []BorrowingLimit{
+		{Kind: Individual, PerPlatform: yuan("200000"), AcrossPlatforms: yuan("1000000")},
+		{Kind: LegalEntity, PerPlatform: yuan("1000000"), AcrossPlatforms: yuan("5000000")},
+	}
+}
+
+// Term is a length of time counted in calendar months and days, as loan
+// terms are stated ("36 months"). Adding months clamps to the month's last
+// day: one month after January 31 is February 28 (or 29).
+type Term struct {
+	Months int `json:"months,omitempty"`
+	Days   int `json:"days,omitempty"`
+}
+
+// IsZero reports whether the term is empty.
+func (t Term) IsZero() bool { return t.Months == 0 && t.Days == 0 }
+
+// From returns the date t after d.
+func (t Term) From(d date.Date) date.Date { return addMonths(d, t.Months).Add(date.PeriodOfDays(t.Days)) }
+
+// String returns "36 months", "30 days" or "1 months 15 days".
+func (t Term) String() string {
+	switch {
+	case t.Days == 0:
+		return fmt.Sprintf("%d months", t.Months)
+	case t.Months == 0:
+		return fmt.Sprintf("%d days", t.Days)
+	}
+	return fmt.Sprintf("%d months %d days", t.Months, t.Days)
+}
+
+func (t Term) validate(field string, v *ValidationError) {
+	if t.Months < 0 || t.Months > 1200 {
+		v.Add(field+".months", "must be between 0 and 1200")
+	}
+	if t.Days < 0 || t.Days > 36600 {
+		v.Add(field+".days", "must be between 0 and 36600")
+	}
+}
+
+// addMonths adds n calendar months, clamping the day to the target month's
+// last day (date.AddDate would roll over into the next month).
+func addMonths(d date.Date, n int) date.Date {
+	y, m, day := d.Date()
+	mi := int(m) - 1 + n
+	y += mi / 12
+	mi %= 12
+	if mi < 0 {
+		mi += 12
+		y--
+	}
+	month := time.Month(mi + 1)
+	return date.New(y, month, min(day, date.DaysIn(y, month)))
+}
+
+// periodStep is the spacing of due dates per frequency, for the maturity
+// used by term limits. Semi-monthly is handled apart (half a month = 15 days).
+var periodStep = map[schedule.Frequency]Term{
+	schedule.Weekly:     {Days: 7},
+	schedule.BiWeekly:   {Days: 14},
+	schedule.Monthly:    {Months: 1},
+	schedule.Quarterly:  {Months: 3},
+	schedule.SemiAnnual: {Months: 6},
+	schedule.Annual:     {Months: 12},
+}
+
+// contractMaturity is the last contractual due date before business-day
+// adjustment: the first due date (FirstDue, or one period after Start) plus
+// Periods−1 periods; a loan of days matures TermDays after Start. A
+// semi-monthly period counts as half a month, an odd half as 15 days.
+func contractMaturity(t *schedule.Terms) date.Date {
+	if t.Frequency == schedule.Days {
+		return t.Start.Add(date.PeriodOfDays(t.TermDays))
+	}
+	step, ok := periodStep[t.Frequency]
+	if t.Frequency == schedule.SemiMonthly {
+		step, ok = Term{Days: 15}, true
+	}
+	if !ok {
+		return t.Start
+	}
+	first := t.FirstDue
+	if first.IsZero() {
+		first = step.From(t.Start)
+	}
+	n := t.Periods - 1
+	if t.Frequency == schedule.SemiMonthly {
+		return Term{Months: n / 2, Days: 15 * (n % 2)}.From(first)
+	}
+	return Term{Months: step.Months * n, Days: step.Days * n}.From(first)
+}
