@@ -1,0 +1,240 @@
+package collect
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+)
+
+// CaseStatus is where a collection case is in its lifecycle.
+type CaseStatus uint8
+
+// Case statuses.
+const (
+	Open          CaseStatus = iota + 1 // opened, not yet worked
+	InProgress                          // a collector is working it
+	PromiseToPay                        // the debtor promised to pay (承诺还款)
+	BrokenPromise                       // the promise was not kept
+	Restructuring                       // a restructuring or repayment plan is being agreed
+	Legal                               // litigation, arbitration or enforcement
+	Settled                             // settled: paid in full or by an agreed settlement
+	Cured                               // arrears cleared, the loan is current again
+	WrittenOff                          // written off (核销); the claim is still pursued (账销案存)
+	Closed                              // closed (final)
+)
+
+var caseStatusNames = enumNames{"case status", []string{"", "open", "in-progress", "promise-to-pay",
+	"broken-promise", "restructuring", "legal", "settled", "cured", "written-off", "closed"}}
+
+// String returns the status's name.
+func (s CaseStatus) String() string { return caseStatusNames.name(uint8(s)) }
+
+// MarshalText encodes the status's name.
+func (s CaseStatus) MarshalText() ([]byte, error) { return caseStatusNames.marshal(uint8(s)) }
+
+// UnmarshalText decodes a status's name.
+func (s *CaseStatus) UnmarshalText(b []byte) error { return unmarshalEnum(caseStatusNames, b, s) }
+
+// CaseEvent moves a case from one status to another.
+type CaseEvent uint8
+
+// Case events.
+const (
+	Assign       CaseEvent = iota + 1 // a collector takes the case
+	Promise                           // the debtor promises to pay
+	KeepPromise                       // the promise was kept, arrears remain
+	BreakPromise                      // the promise was broken
+	Resume                            // back to ordinary collection
+	Restructure                       // start restructuring
+	Sue                               // start legal action
+	Settle                            // settle the claim
+	Cure                              // arrears cleared
+	WriteOff                          // write the loan off
+	CloseCase                         // close the case
+)
+
+var caseEventNames = enumNames{"case event", []string{"", "assign", "promise", "keep-promise", "break-promise",
+	"resume", "restructure", "sue", "settle", "cure", "write-off", "close"}}
+
+// String returns the event's name.
+func (e CaseEvent) String() string { return caseEventNames.name(uint8(e)) }
+
+// MarshalText encodes the event's name.
+func (e CaseEvent) MarshalText() ([]byte, error) { return caseEventNames.marshal(uint8(e)) }
+
+// UnmarshalText decodes an event's name.
+func (e *CaseEvent) UnmarshalText(b []byte) error { return unmarshalEnum(caseEventNames, b, e) }
+
+type caseMove struct {
+	from  CaseStatus
+	event CaseEvent
+}
+
+// caseTransitions is the case lifecycle: open → in progress ↔ promise to pay
+// / broken promise → restructuring → legal → settled / cured / written off →
+// closed. A status and event missing from the table is an illegal move.
+var caseTransitions = map[caseMove]CaseStatus{
+	{Open, Assign}: InProgress, {Open, Cure}: Cured,
+
+	{InProgress, Promise}: PromiseToPay, {InProgress, Restructure}: Restructuring,
+	{InProgress, Sue}: Legal, {InProgress, Settle}: Settled, {InProgress, Cure}: Cured,
+	{InProgress, WriteOff}: WrittenOff,
+
+	{PromiseToPay, KeepPromise}: InProgress, {PromiseToPay, BreakPromise}: BrokenPromise,
+	{PromiseToPay, Settle}: Settled, {PromiseToPay, Cure}: Cured,
+
+	{BrokenPromise, Promise}: PromiseToPay, {BrokenPromise, Resume}: InProgress,
+	{BrokenPromise, Restructure}: Restructuring, {BrokenPromise, Sue}: Legal,
+	{BrokenPromise, Settle}: Settled, {BrokenPromise, Cure}: Cured, {BrokenPromise, WriteOff}: WrittenOff,
+
+	{Restructuring, Resume}: InProgress, {Restructuring, Sue}: Legal,
+	{Restructuring, Settle}: Settled, {Restructuring, Cure}: Cured,
+
+	{Legal, Settle}: Settled, {Legal, Cure}: Cured, {Legal, WriteOff}: WrittenOff,
+
+	{WrittenOff, Settle}: Settled, {WrittenOff, CloseCase}: Closed,
+
+	{Settled, CloseCase}: Closed, {Cured, CloseCase}: Closed,
+}
+
+// clearedBy is the event that ends a case in status s when the arrears are
+// cleared: a case in court or written off is settled, any other is cured.
+func clearedBy(s CaseStatus) CaseEvent {
+	if s == Legal || s == WrittenOff {
+		return Settle
+	}
+	return Cure
+}
+
+// CaseTransition records one move of a case.
+type CaseTransition struct {
+	Day   date.Date  `json:"day"`
+	From  CaseStatus `json:"from"`
+	To    CaseStatus `json:"to"`
+	Event CaseEvent  `json:"event"`
+	By    string     `json:"by"` // collector or system id
+}
+
+// ActionTaken records an action carried out on a case.
+type ActionTaken struct {
+	Day    date.Date `json:"day"`
+	Stage  Stage     `json:"stage"`
+	Action Action    `json:"action"`
+	By     string    `json:"by"`
+}
+
+// Case is a collection case for one loan: its lifecycle status, its place
+// on the escalation ladder and what was done.
+type Case struct {
+	ID         uuid.UUID        `json:"id"`
+	Loan       uuid.UUID        `json:"loan"`
+	Opened     date.Date        `json:"opened"`
+	Status     CaseStatus       `json:"status"`
+	Stage      Stage            `json:"stage"`
+	StageSince date.Date        `json:"stage_since"`
+	History    []CaseTransition `json:"history"`
+	Actions    []ActionTaken    `json:"actions"`
+	// PendingBrokenPromise is set by BreakPromise and consumed by the next
+	// Review, which escalates the case by the ladder's broken-promise rule.
+	PendingBrokenPromise bool `json:"pending_broken_promise,omitempty"`
+}
+
+// NewCase opens a case for a loan on day, at the ladder's first stage.
+func NewCase(id, loan uuid.UUID, day date.Date, l *Ladder) (*Case, error) {
+	if len(l.Stages) == 0 {
+		return nil, fmt.Errorf("%w: empty ladder", ErrUnknownStage)
+	}
+	return &Case{ID: id, Loan: loan, Opened: day, Status: Open, Stage: l.Stages[0].Stage, StageSince: day}, nil
+}
+
+// Final reports whether the case is closed.
+func (c *Case) Final() bool { return c.Status == Closed }
+
+// lastDay is the latest day anything was recorded on the case.
+func (c *Case) lastDay() date.Date {
+	d := c.Opened.Max(c.StageSince)
+	if n := len(c.History); n > 0 {
+		d = d.Max(c.History[n-1].Day)
+	}
+	return d
+}
+
+func (c *Case) checkDay(day date.Date) error {
+	if last := c.lastDay(); day.Before(last) {
+		e := &ValidationError{}
+		e.add("day", "%s is before %s, the case's last entry: a case's record is append-only", day, last)
+		return e
+	}
+	return nil
+}
+
+// Apply moves the case by event ev on day. An illegal move returns a
+// *TransitionError and changes nothing.
+func (c *Case) Apply(day date.Date, ev CaseEvent, by string) error {
+	to, ok := caseTransitions[caseMove{c.Status, ev}]
+	if !ok {
+		return &TransitionError{Lifecycle: "case", From: c.Status.String(), Event: ev.String()}
+	}
+	if err := c.checkDay(day); err != nil {
+		return err
+	}
+	c.History = append(c.History, CaseTransition{Day: day, From: c.Status, To: to, Event: ev, By: by})
+	c.Status = to
+	if ev == BreakPromise {
+		c.PendingBrokenPromise = true
+	}
+	return nil
+}
+
+// Review places the case on ladder l for day with the loan's facts (their
+// Stage, StageSince and BrokenPromise are taken from the case), records the
+// new stage, and returns the decision and the actions due, appended to dst.
+// When the facts show nothing past due the case cures (or, in court or after
+// write-off, settles) and closes by itself. On error nothing changes.
+func (c *Case) Review(l *Ladder, day date.Date, f Facts, dst []ActionDue) (Decision, []ActionDue, error) {
+	if c.Final() {
+		return Decision{}, dst, &TransitionError{Lifecycle: "case", From: c.Status.String(), Event: "review"}
+	}
+	if err := c.checkDay(day); err != nil {
+		return Decision{}, dst, err
+	}
+	f.Loan, f.Stage, f.StageSince = c.Loan, c.Stage, c.StageSince
+	f.BrokenPromise = f.BrokenPromise || c.PendingBrokenPromise
+	n := len(dst)
+	d, dst, err := l.Decide(day, &f, dst)
+	if err != nil {
+		return Decision{}, dst[:n], err
+	}
+	c.Stage, c.StageSince, c.PendingBrokenPromise = d.Stage, d.Since, false
+	if f.current() {
+		// Every status but Closed (excluded above) reaches Settled or Cured
+		// by clearedBy, and both close; the table guarantees both moves.
+		if c.Status != Settled && c.Status != Cured {
+			_ = c.Apply(day, clearedBy(c.Status), "system")
+		}
+		_ = c.Apply(day, CloseCase, "system")
+	}
+	return d, dst, nil
+}
+
+// RecordAction records that action a was taken on day. An action the
+// case's stage does not allow returns an error wrapping ErrActionNotAllowed;
+// a closed case returns a *TransitionError; nothing changes on error.
+func (c *Case) RecordAction(l *Ladder, day date.Date, a Action, by string) error {
+	if c.Final() {
+		return &TransitionError{Lifecycle: "case", From: c.Status.String(), Event: "record " + a.String()}
+	}
+	r, err := l.Rule(c.Stage)
+	if err != nil {
+		return err
+	}
+	if !r.Allowed.Has(a) || !a.Valid() {
+		return fmt.Errorf("%w: %s in stage %s", ErrActionNotAllowed, a, c.Stage)
+	}
+	if err := c.checkDay(day); err != nil {
+		return err
+	}
+	c.Actions = append(c.Actions, ActionTaken{Day: day, Stage: c.Stage, Action: a, By: by})
+	return nil
+}
