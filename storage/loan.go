@@ -1,0 +1,238 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
+)
+
+// Loan is a stored loan: a header (id, version, status, currency, the terms
+// and servicing policy as one JSON document, and the derived index columns
+// the daily close filters on) and its append-only journal.
+type Loan struct {
+	ID uuid.UUID
+	// Version counts the writes that changed the loan: 1 after Create, +1
+	// per Append. UpdateIndex does not change it: the index is derived.
+	Version int64
+	// Status is the loan status's text form ("active", "written-off", ...).
+	Status string
+	// Currency is the loan's currency; every journal amount is in it.
+	Currency money.Currency
+	// Document holds the terms and servicing policy as JSON. Adapters
+	// store it as text, so it comes back byte for byte.
+	Document json.RawMessage
+	// Index holds the derived columns the daily close filters on.
+	Index LoanIndex
+	// Journal is the loan's entries in Seq order. Get fills it; Scan fills
+	// it only when LoanFilter.Journal is set.
+	Journal []Entry
+}
+
+// LoanIndex is what the daily close derives from a loan's journal and stores
+// beside it so portfolio scans can filter without folding every loan.
+type LoanIndex struct {
+	// NextDue is the next due date; the zero Date means nothing is due
+	// (stored as NULL, and excluded by any NextDue filter).
+	NextDue date.Date
+	// DaysPastDue is the number of days the oldest unpaid installment is
+	// overdue (0 when current).
+	DaysPastDue int
+	// Classification is the risk grade's text form ("normal",
+	// "special-mention", ...); empty when not yet classified.
+	Classification string
+	// AsOf is the business day the index was computed for; the zero Date
+	// means never (stored as NULL).
+	AsOf date.Date
+}
+
+// Entry is one journal row: an immutable fact about a loan.
+type Entry struct {
+	// LoanID, Seq and Version are assigned by the store: the loan, the
+	// entry's position (1, 2, 3, ... without gaps) and the loan version
+	// the entry was appended at.
+	LoanID  uuid.UUID
+	Seq     int64
+	Version int64
+	// ID is the caller's entry id.
+	ID uuid.UUID
+	// IdempotencyKey is unique per loan: a second Append with the same key
+	// and the same content returns the stored result, with different
+	// content ErrDuplicate.
+	IdempotencyKey string
+	ValueDate      date.Date
+	// Kind is the entry kind's text form ("repayment", "fee", ...).
+	Kind string
+	// Amount is the entry's headline amount, exact; in the loan's currency
+	// or the currency-less zero Amount.
+	Amount money.Amount
+	// Payload is the whole entry as JSON, stored as text.
+	Payload json.RawMessage
+}
+
+// SameRequest reports whether e and o describe the same write for the
+// idempotency check: equal Kind, ValueDate, Amount and Payload (compared
+// after removing insignificant JSON white space). ID, LoanID, Seq and
+// Version are not compared: they are assigned by the first write.
+func (e Entry) SameRequest(o Entry) bool {
+	return e.Kind == o.Kind && e.ValueDate == o.ValueDate && e.Amount == o.Amount &&
+		SameJSON(e.Payload, o.Payload)
+}
+
+// Append is one write to a loan's journal: entries plus the header changes
+// they cause, applied together or not at all.
+type Append struct {
+	LoanID uuid.UUID
+	// ExpectedVersion must equal the stored version, or Append returns
+	// ErrConflict (unless every idempotency key is already stored: see
+	// Loans.Append).
+	ExpectedVersion int64
+	// Entries to append, at least one; Seq, Version and LoanID are
+	// assigned by the store.
+	Entries []Entry
+	// Status is the loan's new status; "" keeps the stored one.
+	Status string
+	// Document replaces the terms and policy document (after a
+	// restructure, say); nil keeps the stored one.
+	Document json.RawMessage
+	// Index replaces the index columns; nil keeps the stored ones.
+	Index *LoanIndex
+}
+
+// AppendResult is what an Append stored.
+type AppendResult struct {
+	// Version is the loan version the entries were appended at.
+	Version int64
+	// Entries are the stored entries, with Seq and Version assigned.
+	Entries []Entry
+	// Replayed is true when every idempotency key was already stored with
+	// the same content: nothing was written and Version and Entries are
+	// those of the first write.
+	Replayed bool
+}
+
+// IndexUpdate sets the index columns of one loan.
+type IndexUpdate struct {
+	LoanID uuid.UUID
+	Index  LoanIndex
+}
+
+// DateRange is an inclusive range of days; a zero From or To leaves that
+// end open.
+type DateRange struct {
+	From, To date.Date
+}
+
+// Contains reports whether d lies in r.
+func (r DateRange) Contains(d date.Date) bool {
+	return (r.From.IsZero() || !d.Before(r.From)) && (r.To.IsZero() || !d.After(r.To))
+}
+
+// IntRange is an inclusive range of integers.
+type IntRange struct {
+	Min, Max int
+}
+
+// Contains reports whether n lies in r.
+func (r IntRange) Contains(n int) bool { return n >= r.Min && n <= r.Max }
+
+// DefaultBatchSize is the number of records a scan reads per round trip
+// when the filter leaves BatchSize zero.
+const DefaultBatchSize = 1000
+
+// MaxBatchSize bounds a scan's batch size: larger values are clamped, so a
+// batch's query stays within every database's parameter limit.
+const MaxBatchSize = 10000
+
+// LoanFilter selects loans for Loans.Scan. Empty fields select everything;
+// set fields combine with AND.
+type LoanFilter struct {
+	Statuses        []string   // any of these statuses
+	NextDue         *DateRange // next due date in range (loans with nothing due are excluded)
+	DaysPastDue     *IntRange  // days past due in range
+	Classifications []string   // any of these classifications
+	// Journal also loads each loan's journal, one query per batch.
+	Journal bool
+	// BatchSize is the number of loans read per round trip; zero means
+	// DefaultBatchSize.
+	BatchSize int
+}
+
+// Batch returns the effective batch size.
+func (f LoanFilter) Batch() int { return batchSize(f.BatchSize) }
+
+func batchSize(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultBatchSize
+	case n > MaxBatchSize:
+		return MaxBatchSize
+	}
+	return n
+}
+
+// Matches reports whether l passes the filter (the journal flag and batch
+// size aside). Adapters that filter in Go use it; SQL adapters express the
+// same conditions in the query.
+func (f LoanFilter) Matches(l *Loan) bool {
+	if len(f.Statuses) > 0 && !contains(f.Statuses, l.Status) {
+		return false
+	}
+	if f.NextDue != nil && (l.Index.NextDue.IsZero() || !f.NextDue.Contains(l.Index.NextDue)) {
+		return false
+	}
+	if f.DaysPastDue != nil && !f.DaysPastDue.Contains(l.Index.DaysPastDue) {
+		return false
+	}
+	if len(f.Classifications) > 0 && !contains(f.Classifications, l.Index.Classification) {
+		return false
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Loans is the loan repository.
+type Loans interface {
+	// Create stores new loans, each with version 1 and its journal (if
+	// any) at seq 1, 2, ...; all or nothing. Errors: ErrInvalid (a
+	// *ValidationError), ErrDuplicate when a loan with one of the ids
+	// exists.
+	Create(ctx context.Context, loans ...Loan) error
+
+	// Get returns the loan with its whole journal. Errors: ErrNotFound.
+	Get(ctx context.Context, id uuid.UUID) (Loan, error)
+
+	// Append appends entries and applies the header changes in a.
+	//
+	// When every entry's idempotency key is already stored for the loan
+	// with the same content (Entry.SameRequest), nothing is written and
+	// the first write's result is returned with Replayed set, whatever
+	// ExpectedVersion says. Errors: ErrInvalid; ErrNotFound; ErrDuplicate
+	// when a key is stored with different content, or only some keys are
+	// stored; ErrConflict when ExpectedVersion is not the stored version.
+	Append(ctx context.Context, a Append) (AppendResult, error)
+
+	// UpdateIndex sets the index columns of several loans, all or nothing,
+	// without changing their versions. Errors: ErrInvalid, ErrNotFound
+	// when a loan does not exist.
+	UpdateIndex(ctx context.Context, updates ...IndexUpdate) error
+
+	// Scan yields the loans that match f in ascending id order, reading
+	// f.Batch() loans per round trip. Each batch is read afresh: a loan
+	// written during the scan may or may not be seen, but none is seen
+	// twice. Stop early by breaking out of the loop. A read error is
+	// yielded once, and ends the scan.
+	Scan(ctx context.Context, f LoanFilter) iter.Seq2[Loan, error]
+}

@@ -1,0 +1,205 @@
+package memory
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"iter"
+
+	"github.com/google/uuid"
+
+	"github.com/lendcore/lendcore/storage"
+)
+
+// loanRec is a stored loan: the header (Journal nil), the journal, and the
+// journal position of each idempotency key.
+type loanRec struct {
+	hdr     storage.Loan
+	journal []storage.Entry
+	keys    map[string]int
+}
+
+func (r *loanRec) copyOut(withJournal bool) storage.Loan {
+	l := r.hdr.Clone()
+	if withJournal {
+		l.Journal = make([]storage.Entry, len(r.journal))
+		for i, e := range r.journal {
+			l.Journal[i] = e.Clone()
+		}
+	}
+	return l
+}
+
+type loans struct {
+	s *Store
+	t *txn
+}
+
+// Create stores new loans; see storage.Loans.
+func (r loans) Create(ctx context.Context, ls ...storage.Loan) error {
+	for i := range ls {
+		if err := ls[i].Validate(); err != nil {
+			return fmt.Errorf("loan %d: %w", i, err)
+		}
+	}
+	return r.s.write(ctx, r.t, func(t *txn) error {
+		seen := make(map[uuid.UUID]bool, len(ls))
+		for _, l := range ls {
+			if r.s.loans[l.ID] != nil || seen[l.ID] {
+				return fmt.Errorf("%w: loan %s exists", storage.ErrDuplicate, l.ID)
+			}
+			seen[l.ID] = true
+		}
+		for _, l := range ls {
+			rec := &loanRec{hdr: l.Clone(), keys: make(map[string]int, len(l.Journal))}
+			rec.hdr.Journal = nil
+			rec.hdr.Version = 1
+			for i, e := range l.Journal {
+				rec.journal = append(rec.journal, stamp(e, l.ID, int64(i+1), 1))
+				rec.keys[e.IdempotencyKey] = i
+			}
+			id := l.ID
+			r.s.loans[id] = rec
+			r.s.loanIDs.add(id)
+			t.onUndo(func() {
+				delete(r.s.loans, id)
+				r.s.loanIDs.remove(id)
+			})
+		}
+		return nil
+	})
+}
+
+func stamp(e storage.Entry, loan uuid.UUID, seq, version int64) storage.Entry {
+	e = e.Clone()
+	e.LoanID, e.Seq, e.Version = loan, seq, version
+	return e
+}
+
+// Get returns a loan with its journal; see storage.Loans.
+func (r loans) Get(ctx context.Context, id uuid.UUID) (storage.Loan, error) {
+	var l storage.Loan
+	err := r.s.read(ctx, r.t, func() error {
+		rec := r.s.loans[id]
+		if rec == nil {
+			return fmt.Errorf("%w: loan %s", storage.ErrNotFound, id)
+		}
+		l = rec.copyOut(true)
+		return nil
+	})
+	return l, err
+}
+
+// Append appends journal entries; see storage.Loans.
+func (r loans) Append(ctx context.Context, a storage.Append) (storage.AppendResult, error) {
+	var res storage.AppendResult
+	err := r.s.write(ctx, r.t, func(t *txn) error {
+		rec := r.s.loans[a.LoanID]
+		if rec == nil {
+			return fmt.Errorf("%w: loan %s", storage.ErrNotFound, a.LoanID)
+		}
+		if err := a.Validate(rec.hdr.Currency); err != nil {
+			return err
+		}
+		stored, err := replay(rec, a.Entries)
+		if err != nil {
+			return err
+		}
+		if stored != nil {
+			res = storage.AppendResult{Version: stored[0].Version, Entries: stored, Replayed: true}
+			return nil
+		}
+		if rec.hdr.Version != a.ExpectedVersion {
+			return fmt.Errorf("%w: loan %s is at version %d, not %d",
+				storage.ErrConflict, a.LoanID, rec.hdr.Version, a.ExpectedVersion)
+		}
+		oldHdr, oldLen := rec.hdr, len(rec.journal)
+		version := rec.hdr.Version + 1
+		res = storage.AppendResult{Version: version, Entries: make([]storage.Entry, len(a.Entries))}
+		for i, e := range a.Entries {
+			e = stamp(e, a.LoanID, int64(oldLen+i+1), version)
+			rec.journal = append(rec.journal, e)
+			rec.keys[e.IdempotencyKey] = oldLen + i
+			res.Entries[i] = e.Clone()
+		}
+		rec.hdr.Version = version
+		if a.Status != "" {
+			rec.hdr.Status = a.Status
+		}
+		if a.Document != nil {
+			rec.hdr.Document = bytes.Clone(a.Document)
+		}
+		if a.Index != nil {
+			rec.hdr.Index = *a.Index
+		}
+		t.onUndo(func() {
+			for _, e := range rec.journal[oldLen:] {
+				delete(rec.keys, e.IdempotencyKey)
+			}
+			rec.journal = rec.journal[:oldLen]
+			rec.hdr = oldHdr
+		})
+		return nil
+	})
+	if err != nil {
+		return storage.AppendResult{}, err
+	}
+	return res, nil
+}
+
+// replay checks the idempotency keys of entries against rec: it returns
+// copies of the stored entries when all are stored with the same content,
+// nil when none is stored, and ErrDuplicate otherwise.
+func replay(rec *loanRec, entries []storage.Entry) ([]storage.Entry, error) {
+	var stored []storage.Entry
+	for i, e := range entries {
+		j, ok := rec.keys[e.IdempotencyKey]
+		switch {
+		case !ok && stored != nil, ok && stored == nil && i > 0:
+			return nil, fmt.Errorf("%w: only some idempotency keys of the append are stored", storage.ErrDuplicate)
+		case !ok:
+			continue
+		case !rec.journal[j].SameRequest(e):
+			return nil, fmt.Errorf("%w: idempotency key %q", storage.ErrDuplicate, e.IdempotencyKey)
+		}
+		stored = append(stored, rec.journal[j].Clone())
+	}
+	return stored, nil
+}
+
+// UpdateIndex sets index columns; see storage.Loans.
+func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) error {
+	for i := range updates {
+		if err := updates[i].Validate(); err != nil {
+			return fmt.Errorf("update %d: %w", i, err)
+		}
+	}
+	return r.s.write(ctx, r.t, func(t *txn) error {
+		for _, u := range updates {
+			if r.s.loans[u.LoanID] == nil {
+				return fmt.Errorf("%w: loan %s", storage.ErrNotFound, u.LoanID)
+			}
+		}
+		for _, u := range updates {
+			rec := r.s.loans[u.LoanID]
+			old := rec.hdr.Index
+			rec.hdr.Index = u.Index
+			t.onUndo(func() { rec.hdr.Index = old })
+		}
+		return nil
+	})
+}
+
+// Scan yields matching loans in id order; see storage.Loans.
+func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage.Loan, error] {
+	f = f.Clone()
+	return func(yield func(storage.Loan, error) bool) {
+		scan(ctx, r.s, r.t, &r.s.loanIDs, f.Batch(), func(id uuid.UUID) (storage.Loan, bool) {
+			rec := r.s.loans[id]
+			if !f.Matches(&rec.hdr) {
+				return storage.Loan{}, false
+			}
+			return rec.copyOut(f.Journal), true
+		}, yield)
+	}
+}

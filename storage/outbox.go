@@ -1,0 +1,87 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+)
+
+// Message is an effect waiting in the outbox for the host to deliver: a
+// reminder, a collection action, an accounting posting.
+type Message struct {
+	// Key is the dedupe key, unique in the outbox, derived from what
+	// caused the message (e.g. "reminder/<loan>/2024-03-05"), so a re-run
+	// business day adds nothing twice.
+	Key string
+	// Seq orders the outbox; assigned by the store on Add.
+	Seq int64
+	// Topic says what the message is ("reminder", "posting", ...).
+	Topic string
+	// LoanID is the loan the message is about, uuid.Nil if none.
+	LoanID uuid.UUID
+	// Day is the business day that produced the message.
+	Day date.Date
+	// Payload is the message as JSON, stored as text.
+	Payload json.RawMessage
+	// Delivered is set by MarkDelivered.
+	Delivered bool
+}
+
+// SameRequest reports whether m and o are the same message for the dedupe
+// check: equal Topic, LoanID, Day and Payload (ignoring insignificant JSON
+// white space).
+func (m Message) SameRequest(o Message) bool {
+	return m.Topic == o.Topic && m.LoanID == o.LoanID && m.Day == o.Day && SameJSON(m.Payload, o.Payload)
+}
+
+// Outbox holds effects until the host has delivered them. Delivery is at
+// least once: a host that crashes between delivering and MarkDelivered
+// sees the message again, and dedupes on Key.
+type Outbox interface {
+	// Add stores messages, all or nothing. A message whose key is already
+	// stored with the same content is skipped; added counts the new ones.
+	// Errors: ErrInvalid, ErrDuplicate when a key is stored with different
+	// content (nothing is added).
+	Add(ctx context.Context, msgs ...Message) (added int, err error)
+
+	// Pending returns up to limit undelivered messages in Seq order.
+	// Errors: ErrInvalid when limit is not positive.
+	Pending(ctx context.Context, limit int) ([]Message, error)
+
+	// MarkDelivered marks messages delivered, all or nothing; marking a
+	// delivered message again is not an error. Errors: ErrNotFound when a
+	// key is unknown.
+	MarkDelivered(ctx context.Context, keys ...string) error
+}
+
+// Drain delivers every pending message of s, batch at a time, marking each
+// delivered as soon as deliver returns nil; it stops at the first delivery
+// error and returns it with the number delivered. Messages are read in Seq
+// order; each is marked in its own write, so a crash re-delivers at most
+// the one message in flight.
+func Drain(ctx context.Context, s Store, batch int, deliver func(context.Context, Message) error) (int, error) {
+	if batch <= 0 {
+		batch = DefaultBatchSize
+	}
+	n := 0
+	for {
+		msgs, err := s.Outbox().Pending(ctx, batch)
+		if err != nil {
+			return n, err
+		}
+		if len(msgs) == 0 {
+			return n, nil
+		}
+		for _, m := range msgs {
+			if err := deliver(ctx, m); err != nil {
+				return n, err
+			}
+			if err := s.Outbox().MarkDelivered(ctx, m.Key); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+}
