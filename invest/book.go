@@ -1,0 +1,222 @@
+package invest
+
+import (
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
+)
+
+// HoldingID identifies a holding within its Book. Ids are assigned in the
+// order holdings are created (funding order, then transfers and
+// subrogations), and that order is the tie order of every split.
+type HoldingID int
+
+// Funding is an investor's share of a loan's principal at disbursement.
+type Funding struct {
+	Investor uuid.UUID
+	Amount   money.Amount
+}
+
+// Holding is a snapshot of one claim on a loan's principal: who holds it,
+// how much principal is left, and what it has received.
+type Holding struct {
+	ID        HoldingID
+	Holder    uuid.UUID
+	Principal money.Amount // outstanding principal held
+	Since     date.Date    // date the holder acquired it (funding or transfer date)
+	// Payer is true when the holder is a compensation payer (reserve or
+	// guarantor) that took the claim over by subrogation; payers pay no
+	// servicing fee.
+	Payer bool
+
+	Received     loan.Split   // gross receipts from borrower repayments, by component
+	Fees         money.Amount // servicing fees deducted from those receipts
+	Compensation loan.Split   // payouts received from a reserve or guarantor
+
+	// Chain lists the transfers by which the claim reached this holder,
+	// oldest first (empty for a funded holding); len(Chain) is the number of
+	// times the claim has changed hands. Sold lists the transfers out of it.
+	Chain []Transfer
+	Sold  []Transfer
+}
+
+// Net returns what the holder received from repayments after fees.
+func (h Holding) Net() money.Amount { return h.Received.Total().Sub(h.Fees) }
+
+// Claim is a subrogated claim: a payer (reserve or guarantor) advanced an
+// overdue installment to the investors and now owns it; later payments of
+// that installment go to the payer first (see Book.Distribute).
+type Claim struct {
+	Payer       uuid.UUID
+	Installment int
+	On          date.Date    // date of the (first) payout
+	Principal   money.Amount // principal advanced
+	Interest    money.Amount // interest advanced
+	Recovered   loan.Split   // recovered from the borrower so far
+}
+
+// OpenPrincipal returns the advanced principal not yet recovered.
+func (c Claim) OpenPrincipal() money.Amount { return c.Principal.Sub(c.Recovered.Principal) }
+
+// OpenInterest returns the advanced interest not yet recovered.
+func (c Claim) OpenInterest() money.Amount { return c.Interest.Sub(c.Recovered.Interest) }
+
+// Book is the investor side of one loan (债权账簿): the holdings whose
+// principal sums to the loan's outstanding principal, the subrogated
+// claims of compensation payers, and the policy for splitting repayments
+// and transferring claims.
+//
+// A Book is not safe for concurrent use. Every method that fails leaves it
+// exactly as it was.
+type Book struct {
+	loan     uuid.UUID
+	cur      money.Currency
+	policy   BookPolicy
+	holdings []Holding
+	claims   []Claim
+	seq      int // distributions made
+
+	// scratch for Distribute: weights and one part per component.
+	weights []int64
+	parts   [4][]money.Amount
+}
+
+// NewBook creates the book of a loan funded on date on. Fundings become
+// holdings in the order given.
+func NewBook(loanID uuid.UUID, on date.Date, fundings []Funding, policy BookPolicy) (*Book, error) {
+	v := newInputError()
+	if loanID == uuid.Nil {
+		v.Add("loan", "missing loan id")
+	}
+	if on.IsZero() {
+		v.Add("on", "missing funding date")
+	}
+	if len(fundings) == 0 {
+		v.Add("fundings", "at least one funding is needed")
+	}
+	var cur money.Currency
+	for i, f := range fundings {
+		if i == 0 {
+			cur = f.Amount.Currency()
+		}
+		if f.Investor == uuid.Nil {
+			v.Add(fieldIndex("fundings", i, "investor"), "missing investor id")
+		}
+		if !f.Amount.IsPositive() || f.Amount.Currency() != cur || cur.IsZero() {
+			v.Add(fieldIndex("fundings", i, "amount"), "%s must be positive, in one currency", f.Amount)
+		}
+	}
+	if err := policy.Validate(); err != nil {
+		v.Add("policy", "%v", err)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	b := &Book{loan: loanID, cur: cur, policy: policy, holdings: make([]Holding, 0, len(fundings))}
+	for _, f := range fundings {
+		b.add(Holding{Holder: f.Investor, Principal: f.Amount, Since: on})
+	}
+	return b, nil
+}
+
+func (b *Book) add(h Holding) HoldingID {
+	h.ID = HoldingID(len(b.holdings))
+	zero := money.Zero(b.cur)
+	h.Fees = h.Fees.Add(zero)
+	b.holdings = append(b.holdings, h)
+	return h.ID
+}
+
+// Loan returns the loan's id.
+func (b *Book) Loan() uuid.UUID { return b.loan }
+
+// Currency returns the loan's currency.
+func (b *Book) Currency() money.Currency { return b.cur }
+
+// Policy returns the book's policy.
+func (b *Book) Policy() BookPolicy { return b.policy }
+
+// Holding returns a snapshot of holding id.
+func (b *Book) Holding(id HoldingID) (Holding, bool) {
+	if id < 0 || int(id) >= len(b.holdings) {
+		return Holding{}, false
+	}
+	return cloneHolding(b.holdings[id]), true
+}
+
+// Holdings returns snapshots of every holding, including those sold or
+// repaid down to zero (they keep their history), in id order.
+func (b *Book) Holdings() []Holding {
+	out := make([]Holding, len(b.holdings))
+	for i, h := range b.holdings {
+		out[i] = cloneHolding(h)
+	}
+	return out
+}
+
+// HoldingsOf returns the ids of the holdings of holder.
+func (b *Book) HoldingsOf(holder uuid.UUID) []HoldingID {
+	var ids []HoldingID
+	for _, h := range b.holdings {
+		if h.Holder == holder {
+			ids = append(ids, h.ID)
+		}
+	}
+	return ids
+}
+
+// Claims returns a copy of the subrogated claims, in the order they arose.
+func (b *Book) Claims() []Claim { return append([]Claim(nil), b.claims...) }
+
+// Held returns the principal held in holdings (investors and payers).
+func (b *Book) Held() money.Amount {
+	t := money.Zero(b.cur)
+	for i := range b.holdings {
+		t = t.Add(b.holdings[i].Principal)
+	}
+	return t
+}
+
+// Outstanding returns the loan's outstanding principal as the book sees it:
+// the principal held plus the principal of subrogated claims not yet
+// recovered. It always equals the loan's own outstanding principal when
+// every repayment was distributed.
+func (b *Book) Outstanding() money.Amount {
+	t := b.Held()
+	for _, c := range b.claims {
+		t = t.Add(c.OpenPrincipal())
+	}
+	return t
+}
+
+// investorPrincipal returns the principal held by investors (not payers).
+func (b *Book) investorPrincipal() money.Amount {
+	t := money.Zero(b.cur)
+	for i := range b.holdings {
+		if !b.holdings[i].Payer {
+			t = t.Add(b.holdings[i].Principal)
+		}
+	}
+	return t
+}
+
+func cloneHolding(h Holding) Holding {
+	h.Chain = append([]Transfer(nil), h.Chain...)
+	h.Sold = append([]Transfer(nil), h.Sold...)
+	return h
+}
+
+// checkAmount reports a bad amount: negative or in another currency.
+func (b *Book) checkAmount(v *ValidationError, field string, a money.Amount) {
+	if a.IsNegative() || !a.SameCurrency(money.Zero(b.cur)) {
+		v.Add(field, "%s must be a non-negative %s amount", a, b.cur)
+	}
+}
+
+func (b *Book) checkSplit(v *ValidationError, field string, s loan.Split) {
+	for c := loan.Principal; c <= loan.Fee; c++ {
+		b.checkAmount(v, field+"."+c.String(), s.Get(c))
+	}
+}

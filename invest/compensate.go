@@ -1,0 +1,288 @@
+package invest
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
+)
+
+// Payout is one compensation payment to a loan's investors.
+type Payout struct {
+	On date.Date
+	// Installment k ≥ 1 pays (part of) overdue installment k and the payer
+	// takes that installment over; 0 buys (part of) the investors'
+	// outstanding principal and the payer becomes a holder.
+	Installment int
+	Principal   money.Amount
+	Interest    money.Amount // must be zero when Installment is 0
+}
+
+// Total returns the payout's principal plus interest.
+func (p Payout) Total() money.Amount { return p.Principal.Add(p.Interest) }
+
+// Compensation is a payout made: who paid, and what each investor holding got.
+type Compensation struct {
+	Loan     uuid.UUID
+	Payer    uuid.UUID
+	Payout   Payout
+	Receipts []Receipt // investor holdings paid, in holding order; Fee is always zero
+}
+
+// checkPayout validates p against the book, changing nothing.
+func (b *Book) checkPayout(p Payout) *ValidationError {
+	v := newInputError()
+	if p.On.IsZero() {
+		v.Add("on", "missing date")
+	}
+	if p.Installment < 0 {
+		v.Add("installment", "%d must not be negative", p.Installment)
+	}
+	b.checkAmount(v, "principal", p.Principal)
+	b.checkAmount(v, "interest", p.Interest)
+	if len(v.Fields) > 0 {
+		return v
+	}
+	if p.Installment == 0 && !p.Interest.IsZero() {
+		v.Add("interest", "a buyout (installment 0) pays principal only")
+	}
+	inv := b.investorPrincipal()
+	if p.Principal.Cmp(inv) > 0 {
+		v.AddErr(ErrInsufficientHolding, "principal", "%s exceeds the %s investors hold", p.Principal, inv)
+	}
+	if p.Total().IsZero() {
+		v.Add("principal", "the payout is zero")
+	} else if inv.IsZero() {
+		v.AddErr(ErrInsufficientHolding, "principal", "no investor holds principal")
+	}
+	return v
+}
+
+// subrogate pays p to the investor holdings pro rata to their principal
+// (largest remainder, ties to the larger then the older holding) and hands
+// the paid claim to payer. p must have passed checkPayout.
+func (b *Book) subrogate(payer uuid.UUID, p Payout) *Compensation {
+	n := len(b.holdings)
+	w := make([]int64, n)
+	for i := range b.holdings {
+		if !b.holdings[i].Payer {
+			w[i] = b.holdings[i].Principal.Minor()
+		}
+	}
+	zero := money.Zero(b.cur)
+	pp := make([]money.Amount, n)
+	ip := make([]money.Amount, n)
+	_ = money.AllocateInto(pp, p.Principal.Add(zero), w)
+	_ = money.AllocateInto(ip, p.Interest.Add(zero), w)
+	c := &Compensation{Loan: b.loan, Payer: payer, Payout: p}
+	for i := range b.holdings {
+		if pp[i].IsZero() && ip[i].IsZero() {
+			continue
+		}
+		h := &b.holdings[i]
+		got := loan.Split{Principal: pp[i], Interest: ip[i], Penalty: zero, Fee: zero}
+		h.Principal = h.Principal.Sub(pp[i])
+		h.Compensation = h.Compensation.Add(got)
+		c.Receipts = append(c.Receipts, Receipt{Holding: h.ID, Holder: h.Holder, Gross: got, Fee: zero})
+	}
+	if p.Installment == 0 {
+		for i := range b.holdings {
+			if h := &b.holdings[i]; h.Payer && h.Holder == payer {
+				h.Principal = h.Principal.Add(p.Principal)
+				return c
+			}
+		}
+		b.add(Holding{Holder: payer, Principal: p.Principal, Since: p.On, Payer: true})
+		return c
+	}
+	for i := range b.claims {
+		if cl := &b.claims[i]; cl.Payer == payer && cl.Installment == p.Installment {
+			cl.Principal = cl.Principal.Add(p.Principal)
+			cl.Interest = cl.Interest.Add(p.Interest)
+			return c
+		}
+	}
+	b.claims = append(b.claims, Claim{
+		Payer: payer, Installment: p.Installment, On: p.On,
+		Principal: p.Principal.Add(zero), Interest: p.Interest.Add(zero),
+		Recovered: loan.Split{Principal: zero, Interest: zero, Penalty: zero, Fee: zero},
+	})
+	return c
+}
+
+// Pay makes one payout from the reserve to a loan's investors and takes the
+// paid claim over. A payout above the balance returns ErrInsufficientReserve;
+// any error leaves the reserve and the book unchanged.
+func (r *Reserve) Pay(b *Book, p Payout) (*Compensation, error) {
+	v := b.checkPayout(p)
+	if b.cur != r.balance.Currency() {
+		v.Add("book", "book in %s, reserve in %s", b.cur, r.balance.Currency())
+	} else if len(v.Fields) == 0 && p.Total().Cmp(r.balance) > 0 {
+		v.AddErr(ErrInsufficientReserve, "payout", "%s exceeds the balance %s", p.Total(), r.balance)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	c := r.subrogate(b, p)
+	return c, nil
+}
+
+func (r *Reserve) subrogate(b *Book, p Payout) *Compensation {
+	c := b.subrogate(r.id, p)
+	r.post(EntryPayout, b.loan, p.On, p.Total().Neg())
+	return c
+}
+
+// OverdueInstallment is an installment the borrower has not fully paid:
+// what is still owed of it.
+type OverdueInstallment struct {
+	Number    int
+	Due       date.Date
+	Principal money.Amount
+	Interest  money.Amount
+}
+
+// Arrears are the facts about a past-due loan.
+type Arrears struct {
+	DaysPastDue int
+	Overdue     []OverdueInstallment
+}
+
+// Default is a past-due loan presented for compensation.
+type Default struct {
+	Book    *Book
+	Arrears Arrears
+}
+
+func (d Default) oldest() date.Date {
+	var o date.Date
+	for i, in := range d.Arrears.Overdue {
+		if i == 0 || in.Due.Before(o) {
+			o = in.Due
+		}
+	}
+	return o
+}
+
+// Compensate applies the policy's triggers to past-due loans on date on.
+// Each loan whose days past due reach a trigger is paid its cover
+// (CoverOverdue: each overdue installment's principal and interest still
+// owed and not yet compensated; CoverOutstanding: that, then the investors'
+// remaining principal), split pro rata among its investors. Loans are paid
+// oldest claim first (earliest overdue due date; ties in the order given),
+// installments oldest first, interest before principal (Civil Code art.
+// 561's order), until the balance runs out: the last payout may be partial
+// and later claims get nothing. The reserve takes each paid claim over.
+//
+// Malformed facts return *ValidationError and change nothing.
+func (r *Reserve) Compensate(on date.Date, defaults []Default) ([]*Compensation, error) {
+	v := newInputError()
+	if on.IsZero() {
+		v.Add("on", "missing date")
+	}
+	seen := map[*Book]bool{}
+	for i, d := range defaults {
+		f := func(s string) string { return fieldIndex("defaults", i, s) }
+		if d.Book == nil {
+			v.Add(f("book"), "missing book")
+			continue
+		}
+		if seen[d.Book] {
+			v.Add(f("book"), "loan %s presented twice", d.Book.loan)
+		}
+		seen[d.Book] = true
+		if d.Book.cur != r.balance.Currency() {
+			v.Add(f("book"), "book in %s, reserve in %s", d.Book.cur, r.balance.Currency())
+			continue
+		}
+		if d.Arrears.DaysPastDue < 0 {
+			v.Add(f("arrears.days_past_due"), "%d must not be negative", d.Arrears.DaysPastDue)
+		}
+		nums := map[int]bool{}
+		for j, in := range d.Arrears.Overdue {
+			g := fieldIndex("arrears.overdue", j, "")
+			if in.Number < 1 || nums[in.Number] {
+				v.Add(f(g+"number"), "%d must be a positive installment number, listed once", in.Number)
+			}
+			nums[in.Number] = true
+			if in.Due.IsZero() || in.Due.After(on) {
+				v.Add(f(g+"due"), "due date %s must be set and not after %s", in.Due, on)
+			}
+			d.Book.checkAmount(v, f(g+"principal"), in.Principal)
+			d.Book.checkAmount(v, f(g+"interest"), in.Interest)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+
+	order := make([]int, len(defaults))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Compare(defaults[a].oldest().DaysSinceEpoch(), defaults[b].oldest().DaysSinceEpoch())
+	})
+
+	type item struct {
+		book *Book
+		p    Payout
+	}
+	var plan []item
+	left := r.balance
+	for _, di := range order {
+		d := defaults[di]
+		cover, ok := r.policy.trigger(d.Arrears.DaysPastDue)
+		if !ok {
+			continue
+		}
+		b := d.Book
+		avail := b.investorPrincipal()
+		add := func(inst int, prin, intr money.Amount) {
+			intr = money.Min(intr, left)
+			left = left.Sub(intr)
+			prin = money.Min(money.Min(prin, avail), left)
+			left = left.Sub(prin)
+			avail = avail.Sub(prin)
+			if !intr.IsZero() || !prin.IsZero() {
+				plan = append(plan, item{b, Payout{On: on, Installment: inst, Principal: prin, Interest: intr}})
+			}
+		}
+		overdue := slices.Clone(d.Arrears.Overdue)
+		slices.SortFunc(overdue, func(a, b OverdueInstallment) int {
+			if c := cmp.Compare(a.Due.DaysSinceEpoch(), b.Due.DaysSinceEpoch()); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Number, b.Number)
+		})
+		for _, in := range overdue {
+			openP, openI := b.openClaims(in.Number)
+			add(in.Number, money.Max(in.Principal.Sub(openP), money.Zero(b.cur)), money.Max(in.Interest.Sub(openI), money.Zero(b.cur)))
+		}
+		if cover == CoverOutstanding {
+			add(0, avail, money.Zero(b.cur))
+		}
+	}
+	out := make([]*Compensation, 0, len(plan))
+	for _, it := range plan {
+		out = append(out, r.subrogate(it.book, it.p))
+	}
+	return out, nil
+}
+
+// openClaims returns the open principal and interest of the subrogated
+// claims on installment k.
+func (b *Book) openClaims(k int) (principal, interest money.Amount) {
+	principal, interest = money.Zero(b.cur), money.Zero(b.cur)
+	for _, c := range b.claims {
+		if c.Installment == k {
+			principal = principal.Add(c.OpenPrincipal())
+			interest = interest.Add(c.OpenInterest())
+		}
+	}
+	return principal, interest
+}

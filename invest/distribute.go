@@ -1,0 +1,205 @@
+package invest
+
+import (
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
+)
+
+// Repayment is a borrower payment as the loan allocated it: the plain
+// facts Distribute needs.
+type Repayment struct {
+	On date.Date
+	// Installment is the 1-based installment the payment settles, or 0 when
+	// it is not attributable to one installment (a recovery after
+	// acceleration or write-off).
+	Installment int
+	Paid        loan.Split // what the borrower paid, by component
+}
+
+// Receipt is what one holding received from a distribution.
+type Receipt struct {
+	Holding HoldingID
+	Holder  uuid.UUID
+	Gross   loan.Split   // by component, before the servicing fee
+	Fee     money.Amount // servicing fee deducted
+}
+
+// Net returns the receipt after the servicing fee.
+func (r Receipt) Net() money.Amount { return r.Gross.Total().Sub(r.Fee) }
+
+// Recovery is what a payer received on a subrogated claim.
+type Recovery struct {
+	Payer       uuid.UUID
+	Installment int
+	Amount      loan.Split
+}
+
+// Distribution is the split of one repayment. Net receipts plus fees plus
+// recoveries always equal what the borrower paid, to the minor unit.
+type Distribution struct {
+	Loan       uuid.UUID
+	Seq        int // 1-based number of the distribution in its book
+	Repayment  Repayment
+	Receipts   []Receipt  // holdings with a non-zero receipt, in holding order
+	Recoveries []Recovery // payers of subrogated claims, in claim order
+	Fees       money.Amount
+}
+
+// PaidTo returns everything payee received from d: net receipts of its
+// holdings plus recoveries on its claims.
+func (d *Distribution) PaidTo(payee uuid.UUID) money.Amount {
+	t := money.Zero(d.Fees.Currency())
+	for _, r := range d.Receipts {
+		if r.Holder == payee {
+			t = t.Add(r.Net())
+		}
+	}
+	for _, r := range d.Recoveries {
+		if r.Payer == payee {
+			t = t.Add(r.Amount.Total())
+		}
+	}
+	return t
+}
+
+// Distribute splits a repayment among the book's claimants and records it.
+//
+// Routing. A payment of an installment that a payer compensated goes first
+// to that payer, up to the principal and interest it advanced and not yet
+// recovered; its penalty and fee components go to that payer too (the payer
+// bore the delay after paying). A payment with Installment 0 repays open
+// claims oldest first, principal against principal and interest against
+// interest. Everything else goes to the holdings.
+//
+// Split. Each component left for the holdings is split pro rata to the
+// principal each holding has at this moment, by the largest-remainder method
+// (money.AllocateInto): every holding gets the truncated share in minor
+// units, and the leftover units go one each to the largest remainders; ties
+// go to the larger holding, then to the older holding (lower HoldingID). So
+// the parts sum exactly to the component, and a buyer who bought a claim
+// during the period receives the whole period's interest on it.
+//
+// Fee. The servicing fee is computed per holding on its receipt and
+// deducted; holdings of payers pay none.
+//
+// The principal component reduces each holding by its share. Paying more
+// principal than the book holds returns ErrInsufficientHolding and changes
+// nothing.
+func (b *Book) Distribute(r Repayment) (*Distribution, error) {
+	v := newInputError()
+	if r.On.IsZero() {
+		v.Add("on", "missing date")
+	}
+	if r.Installment < 0 {
+		v.Add("installment", "%d must not be negative", r.Installment)
+	}
+	b.checkSplit(v, "paid", r.Paid)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	recov, claimIdx, pool := b.route(r)
+	held := b.Held()
+	if pool.Principal.Cmp(held) > 0 {
+		v.AddErr(ErrInsufficientHolding, "paid.principal", "%s for the holders exceeds the %s they hold", pool.Principal, held)
+	}
+	if !pool.Total().IsZero() && held.IsZero() {
+		v.AddErr(ErrInsufficientHolding, "paid", "%s for the holders but no principal is held", pool.Total())
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+
+	n := len(b.holdings)
+	if cap(b.weights) < n {
+		b.weights = make([]int64, n)
+		for c := range b.parts {
+			b.parts[c] = make([]money.Amount, n)
+		}
+	}
+	w := b.weights[:n]
+	for i := range b.holdings {
+		w[i] = b.holdings[i].Principal.Minor()
+	}
+	var active [4]bool
+	for c := loan.Principal; c <= loan.Fee; c++ {
+		amt := pool.Get(c)
+		if amt.IsZero() {
+			continue
+		}
+		active[c] = true
+		// The weights are non-negative with a positive sum (checked above).
+		_ = money.AllocateInto(b.parts[c][:n], amt, w)
+	}
+
+	d := &Distribution{Loan: b.loan, Seq: b.seq + 1, Repayment: r, Recoveries: recov, Fees: money.Zero(b.cur)}
+	zero := money.Zero(b.cur)
+	count := 0
+	for i := range b.holdings {
+		if w[i] != 0 {
+			count++
+		}
+	}
+	d.Receipts = make([]Receipt, 0, count)
+	for i := range b.holdings {
+		h := &b.holdings[i]
+		if w[i] == 0 {
+			continue
+		}
+		rc := Receipt{Holding: h.ID, Holder: h.Holder, Gross: loan.Split{Principal: zero, Interest: zero, Penalty: zero, Fee: zero}}
+		for c := loan.Principal; c <= loan.Fee; c++ {
+			if active[c] {
+				rc.Gross.Set(c, b.parts[c][i])
+			}
+		}
+		total := rc.Gross.Total()
+		if total.IsZero() {
+			continue
+		}
+		rc.Fee = zero
+		if !h.Payer {
+			rc.Fee = b.policy.Servicing.fee(rc.Gross.Interest, total)
+		}
+		h.Principal = h.Principal.Sub(rc.Gross.Principal)
+		h.Received = h.Received.Add(rc.Gross)
+		h.Fees = h.Fees.Add(rc.Fee)
+		d.Fees = d.Fees.Add(rc.Fee)
+		d.Receipts = append(d.Receipts, rc)
+	}
+	for k, i := range claimIdx {
+		b.claims[i].Recovered = b.claims[i].Recovered.Add(recov[k].Amount)
+	}
+	b.seq++
+	return d, nil
+}
+
+// route returns what goes to payers of subrogated claims (and the indexes
+// of those claims) and what is left for the holdings, changing nothing.
+func (b *Book) route(r Repayment) ([]Recovery, []int, loan.Split) {
+	left := r.Paid
+	var recov []Recovery
+	var idx []int
+	first := true
+	for i, c := range b.claims {
+		if r.Installment != 0 && c.Installment != r.Installment {
+			continue
+		}
+		var got loan.Split
+		got.Principal = money.Min(left.Principal, c.OpenPrincipal())
+		got.Interest = money.Min(left.Interest, c.OpenInterest())
+		if r.Installment != 0 && first {
+			// The first payer of the installment takes its late charges.
+			got.Penalty, got.Fee = left.Penalty, left.Fee
+			first = false
+		}
+		if got.Total().IsZero() {
+			continue
+		}
+		left = left.Sub(got)
+		recov = append(recov, Recovery{Payer: c.Payer, Installment: c.Installment, Amount: got})
+		idx = append(idx, i)
+	}
+	return recov, idx, left
+}
