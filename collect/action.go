@@ -39,20 +39,20 @@ type Action uint8
 
 // Actions.
 const (
-	Remind          Action = iota + 1 // a reminder (还款提醒)
-	SendSMS                           // a collection text message
-	CallBorrower                      // a collection phone call
-	CollectionLetter                  // a formal collection letter (催收函); a demand that interrupts limitation
-	NotifyGuarantor                   // notice to each guarantor that the borrower is in arrears
-	FieldVisit                        // a visit in person
-	DemandGuarantor                   // demand on each guarantor (督促履行保证责任通知书)
-	DemandDealer                      // demand on the dealer under its buy-back or guarantee
-	ClaimInsurer                      // claim under the credit insurance
-	ReviewLegal                       // internal review: sue, enforce, claim on security
-	Litigate                          // file suit or arbitration
-	Enforce                           // apply for enforcement of a judgment
-	ClaimReserve                      // claim on the risk reserve
-	ProposeWriteOff                   // propose write-off (核销)
+	Remind           Action = iota + 1 // a reminder (还款提醒)
+	SendSMS                            // a collection text message
+	CallBorrower                       // a collection phone call
+	CollectionLetter                   // a formal collection letter (催收函); a demand that interrupts limitation
+	NotifyGuarantor                    // notice to each guarantor that the borrower is in arrears
+	FieldVisit                         // a visit in person
+	DemandGuarantor                    // demand on each guarantor (督促履行保证责任通知书)
+	DemandDealer                       // demand on the dealer under its buy-back or guarantee
+	ClaimInsurer                       // claim under the credit insurance
+	ReviewLegal                        // internal review: sue, enforce, claim on security
+	Litigate                           // file suit or arbitration
+	Enforce                            // apply for enforcement of a judgment
+	ClaimReserve                       // claim on the risk reserve
+	ProposeWriteOff                    // propose write-off (核销)
 	actionEnd
 )
 

@@ -41,17 +41,17 @@ type CaseEvent uint8
 
 // Case events.
 const (
-	Assign       CaseEvent = iota + 1 // a collector takes the case
-	Promise                           // the debtor promises to pay
-	KeepPromise                       // the promise was kept, arrears remain
-	BreakPromise                      // the promise was broken
-	Resume                            // back to ordinary collection
-	Restructure                       // start restructuring
-	Sue                               // start legal action
-	Settle                            // settle the claim
-	Cure                              // arrears cleared
-	WriteOff                          // write the loan off
-	CloseCase                         // close the case
+	EventAssign       CaseEvent = iota + 1 // a collector takes the case
+	EventPromise                           // the debtor promises to pay
+	EventKeepPromise                       // the promise was kept, arrears remain
+	EventBreakPromise                      // the promise was broken
+	EventResume                            // back to ordinary collection
+	EventRestructure                       // start restructuring
+	EventSue                               // start legal action
+	EventSettle                            // settle the claim
+	EventCure                              // arrears cleared
+	EventWriteOff                          // write the loan off
+	EventClose                             // close the case
 )
 
 var caseEventNames = enumNames{"case event", []string{"", "assign", "promise", "keep-promise", "break-promise",
@@ -75,36 +75,36 @@ type caseMove struct {
 // / broken promise → restructuring → legal → settled / cured / written off →
 // closed. A status and event missing from the table is an illegal move.
 var caseTransitions = map[caseMove]CaseStatus{
-	{Open, Assign}: InProgress, {Open, Cure}: Cured,
+	{Open, EventAssign}: InProgress, {Open, EventCure}: Cured,
 
-	{InProgress, Promise}: PromiseToPay, {InProgress, Restructure}: Restructuring,
-	{InProgress, Sue}: Legal, {InProgress, Settle}: Settled, {InProgress, Cure}: Cured,
-	{InProgress, WriteOff}: WrittenOff,
+	{InProgress, EventPromise}: PromiseToPay, {InProgress, EventRestructure}: Restructuring,
+	{InProgress, EventSue}: Legal, {InProgress, EventSettle}: Settled, {InProgress, EventCure}: Cured,
+	{InProgress, EventWriteOff}: WrittenOff,
 
-	{PromiseToPay, KeepPromise}: InProgress, {PromiseToPay, BreakPromise}: BrokenPromise,
-	{PromiseToPay, Settle}: Settled, {PromiseToPay, Cure}: Cured,
+	{PromiseToPay, EventKeepPromise}: InProgress, {PromiseToPay, EventBreakPromise}: BrokenPromise,
+	{PromiseToPay, EventSettle}: Settled, {PromiseToPay, EventCure}: Cured,
 
-	{BrokenPromise, Promise}: PromiseToPay, {BrokenPromise, Resume}: InProgress,
-	{BrokenPromise, Restructure}: Restructuring, {BrokenPromise, Sue}: Legal,
-	{BrokenPromise, Settle}: Settled, {BrokenPromise, Cure}: Cured, {BrokenPromise, WriteOff}: WrittenOff,
+	{BrokenPromise, EventPromise}: PromiseToPay, {BrokenPromise, EventResume}: InProgress,
+	{BrokenPromise, EventRestructure}: Restructuring, {BrokenPromise, EventSue}: Legal,
+	{BrokenPromise, EventSettle}: Settled, {BrokenPromise, EventCure}: Cured, {BrokenPromise, EventWriteOff}: WrittenOff,
 
-	{Restructuring, Resume}: InProgress, {Restructuring, Sue}: Legal,
-	{Restructuring, Settle}: Settled, {Restructuring, Cure}: Cured,
+	{Restructuring, EventResume}: InProgress, {Restructuring, EventSue}: Legal,
+	{Restructuring, EventSettle}: Settled, {Restructuring, EventCure}: Cured,
 
-	{Legal, Settle}: Settled, {Legal, Cure}: Cured, {Legal, WriteOff}: WrittenOff,
+	{Legal, EventSettle}: Settled, {Legal, EventCure}: Cured, {Legal, EventWriteOff}: WrittenOff,
 
-	{WrittenOff, Settle}: Settled, {WrittenOff, CloseCase}: Closed,
+	{WrittenOff, EventSettle}: Settled, {WrittenOff, EventClose}: Closed,
 
-	{Settled, CloseCase}: Closed, {Cured, CloseCase}: Closed,
+	{Settled, EventClose}: Closed, {Cured, EventClose}: Closed,
 }
 
 // clearedBy is the event that ends a case in status s when the arrears are
 // cleared: a case in court or written off is settled, any other is cured.
 func clearedBy(s CaseStatus) CaseEvent {
 	if s == Legal || s == WrittenOff {
-		return Settle
+		return EventSettle
 	}
-	return Cure
+	return EventCure
 }
 
 // CaseTransition records one move of a case.
@@ -135,7 +135,7 @@ type Case struct {
 	StageSince date.Date        `json:"stage_since"`
 	History    []CaseTransition `json:"history"`
 	Actions    []ActionTaken    `json:"actions"`
-	// PendingBrokenPromise is set by BreakPromise and consumed by the next
+	// PendingBrokenPromise is set by EventBreakPromise and consumed by the next
 	// Review, which escalates the case by the ladder's broken-promise rule.
 	PendingBrokenPromise bool `json:"pending_broken_promise,omitempty"`
 }
@@ -181,7 +181,7 @@ func (c *Case) Apply(day date.Date, ev CaseEvent, by string) error {
 	}
 	c.History = append(c.History, CaseTransition{Day: day, From: c.Status, To: to, Event: ev, By: by})
 	c.Status = to
-	if ev == BreakPromise {
+	if ev == EventBreakPromise {
 		c.PendingBrokenPromise = true
 	}
 	return nil
@@ -213,7 +213,7 @@ func (c *Case) Review(l *Ladder, day date.Date, f Facts, dst []ActionDue) (Decis
 		if c.Status != Settled && c.Status != Cured {
 			_ = c.Apply(day, clearedBy(c.Status), "system")
 		}
-		_ = c.Apply(day, CloseCase, "system")
+		_ = c.Apply(day, EventClose, "system")
 	}
 	return d, dst, nil
 }

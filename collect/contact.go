@@ -11,15 +11,15 @@ type Outcome uint8
 
 // Contact outcomes.
 const (
-	Reached      Outcome = iota + 1 // spoke to the party
-	NoAnswer                        // no answer
-	WrongNumber                     // the number or address is not the party's
-	Refused                         // the party refused to talk or to pay
-	PromisedPay                     // the party promised to pay (record the Promise too)
-	Disputed                        // the party disputes the debt (opens a dispute)
-	Hardship                        // the party reports hardship (opens a hardship review)
-	Delivered                       // a written message (SMS, e-mail, push, letter) reached the party
-	Undelivered                     // a written message did not reach the party
+	Reached     Outcome = iota + 1 // spoke to the party
+	NoAnswer                       // no answer
+	WrongNumber                    // the number or address is not the party's
+	Refused                        // the party refused to talk or to pay
+	PromisedPay                    // the party promised to pay (record the Promise too)
+	Disputed                       // the party disputes the debt (opens a dispute)
+	Hardship                       // the party reports hardship (opens a hardship review)
+	Delivered                      // a written message (SMS, e-mail, push, letter) reached the party
+	Undelivered                    // a written message did not reach the party
 	outcomeEnd
 )
 

@@ -42,12 +42,12 @@ type Channel uint8
 
 // Channels.
 const (
-	SMS       Channel = iota + 1 // text message
-	Email                        // e-mail
-	Phone                        // voice call (a connected call counts against COL-1)
-	AppPush                      // push notification in the lender's app
-	Letter                       // paper letter
-	Visit                        // field visit in person
+	SMS     Channel = iota + 1 // text message
+	Email                      // e-mail
+	Phone                      // voice call (a connected call counts against COL-1)
+	AppPush                    // push notification in the lender's app
+	Letter                     // paper letter
+	Visit                      // field visit in person
 	channelEnd
 )
 

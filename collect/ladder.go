@@ -10,7 +10,7 @@ import (
 // of its set (non-zero) conditions holds. The zero Trigger never holds,
 // except for the ladder's first stage, which needs none.
 type Trigger struct {
-	MinDPD               int   `json:"min_dpd,omitempty"`               // days past due ≥ this
+	MinDPD               int   `json:"min_dpd,omitempty"`                // days past due ≥ this
 	MinConsecutiveMissed int   `json:"min_consecutive_missed,omitempty"` // installments missed in a row ≥ this
 	MinCumulativeMissed  int   `json:"min_cumulative_missed,omitempty"`  // installments ever missed ≥ this
 	MinGrade             Grade `json:"min_grade,omitempty"`              // five-category grade at least this bad

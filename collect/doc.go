@@ -1,0 +1,43 @@
+// Package collect is post-loan collections (催收): reminders before money
+// falls due, the escalation ladder, collection cases, contact records and
+// the conduct rules checked before each attempt, promises to pay,
+// limitation periods, legal proceedings, write-off proposals, recoveries
+// and collector performance.
+//
+// It takes plain facts about a loan — due dates, days past due,
+// consecutive and cumulative missed installments, the five-category grade,
+// the arrears as a money.Amount — in a Facts value, so it does not import
+// the loan package; the root Engine connects them. Nothing here reads the
+// clock: days and times are arguments, and effects (reminders to send,
+// actions to take) are returned as values for the host to deliver.
+//
+// # Policies are data
+//
+// ReminderPolicy, Ladder, ContactPolicy, LimitationPolicy and
+// WriteOffPolicy are plain structs, round-trippable as JSON, each with a
+// Default… preset that cites its source and a Validate method that lists
+// every bad field. Rules whose source is second-hand or not found
+// (rules.md §3.5: COL-1 to COL-5) can each be switched off or tuned.
+//
+// # The daily run
+//
+// For each loan the host builds Facts and calls
+// ReminderPolicy.RemindersDue and Ladder.Decide (or Case.Review, which
+// keeps the ladder state on a Case). Both append to a caller-owned slice
+// and allocate nothing, so a portfolio of millions is one loop. The
+// Decision's Stage and Since go back into the next day's Facts.
+//
+// # Lifecycles
+//
+// A Case moves by one transition table (open → in progress ↔ promise to
+// pay / broken promise → restructuring → legal → settled / cured / written
+// off → closed), a Proceeding by another; an illegal move returns a
+// *TransitionError and changes nothing. A case cures and closes by itself
+// when a review finds the arrears cleared.
+//
+// # Errors
+//
+// Errors wrap the package sentinels (ErrInvalidInput, ErrIllegalTransition,
+// ErrContactRefused, ...): a *ValidationError lists every bad field, a
+// *RuleError names the conduct rule that refused a contact attempt.
+package collect
