@@ -25,7 +25,9 @@ var proceedingStatusNames = enumNames{"proceeding status", []string{"", "filed",
 func (s ProceedingStatus) String() string { return proceedingStatusNames.name(uint8(s)) }
 
 // MarshalText encodes the status's name.
-func (s ProceedingStatus) MarshalText() ([]byte, error) { return proceedingStatusNames.marshal(uint8(s)) }
+func (s ProceedingStatus) MarshalText() ([]byte, error) {
+	return proceedingStatusNames.marshal(uint8(s))
+}
 
 // UnmarshalText decodes a status's name.
 func (s *ProceedingStatus) UnmarshalText(b []byte) error {
@@ -174,4 +176,3 @@ type LegalOutcome struct {
 	Recovered   money.Amount     `json:"recovered"`
 	Unrecovered bool             `json:"unrecovered"` // concluded with less recovered than awarded plus costs
 }
-

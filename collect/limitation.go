@@ -86,11 +86,11 @@ type Interruption uint8
 
 // Interruptions.
 const (
-	Demand          Interruption = iota + 1 // creditor's demand: letter, SMS, e-mail that reached the debtor (SPC art. 8)
-	AccountDebit                            // the lender debited the debtor's account under the contract (SPC art. 8)
-	Acknowledgement                         // partial payment, repayment plan, extension request, security (SPC art. 14)
-	Lawsuit                                 // suit or arbitration filed (art. 195(3))
-	AssignmentNotice                        // notice of assignment reached the debtor (SPC art. 17)
+	Demand           Interruption = iota + 1 // creditor's demand: letter, SMS, e-mail that reached the debtor (SPC art. 8)
+	AccountDebit                             // the lender debited the debtor's account under the contract (SPC art. 8)
+	Acknowledgement                          // partial payment, repayment plan, extension request, security (SPC art. 14)
+	Lawsuit                                  // suit or arbitration filed (art. 195(3))
+	AssignmentNotice                         // notice of assignment reached the debtor (SPC art. 17)
 	interruptionEnd
 )
 

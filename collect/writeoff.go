@@ -81,7 +81,9 @@ func (s ProposalStatus) String() string { return proposalStatusNames.name(uint8(
 func (s ProposalStatus) MarshalText() ([]byte, error) { return proposalStatusNames.marshal(uint8(s)) }
 
 // UnmarshalText decodes a status's name.
-func (s *ProposalStatus) UnmarshalText(b []byte) error { return unmarshalEnum(proposalStatusNames, b, s) }
+func (s *ProposalStatus) UnmarshalText(b []byte) error {
+	return unmarshalEnum(proposalStatusNames, b, s)
+}
 
 // Proposal is a write-off proposal. Write-off ends the loan on the books,
 // not the claim: it is still pursued (账销案存) and later recoveries are
@@ -205,7 +207,9 @@ func (s RecoverySource) String() string { return recoverySourceNames.name(uint8(
 func (s RecoverySource) MarshalText() ([]byte, error) { return recoverySourceNames.marshal(uint8(s)) }
 
 // UnmarshalText decodes a source's name.
-func (s *RecoverySource) UnmarshalText(b []byte) error { return unmarshalEnum(recoverySourceNames, b, s) }
+func (s *RecoverySource) UnmarshalText(b []byte) error {
+	return unmarshalEnum(recoverySourceNames, b, s)
+}
 
 // Recovery is money recovered on a loan in arrears or written off.
 type Recovery struct {
