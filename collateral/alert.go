@@ -1,0 +1,118 @@
+package collateral
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/lendcore/lendcore/money"
+	"github.com/rickb777/date"
+)
+
+// AlertKind is what a guarantor alert is about.
+type AlertKind uint8
+
+// Guarantor alert kinds.
+const (
+	// AlertCapacityShortfall: the latest assessed capacity is below what
+	// the guarantor currently guarantees here.
+	AlertCapacityShortfall AlertKind = iota + 1
+	// AlertReassessmentDue: no assessment, or the latest is older than the
+	// policy's ReassessEvery.
+	AlertReassessmentDue
+	// AlertPeriodLapsing: the guarantee period ends within
+	// LapseWarningDays and no demand has been made.
+	AlertPeriodLapsing
+	// AlertPeriodLapsed: the period ended with no demand and the loan is
+	// still outstanding; the guarantor is discharged.
+	AlertPeriodLapsed
+)
+
+var alertKindNames = enumNames{"AlertKind", []string{"", "capacity-shortfall", "reassessment-due",
+	"period-lapsing", "period-lapsed"}}
+
+// String returns the kind's name.
+func (k AlertKind) String() string { return alertKindNames.String(uint8(k)) }
+
+// MarshalText encodes the kind's name.
+func (k AlertKind) MarshalText() ([]byte, error) { return alertKindNames.marshal(uint8(k)) }
+
+// Alert is one guarantor-monitoring finding, returned as a value for the
+// host to route.
+type Alert struct {
+	Kind        AlertKind
+	GuarantorID uuid.UUID
+	GuaranteeID uuid.UUID // zero for guarantor-level alerts
+	LoanID      uuid.UUID // zero for guarantor-level alerts
+	// Due is the guarantee period's last day (period alerts) or when the
+	// re-assessment fell due (zero if never assessed).
+	Due date.Date
+	// Capacity and Guaranteed are set on capacity alerts.
+	Capacity, Guaranteed money.Amount
+}
+
+// GuarantorAlerts checks every guarantor and guarantee as of day against
+// the loans' outstanding amounts: capacity below the amount guaranteed,
+// re-assessments due, and guarantee periods about to lapse or lapsed with
+// no demand. Guarantees of loans not listed, or listed with nothing
+// outstanding, raise no period alert and count for nothing. Alerts come
+// per guarantor in registration order.
+func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert, error) {
+	b, err := newBook(exposures)
+	if err != nil {
+		return nil, err
+	}
+	pol := r.policy.Guarantees
+	var alerts []Alert
+	for _, gr := range r.guars {
+		var guaranteed money.Amount
+		var latest *Assessment
+		for i := len(gr.Assessments) - 1; i >= 0; i-- {
+			if !gr.Assessments[i].Date.After(day) {
+				latest = &gr.Assessments[i]
+				break
+			}
+		}
+		for _, g := range r.gtees {
+			if g.GuarantorID != gr.ID {
+				continue
+			}
+			j, ok := b.index[g.LoanID]
+			if !ok || !b.out[j].IsPositive() {
+				continue
+			}
+			out := b.out[j]
+			if g.enforceable(day) {
+				amt := g.guaranteed(out)
+				if !guaranteed.SameCurrency(amt) {
+					return nil, fmt.Errorf("%w: guarantor %s guarantees in %s and %s", ErrInvalidInput, gr.ID, guaranteed.Currency(), amt.Currency())
+				}
+				guaranteed = guaranteed.Add(amt)
+			}
+			if !g.DemandedOn.IsZero() {
+				continue
+			}
+			switch left := int(g.PeriodEnd.Sub(day)); {
+			case left < 0:
+				alerts = append(alerts, Alert{Kind: AlertPeriodLapsed, GuarantorID: gr.ID, GuaranteeID: g.ID, LoanID: g.LoanID, Due: g.PeriodEnd})
+			case left <= pol.LapseWarningDays:
+				alerts = append(alerts, Alert{Kind: AlertPeriodLapsing, GuarantorID: gr.ID, GuaranteeID: g.ID, LoanID: g.LoanID, Due: g.PeriodEnd})
+			}
+		}
+		switch {
+		case latest == nil:
+			alerts = append(alerts, Alert{Kind: AlertReassessmentDue, GuarantorID: gr.ID})
+		case !pol.ReassessEvery.After(latest.Date).After(day):
+			alerts = append(alerts, Alert{Kind: AlertReassessmentDue, GuarantorID: gr.ID, Due: pol.ReassessEvery.After(latest.Date)})
+		}
+		if latest != nil && guaranteed.IsPositive() {
+			capacity := latest.Capacity()
+			if !capacity.SameCurrency(guaranteed) {
+				return nil, fmt.Errorf("%w: guarantor %s is assessed in %s but guarantees %s", ErrInvalidInput, gr.ID, capacity.Currency(), guaranteed.Currency())
+			}
+			if capacity.Less(guaranteed) {
+				alerts = append(alerts, Alert{Kind: AlertCapacityShortfall, GuarantorID: gr.ID, Capacity: capacity, Guaranteed: guaranteed})
+			}
+		}
+	}
+	return alerts, nil
+}

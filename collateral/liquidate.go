@@ -1,0 +1,99 @@
+package collateral
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/lendcore/lendcore/money"
+	"github.com/rickb777/date"
+)
+
+// Sale is the outcome of selling a seized item.
+type Sale struct {
+	Day      date.Date
+	Proceeds money.Amount // gross price realised
+	Costs    money.Amount // auction, legal, storage and transfer costs borne by the proceeds
+}
+
+// Recovery is the part of a sale's net proceeds due to one loan; the loan
+// package posts it as a recovery.
+type Recovery struct {
+	LoanID uuid.UUID
+	Amount money.Amount
+}
+
+// Liquidation reports how a sale's proceeds were applied:
+// Proceeds = Costs covered + PriorPaid + Σ Recoveries + Surplus.
+type Liquidation struct {
+	ItemID   uuid.UUID
+	Day      date.Date
+	Proceeds money.Amount
+	Costs    money.Amount
+	// UncoveredCosts is the part of Costs the proceeds did not cover.
+	UncoveredCosts money.Amount
+	// PriorPaid went to creditors ranking ahead of the lender.
+	PriorPaid money.Amount
+	// Net is what was left for the lender's loans after costs and prior claims.
+	Net        money.Amount
+	Recoveries []Recovery // in the order of the item's liens
+	// Surplus exceeds every secured loan's outstanding; it is due to the owner.
+	Surplus money.Amount
+}
+
+// Liquidate records the sale of seized item id and splits the net proceeds
+// across the loans it secured, by rank and then pro rata to outstanding
+// (DistributeProceeds). exposures must list every loan the item secures.
+func (r *Register) Liquidate(id uuid.UUID, sale Sale, exposures []Exposure) (Liquidation, error) {
+	it, err := r.item(id)
+	if err != nil {
+		return Liquidation{}, err
+	}
+	if _, err := it.Status.Next(EventLiquidate); err != nil {
+		return Liquidation{}, err
+	}
+	b, err := newBook(exposures)
+	if err != nil {
+		return Liquidation{}, err
+	}
+	v := newValidation(ErrInvalidInput)
+	checkAmount(v, "sale.proceeds", sale.Proceeds, it.Currency, false)
+	checkAmount(v, "sale.costs", sale.Costs, it.Currency, false)
+	claims := make([]Claim, len(it.Liens))
+	for k, l := range it.Liens {
+		j, ok := b.index[l.LoanID]
+		if !ok {
+			v.Addf("exposures", "loan %s secured by item %s is missing (give zero if repaid)", l.LoanID, id)
+			continue
+		}
+		if o := b.out[j]; !o.IsZero() && o.Currency() != it.Currency {
+			v.Addf("exposures", "loan %s is in %s, item %s in %s", l.LoanID, o.Currency(), id, it.Currency)
+		}
+		claims[k] = Claim{Rank: l.Rank, Outstanding: b.out[j].Add(money.Zero(it.Currency))}
+	}
+	if err := v.Err(); err != nil {
+		return Liquidation{}, err
+	}
+	zero := money.Zero(it.Currency)
+	proceeds, costs := sale.Proceeds.Add(zero), sale.Costs.Add(zero)
+	afterCosts := floorZero(proceeds.Sub(costs))
+	prior := money.Min(afterCosts, it.Registration.PriorClaims.Add(zero))
+	l := Liquidation{
+		ItemID: id, Day: sale.Day, Proceeds: proceeds, Costs: costs,
+		UncoveredCosts: floorZero(costs.Sub(proceeds)),
+		PriorPaid:      prior,
+		Net:            afterCosts.Sub(prior),
+	}
+	shares, surplus, err := DistributeProceeds(l.Net, claims)
+	if err != nil {
+		return Liquidation{}, fmt.Errorf("collateral: liquidation of %s: %w", id, err)
+	}
+	l.Surplus = surplus
+	l.Recoveries = make([]Recovery, len(shares))
+	for k, s := range shares {
+		l.Recoveries[k] = Recovery{LoanID: it.Liens[k].LoanID, Amount: s}
+	}
+	if err := r.transition(id, EventLiquidate, sale.Day); err != nil {
+		return Liquidation{}, err
+	}
+	return l, nil
+}
