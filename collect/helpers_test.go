@@ -1,0 +1,16 @@
+package collect_test
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/lendcore/lendcore/money"
+	"github.com/rickb777/date"
+)
+
+// day is a short constructor for calendar dates in tests.
+func day(y int, m time.Month, d int) date.Date { return date.New(y, m, d) }
+
+func cny(s string) money.Amount { return money.MustParse(s, money.CNY) }
+
+var loanID = uuid.MustParse("00000000-0000-0000-0000-000000000001")
