@@ -1,0 +1,44 @@
+// Package classify grades loans and reports on portfolios: delinquency
+// buckets, the Chinese five-category classification (五级分类), IFRS 9
+// staging, early warning (风险预警), post-loan inspection cadence (贷后检查),
+// provisioning, behaviour scorecards and the portfolio ratios a back office
+// and a regulator read.
+//
+// It takes plain facts — days past due, balances as money.Amount, dates,
+// flags and signals — so it does not depend on the loan package; the Engine
+// derives Facts from each loan's position.
+//
+// # Rules as data
+//
+// A Policy is a table of Rule rows (regime, object, conditions, outcome,
+// effective dates, evidence tag and source). A loan's grade is the worst
+// minimum any triggered row imposes; "超过" (exceeds) is the strict
+// comparator GT, so 90 DPD is not "over 90 days". Presets: China2023 (the
+// 2023 Measures plus IFRS 9 staging), ChinaCard2011, ChinaLegacy, IFRS9 and
+// USFFIEC. Every preset row cites its source and evidence tag; values the
+// sources do not fix (tagged NF) are ordinary policy fields.
+//
+// Compile turns a Policy into a Classifier: rows that test only days past
+// due become a lookup table, so Classify is allocation-free. Result.Rules
+// records which rows fired; Classifier.Triggered names them for the audit
+// trail.
+//
+// # Cures and observation as explicit state
+//
+// Grades and stages improve only through cure rules. The state those rules
+// need — the grade last reported, the day arrears were cleared, periods paid
+// on time, a restructured asset's observation clock — is a small Track
+// value the Engine keeps per loan and passes to Classifier.Step each day.
+// Debtor contagion (a non-retail debtor with more than 10 % of its claims
+// non-performing) is applied over a debtor's claims by ApplyDebtorRules.
+//
+// # Reporting
+//
+// Measure builds a Snapshot of a portfolio (counts and balances by bucket,
+// grade and stage; overdue, M1+/M3+, NPL and coverage ratios; the monthly
+// disclosure figures of a lending platform; top-10 concentration).
+// RollRates, FlowRates, Vintage, CEI, WriteOffRate and RecoveryRate cover
+// the time-based metrics. Ratios are exact fractions (Ratio), never floats.
+//
+// The package never reads the clock: every as-of date is an argument.
+package classify
