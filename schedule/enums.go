@@ -204,7 +204,9 @@ func ParseTotalsConvention(s string) (TotalsConvention, error) {
 }
 
 // String returns the convention's name, e.g. "row-sum".
-func (c TotalsConvention) String() string { return enumString(totalsNames, uint8(c), "TotalsConvention") }
+func (c TotalsConvention) String() string {
+	return enumString(totalsNames, uint8(c), "TotalsConvention")
+}
 
 // Valid reports whether c is a defined convention.
 func (c TotalsConvention) Valid() bool { return enumValid(totalsNames, uint8(c)) }

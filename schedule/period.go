@@ -76,15 +76,16 @@ func (s stepper) at(k int) date.Date {
 	case s.shape.months > 0:
 		return addMonths(s.c, k*s.shape.months, s.anchor)
 	case s.shape.semiMonthly:
-		p := k
+		p := k // half-months from the low day of base's month
 		if s.baseHigh {
 			p++
 		}
+		months := p >> 1 // floor, also for the negative k of APR's stub
 		day := s.low
-		if p%2 == 1 {
+		if p-2*months == 1 {
 			day = s.high
 		}
-		return addMonths(civil{s.c.y, s.c.m, 1}, p/2, day)
+		return addMonths(civil{s.c.y, s.c.m, 1}, months, day)
 	}
 	return s.base.Add(date.PeriodOfDays(k * s.shape.days))
 }
@@ -103,7 +104,7 @@ func onAnchor(d date.Date, f Frequency, anchorDay int) bool {
 	return fits(anchorDay) || fits(anchorDay-15)
 }
 
-// calendarOf returns the loan's regular due dates (before business-day
+// dueDates are the loan's regular due dates (before business-day
 // adjustment): due k is FirstDue stepped k−1 periods when a first due date
 // is given, else Start stepped k periods.
 type dueDates struct {
@@ -117,10 +118,15 @@ func (t *Terms) dueDates() dueDates {
 	if t.FirstDue.IsZero() {
 		return dueDates{steps: fromStart}
 	}
+	// The first period is regular when it is exactly one step long — and,
+	// with an explicit anchor day, when the start itself is on that day
+	// (a restructuring on the 10th of a loan due on the 5th is broken).
+	broken := t.FirstDue != fromStart.at(1) ||
+		t.AnchorDay != 0 && fromStart.shape.anchored() && !onAnchor(t.Start, t.Frequency, t.AnchorDay)
 	return dueDates{
 		first:  t.FirstDue,
 		steps:  newStepper(t.Frequency, t.FirstDue, t.TermDays, t.AnchorDay),
-		broken: t.FirstDue != fromStart.at(1),
+		broken: broken,
 	}
 }
 
