@@ -21,7 +21,7 @@ type loanRec struct {
 
 func (r *loanRec) copyOut(withJournal bool) storage.Loan {
 	l := r.hdr.Clone()
-	if withJournal {
+	if withJournal && len(r.journal) > 0 {
 		l.Journal = make([]storage.Entry, len(r.journal))
 		for i, e := range r.journal {
 			l.Journal[i] = e.Clone()

@@ -1,0 +1,142 @@
+package storagetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync/atomic"
+	"testing"
+
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/storage"
+)
+
+// ScanLoans is the portfolio size of the scan benchmark (issue 4).
+const ScanLoans = 100_000
+
+// Bench runs the shared benchmarks: append one entry, load a loan with 36
+// installments and 40 entries, scan 100,000 active loans, and append with
+// 8 concurrent writers. Each reports its throughput as a custom metric.
+func Bench(b *testing.B, newStore Factory) {
+	b.Run("AppendOne", func(b *testing.B) { benchAppend(b, newStore(b)) })
+	b.Run("Load36x40", func(b *testing.B) { benchLoad(b, newStore(b)) })
+	b.Run("Scan100k", func(b *testing.B) { benchScan(b, newStore(b)) })
+	b.Run("AppendParallel8", func(b *testing.B) { benchAppendParallel(b, newStore(b)) })
+}
+
+func benchAppend(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	l := newLoan()
+	mustCreate(b, s, l)
+	version := int64(1)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		res, err := s.Loans().Append(ctx, storage.Append{LoanID: l.ID, ExpectedVersion: version,
+			Entries: []storage.Entry{repayment(key("r%d", i), day(2024, 1, 1), money.New(100_00, money.CNY))}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		version = res.Version
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+}
+
+// termsDocument is a realistic terms document: 36 monthly installments.
+func termsDocument() json.RawMessage {
+	type inst struct {
+		N         int          `json:"n"`
+		Due       string       `json:"due"`
+		Principal money.Amount `json:"principal"`
+		Interest  money.Amount `json:"interest"`
+	}
+	doc := struct {
+		Principal    money.Amount `json:"principal"`
+		Rate         string       `json:"rate"`
+		Method       string       `json:"method"`
+		Installments []inst       `json:"installments"`
+	}{Principal: money.New(36_000_00, money.CNY), Rate: "12%", Method: "equal-installment"}
+	for n := 1; n <= 36; n++ {
+		doc.Installments = append(doc.Installments, inst{n, fmt.Sprintf("%04d-%02d-15", 2024+(n-1)/12, 1+(n-1)%12),
+			money.New(1000_00, money.CNY), money.New(int64(360_00-n*10_00), money.CNY)})
+	}
+	b, _ := json.Marshal(doc)
+	return b
+}
+
+func benchLoad(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	l := newLoan()
+	l.Document = termsDocument()
+	for i := range 40 {
+		l.Journal = append(l.Journal, repayment(key("r%d", i), day(2024, 1, 1+i%28), money.New(int64(1195_78+i), money.CNY)))
+	}
+	mustCreate(b, s, l)
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := s.Loans().Get(ctx, l.ID)
+		if err != nil || len(got.Journal) != 40 {
+			b.Fatal(err, len(got.Journal))
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "loans/s")
+}
+
+func benchScan(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	ls := make([]storage.Loan, ScanLoans)
+	for i := range ls {
+		ls[i] = newLoan()
+		ls[i].Index = storage.LoanIndex{NextDue: day(2024, 3, 1+i%28), DaysPastDue: i % 40, Classification: "normal"}
+	}
+	for c := range slices.Chunk(ls, 1000) {
+		mustCreate(b, s, c...)
+	}
+	f := storage.LoanFilter{Statuses: []string{"active"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		for _, err := range s.Loans().Scan(ctx, f) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != ScanLoans {
+			b.Fatalf("scanned %d loans", n)
+		}
+	}
+	b.ReportMetric(float64(b.N)*ScanLoans/b.Elapsed().Seconds(), "loans/s")
+}
+
+// benchAppendParallel appends with 8 writers, each on its own loan (the
+// daily close and repayment intake touch different loans).
+func benchAppendParallel(b *testing.B, s storage.Store) {
+	const writers = 8
+	ctx := context.Background()
+	var next atomic.Int64
+	b.SetParallelism(max(1, writers/max(1, runtime.GOMAXPROCS(0))))
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		l := newLoan()
+		if err := s.Loans().Create(ctx, l); err != nil {
+			b.Error(err)
+			return
+		}
+		version := int64(1)
+		for pb.Next() {
+			res, err := s.Loans().Append(ctx, storage.Append{LoanID: l.ID, ExpectedVersion: version,
+				Entries: []storage.Entry{repayment(key("r%d", next.Add(1)), day(2024, 1, 1), money.New(100_00, money.CNY))}})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			version = res.Version
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+}
