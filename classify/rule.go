@@ -140,7 +140,9 @@ var kindNames = func() []string {
 func (k ConditionKind) String() string { return enumName(kindNames, k, "ConditionKind") }
 
 // MarshalText encodes the kind name.
-func (k ConditionKind) MarshalText() ([]byte, error) { return marshalEnum(kindNames, k, "condition kind") }
+func (k ConditionKind) MarshalText() ([]byte, error) {
+	return marshalEnum(kindNames, k, "condition kind")
+}
 
 // UnmarshalText decodes a kind name.
 func (k *ConditionKind) UnmarshalText(b []byte) error {
