@@ -14,3 +14,5 @@ func day(y int, m time.Month, d int) date.Date { return date.New(y, m, d) }
 func cny(s string) money.Amount { return money.MustParse(s, money.CNY) }
 
 var loanID = uuid.MustParse("00000000-0000-0000-0000-000000000001")
+
+func monthOf(m int) time.Month { return time.Month(m) }
