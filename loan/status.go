@@ -70,10 +70,23 @@ const (
 	EventWriteOff
 	EventPayOff // outstanding reaches zero: paid off, settled or fully recovered
 	EventReopen // a reversal brings a closed loan's outstanding back above zero
+
+	// Servicing events: journal entries that keep the status (the fold of
+	// the journal decides whether one pays the loan off). Their rows say in
+	// which statuses each entry kind may be posted.
+	EventRepay
+	EventPrepay
+	EventCharge
+	EventWaive
+	EventRestructure
+	EventRecover
+	EventRefund
+	EventReverse
 )
 
 var eventNames = [...]string{"", "approve", "reject", "withdraw", "cancel", "disburse",
-	"accelerate", "write-off", "pay-off", "reopen"}
+	"accelerate", "write-off", "pay-off", "reopen",
+	"repay", "prepay", "charge", "waive", "restructure", "recover", "refund", "reverse"}
 
 // String returns the event name.
 func (e Event) String() string {
@@ -104,6 +117,28 @@ var transitions = map[transition]Status{
 	{Accelerated, EventPayOff}:   Closed,
 	{WrittenOff, EventPayOff}:    Closed,
 	{Closed, EventReopen}:        Active,
+
+	// Servicing: the entry kinds each status accepts.
+	{Active, EventRepay}:            Active,
+	{Active, EventPrepay}:           Active,
+	{Active, EventCharge}:           Active,
+	{Active, EventWaive}:            Active,
+	{Active, EventRestructure}:      Active,
+	{Active, EventRefund}:           Active,
+	{Active, EventReverse}:          Active,
+	{Accelerated, EventRepay}:       Accelerated,
+	{Accelerated, EventPrepay}:      Accelerated,
+	{Accelerated, EventCharge}:      Accelerated,
+	{Accelerated, EventWaive}:       Accelerated,
+	{Accelerated, EventRestructure}: Active, // a restructure ends the acceleration
+	{Accelerated, EventRefund}:      Accelerated,
+	{Accelerated, EventReverse}:     Accelerated,
+	{WrittenOff, EventRecover}:      WrittenOff,
+	{WrittenOff, EventWaive}:        WrittenOff, // settlement of the claim
+	{WrittenOff, EventRefund}:       WrittenOff,
+	{WrittenOff, EventReverse}:      WrittenOff,
+	{Closed, EventRefund}:           Closed,
+	{Closed, EventReverse}:          Closed, // the fold reopens the loan if the outstanding comes back
 }
 
 // Next returns the status that event e leads to from s, or a

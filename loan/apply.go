@@ -1,0 +1,313 @@
+package loan
+
+import (
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
+)
+
+// apply folds one entry at its value date (the fold has advanced to it).
+func (f *fold) apply(ix int, e *Entry) error {
+	next, err := f.status.Next(kindEvents[e.Kind])
+	if err != nil {
+		return err
+	}
+	f.book.recognisePenalty(f, e.ValueDate)
+	f.book.begin(ix)
+	if ix+1 == f.track {
+		f.applied, f.toCred = [componentCount]int64{}, -f.credit
+	}
+	a := e.Amount.Minor()
+	switch e.Kind {
+	case Disbursement:
+		err = f.disburse(e)
+	case Repayment:
+		f.received += a
+		f.toCredit(f.pay(ix, a, fromCash))
+	case Prepayment:
+		f.received += a
+		err = f.prepay(ix, e)
+	case FeeCharge:
+		err = f.charge(e)
+	case Waiver:
+		err = f.waive(e)
+	case Restructure:
+		err = f.restructure(e)
+		next = Active
+	case Acceleration:
+		err = f.collapse(e.ValueDate, AccruedInterest, 0)
+		f.accelerated, f.acceleratedOn = true, e.ValueDate
+	case WriteOff:
+		err = f.writeOff(e)
+	case Recovery:
+		err = f.recover(ix, e)
+	case Refund:
+		if a > f.credit {
+			return f.errorf("amount", "refund %s exceeds the credit balance %s", e.Amount, f.amount(f.credit))
+		}
+		f.credit -= a
+		f.refunded += a
+		f.book.pair(f, e.ValueDate, f.l.policy.Accounts.Overpayment, f.l.policy.Accounts.Cash, a)
+	}
+	if err != nil {
+		return err
+	}
+	f.status = next
+	if ix+1 == f.track {
+		f.toCred = max(0, f.toCred+f.credit)
+	}
+	f.settleCredit()
+	f.closeIfPaid()
+	return nil
+}
+
+func (f *fold) disburse(e *Entry) error {
+	l := f.l
+	if e.Amount != l.terms.Principal {
+		return f.errorf("amount", "must equal the terms' principal %s", l.terms.Principal)
+	}
+	if e.ValueDate != l.terms.Start {
+		return f.errorf("value_date", "must equal the terms' start %s", l.terms.Start)
+	}
+	f.inst = make([]inst, len(l.plan), len(l.plan)+2)
+	for i, r := range l.plan {
+		f.inst[i] = inst{number: i + 1, from: r.from, due: r.due, owed: [componentCount]int64{r.principal, r.interest, 0, 0}}
+	}
+	f.started, f.day = true, e.ValueDate
+	if err := f.setPenaltyRate(); err != nil {
+		return err
+	}
+	if s := l.policy.Penalty.CapShare; !s.IsZero() {
+		c, err := l.terms.Principal.MulRate(s, money.Down)
+		if err != nil {
+			return f.errorf("policy.penalty.cap_share", "%v", err)
+		}
+		f.capLeft = c.Minor()
+	}
+	a := e.Amount.Minor()
+	f.book.pair(f, e.ValueDate, l.policy.Accounts.LoansReceivable, l.policy.Accounts.Cash, a)
+	return nil
+}
+
+func (f *fold) setPenaltyRate() error {
+	d, err := f.l.policy.Penalty.dailyRate(f.rate)
+	if err != nil {
+		return f.errorf("policy.penalty.rate", "%v", err)
+	}
+	f.daily = d
+	return nil
+}
+
+// pay allocates a payment of a over the amounts due by the waterfall the
+// loan's state calls for and returns what is left (the caller decides
+// whether that is credit). from names the account the money comes from.
+func (f *fold) pay(ix int, a int64, from source) int64 {
+	if a <= 0 || f.nextDue == 0 {
+		return a
+	}
+	w := f.l.policy.Waterfall.pick(f.status, f.dpd(f.day))
+	take := func(in *inst, c Component) {
+		n := min(a, in.out(c))
+		if n <= 0 {
+			return
+		}
+		in.paid[c] += n
+		a -= n
+		if ix+1 == f.track {
+			f.applied[c] += n
+		}
+		f.book.pair(f, f.day, from.account(&f.l.policy.Accounts), f.l.policy.Accounts.receivable(c), n)
+		f.markSettled(in)
+	}
+	if w.Direction == Vertical {
+		for _, c := range w.Order {
+			for i := 0; i < f.nextDue && a > 0; i++ {
+				take(&f.inst[i], c)
+			}
+		}
+		return a
+	}
+	for i := 0; i < f.nextDue && a > 0; i++ {
+		for _, c := range w.Order {
+			take(&f.inst[i], c)
+		}
+	}
+	return a
+}
+
+// toCredit keeps what a payment left over as credit balance.
+func (f *fold) toCredit(a int64) {
+	f.credit += a
+	f.book.pair(f, f.day, f.l.policy.Accounts.Cash, f.l.policy.Accounts.Overpayment, a)
+}
+
+// source is where the money a waterfall allocates comes from.
+type source bool
+
+const (
+	fromCash   source = false
+	fromCredit source = true
+)
+
+func (s source) account(c *ChartOfAccounts) string {
+	if s == fromCredit {
+		return c.Overpayment
+	}
+	return c.Cash
+}
+
+// settleCredit applies credit balance to whatever has fallen due.
+func (f *fold) settleCredit() {
+	if f.credit > 0 && f.status != WrittenOff {
+		f.credit = f.pay(-1, f.credit, fromCredit)
+	}
+}
+
+func (f *fold) charge(e *Entry) error {
+	t := -1
+	if n := e.Installment; n > 0 {
+		for i := range f.inst {
+			if f.inst[i].number == n {
+				t = i
+			}
+		}
+		if t < 0 {
+			return f.errorf("installment", "no installment %d", n)
+		}
+	} else {
+		for i := 0; i < len(f.inst) && t < 0; i++ {
+			if !f.inst[i].settled && i <= f.nextDue {
+				t = i
+			}
+		}
+		if t < 0 {
+			return f.errorf("installment", "no installment left to charge")
+		}
+	}
+	a := e.Amount.Minor()
+	f.inst[t].owed[Fee] += a
+	f.book.recognise(f, e.ValueDate, Fee, a)
+	return nil
+}
+
+func (f *fold) waive(e *Entry) error {
+	c, a := e.Component, e.Amount.Minor()
+	if f.status == WrittenOff {
+		var avail int64
+		for i := range f.inst {
+			avail += f.inst[i].claim(c)
+		}
+		if a > avail {
+			return f.errorf("amount", "waiver %s exceeds the written-off %s claim %s", e.Amount, c, f.amount(avail))
+		}
+		for i := range f.inst {
+			n := min(a, f.inst[i].claim(c))
+			f.inst[i].forgiven[c] += n
+			a -= n
+		}
+		return nil
+	}
+	if c == Principal {
+		return f.errorf("component", "principal can be waived only on a written-off loan")
+	}
+	var avail int64
+	for i := 0; i < f.nextDue; i++ {
+		avail += f.inst[i].out(c)
+	}
+	if a > avail {
+		return f.errorf("amount", "waiver %s exceeds the %s due %s", e.Amount, c, f.amount(avail))
+	}
+	acc := &f.l.policy.Accounts
+	for i := 0; i < f.nextDue && a > 0; i++ {
+		in := &f.inst[i]
+		n := min(a, in.out(c))
+		in.waived[c] += n
+		a -= n
+		f.book.pair(f, e.ValueDate, acc.income(c), acc.receivable(c), n)
+		f.markSettled(in)
+	}
+	return nil
+}
+
+// collapse makes everything not yet due fall due on x as one installment:
+// the remaining principal, the running period's interest (accrued to x or
+// in full) and the fees charged to those installments; later interest is
+// no longer owed. Acceleration, payoff and write-off start with it.
+func (f *fold) collapse(x date.Date, interest PayoffInterest, extraFee int64) error {
+	k := f.nextDue
+	if k >= len(f.inst) {
+		return nil
+	}
+	var principal, fee int64
+	for i := k; i < len(f.inst); i++ {
+		principal += f.inst[i].out(Principal)
+		fee += f.inst[i].out(Fee)
+	}
+	in := f.inst[k]
+	var acc int64
+	if interest == FullPeriodInterest {
+		acc = in.owed[Interest] - in.waived[Interest]
+	} else {
+		acc = f.accruedInterest(k, x)
+	}
+	f.inst = append(f.inst[:k], inst{number: in.number, from: in.from, due: x,
+		owed: [componentCount]int64{principal, acc, 0, fee + extraFee}})
+	f.fallDue(k)
+	f.nextDue = k + 1
+	f.book.recognise(f, x, Fee, extraFee)
+	return nil
+}
+
+func (f *fold) writeOff(e *Entry) error {
+	if err := f.collapse(e.ValueDate, AccruedInterest, 0); err != nil {
+		return err
+	}
+	total := f.outstanding()
+	if a := e.Amount.Minor(); a != 0 && a != total {
+		return f.errorf("amount", "must be zero or the whole outstanding %s", f.amount(total))
+	}
+	acc := &f.l.policy.Accounts
+	for i := range f.inst {
+		in := &f.inst[i]
+		for c := range componentCount {
+			n := in.out(c)
+			in.woff[c] += n
+			f.book.pair(f, e.ValueDate, acc.WriteOff, acc.receivable(c), n)
+		}
+	}
+	f.writtenOff, f.writtenOffOn = true, e.ValueDate
+	return nil
+}
+
+func (f *fold) recover(ix int, e *Entry) error {
+	a := e.Amount.Minor()
+	if claim := f.claim(); a > claim {
+		return f.errorf("amount", "recovery %s exceeds the written-off claim %s", e.Amount, f.amount(claim))
+	}
+	f.received += a
+	acc := &f.l.policy.Accounts
+	f.book.pair(f, e.ValueDate, acc.Cash, acc.RecoveryIncome, a)
+	w := f.l.policy.Waterfall.WrittenOff
+	take := func(in *inst, c Component) {
+		n := min(a, in.claim(c))
+		in.recov[c] += n
+		a -= n
+		if ix+1 == f.track {
+			f.applied[c] += n
+		}
+	}
+	if w.Direction == Vertical {
+		for _, c := range w.Order {
+			for i := range f.inst {
+				take(&f.inst[i], c)
+			}
+		}
+		return nil
+	}
+	for i := range f.inst {
+		for _, c := range w.Order {
+			take(&f.inst[i], c)
+		}
+	}
+	return nil
+}

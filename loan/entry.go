@@ -1,0 +1,249 @@
+package loan
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
+)
+
+// Kind is what a journal entry does to a loan.
+type Kind uint8
+
+// Journal entry kinds.
+const (
+	Disbursement Kind = iota + 1 // the loan's principal is paid out; Amount = Terms.Principal
+	Repayment                    // a payment applied to amounts due by the waterfall; the rest becomes credit
+	Prepayment                   // an explicit payment of amounts not yet due (提前还款), partial or full payoff
+	FeeCharge                    // a fee charged to the borrower
+	Waiver                       // a waiver of due penalty, fee or interest (or of a written-off claim)
+	Restructure                  // new terms for the rest of the loan: extension (展期), rate, method, arrears, holiday
+	Acceleration                 // the whole outstanding falls due on the value date (宣布提前到期)
+	WriteOff                     // the outstanding leaves the books (核销); the claim is still pursued (账销案存)
+	Recovery                     // a payment received on a written-off claim
+	Refund                       // credit balance paid back to the borrower
+	Reversal                     // removes an earlier entry from the fold, from that entry's value date on
+	kindEnd
+)
+
+var kindNames = [...]string{"", "disbursement", "repayment", "prepayment", "fee", "waiver", "restructure",
+	"acceleration", "write-off", "recovery", "refund", "reversal"}
+
+// kindEvents maps an entry kind to the lifecycle event it is checked
+// against in the transition table (status.go).
+var kindEvents = [...]Event{0, EventDisburse, EventRepay, EventPrepay, EventCharge, EventWaive,
+	EventRestructure, EventAccelerate, EventWriteOff, EventRecover, EventRefund, EventReverse}
+
+// String returns the kind's name as used in JSON.
+func (k Kind) String() string {
+	if k > 0 && k < kindEnd {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// MarshalText encodes the kind's name.
+func (k Kind) MarshalText() ([]byte, error) {
+	if k == 0 || k >= kindEnd {
+		return nil, fmt.Errorf("%w: entry kind %d", ErrInvalidInput, uint8(k))
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText decodes a kind's name.
+func (k *Kind) UnmarshalText(b []byte) error {
+	for i := 1; i < int(kindEnd); i++ {
+		if kindNames[i] == string(b) {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: unknown entry kind %q", ErrInvalidInput, b)
+}
+
+// Entry is one immutable line of a loan's journal. The host fills in what
+// happened; Post assigns Seq. Fields that a kind does not use must be left
+// at their zero value.
+type Entry struct {
+	ID             uuid.UUID    `json:"id"`
+	Seq            int          `json:"seq"` // 1-based posting order, set by Post
+	Kind           Kind         `json:"kind"`
+	ValueDate      date.Date    `json:"value_date"` // when it takes effect; may be in the past (backdated)
+	BookedAt       time.Time    `json:"booked_at"`  // when it was recorded (passed in; never read from a clock)
+	Actor          string       `json:"actor"`
+	Reason         string       `json:"reason,omitempty"`
+	IdempotencyKey string       `json:"idempotency_key"`
+	Amount         money.Amount `json:"amount"`
+
+	// Component is the component a Waiver waives (penalty, fee or interest;
+	// principal only on a written-off loan).
+	Component Component `json:"component,omitempty"`
+	// Installment is the installment number a FeeCharge is added to; 0 charges
+	// the oldest installment not fully paid that has fallen due, else the next one.
+	Installment int `json:"installment,omitempty"`
+	// Payoff marks a Prepayment that settles the whole loan; Amount must
+	// cover the payoff amount (any excess becomes credit balance).
+	Payoff bool `json:"payoff,omitempty"`
+	// Reamortize overrides the policy's choice for a partial Prepayment.
+	Reamortize ReamortizeMode `json:"reamortize,omitempty"`
+	// Change holds a Restructure's new terms.
+	Change *Change `json:"change,omitempty"`
+	// Approver is who authorised a Restructure, WriteOff or Waiver; required
+	// for Restructure and WriteOff, and must differ from Actor.
+	Approver string `json:"approver,omitempty"`
+	// Reverses is the ID of the entry a Reversal removes.
+	Reverses uuid.UUID `json:"reverses,omitempty"`
+}
+
+// Change is a restructuring of the rest of a loan from the entry's value
+// date. Each zero field keeps the current value.
+type Change struct {
+	// ExtendPeriods adds periods after the current maturity (展期); a
+	// negative value shortens the loan but must leave at least one period
+	// after the restructure date.
+	ExtendPeriods int `json:"extend_periods,omitempty"`
+	// Rate is the new nominal annual rate; nil keeps the current one.
+	Rate *money.Rate `json:"rate,omitempty"`
+	// Method is the new repayment method; zero keeps the current one.
+	Method schedule.Method `json:"method,omitempty"`
+	// CapitalizeArrears adds everything overdue (principal, interest,
+	// penalty, fee) to the principal of the new schedule.
+	CapitalizeArrears bool `json:"capitalize_arrears,omitempty"`
+	// HolidayPeriods is a payment holiday: the first periods of the new
+	// schedule ask for no payment and their interest is capitalised.
+	HolidayPeriods int `json:"holiday_periods,omitempty"`
+}
+
+func (c *Change) equal(d *Change) bool {
+	if c == nil || d == nil {
+		return c == d
+	}
+	if (c.Rate == nil) != (d.Rate == nil) || c.Rate != nil && *c.Rate != *d.Rate {
+		return false
+	}
+	return c.ExtendPeriods == d.ExtendPeriods && c.Method == d.Method &&
+		c.CapitalizeArrears == d.CapitalizeArrears && c.HolidayPeriods == d.HolidayPeriods
+}
+
+// samePayload reports whether two entries ask for the same thing: every
+// field except ID, Seq and BookedAt, which a retry may legitimately change.
+func (e *Entry) samePayload(f *Entry) bool {
+	return e.Kind == f.Kind && e.ValueDate == f.ValueDate && e.Actor == f.Actor && e.Reason == f.Reason &&
+		e.IdempotencyKey == f.IdempotencyKey && e.Amount == f.Amount && e.Component == f.Component &&
+		e.Installment == f.Installment && e.Payoff == f.Payoff && e.Reamortize == f.Reamortize &&
+		e.Change.equal(f.Change) && e.Approver == f.Approver && e.Reverses == f.Reverses
+}
+
+// maxText bounds free-text fields so a journal stays small.
+const maxText = 500
+
+// validate checks what can be checked without folding: field shapes, the
+// fields the kind needs and the fields it must leave empty.
+func (e *Entry) validate(l *Loan, v *ValidationError) {
+	cur := l.terms.Principal.Currency()
+	if e.Kind == 0 || e.Kind >= kindEnd {
+		v.Add("kind", "unknown entry kind")
+		return
+	}
+	if e.ID == uuid.Nil {
+		v.Add("id", "missing")
+	}
+	if e.Seq != 0 {
+		v.Add("seq", "is assigned by Post; leave it zero")
+	}
+	if e.IdempotencyKey == "" {
+		v.Add("idempotency_key", "missing")
+	}
+	if e.Actor == "" {
+		v.Add("actor", "missing")
+	}
+	for _, s := range [...]struct{ name, val string }{{"actor", e.Actor}, {"reason", e.Reason},
+		{"idempotency_key", e.IdempotencyKey}, {"approver", e.Approver}} {
+		if len(s.val) > maxText {
+			v.Add(s.name, fmt.Sprintf("longer than %d bytes", maxText))
+		}
+	}
+	if e.BookedAt.IsZero() {
+		v.Add("booked_at", "missing")
+	}
+	if e.Kind != Disbursement && l.disbursed() && e.ValueDate.Before(l.terms.Start) {
+		v.Add("value_date", "before the disbursement "+l.terms.Start.String())
+	}
+	needsAmount := e.Kind != Restructure && e.Kind != Acceleration && e.Kind != Reversal && e.Kind != WriteOff
+	switch {
+	case !e.Amount.SameCurrency(money.Zero(cur)) || (!e.Amount.IsZero() && e.Amount.Currency() != cur):
+		v.Add("amount", "currency is not the loan's "+cur.Code())
+	case needsAmount && !e.Amount.IsPositive():
+		v.Add("amount", "must be positive")
+	case !needsAmount && e.Kind != WriteOff && !e.Amount.IsZero():
+		v.Add("amount", "must be zero for a "+e.Kind.String())
+	case e.Kind == WriteOff && e.Amount.IsNegative():
+		v.Add("amount", "must not be negative")
+	case e.Amount.Minor() > maxPrincipal:
+		v.Add("amount", "too large")
+	}
+	if e.Kind != Waiver && e.Component != 0 {
+		v.Add("component", "only a waiver names a component")
+	}
+	if e.Kind == Waiver && e.Component >= componentCount {
+		v.Add("component", "unknown component")
+	}
+	if e.Kind != FeeCharge && e.Installment != 0 {
+		v.Add("installment", "only a fee charge names an installment")
+	}
+	if e.Installment < 0 {
+		v.Add("installment", "must not be negative")
+	}
+	if e.Kind != Prepayment && (e.Payoff || e.Reamortize != 0) {
+		v.Add("payoff", "only a prepayment is a payoff or re-amortises")
+	}
+	if e.Reamortize > KeepInstallment {
+		v.Add("reamortize", "unknown mode")
+	}
+	if e.Kind == Prepayment && e.Payoff && e.Reamortize != 0 {
+		v.Add("reamortize", "a payoff does not re-amortise")
+	}
+	if (e.Kind == Restructure) != (e.Change != nil) {
+		v.Add("change", "required for a restructure and only for it")
+	}
+	if e.Change != nil {
+		e.Change.validate(v)
+	}
+	needsApprover := e.Kind == Restructure || e.Kind == WriteOff
+	switch {
+	case needsApprover && e.Approver == "":
+		v.Add("approver", "required for a "+e.Kind.String())
+	case e.Approver != "" && e.Approver == e.Actor:
+		v.Add("approver", "must differ from the actor (four-eyes)")
+	case e.Approver != "" && !needsApprover && e.Kind != Waiver:
+		v.Add("approver", "not used by a "+e.Kind.String())
+	}
+	if (needsApprover || e.Kind == Waiver || e.Kind == Reversal) && e.Reason == "" {
+		v.Add("reason", "required for a "+e.Kind.String())
+	}
+	if (e.Kind == Reversal) != (e.Reverses != uuid.Nil) {
+		v.Add("reverses", "required for a reversal and only for it")
+	}
+}
+
+func (c *Change) validate(v *ValidationError) {
+	if c.Rate != nil && (c.Rate.IsNegative() || c.Rate.Cmp(money.MustRate("10")) > 0) {
+		v.Add("change.rate", "must be between 0 and 1000%")
+	}
+	if c.Method != 0 && (c.Method < schedule.EqualInstallment || c.Method > schedule.Flat) {
+		v.Add("change.method", "unknown method")
+	}
+	if c.HolidayPeriods < 0 {
+		v.Add("change.holiday_periods", "must not be negative")
+	}
+	if c.ExtendPeriods > maxPeriods || c.ExtendPeriods < -maxPeriods {
+		v.Add("change.extend_periods", "out of range")
+	}
+	if *c == (Change{}) {
+		v.Add("change", "changes nothing")
+	}
+}

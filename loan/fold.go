@@ -1,0 +1,324 @@
+package loan
+
+import (
+	"fmt"
+
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
+)
+
+// inst is one installment while the journal is folded. All amounts are
+// int64 minor units of the loan's currency, indexed by Component.
+type inst struct {
+	number    int
+	from, due date.Date
+	owed      [componentCount]int64 // scheduled principal and interest, accrued penalty, charged fees
+	paid      [componentCount]int64 // settled by payments and credit balance
+	waived    [componentCount]int64 // waived before write-off
+	moved     [componentCount]int64 // capitalised into a restructured principal
+	woff      [componentCount]int64 // written off: the claim
+	recov     [componentCount]int64 // recovered on the claim after write-off
+	forgiven  [componentCount]int64 // claim waived after write-off (settlement)
+	baseDays  int64                 // Σ penalty base × days since the due date
+	penRaw    int64                 // round(baseDays × daily rate) already added to owed[Penalty]
+	checked   bool                  // the end-of-grace check has run
+	late      bool                  // not paid in full by the end of its grace days
+	settled   bool                  // principal and interest cleared
+	settledOn date.Date             // the day they were cleared
+}
+
+func (in *inst) out(c Component) int64 {
+	return in.owed[c] - in.paid[c] - in.waived[c] - in.moved[c] - in.woff[c]
+}
+
+func (in *inst) outTotal() int64 {
+	return in.out(Principal) + in.out(Interest) + in.out(Penalty) + in.out(Fee)
+}
+
+func (in *inst) claim(c Component) int64 { return in.woff[c] - in.recov[c] - in.forgiven[c] }
+
+// fold is the state of a loan while its journal is replayed in value-date
+// order. It never touches the Loan.
+type fold struct {
+	l       *Loan
+	journal []Entry
+	cur     money.Currency
+	mode    money.RoundingMode
+	inst    []inst
+
+	day       date.Date // the fold has processed every milestone up to and including day
+	started   bool
+	nextDue   int // first installment that has not fallen due
+	nextCheck int // first installment whose end-of-grace check is pending
+	firstOpen int // first installment that may still carry a penalty base
+
+	status  Status
+	credit  int64
+	rate    money.Rate // contract annual rate now
+	method  schedule.Method
+	daily   money.Rate // penalty rate per day
+	capLeft int64      // penalty and late fees still allowed; -1: no cap
+
+	restructuredOn, acceleratedOn, writtenOffOn date.Date
+	restructured, accelerated, writtenOff       bool
+
+	received, refunded int64 // money in (payments, recoveries) and out (refunds)
+
+	track   int                   // 1 + journal index of the entry whose effect is recorded below; 0: none
+	applied [componentCount]int64 // what the tracked entry settled
+	toCred  int64                 // what the tracked entry left as credit
+
+	book *book // postings sink; nil when only the position is wanted
+}
+
+func (f *fold) init(l *Loan) {
+	*f = fold{l: l, cur: l.terms.Principal.Currency(), mode: l.terms.Rounding, status: Approved,
+		rate: l.terms.AnnualRate, method: l.terms.Method, capLeft: -1, track: f.track, book: f.book}
+}
+
+// run folds journal (in the value-date order given by order) up to asOf.
+// Entries a reversal dated on or before asOf points at are left out, from
+// their own value date on.
+func (f *fold) run(l *Loan, journal []Entry, order []int32, asOf date.Date) error {
+	f.init(l)
+	f.journal = journal
+	var small [4]uint64
+	excluded := small[:]
+	if n := (len(journal) + 63) / 64; n > len(small) {
+		excluded = make([]uint64, n)
+	}
+	for i := range journal {
+		e := &journal[i]
+		if e.Kind != Reversal || e.ValueDate.After(asOf) {
+			continue
+		}
+		if t := indexOf(journal, e); t >= 0 {
+			excluded[t/64] |= 1 << (t % 64)
+		}
+	}
+	for _, ix := range order {
+		e := &journal[ix]
+		if e.ValueDate.After(asOf) {
+			break
+		}
+		if e.Kind == Reversal || excluded[ix/64]&(1<<(ix%64)) != 0 {
+			continue
+		}
+		f.advance(e.ValueDate)
+		if err := f.apply(int(ix), e); err != nil {
+			return err
+		}
+	}
+	f.advance(asOf)
+	f.book.recognisePenalty(f, asOf)
+	return nil
+}
+
+// indexOf returns the journal index of the entry reversal r points at.
+func indexOf(journal []Entry, r *Entry) int {
+	for i := range journal {
+		if journal[i].ID == r.Reverses {
+			return i
+		}
+	}
+	return -1
+}
+
+// advance moves the fold to day to: installments fall due (and take credit
+// balance), grace periods end (late fees, penalty confirmed or forgiven),
+// and penalty accrues for the days in between.
+func (f *fold) advance(to date.Date) {
+	if !f.started || !to.After(f.day) {
+		return
+	}
+	f.book.begin(-1)
+	grace := date.PeriodOfDays(f.l.policy.Penalty.GraceDays)
+	for {
+		next, isDue := to, false
+		if f.nextCheck < f.nextDue {
+			if c := f.inst[f.nextCheck].due.Add(grace + 1); !c.After(next) {
+				next = c
+			}
+		}
+		if f.nextDue < len(f.inst) {
+			if d := f.inst[f.nextDue].due; d.Before(next) || d == next && f.nextCheck >= f.nextDue {
+				next, isDue = d, true
+			}
+		}
+		f.accrue(next)
+		switch {
+		case isDue:
+			f.fallDue(f.nextDue)
+			f.nextDue++
+			f.settleCredit()
+			f.closeIfPaid()
+		case f.nextCheck < f.nextDue && f.inst[f.nextCheck].due.Add(grace+1) == next:
+			f.graceEnds(f.nextCheck)
+			f.nextCheck++
+		default:
+			return
+		}
+	}
+}
+
+// accrue adds the penalty base × days from f.day to to for every
+// installment that has fallen due and is not paid.
+func (f *fold) accrue(to date.Date) {
+	days := int64(to.Sub(f.day))
+	f.day = to
+	if days <= 0 || f.status == WrittenOff || f.status == Closed {
+		return
+	}
+	for f.firstOpen < f.nextDue && f.inst[f.firstOpen].settled {
+		f.firstOpen++
+	}
+	p := &f.l.policy.Penalty
+	for i := f.firstOpen; i < f.nextDue; i++ {
+		in := &f.inst[i]
+		if in.settled {
+			continue
+		}
+		base := in.out(Principal)
+		if p.Base == OverdueInstallment || p.Compound {
+			base += in.out(Interest)
+		}
+		if base > 0 {
+			in.baseDays += base * days
+			if in.late {
+				f.chargePenalty(in)
+			}
+		}
+	}
+}
+
+// chargePenalty turns an installment's base-days into penalty owed: the
+// exact product rounded once, less what was charged before, within the cap.
+func (f *fold) chargePenalty(in *inst) {
+	raw, err := money.New(in.baseDays, f.cur).MulRate(f.daily, f.mode)
+	if err != nil {
+		return // beyond MaxMinor: unreachable for amounts New accepts
+	}
+	inc := raw.Minor() - in.penRaw
+	in.penRaw = raw.Minor()
+	in.owed[Penalty] += f.capped(inc)
+}
+
+// capped limits a penalty or late-fee increment to what the cap still allows.
+func (f *fold) capped(inc int64) int64 {
+	if f.capLeft < 0 || inc <= 0 {
+		return inc
+	}
+	inc = min(inc, f.capLeft)
+	f.capLeft -= inc
+	return inc
+}
+
+func (f *fold) fallDue(i int) {
+	f.book.recognise(f, f.inst[i].due, Interest, f.inst[i].owed[Interest])
+}
+
+// graceEnds runs at the start of the day after an installment's grace
+// days: paid in full by then, its accrued base is forgiven; otherwise it is
+// late, owes the penalty accrued since its due date, and a late fee.
+func (f *fold) graceEnds(i int) {
+	in := &f.inst[i]
+	in.checked = true
+	if in.settled || f.status == WrittenOff || f.status == Closed {
+		in.baseDays = 0
+		return
+	}
+	in.late = true
+	if fee := f.capped(f.l.policy.Penalty.LateFee.Minor()); fee > 0 {
+		in.owed[Fee] += fee
+		f.book.recognise(f, f.day, Fee, fee)
+	}
+	f.chargePenalty(in)
+}
+
+// dpd returns the days past due on day d: since the due date of the
+// oldest installment whose principal or interest is unpaid (rules.md
+// CN23-DPD: "本金、利息逾期").
+func (f *fold) dpd(d date.Date) int {
+	for i := f.firstOpen; i < len(f.inst) && f.inst[i].due.Before(d); i++ {
+		if !f.inst[i].settled {
+			return int(d.Sub(f.inst[i].due))
+		}
+	}
+	return 0
+}
+
+// markSettled records the day an installment's principal and interest
+// were cleared.
+func (f *fold) markSettled(in *inst) {
+	if !in.settled && in.out(Principal) == 0 && in.out(Interest) == 0 {
+		in.settled, in.settledOn = true, f.day
+	}
+}
+
+// outstanding returns everything the borrower still owes on the books,
+// due or not.
+func (f *fold) outstanding() int64 {
+	var t int64
+	for i := range f.inst {
+		t += f.inst[i].outTotal()
+	}
+	return t
+}
+
+func (f *fold) claim() int64 {
+	var t int64
+	for i := range f.inst {
+		for c := range componentCount {
+			t += f.inst[i].claim(c)
+		}
+	}
+	return t
+}
+
+// closeIfPaid closes the loan once nothing is owed (nor claimed after a
+// write-off).
+func (f *fold) closeIfPaid() {
+	switch f.status {
+	case Active, Accelerated:
+		if f.outstanding() == 0 {
+			f.status = Closed
+		}
+	case WrittenOff:
+		if f.claim() == 0 {
+			f.status = Closed
+		}
+	}
+}
+
+// accruedInterest returns the interest of the running installment k
+// accrued from its start to day x, pro rata by days (rounded with the
+// loan's mode); all of it on or after its due date.
+func (f *fold) accruedInterest(k int, x date.Date) int64 {
+	if k >= len(f.inst) {
+		return 0
+	}
+	in := &f.inst[k]
+	total := in.owed[Interest] - in.waived[Interest]
+	span, el := int64(in.due.Sub(in.from)), int64(x.Sub(in.from))
+	switch {
+	case el <= 0 || span <= 0:
+		return 0
+	case el >= span:
+		return total
+	}
+	a, err := money.New(total, f.cur).MulFrac(el, span, f.mode)
+	if err != nil {
+		return 0
+	}
+	return a.Minor()
+}
+
+func (f *fold) amount(minor int64) money.Amount { return money.New(minor, f.cur) }
+
+func (f *fold) errorf(field, format string, args ...any) error {
+	v := &ValidationError{}
+	v.Add(field, fmt.Sprintf(format, args...))
+	return v
+}

@@ -1,0 +1,223 @@
+package loan
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
+)
+
+const (
+	// maxPrincipal bounds amounts on a loan (10¹³ minor units: 100 billion
+	// yuan) so Σ amount × days of penalty accrual stays within int64 for a
+	// century of days.
+	maxPrincipal = 10_000_000_000_000
+	maxPeriods   = 1200
+)
+
+// generate is the schedule generator; a variable only so the one place
+// that calls it is obvious.
+var generate = schedule.Generate
+
+// planRow is one installment of the original schedule, kept compact.
+type planRow struct {
+	from, due           date.Date
+	principal, interest int64
+}
+
+// Loan is a loan being serviced: its terms, its servicing policy and the
+// append-only journal of everything that happened to it (design principle
+// 3: a loan is its journal). Installment status, arrears, days past due,
+// penalty and payoff are derived by PositionAt, never stored.
+//
+// A Loan is not safe for concurrent use; the Engine serialises commands per
+// loan.
+type Loan struct {
+	id      uuid.UUID
+	terms   schedule.Terms
+	policy  Policy
+	plan    []planRow
+	status  Status
+	journal []Entry
+	order   []int32 // journal indices in value-date order, ties in posting order
+}
+
+// New returns an approved, not yet disbursed loan with the given terms and
+// servicing policy. Post a Disbursement (amount = terms.Principal, value
+// date = terms.Start) to make it Active. Invalid input gives a
+// *ValidationError naming every bad field.
+func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
+	v := &ValidationError{}
+	if id == uuid.Nil {
+		v.Add("id", "missing")
+	}
+	var plan []planRow
+	if terms.Principal.Minor() > maxPrincipal {
+		v.Add("terms.principal", "above the supported maximum")
+	} else if terms.Periods > maxPeriods {
+		v.Add("terms.periods", "above the supported maximum")
+	} else if s, err := generate(terms); err != nil {
+		var se *schedule.ValidationError
+		if errors.As(err, &se) {
+			for _, fe := range se.Fields {
+				v.Add("terms."+fe.Field, fe.Problem)
+			}
+		} else {
+			v.Add("terms", err.Error())
+		}
+	} else {
+		plan = make([]planRow, len(s.Installments))
+		for i, r := range s.Installments {
+			plan[i] = planRow{r.From, r.Due, r.Principal.Minor(), r.Interest.Minor()}
+		}
+	}
+	policy.validate("policy.", v)
+	if fee := policy.Penalty.LateFee; !fee.IsZero() && fee.Currency() != terms.Principal.Currency() {
+		v.Add("policy.penalty.late_fee", "currency is not the loan's")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return &Loan{id: id, terms: terms, policy: policy, plan: plan, status: Approved}, nil
+}
+
+// ID returns the loan's id.
+func (l *Loan) ID() uuid.UUID { return l.id }
+
+// Terms returns the loan's original terms.
+func (l *Loan) Terms() schedule.Terms { return l.terms }
+
+// Policy returns the loan's servicing policy.
+func (l *Loan) Policy() Policy { return l.policy }
+
+// Status returns the loan's status after every entry of its journal.
+func (l *Loan) Status() Status { return l.status }
+
+// Version is the number of entries posted; it grows by one per Post.
+func (l *Loan) Version() int { return len(l.journal) }
+
+// Journal returns a copy of the journal in posting order.
+func (l *Loan) Journal() []Entry { return slices.Clone(l.journal) }
+
+// Currency returns the loan's currency.
+func (l *Loan) Currency() money.Currency { return l.terms.Principal.Currency() }
+
+func (l *Loan) disbursed() bool { return len(l.journal) > 0 }
+
+// Result is what Post reports about an entry.
+type Result struct {
+	Entry   Entry  `json:"entry"`   // the entry as journaled, with its Seq
+	Status  Status `json:"status"`  // the loan's status after the whole journal
+	Version int    `json:"version"` // the loan's version after the entry was posted (its Seq)
+	// Applied is what the entry settled by component (repayment,
+	// prepayment, recovery), and Credit what it left as credit balance, as
+	// the journal folds now: a later backdated entry can change both.
+	Applied Split        `json:"applied"`
+	Credit  money.Amount `json:"credit"`
+	// Replayed is true when the idempotency key had been posted before
+	// with the same payload: nothing was appended.
+	Replayed bool `json:"replayed"`
+}
+
+// Post validates e and appends it to the journal. Everything is checked
+// before anything changes: field errors come back together in a
+// *ValidationError; a move the lifecycle does not allow (paying a closed
+// loan, recovering an active one) is a *TransitionError; and the whole
+// journal is re-folded with the entry in value-date order, so a backdated
+// entry that would make a later one impossible is refused too. On any
+// error the loan is exactly as it was.
+//
+// Posting an idempotency key again with the same payload (every field but
+// ID, Seq and BookedAt) returns the first result with Replayed set; with a
+// different payload it returns ErrDuplicateKey.
+func (l *Loan) Post(e Entry) (Result, error) {
+	for i := range l.journal {
+		if l.journal[i].IdempotencyKey == e.IdempotencyKey && e.IdempotencyKey != "" {
+			if !l.journal[i].samePayload(&e) {
+				return Result{}, ErrDuplicateKey
+			}
+			r := l.result(i)
+			r.Replayed = true
+			return r, nil
+		}
+	}
+	v := &ValidationError{}
+	e.validate(l, v)
+	if e.Kind == Reversal && e.Reverses != uuid.Nil {
+		l.validateReversal(&e, v)
+	}
+	for i := range l.journal {
+		if l.journal[i].ID == e.ID {
+			v.Add("id", "already in the journal")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return Result{}, err
+	}
+	if e.Kind < kindEnd {
+		if _, err := l.status.Next(kindEvents[e.Kind]); err != nil {
+			return Result{}, err
+		}
+	}
+	e.Seq = len(l.journal) + 1
+	journal := append(l.journal[:len(l.journal):len(l.journal)], e)
+	order := insertOrder(l.order, journal)
+	var f fold
+	if err := f.run(l, journal, order, date.Max()); err != nil {
+		return Result{}, err
+	}
+	l.journal, l.order, l.status = journal, order, f.status
+	return l.result(len(l.journal) - 1), nil
+}
+
+// insertOrder returns order with the last entry of journal inserted after
+// every entry with an earlier or equal value date.
+func insertOrder(order []int32, journal []Entry) []int32 {
+	n := len(journal) - 1
+	d := journal[n].ValueDate
+	at := len(order)
+	for at > 0 && journal[order[at-1]].ValueDate.After(d) {
+		at--
+	}
+	out := make([]int32, 0, len(order)+1)
+	out = append(out, order[:at]...)
+	out = append(out, int32(n))
+	return append(out, order[at:]...)
+}
+
+func (l *Loan) validateReversal(e *Entry, v *ValidationError) {
+	t := indexOf(l.journal, e)
+	if t < 0 {
+		v.Add("reverses", "no such entry in the journal")
+		return
+	}
+	target := &l.journal[t]
+	switch {
+	case target.Kind == Reversal:
+		v.Add("reverses", "a reversal cannot be reversed; post the entry again")
+	case target.Kind == Disbursement:
+		v.Add("reverses", "a disbursement cannot be reversed")
+	case e.ValueDate.Before(target.ValueDate):
+		v.Add("value_date", "before the reversed entry's value date "+target.ValueDate.String())
+	}
+	for i := range l.journal {
+		if l.journal[i].Kind == Reversal && l.journal[i].Reverses == e.Reverses {
+			v.Add("reverses", "entry already reversed")
+		}
+	}
+}
+
+// result rebuilds the result of journal entry i from the current fold.
+func (l *Loan) result(i int) Result {
+	f := fold{track: i + 1}
+	_ = f.run(l, l.journal, l.order, date.Max()) // the journal folded when it was posted
+	r := Result{Entry: l.journal[i], Status: l.status, Version: l.journal[i].Seq, Credit: money.New(f.toCred, l.Currency())}
+	for c := range componentCount {
+		r.Applied.Set(c, money.New(f.applied[c], l.Currency()))
+	}
+	return r
+}

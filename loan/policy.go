@@ -1,0 +1,197 @@
+package loan
+
+import (
+	"fmt"
+
+	"github.com/lendcore/lendcore/money"
+)
+
+var one = money.MustRate("1")
+
+// Policy is how a loan is serviced: allocation of payments, penalty
+// interest and late fees, prepayment, and the chart of accounts its
+// postings use. It is plain data: load it from JSON, check it with
+// Validate, start from DefaultPolicy.
+type Policy struct {
+	Waterfall  WaterfallPolicy  `json:"waterfall"`
+	Penalty    PenaltyPolicy    `json:"penalty"`
+	Prepayment PrepaymentPolicy `json:"prepayment"`
+	Accounts   ChartOfAccounts  `json:"accounts"`
+}
+
+// DefaultPolicy returns the defaults documented on each part:
+// DefaultWaterfallPolicy, DefaultPenaltyPolicy, DefaultPrepaymentPolicy and
+// DefaultChartOfAccounts.
+func DefaultPolicy() Policy {
+	return Policy{
+		Waterfall:  DefaultWaterfallPolicy(),
+		Penalty:    DefaultPenaltyPolicy(),
+		Prepayment: DefaultPrepaymentPolicy(),
+		Accounts:   DefaultChartOfAccounts(),
+	}
+}
+
+// Validate reports every bad field at once in a *ValidationError.
+func (p Policy) Validate() error {
+	v := &ValidationError{}
+	p.validate("policy.", v)
+	return v.Err()
+}
+
+func (p *Policy) validate(prefix string, v *ValidationError) {
+	p.Waterfall.validate(prefix+"waterfall.", v)
+	p.Penalty.validate(prefix+"penalty.", v)
+	p.Prepayment.validate(prefix+"prepayment.", v)
+	p.Accounts.validate(prefix+"accounts.", v)
+}
+
+// ReamortizeMode is what a partial prepayment shortens.
+type ReamortizeMode uint8
+
+// Re-amortisation modes.
+const (
+	KeepTerm        ReamortizeMode = iota + 1 // same remaining periods, lower installment
+	KeepInstallment                           // same installment, fewer periods
+)
+
+var reamortizeNames = names{"", "keep-term", "keep-installment"}
+
+// String returns the mode's name.
+func (m ReamortizeMode) String() string { return reamortizeNames.str(uint8(m), "ReamortizeMode") }
+
+// MarshalText encodes the mode's name.
+func (m ReamortizeMode) MarshalText() ([]byte, error) {
+	return reamortizeNames.text(uint8(m), "re-amortisation mode")
+}
+
+// UnmarshalText decodes a mode's name.
+func (m *ReamortizeMode) UnmarshalText(b []byte) error {
+	v, err := reamortizeNames.parse(b, "re-amortisation mode")
+	*m = ReamortizeMode(v)
+	return err
+}
+
+// PayoffInterest is the interest a payoff (or prepayment) charges for the
+// period running on its date.
+type PayoffInterest uint8
+
+// Payoff interest conventions.
+const (
+	AccruedInterest    PayoffInterest = iota + 1 // interest accrued to the payoff date
+	FullPeriodInterest                           // the whole running period's interest
+)
+
+var payoffInterestNames = names{"", "accrued", "full-period"}
+
+// String returns the convention's name.
+func (p PayoffInterest) String() string { return payoffInterestNames.str(uint8(p), "PayoffInterest") }
+
+// MarshalText encodes the convention's name.
+func (p PayoffInterest) MarshalText() ([]byte, error) {
+	return payoffInterestNames.text(uint8(p), "payoff interest")
+}
+
+// UnmarshalText decodes a convention's name.
+func (p *PayoffInterest) UnmarshalText(b []byte) error {
+	v, err := payoffInterestNames.parse(b, "payoff interest")
+	*p = PayoffInterest(v)
+	return err
+}
+
+// PrepaymentPolicy says what a prepayment (提前还款) costs and how the rest
+// of the loan is re-amortised.
+type PrepaymentPolicy struct {
+	// Reamortize is the default for a partial prepayment.
+	Reamortize ReamortizeMode `json:"reamortize"`
+	// Interest is the running period's interest a prepayment or payoff charges.
+	Interest PayoffInterest `json:"interest"`
+	// FeeRate is a prepayment fee as a share of the principal prepaid; zero
+	// for none.
+	FeeRate money.Rate `json:"fee_rate"`
+}
+
+// DefaultPrepaymentPolicy keeps the term, charges interest accrued to the
+// prepayment date and no fee: Civil Code art. 677 (rules.md 3.1, V) lets a
+// borrower who repays early pay interest for the actual term only, and SPC
+// private-lending provisions art. 30 (V) allow prepayment unless agreed
+// otherwise.
+func DefaultPrepaymentPolicy() PrepaymentPolicy {
+	return PrepaymentPolicy{Reamortize: KeepTerm, Interest: AccruedInterest}
+}
+
+func (p *PrepaymentPolicy) validate(prefix string, v *ValidationError) {
+	if p.Reamortize != KeepTerm && p.Reamortize != KeepInstallment {
+		v.Add(prefix+"reamortize", "must be keep-term or keep-installment")
+	}
+	if p.Interest != AccruedInterest && p.Interest != FullPeriodInterest {
+		v.Add(prefix+"interest", "must be accrued or full-period")
+	}
+	if p.FeeRate.IsNegative() || p.FeeRate.Cmp(one) > 0 {
+		v.Add(prefix+"fee_rate", "must be between 0 and 100%")
+	}
+}
+
+// ChartOfAccounts names the ledger accounts a loan's postings use. Codes
+// are the host's own; the defaults are descriptive names.
+type ChartOfAccounts struct {
+	Cash               string `json:"cash"`                // cash / clearing
+	LoansReceivable    string `json:"loans_receivable"`    // principal outstanding
+	InterestReceivable string `json:"interest_receivable"` // interest fallen due, unpaid
+	PenaltyReceivable  string `json:"penalty_receivable"`  // penalty accrued, unpaid
+	FeeReceivable      string `json:"fee_receivable"`      // fees charged, unpaid
+	InterestIncome     string `json:"interest_income"`
+	PenaltyIncome      string `json:"penalty_income"`
+	FeeIncome          string `json:"fee_income"`
+	Overpayment        string `json:"overpayment"`     // credit balance owed to the borrower (a liability)
+	WriteOff           string `json:"write_off"`       // write-off expense or loan-loss allowance
+	RecoveryIncome     string `json:"recovery_income"` // recoveries after write-off
+}
+
+// DefaultChartOfAccounts returns the accounts the issue names, with
+// descriptive codes.
+func DefaultChartOfAccounts() ChartOfAccounts {
+	return ChartOfAccounts{
+		Cash: "cash", LoansReceivable: "loans-receivable",
+		InterestReceivable: "interest-receivable", PenaltyReceivable: "penalty-receivable",
+		FeeReceivable: "fee-receivable", InterestIncome: "interest-income",
+		PenaltyIncome: "penalty-income", FeeIncome: "fee-income",
+		Overpayment: "overpayment-liability", WriteOff: "write-off-allowance",
+		RecoveryIncome: "recovery-income",
+	}
+}
+
+func (c *ChartOfAccounts) list() [11]struct{ field, code string } {
+	return [11]struct{ field, code string }{
+		{"cash", c.Cash}, {"loans_receivable", c.LoansReceivable},
+		{"interest_receivable", c.InterestReceivable}, {"penalty_receivable", c.PenaltyReceivable},
+		{"fee_receivable", c.FeeReceivable}, {"interest_income", c.InterestIncome},
+		{"penalty_income", c.PenaltyIncome}, {"fee_income", c.FeeIncome},
+		{"overpayment", c.Overpayment}, {"write_off", c.WriteOff}, {"recovery_income", c.RecoveryIncome},
+	}
+}
+
+func (c *ChartOfAccounts) validate(prefix string, v *ValidationError) {
+	seen := map[string]string{}
+	for _, a := range c.list() {
+		switch prev, dup := seen[a.code]; {
+		case a.code == "":
+			v.Add(prefix+a.field, "missing")
+		case len(a.code) > 64:
+			v.Add(prefix+a.field, "longer than 64 bytes")
+		case dup:
+			v.Add(prefix+a.field, fmt.Sprintf("same account as %s", prev))
+		default:
+			seen[a.code] = a.field
+		}
+	}
+}
+
+// receivable returns the receivable account of component c, income its
+// income account.
+func (c *ChartOfAccounts) receivable(k Component) string {
+	return [...]string{c.LoansReceivable, c.InterestReceivable, c.PenaltyReceivable, c.FeeReceivable}[k]
+}
+
+func (c *ChartOfAccounts) income(k Component) string {
+	return [...]string{c.LoansReceivable, c.InterestIncome, c.PenaltyIncome, c.FeeIncome}[k]
+}

@@ -1,0 +1,230 @@
+package loan
+
+import (
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
+)
+
+// InstallmentStatus is where one installment stands on a date.
+type InstallmentStatus uint8
+
+// Installment statuses.
+const (
+	NotDue                InstallmentStatus = iota + 1 // its due date is later
+	Due                                                // due today, nothing paid
+	PartlyPaid                                         // due today, partly paid
+	Paid                                               // paid in full on or before its due date
+	Overdue                                            // past its due date and not paid in full
+	PaidLate                                           // paid in full after its due date
+	Capitalized                                        // its arrears were moved into a restructured principal
+	WrittenOffInstallment                              // written off; the claim is pursued
+)
+
+var installmentStatusNames = names{"", "not-due", "due", "partly-paid", "paid", "overdue", "paid-late",
+	"capitalized", "written-off"}
+
+// String returns the status name.
+func (s InstallmentStatus) String() string {
+	return installmentStatusNames.str(uint8(s), "InstallmentStatus")
+}
+
+// MarshalText encodes the status name.
+func (s InstallmentStatus) MarshalText() ([]byte, error) {
+	return installmentStatusNames.text(uint8(s), "installment status")
+}
+
+// UnmarshalText decodes a status name.
+func (s *InstallmentStatus) UnmarshalText(b []byte) error {
+	v, err := installmentStatusNames.parse(b, "installment status")
+	*s = InstallmentStatus(v)
+	return err
+}
+
+// InstallmentPosition is one installment as of a date.
+type InstallmentPosition struct {
+	Number int               `json:"number"`
+	From   date.Date         `json:"from"`
+	Due    date.Date         `json:"due"`
+	Status InstallmentStatus `json:"status"`
+	// Owed is what the installment asks for: scheduled principal and
+	// interest, penalty accrued so far and fees charged.
+	Owed        Split `json:"owed"`
+	Paid        Split `json:"paid"`
+	Waived      Split `json:"waived"`
+	Capitalized Split `json:"capitalized"`
+	WrittenOff  Split `json:"written_off"`
+	Outstanding Split `json:"outstanding"`
+	// DaysLate is how many days past due its principal and interest were
+	// (or are) cleared; 0 when on time.
+	DaysLate int `json:"days_late"`
+}
+
+// NextDue is the next installment to pay.
+type NextDue struct {
+	Number int          `json:"number"`
+	Date   date.Date    `json:"date"`
+	Amount money.Amount `json:"amount"` // what is still outstanding on it
+}
+
+// Position is a loan as of a date: the journal folded up to that day.
+type Position struct {
+	AsOf         date.Date             `json:"as_of"`
+	Status       Status                `json:"status"`
+	Installments []InstallmentPosition `json:"installments"`
+
+	// Totals over every installment, due or not.
+	Owed        Split `json:"owed"`
+	Paid        Split `json:"paid"`
+	Waived      Split `json:"waived"`
+	Outstanding Split `json:"outstanding"`
+	// Overdue is the outstanding of installments past their due date.
+	Overdue Split `json:"overdue"`
+	// PrincipalBalance is the principal on the books, due or not.
+	PrincipalBalance money.Amount `json:"principal_balance"`
+
+	// DaysPastDue counts days since the due date of the oldest installment
+	// whose principal or interest is unpaid; 0 if none.
+	DaysPastDue int `json:"days_past_due"`
+	// MissedCumulative counts installments not cleared by their due date;
+	// MissedConsecutive the run of such installments ending with the latest
+	// one past due.
+	MissedCumulative  int `json:"missed_cumulative"`
+	MissedConsecutive int `json:"missed_consecutive"`
+
+	NextDue *NextDue `json:"next_due,omitempty"`
+	// Credit is money received beyond what was due, held for the next
+	// installments or a refund.
+	Credit money.Amount `json:"credit"`
+	// AccruedInterest is the running period's interest accrued to AsOf,
+	// not yet due (pro rata by days of the scheduled interest).
+	AccruedInterest money.Amount `json:"accrued_interest"`
+	// Payoff is what settles the loan on AsOf: everything due, the
+	// principal not yet due, the running period's interest (per the
+	// prepayment policy), fees charged ahead and the prepayment fee, less
+	// the credit balance.
+	Payoff money.Amount `json:"payoff"`
+
+	Restructured   bool       `json:"restructured"`
+	RestructuredOn *date.Date `json:"restructured_on,omitempty"`
+	AcceleratedOn  *date.Date `json:"accelerated_on,omitempty"`
+	WrittenOffOn   *date.Date `json:"written_off_on,omitempty"`
+	// WrittenOff is the claim written off; Recovered what came back on it;
+	// Claim what is still pursued (账销案存).
+	WrittenOff Split `json:"written_off"`
+	Recovered  Split `json:"recovered"`
+	Claim      Split `json:"claim"`
+
+	// Received is all money paid in (repayments, prepayments, recoveries);
+	// Refunded all credit paid back.
+	Received money.Amount `json:"received"`
+	Refunded money.Amount `json:"refunded"`
+}
+
+// PositionAt folds the journal up to day (entries with a later value date
+// are ignored) and returns the loan as of that day.
+func (l *Loan) PositionAt(day date.Date) (Position, error) {
+	var f fold
+	if err := f.run(l, l.journal, l.order, day); err != nil {
+		return Position{}, err
+	}
+	return f.position(day), nil
+}
+
+func (f *fold) split(v *[componentCount]int64) Split {
+	return Split{f.amount(v[Principal]), f.amount(v[Interest]), f.amount(v[Penalty]), f.amount(v[Fee])}
+}
+
+func (f *fold) position(day date.Date) Position {
+	p := Position{AsOf: day, Status: f.status, Installments: make([]InstallmentPosition, len(f.inst)),
+		Restructured: f.restructured}
+	var owed, paid, waived, out, overdue, woff, recov, claim [componentCount]int64
+	run := 0
+	for i := range f.inst {
+		in := &f.inst[i]
+		var o [componentCount]int64
+		moved := false
+		for c := range componentCount {
+			o[c] = in.out(c)
+			owed[c] += in.owed[c]
+			paid[c] += in.paid[c]
+			waived[c] += in.waived[c]
+			out[c] += o[c]
+			woff[c] += in.woff[c]
+			recov[c] += in.recov[c]
+			claim[c] += in.claim(c)
+			moved = moved || in.moved[c] != 0
+			if in.due.Before(day) {
+				overdue[c] += o[c]
+			}
+		}
+		ip := InstallmentPosition{Number: in.number, From: in.from, Due: in.due,
+			Owed: f.split(&in.owed), Paid: f.split(&in.paid), Waived: f.split(&in.waived),
+			Capitalized: f.split(&in.moved), WrittenOff: f.split(&in.woff), Outstanding: f.split(&o)}
+		total := o[Principal] + o[Interest] + o[Penalty] + o[Fee]
+		late := in.settled && in.settledOn.After(in.due)
+		if in.settled {
+			ip.DaysLate = max(0, int(in.settledOn.Sub(in.due)))
+		} else if day.After(in.due) {
+			ip.DaysLate = int(day.Sub(in.due))
+		}
+		switch {
+		case in.woff != [componentCount]int64{}:
+			ip.Status = WrittenOffInstallment
+		case moved && total == 0:
+			ip.Status = Capitalized
+		case total == 0 && late:
+			ip.Status = PaidLate
+		case total == 0 && !day.Before(in.due) || total == 0 && in.settled:
+			ip.Status = Paid
+		case day.Before(in.due):
+			ip.Status = NotDue
+		case day == in.due && in.paid == [componentCount]int64{}:
+			ip.Status = Due
+		case day == in.due:
+			ip.Status = PartlyPaid
+		default:
+			ip.Status = Overdue
+		}
+		if in.due.Before(day) {
+			if !in.settled || late {
+				p.MissedCumulative++
+				run++
+			} else {
+				run = 0
+			}
+		}
+		if p.NextDue == nil && !day.After(in.due) && total > 0 {
+			p.NextDue = &NextDue{Number: in.number, Date: in.due, Amount: f.amount(total)}
+		}
+		p.Installments[i] = ip
+	}
+	p.MissedConsecutive = run
+	p.Owed, p.Paid, p.Waived, p.Outstanding = f.split(&owed), f.split(&paid), f.split(&waived), f.split(&out)
+	p.Overdue, p.WrittenOff, p.Recovered, p.Claim = f.split(&overdue), f.split(&woff), f.split(&recov), f.split(&claim)
+	p.PrincipalBalance = f.amount(out[Principal])
+	p.DaysPastDue = f.dpd(day)
+	p.Credit = f.amount(f.credit)
+	if f.status == Active || f.status == Accelerated {
+		p.AccruedInterest = f.amount(f.accruedInterest(f.nextDue, day))
+		q, _ := f.quote()
+		p.Payoff = f.amount(max(0, q-f.credit))
+	} else {
+		p.AccruedInterest, p.Payoff = f.amount(0), f.amount(0)
+	}
+	if f.status == WrittenOff {
+		p.Payoff = f.amount(f.claim())
+	}
+	p.RestructuredOn = datePtr(f.restructured, f.restructuredOn)
+	p.AcceleratedOn = datePtr(f.accelerated, f.acceleratedOn)
+	p.WrittenOffOn = datePtr(f.writtenOff, f.writtenOffOn)
+	p.Received, p.Refunded = f.amount(f.received), f.amount(f.refunded)
+	return p
+}
+
+func datePtr(ok bool, d date.Date) *date.Date {
+	if !ok {
+		return nil
+	}
+	return &d
+}

@@ -1,0 +1,126 @@
+package loan
+
+import (
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
+)
+
+// Posting is one balanced double-entry line: Amount debited to Debit and
+// credited to Credit, so debits equal credits by construction for every
+// entry and for the whole journal. Postings are derived from the fold; they
+// are never stored, so a backdated entry or a reversal restates them.
+type Posting struct {
+	Date date.Date `json:"date"`
+	// Entry and Seq name the journal entry that caused the posting; both are
+	// zero for what the passage of time does: interest falling due, penalty
+	// accruing, credit balance settling an installment.
+	Entry  uuid.UUID    `json:"entry,omitempty"`
+	Seq    int          `json:"seq,omitempty"`
+	Kind   string       `json:"kind"` // the entry's kind, or "accrual"
+	Debit  string       `json:"debit"`
+	Credit string       `json:"credit"`
+	Amount money.Amount `json:"amount"`
+}
+
+// book collects postings during a fold.
+type book struct {
+	postings   []Posting
+	entry      int // journal index of the entry being applied; -1 for the passage of time
+	recognised int64
+}
+
+func (b *book) begin(ix int) {
+	if b != nil {
+		b.entry = ix
+	}
+}
+
+// pair records a posting; a negative amount swaps the sides, zero records
+// nothing.
+func (b *book) pair(f *fold, d date.Date, debit, credit string, a int64) {
+	if b == nil || a == 0 {
+		return
+	}
+	if a < 0 {
+		debit, credit, a = credit, debit, -a
+	}
+	p := Posting{Date: d, Kind: "accrual", Debit: debit, Credit: credit, Amount: f.amount(a)}
+	if b.entry >= 0 {
+		e := &f.journal[b.entry]
+		p.Entry, p.Seq, p.Kind = e.ID, e.Seq, e.Kind.String()
+	}
+	b.postings = append(b.postings, p)
+}
+
+// recognise books income of component c as receivable.
+func (b *book) recognise(f *fold, d date.Date, c Component, a int64) {
+	acc := &f.l.policy.Accounts
+	b.pair(f, d, acc.receivable(c), acc.income(c), a)
+}
+
+// recognisePenalty books the penalty accrued since the last call.
+func (b *book) recognisePenalty(f *fold, d date.Date) {
+	if b == nil {
+		return
+	}
+	var owed int64
+	for i := range f.inst {
+		owed += f.inst[i].owed[Penalty]
+	}
+	saved := b.entry
+	b.entry = -1
+	b.recognise(f, d, Penalty, owed-b.recognised)
+	b.entry = saved
+	b.recognised = owed
+}
+
+// Postings returns the double-entry postings of the journal folded up to
+// asOf, in fold order (value date, then posting order).
+func (l *Loan) Postings(asOf date.Date) ([]Posting, error) {
+	f := fold{book: &book{entry: -1, postings: make([]Posting, 0, 4*len(l.journal)+2*len(l.plan))}}
+	if err := f.run(l, l.journal, l.order, asOf); err != nil {
+		return nil, err
+	}
+	return f.book.postings, nil
+}
+
+// LedgerRow is one line of the loan ledger (台帐): a posting and the loan's
+// balances after it.
+type LedgerRow struct {
+	Posting
+	Principal     money.Amount `json:"principal"`      // loans receivable
+	Interest      money.Amount `json:"interest"`       // interest receivable
+	Penalty       money.Amount `json:"penalty"`        // penalty receivable
+	Fee           money.Amount `json:"fee"`            // fee receivable
+	CreditBalance money.Amount `json:"credit_balance"` // overpayment owed to the borrower
+}
+
+// Ledger returns the loan ledger (台帐) up to asOf: every posting in
+// chronological order with the running balances of the loan's accounts.
+func (l *Loan) Ledger(asOf date.Date) ([]LedgerRow, error) {
+	ps, err := l.Postings(asOf)
+	if err != nil {
+		return nil, err
+	}
+	acc := &l.policy.Accounts
+	cur := l.terms.Principal.Currency()
+	var bal [5]int64 // principal, interest, penalty, fee receivable; overpayment
+	accounts := [5]string{acc.LoansReceivable, acc.InterestReceivable, acc.PenaltyReceivable, acc.FeeReceivable, acc.Overpayment}
+	sign := [5]int64{1, 1, 1, 1, -1} // assets grow by debits, the liability by credits
+	rows := make([]LedgerRow, len(ps))
+	for i, p := range ps {
+		for j, a := range accounts {
+			if p.Debit == a {
+				bal[j] += sign[j] * p.Amount.Minor()
+			}
+			if p.Credit == a {
+				bal[j] -= sign[j] * p.Amount.Minor()
+			}
+		}
+		rows[i] = LedgerRow{Posting: p, Principal: money.New(bal[0], cur), Interest: money.New(bal[1], cur),
+			Penalty: money.New(bal[2], cur), Fee: money.New(bal[3], cur), CreditBalance: money.New(bal[4], cur)}
+	}
+	return rows, nil
+}

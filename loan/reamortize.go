@@ -1,0 +1,241 @@
+package loan
+
+import (
+	"slices"
+
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
+)
+
+// quote returns the payoff amount on the fold's day before credit balance:
+// everything due, the principal not yet due, the running period's interest
+// by policy, the fees charged ahead, and the prepayment fee.
+func (f *fold) quote() (total, prepayFee int64) {
+	for i := 0; i < f.nextDue; i++ {
+		total += f.inst[i].outTotal()
+	}
+	k := f.nextDue
+	if k >= len(f.inst) {
+		return total, 0
+	}
+	var principal int64
+	for i := k; i < len(f.inst); i++ {
+		principal += f.inst[i].out(Principal)
+		total += f.inst[i].out(Fee)
+	}
+	pp := &f.l.policy.Prepayment
+	if pp.Interest == FullPeriodInterest {
+		total += f.inst[k].owed[Interest] - f.inst[k].waived[Interest]
+	} else {
+		total += f.accruedInterest(k, f.day)
+	}
+	if !pp.FeeRate.IsZero() {
+		if fee, err := f.amount(principal).MulRate(pp.FeeRate, f.mode); err == nil {
+			prepayFee = fee.Minor()
+		}
+	}
+	return total + principal + prepayFee, prepayFee
+}
+
+// prepay applies an explicit prepayment: a payoff settles everything; a
+// partial one pays what is due, the interest accrued to the day, the fee,
+// and reduces the principal, then re-amortises the rest.
+func (f *fold) prepay(ix int, e *Entry) error {
+	a, x := e.Amount.Minor(), e.ValueDate
+	pp := &f.l.policy.Prepayment
+	total, prepayFee := f.quote()
+	if e.Payoff || a+f.credit >= total {
+		if a+f.credit < total {
+			return f.errorf("amount", "below the payoff amount %s", f.amount(total-f.credit))
+		}
+		if err := f.collapse(x, pp.Interest, prepayFee); err != nil {
+			return err
+		}
+		f.settleCredit()
+		f.toCredit(f.pay(ix, a, fromCash))
+		return nil
+	}
+	left := f.pay(ix, a, fromCash)
+	k := f.nextDue
+	if k >= len(f.inst) {
+		f.toCredit(left)
+		return nil
+	}
+	acc := f.accruedInterest(k, x)
+	if left <= acc {
+		return f.errorf("amount", "leaves nothing for principal after the amounts due and the accrued interest %s",
+			f.amount(acc))
+	}
+	// rest = prepaid + prepaid × fee rate, so prepaid = rest / (1 + rate),
+	// rounded down; the fee takes the remainder.
+	rest := left - acc
+	prepaid := rest
+	if r := pp.FeeRate; !r.IsZero() {
+		p, err := f.amount(rest).MulFrac(r.Den(), r.Den()+r.Num(), money.Down)
+		if err != nil {
+			return f.errorf("amount", "%v", err)
+		}
+		prepaid = p.Minor()
+	}
+	var principal, fees int64
+	for i := k; i < len(f.inst); i++ {
+		principal += f.inst[i].out(Principal)
+		fees += f.inst[i].out(Fee)
+	}
+	prepaid = min(prepaid, principal-1)
+	mode := e.Reamortize
+	if mode == 0 {
+		mode = pp.Reamortize
+	}
+	target := f.inst[k].owed[Principal] + f.inst[k].owed[Interest]
+	periods := len(f.inst) - k
+	firstDue := f.inst[k].due
+	// The prepayment itself becomes a settled line of the schedule.
+	stub := inst{number: f.inst[k].number, from: f.inst[k].from, due: x,
+		owed: [componentCount]int64{prepaid, acc, 0, rest - prepaid}}
+	f.inst = slices.Insert(f.inst, k, stub)
+	f.fallDue(k)
+	f.book.recognise(f, x, Fee, rest-prepaid)
+	f.nextDue = k + 1
+	f.toCredit(f.pay(ix, left, fromCash))
+	keep := 0
+	if mode == KeepInstallment {
+		keep = int(target)
+	}
+	return f.reamortize(k+1, x, principal-prepaid, periods, keep, firstDue, 0, fees, 0)
+}
+
+// restructure replaces the rest of the schedule by new terms from the
+// entry's value date.
+func (f *fold) restructure(e *Entry) error {
+	c, x := e.Change, e.ValueDate
+	k := f.nextDue
+	var arrears int64
+	if c.CapitalizeArrears {
+		acc := &f.l.policy.Accounts
+		for i := 0; i < k; i++ {
+			in := &f.inst[i]
+			for comp := range componentCount {
+				n := in.out(comp)
+				in.moved[comp] += n
+				arrears += n
+				if comp != Principal {
+					f.book.pair(f, x, acc.LoansReceivable, acc.receivable(comp), n)
+				}
+			}
+			f.markSettled(in)
+		}
+	}
+	var principal, fees int64
+	for i := k; i < len(f.inst); i++ {
+		principal += f.inst[i].out(Principal)
+		fees += f.inst[i].out(Fee)
+	}
+	periods := len(f.inst) - k + c.ExtendPeriods
+	if periods < 1 {
+		return f.errorf("change.extend_periods", "leaves no period after the restructure date")
+	}
+	if principal+arrears <= 0 {
+		return f.errorf("change", "no principal left to restructure")
+	}
+	if c.HolidayPeriods >= periods {
+		return f.errorf("change.holiday_periods", "must be shorter than the %d periods left", periods)
+	}
+	if c.Rate != nil {
+		f.rate = *c.Rate
+		if err := f.setPenaltyRate(); err != nil {
+			return err
+		}
+	}
+	if c.Method != 0 {
+		f.method = c.Method
+	}
+	var firstDue date.Date
+	if k < len(f.inst) {
+		firstDue = f.inst[k].due
+	}
+	carry := f.accruedInterest(k, x)
+	f.restructured, f.restructuredOn = true, x
+	f.accelerated = false
+	return f.reamortize(k, x, principal+arrears, periods, 0, firstDue, carry, fees, c.HolidayPeriods)
+}
+
+// reamortize replaces the installments from index k with a new schedule
+// of principal from day x: periods installments (or, when keep is
+// positive, the fewest periods whose installment does not exceed keep),
+// the first due on firstDue (zero: one period after x). carry interest and
+// carry fees are added to the first new installment.
+func (f *fold) reamortize(k int, x date.Date, principal int64, periods, keep int,
+	firstDue date.Date, carryInterest, carryFees int64, holiday int) error {
+	t := f.l.terms
+	t.Principal = f.amount(principal)
+	t.AnnualRate = f.rate
+	t.Method = f.method
+	t.Start = x
+	t.FirstDue = firstDue
+	t.PrincipalGrace, t.InterestGrace, t.CapitalizeGrace = 0, holiday, false
+	if t.Frequency == schedule.Days {
+		periods = 1
+		if !firstDue.IsZero() {
+			t.TermDays, t.FirstDue = int(firstDue.Sub(x)), date.Date{}
+		}
+	}
+	gen := func(n int) (*schedule.Schedule, error) {
+		t.Periods = n
+		return generate(t)
+	}
+	s, err := gen(periods)
+	if err == nil && keep > 0 && periods > 1 {
+		lo, hi := 1, periods // the smallest n whose installment fits
+		for lo < hi {
+			mid := (lo + hi) / 2
+			m, err := gen(mid)
+			if err == nil && maxPayment(m) <= int64(keep) {
+				hi, s = mid, m
+			} else {
+				lo = mid + 1
+			}
+		}
+		if lo == periods {
+			s, err = gen(periods)
+		}
+	}
+	if err != nil {
+		return f.errorf("change", "cannot re-amortise: %v", err)
+	}
+	number := 1
+	if k > 0 {
+		number = f.inst[k-1].number + 1
+	}
+	rows := make([]inst, len(s.Installments))
+	var sum int64
+	for i, r := range s.Installments {
+		rows[i] = inst{number: number + i, from: r.From, due: r.Due,
+			owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, 0}}
+		sum += r.Principal.Minor()
+	}
+	if sum != principal || len(rows) == 0 {
+		return f.errorf("change", "re-amortised schedule does not repay %s", f.amount(principal))
+	}
+	rows[0].owed[Interest] += carryInterest
+	rows[0].owed[Fee] += carryFees
+	if rows[0].from.After(x) || rows[0].due.Before(x) {
+		rows[0].from = x
+	}
+	f.inst = append(f.inst[:k], rows...)
+	return nil
+}
+
+// maxPayment is the largest principal+interest of a schedule's
+// installments but the last (which absorbs rounding).
+func maxPayment(s *schedule.Schedule) int64 {
+	var m int64
+	for i, r := range s.Installments {
+		if i < len(s.Installments)-1 || len(s.Installments) == 1 {
+			m = max(m, r.Principal.Minor()+r.Interest.Minor())
+		}
+	}
+	return m
+}
