@@ -72,3 +72,5 @@ func receiptOf(d *Distribution, id HoldingID) Receipt {
 // period1 is installment 1: interest 10,000 × 1 % = 100.00, principal
 // 888.49 − 100.00 = 788.49.
 var period1 = Repayment{On: day(2024, 2, 15), Installment: 1, Paid: split("788.49", "100.00")}
+
+func schedDC(n int) schedule.DayCount { return schedule.DayCount(n) }
