@@ -51,15 +51,7 @@ func (p *AuthorityPolicy) validate(prefix string, v *ValidationError) {
 		} else if slices.ContainsFunc(p.Officers[:i], func(x Officer) bool { return x.ID == o.ID }) {
 			v.Add(name+".id", "repeats "+o.ID)
 		}
-		switch {
-		case o.Limit.IsNegative():
-			v.Add(name+".limit", "must not be negative")
-		case o.Limit.Currency().IsZero():
-		case cur.IsZero():
-			cur = o.Limit.Currency()
-		case o.Limit.Currency() != cur:
-			v.Add(name+".limit", "is in "+o.Limit.Currency().Code()+", other limits in "+cur.Code())
-		}
+		checkLimit(o.Limit, name+".limit", &cur, v)
 		if o.Committee {
 			members++
 		}

@@ -128,15 +128,7 @@ func (p *CompliancePolicy) validate(v *ValidationError) {
 			field string
 			a     money.Amount
 		}{{"per_platform", l.PerPlatform}, {"across_platforms", l.AcrossPlatforms}} {
-			switch {
-			case f.a.IsNegative():
-				v.Add(name+"."+f.field, "must not be negative")
-			case f.a.IsZero():
-			case cur.IsZero():
-				cur = f.a.Currency()
-			case f.a.Currency() != cur:
-				v.Add(name+"."+f.field, "is in "+f.a.Currency().Code()+", other limits in "+cur.Code())
-			}
+			checkLimit(f.a, name+"."+f.field, &cur, v)
 		}
 	}
 	for i, s := range p.Purposes {
@@ -220,4 +212,21 @@ func (p CompliancePolicy) Check(a *Application, exp Exposure) error {
 		return &ce
 	}
 	return nil
+}
+
+// checkLimit validates one limit of a policy: not negative, and in the same
+// currency as the policy's other limits (*cur, set by the first one that
+// has a currency).
+func checkLimit(a money.Amount, field string, cur *money.Currency, v *ValidationError) {
+	switch c := a.Currency(); {
+	case c.IsZero():
+	case cur.IsZero():
+		*cur = c
+	case c != *cur:
+		v.Add(field, "is in "+c.Code()+", other limits in "+cur.Code())
+		return
+	}
+	if a.IsNegative() {
+		v.Add(field, "must not be negative")
+	}
 }

@@ -113,7 +113,9 @@ type Term struct {
 func (t Term) IsZero() bool { return t.Months == 0 && t.Days == 0 }
 
 // From returns the date t after d.
-func (t Term) From(d date.Date) date.Date { return addMonths(d, t.Months).Add(date.PeriodOfDays(t.Days)) }
+func (t Term) From(d date.Date) date.Date {
+	return addMonths(d, t.Months).Add(date.PeriodOfDays(t.Days))
+}
 
 // String returns "36 months", "30 days" or "1 months 15 days".
 func (t Term) String() string {
@@ -162,27 +164,22 @@ var periodStep = map[schedule.Frequency]Term{
 }
 
 // contractMaturity is the last contractual due date before business-day
-// adjustment: the first due date (FirstDue, or one period after Start) plus
-// Periods−1 periods; a loan of days matures TermDays after Start. A
+// adjustment: Periods periods after Start or, with a broken first period,
+// Periods−1 periods after FirstDue; a loan of days matures TermDays after
+// Start. Months are counted from the anchor date with clamping (a loan
+// started January 31 has due dates on the 31st or the month's last day). A
 // semi-monthly period counts as half a month, an odd half as 15 days.
 func contractMaturity(t *schedule.Terms) date.Date {
 	if t.Frequency == schedule.Days {
 		return t.Start.Add(date.PeriodOfDays(t.TermDays))
 	}
-	step, ok := periodStep[t.Frequency]
+	anchor, n := t.Start, t.Periods
+	if !t.FirstDue.IsZero() {
+		anchor, n = t.FirstDue, t.Periods-1
+	}
 	if t.Frequency == schedule.SemiMonthly {
-		step, ok = Term{Days: 15}, true
+		return Term{Months: n / 2, Days: 15 * (n % 2)}.From(anchor)
 	}
-	if !ok {
-		return t.Start
-	}
-	first := t.FirstDue
-	if first.IsZero() {
-		first = step.From(t.Start)
-	}
-	n := t.Periods - 1
-	if t.Frequency == schedule.SemiMonthly {
-		return Term{Months: n / 2, Days: 15 * (n % 2)}.From(first)
-	}
-	return Term{Months: step.Months * n, Days: step.Days * n}.From(first)
+	step := periodStep[t.Frequency]
+	return Term{Months: step.Months * n, Days: step.Days * n}.From(anchor)
 }
