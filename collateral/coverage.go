@@ -225,7 +225,8 @@ func (r *Register) lendingAt(it *Item, value money.Amount) money.Amount {
 // gets a call with a deadline CallDays ahead; a call whose shortfall is gone
 // is cured and closed; a call still short after its deadline escalates to
 // liquidation. A breach that exists only because some items have expired or
-// missing valuations gives ActionRevalue and raises no call.
+// missing valuations gives ActionRevalue and raises no call; otherwise the
+// action is the one the last known values justify.
 //
 // Every loan sharing an item with a listed loan must be listed (with zero
 // outstanding if repaid), because the split of a shared item depends on all
@@ -250,9 +251,11 @@ func (r *Register) Evaluate(day date.Date, exposures []Exposure) ([]LoanCoverage
 		c.LoanID, c.Outstanding, c.Items, c.Stale = e.LoanID, e.Outstanding, a.items, a.stale
 		c.MarketValue, c.LendingValue = a.market.Add(money.Zero(cur)), a.lending.Add(money.Zero(cur))
 		base, shortfall := t.assess(e.Outstanding, a.lending)
-		if base >= ActionCall && len(a.stale) > 0 {
-			if counted, _ := t.assess(e.Outstanding, a.counted); counted < ActionCall {
-				base = ActionRevalue
+		if len(a.stale) > 0 && base >= ActionCall {
+			// Judge by the last known values: a breach they do not show
+			// calls for a revaluation, not for a call or a sale.
+			if ca, cs := t.assess(e.Outstanding, a.counted); ca < base {
+				base, shortfall = max(ca, ActionRevalue), cs
 			}
 		}
 		c.Shortfall = shortfall.Add(money.Zero(cur))
