@@ -177,7 +177,7 @@ func TestPublishedFigures(t *testing.T) {
 // TestTotalsConventions: issue 2 names the other conventions' totals for the
 // 1,000,000 / 4.9% / 360-month loan: 910,617.20 = 5307.27 × 360 − 1,000,000
 // ("payment × n") and 910,616.19 from the unrounded payment
-// 5307.26608… × 360 − 1,000,000.
+// 5307.267206… × 360 − 1,000,000 = 910,616.194… → 910,616.19.
 func TestTotalsConventions(t *testing.T) {
 	for _, c := range []struct {
 		conv schedule.TotalsConvention
