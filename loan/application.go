@@ -42,13 +42,23 @@ func (k BorrowerKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes "individual" or "legal-entity".
 func (k *BorrowerKind) UnmarshalText(b []byte) error {
-	for i, n := range borrowerKindNames {
-		if i > 0 && n == string(b) {
-			*k = BorrowerKind(i)
-			return nil
+	i := nameIndex(borrowerKindNames[:], b)
+	if i == 0 {
+		return fmt.Errorf("%w: unknown borrower kind %q", ErrInvalidInput, b)
+	}
+	*k = BorrowerKind(i)
+	return nil
+}
+
+// nameIndex returns the index of b in names, whose entry 0 names the
+// invalid zero value; 0 when b is not a valid name.
+func nameIndex(names []string, b []byte) int {
+	for i := 1; i < len(names); i++ {
+		if names[i] == string(b) {
+			return i
 		}
 	}
-	return fmt.Errorf("%w: unknown borrower kind %q", ErrInvalidInput, b)
+	return 0
 }
 
 // Request is what the submitting officer files: the terms, who borrows, what

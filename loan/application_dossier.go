@@ -43,13 +43,12 @@ func (a Area) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes an area's name.
 func (a *Area) UnmarshalText(b []byte) error {
-	for i, n := range areaNames {
-		if i > 0 && n == string(b) {
-			*a = Area(i)
-			return nil
-		}
+	i := nameIndex(areaNames[:], b)
+	if i == 0 {
+		return fmt.Errorf("%w: unknown investigation area %q", ErrInvalidInput, b)
 	}
-	return fmt.Errorf("%w: unknown investigation area %q", ErrInvalidInput, b)
+	*a = Area(i)
+	return nil
 }
 
 // Finding is the investigators' conclusion on one area.

@@ -41,6 +41,8 @@ func (a *Application) UnmarshalJSON(b []byte) error {
 		}
 		to, err := replay.status.Next(d.Event)
 		switch {
+		case !isApplicationEvent(d.Event):
+			v.Add(fmt.Sprintf("decisions[%d].event", i), d.Event.String()+" is not a decision on an application")
 		case err != nil:
 			v.Add(fmt.Sprintf("decisions[%d].event", i), err.Error())
 		case d.Event == EventApprove && d.Outcome == Submitted:
@@ -59,6 +61,16 @@ func (a *Application) UnmarshalJSON(b []byte) error {
 	}
 	*a = replay
 	return nil
+}
+
+// isApplicationEvent reports whether e is one of the decisions an
+// application records; servicing events belong to the loan's journal.
+func isApplicationEvent(e Event) bool {
+	switch e {
+	case EventApprove, EventReject, EventWithdraw, EventCancel, EventDisburse:
+		return true
+	}
+	return false
 }
 
 // guardedUnmarshal decodes JSON, turning a panic inside a third-party
@@ -98,12 +110,11 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 	if err := guardedUnmarshal(b, &w); err != nil {
 		return err
 	}
-	for i, n := range eventNames {
-		if i > 0 && n == w.Event {
-			*d = Decision(w.plain)
-			d.Event = Event(i)
-			return nil
-		}
+	i := nameIndex(eventNames[:], []byte(w.Event))
+	if i == 0 {
+		return fmt.Errorf("%w: unknown event %q", ErrInvalidInput, w.Event)
 	}
-	return fmt.Errorf("%w: unknown event %q", ErrInvalidInput, w.Event)
+	*d = Decision(w.plain)
+	d.Event = Event(i)
+	return nil
 }

@@ -198,6 +198,7 @@ func TestApplicationUnmarshalRejectsInconsistentState(t *testing.T) {
 		{"status not reached by decisions", tamper(func(c map[string]any) { c["status"] = "approved" })},
 		{"outcome not reached by event", tamper(func(c map[string]any) { decision(c)["outcome"] = "approved" })},
 		{"illegal event", tamper(func(c map[string]any) { decision(c)["event"] = "disburse" })},
+		{"servicing event", tamper(func(c map[string]any) { decision(c)["event"] = "repay"; decision(c)["outcome"] = "submitted" })},
 		{"unknown event", tamper(func(c map[string]any) { decision(c)["event"] = "bless" })},
 		{"decision before submission", tamper(func(c map[string]any) { decision(c)["on"] = "2024-01-01" })},
 		{"missing reason for rejection", tamper(func(c map[string]any) { delete(decision(c), "reason") })},
