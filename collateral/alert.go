@@ -81,6 +81,9 @@ func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert
 				continue
 			}
 			out := b.out[j]
+			if !g.Cap.SameCurrency(out) {
+				return nil, fmt.Errorf("%w: guarantee %s caps in %s, loan %s is in %s", ErrInvalidInput, g.ID, g.Cap.Currency(), g.LoanID, out.Currency())
+			}
 			if g.enforceable(day) {
 				amt := g.guaranteed(out)
 				if !guaranteed.SameCurrency(amt) {

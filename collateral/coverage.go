@@ -145,20 +145,21 @@ func (r *Register) accumulate(b *book, day date.Date, skip *Item) error {
 			continue
 		}
 		claims, idx = claims[:0], idx[:0]
-		found := 0
+		found, mismatch := 0, false
 		for _, l := range it.Liens {
 			j, ok := b.index[l.LoanID]
 			if !ok {
 				j = -1
 			} else {
 				found++
-				if o := b.out[j]; !o.IsZero() && o.Currency() != it.Currency {
-					v.Addf("exposures", "loan %s is in %s but item %s securing it is in %s", l.LoanID, o.Currency(), it.ID, it.Currency)
+				if c := b.out[j].Currency(); !c.IsZero() && c != it.Currency {
+					v.Addf("exposures", "loan %s is in %s but item %s securing it is in %s", l.LoanID, c, it.ID, it.Currency)
+					mismatch = true
 				}
 			}
 			idx = append(idx, j)
 		}
-		if found == 0 {
+		if found == 0 || mismatch {
 			continue
 		}
 		if found < len(it.Liens) {
@@ -287,8 +288,10 @@ func (r *Register) Release(id uuid.UUID, day date.Date, exposures []Exposure) er
 	}
 	v := newValidation(ErrInvalidInput)
 	for _, l := range it.Liens {
-		if _, ok := b.index[l.LoanID]; !ok {
+		if j, ok := b.index[l.LoanID]; !ok {
 			v.Addf("exposures", "loan %s secured by item %s is missing (give zero if repaid)", l.LoanID, id)
+		} else if c := b.out[j].Currency(); !c.IsZero() && c != it.Currency {
+			v.Addf("exposures", "loan %s is in %s, item %s in %s", l.LoanID, c, id, it.Currency)
 		}
 	}
 	if err := v.Err(); err != nil {

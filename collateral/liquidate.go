@@ -65,8 +65,9 @@ func (r *Register) Liquidate(id uuid.UUID, sale Sale, exposures []Exposure) (Liq
 			v.Addf("exposures", "loan %s secured by item %s is missing (give zero if repaid)", l.LoanID, id)
 			continue
 		}
-		if o := b.out[j]; !o.IsZero() && o.Currency() != it.Currency {
-			v.Addf("exposures", "loan %s is in %s, item %s in %s", l.LoanID, o.Currency(), id, it.Currency)
+		if c := b.out[j].Currency(); !c.IsZero() && c != it.Currency {
+			v.Addf("exposures", "loan %s is in %s, item %s in %s", l.LoanID, c, id, it.Currency)
+			continue
 		}
 		claims[k] = Claim{Rank: l.Rank, Outstanding: b.out[j].Add(money.Zero(it.Currency))}
 	}
