@@ -86,9 +86,9 @@ type Position struct {
 	// DaysPastDue counts days since the due date of the oldest installment
 	// whose principal or interest is unpaid; 0 if none.
 	DaysPastDue int `json:"days_past_due"`
-	// MissedCumulative counts installments not cleared by their due date;
-	// MissedConsecutive the run of such installments ending with the latest
-	// one past due.
+	// MissedCumulative counts installments not cleared by their due date
+	// (paid late or still unpaid); MissedConsecutive the current run of
+	// past-due installments still unpaid, ending with the latest one.
 	MissedCumulative  int `json:"missed_cumulative"`
 	MissedConsecutive int `json:"missed_consecutive"`
 
@@ -189,9 +189,11 @@ func (f *fold) position(day date.Date) Position {
 		if in.due.Before(day) {
 			if !in.settled || late {
 				p.MissedCumulative++
-				run++
-			} else {
+			}
+			if in.settled {
 				run = 0
+			} else {
+				run++
 			}
 		}
 		if p.NextDue == nil && !day.After(in.due) && total > 0 {

@@ -74,15 +74,16 @@ type WaterfallPolicy struct {
 }
 
 // DefaultWaterfallPolicy: penalty → fee → interest → principal, horizontal,
-// for performing and non-performing loans; principal first for recoveries
-// after write-off. NonPerformingDPD is 90, the ">90 days" non-performing
+// for performing and non-performing loans; for recoveries after write-off,
+// principal first across all installments (vertical), to reduce the
+// exposure first. NonPerformingDPD is 90, the ">90 days" non-performing
 // floor of the 2023 risk classification measures (rules.md CN23-DPD-2, S —
 // hence configurable).
 func DefaultWaterfallPolicy() WaterfallPolicy {
 	return WaterfallPolicy{
 		Performing:       Waterfall{Order: StandardOrder, Direction: Horizontal},
 		NonPerformingDPD: 90,
-		WrittenOff:       Waterfall{Order: PrincipalFirstOrder, Direction: Horizontal},
+		WrittenOff:       Waterfall{Order: PrincipalFirstOrder, Direction: Vertical},
 	}
 }
 
