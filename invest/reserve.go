@@ -80,8 +80,9 @@ type ReservePolicy struct {
 // compensation to be disclosed — rules.md 3.4), so configure them.
 func DefaultReservePolicy() ReservePolicy {
 	return ReservePolicy{
-		LoanShare: money.MustRate("1%"),
-		Rounding:  money.HalfUp,
+		LoanShare:      money.MustRate("1%"),
+		RepaymentShare: money.MustRate("0"),
+		Rounding:       money.HalfUp,
 		Triggers:  []Trigger{{DaysPastDue: 15, Cover: CoverOverdue}, {DaysPastDue: 90, Cover: CoverOutstanding}},
 	}
 }
