@@ -194,11 +194,14 @@ func (p Policy) Validate() error {
 }
 
 func checkCitation(e *ValidationError, field string, ev Evidence, source string) {
+	if field != "" {
+		field += "."
+	}
 	if !ev.valid() {
-		e.add(field+".evidence", "must be V, S, K, NF or H")
+		e.add(field+"evidence", "must be V, S, K, NF or H")
 	}
 	if strings.TrimSpace(source) == "" {
-		e.add(field+".source", "must cite its source")
+		e.add(field+"source", "must cite its source")
 	}
 }
 

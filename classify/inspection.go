@@ -1,0 +1,351 @@
+package classify
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rickb777/date"
+)
+
+// Standing is a borrower's standing for post-loan inspection cadence.
+type Standing uint8
+
+// Standings; the zero value means "derive from the grade".
+const (
+	StandingUnset Standing = iota
+	Good
+	Ordinary
+	Poor
+	standingCount
+)
+
+var standingNames = []string{"", "good", "ordinary", "poor"}
+
+// String returns "good", "ordinary" or "poor".
+func (s Standing) String() string { return enumName(standingNames, s, "Standing") }
+
+// MarshalText encodes the standing name.
+func (s Standing) MarshalText() ([]byte, error) { return marshalEnum(standingNames, s, "standing") }
+
+// UnmarshalText decodes a standing name.
+func (s *Standing) UnmarshalText(b []byte) error {
+	v, err := parseEnum[Standing](standingNames, nil, string(b), "standing", true)
+	if err == nil {
+		*s = v
+	}
+	return err
+}
+
+// Cadence is how often a borrower of a standing is inspected: every Months
+// calendar months plus Days days.
+type Cadence struct {
+	Standing Standing `json:"standing"`
+	Months   int      `json:"months,omitempty"`
+	Days     int      `json:"days,omitempty"`
+}
+
+// InspectionPolicy is the post-loan inspection (贷后检查) cadence.
+type InspectionPolicy struct {
+	Cadence []Cadence `json:"cadence"`
+	// ByGrade gives the standing of a subject without one, indexed by grade.
+	ByGrade map[Grade]Standing `json:"by_grade"`
+	// ImmediateWhenOverdue makes an inspection due from the first overdue
+	// day unless one was done since.
+	ImmediateWhenOverdue bool `json:"immediate_when_overdue"`
+	// ImmediateAtLevel makes an inspection due from the day the warning
+	// level reached it unless one was done since; LevelNone disables it.
+	ImmediateAtLevel Level    `json:"immediate_at_level"`
+	Evidence         Evidence `json:"evidence"`
+	Source           string   `json:"source"`
+}
+
+// DefaultInspection returns the common cadence: good standing at most
+// every three months, ordinary monthly, poor weekly (continuous), and an
+// immediate inspection on any overdue or a red warning. Standing by grade:
+// 正常 good, 关注 ordinary, non-performing poor. Banks set these in their
+// own post-loan rules; no regulatory figure was found (NF).
+func DefaultInspection() InspectionPolicy {
+	return InspectionPolicy{
+		Cadence:              []Cadence{{Standing: Good, Months: 3}, {Standing: Ordinary, Months: 1}, {Standing: Poor, Days: 7}},
+		ByGrade:              map[Grade]Standing{Normal: Good, SpecialMention: Ordinary, Substandard: Poor, Doubtful: Poor, Loss: Poor},
+		ImmediateWhenOverdue: true, ImmediateAtLevel: Red,
+		Evidence: NotFound, Source: "common bank post-loan practice (贷后检查 by standing); figures NF, configurable",
+	}
+}
+
+// Validate reports every problem with the policy.
+func (p InspectionPolicy) Validate() error {
+	e := policyErrors()
+	seen := map[Standing]bool{}
+	for i, c := range p.Cadence {
+		f := fmt.Sprintf("cadence[%d]", i)
+		if c.Standing == StandingUnset || c.Standing >= standingCount {
+			e.add(f+".standing", "must be good, ordinary or poor")
+		} else if seen[c.Standing] {
+			e.add(f+".standing", "duplicate standing")
+		}
+		seen[c.Standing] = true
+		if c.Months < 0 || c.Days < 0 || c.Months > 120 || c.Days > 3650 || c.Months == 0 && c.Days == 0 {
+			e.add(f, "needs a positive interval of months and/or days")
+		}
+	}
+	for s := Good; s < standingCount; s++ {
+		if !seen[s] {
+			e.add("cadence", "no cadence for "+s.String())
+		}
+	}
+	for g := Normal; g < gradeCount; g++ {
+		if s, ok := p.ByGrade[g]; !ok || s == StandingUnset || s >= standingCount {
+			e.add("by_grade", "no standing for "+g.String())
+		}
+	}
+	if !p.ImmediateAtLevel.Valid() {
+		e.add("immediate_at_level", "unknown level")
+	}
+	checkCitation(e, "", p.Evidence, p.Source)
+	return e.err()
+}
+
+// InspectionSubject is what the cadence needs to know about one loan.
+type InspectionSubject struct {
+	Loan           string
+	Standing       Standing  // StandingUnset: derived from Grade
+	Grade          Grade     // used when Standing is unset
+	LastInspection date.Date // zero: never inspected
+	Disbursed      date.Date // the cadence runs from here when never inspected
+	DPD            int
+	Level          Level
+	LevelSince     date.Date // the day the current level was reached
+}
+
+// Reason says why an inspection is due; reasons combine as bits.
+type Reason uint8
+
+// Reasons an inspection is due.
+const (
+	ByCadence Reason = 1 << iota // the regular interval for the standing has passed
+	ByOverdue                    // the loan became overdue since the last inspection
+	ByWarning                    // the warning level reached the trigger since the last inspection
+)
+
+// String lists the reasons ("cadence+overdue").
+func (r Reason) String() string {
+	var parts []string
+	for i, n := range []string{"cadence", "overdue", "warning"} {
+		if r&(1<<i) != 0 {
+			parts = append(parts, n)
+		}
+	}
+	return strings.Join(parts, "+")
+}
+
+// InspectionDue is an inspection due for a loan: since Due (on or before
+// the day asked about), for Reasons.
+type InspectionDue struct {
+	Loan    string
+	Due     date.Date
+	Reasons Reason
+}
+
+// InspectionsDue returns the inspections due on day over subjects, in the
+// subjects' order, each with the earliest date it became due. A subject
+// never inspected runs its cadence from Disbursed. Bad subjects are
+// reported together in a *ValidationError.
+func (p InspectionPolicy) InspectionsDue(day date.Date, subjects []InspectionSubject) ([]InspectionDue, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	e := inputErrors()
+	var out []InspectionDue
+	for i, s := range subjects {
+		f := fmt.Sprintf("subjects[%d]", i)
+		standing := s.Standing
+		if standing == StandingUnset {
+			standing = p.ByGrade[s.Grade]
+		}
+		if standing == StandingUnset || standing >= standingCount {
+			e.add(f+".standing", "unknown standing and no grade to derive it from")
+			continue
+		}
+		if s.DPD < 0 {
+			e.add(f+".dpd", "must not be negative")
+			continue
+		}
+		if !s.Level.Valid() {
+			e.add(f+".level", "unknown level")
+			continue
+		}
+		base := s.LastInspection
+		if base.IsZero() {
+			base = s.Disbursed
+		}
+		d := InspectionDue{Loan: s.Loan}
+		note := func(r Reason, when date.Date) {
+			if when.After(day) {
+				return
+			}
+			if d.Reasons == 0 || when.Before(d.Due) {
+				d.Due = when
+			}
+			d.Reasons |= r
+		}
+		i := slices.IndexFunc(p.Cadence, func(c Cadence) bool { return c.Standing == standing })
+		c := p.Cadence[i]
+		note(ByCadence, addMonths(base, c.Months).Add(date.PeriodOfDays(c.Days)))
+		if p.ImmediateWhenOverdue && s.DPD > 0 {
+			// DPD 1 is the day after the due date: the first overdue day.
+			if since := day.Add(-date.PeriodOfDays(s.DPD - 1)); s.LastInspection.Before(since) || s.LastInspection.IsZero() {
+				note(ByOverdue, since)
+			}
+		}
+		if p.ImmediateAtLevel != LevelNone && s.Level >= p.ImmediateAtLevel {
+			if s.LastInspection.IsZero() || s.LastInspection.Before(s.LevelSince) {
+				note(ByWarning, s.LevelSince)
+			}
+		}
+		if d.Reasons != 0 {
+			out = append(out, d)
+		}
+	}
+	if err := e.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Area is a subject of a post-loan inspection finding.
+type Area uint8
+
+// Inspection areas.
+const (
+	UseOfFunds Area = iota
+	Operations
+	Finances
+	CollateralArea
+	GuarantorArea
+	areaCount
+)
+
+var areaNames = []string{"use-of-funds", "operations", "finances", "collateral", "guarantor"}
+
+// areaSignal maps an adverse finding to the early-warning signal it raises.
+var areaSignal = [areaCount]Signal{
+	UseOfFunds:     PurposeDeviation,
+	Operations:     CashFlowBehindPlan,
+	Finances:       FinancialDeterioration,
+	CollateralArea: CollateralShortfall,
+	GuarantorArea:  GuarantorDeterioration,
+}
+
+// String returns the area's name.
+func (a Area) String() string { return enumName(areaNames, a, "Area") }
+
+// MarshalText encodes the area name.
+func (a Area) MarshalText() ([]byte, error) { return marshalEnum(areaNames, a, "area") }
+
+// UnmarshalText decodes an area name.
+func (a *Area) UnmarshalText(b []byte) error {
+	v, err := parseEnum[Area](areaNames, nil, string(b), "area", true)
+	if err == nil {
+		*a = v
+	}
+	return err
+}
+
+// Finding is one finding of an inspection: SeverityNone means nothing
+// adverse was found in the area.
+type Finding struct {
+	Area     Area     `json:"area"`
+	Severity Severity `json:"severity"`
+	Note     string   `json:"note,omitempty"`
+}
+
+// Conclusion is an inspection's overall conclusion.
+type Conclusion uint8
+
+// Conclusions.
+const (
+	conclusionUnset Conclusion = iota
+	Satisfactory
+	Concerns
+	Adverse
+	conclusionCount
+)
+
+var conclusionNames = []string{"", "satisfactory", "concerns", "adverse"}
+
+// String returns the conclusion's name.
+func (c Conclusion) String() string { return enumName(conclusionNames, c, "Conclusion") }
+
+// MarshalText encodes the conclusion name.
+func (c Conclusion) MarshalText() ([]byte, error) {
+	return marshalEnum(conclusionNames, c, "conclusion")
+}
+
+// UnmarshalText decodes a conclusion name.
+func (c *Conclusion) UnmarshalText(b []byte) error {
+	v, err := parseEnum[Conclusion](conclusionNames, nil, string(b), "conclusion", false)
+	if err == nil {
+		*c = v
+	}
+	return err
+}
+
+// InspectionRecord is the record of one post-loan inspection.
+type InspectionRecord struct {
+	Loan       string     `json:"loan"`
+	Date       date.Date  `json:"date"`
+	Inspector  string     `json:"inspector"`
+	Findings   []Finding  `json:"findings"`
+	Conclusion Conclusion `json:"conclusion"`
+}
+
+// UnmarshalJSON decodes a record, turning a malformed date into an error.
+func (r *InspectionRecord) UnmarshalJSON(b []byte) error {
+	type plain InspectionRecord
+	var v plain
+	if err := guardedUnmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = InspectionRecord(v)
+	return nil
+}
+
+// Validate reports every problem with the record.
+func (r InspectionRecord) Validate() error {
+	e := inputErrors()
+	if strings.TrimSpace(r.Loan) == "" {
+		e.add("loan", "must not be empty")
+	}
+	if r.Date.IsZero() {
+		e.add("date", "must be set")
+	}
+	if strings.TrimSpace(r.Inspector) == "" {
+		e.add("inspector", "must not be empty")
+	}
+	for i, f := range r.Findings {
+		if f.Area >= areaCount {
+			e.add(fmt.Sprintf("findings[%d].area", i), "unknown area")
+		}
+		if !f.Severity.Valid() {
+			e.add(fmt.Sprintf("findings[%d].severity", i), "unknown severity")
+		}
+	}
+	if r.Conclusion == conclusionUnset || r.Conclusion >= conclusionCount {
+		e.add("conclusion", "must be satisfactory, concerns or adverse")
+	}
+	return e.err()
+}
+
+// Signals returns the early-warning signals the record's findings raise,
+// to merge into the loan's Facts.Signals (Signals.Merge).
+func (r InspectionRecord) Signals() Signals {
+	var s Signals
+	for _, f := range r.Findings {
+		if f.Area < areaCount && f.Severity.Valid() {
+			s = s.With(areaSignal[f.Area], f.Severity)
+		}
+	}
+	return s
+}
