@@ -16,3 +16,12 @@ func cny(s string) money.Amount { return money.MustParse(s, money.CNY) }
 var loanID = uuid.MustParse("00000000-0000-0000-0000-000000000001")
 
 func monthOf(m int) time.Month { return time.Month(m) }
+
+// frac is the exact rate n/d.
+func frac(n, d int64) money.Rate {
+	r, err := money.NewRate(n, d)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
