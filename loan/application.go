@@ -20,7 +20,7 @@ const (
 	LegalEntity                         // legal person or other organisation (法人或其他组织)
 )
 
-var borrowerKindNames = [...]string{"", "individual", "legal-entity"}
+var borrowerKindNames = names{"", "individual", "legal-entity"}
 
 // String returns the kind's name used in JSON.
 func (k BorrowerKind) String() string {
@@ -42,24 +42,11 @@ func (k BorrowerKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes "individual" or "legal-entity".
 func (k *BorrowerKind) UnmarshalText(b []byte) error {
-	i := nameIndex(borrowerKindNames[:], b)
-	if i == 0 {
-		return fmt.Errorf("%w: unknown borrower kind %q", ErrInvalidInput, b)
-	}
-	*k = BorrowerKind(i)
-	return nil
+	v, err := borrowerKindNames.parse(b, "borrower kind")
+	*k = BorrowerKind(v)
+	return err
 }
 
-// nameIndex returns the index of b in names, whose entry 0 names the
-// invalid zero value; 0 when b is not a valid name.
-func nameIndex(names []string, b []byte) int {
-	for i := 1; i < len(names); i++ {
-		if names[i] == string(b) {
-			return i
-		}
-	}
-	return 0
-}
 
 // Request is what the submitting officer files: the terms, who borrows, what
 // for, what secures the loan, and the pre-loan investigation. It becomes an

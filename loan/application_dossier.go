@@ -20,7 +20,7 @@ const (
 	areaEnd
 )
 
-var areaNames = [...]string{"", "basic-eligibility", "operations", "finances", "credit-record",
+var areaNames = names{"", "basic-eligibility", "operations", "finances", "credit-record",
 	"management", "guarantees"}
 
 // String returns the area's name used in JSON.
@@ -43,12 +43,9 @@ func (a Area) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes an area's name.
 func (a *Area) UnmarshalText(b []byte) error {
-	i := nameIndex(areaNames[:], b)
-	if i == 0 {
-		return fmt.Errorf("%w: unknown investigation area %q", ErrInvalidInput, b)
-	}
-	*a = Area(i)
-	return nil
+	v, err := areaNames.parse(b, "investigation area")
+	*a = Area(v)
+	return err
 }
 
 // Finding is the investigators' conclusion on one area.

@@ -110,11 +110,11 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 	if err := guardedUnmarshal(b, &w); err != nil {
 		return err
 	}
-	i := nameIndex(eventNames[:], []byte(w.Event))
-	if i == 0 {
-		return fmt.Errorf("%w: unknown event %q", ErrInvalidInput, w.Event)
+	e, err := names(eventNames[:]).parse([]byte(w.Event), "event")
+	if err != nil {
+		return err
 	}
 	*d = Decision(w.plain)
-	d.Event = Event(i)
+	d.Event = Event(e)
 	return nil
 }

@@ -110,9 +110,39 @@ func (a *Application) Withdraw(act Action) error { return a.decide(EventWithdraw
 // reason is required.
 func (a *Application) Cancel(act Action) error { return a.decide(EventCancel, act, true) }
 
-// Disburse records the disbursement of an approved application, which makes
-// it Active: from here on the loan is serviced through its journal.
-func (a *Application) Disburse(act Action) error { return a.decide(EventDisburse, act, false) }
+// Disburse pays out an approved application: it creates the serviced Loan
+// (New with the application's id and terms and the servicing policy p),
+// posts e — a Disbursement entry of the full principal on the terms' start
+// date — as the first line of its journal, and moves the application to
+// Active. From here on the loan is serviced through its journal.
+//
+// On error the application is unchanged and no loan is returned: a
+// *TransitionError unless the application is Approved; a *ValidationError
+// for a bad entry, policy, or a date before the last decision.
+func (a *Application) Disburse(e Entry, p Policy) (*Loan, error) {
+	to, err := a.status.Next(EventDisburse)
+	if err != nil {
+		return nil, err
+	}
+	act := Action{Officer: e.Actor, On: e.ValueDate, Reason: e.Reason}
+	var v ValidationError
+	if e.Kind != Disbursement {
+		v.Add("kind", "must be disbursement")
+	}
+	a.validateAction(act, false, &v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	l, err := New(a.req.ID, a.req.Terms, p)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := l.Post(e); err != nil {
+		return nil, err
+	}
+	a.record(EventDisburse, act, to)
+	return l, nil
+}
 
 func (a *Application) decide(e Event, act Action, needReason bool) error {
 	to, err := a.status.Next(e)

@@ -37,6 +37,20 @@ var jan12 = d(2024, time.January, 12)
 
 func act(officer string) Action { return Action{Officer: officer, On: jan12} }
 
+// disbursement is the entry paying out testRequest's principal on its start.
+func disbursement() Entry {
+	return Entry{
+		ID: testGuaranty, Kind: Disbursement, ValueDate: d(2024, time.January, 15),
+		BookedAt: time.Date(2024, time.January, 15, 9, 0, 0, 0, time.UTC), Actor: "teller",
+		IdempotencyKey: "disburse-1", Amount: cny("100000"),
+	}
+}
+
+func disburse(a *Application) error {
+	_, err := a.Disburse(disbursement(), DefaultPolicy())
+	return err
+}
+
 func TestApproveWithinOwnLimit(t *testing.T) {
 	a := testApp(t) // principal 100,000
 	require.NoError(t, a.Approve(act("senior"), testPolicy(), Exposure{}))
@@ -132,7 +146,7 @@ func TestLifecycleMoves(t *testing.T) {
 		{"withdraw before approval", []func(*Application) error{func(a *Application) error { return a.Withdraw(act("borrower")) }}, Withdrawn},
 		{"withdraw after approval", []func(*Application) error{approve, func(a *Application) error { return a.Withdraw(act("borrower")) }}, Withdrawn},
 		{"cancel after approval", []func(*Application) error{approve, func(a *Application) error { return a.Cancel(reason("senior")) }}, Cancelled},
-		{"disburse", []func(*Application) error{approve, func(a *Application) error { return a.Disburse(act("teller")) }}, Active},
+		{"disburse", []func(*Application) error{approve, disburse}, Active},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,7 +176,7 @@ func TestApplicationBadMovesChangeNothing(t *testing.T) {
 	}
 	active := func(t *testing.T) *Application {
 		a := approved(t)
-		require.NoError(t, a.Disburse(act("teller")))
+		require.NoError(t, disburse(a))
 		return a
 	}
 	const (
@@ -181,7 +195,8 @@ func TestApplicationBadMovesChangeNothing(t *testing.T) {
 		{"approve twice", approved, func(a *Application) error { return a.Approve(act("junior"), p, Exposure{}) }, transition, ""},
 		{"approve a rejected application", rejected, func(a *Application) error { return a.Approve(act("senior"), p, Exposure{}) }, transition, ""},
 		{"cancel before approval", submitted, func(a *Application) error { return a.Cancel(Action{Officer: "x", On: jan12, Reason: "r"}) }, transition, ""},
-		{"disburse before approval", submitted, func(a *Application) error { return a.Disburse(act("teller")) }, transition, ""},
+		{"disburse before approval", submitted, disburse, transition, ""},
+		{"disburse twice", active, disburse, transition, ""},
 		{"cancel after disbursement", active, func(a *Application) error { return a.Cancel(Action{Officer: "x", On: jan12, Reason: "r"}) }, transition, ""},
 		{"withdraw after disbursement", active, func(a *Application) error { return a.Withdraw(act("x")) }, transition, ""},
 		{"reject without reason", submitted, func(a *Application) error { return a.Reject(act("senior")) }, invalid, "reason"},
@@ -191,9 +206,29 @@ func TestApplicationBadMovesChangeNothing(t *testing.T) {
 		{"approve before submission", submitted, func(a *Application) error {
 			return a.Approve(Action{Officer: "senior", On: d(2024, time.January, 9)}, p, Exposure{})
 		}, invalid, "on"},
-		{"disburse before the approval date", approved, func(a *Application) error {
-			return a.Disburse(Action{Officer: "teller", On: d(2024, time.January, 11)})
-		}, invalid, "on"},
+		{"disburse before the approval date", func(t *testing.T) *Application {
+			a := testApp(t)
+			require.NoError(t, a.Approve(Action{Officer: "senior", On: d(2024, time.January, 16)}, p, Exposure{}))
+			return a
+		}, disburse, invalid, "on"},
+		{"disburse with a repayment entry", approved, func(a *Application) error {
+			e := disbursement()
+			e.Kind = Repayment
+			_, err := a.Disburse(e, DefaultPolicy())
+			return err
+		}, invalid, "kind"},
+		{"disburse less than the principal", approved, func(a *Application) error {
+			e := disbursement()
+			e.Amount = cny("99999.99")
+			_, err := a.Disburse(e, DefaultPolicy())
+			return err
+		}, invalid, "amount"},
+		{"disburse with an invalid policy", approved, func(a *Application) error {
+			q := DefaultPolicy()
+			q.Accounts.Cash = ""
+			_, err := a.Disburse(disbursement(), q)
+			return err
+		}, invalid, "policy.accounts.cash"},
 		{"invalid policy", submitted, func(a *Application) error {
 			q := testPolicy()
 			q.Authority.CommitteeApprovals = 1
@@ -240,6 +275,21 @@ func TestApplicationBadMovesChangeNothing(t *testing.T) {
 			assert.Equal(t, before, snapshot(t, a))
 		})
 	}
+}
+
+func TestDisburseCreatesTheLoan(t *testing.T) {
+	a := testApp(t)
+	require.NoError(t, a.Approve(act("senior"), testPolicy(), Exposure{}))
+	l, err := a.Disburse(disbursement(), DefaultPolicy())
+	require.NoError(t, err)
+	assert.Equal(t, Active, a.Status())
+	assert.Equal(t, Active, l.Status())
+	assert.Equal(t, a.ID(), l.ID())
+	assert.Equal(t, a.Terms(), l.Terms())
+	require.Len(t, l.Journal(), 1)
+	assert.Equal(t, Disbursement, l.Journal()[0].Kind)
+	last := a.Decisions()[len(a.Decisions())-1]
+	assert.Equal(t, Decision{Event: EventDisburse, Officer: "teller", On: d(2024, time.January, 15), Outcome: Active}, last)
 }
 
 func TestAuthorityPolicyValidate(t *testing.T) {
