@@ -47,7 +47,6 @@ func (k *BorrowerKind) UnmarshalText(b []byte) error {
 	return err
 }
 
-
 // Request is what the submitting officer files: the terms, who borrows, what
 // for, what secures the loan, and the pre-loan investigation. It becomes an
 // Application with NewApplication, which validates every field.
