@@ -1,0 +1,252 @@
+package classify
+
+import (
+	"testing"
+	"time"
+
+	"github.com/lendcore/lendcore/money"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestOverdueRateByBalance covers rules.md §4.3 "balance test": a
+// 12-installment loan with one installment of 100 overdue and 1,100
+// principal remaining counts 1,100, not 100, in the balance-based rate.
+func TestOverdueRateByBalance(t *testing.T) {
+	s, err := Measure([]Position{
+		{Loan: "a", Principal: cny(1100), Overdue: cny(100), DPD: 5, Grade: SpecialMention, Stage: Stage1},
+		{Loan: "b", Principal: cny(8900), Grade: Normal, Stage: Stage1},
+	}, ChinaBuckets())
+	require.NoError(t, err)
+	// 1,100 of 10,000 outstanding = 11 %; by count 1 of 2 = 50 %.
+	assert.Equal(t, Ratio{110000, 1000000}, s.OverdueRateByBalance())
+	assert.Equal(t, "11.0%", s.OverdueRateByBalance().Percent(1))
+	assert.Equal(t, Ratio{1, 2}, s.OverdueRateByCount())
+	assert.Equal(t, cny(100), s.Amount(s.OverdueAmount))
+}
+
+// TestSnapshot checks buckets, M1+/M3+, NPL, coverage and disclosure
+// figures on a hand-built portfolio (rules.md §4.3, §3.4).
+func TestSnapshot(t *testing.T) {
+	ps := []Position{
+		{Loan: "1", Debtor: "A", Principal: cny(1000), DPD: 0, Grade: Normal, Stage: Stage1, Provision: cny(10)},
+		{Loan: "2", Debtor: "A", Principal: cny(2000), DPD: 45, Overdue: cny(300), Grade: SpecialMention, Stage: Stage2, Provision: cny(40), RelatedParty: true},
+		{Loan: "3", Debtor: "B", Principal: cny(3000), DPD: 90, Overdue: cny(600), Grade: SpecialMention, Stage: Stage2, Provision: cny(60)},
+		{Loan: "4", Debtor: "C", Principal: cny(4000), DPD: 91, Overdue: cny(900), Grade: Substandard, Stage: Stage3, Provision: cny(1000), Compensated: cny(500)},
+	}
+	s, err := Measure(ps, ChinaBuckets())
+	require.NoError(t, err)
+	assert.Equal(t, Tally{4, 1000000}, s.Total)
+	// Buckets: 0 → M0, 45 → M2, 90 → M3, 91 → M4.
+	assert.Equal(t, []Tally{{1, 100000}, {}, {1, 200000}, {1, 300000}, {1, 400000}, {}, {}, {}}, s.ByBucket)
+	// M1+ = 2,000+3,000+4,000 = 9,000 of 10,000; M3+ = 3,000+4,000.
+	assert.Equal(t, Ratio{900000, 1000000}, s.AtLeastBucket(1))
+	assert.Equal(t, Ratio{700000, 1000000}, s.AtLeastBucket(3))
+	// NPL is the 4,000 次级 loan: 40 %; provisions 1,110 → 11.1 % of loans,
+	// 27.75 % of NPL.
+	assert.Equal(t, "40.00%", s.NPLRatio().Percent(2))
+	assert.Equal(t, "11.10%", s.ProvisionRatio().Percent(2))
+	assert.Equal(t, "27.75%", s.NPLCoverage().Percent(2))
+	d := s.Disclosure()
+	assert.Equal(t, int64(3), d.OverdueLoans)
+	assert.Equal(t, cny(1800), d.OverdueAmount)
+	assert.Equal(t, int64(1), d.Over90Loans, "超过90天 excludes 90 itself")
+	assert.Equal(t, cny(900), d.Over90Amount)
+	assert.Equal(t, cny(500), d.CompensationAmount)
+	assert.Equal(t, cny(2000), d.RelatedBalance)
+	// Borrowers: C 4,000, A 3,000, B 3,000 → top-10 is everything, largest 40 %.
+	assert.Equal(t, Ratio{1000000, 1000000}, d.Top10Share)
+	assert.Equal(t, Ratio{400000, 1000000}, d.LargestShare)
+}
+
+func TestMeasureRejectsBadPositions(t *testing.T) {
+	_, err := Measure([]Position{
+		{Loan: "1", Principal: cny(1)},
+		{Loan: "2", Principal: money.New(1, money.USD), DPD: -1},
+	}, ChinaBuckets())
+	var v *ValidationError
+	require.ErrorAs(t, err, &v)
+	assert.Len(t, v.Fields, 2)
+}
+
+// TestCEI covers rules.md §4.3 (creditguru sample): begin 6,200, sales
+// 10,890 over 3 months, end total 6,340, end current 3,590 →
+// (6,200 + 3,630 − 6,340) ÷ (6,200 + 3,630 − 3,590) = 3,490 ÷ 6,240 = 55.9 %;
+// with sales undivided (6,200 + 10,890 − 6,340) ÷ (6,200 + 10,890 − 3,590)
+// = 10,750 ÷ 13,500 = 79.6 %.
+func TestCEI(t *testing.T) {
+	in := CEIInput{BeginReceivables: cny(6200), CreditSales: cny(10890), Months: 3,
+		EndReceivables: cny(6340), EndCurrent: cny(3590), Averaging: SalesPerMonth}
+	r, err := CEI(in)
+	require.NoError(t, err)
+	assert.Equal(t, "55.9%", r.Percent(1))
+	in.Averaging = SalesWholePeriod
+	r, err = CEI(in)
+	require.NoError(t, err)
+	assert.Equal(t, "79.6%", r.Percent(1))
+	in.Averaging = 0
+	_, err = CEI(in)
+	assert.ErrorIs(t, err, ErrInvalidInput, "the averaging convention must be explicit")
+}
+
+// TestWriteOffAndRecovery: write-offs ÷ average outstanding (K); recoveries
+// ÷ written off (K). 30 written off over month-ends 1,000/1,200/1,400
+// (mean 1,200) is 2.5 %.
+func TestWriteOffAndRecovery(t *testing.T) {
+	r, err := WriteOffRate(cny(30), []money.Amount{cny(1000), cny(1200), cny(1400)})
+	require.NoError(t, err)
+	assert.Equal(t, "2.50%", r.Percent(2))
+	r, err = RecoveryRate(cny(12), cny(30))
+	require.NoError(t, err)
+	assert.Equal(t, "40%", r.Percent(0))
+}
+
+// TestRollAndFlowRates: roll rate P(j at t+1 | i at t) (rules.md §4.2) and
+// flow rate M_k → M_{k+1} = balance in M_{k+1} now ÷ balance in M_k before.
+func TestRollAndFlowRates(t *testing.T) {
+	before := []Position{
+		{Loan: "1", Principal: cny(100), DPD: 0}, {Loan: "2", Principal: cny(100), DPD: 0},
+		{Loan: "3", Principal: cny(200), DPD: 10}, {Loan: "4", Principal: cny(100), DPD: 20},
+	}
+	after := []Position{
+		{Loan: "1", Principal: cny(90), DPD: 0}, {Loan: "2", Principal: cny(100), DPD: 15},
+		{Loan: "3", Principal: cny(200), DPD: 40}, {Loan: "5", Principal: cny(500), DPD: 0},
+	}
+	m, err := RollRates(ChinaBuckets(), before, after)
+	require.NoError(t, err)
+	// M0: two loans, one stays, one rolls to M1 → 1/2 each.
+	assert.Equal(t, Ratio{1, 2}, m.Rate(0, 0))
+	assert.Equal(t, Ratio{1, 2}, m.Rate(0, 1))
+	// M1: loan 3 (200) rolls to M2, loan 4 (100) left the book.
+	assert.Equal(t, Ratio{20000, 30000}, m.BalanceRate(1, 2))
+	assert.Equal(t, Ratio{1, 2}, m.Rate(1, m.Exit()))
+	sb, err := Measure(before, ChinaBuckets())
+	require.NoError(t, err)
+	sa, err := Measure(after, ChinaBuckets())
+	require.NoError(t, err)
+	flows, err := FlowRates(sb, sa)
+	require.NoError(t, err)
+	// M0→M1: 100 now in M1 ÷ 200 in M0 before; M1→M2: 200 ÷ 300.
+	assert.Equal(t, Ratio{10000, 20000}, flows[0])
+	assert.Equal(t, Ratio{20000, 30000}, flows[1])
+}
+
+// TestVintage: rate(MOB n) = balance (count) in state at MOB n ÷ amount
+// (count) disbursed in the cohort month (rules.md §4.2), current and ever.
+func TestVintage(t *testing.T) {
+	jan := day(2024, time.January, 15)
+	me := func(m time.Month) yearMonth { return yearMonth{2024, m} }
+	var recs []VintageRecord
+	add := func(loan string, disbursed int64, obs yearMonth, principal int64, dpd int) {
+		recs = append(recs, VintageRecord{Loan: loan, Originated: jan, Disbursed: cny(disbursed),
+			Observed: day(obs.y, obs.m, 28), Principal: cny(principal), DPD: dpd})
+	}
+	// Loan a (1,000) is 31+ at MOB 2 with 800 left, cured at MOB 3.
+	add("a", 1000, me(time.January), 1000, 0)
+	add("a", 1000, me(time.March), 800, 35)
+	add("a", 1000, me(time.April), 700, 0)
+	// Loan b (3,000) never delinquent.
+	add("b", 3000, me(time.January), 3000, 0)
+	add("b", 3000, me(time.April), 2500, 0)
+	cur, err := Vintage(recs, VintageSpec{MinDPD: 31, Measure: ByAmount, Mode: Current})
+	require.NoError(t, err)
+	require.Len(t, cur, 1)
+	assert.Equal(t, cny(4000), cur[0].Disbursed)
+	// MOB 2: 800 of 4,000 = 20 %; MOB 3: cured → 0.
+	assert.Equal(t, Ratio{80000, 400000}, cur[0].Curve[2])
+	assert.Equal(t, Ratio{0, 400000}, cur[0].Curve[3])
+	ever, err := Vintage(recs, VintageSpec{MinDPD: 31, Measure: ByCount, Mode: Ever})
+	require.NoError(t, err)
+	// Ever by count: 1 of 2 loans from MOB 2 on.
+	assert.Equal(t, Ratio{0, 2}, ever[0].Curve[1])
+	assert.Equal(t, Ratio{1, 2}, ever[0].Curve[3])
+}
+
+// yearMonth is a year and month for the vintage test.
+type yearMonth struct {
+	y int
+	m time.Month
+}
+
+// TestProvisioning covers the legacy China grid (1/2/25/50/100 %): a
+// 10,000 次级 loan needs 2,500; and ECL = PD × LGD × EAD (rules.md §2.1):
+// EAD 10,000, 12-month PD 2 %, LGD 45 % → 90; stage 2 lifetime PD 10 % →
+// 450; stage 3 PD 100 % → 4,500.
+func TestProvisioning(t *testing.T) {
+	g := LegacyChinaProvision()
+	require.NoError(t, g.Validate())
+	p, err := g.Provision(cny(10000), Substandard)
+	require.NoError(t, err)
+	assert.Equal(t, cny(2500), p)
+
+	tbl := ECLTable{Rows: []ECLRow{
+		{"retail", Stage1, money.MustRate("2%"), money.MustRate("45%")},
+		{"retail", Stage2, money.MustRate("10%"), money.MustRate("45%")},
+		{"retail", Stage3, money.MustRate("100%"), money.MustRate("45%")},
+	}, Source: "test table"}
+	require.NoError(t, tbl.Validate())
+	for _, tt := range []struct {
+		stage Stage
+		want  money.Amount
+	}{{Stage1, cny(90)}, {Stage2, cny(450)}, {Stage3, cny(4500)}} {
+		ecl, err := tbl.ECL("retail", tt.stage, cny(10000))
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, ecl, tt.stage.String())
+	}
+	_, err = tbl.ECL("sme", Stage1, cny(1))
+	assert.ErrorIs(t, err, ErrNoMatch)
+	// EAD with an undrawn line: 8,000 + 2,000 × 50 % = 9,000.
+	ead, err := EAD(cny(8000), cny(2000), money.MustRate("50%"))
+	require.NoError(t, err)
+	assert.Equal(t, cny(9000), ead)
+}
+
+// TestScorecard: base 600 plus bin points, mapped to bands.
+func TestScorecard(t *testing.T) {
+	sc := DefaultScorecard()
+	require.NoError(t, sc.Validate())
+	var m Model = sc
+	var b Behaviour
+	b[MaxDPD6M], b[LatePayments], b[MonthsOnBook], b[UtilisationBP], b[BrokenPromises] = 0, 0, 30, 2000, 0
+	s, err := m.Score(b)
+	require.NoError(t, err)
+	// 600 + 40 + 20 + 20 + 20 + 0 = 700 → A (≥ 660).
+	assert.Equal(t, Score{700, "A"}, s)
+	b[MaxDPD6M], b[BrokenPromises] = 95, 2
+	s, err = m.Score(b)
+	require.NoError(t, err)
+	// 600 − 200 + 20 + 20 + 20 − 100 = 360 → E (below 450).
+	assert.Equal(t, Score{360, "E"}, s)
+	b[LatePayments] = -1
+	_, err = m.Score(b)
+	assert.ErrorIs(t, err, ErrInvalidInput)
+}
+
+func TestSubGrades(t *testing.T) {
+	s := TwelveGradeScale()
+	require.NoError(t, s.Validate())
+	require.Len(t, s.Levels, 12)
+	for code, want := range map[string]Grade{"正常1": Normal, "正常4": Normal, "关注2": SpecialMention, "次级3": Substandard, "可疑1": Doubtful, "损失": Loss} {
+		g, err := s.Grade(code)
+		require.NoError(t, err)
+		assert.Equal(t, want, g, code)
+	}
+	_, err := s.Grade("关注3")
+	assert.ErrorIs(t, err, ErrNoMatch)
+}
+
+// TestBuckets covers rules.md §4.1: DPD 30 is M1 in the China table but in
+// the 30–59 bucket in the US table.
+func TestBuckets(t *testing.T) {
+	cn, us := ChinaBuckets(), USBuckets()
+	require.NoError(t, cn.Validate())
+	require.NoError(t, us.Validate())
+	assert.Equal(t, "M1", cn[cn.Index(30)].Name)
+	assert.Equal(t, "30-59", us[us.Index(30)].Name)
+	assert.Equal(t, "M6+", cn[cn.Index(181)].Name)
+	assert.Equal(t, "M6", cn[cn.Index(180)].Name)
+	err := Buckets{{"a", 1}, {"a", 1}}.Validate()
+	var v *ValidationError
+	require.ErrorAs(t, err, &v)
+	assert.Len(t, v.Fields, 3, "start not 0, duplicate name, not increasing: %v", err)
+}

@@ -1,0 +1,203 @@
+package classify
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/lendcore/lendcore/money"
+	"github.com/rickb777/date"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func presets() map[string]Policy {
+	return map[string]Policy{"cn2023": China2023(), "card": ChinaCard2011(), "legacy": ChinaLegacy(),
+		"ifrs9": IFRS9(), "ffiec": USFFIEC()}
+}
+
+// TestPresetsValidateAndRoundTrip: every preset validates and survives a
+// JSON round trip unchanged (policies are data).
+func TestPresetsValidateAndRoundTrip(t *testing.T) {
+	for name, p := range presets() {
+		t.Run(name, func(t *testing.T) {
+			require.NoError(t, p.Validate())
+			b, err := json.Marshal(p)
+			require.NoError(t, err)
+			var back Policy
+			require.NoError(t, json.Unmarshal(b, &back))
+			assert.Equal(t, p, back)
+		})
+	}
+	for name, v := range map[string]any{"inspection": DefaultInspection(), "provision": LegacyChinaProvision(),
+		"scorecard": DefaultScorecard(), "subgrades": TwelveGradeScale()} {
+		b, err := json.Marshal(v)
+		require.NoError(t, err, name)
+		back := newLike(v)
+		require.NoError(t, json.Unmarshal(b, back), name)
+		assert.Equal(t, v, derefAny(back), name)
+	}
+}
+
+func newLike(v any) any {
+	switch v.(type) {
+	case InspectionPolicy:
+		return new(InspectionPolicy)
+	case GradeProvision:
+		return new(GradeProvision)
+	case Scorecard:
+		return new(Scorecard)
+	case SubGradeScale:
+		return new(SubGradeScale)
+	}
+	return nil
+}
+
+func derefAny(p any) any {
+	switch x := p.(type) {
+	case *InspectionPolicy:
+		return *x
+	case *GradeProvision:
+		return *x
+	case *Scorecard:
+		return *x
+	case *SubGradeScale:
+		return *x
+	}
+	return nil
+}
+
+// TestPolicyValidateReportsEveryField: one error lists all bad fields.
+func TestPolicyValidateReportsEveryField(t *testing.T) {
+	p := China2023()
+	p.Name = ""
+	p.Rules[0].When[0].Op = OpUnset                                                    // dpd needs a comparator
+	p.Rules[1].Then = Outcome{}                                                        // no effect
+	p.Rules[2].ID = p.Rules[3].ID                                                      // duplicate
+	p.Rules[4].Source = ""                                                             // uncited
+	p.Rules[5].When = append(p.Rules[5].When, Condition{Kind: DebtorNPLShare, Op: GT}) // debtor kind in a loan rule
+	p.Rules[6].EffectiveTo = date.New(2020, time.January, 1)                           // before effective_from
+	p.Buckets = nil
+	p.TechnicalGraceDays = -1
+	err := p.Validate()
+	var v *ValidationError
+	require.ErrorAs(t, err, &v)
+	assert.ErrorIs(t, err, ErrInvalidPolicy)
+	fields := map[string]bool{}
+	for _, f := range v.Fields {
+		fields[f.Field] = true
+	}
+	for _, want := range []string{"name", "rules[0].when[0].op", "rules[1].then", "rules[3].id", "rules[4].source",
+		"rules[5].when[2].kind", "rules[6].effective_to", "buckets", "technical_grace_days"} {
+		assert.True(t, fields[want], "missing %s in %v", want, err)
+	}
+	_, err = p.Compile()
+	assert.ErrorIs(t, err, ErrInvalidPolicy)
+}
+
+// TestCompiledPolicyIsIsolated: editing the policy after Compile does not
+// change the classifier.
+func TestCompiledPolicyIsIsolated(t *testing.T) {
+	p := China2023()
+	c := compile(t, p)
+	p.Rules[0].When[0].Days = 500
+	f := Facts{DPD: 1}
+	r, err := c.Classify(&f, asOf2024)
+	require.NoError(t, err)
+	assert.Equal(t, SpecialMention, r.Grade)
+}
+
+func TestMalformedDateJSONIsAnError(t *testing.T) {
+	for _, s := range []string{`{"effective_from":"2024-1"}`, `{"effective_from":"x"}`, `{"effective_from":"+"}`, `{"effective_from":"-0"}`} {
+		var r Rule
+		assert.Error(t, json.Unmarshal([]byte(s), &r), s)
+	}
+	var tr Track
+	assert.Error(t, json.Unmarshal([]byte(`{"last":"20"}`), &tr))
+}
+
+// TestWarnings: signals map to levels and optional minimum grade/stage
+// (DefaultWarnings, NF house convention).
+func TestWarnings(t *testing.T) {
+	c := compile(t, China2023())
+	for _, tt := range []struct {
+		s     Signals
+		level Level
+		grade Grade
+		stage Stage
+	}{
+		{Signals{}, Green, Normal, Stage1},
+		{Signals{}.With(BrokenPromise, SeverityLow), Yellow, Normal, Stage1},
+		{Signals{}.With(CollateralShortfall, SeverityHigh), Red, Normal, Stage1},
+		{Signals{}.With(PurposeDeviation, SeverityHigh).With(MissedInspection, SeverityMedium), Red, SpecialMention, Stage2},
+	} {
+		f := Facts{Signals: tt.s}
+		r, err := c.Classify(&f, asOf2024)
+		require.NoError(t, err)
+		assert.Equal(t, [3]any{tt.level, tt.grade, tt.stage}, [3]any{r.Level, r.Grade, r.Stage})
+	}
+}
+
+// TestInspectionsDue covers the cadence policy: good every 3 months,
+// ordinary monthly, poor weekly, any overdue or red warning at once.
+func TestInspectionsDue(t *testing.T) {
+	p := DefaultInspection()
+	require.NoError(t, p.Validate())
+	today := day(2024, time.June, 30)
+	subjects := []InspectionSubject{
+		{Loan: "good-not-due", Grade: Normal, LastInspection: day(2024, time.April, 1)},    // next 2024-07-01
+		{Loan: "good-due", Grade: Normal, LastInspection: day(2024, time.March, 30)},       // next 2024-06-30
+		{Loan: "ordinary", Standing: Ordinary, LastInspection: day(2024, time.May, 29)},    // next 2024-06-29
+		{Loan: "poor", Grade: Doubtful, LastInspection: day(2024, time.June, 24)},          // next 2024-07-01
+		{Loan: "overdue", Grade: Normal, LastInspection: day(2024, time.June, 20), DPD: 3}, // overdue since 06-28
+		{Loan: "red", Grade: Normal, LastInspection: day(2024, time.June, 1), Level: Red, LevelSince: day(2024, time.June, 10)},
+		{Loan: "red-seen", Grade: Normal, LastInspection: day(2024, time.June, 11), Level: Red, LevelSince: day(2024, time.June, 10)},
+		{Loan: "never", Grade: Normal, Disbursed: day(2024, time.January, 5)}, // next 2024-04-05
+	}
+	due, err := p.InspectionsDue(today, subjects)
+	require.NoError(t, err)
+	assert.Equal(t, []InspectionDue{
+		{"good-due", today, ByCadence},
+		{"ordinary", day(2024, time.June, 29), ByCadence},
+		{"overdue", day(2024, time.June, 28), ByOverdue},
+		{"red", day(2024, time.June, 10), ByWarning},
+		{"never", day(2024, time.April, 5), ByCadence},
+	}, due)
+	_, err = p.InspectionsDue(today, []InspectionSubject{{Loan: "x"}, {Loan: "y", Grade: Normal, DPD: -1}})
+	var v *ValidationError
+	require.ErrorAs(t, err, &v)
+	assert.Len(t, v.Fields, 2)
+}
+
+// TestInspectionRecordSignals: adverse findings feed early-warning signals back.
+func TestInspectionRecordSignals(t *testing.T) {
+	r := InspectionRecord{Loan: "L1", Date: asOf2024, Inspector: "wang", Conclusion: Concerns, Findings: []Finding{
+		{Area: UseOfFunds, Severity: SeverityHigh, Note: "funds moved to a property account"},
+		{Area: Finances}, {Area: CollateralArea, Severity: SeverityLow},
+	}}
+	require.NoError(t, r.Validate())
+	want := Signals{}.With(PurposeDeviation, SeverityHigh).With(CollateralShortfall, SeverityLow)
+	assert.Equal(t, want, r.Signals())
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back InspectionRecord
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, r, back)
+	assert.ErrorIs(t, InspectionRecord{}.Validate(), ErrInvalidInput)
+}
+
+func TestGradeText(t *testing.T) {
+	assert.Equal(t, "次级", Substandard.Chinese())
+	var g Grade
+	require.NoError(t, g.UnmarshalText([]byte("可疑")))
+	assert.Equal(t, Doubtful, g)
+	require.NoError(t, g.UnmarshalText([]byte("special-mention")))
+	assert.Equal(t, SpecialMention, g)
+	assert.Error(t, g.UnmarshalText([]byte("bad")))
+	_, err := Grade(9).MarshalText()
+	assert.Error(t, err)
+	r, err := Ratio{1, 3}.Rate()
+	require.NoError(t, err)
+	assert.Equal(t, money.MustRate("0").Cmp(r), -1)
+	assert.Equal(t, "n/a", Ratio{1, 0}.Percent(1))
+}
