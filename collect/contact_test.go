@@ -58,7 +58,11 @@ func TestContactRules(t *testing.T) {
 				return r
 			}(), "COL-2"},
 		{"a letter at night is not covered", nil, collect.ContactState{},
-			func() collect.ContactRecord { r := call(23, 0, collect.Delivered); r.Channel = collect.Letter; return r }(), ""},
+			func() collect.ContactRecord {
+				r := call(23, 0, collect.Delivered)
+				r.Channel = collect.Letter
+				return r
+			}(), ""},
 		// COL-3 / COL-5 art. 41 (S): no disclosure to third parties.
 		{"SMS to emergency contact mentioning the debt refused", nil, collect.ContactState{},
 			func() collect.ContactRecord {

@@ -14,7 +14,9 @@ func TestPromiseEvaluate(t *testing.T) {
 	// 06-12), 5.00 shortfall tolerated: kept once 995.00 is paid by 06-12.
 	p := collect.Promise{Loan: loanID, Collector: "c-1", Made: day(2024, 6, 1), Due: day(2024, 6, 10),
 		Amount: cny("1000"), ToleranceDays: 2, Shortfall: cny("5")}
-	pay := func(m, d int, amt string) collect.Payment { return collect.Payment{Day: day(2024, monthOf(m), d), Amount: cny(amt)} }
+	pay := func(m, d int, amt string) collect.Payment {
+		return collect.Payment{Day: day(2024, monthOf(m), d), Amount: cny(amt)}
+	}
 	cases := []struct {
 		name     string
 		payments []collect.Payment

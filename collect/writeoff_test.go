@@ -55,7 +55,7 @@ func TestRecoveriesAfterWriteOff(t *testing.T) {
 		{Day: day(2025, 1, 5), Amount: cny("300"), Source: collect.FromBorrower, WrittenOff: true},
 		{Day: day(2025, 2, 5), Amount: cny("1200.50"), Source: collect.FromGuarantor, WrittenOff: true},
 		{Day: day(2025, 2, 9), Amount: cny("200"), Source: collect.FromBorrower, WrittenOff: true},
-		{Day: day(2025, 2, 9), Amount: cny("999"), Source: collect.FromBorrower},                    // before write-off: not counted
+		{Day: day(2025, 2, 9), Amount: cny("999"), Source: collect.FromBorrower},                  // before write-off: not counted
 		{Day: day(2025, 4, 1), Amount: cny("50"), Source: collect.FromBorrower, WrittenOff: true}, // outside the period
 	}
 	got, err := collect.RecoveriesAfterWriteOff(rs, day(2025, 1, 1), day(2025, 3, 31))
