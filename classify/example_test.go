@@ -1,0 +1,51 @@
+package classify_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/money"
+	"github.com/rickb777/date"
+)
+
+// Classify loans under the China 2023 preset: 90 days past due is not
+// "over 90 days", 91 is 次级 whatever the collateral.
+func Example() {
+	c, err := classify.China2023().Compile()
+	if err != nil {
+		panic(err)
+	}
+	asOf := date.New(2024, time.June, 30)
+	for _, dpd := range []int{0, 1, 90, 91, 271, 361} {
+		f := classify.Facts{DPD: dpd, Balance: money.MustParse("10000", money.CNY)}
+		r, err := c.Classify(&f, asOf)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("DPD %3d: %s %s %v\n", dpd, r.Grade.Chinese(), r.Stage, c.Triggered(r))
+	}
+	// Output:
+	// DPD   0: 正常 stage-1 []
+	// DPD   1: 关注 stage-1 [CN23-DPD-1]
+	// DPD  90: 关注 stage-2 [CN23-DPD-1 IFRS9-S2-DPD]
+	// DPD  91: 次级 stage-3 [CN23-DPD-1 CN23-DPD-2 IFRS9-S2-DPD IFRS9-S3-DPD]
+	// DPD 271: 可疑 stage-3 [CN23-DPD-1 CN23-DPD-2 CN23-DPD-3 IFRS9-S2-DPD IFRS9-S3-DPD]
+	// DPD 361: 损失 stage-3 [CN23-DPD-1 CN23-DPD-2 CN23-DPD-3 CN23-DPD-4 IFRS9-S2-DPD IFRS9-S3-DPD]
+}
+
+// Provision and report: the legacy grid and the collection effectiveness
+// index with its averaging convention made explicit.
+func ExampleCEI() {
+	cny := func(s string) money.Amount { return money.MustParse(s, money.CNY) }
+	r, err := classify.CEI(classify.CEIInput{
+		BeginReceivables: cny("6200"), CreditSales: cny("10890"), Months: 3,
+		EndReceivables: cny("6340"), EndCurrent: cny("3590"), Averaging: classify.SalesPerMonth,
+	})
+	if err != nil {
+		panic(err)
+	}
+	p, _ := classify.LegacyChinaProvision().Provision(cny("10000"), classify.Substandard)
+	fmt.Println(r.Percent(1), p)
+	// Output: 55.9% CNY 2500.00
+}
