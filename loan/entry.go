@@ -26,7 +26,7 @@ const (
 	WriteOff                     // the outstanding leaves the books (核销); the claim is still pursued (账销案存)
 	Recovery                     // a payment received on a written-off claim
 	Refund                       // credit balance paid back to the borrower
-	Reversal                     // removes an earlier entry from the fold, from that entry's value date on
+	Reversal                     // says an earlier entry never happened: the fold leaves it out entirely
 	kindEnd
 )
 

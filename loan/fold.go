@@ -79,8 +79,10 @@ func (f *fold) init(l *Loan) {
 }
 
 // run folds journal (in the value-date order given by order) up to asOf.
-// Entries a reversal dated on or before asOf points at are left out, from
-// their own value date on.
+// Entries a reversal points at are left out altogether: a reversal says
+// the entry never happened, so the fold is restated from the reversed
+// entry's value date (its penalty, allocation and postings are re-derived)
+// for every as-of date.
 func (f *fold) run(l *Loan, journal []Entry, order []int32, asOf date.Date) error {
 	f.init(l)
 	f.journal = journal
@@ -91,7 +93,7 @@ func (f *fold) run(l *Loan, journal []Entry, order []int32, asOf date.Date) erro
 	}
 	for i := range journal {
 		e := &journal[i]
-		if e.Kind != Reversal || e.ValueDate.After(asOf) {
+		if e.Kind != Reversal {
 			continue
 		}
 		if t := indexOf(journal, e); t >= 0 {

@@ -158,8 +158,10 @@ func (l *Loan) Post(e Entry) (Result, error) {
 	if err := v.Err(); err != nil {
 		return Result{}, err
 	}
-	if e.Kind < kindEnd {
-		if _, err := l.status.Next(kindEvents[e.Kind]); err != nil {
+	// The fold checks every other kind against the status on its value
+	// date; a reversal is not folded, so it is checked here.
+	if e.Kind == Reversal {
+		if _, err := l.status.Next(EventReverse); err != nil {
 			return Result{}, err
 		}
 	}

@@ -210,13 +210,13 @@ func TestBackdatedPaymentAndReversalChangePenalty(t *testing.T) {
 	rev := entry(Reversal, day(2026, 3, 1), yuan("0"), "rev")
 	rev.Reverses, rev.Reason = pay.Entry.ID, "cheque bounced"
 	mustPost(t, l, rev)
-	// Reversed from its value date: on 2026-03-01 #1 has been unpaid 14
-	// days: 4,120.00 × 14 × 0.0005 = 28.84.
+	// The reversed payment never happened: on 2026-03-01 #1 has been
+	// unpaid 14 days: 4,120.00 × 14 × 0.0005 = 28.84.
 	p := mustPos(t, l, day(2026, 3, 1))
 	assert.Equal(t, yuan("28.84"), p.Installments[0].Owed.Penalty)
 	assert.Equal(t, 14, p.DaysPastDue)
-	// Before the reversal's value date the payment still counts.
-	assert.Equal(t, 0, mustPos(t, l, day(2026, 2, 28)).DaysPastDue)
+	// The fold is restated from the payment's own value date on.
+	assert.Equal(t, 13, mustPos(t, l, day(2026, 2, 28)).DaysPastDue)
 
 	// The borrower shows it actually paid on 2026-02-20: a backdated
 	// payment of 4,120 + 4,120 × 5 × 0.0005 = 4,130.30 re-folds the penalty.
