@@ -41,6 +41,7 @@ type ValidationError struct {
 	Fields []FieldError
 }
 
+// Error lists the bad fields, "field: problem" separated by semicolons.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Unwrap().Error())
@@ -88,6 +89,7 @@ type TransitionError struct {
 	Event     string // the event that was refused
 }
 
+// Error says which move was refused from which status.
 func (e *TransitionError) Error() string {
 	return fmt.Sprintf("collect: cannot %s a %s that is %s", e.Event, e.Lifecycle, e.From)
 }
@@ -104,6 +106,7 @@ type RuleError struct {
 	Detail string
 }
 
+// Error names the rule, its source and what broke it.
 func (e *RuleError) Error() string {
 	return fmt.Sprintf("collect: contact refused by rule %s (%s): %s", e.Rule, e.Source, e.Detail)
 }
