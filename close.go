@@ -1,0 +1,247 @@
+package lendcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/storage"
+)
+
+const (
+	scopeClose = "close"
+	keyLastDay = "last-day"
+	closeBatch = 1000
+)
+
+// closedStatuses are the loan statuses the daily close visits: loans being
+// serviced, accelerated ones, and written-off claims still pursued.
+var closedStatuses = []string{loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String()}
+
+// CloseReport is what the daily close did for one business day.
+type CloseReport struct {
+	Day date.Date `json:"day"`
+	// Loans is the number of loans closed for the day by this run;
+	// AlreadyClosed the number a previous (interrupted or repeated) run had
+	// closed already and this one skipped.
+	Loans         int `json:"loans"`
+	AlreadyClosed int `json:"already_closed"`
+	// Messages counts the outbox records this run added.
+	Messages int `json:"messages"`
+	// Failed lists the loans that could not be closed; the rest of their
+	// batch was closed.
+	Failed []LoanError `json:"failed,omitempty"`
+}
+
+// LoanError is a loan the daily close could not process, with the reason.
+type LoanError struct {
+	Loan uuid.UUID `json:"loan"`
+	Err  string    `json:"error"`
+}
+
+// LastClosed returns the last business day the close completed, and false
+// when no day has been closed yet.
+func (e *Engine) LastClosed(ctx context.Context) (date.Date, bool, error) {
+	return e.lastClosed(ctx, e.store)
+}
+
+func (e *Engine) lastClosed(ctx context.Context, tx storage.Tx) (date.Date, bool, error) {
+	cp, err := tx.Checkpoints().Get(ctx, scopeClose, keyLastDay)
+	if errors.Is(err, storage.ErrNotFound) {
+		return date.Date{}, false, nil
+	}
+	if err != nil {
+		return date.Date{}, false, err
+	}
+	return cp.Day, true, nil
+}
+
+// CloseOfDay runs the daily close (close of business) for day, catching up
+// in order every day after the last closed one: for each loan being
+// serviced it folds the journal to the day and derives days past due,
+// bucket and grade, the collection stage and the actions and reminders due,
+// collateral calls, inspections and investor payouts; index columns and
+// outbox records are written per batch in one unit of work.
+//
+// It is idempotent: a day already closed is not closed again, and a loan
+// already closed for the day (by a run that was cancelled midway) is
+// skipped, so a re-run finishes the day without emitting anything twice.
+// A loan that fails is reported in its day's CloseReport and does not stop
+// the batch. Closing a day before the last closed one returns nothing.
+func (e *Engine) CloseOfDay(ctx context.Context, day date.Date) ([]CloseReport, error) {
+	last, ok, err := e.LastClosed(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from := day
+	if ok {
+		if !day.After(last) {
+			return nil, nil
+		}
+		from = last.Add(1)
+	}
+	var reports []CloseReport
+	for d := from; !d.After(day); d = d.Add(1) {
+		r, err := e.closeDay(ctx, d)
+		if err != nil {
+			return reports, err
+		}
+		reports = append(reports, r)
+	}
+	return reports, nil
+}
+
+// closeDay closes one business day over the whole portfolio.
+func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, error) {
+	report := CloseReport{Day: day}
+	batches := make(chan []storage.Loan)
+	results := make(chan batchResult)
+	var wg sync.WaitGroup
+	for range e.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range batches {
+				results <- e.closeBatch(ctx, day, b)
+			}
+		}()
+	}
+	var scanErr error
+	go func() {
+		defer close(batches)
+		batch := make([]storage.Loan, 0, closeBatch)
+		for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: closedStatuses, Journal: true, BatchSize: closeBatch}) {
+			if err != nil {
+				scanErr = err
+				return
+			}
+			batch = append(batch, rec)
+			if len(batch) == closeBatch {
+				select {
+				case batches <- batch:
+				case <-ctx.Done():
+					return
+				}
+				batch = make([]storage.Loan, 0, closeBatch)
+			}
+		}
+		if len(batch) > 0 {
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	var firstErr error
+	for r := range results {
+		report.Loans += r.closed
+		report.AlreadyClosed += r.skipped
+		report.Messages += r.messages
+		report.Failed = append(report.Failed, r.failed...)
+		if r.err != nil && firstErr == nil {
+			firstErr = r.err
+		}
+	}
+	if firstErr == nil {
+		firstErr = scanErr
+	}
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return report, fmt.Errorf("lendcore: close of %s: %w", day, firstErr)
+	}
+	sortFailures(report.Failed)
+	if err := e.store.Checkpoints().Put(ctx, storage.Checkpoint{Scope: scopeClose, Key: keyLastDay, Day: day}); err != nil {
+		return report, err
+	}
+	e.log.Info("day closed", "day", day.String(), "loans", report.Loans, "skipped", report.AlreadyClosed,
+		"messages", report.Messages, "failed", len(report.Failed))
+	return report, nil
+}
+
+type batchResult struct {
+	closed, skipped, messages int
+	failed                    []LoanError
+	err                       error
+}
+
+// closeBatch derives the day's results for a batch of loans and writes
+// them in one unit of work.
+func (e *Engine) closeBatch(ctx context.Context, day date.Date, recs []storage.Loan) batchResult {
+	var r batchResult
+	updates := make([]storage.IndexUpdate, 0, len(recs))
+	var msgs []storage.Message
+	for i := range recs {
+		rec := &recs[i]
+		if !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day) {
+			r.skipped++
+			continue
+		}
+		out, err := e.closeLoan(day, rec)
+		if err != nil {
+			r.failed = append(r.failed, LoanError{Loan: rec.ID, Err: err.Error()})
+			e.log.Warn("loan not closed", "loan", rec.ID, "day", day.String(), "error", err)
+			continue
+		}
+		updates = append(updates, storage.IndexUpdate{LoanID: rec.ID, Index: out.index})
+		msgs = append(msgs, out.messages...)
+	}
+	if len(updates) == 0 {
+		return r
+	}
+	err := e.store.WithTx(ctx, func(tx storage.Tx) error {
+		if err := tx.Loans().UpdateIndex(ctx, updates...); err != nil {
+			return err
+		}
+		if len(msgs) > 0 {
+			n, err := tx.Outbox().Add(ctx, msgs...)
+			r.messages = n
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		r.err = err
+		r.messages = 0
+		return r
+	}
+	r.closed = len(updates)
+	return r
+}
+
+// loanDay is the close's result for one loan and day.
+type loanDay struct {
+	index    storage.LoanIndex
+	messages []storage.Message
+}
+
+// closeLoan derives one loan's results for day. It reads only rec and the
+// Engine's policies, so workers can run it in parallel.
+func (e *Engine) closeLoan(day date.Date, rec *storage.Loan) (loanDay, error) {
+	l, err := e.cache.load(*rec)
+	if err != nil {
+		return loanDay{}, err
+	}
+	pos, err := l.PositionAt(day)
+	if err != nil {
+		return loanDay{}, err
+	}
+	out := loanDay{index: indexOf(pos, rec.Index.Classification)}
+	out.index.AsOf = day
+	return out, nil
+}
+
+func sortFailures(f []LoanError) {
+	for i := 1; i < len(f); i++ {
+		for j := i; j > 0 && f[j].Loan.String() < f[j-1].Loan.String(); j-- {
+			f[j], f[j-1] = f[j-1], f[j]
+		}
+	}
+}
