@@ -173,13 +173,17 @@ func contractMaturity(t *schedule.Terms) date.Date {
 	if t.Frequency == schedule.Days {
 		return t.Start.Add(date.PeriodOfDays(t.TermDays))
 	}
+	freq := t.Frequency
+	if freq == 0 {
+		freq = schedule.Monthly // schedule's default
+	}
 	anchor, n := t.Start, t.Periods
 	if !t.FirstDue.IsZero() {
 		anchor, n = t.FirstDue, t.Periods-1
 	}
-	if t.Frequency == schedule.SemiMonthly {
+	if freq == schedule.SemiMonthly {
 		return Term{Months: n / 2, Days: 15 * (n % 2)}.From(anchor)
 	}
-	step := periodStep[t.Frequency]
+	step := periodStep[freq]
 	return Term{Months: step.Months * n, Days: step.Days * n}.From(anchor)
 }
