@@ -19,8 +19,8 @@ func fullTerms() schedule.Terms {
 		DayCount: schedule.Actual365Fixed, Basis: schedule.Actual, Rounding: money.HalfEven,
 		InstallmentMultiple: cny("1"), InstallmentRounding: money.Up,
 		PrincipalGrace: 2, InterestGrace: 1, CapitalizeGrace: true,
-		BusinessDay: schedule.ModifiedFollowing,
-		Calendar:    schedule.NewHolidayCalendar([]date.Date{d("2026-10-01")}, []date.Date{d("2026-10-10")}),
+		BusinessDay:             schedule.ModifiedFollowing,
+		Calendar:                schedule.NewHolidayCalendar([]date.Date{d("2026-10-01")}, []date.Date{d("2026-10-10")}),
 		InterestFollowsAdjusted: true, MaxAnnualRate: money.MustRate("24%"), AnchorDay: 10,
 	}
 }
