@@ -340,12 +340,19 @@ func (a Amount) String() string {
 }
 
 // MarshalJSON encodes the amount as a string "CNY 1234.50" so no JSON reader
-// turns it into a float.
+// turns it into a float (a currency without a predefined scale is written
+// with it: "XTS/4 1.2345").
 func (a Amount) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, 24)
 	b = append(b, '"')
 	if !a.cur.IsZero() {
-		b = append(b, a.cur.Code()...)
+		// MarshalText gives "XTS/4" for a currency without a predefined
+		// scale, so the amount decodes with its scale.
+		code, err := a.cur.MarshalText()
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, code...)
 		b = append(b, ' ')
 	}
 	b = a.appendNumber(b)
