@@ -193,7 +193,7 @@ func (r Rate) String() string {
 // Percent returns the rate as a percentage text with up to places decimals
 // and trailing zeros removed ("12%", "4.9%").
 func (r Rate) Percent(places int32) string {
-	return r.Decimal(places + 2).Shift(2).String() + "%"
+	return r.Decimal(places+2).Shift(2).String() + "%"
 }
 
 // MarshalText encodes the rate as String does.
