@@ -9,6 +9,7 @@ import (
 // Clone returns a deep copy of l: no slice is shared with l.
 func (l Loan) Clone() Loan {
 	l.Document = cloneJSON(l.Document)
+	l.Index.State = cloneJSON(l.Index.State)
 	if l.Journal != nil {
 		j := make([]Entry, len(l.Journal))
 		for i, e := range l.Journal {

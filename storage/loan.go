@@ -48,6 +48,10 @@ type LoanIndex struct {
 	// AsOf is the business day the index was computed for; the zero Date
 	// means never (stored as NULL).
 	AsOf date.Date
+	// State is the Engine's derived state of the loan as of AsOf (grade
+	// track, collection stage, balances for the dashboard) as a JSON
+	// document, stored as text; nil when none.
+	State json.RawMessage
 }
 
 // Entry is one journal row: an immutable fact about a loan.
