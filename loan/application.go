@@ -1,6 +1,7 @@
 package loan
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -116,33 +117,19 @@ func validateRefs(ids []uuid.UUID, field string, v *ValidationError) {
 	}
 }
 
-// validateTerms checks what an application needs of its terms: a positive
-// principal with a currency, a non-negative rate, a repayment method and
-// frequency, at least one period and a start date. The full schedule
-// validation belongs to package schedule.
+// validateTerms checks the terms with schedule's own validation (the one
+// schedule.Generate applies), naming each bad field under the given prefix.
 func validateTerms(t *schedule.Terms, field string, v *ValidationError) {
-	if t.Principal.Currency().IsZero() {
-		v.Add(field+".principal", "has no currency")
-	} else if !t.Principal.IsPositive() {
-		v.Add(field+".principal", "must be positive")
-	}
-	if t.AnnualRate.IsNegative() {
-		v.Add(field+".annual_rate", "must not be negative")
-	}
-	if t.Method < schedule.EqualInstallment || t.Method > schedule.Flat {
-		v.Add(field+".method", "is not a known repayment method")
-	}
-	if t.Frequency < schedule.Weekly || t.Frequency > schedule.Days {
-		v.Add(field+".frequency", "is not a known frequency")
-	}
-	if t.Periods <= 0 {
-		v.Add(field+".periods", "must be at least 1")
-	}
-	if t.Frequency == schedule.Days && t.TermDays <= 0 {
-		v.Add(field+".term_days", "must be positive for a loan of days")
-	}
-	if t.Start.IsZero() {
-		v.Add(field+".start", "is missing")
+	err := t.Validate()
+	var se *schedule.ValidationError
+	switch {
+	case err == nil:
+	case errors.As(err, &se):
+		for _, f := range se.Fields {
+			v.Add(field+"."+f.Field, f.Problem)
+		}
+	default:
+		v.Add(field, err.Error())
 	}
 }
 

@@ -88,21 +88,22 @@ func TestNewApplicationValid(t *testing.T) {
 }
 
 func TestNewApplicationRejectsBadFields(t *testing.T) {
+	// Terms fields are named as package schedule names them (Go field names).
 	tests := []struct {
 		name   string
 		mutate func(*Request)
 		fields []string
 	}{
 		{"missing id", func(r *Request) { r.ID = uuid.Nil }, []string{"id"}},
-		{"zero principal", func(r *Request) { r.Terms.Principal = money.Zero(money.CNY) }, []string{"terms.principal"}},
-		{"negative principal", func(r *Request) { r.Terms.Principal = cny("-1") }, []string{"terms.principal"}},
-		{"principal without currency", func(r *Request) { r.Terms.Principal = money.Amount{} }, []string{"terms.principal"}},
-		{"negative rate", func(r *Request) { r.Terms.AnnualRate = money.MustRate("-1%") }, []string{"terms.annual_rate"}},
-		{"no method", func(r *Request) { r.Terms.Method = 0 }, []string{"terms.method"}},
-		{"no frequency", func(r *Request) { r.Terms.Frequency = 0 }, []string{"terms.frequency"}},
-		{"zero periods", func(r *Request) { r.Terms.Periods = 0 }, []string{"terms.periods"}},
-		{"days loan without days", func(r *Request) { r.Terms.Frequency, r.Terms.Periods = schedule.Days, 1 }, []string{"terms.term_days"}},
-		{"no start", func(r *Request) { r.Terms.Start = date.Date{} }, []string{"terms.start"}},
+		{"zero principal", func(r *Request) { r.Terms.Principal = money.Zero(money.CNY) }, []string{"terms.Principal"}},
+		{"negative principal", func(r *Request) { r.Terms.Principal = cny("-1") }, []string{"terms.Principal"}},
+		{"principal without currency", func(r *Request) { r.Terms.Principal = money.Amount{} }, []string{"terms.Principal"}},
+		{"negative rate", func(r *Request) { r.Terms.AnnualRate = money.MustRate("-1%") }, []string{"terms.AnnualRate"}},
+		{"no method", func(r *Request) { r.Terms.Method = 0 }, []string{"terms.Method"}},
+		{"unknown frequency", func(r *Request) { r.Terms.Frequency = 99 }, []string{"terms.Frequency"}},
+		{"zero periods", func(r *Request) { r.Terms.Periods = 0 }, []string{"terms.Periods"}},
+		{"days loan without days", func(r *Request) { r.Terms.Frequency, r.Terms.Periods = schedule.Days, 1 }, []string{"terms.TermDays"}},
+		{"no start", func(r *Request) { r.Terms.Start = date.Date{} }, []string{"terms.Start"}},
 		{"no borrower", func(r *Request) { r.Borrower = uuid.Nil }, []string{"borrower"}},
 		{"bad borrower kind", func(r *Request) { r.BorrowerKind = 9 }, []string{"borrower_kind"}},
 		{"no purpose", func(r *Request) { r.Purpose = "" }, []string{"purpose"}},
