@@ -89,6 +89,17 @@ func (d *Distribution) PaidTo(payee uuid.UUID) money.Amount {
 // principal than the book holds returns ErrInsufficientHolding and changes
 // nothing.
 func (b *Book) Distribute(r Repayment) (*Distribution, error) {
+	d := new(Distribution)
+	if err := b.DistributeInto(d, r); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// DistributeInto is Distribute writing into d, reusing the capacity of its
+// Receipts: a host distributing many repayments in a loop reuses one
+// Distribution and allocates nothing per holder. On error d is unchanged.
+func (b *Book) DistributeInto(d *Distribution, r Repayment) error {
 	v := newInputError()
 	if r.On.IsZero() {
 		v.Add("on", "missing date")
@@ -98,10 +109,24 @@ func (b *Book) Distribute(r Repayment) (*Distribution, error) {
 	}
 	b.checkSplit(v, "paid", r.Paid)
 	if err := v.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	recov, claimIdx, pool := b.route(r)
-	held := b.Held()
+	// One pass over the holdings gathers the weights and their sum.
+	n := len(b.holdings)
+	if cap(b.weights) < n {
+		b.weights = make([]int64, n, n+n/4)
+		for c := range b.parts {
+			b.parts[c] = make([]money.Amount, n, n+n/4)
+		}
+	}
+	w := b.weights[:n]
+	var heldMinor int64
+	for i := range b.holdings {
+		w[i] = b.holdings[i].Principal.Minor()
+		heldMinor += w[i]
+	}
+	held := money.New(heldMinor, b.cur)
 	if pool.Principal.Cmp(held) > 0 {
 		v.AddErr(ErrInsufficientHolding, "paid.principal", "%s for the holders exceeds the %s they hold", pool.Principal, held)
 	}
@@ -109,61 +134,46 @@ func (b *Book) Distribute(r Repayment) (*Distribution, error) {
 		v.AddErr(ErrInsufficientHolding, "paid", "%s for the holders but no principal is held", pool.Total())
 	}
 	if err := v.Err(); err != nil {
-		return nil, err
+		return err
 	}
 
-	n := len(b.holdings)
-	if cap(b.weights) < n {
-		b.weights = make([]int64, n)
-		for c := range b.parts {
-			b.parts[c] = make([]money.Amount, n)
-		}
-	}
-	w := b.weights[:n]
-	for i := range b.holdings {
-		w[i] = b.holdings[i].Principal.Minor()
-	}
-	var active [4]bool
-	for c := loan.Principal; c <= loan.Fee; c++ {
-		amt := pool.Get(c)
-		if amt.IsZero() {
-			continue
-		}
-		active[c] = true
-		// The weights are non-negative with a positive sum (checked above).
-		_ = money.AllocateInto(b.parts[c][:n], amt, w)
-	}
-
-	d := &Distribution{Loan: b.loan, Seq: b.seq + 1, Repayment: r, Recoveries: recov, Fees: money.Zero(b.cur)}
 	zero := money.Zero(b.cur)
-	count := 0
-	for i := range b.holdings {
-		if w[i] != 0 {
-			count++
+	var parts [4][]money.Amount
+	for c := loan.Principal; c <= loan.Fee; c++ {
+		if amt := pool.Get(c); !amt.IsZero() {
+			parts[c] = b.parts[c][:n]
+			// The weights are non-negative with a positive sum (checked above).
+			_ = money.AllocateInto(parts[c], amt, w)
 		}
 	}
-	d.Receipts = make([]Receipt, 0, count)
+	get := func(c loan.Component, i int) money.Amount {
+		if parts[c] == nil {
+			return zero
+		}
+		return parts[c][i]
+	}
+
+	*d = Distribution{Loan: b.loan, Seq: b.seq + 1, Repayment: r, Receipts: d.Receipts[:0], Recoveries: recov, Fees: zero}
+	fee := b.policy.Servicing
 	for i := range b.holdings {
-		h := &b.holdings[i]
 		if w[i] == 0 {
 			continue
 		}
-		rc := Receipt{Holding: h.ID, Holder: h.Holder, Gross: loan.Split{Principal: zero, Interest: zero, Penalty: zero, Fee: zero}}
-		for c := loan.Principal; c <= loan.Fee; c++ {
-			if active[c] {
-				rc.Gross.Set(c, b.parts[c][i])
-			}
+		h := &b.holdings[i]
+		g := loan.Split{
+			Principal: get(loan.Principal, i), Interest: get(loan.Interest, i),
+			Penalty: get(loan.Penalty, i), Fee: get(loan.Fee, i),
 		}
-		total := rc.Gross.Total()
+		total := g.Total()
 		if total.IsZero() {
 			continue
 		}
-		rc.Fee = zero
+		rc := Receipt{Holding: h.ID, Holder: h.Holder, Gross: g, Fee: zero}
 		if !h.Payer {
-			rc.Fee = b.policy.Servicing.fee(rc.Gross.Interest, total)
+			rc.Fee = fee.fee(g.Interest, total)
 		}
-		h.Principal = h.Principal.Sub(rc.Gross.Principal)
-		h.Received = h.Received.Add(rc.Gross)
+		h.Principal = h.Principal.Sub(g.Principal)
+		h.Received = h.Received.Add(g)
 		h.Fees = h.Fees.Add(rc.Fee)
 		d.Fees = d.Fees.Add(rc.Fee)
 		d.Receipts = append(d.Receipts, rc)
@@ -172,7 +182,7 @@ func (b *Book) Distribute(r Repayment) (*Distribution, error) {
 		b.claims[i].Recovered = b.claims[i].Recovered.Add(recov[k].Amount)
 	}
 	b.seq++
-	return d, nil
+	return nil
 }
 
 // route returns what goes to payers of subrogated claims (and the indexes

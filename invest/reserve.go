@@ -83,7 +83,7 @@ func DefaultReservePolicy() ReservePolicy {
 		LoanShare:      money.MustRate("1%"),
 		RepaymentShare: money.MustRate("0"),
 		Rounding:       money.HalfUp,
-		Triggers:  []Trigger{{DaysPastDue: 15, Cover: CoverOverdue}, {DaysPastDue: 90, Cover: CoverOutstanding}},
+		Triggers:       []Trigger{{DaysPastDue: 15, Cover: CoverOverdue}, {DaysPastDue: 90, Cover: CoverOutstanding}},
 	}
 }
 
