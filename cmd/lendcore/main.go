@@ -1,0 +1,53 @@
+// Command lendcore is the command-line face of the lendcore library.
+//
+//	lendcore schedule --principal 100000 --rate 12% --term 12 --start 2026-01-15
+//	lendcore run scenario.json
+//
+// Each subcommand lives in its own file as a func(args, stdout, stderr) int
+// and is listed in commands. Exit status: 0 success, 1 an I/O failure,
+// 2 bad input (one line on stderr naming the flag or field).
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+// commands lists the subcommands in the order the usage shows them.
+var commands = []command{
+	{"schedule", "print the repayment schedule of a loan's terms", cmdSchedule},
+	{"run", "replay a scenario file of dated loan events", cmdRun},
+}
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// run dispatches args[0] to its subcommand and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		return 2
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "lendcore: unknown command %q (try lendcore help)\n", args[0])
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: lendcore <command> [flags]\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nlendcore <command> -h shows the command's flags.")
+}

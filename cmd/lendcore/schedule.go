@@ -1,0 +1,303 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
+
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
+)
+
+// scheduleFlags are the raw flag values of `lendcore schedule`; they are
+// parsed into schedule.Terms only after the currency is known.
+type scheduleFlags struct {
+	principal, rate, method, start, frequency, dayCount, firstDue, currency, format string
+	rounding, multiple, multipleRounding, basis, businessDay, holidays, workdays    string
+	maxRate, totals                                                                 string
+	term, principalGrace, interestGrace, anchorDay                                  int
+	capitalize, followsAdjusted                                                     bool
+}
+
+func (f *scheduleFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.principal, "principal", "", "loan principal, e.g. 100000 or 1,000.50 (required)")
+	fs.StringVar(&f.rate, "rate", "", "nominal annual rate: 0.12 or 12% (required)")
+	fs.IntVar(&f.term, "term", 0, "number of periods; for --frequency days, the loan's days (required)")
+	fs.StringVar(&f.method, "method", "equal-installment", "equal-installment, equal-principal, interest-only, bullet or flat")
+	fs.StringVar(&f.start, "start", "", "disbursement (value) date, YYYY-MM-DD (required)")
+	fs.StringVar(&f.frequency, "frequency", "monthly", "weekly, bi-weekly, semi-monthly, monthly, quarterly, semi-annual, annual or days")
+	fs.StringVar(&f.dayCount, "day-count", "act/360", "30/360, act/360, act/365f or act/act-isda")
+	fs.StringVar(&f.firstDue, "first-due", "", "first due date for a broken first period, YYYY-MM-DD")
+	fs.StringVar(&f.currency, "currency", "CNY", "ISO currency code; XXX/3 for a code with 3 decimals")
+	fs.StringVar(&f.format, "format", "table", "table, csv or json")
+	fs.StringVar(&f.rounding, "rounding", "half-up", "rounding of every amount: half-up, half-even, down, up, ceiling or floor")
+	fs.StringVar(&f.multiple, "installment-multiple", "", "round the equal installment to a multiple of this amount, e.g. 1")
+	fs.StringVar(&f.multipleRounding, "installment-rounding", "", "rounding mode for --installment-multiple (default: --rounding)")
+	fs.IntVar(&f.principalGrace, "principal-grace", 0, "interest-only periods before amortising")
+	fs.IntVar(&f.interestGrace, "interest-grace", 0, "periods with no payment; their interest is deferred to the first payment")
+	fs.BoolVar(&f.capitalize, "capitalize-grace", false, "capitalise the interest of --interest-grace periods instead")
+	fs.StringVar(&f.basis, "interest-basis", "periodic", "periodic (annual/periods a year) or actual (days × annual / day-count basis)")
+	fs.StringVar(&f.businessDay, "business-day", "none", "none, following, modified-following or preceding")
+	fs.StringVar(&f.holidays, "holidays", "", "comma-separated holidays, YYYY-MM-DD (weekends are always non-business days)")
+	fs.StringVar(&f.workdays, "workdays", "", "comma-separated weekend days that are worked, YYYY-MM-DD")
+	fs.BoolVar(&f.followsAdjusted, "interest-follows-adjusted", false, "accrue interest to the adjusted due date")
+	fs.IntVar(&f.anchorDay, "anchor-day", 0, "day of month the due dates keep to (default: the start's)")
+	fs.StringVar(&f.maxRate, "max-rate", "", "reject a --rate above this cap, e.g. 24%")
+	fs.StringVar(&f.totals, "totals", "row-sum", "totals: row-sum, level-payment (payment × n) or unrounded-payment")
+}
+
+// flagOf names the flag behind each Terms field, for error messages.
+var flagOf = map[string]string{
+	"Principal": "principal", "AnnualRate": "rate", "Method": "method", "Frequency": "frequency",
+	"Periods": "term", "TermDays": "term", "Start": "start", "FirstDue": "first-due", "DayCount": "day-count",
+	"Basis": "interest-basis", "Rounding": "rounding", "InstallmentMultiple": "installment-multiple",
+	"InstallmentRounding": "installment-rounding", "PrincipalGrace": "principal-grace",
+	"InterestGrace": "interest-grace", "BusinessDay": "business-day", "Calendar": "holidays",
+	"MaxAnnualRate": "max-rate", "AnchorDay": "anchor-day", "Totals": "totals",
+}
+
+// flagError is a bad flag value.
+type flagError struct {
+	flag string
+	err  error
+}
+
+func (e *flagError) Error() string { return "--" + e.flag + ": " + oneLine(e.err) }
+
+// cmdSchedule is `lendcore schedule`: it prints the schedule of the terms
+// given as flags.
+func cmdSchedule(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("lendcore schedule", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var f scheduleFlags
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, "usage: lendcore schedule --principal P --rate R --term N --start YYYY-MM-DD [flags]\n\nflags:")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return 0
+		}
+		fmt.Fprintf(stderr, "lendcore schedule: %s\n", oneLine(err))
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "lendcore schedule: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	terms, err := f.terms()
+	if err == nil {
+		err = terms.Validate()
+	}
+	var s *schedule.Schedule
+	if err == nil {
+		s, err = schedule.Generate(terms)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lendcore schedule: %s\n", describe(err))
+		return 2
+	}
+	switch f.format {
+	case "csv":
+		err = s.WriteCSV(stdout)
+	case "json":
+		err = writeJSON(stdout, s)
+	default:
+		err = writeTable(stdout, s)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lendcore schedule: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// describe renders an error on one line, naming flags instead of fields.
+func describe(err error) string {
+	var ve *schedule.ValidationError
+	if !errors.As(err, &ve) {
+		return oneLine(err)
+	}
+	parts := make([]string, len(ve.Fields))
+	for i, fe := range ve.Fields {
+		name, ok := flagOf[fe.Field]
+		if !ok {
+			name = strings.ToLower(fe.Field)
+		}
+		parts[i] = "--" + name + ": " + fe.Problem
+	}
+	return strings.Join(parts, "; ")
+}
+
+// terms parses the flags into terms; the first bad flag is the error.
+func (f *scheduleFlags) terms() (schedule.Terms, error) {
+	var t schedule.Terms
+	var cur money.Currency
+	for _, step := range []struct {
+		flag string
+		do   func() error
+	}{
+		{"currency", func() error { return cur.UnmarshalText([]byte(strings.ToUpper(f.currency))) }},
+		{"principal", func() (err error) {
+			if f.principal == "" {
+				return errMissing
+			}
+			t.Principal, err = money.Parse(f.principal, cur)
+			return
+		}},
+		{"rate", func() (err error) {
+			if f.rate == "" {
+				return errMissing
+			}
+			t.AnnualRate, err = money.ParseRate(f.rate)
+			return
+		}},
+		{"term", func() error {
+			if f.term <= 0 {
+				return errors.New("must be a positive number of periods")
+			}
+			return nil
+		}},
+		{"start", func() (err error) {
+			if f.start == "" {
+				return errMissing
+			}
+			t.Start, err = schedule.ParseDate(f.start)
+			return
+		}},
+		{"method", func() (err error) { t.Method, err = schedule.ParseMethod(f.method); return }},
+		{"frequency", func() (err error) { t.Frequency, err = schedule.ParseFrequency(f.frequency); return }},
+		{"day-count", func() (err error) { t.DayCount, err = schedule.ParseDayCount(f.dayCount); return }},
+		{"first-due", func() (err error) { t.FirstDue, err = optionalDate(f.firstDue); return }},
+		{"rounding", func() (err error) { t.Rounding, err = money.ParseRoundingMode(f.rounding); return }},
+		{"installment-rounding", func() (err error) {
+			t.InstallmentRounding = t.Rounding
+			if f.multipleRounding != "" {
+				t.InstallmentRounding, err = money.ParseRoundingMode(f.multipleRounding)
+			}
+			return
+		}},
+		{"installment-multiple", func() (err error) {
+			if f.multiple != "" {
+				t.InstallmentMultiple, err = money.Parse(f.multiple, cur)
+			}
+			return
+		}},
+		{"interest-basis", func() (err error) { t.Basis, err = schedule.ParseInterestBasis(f.basis); return }},
+		{"business-day", func() (err error) { t.BusinessDay, err = schedule.ParseBusinessDayConvention(f.businessDay); return }},
+		{"holidays", func() error { return f.calendar(&t) }},
+		{"max-rate", func() (err error) {
+			if f.maxRate != "" {
+				t.MaxAnnualRate, err = money.ParseRate(f.maxRate)
+			}
+			return
+		}},
+		{"totals", func() (err error) { t.Totals, err = schedule.ParseTotalsConvention(f.totals); return }},
+	} {
+		if err := step.do(); err != nil {
+			if fe := (*flagError)(nil); errors.As(err, &fe) {
+				return t, fe
+			}
+			return t, &flagError{step.flag, err}
+		}
+	}
+	t.Periods = f.term
+	if t.Frequency == schedule.Days {
+		t.Periods, t.TermDays = 1, f.term
+	}
+	t.PrincipalGrace, t.InterestGrace, t.CapitalizeGrace = f.principalGrace, f.interestGrace, f.capitalize
+	t.InterestFollowsAdjusted, t.AnchorDay = f.followsAdjusted, f.anchorDay
+	return t, nil
+}
+
+// errMissing reports a required flag left out.
+var errMissing = errors.New("is required")
+
+func optionalDate(s string) (date.Date, error) {
+	if s == "" {
+		return date.Date{}, nil
+	}
+	return schedule.ParseDate(s)
+}
+
+func (f *scheduleFlags) calendar(t *schedule.Terms) error {
+	if f.holidays == "" && f.workdays == "" {
+		return nil
+	}
+	list := func(s string) ([]date.Date, error) {
+		var out []date.Date
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			d, err := schedule.ParseDate(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, d)
+		}
+		return out, nil
+	}
+	h, err := list(f.holidays)
+	if err != nil {
+		return err
+	}
+	w, err := list(f.workdays)
+	if err != nil {
+		return &flagError{"workdays", err}
+	}
+	t.Calendar = schedule.NewHolidayCalendar(h, w)
+	return nil
+}
+
+func writeJSON(w io.Writer, s *schedule.Schedule) error {
+	out := struct {
+		*schedule.Schedule
+		Totals schedule.Totals `json:"totals"`
+		APR    *string         `json:"apr"`
+	}{Schedule: s, Totals: s.Totals()}
+	if apr, err := s.APR(); err == nil {
+		v := apr.String()
+		out.APR = &v
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func writeTable(w io.Writer, s *schedule.Schedule) error {
+	t := s.Terms
+	fmt.Fprintf(w, "%s %s at %s a year, %s, %s\n\n", t.Method, t.Principal, t.AnnualRate.Percent(6), termText(t), t.Frequency)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "period\tdue date\tprincipal\tinterest\tpayment\tbalance\t")
+	for _, in := range s.Installments {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", in.Number, in.Due, in.Principal.Number(),
+			in.Interest.Number(), in.Payment.Number(), in.Balance.Number())
+	}
+	tot := s.Totals()
+	fmt.Fprintf(tw, "total\t\t%s\t%s\t%s\t\t\n", tot.Principal.Number(), tot.Interest.Number(), tot.Payment.Number())
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	apr, err := s.APR()
+	if err != nil {
+		_, err = fmt.Fprintf(w, "\nAPR (IRR method): n/a (%v)\n", err)
+		return err
+	}
+	_, err = fmt.Fprintf(w, "\nAPR (IRR method): %s%%\n", apr.Mul(decimal.New(100, 0)).StringFixed(4))
+	return err
+}
+
+func termText(t schedule.Terms) string {
+	if t.Frequency == schedule.Days {
+		return fmt.Sprintf("%d days", t.TermDays)
+	}
+	return fmt.Sprintf("%d periods", t.Periods)
+}
