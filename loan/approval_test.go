@@ -324,3 +324,23 @@ func TestApprovalPolicyJSONRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkApprove measures a full approval: policy validation, the
+// compliance check and the authority rules, on a fresh application each time.
+func BenchmarkApprove(b *testing.B) {
+	r := testRequest()
+	p := testPolicy()
+	p.Compliance.Limits = P2PLimits(money.CNY)
+	p.Compliance.MaxTerm = Term{Months: 36}
+	b.ReportAllocs()
+	for b.Loop() {
+		a, err := NewApplication(r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := a.Approve(act("senior"), p, Exposure{OnPlatform: cny("50000")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "applications/s")
+}
