@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -179,6 +178,4 @@ func TestNewBookValidation(t *testing.T) {
 	assert.Len(t, ve.Fields, 2)
 	_, err = NewBook(loanID, day(2024, 1, 15), nil, DefaultBookPolicy())
 	assert.ErrorIs(t, err, ErrInvalidInput)
-	var zero loan.Split
-	_ = zero
 }
