@@ -2,6 +2,7 @@ package lendcore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -233,9 +234,42 @@ func (e *Engine) closeLoan(day date.Date, rec *storage.Loan) (loanDay, error) {
 	if err != nil {
 		return loanDay{}, err
 	}
-	out := loanDay{index: indexOf(pos, rec.Index.Classification)}
+	prev, err := decodeState(rec.Index.State)
+	if err != nil {
+		return loanDay{}, err
+	}
+	st, reminders, actions, err := e.derive(rec.ID, &pos, prev, day)
+	if err != nil {
+		return loanDay{}, err
+	}
+	out := loanDay{index: indexOf(pos, st.Grade.String())}
 	out.index.AsOf = day
+	if out.index.State, err = json.Marshal(st); err != nil {
+		return loanDay{}, err
+	}
+	for i, r := range reminders {
+		m, err := message(TopicReminder, fmt.Sprintf("reminder/%s/%s/%d", rec.ID, day, i), rec.ID, day, r)
+		if err != nil {
+			return loanDay{}, err
+		}
+		out.messages = append(out.messages, m)
+	}
+	for i, a := range actions {
+		m, err := message(TopicCollection, fmt.Sprintf("collection/%s/%s/%d", rec.ID, day, i), rec.ID, day, a)
+		if err != nil {
+			return loanDay{}, err
+		}
+		out.messages = append(out.messages, m)
+	}
 	return out, nil
+}
+
+func message(topic, key string, id uuid.UUID, day date.Date, v any) (storage.Message, error) {
+	payload, err := json.Marshal(v)
+	if err != nil {
+		return storage.Message{}, err
+	}
+	return storage.Message{Key: key, Topic: topic, LoanID: id, Day: day, Payload: payload}, nil
 }
 
 func sortFailures(f []LoanError) {

@@ -169,6 +169,10 @@ func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) 
 				return err
 			}
 			lrec.Index = indexOf(pos, "")
+			lrec.Index.AsOf = date.Date{} // not closed yet
+			if lrec.Index.State, err = json.Marshal(LoanState{Guarantors: len(app.Request().Guarantees)}); err != nil {
+				return err
+			}
 			if err := tx.Loans().Create(ctx, lrec); err != nil {
 				return err
 			}
@@ -267,7 +271,7 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 				return err
 			}
 			idx := indexOf(pos, rec.Index.Classification)
-			idx.AsOf = rec.Index.AsOf
+			idx.AsOf, idx.State = rec.Index.AsOf, rec.Index.State
 			ar, err := tx.Loans().Append(ctx, storage.Append{LoanID: id, ExpectedVersion: rec.Version,
 				Entries: []storage.Entry{row}, Status: l.Status().String(), Index: &idx})
 			if err != nil {

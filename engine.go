@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/storage"
 )
 
@@ -34,6 +34,8 @@ type Engine struct {
 	workers  int
 	retries  int
 	cache    *loanCache
+
+	classifier *classify.Classifier
 }
 
 // Option configures an Engine.
@@ -117,6 +119,11 @@ func New(store storage.Store, opts ...Option) (*Engine, error) {
 	if err := e.policies.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidOption, err)
 	}
+	c, err := e.policies.Classification.Compile()
+	if err != nil {
+		return nil, fmt.Errorf("%w: classification: %w", ErrInvalidOption, err)
+	}
+	e.classifier = c
 	return e, nil
 }
 
@@ -142,4 +149,3 @@ func (e *Engine) retry(ctx context.Context, what string, fn func() error) error 
 	return fmt.Errorf("%w: %s: %w", ErrRetries, what, err)
 }
 
-var _ = loan.Active

@@ -4,32 +4,57 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/collect"
 	"github.com/lendcore/lendcore/loan"
 )
 
 // Policies are every rule the Engine applies, as data: each part is the
 // owning package's policy value, validated and round-trippable as JSON.
 type Policies struct {
-	Servicing loan.Policy         `json:"servicing"`
-	Approval  loan.ApprovalPolicy `json:"approval"`
+	Servicing      loan.Policy              `json:"servicing"`
+	Approval       loan.ApprovalPolicy      `json:"approval"`
+	Classification classify.Policy          `json:"classification"`
+	Provision      classify.GradeProvision  `json:"provision"`
+	Ladder         collect.Ladder           `json:"ladder"`
+	Reminders      collect.ReminderPolicy   `json:"reminders"`
+	Contact        collect.ContactPolicy    `json:"contact"`
+	Limitation     collect.LimitationPolicy `json:"limitation"`
 }
 
-// DefaultPolicies returns each package's documented defaults.
+// DefaultPolicies returns each package's documented defaults: the loan
+// package's servicing and approval defaults, the China 2023 classification
+// preset with IFRS 9 staging, the legacy China provisioning grid, and the
+// collect package's default ladder, reminders, contact rules and limitation
+// period.
 func DefaultPolicies() Policies {
 	return Policies{
-		Servicing: loan.DefaultPolicy(),
-		Approval:  loan.DefaultApprovalPolicy(),
+		Servicing:      loan.DefaultPolicy(),
+		Approval:       loan.DefaultApprovalPolicy(),
+		Classification: classify.China2023(),
+		Provision:      classify.LegacyChinaProvision(),
+		Ladder:         collect.DefaultLadder(),
+		Reminders:      collect.DefaultReminderPolicy(),
+		Contact:        collect.DefaultContactPolicy(),
+		Limitation:     collect.DefaultLimitationPolicy(),
 	}
 }
 
 // Validate checks every part and reports all problems together.
 func (p Policies) Validate() error {
 	var errs []error
-	if err := p.Servicing.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("servicing: %w", err))
+	check := func(part string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", part, err))
+		}
 	}
-	if err := p.Approval.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("approval: %w", err))
-	}
+	check("servicing", p.Servicing.Validate())
+	check("approval", p.Approval.Validate())
+	check("classification", p.Classification.Validate())
+	check("provision", p.Provision.Validate())
+	check("ladder", p.Ladder.Validate())
+	check("reminders", p.Reminders.Validate())
+	check("contact", p.Contact.Validate())
+	check("limitation", p.Limitation.Validate())
 	return errors.Join(errs...)
 }

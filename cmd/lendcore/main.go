@@ -2,6 +2,7 @@
 //
 //	lendcore schedule --principal 100000 --rate 12% --term 12 --start 2026-01-15
 //	lendcore run scenario.json
+//	lendcore simulate --loans 10000 --months 24 --seed 1
 //
 // Each subcommand lives in its own file as a func(args, stdout, stderr) int
 // and is listed in commands. Exit status: 0 success, 1 an I/O failure,
@@ -25,6 +26,7 @@ type command struct {
 var commands = []command{
 	{"schedule", "print the repayment schedule of a loan's terms", cmdSchedule},
 	{"run", "replay a scenario file of dated loan events", cmdRun},
+	{"simulate", "run the Engine over a synthetic P2P portfolio, day by day", cmdSimulate},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/internal/sim"
+	"github.com/lendcore/lendcore/storage"
+	"github.com/lendcore/lendcore/storage/memory"
+)
+
+// cmdSimulate generates a synthetic P2P portfolio from a seed and runs the
+// Engine over it day by day, printing a monthly table.
+func cmdSimulate(args []string, stdout, stderr io.Writer) int {
+	cfg := sim.DefaultConfig()
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	loans := fs.Int("loans", cfg.Loans, "loans originated")
+	months := fs.Int("months", cfg.Months, "months simulated")
+	seed := fs.Uint64("seed", cfg.Seed, "random seed; the same seed gives the same output")
+	workers := fs.Int("workers", 0, "daily-close workers (0 = GOMAXPROCS)")
+	store := fs.String("store", "memory", "memory, sqlite:FILE or a postgres:// URL")
+	check := fs.Bool("check", false, "verify portfolio invariants after every day")
+	faults := fs.Bool("faults", false, "inject duplicate commands, reversals and interrupted closes")
+	progress := fs.Bool("progress", true, "show a progress bar on stderr")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, "usage: lendcore simulate [flags]\n\nflags:")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return 0
+		}
+		fmt.Fprintf(stderr, "lendcore simulate: %s\n", oneLine(err))
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "lendcore simulate: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	cfg.Loans, cfg.Months, cfg.Seed, cfg.Check, cfg.Faults = *loans, *months, *seed, *check, *faults
+	cfg.OriginationMonths = min(cfg.OriginationMonths, cfg.Months)
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(stderr, "lendcore simulate: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
+		return 2
+	}
+	st, err := openStore(*store)
+	if err != nil {
+		fmt.Fprintf(stderr, "lendcore simulate: --store: %v\n", err)
+		return 2
+	}
+	defer st.Close()
+	opts := []lendcore.Option{lendcore.WithLogger(slog.New(slog.DiscardHandler))}
+	if *workers != 0 {
+		opts = append(opts, lendcore.WithWorkers(*workers))
+	}
+	eng, err := lendcore.New(st, append(opts, lendcore.WithPolicies(sim.Policies()))...)
+	if err != nil {
+		fmt.Fprintf(stderr, "lendcore simulate: --workers: %v\n", err)
+		return 2
+	}
+	s, err := sim.New(cfg, eng)
+	if err != nil {
+		fmt.Fprintf(stderr, "lendcore simulate: %v\n", err)
+		return 2
+	}
+	t := newTable(stdout)
+	var bar func(day, days int)
+	if *progress {
+		bar = progressBar(stderr)
+	}
+	began := time.Now()
+	stats, err := s.Run(context.Background(), t.row, bar)
+	elapsed := time.Since(began)
+	if err != nil {
+		fmt.Fprintf(stderr, "\nlendcore simulate: %v\n", err)
+		return 1
+	}
+	t.summary(stats)
+	fmt.Fprintf(stderr, "%d loan-days in %s: %.0f loan-days/s\n", stats.LoanDays, elapsed.Round(time.Millisecond),
+		float64(stats.LoanDays)/elapsed.Seconds())
+	return 0
+}
+
+// openStore opens the store a --store flag names.
+func openStore(spec string) (storage.Store, error) {
+	switch {
+	case spec == "memory":
+		return memory.New(), nil
+	}
+	return nil, fmt.Errorf("unknown store %q (want memory, sqlite:FILE or postgres://...)", spec)
+}
+
+func progressBar(w io.Writer) func(day, days int) {
+	last := -1
+	return func(day, days int) {
+		pct := day * 100 / days
+		if pct == last {
+			return
+		}
+		last = pct
+		n := pct / 4
+		fmt.Fprintf(w, "\r[%s%s] %3d%% day %d/%d", strings.Repeat("#", n), strings.Repeat(".", 25-n), pct, day, days)
+		if day == days {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// table prints the monthly portfolio table.
+type table struct {
+	w     io.Writer
+	month int
+}
+
+func newTable(w io.Writer) *table {
+	fmt.Fprintf(w, "%-10s %7s %16s %7s %7s %7s %7s %s %7s %14s %s\n", "month_end", "active", "balance",
+		"m1", "m2", "m3+", "over90", "normal/special/sub/doubtful/loss", "npl", "provisions", "collection(m1/m2/m3/legal/wo)")
+	return &table{w: w}
+}
+
+func (t *table) row(p lendcore.Portfolio) {
+	s := p.Snapshot
+	byBucket := func(i int) classify.Ratio {
+		if i >= len(s.ByBucket) {
+			return classify.Ratio{}
+		}
+		return classify.Ratio{Num: s.ByBucket[i].Balance, Den: s.Total.Balance}
+	}
+	mix := make([]string, 0, 5)
+	for g := classify.Normal; g <= classify.Loss; g++ {
+		mix = append(mix, fmt.Sprint(s.ByGrade[g].Count))
+	}
+	c := p.Collection
+	fmt.Fprintf(t.w, "%-10s %7d %16s %7s %7s %7s %7s %-32s %7s %14s %d/%d/%d/%d/%d\n", p.Day, s.Total.Count,
+		s.Amount(s.Total.Balance).Number(), byBucket(1).Percent(2), byBucket(2).Percent(2), p.M3Plus().Percent(2),
+		classify.Ratio{Num: s.Over90.Balance, Den: s.Total.Balance}.Percent(2), strings.Join(mix, "/"),
+		p.NPLRatio().Percent(2), s.Amount(s.Provisions).Number(),
+		c["m1"], c["m2"], c["m3"], c["legal-review"], c["write-off-proposal"])
+}
+
+func (t *table) summary(st sim.Stats) {
+	fmt.Fprintf(t.w, "\nloans originated %d, payments %d (%s), prepaid %d, written off %d, recovered %s, faults injected %d, loans failed %d, loan-days %d\n",
+		st.Originated, st.Payments, st.Paid.Number(), st.Prepaid, st.WrittenOff, st.Recoveries.Number(),
+		st.Faults, st.FailedLoans, st.LoanDays)
+}

@@ -1,0 +1,424 @@
+// Package sim generates a synthetic P2P loan portfolio from a seed and runs
+// the lendcore Engine over it day by day: the main job of `lendcore
+// simulate`, and a deterministic simulation test. The same Config gives the
+// same output, byte for byte.
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/storage"
+)
+
+// Config is a simulation run.
+type Config struct {
+	Loans             int       // loans originated
+	Months            int       // months simulated from Start
+	OriginationMonths int       // loans are originated uniformly over the first months
+	Seed              uint64    // everything random is drawn from it
+	Start             date.Date // first simulated day
+	Investors         int       // size of the investor pool
+	Check             bool      // verify portfolio invariants after every day
+	Faults            bool      // inject duplicate commands, backdated payments, reversals and interrupted closes
+	// WriteOffDPD is when the simulated lender writes a defaulted loan off
+	// (with an approver), the claim still pursued.
+	WriteOffDPD int
+}
+
+// DefaultConfig is `lendcore simulate` without flags: 10,000 loans
+// originated over 12 months, run for 24 months.
+func DefaultConfig() Config {
+	return Config{Loans: 10000, Months: 24, OriginationMonths: 12, Seed: 1, Start: date.New(2025, 1, 1),
+		Investors: 500, WriteOffDPD: 180}
+}
+
+// Validate reports every bad field.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Loans < 1 || c.Loans > 10_000_000 {
+		errs = append(errs, fmt.Errorf("sim: loans %d outside 1..10000000", c.Loans))
+	}
+	if c.Months < 1 || c.Months > 600 {
+		errs = append(errs, fmt.Errorf("sim: months %d outside 1..600", c.Months))
+	}
+	if c.OriginationMonths < 1 || c.OriginationMonths > c.Months {
+		errs = append(errs, fmt.Errorf("sim: origination months %d outside 1..months", c.OriginationMonths))
+	}
+	if c.Investors < 1 || c.Investors > 1_000_000 {
+		errs = append(errs, fmt.Errorf("sim: investors %d outside 1..1000000", c.Investors))
+	}
+	if c.WriteOffDPD < 1 {
+		errs = append(errs, fmt.Errorf("sim: write-off DPD %d must be positive", c.WriteOffDPD))
+	}
+	return errors.Join(errs...)
+}
+
+// Sim is one simulation over an Engine.
+type Sim struct {
+	cfg    Config
+	eng    *lendcore.Engine
+	rng    *rand.Rand
+	plans  []plan
+	events [][]event // by day offset from cfg.Start
+	days   int
+	stats  Stats
+	state  []loanState
+	index  map[uuid.UUID]int32
+}
+
+// Stats are the running totals of a simulation.
+type Stats struct {
+	Originated  int          `json:"originated"`
+	Payments    int          `json:"payments"`
+	Paid        money.Amount `json:"paid"`
+	WrittenOff  int          `json:"written_off"`
+	Recoveries  money.Amount `json:"recoveries"`
+	Prepaid     int          `json:"prepaid"`
+	LoanDays    int64        `json:"loan_days"`
+	Faults      int          `json:"faults"`
+	FailedLoans int          `json:"failed_loans"`
+}
+
+type eventKind uint8
+
+const (
+	evOriginate eventKind = iota
+	evPay                 // pay everything due (arrears included)
+	evPayoff              // pay the loan off
+	evRecover             // a recovery on a written-off claim
+)
+
+type event struct {
+	kind eventKind
+	loan int32
+	n    int32 // installment number, for idempotency keys
+}
+
+type loanState struct {
+	opened, closed, writtenOff bool
+	// last close seen by check
+	lastDay   date.Date
+	lastDPD   int
+	lastGrade classify.Grade
+}
+
+// New prepares a simulation: it generates the portfolio and the borrowers'
+// behaviour from cfg.Seed. eng must be empty.
+func New(cfg Config, eng *lendcore.Engine) (*Sim, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6c656e64636f7265)) // "lendcore"
+	investors := make([]uuid.UUID, cfg.Investors)
+	for i := range investors {
+		investors[i] = uuidFrom(rng)
+	}
+	plans, err := generate(cfg, rng, investors)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sim{cfg: cfg, eng: eng, rng: rng, plans: plans, state: make([]loanState, len(plans))}
+	s.days = int(cfg.Start.AddDate(0, cfg.Months, 0).Sub(cfg.Start))
+	s.events = make([][]event, s.days+1)
+	s.index = make(map[uuid.UUID]int32, len(plans))
+	for i := range plans {
+		s.index[plans[i].id] = int32(i)
+		s.schedule(int32(i))
+	}
+	return s, nil
+}
+
+// at adds an event on day d (ignored beyond the horizon).
+func (s *Sim) at(d date.Date, ev event) {
+	off := int(d.Sub(s.cfg.Start))
+	if off >= 0 && off <= s.days {
+		s.events[off] = append(s.events[off], ev)
+	}
+}
+
+// schedule plans a loan's origination and its borrower's payments.
+func (s *Sim) schedule(i int32) {
+	p := &s.plans[i]
+	s.at(p.request.Terms.Start, event{kind: evOriginate, loan: i})
+	for _, in := range p.schedule.Installments {
+		k := in.Number
+		delay := 0
+		switch p.profile {
+		case OccasionallyLate:
+			if s.rng.IntN(100) < 15 {
+				delay = 1 + s.rng.IntN(20)
+			}
+		case ChronicallyLate:
+			delay = 5 + s.rng.IntN(41)
+		case Defaulter:
+			if k >= p.stopAt {
+				continue
+			}
+		case Curer:
+			if k == p.stopAt || k == p.stopAt+1 {
+				delay = 40 + s.rng.IntN(31) // caught up after the M2 letter
+			}
+		case Prepayer:
+			if k == p.prepayAt+1 {
+				s.at(in.Due.Add(-3), event{kind: evPayoff, loan: i, n: int32(k)})
+			}
+			if k > p.prepayAt {
+				continue
+			}
+		}
+		s.at(in.Due.Add(date.PeriodOfDays(delay)), event{kind: evPay, loan: i, n: int32(k)})
+	}
+}
+
+// Run simulates every day, calling month at each month end with the
+// portfolio as of that day and progress after every day.
+func (s *Sim) Run(ctx context.Context, month func(lendcore.Portfolio), progress func(day, days int)) (Stats, error) {
+	for off := 0; off <= s.days; off++ {
+		day := s.cfg.Start.Add(date.PeriodOfDays(off))
+		for _, ev := range s.events[off] {
+			if err := s.apply(ctx, day, ev); err != nil {
+				return s.stats, fmt.Errorf("sim: day %s loan %s: %w", day, s.plans[ev.loan].id, err)
+			}
+		}
+		if err := s.close(ctx, day); err != nil {
+			return s.stats, err
+		}
+		if err := s.writeOffs(ctx, day); err != nil {
+			return s.stats, err
+		}
+		if s.cfg.Check {
+			if err := s.check(ctx, day); err != nil {
+				return s.stats, fmt.Errorf("sim: invariant violated (seed %d, day %s): %w", s.cfg.Seed, day, err)
+			}
+		}
+		if next := day.Add(1); next.Day() == 1 && month != nil {
+			p, err := s.eng.PortfolioAt(ctx, day)
+			if err != nil {
+				return s.stats, err
+			}
+			month(p)
+		}
+		if progress != nil {
+			progress(off+1, s.days+1)
+		}
+	}
+	return s.stats, nil
+}
+
+// close runs the Engine's daily close; with faults, some days are first
+// cancelled midway and then re-run, which must change nothing.
+func (s *Sim) close(ctx context.Context, day date.Date) error {
+	if s.cfg.Faults && s.rng.IntN(20) == 0 {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel() // the run stops at its first check; what it wrote is whole batches
+		_, _ = s.eng.CloseOfDay(cctx, day)
+		s.stats.Faults++
+	}
+	reports, err := s.eng.CloseOfDay(ctx, day)
+	if err != nil {
+		return err
+	}
+	for _, r := range reports {
+		s.stats.LoanDays += int64(r.Loans)
+		s.stats.FailedLoans += len(r.Failed)
+	}
+	return nil
+}
+
+func (s *Sim) apply(ctx context.Context, day date.Date, ev event) error {
+	p := &s.plans[ev.loan]
+	st := &s.state[ev.loan]
+	switch ev.kind {
+	case evOriginate:
+		return s.originate(ctx, p, st)
+	case evPay:
+		if !st.opened || st.closed || st.writtenOff {
+			return nil
+		}
+		return s.payDue(ctx, day, p, st, ev.n)
+	case evPayoff:
+		if !st.opened || st.closed || st.writtenOff {
+			return nil
+		}
+		return s.payoff(ctx, day, p, st)
+	case evRecover:
+		return s.recover(ctx, day, p, ev.n)
+	}
+	return nil
+}
+
+func (s *Sim) originate(ctx context.Context, p *plan, st *loanState) error {
+	if _, err := s.eng.Submit(ctx, p.request); err != nil {
+		return err
+	}
+	start := p.request.Terms.Start
+	if _, err := s.eng.Approve(ctx, p.id, loan.Action{Officer: "approver", On: start}, loan.Exposure{}); err != nil {
+		return err
+	}
+	d := lendcore.Disbursement{Actor: "platform", IdempotencyKey: "disburse"}
+	for _, f := range p.funding {
+		d.Funding = append(d.Funding, lendcore.Funding{Investor: f.investor, Amount: f.amount})
+	}
+	if _, err := s.eng.Disburse(ctx, p.id, d); err != nil {
+		return err
+	}
+	st.opened = true
+	s.stats.Originated++
+	return nil
+}
+
+// payDue pays everything that has fallen due by day, penalties included.
+func (s *Sim) payDue(ctx context.Context, day date.Date, p *plan, st *loanState, n int32) error {
+	pos, err := s.eng.Position(ctx, p.id, day)
+	if err != nil {
+		return err
+	}
+	due := money.Zero(money.CNY)
+	for _, in := range pos.Installments {
+		if !in.Due.After(day) {
+			due = due.Add(in.Outstanding.Total())
+		}
+	}
+	due = due.Sub(pos.Credit)
+	if !due.IsPositive() {
+		return nil
+	}
+	key := fmt.Sprintf("pay-%d", n)
+	en := loan.Entry{Kind: loan.Repayment, ValueDate: day, BookedAt: bookedAt(day), Actor: "borrower",
+		IdempotencyKey: key, Amount: due}
+	if s.cfg.Faults {
+		if err := s.fault(ctx, day, p, en); err != nil {
+			return err
+		}
+	}
+	res, err := s.eng.Post(ctx, p.id, en)
+	if err != nil {
+		return err
+	}
+	if !res.Replayed {
+		s.stats.Payments++
+		s.stats.Paid = s.stats.Paid.Add(due)
+	}
+	if res.Status == loan.Closed {
+		st.closed = true
+	}
+	return nil
+}
+
+// fault injects, before a genuine payment, a command a real platform sees:
+// a payment posted and then reversed, or a duplicate submission (the
+// genuine command below is then the duplicate).
+func (s *Sim) fault(ctx context.Context, day date.Date, p *plan, en loan.Entry) error {
+	switch s.rng.IntN(40) {
+	case 0: // a mistaken payment, reversed the same day
+		wrong := en
+		wrong.IdempotencyKey = en.IdempotencyKey + "-mistake"
+		wrong.Amount = money.New(100, money.CNY)
+		res, err := s.eng.Post(ctx, p.id, wrong)
+		if err != nil {
+			return err
+		}
+		_, err = s.eng.Post(ctx, p.id, loan.Entry{Kind: loan.Reversal, ValueDate: day, BookedAt: bookedAt(day),
+			Actor: "ops", Reason: "posted to the wrong loan", IdempotencyKey: en.IdempotencyKey + "-reversal",
+			Reverses: res.Entry.ID})
+		s.stats.Faults++
+		return err
+	case 1: // the same command submitted twice
+		if _, err := s.eng.Post(ctx, p.id, en); err != nil {
+			return err
+		}
+		s.stats.Faults++
+	}
+	return nil
+}
+
+func (s *Sim) payoff(ctx context.Context, day date.Date, p *plan, st *loanState) error {
+	pos, err := s.eng.Position(ctx, p.id, day)
+	if err != nil {
+		return err
+	}
+	if !pos.Payoff.IsPositive() {
+		return nil
+	}
+	res, err := s.eng.Post(ctx, p.id, loan.Entry{Kind: loan.Prepayment, Payoff: true, ValueDate: day,
+		BookedAt: bookedAt(day), Actor: "borrower", IdempotencyKey: "payoff", Amount: pos.Payoff})
+	if err != nil {
+		return err
+	}
+	s.stats.Prepaid++
+	s.stats.Payments++
+	s.stats.Paid = s.stats.Paid.Add(pos.Payoff)
+	if res.Status == loan.Closed {
+		st.closed = true
+	}
+	return nil
+}
+
+func (s *Sim) recover(ctx context.Context, day date.Date, p *plan, pct int32) error {
+	pos, err := s.eng.Position(ctx, p.id, day)
+	if err != nil {
+		return err
+	}
+	claim := pos.Claim.Total()
+	amt, err := claim.MulFrac(int64(pct), 100, money.Down)
+	if err != nil || !amt.IsPositive() {
+		return err
+	}
+	if _, err := s.eng.Post(ctx, p.id, loan.Entry{Kind: loan.Recovery, ValueDate: day, BookedAt: bookedAt(day),
+		Actor: "collections", IdempotencyKey: fmt.Sprintf("recovery-%s", day), Amount: amt}); err != nil {
+		return err
+	}
+	s.stats.Recoveries = s.stats.Recoveries.Add(amt)
+	return nil
+}
+
+// writeOffs writes off, with an approver, every loan the close found at
+// least cfg.WriteOffDPD days past due, and plans a partial recovery for some
+// of them (账销案存: the claim is still pursued).
+func (s *Sim) writeOffs(ctx context.Context, day date.Date) error {
+	var ids []uuid.UUID
+	for rec, err := range s.eng.Store().Loans().Scan(ctx, storage.LoanFilter{
+		Statuses:    []string{loan.Active.String(), loan.Accelerated.String()},
+		DaysPastDue: &storage.IntRange{Min: s.cfg.WriteOffDPD, Max: 1 << 30}}) {
+		if err != nil {
+			return err
+		}
+		ids = append(ids, rec.ID)
+	}
+	for _, id := range ids {
+		i, ok := s.index[id]
+		if !ok {
+			continue
+		}
+		_, err := s.eng.Post(ctx, id, loan.Entry{Kind: loan.WriteOff, ValueDate: day, BookedAt: bookedAt(day),
+			Actor: "risk-officer", Approver: "risk-committee", Reason: "uncollectible after collection",
+			IdempotencyKey: "write-off"})
+		if err != nil {
+			return fmt.Errorf("sim: write-off of %s: %w", id, err)
+		}
+		s.state[i].writtenOff = true
+		s.stats.WrittenOff++
+		if s.rng.IntN(100) < 40 {
+			s.at(day.Add(date.PeriodOfDays(30+s.rng.IntN(150))), event{kind: evRecover, loan: i, n: int32(10 + s.rng.IntN(31))})
+		}
+	}
+	return nil
+}
+
+// Policies are the platform's policies in the simulation: the Engine's
+// defaults with one approving officer whose limit covers every loan.
+func Policies() lendcore.Policies {
+	p := lendcore.DefaultPolicies()
+	p.Approval.Authority = loan.AuthorityPolicy{Officers: []loan.Officer{{ID: "approver", Limit: money.New(20_000_000, money.CNY)}}}
+	return p
+}

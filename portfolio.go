@@ -1,0 +1,122 @@
+package lendcore
+
+import (
+	"context"
+
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/storage"
+)
+
+// Portfolio is the dashboard a back office opens first: the portfolio as
+// of one closed business day.
+type Portfolio struct {
+	Day date.Date `json:"day"`
+	// ByStatus counts loans and their principal balance by loan status
+	// (written-off loans count their claim still pursued).
+	ByStatus map[string]classify.Tally `json:"by_status"`
+	// Snapshot has the counts and balances by bucket, grade and stage, the
+	// overdue, M1+/M3+ and NPL figures and provisions of the loans on the
+	// books (active and accelerated).
+	Snapshot *classify.Snapshot `json:"snapshot"`
+	// Roll is the roll-rate matrix from the previous month end to Day.
+	Roll *classify.RollMatrix `json:"roll,omitempty"`
+	// Collection counts loans by collection stage.
+	Collection map[string]int `json:"collection"`
+	// AwaitingApproval counts applications submitted and not yet decided.
+	AwaitingApproval int `json:"awaiting_approval"`
+	// WrittenOffClaims is the written-off principal and interest still pursued.
+	WrittenOffClaims money.Amount `json:"written_off_claims"`
+	// Stale counts loans whose last close is older than Day (the day was
+	// not closed for them); their figures are as of their last close.
+	Stale int `json:"stale"`
+}
+
+// M1Plus is the balance 1+ days past due ÷ outstanding principal.
+func (p *Portfolio) M1Plus() classify.Ratio { return p.Snapshot.AtLeastBucket(1) }
+
+// M3Plus is the balance in M3 or worse ÷ outstanding principal.
+func (p *Portfolio) M3Plus() classify.Ratio { return p.Snapshot.AtLeastBucket(3) }
+
+// NPLRatio is the non-performing balance ÷ outstanding principal.
+func (p *Portfolio) NPLRatio() classify.Ratio {
+	return classify.Ratio{Num: p.Snapshot.NPL.Balance, Den: p.Snapshot.Total.Balance}
+}
+
+// PortfolioAt aggregates the loans' states as of the daily close of day
+// (run CloseOfDay first; loans not closed for day count as Stale).
+func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, error) {
+	p := Portfolio{Day: day, ByStatus: map[string]classify.Tally{}, Collection: map[string]int{}}
+	var now, before []classify.Position
+	cur := money.Currency{}
+	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: []string{
+		loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String()}}) {
+		if err != nil {
+			return p, err
+		}
+		st, err := decodeState(rec.Index.State)
+		if err != nil {
+			return p, err
+		}
+		if cur.IsZero() {
+			cur = rec.Currency
+		}
+		if st.Day != day {
+			p.Stale++
+		}
+		t := p.ByStatus[rec.Status]
+		if rec.Status == loan.WrittenOff.String() {
+			t.Count++
+			t.Balance += st.Claim.Minor()
+			p.WrittenOffClaims = p.WrittenOffClaims.Add(st.Claim)
+		} else {
+			t.Count++
+			t.Balance += st.Balance.Minor()
+			pos := classify.Position{Loan: rec.ID.String(), Principal: st.Balance, Overdue: st.Overdue,
+				DPD: st.DPD, Grade: st.Grade, Stage: st.Stage, Provision: st.Provision}
+			if pos.Grade == classify.GradeNone {
+				pos.Grade = classify.Normal
+			}
+			if pos.Stage == classify.StageNone {
+				pos.Stage = classify.Stage1
+			}
+			now = append(now, pos)
+		}
+		p.ByStatus[rec.Status] = t
+		if st.Collection != 0 {
+			p.Collection[st.Collection.String()]++
+		}
+		if st.MonthEnd != nil {
+			before = append(before, classify.Position{Loan: rec.ID.String(), DPD: st.MonthEnd.DPD, Principal: st.MonthEnd.Balance})
+		}
+	}
+	if cur.IsZero() {
+		cur = money.CNY
+	}
+	buckets := e.policies.Classification.Buckets
+	snap, err := classify.Measure(now, buckets)
+	if err != nil {
+		return p, err
+	}
+	if snap.Currency.IsZero() {
+		snap.Currency = cur
+	}
+	p.Snapshot = snap
+	if len(before) > 0 {
+		if p.Roll, err = classify.RollRates(buckets, before, now); err != nil {
+			return p, err
+		}
+	}
+	for a, err := range e.store.Applications().Scan(ctx, storage.ApplicationFilter{Statuses: []string{loan.Submitted.String()}}) {
+		if err != nil {
+			return p, err
+		}
+		if a.Status == loan.Submitted.String() {
+			p.AwaitingApproval++
+		}
+	}
+	return p, nil
+}
