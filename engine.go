@@ -148,4 +148,3 @@ func (e *Engine) retry(ctx context.Context, what string, fn func() error) error 
 	}
 	return fmt.Errorf("%w: %s: %w", ErrRetries, what, err)
 }
-

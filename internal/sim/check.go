@@ -79,4 +79,3 @@ func (s *Sim) check(ctx context.Context, day date.Date) error {
 	}
 	return nil
 }
-
