@@ -216,7 +216,12 @@ func (b *Book) checkAmount(v *ValidationError, field string, a money.Amount) {
 }
 
 func (b *Book) checkSplit(v *ValidationError, field string, s loan.Split) {
+	zero := money.Zero(b.cur)
 	for c := loan.Principal; c <= loan.Fee; c++ {
-		b.checkAmount(v, field+"."+c.String(), s.Get(c))
+		// The field name is built only for a bad component: this runs on
+		// every distribution.
+		if a := s.Get(c); a.IsNegative() || !a.SameCurrency(zero) {
+			b.checkAmount(v, field+"."+c.String(), a)
+		}
 	}
 }

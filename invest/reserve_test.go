@@ -31,7 +31,9 @@ var (
 )
 
 // Issue 8, third hand-computed test: the reserve pays at 15 and at 90 days
-// past due, pro rata, and later recoveries flow back to it.
+// past due, pro rata, and later recoveries flow back to it. The triggers are
+// DefaultReservePolicy's (NF in rules.md; P2P2016 — rules.md 3.4 — only
+// requires compensation to be disclosed).
 func TestReserveCompensation(t *testing.T) {
 	b := afterPeriod1(t) // holdings 4,605.76 / 2,763.45 / 1,842.30
 	r := newReserve(t, "10000")

@@ -92,7 +92,9 @@ func TestTransferPartialAndChain(t *testing.T) {
 	assert.True(t, ee.Broke(RuleMaxTransfers))
 }
 
-// The eligibility table: each rule alone, and several at once.
+// The eligibility table: each rule alone, and several at once. No
+// regulation sets these rules (rules.md has no entry: NF); the values are
+// DefaultTransferPolicy's platform-practice figures, overridden per case.
 func TestTransferEligibility(t *testing.T) {
 	full := TransferRequest{Holding: 0, Buyer: dave, Principal: amt("4605.76"), On: day(2024, 2, 25)}
 	cases := []struct {
