@@ -57,7 +57,7 @@ type Alert struct {
 // outstanding, raise no period alert and count for nothing. Alerts come
 // per guarantor in registration order.
 func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert, error) {
-	b, err := newBook(exposures)
+	b, err := r.newBook(exposures)
 	if err != nil {
 		return nil, err
 	}
@@ -76,11 +76,11 @@ func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert
 			if g.GuarantorID != gr.ID {
 				continue
 			}
-			j, ok := b.index[g.LoanID]
-			if !ok || !b.out[j].IsPositive() {
+			j, ok := b.find(r, g.LoanID)
+			if !ok || !b.out(j).IsPositive() {
 				continue
 			}
-			out := b.out[j]
+			out := b.out(j)
 			if !g.Cap.SameCurrency(out) {
 				return nil, fmt.Errorf("%w: guarantee %s caps in %s, loan %s is in %s", ErrInvalidInput, g.ID, g.Cap.Currency(), g.LoanID, out.Currency())
 			}

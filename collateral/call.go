@@ -102,10 +102,13 @@ func (r *Register) CuredCalls() []MarginCall {
 // follow updates the live call on a loan with the day's shortfall and
 // threshold action, raising, curing or escalating it, and returns the
 // action due and the live call (nil when none is left).
-func (r *Register) follow(loan uuid.UUID, day date.Date, base Action, shortfall money.Amount) (Action, *MarginCall) {
-	c := r.calls[loan]
+func (r *Register) follow(slot int32, loan uuid.UUID, day date.Date, base Action, shortfall money.Amount) (Action, *MarginCall) {
+	var c *MarginCall
+	if slot >= 0 {
+		c = r.slotCall[slot]
+	}
 	if c == nil {
-		if base != ActionCall {
+		if base != ActionCall || slot < 0 {
 			return base, nil
 		}
 		c = &MarginCall{
@@ -115,6 +118,7 @@ func (r *Register) follow(loan uuid.UUID, day date.Date, base Action, shortfall 
 			Shortfall: shortfall,
 		}
 		r.calls[loan] = c
+		r.slotCall[slot] = c
 		return ActionCall, c
 	}
 	c.Shortfall = shortfall
@@ -123,6 +127,7 @@ func (r *Register) follow(loan uuid.UUID, day date.Date, base Action, shortfall 
 		c.ClosedOn = day
 		r.done = append(r.done, *c)
 		delete(r.calls, loan)
+		r.slotCall[slot] = nil
 		return base, nil
 	}
 	if c.Status == CallOpen && day.After(c.Deadline) {

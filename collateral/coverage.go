@@ -35,9 +35,10 @@ type LoanCoverage struct {
 	// value product rounded down), or zero.
 	Shortfall money.Amount
 	Action    Action
-	// Call is the live margin call after this evaluation, if any.
-	Call    MarginCall
-	HasCall bool
+	// CallStatus and CallDeadline describe the loan's live margin call
+	// after this evaluation (zero when none); Register.Call has the rest.
+	CallStatus   CallStatus
+	CallDeadline date.Date
 	// Items counts the items securing the loan; Stale lists those without
 	// a valuation in force.
 	Items int
@@ -97,63 +98,110 @@ func (t *Thresholds) assess(out, lending money.Amount) (Action, money.Amount) {
 	return ActionNone, shortfall
 }
 
-// loanAcc accumulates one loan's share of its items.
-type loanAcc struct {
-	market, lending money.Amount
-	counted         money.Amount // lending value had stale items counted at their last value
-	items           int
-	stale           []StaleItem
-}
-
 // book indexes the exposures of one evaluation.
 type book struct {
-	index map[uuid.UUID]int
-	out   []money.Amount
-	acc   []loanAcc
+	exposures []Exposure
+	expOf     []int32           // exposure index by loan slot, or -1
+	slot      []int32           // loan slot by exposure index, or -1
+	other     map[uuid.UUID]int // exposures of loans no item ever secured
 }
 
-func newBook(exposures []Exposure) (*book, error) {
+// newBook validates and indexes exposures.
+func (r *Register) newBook(exposures []Exposure) (*book, error) {
 	v := newValidation(ErrInvalidInput)
-	b := &book{index: make(map[uuid.UUID]int, len(exposures)), out: make([]money.Amount, len(exposures)),
-		acc: make([]loanAcc, len(exposures))}
+	b := &book{exposures: exposures, expOf: make([]int32, len(r.slotCall)), slot: make([]int32, len(exposures))}
+	for i := range b.expOf {
+		b.expOf[i] = -1
+	}
 	for i, e := range exposures {
-		f := fmt.Sprintf("exposures[%d]", i)
-		if e.LoanID == uuid.Nil {
-			v.Add(f+".loan_id", "must not be the nil uuid")
-		} else if _, dup := b.index[e.LoanID]; dup {
-			v.Addf(f+".loan_id", "loan %s appears twice", e.LoanID)
-		}
+		f := func(field string) string { return fmt.Sprintf("exposures[%d].%s", i, field) } // only on error
 		if e.Outstanding.IsNegative() || e.Outstanding.Minor() > money.MaxMinor {
-			v.Addf(f+".outstanding", "%s must be between 0 and the largest amount", e.Outstanding)
+			v.Addf(f("outstanding"), "%s must be between 0 and the largest amount", e.Outstanding)
 		}
-		b.index[e.LoanID] = i
-		b.out[i] = e.Outstanding
+		b.slot[i] = -1
+		if e.LoanID == uuid.Nil {
+			v.Add(f("loan_id"), "must not be the nil uuid")
+			continue
+		}
+		if s, ok := r.loanSlot[e.LoanID]; ok {
+			if b.expOf[s] >= 0 {
+				v.Addf(f("loan_id"), "loan %s appears twice", e.LoanID)
+			}
+			b.expOf[s], b.slot[i] = int32(i), s
+			continue
+		}
+		if b.other == nil {
+			b.other = map[uuid.UUID]int{}
+		}
+		if _, dup := b.other[e.LoanID]; dup {
+			v.Addf(f("loan_id"), "loan %s appears twice", e.LoanID)
+		}
+		b.other[e.LoanID] = i
 	}
 	return b, v.Err()
+}
+
+// find returns the index of loan's exposure.
+func (b *book) find(r *Register, loan uuid.UUID) (int, bool) {
+	if s, ok := r.loanSlot[loan]; ok {
+		j := b.expOf[s]
+		return int(j), j >= 0
+	}
+	j, ok := b.other[loan]
+	return j, ok
+}
+
+func (b *book) out(j int) money.Amount { return b.exposures[j].Outstanding }
+
+// tally collects the loans' shares of their items during an evaluation.
+type tally struct {
+	res []LoanCoverage // MarketValue, LendingValue and Items accumulate here
+	// counted is each loan's lending value had expired items counted at
+	// their last value; nil until an expired item is met.
+	counted []money.Amount
+	stale   []staleRec
+}
+
+// staleRec is a stale item met during an evaluation, kept small (the
+// exposure and item indexes) because a neglected book may have many.
+type staleRec struct {
+	j, item int32
+	state   ValueState
 }
 
 // accumulate adds every securing item (but skip) to the loans of the book.
 // Every loan secured by an item that secures a listed loan must be listed
 // too, since the split between them depends on all their outstandings.
-func (r *Register) accumulate(b *book, day date.Date, skip *Item) error {
+func (r *Register) accumulate(b *book, t *tally, day date.Date, skip *Item) error {
 	v := newValidation(ErrInvalidInput)
 	var claims []Claim
 	var idx []int
-	lend, mkt, cnt := make([]money.Amount, 0, 4), make([]money.Amount, 0, 4), make([]money.Amount, 0, 4)
-	for _, it := range r.items {
+	var lend, mkt, cnt []money.Amount
+	for n, it := range r.items {
 		if it == skip || !it.Status.Secures() {
+			continue
+		}
+		if len(it.slots) == 1 { // the common case: one item, one loan
+			j := int(b.expOf[it.slots[0]])
+			if j < 0 {
+				continue
+			}
+			if c := b.out(j).Currency(); !c.IsZero() && c != it.Currency {
+				v.Addf("exposures", "loan %s is in %s but item %s securing it is in %s", it.Liens[0].LoanID, c, it.ID, it.Currency)
+				continue
+			}
+			val := r.valueOf(it, day)
+			t.credit(j, n, val, val.Available, val.Lending, r.counted(it, val))
 			continue
 		}
 		claims, idx = claims[:0], idx[:0]
 		found, mismatch := 0, false
-		for _, l := range it.Liens {
-			j, ok := b.index[l.LoanID]
-			if !ok {
-				j = -1
-			} else {
+		for k, s := range it.slots {
+			j := int(b.expOf[s])
+			if j >= 0 {
 				found++
-				if c := b.out[j].Currency(); !c.IsZero() && c != it.Currency {
-					v.Addf("exposures", "loan %s is in %s but item %s securing it is in %s", l.LoanID, c, it.ID, it.Currency)
+				if c := b.out(j).Currency(); !c.IsZero() && c != it.Currency {
+					v.Addf("exposures", "loan %s is in %s but item %s securing it is in %s", it.Liens[k].LoanID, c, it.ID, it.Currency)
 					mismatch = true
 				}
 			}
@@ -171,25 +219,15 @@ func (r *Register) accumulate(b *book, day date.Date, skip *Item) error {
 			continue
 		}
 		val := r.valueOf(it, day)
-		counted := val.Lending // what the item would count for at its last value
-		if val.State == ExpiredValue {
-			counted = r.lendingAt(it, val.Valuation.Value)
-		}
-		if len(it.Liens) == 1 { // fast path: no split
-			r.credit(&b.acc[idx[0]], it, val, val.Available, val.Lending, counted)
-			continue
-		}
 		for k, l := range it.Liens {
-			claims = append(claims, Claim{Rank: l.Rank, Outstanding: b.out[idx[k]]})
+			claims = append(claims, Claim{Rank: l.Rank, Outstanding: b.out(idx[k])})
 		}
-		lend = resize(lend, len(claims))
-		mkt = resize(mkt, len(claims))
-		cnt = resize(cnt, len(claims))
+		lend, mkt, cnt = resize(lend, len(claims)), resize(mkt, len(claims)), resize(cnt, len(claims))
 		waterfall(lend, val.Lending, claims, false)
 		waterfall(mkt, val.Available, claims, false)
-		waterfall(cnt, counted, claims, false)
+		waterfall(cnt, r.counted(it, val), claims, false)
 		for k := range claims {
-			r.credit(&b.acc[idx[k]], it, val, mkt[k], lend[k], cnt[k])
+			t.credit(idx[k], n, val, mkt[k], lend[k], cnt[k])
 		}
 	}
 	return v.Err()
@@ -202,23 +240,61 @@ func resize(s []money.Amount, n int) []money.Amount {
 	return s[:n]
 }
 
-func (r *Register) credit(a *loanAcc, it *Item, val Value, market, lending, counted money.Amount) {
-	a.items++
-	a.market = a.market.Add(market)
-	a.lending = a.lending.Add(lending)
-	a.counted = a.counted.Add(counted)
-	if val.State != ValidValue {
-		a.stale = append(a.stale, StaleItem{ItemID: it.ID, State: val.State})
+// counted is what the item would count for at its last value, expired or not.
+func (r *Register) counted(it *Item, val Value) money.Amount {
+	if val.State != ExpiredValue {
+		return val.Lending
 	}
-}
-
-// lendingAt is the lending value of the item were it worth value.
-func (r *Register) lendingAt(it *Item, value money.Amount) money.Amount {
-	kept, err := value.MulRate(r.kinds.keep[it.Kind], money.Down)
+	kept, err := val.Valuation.Value.MulRate(r.kinds.keep[it.Kind], money.Down)
 	if err != nil {
 		return money.Zero(it.Currency)
 	}
 	return floorZero(kept.Sub(it.Registration.PriorClaims))
+}
+
+func (t *tally) credit(j, item int, val Value, market, lending, counted money.Amount) {
+	c := &t.res[j]
+	c.Items++
+	c.MarketValue = c.MarketValue.Add(market)
+	c.LendingValue = c.LendingValue.Add(lending)
+	if val.State == ValidValue {
+		if t.counted != nil {
+			t.counted[j] = t.counted[j].Add(lending)
+		}
+		return
+	}
+	if t.counted == nil {
+		t.counted = make([]money.Amount, len(t.res))
+		for k := range t.res {
+			t.counted[k] = t.res[k].LendingValue
+		}
+		t.counted[j] = t.counted[j].Sub(lending).Add(counted)
+	} else {
+		t.counted[j] = t.counted[j].Add(counted)
+	}
+	t.stale = append(t.stale, staleRec{int32(j), int32(item), val.State})
+}
+
+// staleLists hands each loan its stale items, all in one backing array.
+func (t *tally) staleLists(items []*Item) {
+	if len(t.stale) == 0 {
+		return
+	}
+	n := make([]int32, len(t.res))
+	for _, s := range t.stale {
+		n[s.j]++
+	}
+	all := make([]StaleItem, len(t.stale))
+	off := int32(0)
+	for j, k := range n {
+		if k > 0 {
+			t.res[j].Stale = all[off : off : off+k] // appends below stay within capacity
+			off += k
+		}
+	}
+	for _, s := range t.stale {
+		t.res[s.j].Stale = append(t.res[s.j].Stale, StaleItem{ItemID: items[s.item].ID, State: s.state})
+	}
 }
 
 // Evaluate works out each exposure's coverage as of day and the action due,
@@ -233,40 +309,54 @@ func (r *Register) lendingAt(it *Item, value money.Amount) money.Amount {
 // outstanding if repaid), because the split of a shared item depends on all
 // of them. Results are in the order of exposures. On error nothing changes.
 func (r *Register) Evaluate(day date.Date, exposures []Exposure) ([]LoanCoverage, error) {
-	b, err := newBook(exposures)
+	return r.EvaluateInto(nil, day, exposures)
+}
+
+// EvaluateInto is Evaluate writing into dst (grown as needed), so a daily
+// job over a large book can reuse one buffer.
+func (r *Register) EvaluateInto(dst []LoanCoverage, day date.Date, exposures []Exposure) ([]LoanCoverage, error) {
+	b, err := r.newBook(exposures)
 	if err != nil {
-		return nil, err
+		return dst[:0], err
 	}
-	if err := r.accumulate(b, day, nil); err != nil {
-		return nil, err
+	if cap(dst) < len(exposures) {
+		dst = make([]LoanCoverage, len(exposures))
 	}
-	t := &r.policy.Thresholds
-	res := make([]LoanCoverage, len(exposures))
+	dst = dst[:len(exposures)]
+	clear(dst)
+	t := &tally{res: dst, stale: make([]staleRec, 0, len(dst)/8+16)}
+	if err := r.accumulate(b, t, day, nil); err != nil {
+		return dst[:0], err
+	}
+	t.staleLists(r.items)
+	th := &r.policy.Thresholds
 	for j, e := range exposures {
-		a := &b.acc[j]
+		c := &dst[j]
 		cur := e.Outstanding.Currency()
 		if cur.IsZero() {
-			cur = a.lending.Currency()
+			cur = c.LendingValue.Currency()
 		}
-		c := &res[j]
-		c.LoanID, c.Outstanding, c.Items, c.Stale = e.LoanID, e.Outstanding, a.items, a.stale
-		c.MarketValue, c.LendingValue = a.market.Add(money.Zero(cur)), a.lending.Add(money.Zero(cur))
-		base, shortfall := t.assess(e.Outstanding, a.lending)
-		if len(a.stale) > 0 && base >= ActionCall {
+		zero := money.Zero(cur)
+		c.LoanID, c.Outstanding = e.LoanID, e.Outstanding
+		c.MarketValue, c.LendingValue = c.MarketValue.Add(zero), c.LendingValue.Add(zero)
+		base, shortfall := th.assess(e.Outstanding, c.LendingValue)
+		if t.counted != nil && len(c.Stale) > 0 && base >= ActionCall {
 			// Judge by the last known values: a breach they do not show
 			// calls for a revaluation, not for a call or a sale.
-			if ca, cs := t.assess(e.Outstanding, a.counted); ca < base {
+			if ca, cs := th.assess(e.Outstanding, t.counted[j]); ca < base {
 				base, shortfall = max(ca, ActionRevalue), cs
 			}
 		}
-		c.Shortfall = shortfall.Add(money.Zero(cur))
+		c.Shortfall = shortfall.Add(zero)
+		// Only loans with a slot can have calls: a loan that no item ever
+		// secured has no lending value, so it is never in the call band.
 		var call *MarginCall
-		c.Action, call = r.follow(e.LoanID, day, base, c.Shortfall)
+		c.Action, call = r.follow(b.slot[j], e.LoanID, day, base, c.Shortfall)
 		if call != nil {
-			c.Call, c.HasCall = *call, true
+			c.CallStatus, c.CallDeadline = call.Status, call.Deadline
 		}
 	}
-	return res, nil
+	return dst, nil
 }
 
 // Release releases item id on day, after checking that no loan it secures
@@ -282,27 +372,28 @@ func (r *Register) Release(id uuid.UUID, day date.Date, exposures []Exposure) er
 	if _, err := it.Status.Next(EventRelease); err != nil {
 		return err
 	}
-	b, err := newBook(exposures)
+	b, err := r.newBook(exposures)
 	if err != nil {
 		return err
 	}
 	v := newValidation(ErrInvalidInput)
 	for _, l := range it.Liens {
-		if j, ok := b.index[l.LoanID]; !ok {
+		if j, ok := b.find(r, l.LoanID); !ok {
 			v.Addf("exposures", "loan %s secured by item %s is missing (give zero if repaid)", l.LoanID, id)
-		} else if c := b.out[j].Currency(); !c.IsZero() && c != it.Currency {
+		} else if c := b.out(j).Currency(); !c.IsZero() && c != it.Currency {
 			v.Addf("exposures", "loan %s is in %s, item %s in %s", l.LoanID, c, id, it.Currency)
 		}
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if err := r.accumulate(b, day, it); err != nil {
+	t := &tally{res: make([]LoanCoverage, len(exposures))}
+	if err := r.accumulate(b, t, day, it); err != nil {
 		return err
 	}
 	for _, l := range it.Liens {
-		j := b.index[l.LoanID]
-		if out, lend := b.out[j], b.acc[j].lending; exceeds(out, lend, r.policy.Thresholds.AllowedLTV) {
+		j, _ := b.find(r, l.LoanID)
+		if out, lend := b.out(j), t.res[j].LendingValue; exceeds(out, lend, r.policy.Thresholds.AllowedLTV) {
 			return fmt.Errorf("%w: loan %s would have %s outstanding against %s lending value (allowed LTV %s)",
 				ErrBreachesLTV, l.LoanID, out, lend.Add(money.Zero(out.Currency())), r.policy.Thresholds.AllowedLTV.Percent(4))
 		}

@@ -243,7 +243,7 @@ func (g *Guarantee) guaranteed(out money.Amount) money.Amount {
 // GuaranteeCoverage works out, for each exposure, what its guarantees
 // still enforceable on day cover.
 func (r *Register) GuaranteeCoverage(day date.Date, exposures []Exposure) ([]GuaranteeCoverage, error) {
-	b, err := newBook(exposures)
+	b, err := r.newBook(exposures)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +252,7 @@ func (r *Register) GuaranteeCoverage(day date.Date, exposures []Exposure) ([]Gua
 		res[j] = GuaranteeCoverage{LoanID: e.LoanID, Outstanding: e.Outstanding, Guaranteed: money.Zero(e.Outstanding.Currency())}
 	}
 	for _, g := range r.gtees {
-		j, ok := b.index[g.LoanID]
+		j, ok := b.find(r, g.LoanID)
 		if !ok || !g.enforceable(day) {
 			continue
 		}

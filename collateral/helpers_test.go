@@ -57,6 +57,14 @@ func (r *Register) deepCopy() *Register {
 		cp := *v
 		c.calls[k] = &cp
 	}
+	c.loanSlot = make(map[uuid.UUID]int32, len(r.loanSlot))
+	for k, v := range r.loanSlot {
+		c.loanSlot[k] = v
+	}
+	c.slotCall = make([]*MarginCall, len(r.slotCall))
+	for loan, call := range c.calls {
+		c.slotCall[c.loanSlot[loan]] = call
+	}
 	c.done = append([]MarginCall(nil), r.done...)
 	c.docs = make([]*Document, len(r.docs))
 	for i, d := range r.docs {

@@ -38,6 +38,8 @@ type Item struct {
 	History    []StatusChange
 	Valuations []Valuation // in date order; the same date keeps entry order
 
+	// slots are the register's slots of the Liens' loans.
+	slots []int32
 	// nextDue caches when the latest valuation's revaluation falls due, so
 	// DueRevaluations compares two day numbers per item.
 	nextDue date.Date
@@ -153,6 +155,7 @@ func checkAmount(v *ValidationError, field string, a money.Amount, cur money.Cur
 func (it *Item) clone() Item {
 	c := *it
 	c.Liens = append([]Lien(nil), it.Liens...)
+	c.slots = append([]int32(nil), it.slots...)
 	c.History = append([]StatusChange(nil), it.History...)
 	c.Valuations = append([]Valuation(nil), it.Valuations...)
 	return c

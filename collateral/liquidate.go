@@ -51,7 +51,7 @@ func (r *Register) Liquidate(id uuid.UUID, sale Sale, exposures []Exposure) (Liq
 	if _, err := it.Status.Next(EventLiquidate); err != nil {
 		return Liquidation{}, err
 	}
-	b, err := newBook(exposures)
+	b, err := r.newBook(exposures)
 	if err != nil {
 		return Liquidation{}, err
 	}
@@ -60,16 +60,16 @@ func (r *Register) Liquidate(id uuid.UUID, sale Sale, exposures []Exposure) (Liq
 	checkAmount(v, "sale.costs", sale.Costs, it.Currency, false)
 	claims := make([]Claim, len(it.Liens))
 	for k, l := range it.Liens {
-		j, ok := b.index[l.LoanID]
+		j, ok := b.find(r, l.LoanID)
 		if !ok {
 			v.Addf("exposures", "loan %s secured by item %s is missing (give zero if repaid)", l.LoanID, id)
 			continue
 		}
-		if c := b.out[j].Currency(); !c.IsZero() && c != it.Currency {
+		if c := b.out(j).Currency(); !c.IsZero() && c != it.Currency {
 			v.Addf("exposures", "loan %s is in %s, item %s in %s", l.LoanID, c, id, it.Currency)
 			continue
 		}
-		claims[k] = Claim{Rank: l.Rank, Outstanding: b.out[j].Add(money.Zero(it.Currency))}
+		claims[k] = Claim{Rank: l.Rank, Outstanding: b.out(j).Add(money.Zero(it.Currency))}
 	}
 	if err := v.Err(); err != nil {
 		return Liquidation{}, err

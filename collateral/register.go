@@ -24,7 +24,13 @@ type Register struct {
 	byID  map[uuid.UUID]int
 
 	calls map[uuid.UUID]*MarginCall // the live (open or escalated) call of each loan
-	done  []MarginCall              // cured calls, in the order they closed
+
+	// Every loan an item has ever secured has a slot: a dense index that
+	// lets an evaluation reach a loan's exposure and call without a map
+	// lookup per item.
+	loanSlot map[uuid.UUID]int32
+	slotCall []*MarginCall // the live call by slot (the same pointers as calls)
+	done     []MarginCall  // cured calls, in the order they closed
 
 	docs     []*Document
 	docByID  map[uuid.UUID]int
@@ -50,6 +56,7 @@ func NewRegister(p Policy) (*Register, error) {
 		policy:   cp,
 		byID:     map[uuid.UUID]int{},
 		calls:    map[uuid.UUID]*MarginCall{},
+		loanSlot: map[uuid.UUID]int32{},
 		docByID:  map[uuid.UUID]int{},
 		guarByID: map[uuid.UUID]int{},
 		gteeByID: map[uuid.UUID]int{},
@@ -76,6 +83,16 @@ func (r *Register) Add(it Item) error {
 	}
 	c := it.clone()
 	c.Status = Proposed
+	c.slots = make([]int32, len(c.Liens))
+	for k, l := range c.Liens {
+		s, ok := r.loanSlot[l.LoanID]
+		if !ok {
+			s = int32(len(r.slotCall))
+			r.loanSlot[l.LoanID] = s
+			r.slotCall = append(r.slotCall, nil)
+		}
+		c.slots[k] = s
+	}
 	r.byID[c.ID] = len(r.items)
 	r.items = append(r.items, &c)
 	return nil

@@ -54,7 +54,7 @@ func TestHaircutAndLTVPropertyAndVehicle(t *testing.T) {
 	assert.Equal(t, want, ltv)
 	assert.Equal(t, ActionWarn, c.Action)
 	assert.True(t, c.Shortfall.IsZero())
-	assert.False(t, c.HasCall)
+	assert.Zero(t, c.CallStatus)
 }
 
 func TestOneItemTwoLoansByPriority(t *testing.T) {
@@ -84,8 +84,8 @@ func TestOneItemTwoLoansByPriority(t *testing.T) {
 	// shortfall 220,000 − 200,000 × 100 % = 20,000, due in 10 days.
 	assert.Equal(t, ActionCall, res[1].Action)
 	assert.Equal(t, cny("20000.00"), res[1].Shortfall)
-	require.True(t, res[1].HasCall)
-	assert.Equal(t, day(2024, time.March, 11), res[1].Call.Deadline)
+	assert.Equal(t, CallOpen, res[1].CallStatus)
+	assert.Equal(t, day(2024, time.March, 11), res[1].CallDeadline)
 }
 
 func TestAllocateValueWithinRankProRata(t *testing.T) {
@@ -145,7 +145,8 @@ func TestMarginCallRaisedThenCuredByTopUp(t *testing.T) {
 	res, err = r.Evaluate(day(2024, time.May, 8), out)
 	require.NoError(t, err)
 	assert.Equal(t, ActionCall, res[0].Action)
-	assert.Equal(t, d1, res[0].Call.RaisedOn)
+	call, _ = r.Call(loan)
+	assert.Equal(t, d1, call.RaisedOn)
 
 	// Top-up: a CNY 5,000 cash deposit pledged (0 % haircut). Lending value
 	// 51,000 + 5,000 = 56,000 ≥ 55,000: shortfall gone, the call is cured
@@ -156,7 +157,7 @@ func TestMarginCallRaisedThenCuredByTopUp(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ActionWarn, res[0].Action)
 	assert.True(t, res[0].Shortfall.IsZero())
-	assert.False(t, res[0].HasCall)
+	assert.Zero(t, res[0].CallStatus)
 	_, ok = r.Call(loan)
 	assert.False(t, ok)
 	cured := r.CuredCalls()
@@ -186,7 +187,7 @@ func TestMarginCallEscalatesAfterDeadline(t *testing.T) {
 	res, err = r.Evaluate(day(2024, time.May, 18), out)
 	require.NoError(t, err)
 	assert.Equal(t, ActionLiquidate, res[0].Action)
-	assert.Equal(t, CallEscalated, res[0].Call.Status)
+	assert.Equal(t, CallEscalated, res[0].CallStatus)
 }
 
 func TestLiquidationThresholdAndStaleValuation(t *testing.T) {
