@@ -79,6 +79,9 @@ func AllocateInto(dst []Amount, total Amount, weights []int64) error {
 	var given uint64
 	var stack [64]remainder
 	rems := stack[:0]
+	if len(weights) > len(stack) {
+		rems = make([]remainder, 0, len(weights))
+	}
 	for i, w := range weights {
 		hi, lo := bits.Mul64(t, uint64(w))
 		q, r := bits.Div64(hi, lo, sum) // hi < sum since w ≤ sum
@@ -88,26 +91,13 @@ func AllocateInto(dst []Amount, total Amount, weights []int64) error {
 			rems = append(rems, remainder{r, w, i})
 		}
 	}
-	left := t - given
-	if left > 0 {
-		slices.SortFunc(rems, func(a, b remainder) int {
-			switch {
-			case a.rem != b.rem:
-				if a.rem > b.rem {
-					return -1
-				}
-				return 1
-			case a.w != b.w:
-				if a.w > b.w {
-					return -1
-				}
-				return 1
-			}
-			return a.i - b.i
-		})
-		for k := uint64(0); k < left; k++ {
-			dst[rems[k].i].minor++
-		}
+	// Fewer than len(rems) units are left over (each remainder is less than
+	// one unit): they go to the largest remainders. Only which parts get
+	// them matters, not their order, so a selection of the top ones is
+	// enough; the key (remainder, weight, index) is a total order, so the
+	// selected set is the same whatever the algorithm.
+	for _, r := range topRemainders(rems, int(t-given)) {
+		dst[r.i].minor++
 	}
 	if neg {
 		for i := range dst {
@@ -115,4 +105,71 @@ func AllocateInto(dst []Amount, total Amount, weights []int64) error {
 		}
 	}
 	return nil
+}
+
+// before orders remainders: larger remainder first, then larger weight,
+// then lower index.
+func (a remainder) before(b remainder) bool {
+	if a.rem != b.rem {
+		return a.rem > b.rem
+	}
+	if a.w != b.w {
+		return a.w > b.w
+	}
+	return a.i < b.i
+}
+
+// topRemainders returns the k first remainders in the order of before,
+// reordering rems in place. A small k keeps a min-heap of the best k seen
+// (O(n log k)); a large one sorts.
+func topRemainders(rems []remainder, k int) []remainder {
+	if k <= 0 {
+		return nil
+	}
+	if k >= len(rems) {
+		return rems
+	}
+	if k > len(rems)/8 {
+		slices.SortFunc(rems, func(a, b remainder) int {
+			if a.before(b) {
+				return -1
+			}
+			if b.before(a) {
+				return 1
+			}
+			return 0
+		})
+		return rems[:k]
+	}
+	// rems[:k] is a heap whose root is the worst of the best k.
+	h := rems[:k]
+	for i := k/2 - 1; i >= 0; i-- {
+		siftDown(h, i)
+	}
+	for _, r := range rems[k:] {
+		if r.before(h[0]) {
+			h[0] = r
+			siftDown(h, 0)
+		}
+	}
+	return h
+}
+
+// siftDown restores the heap property below i: a parent is never before
+// its children (the worst remainder sits at the root).
+func siftDown(h []remainder, i int) {
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			return
+		}
+		if c+1 < len(h) && h[c].before(h[c+1]) {
+			c++
+		}
+		if !h[i].before(h[c]) {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
 }
