@@ -71,7 +71,7 @@ func newStepper(f Frequency, base date.Date, termDays, anchorDay int) stepper {
 }
 
 // at returns the date k regular periods after base.
-func (s stepper) at(k int) date.Date {
+func (s *stepper) at(k int) date.Date {
 	switch {
 	case s.shape.months > 0:
 		return addMonths(s.c, k*s.shape.months, s.anchor)
@@ -131,7 +131,7 @@ func (t *Terms) dueDates() dueDates {
 }
 
 // at returns the unadjusted due date of installment k (1-based).
-func (d dueDates) at(k int) date.Date {
+func (d *dueDates) at(k int) date.Date {
 	if d.first.IsZero() {
 		return d.steps.at(k)
 	}

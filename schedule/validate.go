@@ -3,6 +3,8 @@ package schedule
 import (
 	"fmt"
 
+	"github.com/rickb777/date"
+
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -157,14 +159,21 @@ func (t *Terms) validateDates(p *problems) {
 			p.add("FirstDue", fmt.Sprintf("must be in the years %d to %d", minYear, maxYear))
 		case startOK && !t.FirstDue.After(t.Start):
 			p.add("FirstDue", fmt.Sprintf("%s must be after the start %s", t.FirstDue, t.Start))
-		case startOK && shapeOK && t.FirstDue.After(newStepper(f, t.Start, t.TermDays, t.AnchorDay).at(2)):
+		case startOK && shapeOK && t.FirstDue.After(twoPeriodsAfter(f, t)):
 			p.add("FirstDue", fmt.Sprintf("%s is more than two periods after the start %s", t.FirstDue, t.Start))
 		}
 	}
 	if startOK && shapeOK && len(*p) == 0 {
 		n := max(t.Periods, 1)
-		if last := t.dueDates().at(n); !inYearRange(last) || last.Before(t.Start) {
+		dues := t.dueDates()
+		if last := dues.at(n); !inYearRange(last) || last.Before(t.Start) {
 			p.add("Periods", fmt.Sprintf("the last due date falls after the year %d", maxYear))
 		}
 	}
+}
+
+// twoPeriodsAfter is the latest first due date a long first period allows.
+func twoPeriodsAfter(f Frequency, t *Terms) date.Date {
+	s := newStepper(f, t.Start, t.TermDays, t.AnchorDay)
+	return s.at(2)
 }
