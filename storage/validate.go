@@ -86,7 +86,10 @@ func checkEntries(v *ValidationError, prefix string, entries []Entry, cur money.
 		seen[e.IdempotencyKey] = i
 		checkText(v, f+".kind", e.Kind, true)
 		checkDate(v, f+".value_date", e.ValueDate, true)
-		if c := e.Amount.Currency(); !c.IsZero() && !cur.IsZero() && c != cur {
+		switch c := e.Amount.Currency(); {
+		case c.IsZero() && !e.Amount.IsZero():
+			v.Add(f+".amount", "has no currency")
+		case !c.IsZero() && !cur.IsZero() && c != cur:
 			v.Add(f+".amount", fmt.Sprintf("currency %s is not the loan's %s", c, cur))
 		}
 		checkJSON(v, f+".payload", e.Payload, true)

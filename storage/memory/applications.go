@@ -27,7 +27,7 @@ func (r apps) Create(ctx context.Context, a storage.Application) error {
 		c := a.Clone()
 		c.Version = 1
 		r.s.apps[a.ID] = &c
-		r.s.appIDs.add(a.ID)
+		r.s.appIDs.add(a.ID, &c)
 		t.onUndo(func() {
 			delete(r.s.apps, a.ID)
 			r.s.appIDs.remove(a.ID)
@@ -83,12 +83,13 @@ func (r apps) Scan(ctx context.Context, f storage.ApplicationFilter) iter.Seq2[s
 		f.Statuses = append([]string(nil), f.Statuses...)
 	}
 	return func(yield func(storage.Application, error) bool) {
-		scan(ctx, r.s, r.t, &r.s.appIDs, f.Batch(), func(id uuid.UUID) (storage.Application, bool) {
-			p := r.s.apps[id]
+		scan(ctx, r.s, r.t, &r.s.appIDs, f.Batch(), func(p *storage.Application, sl *slab) (storage.Application, bool) {
 			if !f.Matches(p) {
 				return storage.Application{}, false
 			}
-			return p.Clone(), true
+			a := *p
+			a.Document = sl.clone(a.Document)
+			return a, true
 		}, yield)
 	}
 }

@@ -60,7 +60,7 @@ func (r loans) Create(ctx context.Context, ls ...storage.Loan) error {
 			}
 			id := l.ID
 			r.s.loans[id] = rec
-			r.s.loanIDs.add(id)
+			r.s.loanIDs.add(id, rec)
 			t.onUndo(func() {
 				delete(r.s.loans, id)
 				r.s.loanIDs.remove(id)
@@ -194,12 +194,16 @@ func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) 
 func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage.Loan, error] {
 	f = f.Clone()
 	return func(yield func(storage.Loan, error) bool) {
-		scan(ctx, r.s, r.t, &r.s.loanIDs, f.Batch(), func(id uuid.UUID) (storage.Loan, bool) {
-			rec := r.s.loans[id]
+		scan(ctx, r.s, r.t, &r.s.loanIDs, f.Batch(), func(rec *loanRec, sl *slab) (storage.Loan, bool) {
 			if !f.Matches(&rec.hdr) {
 				return storage.Loan{}, false
 			}
-			return rec.copyOut(f.Journal), true
+			if f.Journal {
+				return rec.copyOut(true), true
+			}
+			l := rec.hdr
+			l.Document = sl.clone(l.Document)
+			return l, true
 		}, yield)
 	}
 }

@@ -14,9 +14,9 @@ import (
 type Store struct {
 	mu          sync.RWMutex
 	loans       map[uuid.UUID]*loanRec
-	loanIDs     idIndex
+	loanIDs     idIndex[loanRec]
 	apps        map[uuid.UUID]*storage.Application
-	appIDs      idIndex
+	appIDs      idIndex[storage.Application]
 	outbox      map[string]*msgRec
 	queue       []*msgRec // in Seq order
 	head        int       // queue[:head] is all delivered

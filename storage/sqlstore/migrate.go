@@ -1,0 +1,120 @@
+package sqlstore
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migration is one schema version: migrations/NNNN_name.sql.
+type migration struct {
+	version    int
+	name       string
+	statements []string
+}
+
+// migrations returns the embedded migrations in version order, with the
+// dialect's column types filled in.
+func (d *Dialect) migrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []migration
+	for _, n := range names {
+		base := path.Base(n)
+		num, name, ok := strings.Cut(strings.TrimSuffix(base, ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("sqlstore: migration file %s is not NNNN_name.sql", base)
+		}
+		body, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: name, statements: splitSQL(d.types.Replace(string(body)))})
+	}
+	return out, nil
+}
+
+// splitSQL splits a migration into statements at semicolons ending a line,
+// dropping comment lines.
+func splitSQL(body string) []string {
+	var out []string
+	var cur strings.Builder
+	for line := range strings.Lines(body) {
+		if strings.HasPrefix(strings.TrimSpace(line), "--") {
+			continue
+		}
+		cur.WriteString(line)
+		if strings.HasSuffix(strings.TrimSpace(line), ";") {
+			if s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(cur.String()), ";")); s != "" {
+				out = append(out, s)
+			}
+			cur.Reset()
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// Migrate brings the schema up to date, applying each embedded migration
+// not yet recorded in lendcore_schema in its own transaction. A second run
+// is a no-op. Two processes migrating at once are safe: each migration
+// first claims its version row, so the second waits for the first and
+// then skips it.
+func (s *Store) Migrate(ctx context.Context) error {
+	ms, err := s.d.migrations()
+	if err != nil {
+		return err
+	}
+	c := conn{s.db, s.d}
+	if _, err := c.exec(ctx, "CREATE TABLE IF NOT EXISTS lendcore_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"); err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	for _, m := range ms {
+		if err := s.apply(ctx, m); err != nil {
+			return fmt.Errorf("sqlstore: migration %04d_%s: %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) apply(ctx context.Context, m migration) error {
+	var n int
+	if err := (conn{s.db, s.d}).row(ctx, "SELECT COUNT(*) FROM lendcore_schema WHERE version = $1", m.version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	c := conn{tx, s.d}
+	if _, err := c.exec(ctx, "INSERT INTO lendcore_schema (version, name) VALUES ($1, $2)", m.version, m.name); err != nil {
+		if isUnique(err) {
+			return nil // another process applied it meanwhile
+		}
+		return err
+	}
+	for _, st := range m.statements {
+		if _, err := c.exec(ctx, st); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,223 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/lendcore/lendcore/storage"
+)
+
+// Store is a storage.Store on a database/sql database. It is safe for
+// concurrent use.
+type Store struct {
+	db *sql.DB
+	d  *Dialect
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// New returns a store on db, a pool the caller opened with the driver that
+// matches d ("pgx" for Postgres, "sqlite" for SQLite). Call Migrate before
+// first use. Close closes db.
+func New(db *sql.DB, d *Dialect) *Store { return &Store{db: db, d: d} }
+
+// OpenPostgres opens a store on the PostgreSQL (or CockroachDB) database
+// named by dsn, a pgx connection string such as
+// "postgres://user@127.0.0.1:5432/lendcore". Call Migrate before first use.
+func OpenPostgres(dsn string) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	// Keep enough idle connections for concurrent writers: the default
+	// of 2 would close and reopen connections under load.
+	db.SetMaxIdleConns(16)
+	return New(db, Postgres), nil
+}
+
+// OpenSQLite opens (creating if needed) a store in the SQLite database
+// file at path. The connection uses write-ahead logging, a busy timeout,
+// foreign keys, and BEGIN IMMEDIATE for writes, so concurrent writers queue
+// instead of failing. Call Migrate before first use.
+func OpenSQLite(path string) (*Store, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("sqlstore: SQLite path %q must not contain ? or #", path)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(30000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxIdleConns(16)
+	return New(db, SQLite), nil
+}
+
+// DB returns the underlying pool.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Dialect returns the store's SQL dialect.
+func (s *Store) Dialect() *Dialect { return s.d }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Loans returns the loan repository; each call is its own transaction.
+func (s *Store) Loans() storage.Loans { return loans{s, nil} }
+
+// Applications returns the application repository.
+func (s *Store) Applications() storage.Applications { return apps{s, nil} }
+
+// Outbox returns the outbox.
+func (s *Store) Outbox() storage.Outbox { return outbox{s, nil} }
+
+// Checkpoints returns the checkpoint repository.
+func (s *Store) Checkpoints() storage.Checkpoints { return checkpoints{s, nil} }
+
+// WithTx runs fn in one database transaction; see storage.Store. A
+// cancelled ctx rolls the transaction back (database/sql does so as soon as
+// it notices). Errors: fn's error, ctx's error, ErrConflict when the
+// database aborts the commit because of a concurrent writer.
+func (s *Store) WithTx(ctx context.Context, fn func(tx storage.Tx) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(err)
+	}
+	t := &txn{tx: tx}
+	defer func() {
+		t.done = true
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(txRepos{s, t}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrap(err)
+	}
+	return nil
+}
+
+// txn is an open unit of work.
+type txn struct {
+	tx   *sql.Tx
+	done bool
+}
+
+type txRepos struct {
+	s *Store
+	t *txn
+}
+
+func (r txRepos) Loans() storage.Loans               { return loans{r.s, r.t} }
+func (r txRepos) Applications() storage.Applications { return apps{r.s, r.t} }
+func (r txRepos) Outbox() storage.Outbox             { return outbox{r.s, r.t} }
+func (r txRepos) Checkpoints() storage.Checkpoints   { return checkpoints{r.s, r.t} }
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn binds a querier to the store's dialect.
+type conn struct {
+	q querier
+	d *Dialect
+}
+
+func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.q.ExecContext(ctx, c.d.q(query), args...)
+}
+
+func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.q.QueryContext(ctx, c.d.q(query), args...)
+}
+
+func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.q.QueryRowContext(ctx, c.d.q(query), args...)
+}
+
+// read runs op on the transaction t, or on the pool outside one.
+func (s *Store) read(ctx context.Context, t *txn, op func(c conn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if t == nil {
+		return s.wrap(op(conn{s.db, s.d}))
+	}
+	if t.done {
+		return storage.ErrTxDone
+	}
+	return s.wrap(op(conn{t.tx, s.d}))
+}
+
+// write runs op atomically: in its own transaction outside a unit of work,
+// or inside a savepoint within one, so a failed write (a conflict, a
+// duplicate) changes nothing and leaves the unit of work usable.
+func (s *Store) write(ctx context.Context, t *txn, op func(c conn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if t == nil {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return s.wrap(err)
+		}
+		if err := op(conn{tx, s.d}); err != nil {
+			_ = tx.Rollback()
+			return s.wrap(err)
+		}
+		return s.wrap(tx.Commit())
+	}
+	if t.done {
+		return storage.ErrTxDone
+	}
+	c := conn{t.tx, s.d}
+	if _, err := c.exec(ctx, "SAVEPOINT lendcore_write"); err != nil {
+		return s.wrap(err)
+	}
+	if err := op(c); err != nil {
+		if _, rerr := c.exec(ctx, "ROLLBACK TO SAVEPOINT lendcore_write"); rerr != nil {
+			return s.wrap(errors.Join(err, rerr))
+		}
+		_, _ = c.exec(ctx, "RELEASE SAVEPOINT lendcore_write")
+		return s.wrap(err)
+	}
+	_, err := c.exec(ctx, "RELEASE SAVEPOINT lendcore_write")
+	return s.wrap(err)
+}
+
+// wrap maps driver errors onto the storage sentinels: contention to
+// ErrConflict, a finished transaction to ErrTxDone. Errors that already
+// wrap a storage sentinel pass through.
+func (s *Store) wrap(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrTxDone):
+		return fmt.Errorf("%w: %v", storage.ErrTxDone, err)
+	case isContention(err) && !errors.Is(err, storage.ErrConflict):
+		return fmt.Errorf("%w: %v", storage.ErrConflict, err)
+	}
+	return err
+}
