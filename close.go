@@ -17,7 +17,6 @@ import (
 const (
 	scopeClose = "close"
 	keyLastDay = "last-day"
-	closeBatch = 1000
 )
 
 // closedStatuses are the loan statuses the daily close visits: loans being
@@ -115,20 +114,20 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 	var scanErr error
 	go func() {
 		defer close(batches)
-		batch := make([]storage.Loan, 0, closeBatch)
-		for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: closedStatuses, Journal: true, BatchSize: closeBatch}) {
+		batch := make([]storage.Loan, 0, e.batch)
+		for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: closedStatuses, Journal: true, BatchSize: e.batch}) {
 			if err != nil {
 				scanErr = err
 				return
 			}
 			batch = append(batch, rec)
-			if len(batch) == closeBatch {
+			if len(batch) == e.batch {
 				select {
 				case batches <- batch:
 				case <-ctx.Done():
 					return
 				}
-				batch = make([]storage.Loan, 0, closeBatch)
+				batch = make([]storage.Loan, 0, e.batch)
 			}
 		}
 		if len(batch) > 0 {
@@ -179,6 +178,7 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, recs []storage.L
 	var r batchResult
 	updates := make([]storage.IndexUpdate, 0, len(recs))
 	var msgs []storage.Message
+	var cps []storage.Checkpoint
 	for i := range recs {
 		rec := &recs[i]
 		if !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day) {
@@ -193,6 +193,7 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, recs []storage.L
 		}
 		updates = append(updates, storage.IndexUpdate{LoanID: rec.ID, Index: out.index})
 		msgs = append(msgs, out.messages...)
+		cps = append(cps, out.checkpoints...)
 	}
 	if len(updates) == 0 {
 		return r
@@ -200,6 +201,11 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, recs []storage.L
 	err := e.store.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.Loans().UpdateIndex(ctx, updates...); err != nil {
 			return err
+		}
+		for _, cp := range cps {
+			if err := tx.Checkpoints().Put(ctx, cp); err != nil {
+				return err
+			}
 		}
 		if len(msgs) > 0 {
 			n, err := tx.Outbox().Add(ctx, msgs...)
@@ -219,8 +225,9 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, recs []storage.L
 
 // loanDay is the close's result for one loan and day.
 type loanDay struct {
-	index    storage.LoanIndex
-	messages []storage.Message
+	index       storage.LoanIndex
+	messages    []storage.Message
+	checkpoints []storage.Checkpoint
 }
 
 // closeLoan derives one loan's results for day. It reads only rec and the
@@ -242,7 +249,16 @@ func (e *Engine) closeLoan(day date.Date, rec *storage.Loan) (loanDay, error) {
 	if err != nil {
 		return loanDay{}, err
 	}
-	out := loanDay{index: indexOf(pos, st.Grade.String())}
+	out := loanDay{}
+	cp, dist, err := e.distribution(context.Background(), rec.ID, &pos, &st, day)
+	if err != nil {
+		return loanDay{}, err
+	}
+	if cp != nil {
+		out.checkpoints = append(out.checkpoints, *cp)
+		out.messages = append(out.messages, *dist)
+	}
+	out.index = indexOf(pos, st.Grade.String())
 	out.index.AsOf = day
 	if out.index.State, err = json.Marshal(st); err != nil {
 		return loanDay{}, err

@@ -221,8 +221,9 @@ func (e *Engine) Position(ctx context.Context, id uuid.UUID, day date.Date) (loa
 // waiver, restructure, acceleration, write-off, recovery, refund or
 // reversal. The entry's idempotency key is required: posting the same key
 // again returns the first result. The entry, the loan's new status and
-// index, the postings it causes and any investor distribution are written
-// in one unit of work; a version conflict with a concurrent writer is
+// index and the postings it causes are written
+// in one unit of work (the investors' share is distributed by the daily
+// close); a version conflict with a concurrent writer is
 // retried on the fresh state. A rejected entry changes nothing.
 func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Result, error) {
 	if en.IdempotencyKey == "" {
@@ -272,15 +273,19 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 			}
 			idx := indexOf(pos, rec.Index.Classification)
 			idx.AsOf, idx.State = rec.Index.AsOf, rec.Index.State
+			if l.Status() == loan.Closed {
+				// A closed loan leaves the daily close: pass the investors
+				// their last share now.
+				if idx.State, err = e.finalDistribution(ctx, tx, id, &pos, rec.Index.State, asOf); err != nil {
+					return err
+				}
+			}
 			ar, err := tx.Loans().Append(ctx, storage.Append{LoanID: id, ExpectedVersion: rec.Version,
 				Entries: []storage.Entry{row}, Status: l.Status().String(), Index: &idx})
 			if err != nil {
 				return err
 			}
 			if err := e.emitPostings(ctx, tx, before, l, asOf); err != nil {
-				return err
-			}
-			if err := e.distribute(ctx, tx, before, l, res.Entry, asOf); err != nil {
 				return err
 			}
 			done, version = l, ar.Version

@@ -32,6 +32,7 @@ type Engine struct {
 	clock    func() time.Time
 	log      *slog.Logger
 	workers  int
+	batch    int
 	retries  int
 	cache    *loanCache
 
@@ -81,6 +82,18 @@ func WithWorkers(n int) Option {
 	}
 }
 
+// WithBatchSize sets how many loans the daily close reads and writes per
+// unit of work (default 1,000).
+func WithBatchSize(n int) Option {
+	return func(e *Engine) error {
+		if n < 1 || n > storage.MaxBatchSize {
+			return fmt.Errorf("%w: batch size %d outside 1..%d", ErrInvalidOption, n, storage.MaxBatchSize)
+		}
+		e.batch = n
+		return nil
+	}
+}
+
 // WithRetries sets how many times a command is retried after losing an
 // optimistic-concurrency race (default 8).
 func WithRetries(n int) Option {
@@ -105,6 +118,7 @@ func New(store storage.Store, opts ...Option) (*Engine, error) {
 		clock:    func() time.Time { return time.Now().UTC() },
 		log:      slog.New(slog.DiscardHandler),
 		workers:  runtime.GOMAXPROCS(0),
+		batch:    1000,
 		retries:  8,
 		cache:    newLoanCache(),
 	}

@@ -51,6 +51,9 @@ type LoanState struct {
 	// MonthEnd is the loan as of the last month end before Day, for roll
 	// rates; nil before its first month end.
 	MonthEnd *MonthEnd `json:"month_end,omitempty"`
+	// Distributed is what has been passed on to the loan's investors so
+	// far, by component (zero for a loan without investors).
+	Distributed loan.Split `json:"distributed"`
 	// Guarantors is the number of guarantors on the loan's application
 	// (reminders and demands go to each).
 	Guarantors int `json:"guarantors,omitempty"`

@@ -6,6 +6,7 @@ import (
 
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 )
 
@@ -20,6 +21,7 @@ type Policies struct {
 	Reminders      collect.ReminderPolicy   `json:"reminders"`
 	Contact        collect.ContactPolicy    `json:"contact"`
 	Limitation     collect.LimitationPolicy `json:"limitation"`
+	Investors      invest.BookPolicy        `json:"investors"`
 }
 
 // DefaultPolicies returns each package's documented defaults: the loan
@@ -37,6 +39,7 @@ func DefaultPolicies() Policies {
 		Reminders:      collect.DefaultReminderPolicy(),
 		Contact:        collect.DefaultContactPolicy(),
 		Limitation:     collect.DefaultLimitationPolicy(),
+		Investors:      invest.DefaultBookPolicy(),
 	}
 }
 
@@ -56,5 +59,6 @@ func (p Policies) Validate() error {
 	check("reminders", p.Reminders.Validate())
 	check("contact", p.Contact.Validate())
 	check("limitation", p.Limitation.Validate())
+	check("investors", p.Investors.Validate())
 	return errors.Join(errs...)
 }

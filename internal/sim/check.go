@@ -6,6 +6,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -31,7 +32,7 @@ func (s *Sim) check(ctx context.Context, day date.Date) error {
 		// written-off claim, held as credit or refunded.
 		in := pos.Received.Sub(pos.Refunded)
 		out := pos.Paid.Total().Add(pos.Recovered.Total()).Add(pos.Credit)
-		if in != out {
+		if in.Minor() != out.Minor() {
 			return fmt.Errorf("loan %s: received %s but allocated %s", p.id, in, out)
 		}
 		for _, inst := range pos.Installments {
@@ -63,6 +64,9 @@ func (s *Sim) check(ctx context.Context, day date.Date) error {
 			return fmt.Errorf("loan %s: cash account moved %d, receipts less disbursement are %d", p.id, cash, want)
 		}
 		received = received.Add(pos.Received)
+		if err := s.checkBook(ctx, p, &pos); err != nil {
+			return err
+		}
 		// A grade never improves while days past due grow.
 		ls, err := s.eng.State(ctx, p.id)
 		if err != nil {
@@ -74,8 +78,38 @@ func (s *Sim) check(ctx context.Context, day date.Date) error {
 		}
 		st.lastDay, st.lastDPD, st.lastGrade = ls.Day, ls.DPD, ls.Grade
 	}
-	if want := s.stats.Paid.Add(s.stats.Recoveries); received != want {
+	if want := s.stats.Paid.Add(s.stats.Recoveries); received.Minor() != want.Minor() {
 		return fmt.Errorf("the loans received %s in all, the borrowers paid %s", received, want)
+	}
+	return nil
+}
+
+// checkBook verifies a P2P loan's investor book after the day's close: the
+// holdings sum to the loan's principal still owed (on the books or as a
+// written-off claim), and what the investors received, fees included, is
+// exactly what the close passed on.
+func (s *Sim) checkBook(ctx context.Context, p *plan, pos *loan.Position) error {
+	b, err := s.eng.Book(ctx, p.id)
+	if err != nil {
+		return fmt.Errorf("loan %s: investor book: %w", p.id, err)
+	}
+	st, err := s.eng.State(ctx, p.id)
+	if err != nil {
+		return err
+	}
+	owed := pos.PrincipalBalance.Add(pos.Claim.Principal)
+	if got := b.Outstanding(); got != owed {
+		return fmt.Errorf("loan %s: investors hold %s of principal, the loan owes %s", p.id, got, owed)
+	}
+	received := money.Zero(money.CNY)
+	for _, h := range b.Holdings() {
+		received = received.Add(h.Received.Total())
+	}
+	for _, c := range b.Claims() {
+		received = received.Add(c.Recovered.Total())
+	}
+	if want := st.Distributed.Total(); received.Minor() != want.Minor() {
+		return fmt.Errorf("loan %s: investors received %s (fees included), the close passed on %s", p.id, received, want)
 	}
 	return nil
 }

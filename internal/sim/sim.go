@@ -128,6 +128,7 @@ func New(cfg Config, eng *lendcore.Engine) (*Sim, error) {
 		return nil, err
 	}
 	s := &Sim{cfg: cfg, eng: eng, rng: rng, plans: plans, state: make([]loanState, len(plans))}
+	s.stats.Paid, s.stats.Recoveries = money.Zero(money.CNY), money.Zero(money.CNY)
 	s.days = int(cfg.Start.AddDate(0, cfg.Months, 0).Sub(cfg.Start))
 	s.events = make([][]event, s.days+1)
 	s.index = make(map[uuid.UUID]int32, len(plans))
@@ -296,8 +297,10 @@ func (s *Sim) payDue(ctx context.Context, day date.Date, p *plan, st *loanState,
 	key := fmt.Sprintf("pay-%d", n)
 	en := loan.Entry{Kind: loan.Repayment, ValueDate: day, BookedAt: bookedAt(day), Actor: "borrower",
 		IdempotencyKey: key, Amount: due}
+	dup := false
 	if s.cfg.Faults {
-		if err := s.fault(ctx, day, p, en); err != nil {
+		var err error
+		if dup, err = s.fault(ctx, day, p, en); err != nil {
 			return err
 		}
 	}
@@ -305,7 +308,10 @@ func (s *Sim) payDue(ctx context.Context, day date.Date, p *plan, st *loanState,
 	if err != nil {
 		return err
 	}
-	if !res.Replayed {
+	if dup != res.Replayed {
+		return fmt.Errorf("sim: duplicate submission of %s: replayed %t, want %t", key, res.Replayed, dup)
+	}
+	{
 		s.stats.Payments++
 		s.stats.Paid = s.stats.Paid.Add(due)
 	}
@@ -317,8 +323,8 @@ func (s *Sim) payDue(ctx context.Context, day date.Date, p *plan, st *loanState,
 
 // fault injects, before a genuine payment, a command a real platform sees:
 // a payment posted and then reversed, or a duplicate submission (the
-// genuine command below is then the duplicate).
-func (s *Sim) fault(ctx context.Context, day date.Date, p *plan, en loan.Entry) error {
+// genuine command below is then the duplicate, and dup is true).
+func (s *Sim) fault(ctx context.Context, day date.Date, p *plan, en loan.Entry) (dup bool, err error) {
 	switch s.rng.IntN(40) {
 	case 0: // a mistaken payment, reversed the same day
 		wrong := en
@@ -326,20 +332,21 @@ func (s *Sim) fault(ctx context.Context, day date.Date, p *plan, en loan.Entry) 
 		wrong.Amount = money.New(100, money.CNY)
 		res, err := s.eng.Post(ctx, p.id, wrong)
 		if err != nil {
-			return err
+			return false, err
 		}
 		_, err = s.eng.Post(ctx, p.id, loan.Entry{Kind: loan.Reversal, ValueDate: day, BookedAt: bookedAt(day),
 			Actor: "ops", Reason: "posted to the wrong loan", IdempotencyKey: en.IdempotencyKey + "-reversal",
 			Reverses: res.Entry.ID})
 		s.stats.Faults++
-		return err
+		return false, err
 	case 1: // the same command submitted twice
 		if _, err := s.eng.Post(ctx, p.id, en); err != nil {
-			return err
+			return false, err
 		}
 		s.stats.Faults++
+		return true, nil
 	}
-	return nil
+	return false, nil
 }
 
 func (s *Sim) payoff(ctx context.Context, day date.Date, p *plan, st *loanState) error {
