@@ -284,7 +284,9 @@ func (f *fold) claim() int64 {
 func (f *fold) closeIfPaid() {
 	switch f.status {
 	case Active, Accelerated:
-		if f.outstanding() == 0 {
+		// The last installment holds principal until the very end: a cheap
+		// test that spares the full sum on every event.
+		if n := len(f.inst); n > 0 && f.inst[n-1].outTotal() == 0 && f.outstanding() == 0 {
 			f.status = Closed
 		}
 	case WrittenOff:

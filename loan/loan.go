@@ -94,8 +94,18 @@ func (l *Loan) Terms() schedule.Terms { return l.terms }
 // Policy returns the loan's servicing policy.
 func (l *Loan) Policy() Policy { return l.policy }
 
-// Status returns the loan's status after every entry of its journal.
+// Status returns the loan's status on the latest value date of its
+// journal. (A credit balance that will settle the last installment closes
+// the loan on that installment's due date: PositionAt shows it.)
 func (l *Loan) Status() Status { return l.status }
+
+// horizon is the latest value date in the journal.
+func (l *Loan) horizon() date.Date {
+	if len(l.order) == 0 {
+		return l.terms.Start
+	}
+	return l.journal[l.order[len(l.order)-1]].ValueDate
+}
 
 // Version is the number of entries posted; it grows by one per Post.
 func (l *Loan) Version() int { return len(l.journal) }
@@ -169,7 +179,7 @@ func (l *Loan) Post(e Entry) (Result, error) {
 	journal := append(l.journal[:len(l.journal):len(l.journal)], e)
 	order := insertOrder(l.order, journal)
 	var f fold
-	if err := f.run(l, journal, order, date.Max()); err != nil {
+	if err := f.run(l, journal, order, journal[order[len(order)-1]].ValueDate); err != nil {
 		return Result{}, err
 	}
 	l.journal, l.order, l.status = journal, order, f.status
@@ -216,7 +226,7 @@ func (l *Loan) validateReversal(e *Entry, v *ValidationError) {
 // result rebuilds the result of journal entry i from the current fold.
 func (l *Loan) result(i int) Result {
 	f := fold{track: i + 1}
-	_ = f.run(l, l.journal, l.order, date.Max()) // the journal folded when it was posted
+	_ = f.run(l, l.journal, l.order, l.horizon()) // the journal folded when it was posted
 	r := Result{Entry: l.journal[i], Status: l.status, Version: l.journal[i].Seq, Credit: money.New(f.toCred, l.Currency())}
 	for c := range componentCount {
 		r.Applied.Set(c, money.New(f.applied[c], l.Currency()))
