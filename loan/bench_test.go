@@ -2,6 +2,7 @@ package loan
 
 import (
 	"fmt"
+	"github.com/rickb777/date"
 	"runtime"
 	"testing"
 
@@ -25,6 +26,17 @@ func benchLoan(b testing.TB, periods, entries int) *Loan {
 	return l
 }
 
+// benchPosition times PositionAt(asOf) on l.
+func benchPosition(b *testing.B, l *Loan, asOf date.Date) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := l.PositionAt(asOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportLoans(b)
+}
+
 func reportLoans(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "loans/s")
 }
@@ -34,26 +46,14 @@ func reportLoans(b *testing.B) {
 func BenchmarkPositionAtTypical(b *testing.B) {
 	l := benchLoan(b, 36, 12)
 	asOf := day(2027, 2, 1)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := l.PositionAt(asOf); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportLoans(b)
+	benchPosition(b, l, asOf)
 }
 
 // BenchmarkPositionAt360: a 360-installment loan with 100 entries.
 func BenchmarkPositionAt360(b *testing.B) {
 	l := benchLoan(b, 360, 100)
 	asOf := day(2034, 6, 1)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := l.PositionAt(asOf); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportLoans(b)
+	benchPosition(b, l, asOf)
 }
 
 // BenchmarkPostRepayment: posting a repayment on a 36-installment loan
@@ -78,13 +78,7 @@ func BenchmarkFoldBackdated(b *testing.B) {
 	l := benchLoan(b, 36, 12)
 	mustPost(b, l, entry(Repayment, day(2026, 3, 20), yuan("500"), "backdated"))
 	asOf := day(2027, 2, 1)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := l.PositionAt(asOf); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportLoans(b)
+	benchPosition(b, l, asOf)
 }
 
 // BenchmarkLedger: the 台帐 of the typical loan.
