@@ -115,7 +115,7 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 	go func() {
 		defer close(batches)
 		batch := make([]storage.Loan, 0, e.batch)
-		for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: closedStatuses, Journal: true, BatchSize: e.batch}) {
+		for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: closedStatuses, BatchSize: e.batch}) {
 			if err != nil {
 				scanErr = err
 				return
@@ -185,7 +185,7 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, recs []storage.L
 			r.skipped++
 			continue
 		}
-		out, err := e.closeLoan(day, rec)
+		out, err := e.closeLoan(ctx, day, rec)
 		if err != nil {
 			r.failed = append(r.failed, LoanError{Loan: rec.ID, Err: err.Error()})
 			e.log.Warn("loan not closed", "loan", rec.ID, "day", day.String(), "error", err)
@@ -232,16 +232,38 @@ type loanDay struct {
 
 // closeLoan derives one loan's results for day. It reads only rec and the
 // Engine's policies, so workers can run it in parallel.
-func (e *Engine) closeLoan(day date.Date, rec *storage.Loan) (loanDay, error) {
-	l, err := e.cache.load(*rec)
-	if err != nil {
-		return loanDay{}, err
+func (e *Engine) closeLoan(ctx context.Context, day date.Date, rec *storage.Loan) (loanDay, error) {
+	if len(rec.Index.State) > 0 {
+		prev, err := e.cache.state(rec)
+		if err != nil {
+			return loanDay{}, err
+		}
+		if e.quiet(rec, &prev, day) {
+			idx := rec.Index
+			idx.AsOf = day
+			return loanDay{index: idx}, nil
+		}
+	}
+	l, ok := e.cache.get(rec.ID, rec.Version)
+	if !ok {
+		// The scan reads no journals; a loan not yet decoded by this
+		// Engine (or changed by another process) is read whole.
+		full, err := e.store.Loans().Get(ctx, rec.ID)
+		if err != nil {
+			return loanDay{}, err
+		}
+		if full.Version != rec.Version {
+			return loanDay{}, fmt.Errorf("%w: loan %s changed during the close", storage.ErrConflict, rec.ID)
+		}
+		if l, err = e.cache.load(full); err != nil {
+			return loanDay{}, err
+		}
 	}
 	pos, err := l.PositionAt(day)
 	if err != nil {
 		return loanDay{}, err
 	}
-	prev, err := decodeState(rec.Index.State)
+	prev, err := e.cache.state(rec)
 	if err != nil {
 		return loanDay{}, err
 	}
@@ -249,8 +271,9 @@ func (e *Engine) closeLoan(day date.Date, rec *storage.Loan) (loanDay, error) {
 	if err != nil {
 		return loanDay{}, err
 	}
+	st.Version = rec.Version
 	out := loanDay{}
-	cp, dist, err := e.distribution(context.Background(), rec.ID, &pos, &st, day)
+	cp, dist, err := e.distribution(ctx, rec.ID, &pos, &st, day)
 	if err != nil {
 		return loanDay{}, err
 	}
@@ -260,8 +283,13 @@ func (e *Engine) closeLoan(day date.Date, rec *storage.Loan) (loanDay, error) {
 	}
 	out.index = indexOf(pos, st.Grade.String())
 	out.index.AsOf = day
-	if out.index.State, err = json.Marshal(st); err != nil {
-		return loanDay{}, err
+	if st.sameStored(&prev) && len(rec.Index.State) > 0 {
+		out.index.State = rec.Index.State
+	} else {
+		if out.index.State, err = st.encode(); err != nil {
+			return loanDay{}, err
+		}
+		e.cache.putState(rec.ID, out.index.State, st)
 	}
 	for i, r := range reminders {
 		m, err := message(TopicReminder, fmt.Sprintf("reminder/%s/%s/%d", rec.ID, day, i), rec.ID, day, r)

@@ -1,6 +1,7 @@
 package lendcore
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -95,6 +96,10 @@ type loanCache struct {
 type cachedLoan struct {
 	version int64
 	loan    *loan.Loan
+	// The last decoded state document and its bytes: a quiet loan's
+	// document does not change from day to day, so it is decoded once.
+	stateRaw []byte
+	state    LoanState
 }
 
 func newLoanCache() *loanCache { return &loanCache{m: make(map[uuid.UUID]cachedLoan)} }
@@ -119,7 +124,48 @@ func (c *loanCache) load(rec storage.Loan) (*loan.Loan, error) {
 func (c *loanCache) put(id uuid.UUID, version int64, l *loan.Loan) {
 	c.mu.Lock()
 	if old, ok := c.m[id]; !ok || old.version <= version {
-		c.m[id] = cachedLoan{version, l}
+		old.version, old.loan = version, l
+		c.m[id] = old
+	}
+	c.mu.Unlock()
+}
+
+// get returns the cached loan of id at version, if any.
+func (c *loanCache) get(id uuid.UUID, version int64) (*loan.Loan, bool) {
+	c.mu.RLock()
+	hit, ok := c.m[id]
+	c.mu.RUnlock()
+	return hit.loan, ok && hit.version == version
+}
+
+// state returns the decoded state of rec, from the cache when its bytes
+// are the ones decoded last time.
+func (c *loanCache) state(rec *storage.Loan) (LoanState, error) {
+	c.mu.RLock()
+	hit, ok := c.m[rec.ID]
+	c.mu.RUnlock()
+	if ok && hit.stateRaw != nil && bytes.Equal(hit.stateRaw, rec.Index.State) {
+		s := hit.state
+		s.Day = rec.Index.AsOf
+		if !s.Day.IsZero() && s.Status != "" {
+			s.Track.Last = s.Day
+		}
+		return s, nil
+	}
+	s, err := stateOf(rec)
+	if err != nil {
+		return s, err
+	}
+	c.putState(rec.ID, rec.Index.State, s)
+	return s, nil
+}
+
+// putState remembers the decoded form of a state document.
+func (c *loanCache) putState(id uuid.UUID, raw []byte, s LoanState) {
+	c.mu.Lock()
+	if hit, ok := c.m[id]; ok {
+		hit.stateRaw, hit.state = raw, s
+		c.m[id] = hit
 	}
 	c.mu.Unlock()
 }

@@ -222,5 +222,5 @@ func (e *Engine) finalDistribution(ctx context.Context, tx storage.Tx, id uuid.U
 	if _, err := tx.Outbox().Add(ctx, *msg); err != nil {
 		return nil, err
 	}
-	return json.Marshal(st)
+	return st.encode()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
@@ -20,7 +21,10 @@ import (
 // the rules need tomorrow (the classification track, the collection stage).
 // It is stored with the loan's index columns.
 type LoanState struct {
-	Day    date.Date `json:"day,omitzero"`
+	// Day is the business day of the state: the loan's index AsOf (it is
+	// not repeated in the stored document, so a quiet loan's document does
+	// not change from one day to the next).
+	Day    date.Date `json:"-"`
 	Status string    `json:"status"`
 	// Balance is the principal on the books; Overdue what is past due (all
 	// components); Claim the written-off claim still pursued.
@@ -35,9 +39,9 @@ type LoanState struct {
 	Grade classify.Grade `json:"grade,omitzero"`
 	Stage classify.Stage `json:"stage,omitzero"`
 	Level classify.Level `json:"level,omitzero"`
-	// Rules are the ids of the classification rules that triggered, for
-	// the audit trail.
-	Rules     []string       `json:"rules,omitempty"`
+	// Rules are the ids of the classification rules that triggered,
+	// comma-separated, for the audit trail.
+	Rules     string         `json:"rules,omitempty"`
 	Track     classify.Track `json:"track"`
 	Provision money.Amount   `json:"provision"`
 
@@ -49,11 +53,13 @@ type LoanState struct {
 	// Received is everything the borrower has paid in.
 	Received money.Amount `json:"received"`
 	// MonthEnd is the loan as of the last month end before Day, for roll
-	// rates; nil before its first month end.
-	MonthEnd *MonthEnd `json:"month_end,omitempty"`
+	// rates; zero before its first month end.
+	MonthEnd MonthEnd `json:"month_end,omitzero"`
 	// Distributed is what has been passed on to the loan's investors so
 	// far, by component (zero for a loan without investors).
 	Distributed loan.Split `json:"distributed"`
+	// Version is the loan version (journal length) the state was derived from.
+	Version int64 `json:"version"`
 	// Guarantors is the number of guarantors on the loan's application
 	// (reminders and demands go to each).
 	Guarantors int `json:"guarantors,omitempty"`
@@ -75,6 +81,35 @@ func decodeState(raw json.RawMessage) (LoanState, error) {
 		return s, fmt.Errorf("%w: loan state: %v", storage.ErrCorrupt, err)
 	}
 	return s, nil
+}
+
+// stateOf returns the stored state of a loan record, with the fields the
+// document leaves to the index (the day) filled in.
+func stateOf(rec *storage.Loan) (LoanState, error) {
+	s, err := decodeState(rec.Index.State)
+	if err != nil {
+		return s, err
+	}
+	s.Day = rec.Index.AsOf
+	if s.Track.Last.IsZero() && !s.Day.IsZero() && len(rec.Index.State) > 0 && s.Status != "" {
+		s.Track.Last = s.Day
+	}
+	return s, nil
+}
+
+// encode returns the stored document of s: the day and the track's last
+// step are the index's AsOf, so they are left out.
+func (s LoanState) encode() (json.RawMessage, error) {
+	s.Track.Last = date.Date{}
+	return json.Marshal(s)
+}
+
+// sameStored reports whether s and o have the same stored document.
+func (s *LoanState) sameStored(o *LoanState) bool {
+	a, b := *s, *o
+	a.Day, b.Day = date.Date{}, date.Date{}
+	a.Track.Last, b.Track.Last = date.Date{}, date.Date{}
+	return a == b
 }
 
 // dueEvent says whether an installment fell due on day and was paid in full.
@@ -115,7 +150,7 @@ func (e *Engine) derive(id uuid.UUID, pos *loan.Position, prev LoanState, day da
 	s := prev
 	if !prev.Day.IsZero() && prev.Day.Month() != day.Month() {
 		// prev is the state at the last close before this month began.
-		s.MonthEnd = &MonthEnd{Day: prev.Day, DPD: prev.DPD, Balance: prev.Balance}
+		s.MonthEnd = MonthEnd{Day: prev.Day, DPD: prev.DPD, Balance: prev.Balance}
 	}
 	s.Day = day
 	s.Status = pos.Status.String()
@@ -143,7 +178,7 @@ func (e *Engine) derive(id uuid.UUID, pos *loan.Position, prev LoanState, day da
 		return s, nil, nil, err
 	}
 	s.Grade, s.Stage, s.Level = res.Grade, res.Stage, res.Level
-	s.Rules = e.classifier.Triggered(res)
+	s.Rules = strings.Join(e.classifier.Triggered(res), ",")
 	if s.Provision, err = e.policies.Provision.Provision(balance, s.Grade); err != nil {
 		return s, nil, nil, err
 	}
@@ -188,5 +223,38 @@ func (e *Engine) State(ctx context.Context, id uuid.UUID) (LoanState, error) {
 	if err != nil {
 		return LoanState{}, err
 	}
-	return decodeState(rec.Index.State)
+	return stateOf(&rec)
+}
+
+// quiet reports whether nothing the close derives can change for a loan
+// today, so that today's state is yesterday's and the fold can be skipped:
+// yesterday was closed at the same loan version, the loan is current,
+// normal, in stage 1, green and pre-due with no cure or observation clock
+// running, no month end lies between, and the next due date is beyond every
+// reminder's horizon. Penalty, days past due and grades only move once
+// something falls due or is paid, and either breaks one of these.
+func (e *Engine) quiet(rec *storage.Loan, prev *LoanState, day date.Date) bool {
+	if !e.shortcuts || prev.Day.IsZero() || prev.Day.Add(1) != day || prev.Day.Month() != day.Month() {
+		return false
+	}
+	quietTrack := classify.Track{Last: prev.Track.Last, Grade: classify.Normal, Stage: classify.Stage1}
+	if prev.Version != rec.Version || prev.Status != loan.Active.String() || prev.DPD != 0 ||
+		!prev.Overdue.IsZero() || prev.Grade != classify.Normal || prev.Stage != classify.Stage1 ||
+		prev.Level != classify.Green || prev.Track != quietTrack || prev.Collection != collect.PreDue {
+		return false
+	}
+	next := rec.Index.NextDue
+	return !next.IsZero() && day.Before(next.Add(-date.PeriodOfDays(e.remindHorizon)))
+}
+
+// reminderHorizon is the most days before a due date any reminder goes out.
+func reminderHorizon(p *collect.ReminderPolicy) int {
+	h := 0
+	for _, r := range p.Installment {
+		h = max(h, r.DaysBefore)
+	}
+	for _, r := range p.Maturity {
+		h = max(h, r.DaysBefore)
+	}
+	return h
 }

@@ -57,7 +57,7 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 		if err != nil {
 			return p, err
 		}
-		st, err := decodeState(rec.Index.State)
+		st, err := stateOf(&rec)
 		if err != nil {
 			return p, err
 		}
@@ -89,7 +89,7 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 		if st.Collection != 0 {
 			p.Collection[st.Collection.String()]++
 		}
-		if st.MonthEnd != nil {
+		if !st.MonthEnd.Day.IsZero() {
 			before = append(before, classify.Position{Loan: rec.ID.String(), DPD: st.MonthEnd.DPD, Principal: st.MonthEnd.Balance})
 		}
 	}
