@@ -105,6 +105,9 @@ func (f *fold) pay(ix int, a int64, from source) int64 {
 	if a <= 0 || f.nextDue == 0 {
 		return a
 	}
+	for f.firstUnpaid < f.nextDue && f.inst[f.firstUnpaid].outTotal() == 0 {
+		f.firstUnpaid++ // settled installments stay settled, except by a fee charge (see charge)
+	}
 	w := f.l.policy.Waterfall.pick(f.status, f.dpd(f.day))
 	take := func(in *inst, c Component) {
 		n := min(a, in.out(c))
@@ -121,13 +124,13 @@ func (f *fold) pay(ix int, a int64, from source) int64 {
 	}
 	if w.Direction == Vertical {
 		for _, c := range w.Order {
-			for i := 0; i < f.nextDue && a > 0; i++ {
+			for i := f.firstUnpaid; i < f.nextDue && a > 0; i++ {
 				take(&f.inst[i], c)
 			}
 		}
 		return a
 	}
-	for i := 0; i < f.nextDue && a > 0; i++ {
+	for i := f.firstUnpaid; i < f.nextDue && a > 0; i++ {
 		for _, c := range w.Order {
 			take(&f.inst[i], c)
 		}
@@ -186,6 +189,7 @@ func (f *fold) charge(e *Entry) error {
 	}
 	a := e.Amount.Minor()
 	f.inst[t].owed[Fee] += a
+	f.firstUnpaid = min(f.firstUnpaid, t)
 	f.book.recognise(f, e.ValueDate, Fee, a)
 	return nil
 }

@@ -53,6 +53,9 @@ type fold struct {
 	nextDue   int // first installment that has not fallen due
 	nextCheck int // first installment whose end-of-grace check is pending
 	firstOpen int // first installment that may still carry a penalty base
+	// firstUnpaid is at or before the first installment with anything
+	// outstanding.
+	firstUnpaid int
 
 	status  Status
 	credit  int64

@@ -52,9 +52,12 @@ type InstallmentPosition struct {
 	Owed        Split `json:"owed"`
 	Paid        Split `json:"paid"`
 	Waived      Split `json:"waived"`
-	Capitalized Split `json:"capitalized"`
-	WrittenOff  Split `json:"written_off"`
 	Outstanding Split `json:"outstanding"`
+	// Capitalized and WrittenOff are set only when a restructure moved the
+	// installment's arrears into principal, or a write-off took it off the
+	// books.
+	Capitalized *Split `json:"capitalized,omitempty"`
+	WrittenOff  *Split `json:"written_off,omitempty"`
 	// DaysLate is how many days past due its principal and interest were
 	// (or are) cleared; 0 when on time.
 	DaysLate int `json:"days_late"`
@@ -159,8 +162,15 @@ func (f *fold) position(day date.Date) Position {
 			}
 		}
 		ip := InstallmentPosition{Number: in.number, From: in.from, Due: in.due,
-			Owed: f.split(&in.owed), Paid: f.split(&in.paid), Waived: f.split(&in.waived),
-			Capitalized: f.split(&in.moved), WrittenOff: f.split(&in.woff), Outstanding: f.split(&o)}
+			Owed: f.split(&in.owed), Paid: f.split(&in.paid), Waived: f.split(&in.waived), Outstanding: f.split(&o)}
+		if moved {
+			s := f.split(&in.moved)
+			ip.Capitalized = &s
+		}
+		if in.woff != [componentCount]int64{} {
+			s := f.split(&in.woff)
+			ip.WrittenOff = &s
+		}
 		total := o[Principal] + o[Interest] + o[Penalty] + o[Fee]
 		late := in.settled && in.settledOn.After(in.due)
 		if in.settled {
