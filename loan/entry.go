@@ -114,7 +114,8 @@ type Change struct {
 	// penalty, fee) to the principal of the new schedule.
 	CapitalizeArrears bool `json:"capitalize_arrears,omitempty"`
 	// HolidayPeriods is a payment holiday: the first periods of the new
-	// schedule ask for no payment and their interest is capitalised.
+	// schedule ask for no payment; their interest is deferred to the first
+	// payment after them (not capitalised).
 	HolidayPeriods int `json:"holiday_periods,omitempty"`
 }
 
