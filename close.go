@@ -20,8 +20,11 @@ const (
 )
 
 // closedStatuses are the loan statuses the daily close visits: loans being
-// serviced, accelerated ones, and written-off claims still pursued.
-var closedStatuses = []string{loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String()}
+// serviced, accelerated ones, written-off claims still pursued, and closed
+// loans (a loan that closed since its last close still owes its investors
+// their last distribution; after that it is skipped at no cost, and a
+// reversal that reopens it is seen at once).
+var closedStatuses = []string{loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String(), loan.Closed.String()}
 
 // CloseReport is what the daily close did for one business day.
 type CloseReport struct {
@@ -74,6 +77,8 @@ func (e *Engine) lastClosed(ctx context.Context, tx storage.Tx) (date.Date, bool
 // A loan that fails is reported in its day's CloseReport and does not stop
 // the batch. Closing a day before the last closed one returns nothing.
 func (e *Engine) CloseOfDay(ctx context.Context, day date.Date) ([]CloseReport, error) {
+	e.closing.Lock()
+	defer e.closing.Unlock()
 	last, ok, err := e.LastClosed(ctx)
 	if err != nil {
 		return nil, err

@@ -267,21 +267,11 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 			} else if ok && last.After(asOf) {
 				asOf = last
 			}
-			pos, err := l.PositionAt(asOf)
-			if err != nil {
-				return err
-			}
-			idx := indexOf(pos, rec.Index.Classification)
-			idx.AsOf, idx.State = rec.Index.AsOf, rec.Index.State
-			if l.Status() == loan.Closed {
-				// A closed loan leaves the daily close: pass the investors
-				// their last share now.
-				if idx.State, err = e.finalDistribution(ctx, tx, id, &pos, rec.Index.State, asOf); err != nil {
-					return err
-				}
-			}
+			// The index columns and derived state are the daily close's:
+			// it alone writes them (and the investor books), so a command
+			// racing a close can never overwrite what the close derived.
 			ar, err := tx.Loans().Append(ctx, storage.Append{LoanID: id, ExpectedVersion: rec.Version,
-				Entries: []storage.Entry{row}, Status: l.Status().String(), Index: &idx})
+				Entries: []storage.Entry{row}, Status: l.Status().String()})
 			if err != nil {
 				return err
 			}

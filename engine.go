@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/lendcore/lendcore/classify"
@@ -42,6 +43,10 @@ type Engine struct {
 	// nothing.
 	remindHorizon int
 	shortcuts     bool
+
+	// closing serialises daily closes and investor-book commands within
+	// this Engine; run one Engine's close at a time per store.
+	closing sync.Mutex
 }
 
 // Option configures an Engine.

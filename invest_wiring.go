@@ -158,6 +158,9 @@ func (e *Engine) distributionIn(ctx context.Context, tx storage.Tx, id uuid.UUID
 // rules; the price includes the interest accrued to that day. The
 // transfer and its outbox record are written in one unit of work.
 func (e *Engine) TransferClaim(ctx context.Context, id uuid.UUID, req invest.TransferRequest) (invest.Transfer, error) {
+	// Investor books are written by the daily close too; one at a time.
+	e.closing.Lock()
+	defer e.closing.Unlock()
 	var out invest.Transfer
 	err := e.store.WithTx(ctx, func(tx storage.Tx) error {
 		rec, err := tx.Loans().Get(ctx, id)
@@ -202,25 +205,4 @@ func (e *Engine) TransferClaim(ctx context.Context, id uuid.UUID, req invest.Tra
 		return err
 	})
 	return out, err
-}
-
-// finalDistribution distributes what a loan that just closed has not yet
-// passed on to its investors, inside the closing command's unit of work,
-// and returns the loan's updated state document.
-func (e *Engine) finalDistribution(ctx context.Context, tx storage.Tx, id uuid.UUID, pos *loan.Position, state json.RawMessage, day date.Date) (json.RawMessage, error) {
-	st, err := decodeState(state)
-	if err != nil {
-		return nil, err
-	}
-	cp, msg, err := e.distributionIn(ctx, tx, id, pos, &st, day)
-	if err != nil || cp == nil {
-		return state, err
-	}
-	if err := tx.Checkpoints().Put(ctx, *cp); err != nil {
-		return nil, err
-	}
-	if _, err := tx.Outbox().Add(ctx, *msg); err != nil {
-		return nil, err
-	}
-	return st.encode()
 }
