@@ -22,9 +22,16 @@ type loanRec struct {
 func (r *loanRec) copyOut(withJournal bool) storage.Loan {
 	l := r.hdr.Clone()
 	if withJournal && len(r.journal) > 0 {
+		// One slab for all payloads: a copy per loan, not per entry.
+		n := 0
+		for _, e := range r.journal {
+			n += len(e.Payload)
+		}
+		sl := &slab{buf: make([]byte, 0, n)}
 		l.Journal = make([]storage.Entry, len(r.journal))
 		for i, e := range r.journal {
-			l.Journal[i] = e.Clone()
+			e.Payload = sl.clone(e.Payload)
+			l.Journal[i] = e
 		}
 	}
 	return l

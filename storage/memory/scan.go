@@ -94,10 +94,10 @@ func (s *slab) clone(b []byte) []byte {
 	if b == nil {
 		return nil
 	}
-	if len(b) > slabSize/4 {
-		return append([]byte(nil), b...)
-	}
 	if cap(s.buf)-len(s.buf) < len(b) {
+		if len(b) > slabSize/4 {
+			return append([]byte(nil), b...)
+		}
 		s.buf = make([]byte, 0, slabSize)
 	}
 	start := len(s.buf)

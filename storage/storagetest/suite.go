@@ -23,6 +23,7 @@ type Factory func(tb testing.TB) storage.Store
 // Run runs the whole conformance suite against stores made by newStore.
 func Run(t *testing.T, newStore Factory) {
 	t.Run("LoanRoundTrip", func(t *testing.T) { testLoanRoundTrip(t, newStore(t)) })
+	t.Run("DomainRoundTrip", func(t *testing.T) { testDomainRoundTrip(t, newStore(t)) })
 	t.Run("LoanCopies", func(t *testing.T) { testLoanCopies(t, newStore(t)) })
 	t.Run("LoanValidation", func(t *testing.T) { testLoanValidation(t, newStore(t)) })
 	t.Run("NotFound", func(t *testing.T) { testNotFound(t, newStore(t)) })
