@@ -85,3 +85,13 @@ func Drain(ctx context.Context, s Store, batch int, deliver func(context.Context
 		}
 	}
 }
+
+// ValidateLimit reports a Pending limit that is not positive.
+func ValidateLimit(limit int) error {
+	if limit > 0 {
+		return nil
+	}
+	v := &ValidationError{}
+	v.Add("limit", "must be positive")
+	return v
+}

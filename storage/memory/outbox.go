@@ -57,10 +57,8 @@ func (r outbox) Add(ctx context.Context, msgs ...storage.Message) (int, error) {
 
 // Pending returns undelivered messages in Seq order; see storage.Outbox.
 func (r outbox) Pending(ctx context.Context, limit int) ([]storage.Message, error) {
-	if limit <= 0 {
-		v := &storage.ValidationError{}
-		v.Add("limit", "must be positive")
-		return nil, v
+	if err := storage.ValidateLimit(limit); err != nil {
+		return nil, err
 	}
 	var out []storage.Message
 	err := r.s.read(ctx, r.t, func() error {
