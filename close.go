@@ -163,6 +163,11 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 		return report, fmt.Errorf("lendcore: close of %s: %w", day, firstErr)
 	}
 	sortFailures(report.Failed)
+	n, err := e.closeCollateral(ctx, day)
+	if err != nil {
+		return report, fmt.Errorf("lendcore: close of %s: collateral: %w", day, err)
+	}
+	report.Messages += n
 	if err := e.store.Checkpoints().Put(ctx, storage.Checkpoint{Scope: scopeClose, Key: keyLastDay, Day: day}); err != nil {
 		return report, err
 	}

@@ -47,6 +47,8 @@ type Engine struct {
 	// closing serialises daily closes and investor-book commands within
 	// this Engine; run one Engine's close at a time per store.
 	closing sync.Mutex
+
+	collateral *guardedRegister // nil without WithCollateral
 }
 
 // Option configures an Engine.

@@ -36,6 +36,15 @@ func (k AlertKind) String() string { return alertKindNames.String(uint8(k)) }
 // MarshalText encodes the kind's name.
 func (k AlertKind) MarshalText() ([]byte, error) { return alertKindNames.marshal(uint8(k)) }
 
+// UnmarshalText decodes a kind's name.
+func (k *AlertKind) UnmarshalText(b []byte) error {
+	v, err := alertKindNames.parse(b)
+	if err == nil {
+		*k = AlertKind(v)
+	}
+	return err
+}
+
 // Alert is one guarantor-monitoring finding, returned as a value for the
 // host to route.
 type Alert struct {

@@ -1,6 +1,7 @@
 package collateral
 
 import (
+	"fmt"
 	"github.com/google/uuid"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
@@ -30,6 +31,18 @@ func (a Action) String() string {
 
 // MarshalText encodes the action's name.
 func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// UnmarshalText decodes an action's name ("none" included: it is the
+// zero value, a valid outcome).
+func (a *Action) UnmarshalText(b []byte) error {
+	for i, n := range actionNames.names {
+		if n == string(b) {
+			*a = Action(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: unknown Action %q", ErrInvalidInput, b)
+}
 
 // CallStatus is the state of a margin call.
 type CallStatus uint8

@@ -49,6 +49,15 @@ func (s Status) String() string { return statusNames.String(uint8(s)) }
 // MarshalText encodes the status name.
 func (s Status) MarshalText() ([]byte, error) { return statusNames.marshal(uint8(s)) }
 
+// UnmarshalText decodes a status name.
+func (s *Status) UnmarshalText(b []byte) error {
+	v, err := statusNames.parse(b)
+	if err == nil {
+		*s = Status(v)
+	}
+	return err
+}
+
 // Secures reports whether an item in this status counts as security for its
 // loans (pledged, or seized pending sale).
 func (s Status) Secures() bool { return s == Pledged || s == Seized }
