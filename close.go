@@ -277,7 +277,7 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, rec *storage.Loan
 	if err != nil {
 		return loanDay{}, err
 	}
-	st, reminders, actions, err := e.derive(rec.ID, &pos, prev, day)
+	st, reminders, actions, err := e.derive(ctx, rec.ID, &pos, prev, day)
 	if err != nil {
 		return loanDay{}, err
 	}
@@ -300,6 +300,16 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, rec *storage.Loan
 			return loanDay{}, err
 		}
 		e.cache.putState(rec.ID, out.index.State, st)
+	}
+	if !st.InspectionDue.IsZero() {
+		// Keyed and dated by the due day, so an inspection that stays due
+		// is announced once.
+		m, err := message(TopicInspection, fmt.Sprintf("inspection/%s/%s", rec.ID, st.InspectionDue), rec.ID, st.InspectionDue,
+			inspectionEvent{Loan: rec.ID, Due: st.InspectionDue})
+		if err != nil {
+			return loanDay{}, err
+		}
+		out.messages = append(out.messages, m)
 	}
 	for i, r := range reminders {
 		m, err := message(TopicReminder, fmt.Sprintf("reminder/%s/%s/%d", rec.ID, day, i), rec.ID, day, r)
@@ -332,4 +342,11 @@ func sortFailures(f []LoanError) {
 			f[j], f[j-1] = f[j-1], f[j]
 		}
 	}
+}
+
+// inspectionEvent is an outbox record of topic "inspection": the loan
+// and the day its inspection fell due (the same for every day it stays due).
+type inspectionEvent struct {
+	Loan uuid.UUID `json:"loan"`
+	Due  date.Date `json:"due"`
 }

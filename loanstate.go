@@ -39,6 +39,8 @@ type LoanState struct {
 	Grade classify.Grade `json:"grade,omitzero"`
 	Stage classify.Stage `json:"stage,omitzero"`
 	Level classify.Level `json:"level,omitzero"`
+	// LevelSince is the day the early-warning level was reached.
+	LevelSince date.Date `json:"level_since,omitzero"`
 	// Rules are the ids of the classification rules that triggered,
 	// comma-separated, for the audit trail.
 	Rules     string         `json:"rules,omitempty"`
@@ -58,6 +60,12 @@ type LoanState struct {
 	// Distributed is what has been passed on to the loan's investors so
 	// far, by component (zero for a loan without investors).
 	Distributed loan.Split `json:"distributed"`
+	// Disbursed is the loan's start; LastInspection its last post-loan
+	// inspection; InspectionDue the day an inspection fell due that has
+	// not been done (zero when none is due).
+	Disbursed      date.Date `json:"disbursed,omitzero"`
+	LastInspection date.Date `json:"last_inspection,omitzero"`
+	InspectionDue  date.Date `json:"inspection_due,omitzero"`
 	// Version is the loan version (journal length) the state was derived from.
 	Version int64 `json:"version"`
 	// Guarantors is the number of guarantors on the loan's application
@@ -146,7 +154,7 @@ var collectGrade = map[classify.Grade]collect.Grade{
 
 // derive computes a loan's state for day from its position and yesterday's
 // state, and the reminders and collection actions due that day.
-func (e *Engine) derive(id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
+func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
 	s := prev
 	if !prev.Day.IsZero() && prev.Day.Month() != day.Month() {
 		// prev is the state at the last close before this month began.
@@ -178,6 +186,15 @@ func (e *Engine) derive(id uuid.UUID, pos *loan.Position, prev LoanState, day da
 		return s, nil, nil, err
 	}
 	s.Grade, s.Stage, s.Level = res.Grade, res.Stage, res.Level
+	if s.Level != prev.Level {
+		s.LevelSince = day
+	}
+	if len(pos.Installments) > 0 {
+		s.Disbursed = pos.Installments[0].From
+	}
+	if s.InspectionDue, err = e.inspectionDue(ctx, id, &s, pos, day); err != nil {
+		return s, nil, nil, err
+	}
 	s.Rules = strings.Join(e.classifier.Triggered(res), ",")
 	if s.Provision, err = e.policies.Provision.Provision(balance, s.Grade); err != nil {
 		return s, nil, nil, err
@@ -244,6 +261,14 @@ func (e *Engine) quiet(rec *storage.Loan, prev *LoanState, day date.Date) bool {
 	if prev.Version != rec.Version || prev.Status != loan.Active.String() || prev.DPD != 0 ||
 		!prev.Overdue.IsZero() || prev.Grade != classify.Normal || prev.Stage != classify.Stage1 ||
 		prev.Level != classify.Green || prev.Track != quietTrack || prev.Collection != collect.PreDue {
+		return false
+	}
+	if !prev.InspectionDue.IsZero() {
+		return false
+	}
+	// A week's margin keeps the shortcut clear of any reading of month ends
+	// in the inspection cadence.
+	if cadence := e.nextCadence(prev); cadence.IsZero() || !day.Add(7).Before(cadence) {
 		return false
 	}
 	next := rec.Index.NextDue

@@ -13,15 +13,16 @@ import (
 // Policies are every rule the Engine applies, as data: each part is the
 // owning package's policy value, validated and round-trippable as JSON.
 type Policies struct {
-	Servicing      loan.Policy              `json:"servicing"`
-	Approval       loan.ApprovalPolicy      `json:"approval"`
-	Classification classify.Policy          `json:"classification"`
-	Provision      classify.GradeProvision  `json:"provision"`
-	Ladder         collect.Ladder           `json:"ladder"`
-	Reminders      collect.ReminderPolicy   `json:"reminders"`
-	Contact        collect.ContactPolicy    `json:"contact"`
-	Limitation     collect.LimitationPolicy `json:"limitation"`
-	Investors      invest.BookPolicy        `json:"investors"`
+	Servicing      loan.Policy               `json:"servicing"`
+	Approval       loan.ApprovalPolicy       `json:"approval"`
+	Classification classify.Policy           `json:"classification"`
+	Provision      classify.GradeProvision   `json:"provision"`
+	Inspection     classify.InspectionPolicy `json:"inspection"`
+	Ladder         collect.Ladder            `json:"ladder"`
+	Reminders      collect.ReminderPolicy    `json:"reminders"`
+	Contact        collect.ContactPolicy     `json:"contact"`
+	Limitation     collect.LimitationPolicy  `json:"limitation"`
+	Investors      invest.BookPolicy         `json:"investors"`
 }
 
 // DefaultPolicies returns each package's documented defaults: the loan
@@ -35,6 +36,7 @@ func DefaultPolicies() Policies {
 		Approval:       loan.DefaultApprovalPolicy(),
 		Classification: classify.China2023(),
 		Provision:      classify.LegacyChinaProvision(),
+		Inspection:     classify.DefaultInspection(),
 		Ladder:         collect.DefaultLadder(),
 		Reminders:      collect.DefaultReminderPolicy(),
 		Contact:        collect.DefaultContactPolicy(),
@@ -55,6 +57,7 @@ func (p Policies) Validate() error {
 	check("approval", p.Approval.Validate())
 	check("classification", p.Classification.Validate())
 	check("provision", p.Provision.Validate())
+	check("inspection", p.Inspection.Validate())
 	check("ladder", p.Ladder.Validate())
 	check("reminders", p.Reminders.Validate())
 	check("contact", p.Contact.Validate())

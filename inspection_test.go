@@ -1,0 +1,59 @@
+package lendcore_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/loan"
+)
+
+// The default cadence (classify.DefaultInspection, NF: bank practice)
+// inspects a loan in good standing at least every three months: a loan
+// disbursed 2024-01-15 and paid on time is due for inspection 2024-04-15;
+// an inspection recorded 2024-04-20 restarts the cadence to 2024-07-20.
+func TestInspectionCadence(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	ids := fixture(t, e, 4)
+	id := ids[3] // pays its first three installments on time: current until 2024-05-15
+	closeDays(t, e, d(2024, 1, 16), d(2024, 4, 19))
+	assert.True(t, hasMessage(t, e, "inspection/"+id.String()+"/2024-04-15"))
+	st, err := e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, d(2024, 4, 15), st.InspectionDue)
+
+	err = e.RecordInspection(ctx, id, classify.InspectionRecord{Date: d(2024, 4, 20), Inspector: "officer-7",
+		Conclusion: classify.Satisfactory})
+	require.NoError(t, err)
+	closeDays(t, e, d(2024, 4, 20), d(2024, 4, 25))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.True(t, st.InspectionDue.IsZero(), "inspected: nothing due")
+	assert.Equal(t, d(2024, 4, 20), st.LastInspection)
+
+	// A record without inspector or conclusion is refused, naming both.
+	err = e.RecordInspection(ctx, id, classify.InspectionRecord{Date: d(2024, 4, 26)})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "inspector")
+	assert.Contains(t, err.Error(), "conclusion")
+	// So is one dated before the last.
+	err = e.RecordInspection(ctx, id, classify.InspectionRecord{Date: d(2024, 4, 1), Inspector: "x", Conclusion: classify.Concerns})
+	assert.ErrorIs(t, err, loan.ErrInvalidInput)
+}
+
+func hasMessage(t *testing.T, e *lendcore.Engine, key string) bool {
+	t.Helper()
+	msgs, err := e.Store().Outbox().Pending(context.Background(), 1_000_000)
+	require.NoError(t, err)
+	for _, m := range msgs {
+		if m.Key == key {
+			return true
+		}
+	}
+	return false
+}
