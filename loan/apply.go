@@ -1,6 +1,8 @@
 package loan
 
 import (
+	"slices"
+
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/money"
@@ -69,9 +71,12 @@ func (f *fold) disburse(e *Entry) error {
 	if e.ValueDate != l.terms.Start {
 		return f.errorf("value_date", "must equal the terms' start %s", l.terms.Start)
 	}
-	f.inst = make([]inst, len(l.plan), len(l.plan)+2)
+	// Room for the extra line a prepayment or payoff adds, in the buffer a
+	// pooled fold brings along.
+	f.inst = slices.Grow(f.inst[:0], len(l.plan)+2)[:len(l.plan)]
 	for i, r := range l.plan {
-		f.inst[i] = inst{number: i + 1, from: r.from, due: r.due, owed: [componentCount]int64{r.principal, r.interest, 0, 0}}
+		f.inst[i] = inst{number: int32(i + 1), from: r.from, due: r.due,
+			owed: [componentCount]int64{r.principal, r.interest, 0, 0}}
 	}
 	f.started, f.day = true, e.ValueDate
 	if err := f.setPenaltyRate(); err != nil {
@@ -170,7 +175,7 @@ func (f *fold) charge(e *Entry) error {
 	t := -1
 	if n := e.Installment; n > 0 {
 		for i := range f.inst {
-			if f.inst[i].number == n {
+			if int(f.inst[i].number) == n {
 				t = i
 			}
 		}
@@ -199,15 +204,16 @@ func (f *fold) waive(e *Entry) error {
 	if f.status == WrittenOff {
 		var avail int64
 		for i := range f.inst {
-			avail += f.inst[i].claim(c)
+			avail += f.claimOf(&f.inst[i], c)
 		}
 		if a > avail {
 			return f.errorf("amount", "waiver %s exceeds the written-off %s claim %s", e.Amount, c, f.amount(avail))
 		}
 		for i := range f.inst {
-			n := min(a, f.inst[i].claim(c))
-			f.inst[i].forgiven[c] += n
-			a -= n
+			if n := min(a, f.claimOf(&f.inst[i], c)); n != 0 {
+				f.coldFor(&f.inst[i]).forgiven[c] += n
+				a -= n
+			}
 		}
 		return nil
 	}
@@ -225,7 +231,10 @@ func (f *fold) waive(e *Entry) error {
 	for i := 0; i < f.nextDue && a > 0; i++ {
 		in := &f.inst[i]
 		n := min(a, in.out(c))
-		in.waived[c] += n
+		if n != 0 {
+			f.coldFor(in).waived[c] += n
+			in.gone[c] += n
+		}
 		a -= n
 		f.book.pair(f, e.ValueDate, acc.income(c), acc.receivable(c), n)
 		f.markSettled(in)
@@ -250,7 +259,7 @@ func (f *fold) collapse(x date.Date, interest PayoffInterest, extraFee int64) er
 	in := f.inst[k]
 	var acc int64
 	if interest == FullPeriodInterest {
-		acc = in.owed[Interest] - in.waived[Interest]
+		acc = f.interestDue(&in)
 	} else {
 		acc = f.accruedInterest(k, x)
 	}
@@ -275,7 +284,10 @@ func (f *fold) writeOff(e *Entry) error {
 		in := &f.inst[i]
 		for c := range componentCount {
 			n := in.out(c)
-			in.woff[c] += n
+			if n != 0 {
+				f.coldFor(in).woff[c] += n
+				in.gone[c] += n
+			}
 			f.book.pair(f, e.ValueDate, acc.WriteOff, acc.receivable(c), n)
 		}
 	}
@@ -293,8 +305,11 @@ func (f *fold) recover(ix int, e *Entry) error {
 	f.book.pair(f, e.ValueDate, acc.Cash, acc.RecoveryIncome, a)
 	w := f.l.policy.Waterfall.WrittenOff
 	take := func(in *inst, c Component) {
-		n := min(a, in.claim(c))
-		in.recov[c] += n
+		n := min(a, f.claimOf(in, c))
+		if n == 0 {
+			return
+		}
+		f.coldFor(in).recov[c] += n
 		a -= n
 		if ix+1 == f.track {
 			f.applied[c] += n

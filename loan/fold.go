@@ -2,6 +2,7 @@ package loan
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/rickb777/date"
 
@@ -9,35 +10,75 @@ import (
 	"github.com/lendcore/lendcore/schedule"
 )
 
-// inst is one installment while the journal is folded. All amounts are
-// int64 minor units of the loan's currency, indexed by Component.
+// inst is one installment while the journal is folded: the hot columns
+// every event reads. All amounts are int64 minor units of the loan's
+// currency, indexed by Component. The columns only waivers, restructures
+// and write-offs touch live in instCold, so the working state of a loan
+// stays small and pointer-free.
 type inst struct {
-	number    int
-	from, due date.Date
-	owed      [componentCount]int64 // scheduled principal and interest, accrued penalty, charged fees
-	paid      [componentCount]int64 // settled by payments and credit balance
-	waived    [componentCount]int64 // waived before write-off
-	moved     [componentCount]int64 // capitalised into a restructured principal
-	woff      [componentCount]int64 // written off: the claim
-	recov     [componentCount]int64 // recovered on the claim after write-off
-	forgiven  [componentCount]int64 // claim waived after write-off (settlement)
-	baseDays  int64                 // Σ penalty base × days since the due date
-	penRaw    int64                 // round(baseDays × daily rate) already added to owed[Penalty]
-	checked   bool                  // the end-of-grace check has run
-	late      bool                  // not paid in full by the end of its grace days
-	settled   bool                  // principal and interest cleared
-	settledOn date.Date             // the day they were cleared
+	owed [componentCount]int64 // scheduled principal and interest, accrued penalty, charged fees
+	paid [componentCount]int64 // settled by payments and credit balance
+	// gone is what left the books without payment: waived before
+	// write-off, capitalised into a restructured principal, written off
+	// (the sum of instCold's waived, moved and woff).
+	gone      [componentCount]int64
+	baseDays  int64     // Σ penalty base × days since the due date
+	penRaw    int64     // round(baseDays × daily rate) already added to owed[Penalty]
+	from, due date.Date //
+	settledOn date.Date // the day principal and interest were cleared
+	number    int32
+	cold      int32 // 1 + index of the installment's instCold in fold.cold; 0: none yet
+	checked   bool  // the end-of-grace check has run
+	late      bool  // not paid in full by the end of its grace days
+	settled   bool  // principal and interest cleared
 }
 
-func (in *inst) out(c Component) int64 {
-	return in.owed[c] - in.paid[c] - in.waived[c] - in.moved[c] - in.woff[c]
+// instCold holds the rarely used columns of an installment.
+type instCold struct {
+	waived   [componentCount]int64 // waived before write-off
+	moved    [componentCount]int64 // capitalised into a restructured principal
+	woff     [componentCount]int64 // written off: the claim
+	recov    [componentCount]int64 // recovered on the claim after write-off
+	forgiven [componentCount]int64 // claim waived after write-off (settlement)
 }
+
+// noCold is what an installment without cold columns reads. Never written.
+var noCold instCold
+
+func (in *inst) out(c Component) int64 { return in.owed[c] - in.paid[c] - in.gone[c] }
 
 func (in *inst) outTotal() int64 {
 	return in.out(Principal) + in.out(Interest) + in.out(Penalty) + in.out(Fee)
 }
 
-func (in *inst) claim(c Component) int64 { return in.woff[c] - in.recov[c] - in.forgiven[c] }
+// coldOf returns in's cold columns for reading (zero when it has none).
+func (f *fold) coldOf(in *inst) *instCold {
+	if in.cold == 0 {
+		return &noCold
+	}
+	return &f.cold[in.cold-1]
+}
+
+// coldFor returns in's cold columns for writing, adding them if needed.
+// The pointer is valid until the next coldFor of another installment.
+func (f *fold) coldFor(in *inst) *instCold {
+	if in.cold == 0 {
+		f.cold = append(f.cold, instCold{})
+		in.cold = int32(len(f.cold))
+	}
+	return &f.cold[in.cold-1]
+}
+
+func (f *fold) claimOf(in *inst, c Component) int64 {
+	if in.cold == 0 {
+		return 0
+	}
+	x := &f.cold[in.cold-1]
+	return x.woff[c] - x.recov[c] - x.forgiven[c]
+}
+
+// interestDue is the installment's interest less what was waived.
+func (f *fold) interestDue(in *inst) int64 { return in.owed[Interest] - f.coldOf(in).waived[Interest] }
 
 // fold is the state of a loan while its journal is replayed in value-date
 // order. It never touches the Loan.
@@ -47,6 +88,7 @@ type fold struct {
 	cur     money.Currency
 	mode    money.RoundingMode
 	inst    []inst
+	cold    []instCold // the installments' rarely used columns, see inst.cold
 
 	day       date.Date // the fold has processed every milestone up to and including day
 	started   bool
@@ -76,9 +118,33 @@ type fold struct {
 	book *book // postings sink; nil when only the position is wanted
 }
 
+// init resets the fold for l, keeping its buffers, the tracked entry and
+// the postings sink.
 func (f *fold) init(l *Loan) {
 	*f = fold{l: l, cur: l.terms.Principal.Currency(), mode: l.terms.Rounding, status: Approved,
-		rate: l.terms.AnnualRate, method: l.terms.Method, capLeft: -1, track: f.track, book: f.book}
+		rate: l.terms.AnnualRate, method: l.terms.Method, capLeft: -1, track: f.track, book: f.book,
+		inst: f.inst[:0], cold: f.cold[:0]}
+}
+
+// folds recycles the working state of folds: a position or a post needs
+// the whole installment table only while it folds.
+var folds = sync.Pool{New: func() any { return new(fold) }}
+
+// getFold returns a reset fold from the pool that tracks entry track
+// (1 + journal index; 0: none).
+func getFold(track int) *fold {
+	f := folds.Get().(*fold)
+	f.track, f.book = track, nil
+	return f
+}
+
+// putFold returns f to the pool without keeping the loan alive.
+func putFold(f *fold) {
+	if cap(f.inst) > 4*maxPeriods {
+		return // an unusually long re-amortisation: let it go
+	}
+	f.l, f.journal, f.book = nil, nil, nil
+	folds.Put(f)
 }
 
 // run folds journal (in the value-date order given by order) up to asOf.
@@ -276,7 +342,7 @@ func (f *fold) claim() int64 {
 	var t int64
 	for i := range f.inst {
 		for c := range componentCount {
-			t += f.inst[i].claim(c)
+			t += f.claimOf(&f.inst[i], c)
 		}
 	}
 	return t
@@ -307,7 +373,7 @@ func (f *fold) accruedInterest(k int, x date.Date) int64 {
 		return 0
 	}
 	in := &f.inst[k]
-	total := in.owed[Interest] - in.waived[Interest]
+	total := f.interestDue(in)
 	span, el := int64(in.due.Sub(in.from)), int64(x.Sub(in.from))
 	switch {
 	case el <= 0 || span <= 0:

@@ -178,12 +178,16 @@ func (l *Loan) Post(e Entry) (Result, error) {
 	e.Seq = len(l.journal) + 1
 	journal := append(l.journal[:len(l.journal):len(l.journal)], e)
 	order := insertOrder(l.order, journal)
-	var f fold
+	// One fold both checks the journal with the entry and measures what
+	// the entry settled: it is the fold result would run, to the new
+	// horizon.
+	f := getFold(e.Seq)
+	defer putFold(f)
 	if err := f.run(l, journal, order, journal[order[len(order)-1]].ValueDate); err != nil {
 		return Result{}, err
 	}
 	l.journal, l.order, l.status = journal, order, f.status
-	return l.result(len(l.journal) - 1), nil
+	return l.resultFrom(f, len(l.journal)-1), nil
 }
 
 // insertOrder returns order with the last entry of journal inserted after
@@ -225,8 +229,15 @@ func (l *Loan) validateReversal(e *Entry, v *ValidationError) {
 
 // result rebuilds the result of journal entry i from the current fold.
 func (l *Loan) result(i int) Result {
-	f := fold{track: i + 1}
+	f := getFold(i + 1)
+	defer putFold(f)
 	_ = f.run(l, l.journal, l.order, l.horizon()) // the journal folded when it was posted
+	return l.resultFrom(f, i)
+}
+
+// resultFrom builds the result of journal entry i from f, a fold of the
+// whole journal to its horizon that tracked entry i.
+func (l *Loan) resultFrom(f *fold, i int) Result {
 	r := Result{Entry: l.journal[i], Status: l.status, Version: l.journal[i].Seq, Credit: money.New(f.toCred, l.Currency())}
 	for c := range componentCount {
 		r.Applied.Set(c, money.New(f.applied[c], l.Currency()))

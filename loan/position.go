@@ -127,7 +127,8 @@ type Position struct {
 // PositionAt folds the journal up to day (entries with a later value date
 // are ignored) and returns the loan as of that day.
 func (l *Loan) PositionAt(day date.Date) (Position, error) {
-	var f fold
+	f := getFold(0)
+	defer putFold(f)
 	if err := f.run(l, l.journal, l.order, day); err != nil {
 		return Position{}, err
 	}
@@ -138,6 +139,15 @@ func (f *fold) split(v *[componentCount]int64) Split {
 	return Split{f.amount(v[Principal]), f.amount(v[Interest]), f.amount(v[Penalty]), f.amount(v[Fee])}
 }
 
+// splitPtr returns v as a *Split, or nil when v is all zero.
+func (f *fold) splitPtr(v *[componentCount]int64) *Split {
+	if *v == [componentCount]int64{} {
+		return nil
+	}
+	s := f.split(v)
+	return &s
+}
+
 func (f *fold) position(day date.Date) Position {
 	p := Position{AsOf: day, Status: f.status, Installments: make([]InstallmentPosition, len(f.inst)),
 		Restructured: f.restructured}
@@ -146,32 +156,37 @@ func (f *fold) position(day date.Date) Position {
 	for i := range f.inst {
 		in := &f.inst[i]
 		var o [componentCount]int64
-		moved := false
 		for c := range componentCount {
 			o[c] = in.out(c)
 			owed[c] += in.owed[c]
 			paid[c] += in.paid[c]
-			waived[c] += in.waived[c]
 			out[c] += o[c]
-			woff[c] += in.woff[c]
-			recov[c] += in.recov[c]
-			claim[c] += in.claim(c)
-			moved = moved || in.moved[c] != 0
-			if in.due.Before(day) {
+		}
+		if in.due.Before(day) {
+			for c := range componentCount {
 				overdue[c] += o[c]
 			}
 		}
-		ip := InstallmentPosition{Number: in.number, From: in.from, Due: in.due,
-			Owed: f.split(&in.owed), Paid: f.split(&in.paid), Waived: f.split(&in.waived), Outstanding: f.split(&o)}
-		if moved {
-			s := f.split(&in.moved)
-			ip.Capitalized = &s
-		}
-		if in.woff != [componentCount]int64{} {
-			s := f.split(&in.woff)
-			ip.WrittenOff = &s
-		}
 		total := o[Principal] + o[Interest] + o[Penalty] + o[Fee]
+		ip := &p.Installments[i]
+		*ip = InstallmentPosition{Number: int(in.number), From: in.from, Due: in.due,
+			Owed: f.split(&in.owed), Paid: f.split(&in.paid), Outstanding: f.split(&o)}
+		moved, writtenOff := false, false
+		if in.cold == 0 {
+			ip.Waived = f.split(&[componentCount]int64{})
+		} else {
+			x := &f.cold[in.cold-1]
+			for c := range componentCount {
+				waived[c] += x.waived[c]
+				woff[c] += x.woff[c]
+				recov[c] += x.recov[c]
+				claim[c] += x.woff[c] - x.recov[c] - x.forgiven[c]
+			}
+			ip.Waived = f.split(&x.waived)
+			ip.Capitalized = f.splitPtr(&x.moved)
+			ip.WrittenOff = f.splitPtr(&x.woff)
+			moved, writtenOff = ip.Capitalized != nil, ip.WrittenOff != nil
+		}
 		late := in.settled && in.settledOn.After(in.due)
 		if in.settled {
 			ip.DaysLate = max(0, int(in.settledOn.Sub(in.due)))
@@ -179,7 +194,7 @@ func (f *fold) position(day date.Date) Position {
 			ip.DaysLate = int(day.Sub(in.due))
 		}
 		switch {
-		case in.woff != [componentCount]int64{}:
+		case writtenOff:
 			ip.Status = WrittenOffInstallment
 		case moved && total == 0:
 			ip.Status = Capitalized
@@ -207,9 +222,8 @@ func (f *fold) position(day date.Date) Position {
 			}
 		}
 		if p.NextDue == nil && !day.After(in.due) && total > 0 {
-			p.NextDue = &NextDue{Number: in.number, Date: in.due, Amount: f.amount(total)}
+			p.NextDue = &NextDue{Number: int(in.number), Date: in.due, Amount: f.amount(total)}
 		}
-		p.Installments[i] = ip
 	}
 	p.MissedConsecutive = run
 	p.Owed, p.Paid, p.Waived, p.Outstanding = f.split(&owed), f.split(&paid), f.split(&waived), f.split(&out)

@@ -27,7 +27,7 @@ func (f *fold) quote() (total, prepayFee int64) {
 	}
 	pp := &f.l.policy.Prepayment
 	if pp.Interest == FullPeriodInterest {
-		total += f.inst[k].owed[Interest] - f.inst[k].waived[Interest]
+		total += f.interestDue(&f.inst[k])
 	} else {
 		total += f.accruedInterest(k, f.day)
 	}
@@ -119,7 +119,10 @@ func (f *fold) restructure(e *Entry) error {
 			in := &f.inst[i]
 			for comp := range componentCount {
 				n := in.out(comp)
-				in.moved[comp] += n
+				if n != 0 {
+					f.coldFor(in).moved[comp] += n
+					in.gone[comp] += n
+				}
 				arrears += n
 				if comp != Principal {
 					f.book.pair(f, x, acc.LoansReceivable, acc.receivable(comp), n)
@@ -205,26 +208,28 @@ func (f *fold) reamortize(k int, x date.Date, principal int64, periods, keep int
 	if err != nil {
 		return f.errorf("change", "cannot re-amortise: %v", err)
 	}
-	number := 1
+	number := int32(1)
 	if k > 0 {
 		number = f.inst[k-1].number + 1
 	}
-	rows := make([]inst, len(s.Installments))
+	// The new rows replace the old ones in place; on an error the whole
+	// fold is abandoned, so nothing needs restoring.
+	f.inst = f.inst[:k]
 	var sum int64
 	for i, r := range s.Installments {
-		rows[i] = inst{number: number + i, from: r.From, due: r.Due,
-			owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, 0}}
+		f.inst = append(f.inst, inst{number: number + int32(i), from: r.From, due: r.Due,
+			owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, 0}})
 		sum += r.Principal.Minor()
 	}
-	if sum != principal || len(rows) == 0 {
+	if sum != principal || len(f.inst) == k {
 		return f.errorf("change", "re-amortised schedule does not repay %s", f.amount(principal))
 	}
-	rows[0].owed[Interest] += carryInterest
-	rows[0].owed[Fee] += carryFees
-	if rows[0].from.After(x) || rows[0].due.Before(x) {
-		rows[0].from = x
+	first := &f.inst[k]
+	first.owed[Interest] += carryInterest
+	first.owed[Fee] += carryFees
+	if first.from.After(x) || first.due.Before(x) {
+		first.from = x
 	}
-	f.inst = append(f.inst[:k], rows...)
 	return nil
 }
 
