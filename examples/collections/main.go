@@ -58,15 +58,15 @@ func day(y int, m time.Month, d int) date.Date { return date.New(y, m, d) }
 // walk holds the walk-through's state: the Engine, the host's collection
 // case, and the claim whose limitation period the host tracks.
 type walk struct {
-	w      io.Writer
-	ctx    context.Context
-	eng    *lendcore.Engine
-	stage  collect.Stage
-	grade  classify.Grade
+	w     io.Writer
+	ctx   context.Context
+	eng   *lendcore.Engine
+	stage collect.Stage
+	grade classify.Grade
 	// reminders counts the reminders delivered per due date.
 	reminders map[date.Date]int
-	counts map[string]int // outbox messages delivered, by kind
-	claim  collect.Claim
+	counts    map[string]int // outbox messages delivered, by kind
+	claim     collect.Claim
 }
 
 func run(w io.Writer) error {
