@@ -118,3 +118,17 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 	}
 	return tx.Commit()
 }
+
+// Analyze refreshes the planner statistics of lendcore's tables. Call it
+// after a bulk import: until statistics exist, PostgreSQL may plan a batch
+// of a portfolio scan as a bitmap scan and sort instead of an ordered index
+// scan, making each batch cost a pass over the table. (Autovacuum analyses
+// a grown table by itself within about a minute.)
+func (s *Store) Analyze(ctx context.Context) error {
+	for _, t := range []string{"lendcore_loans", "lendcore_loan_entries", "lendcore_applications", "lendcore_outbox"} {
+		if _, err := s.db.ExecContext(ctx, "ANALYZE "+t); err != nil {
+			return fmt.Errorf("sqlstore: analyze %s: %w", t, err)
+		}
+	}
+	return nil
+}

@@ -93,6 +93,7 @@ func TestMigrateTwice(t *testing.T) {
 			var n int
 			require.NoError(t, s.DB().QueryRow("SELECT COUNT(*) FROM lendcore_schema").Scan(&n))
 			assert.Equal(t, 1, n, "one migration, recorded once")
+			assert.NoError(t, s.Analyze(context.Background()))
 		})
 	}
 }

@@ -95,6 +95,12 @@ func benchScan(b *testing.B, s storage.Store) {
 	for c := range slices.Chunk(ls, 1000) {
 		mustCreate(b, s, c...)
 	}
+	// A host refreshes planner statistics after a bulk import.
+	if a, ok := s.(interface{ Analyze(context.Context) error }); ok {
+		if err := a.Analyze(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
 	f := storage.LoanFilter{Statuses: []string{"active"}}
 	// One untimed scan first: PostgreSQL sets hint bits on the first read
 	// of freshly inserted rows, a one-off cost a settled table never pays.
