@@ -2,29 +2,36 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/collateral"
+	"github.com/lendcore/lendcore/collect"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
+	"github.com/lendcore/lendcore/storage/memory"
 )
 
 // runUsage is the help text of `lendcore run`.
 const runUsage = `usage: lendcore run scenario.json
 
-Replays a declarative loan scenario (terms, servicing policy, dated events)
-and prints the position as JSON at every "report" event. The format is
-described in docs/scenarios.md. Exit status: 0 success, 1 I/O failure,
-2 bad scenario (one line on stderr naming the field).`
+Replays a declarative scenario (terms, policies, dated events) through the
+lendcore Engine on an in-memory store and prints a JSON document at every
+"report" event: the loan's position and, once available, its bucket, grade
+and stage, collection stage, reminders and actions, collateral coverage,
+limitation expiry and investors' positions. The format is described in
+docs/scenarios.md. Exit status: 0 success, 1 I/O failure, 2 bad scenario
+(one line on stderr naming the field).`
 
 // cmdRun is the `lendcore run` subcommand: args are the arguments after
 // "run". It returns the process exit status.
@@ -50,68 +57,24 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// oneLine keeps an error message on a single line.
-func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
-
 // scenarioFile is the JSON form of a scenario (docs/scenarios.md).
 type scenarioFile struct {
 	Currency string           `json:"currency"`
 	Terms    *json.RawMessage `json:"terms"`
 	Policy   *json.RawMessage `json:"policy"`
-	Events   []scenarioEvent  `json:"events"`
+	Policies *json.RawMessage `json:"policies"`
+	// UTCOffset is the borrower's time zone, in which contact times are
+	// given and quiet hours judged: "+08:00" by default.
+	UTCOffset string          `json:"utc_offset"`
+	Events    []scenarioEvent `json:"events"`
 }
 
-// scenarioEvent is one dated event of a scenario. Type says which fields
-// apply; the rest must be left out.
-type scenarioEvent struct {
-	Type        string       `json:"type"`
-	Date        string       `json:"date"`
-	ID          string       `json:"id"`  // a label that a later "reverse" names
-	Key         string       `json:"key"` // idempotency key; default "event-<n>"
-	Actor       string       `json:"actor"`
-	Reason      string       `json:"reason"`
-	Approver    string       `json:"approver"`
-	Amount      string       `json:"amount"`
-	Component   string       `json:"component"`
-	Installment int          `json:"installment"`
-	Payoff      bool         `json:"payoff"`
-	Reamortize  string       `json:"reamortize"`
-	Change      *loan.Change `json:"change"`
-	Reverses    string       `json:"reverses"`
-	Report      string       `json:"report"` // position (default), summary, ledger or postings
-}
-
-// eventKinds maps a scenario event type to the journal entry it posts.
-var eventKinds = map[string]loan.Kind{
-	"disburse":    loan.Disbursement,
-	"repay":       loan.Repayment,
-	"prepay":      loan.Prepayment,
-	"fee":         loan.FeeCharge,
-	"waive":       loan.Waiver,
-	"restructure": loan.Restructure,
-	"accelerate":  loan.Acceleration,
-	"write-off":   loan.WriteOff,
-	"recover":     loan.Recovery,
-	"refund":      loan.Refund,
-	"reverse":     loan.Reversal,
-}
-
-// scenarioNS is the namespace of the name-based (SHA-1) UUIDs a scenario
-// gives its loan and entries, so every run is byte-for-byte the same.
+// scenarioNS is the scenario loan's id, and the namespace of the name-based
+// (SHA-1) UUIDs a scenario gives its entries, investors, collateral and
+// guarantors, so every run is byte-for-byte the same. Entries are
+// uuid.NewSHA1(scenarioNS, "event-<index>"), exactly the ids the Engine
+// derives from a loan id and an idempotency key.
 var scenarioNS = uuid.MustParse("6c656e64-636f-5265-8000-7363656e6172")
-
-// inputError is a bad scenario: the field path and the problem.
-type inputError struct {
-	field string
-	err   error
-}
-
-func (e *inputError) Error() string { return e.field + ": " + e.err.Error() }
-func (e *inputError) Unwrap() error { return e.err }
-
-func bad(field string, format string, args ...any) error {
-	return &inputError{field, fmt.Errorf(format, args...)}
-}
 
 // runScenario replays the scenario in b and writes the reports to w.
 func runScenario(b []byte, w io.Writer) error {
@@ -119,33 +82,10 @@ func runScenario(b []byte, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cur, err := money.CurrencyOf(sc.Currency)
+	r, err := newRunner(sc, w)
 	if err != nil {
-		return bad("currency", "%v", err)
+		return err
 	}
-	if sc.Terms == nil {
-		return bad("terms", "missing")
-	}
-	var terms schedule.Terms
-	if err := guard(func() error { return json.Unmarshal(*sc.Terms, &terms) }); err != nil {
-		return bad("terms", "%v", err)
-	}
-	if terms.Principal.Currency() != cur {
-		return bad("terms.principal", "must be in the scenario currency %s", cur.Code())
-	}
-	policy := loan.DefaultPolicy()
-	if sc.Policy != nil {
-		dec := json.NewDecoder(bytes.NewReader(*sc.Policy))
-		dec.DisallowUnknownFields()
-		if err := guard(func() error { return dec.Decode(&policy) }); err != nil {
-			return bad("policy", "%v", err)
-		}
-	}
-	l, err := loan.New(uuid.NewSHA1(scenarioNS, []byte("loan")), terms, policy)
-	if err != nil {
-		return fieldError("", err)
-	}
-	r := runner{l: l, cur: cur, w: w, ids: map[string]uuid.UUID{}}
 	for i := range sc.Events {
 		if err := r.event(i, &sc.Events[i]); err != nil {
 			return err
@@ -173,46 +113,99 @@ func decodeScenario(b []byte) (*scenarioFile, error) {
 	return &sc, nil
 }
 
-func guard(f func() error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed value: %v", r)
-		}
-	}()
-	return f()
-}
-
-// fieldError turns a loan error into a field-naming input error: each field
-// of a *loan.ValidationError gets the prefix; other errors name the prefix.
-func fieldError(prefix string, err error) error {
-	var ve *loan.ValidationError
-	if errors.As(err, &ve) && len(ve.Fields) > 0 {
-		f := ve.Fields[0]
-		name := f.Field
-		if prefix != "" {
-			name = prefix + "." + f.Field
-		}
-		msg := f.Problem
-		if len(ve.Fields) > 1 {
-			msg += fmt.Sprintf(" (and %d more)", len(ve.Fields)-1)
-		}
-		return &inputError{name, errors.New(msg)}
-	}
-	if prefix == "" {
-		prefix = "scenario"
-	}
-	return &inputError{prefix, err}
-}
-
-// runner replays events against one loan.
+// runner replays a scenario's events through an Engine on a memory store.
+// It plays the host: it files and approves the application, keeps the
+// collateral register, the contact log, promises, legal proceedings and
+// demand records (which the Engine does not manage), and prints reports.
 type runner struct {
-	l      *loan.Loan
-	cur    money.Currency
-	w      io.Writer
-	ids    map[string]uuid.UUID // event labels → entry ids
-	booked time.Time            // booking time of the last entry
+	ctx      context.Context
+	e        *lendcore.Engine
+	id       uuid.UUID // the loan (and application) id: scenarioNS
+	terms    schedule.Terms
+	cur      money.Currency
+	zone     *time.Location
+	policies scenarioPolicies
+	w        io.Writer
+
+	ids       map[string]uuid.UUID // event labels → entry ids
+	booked    time.Time            // booking time of the last entry: the Engine's clock
+	disbursed bool
+	closed    date.Date // last day the daily close ran; zero before the first close
+
+	investors labels
+
+	reg        *collateral.Register
+	maturity   date.Date   // the contractual maturity (guarantees' debt maturity)
+	items      labels      // collateral item labels → ids, in registration order
+	guarantors labels      // guarantor labels → ids
+	guarantees []uuid.UUID // the guarantees of the loan, in registration order
+	evaluated  date.Date   // last day the register was evaluated
+	coverage   *collateral.LoanCoverage
+
+	contacts   collect.ContactLog
+	contactSt  collect.ContactState
+	refused    []refusedContact
+	promises   []collect.Promise
+	proceeding *collect.Proceeding
+	demands    []collect.LimitationEvent
 }
 
+// newRunner validates the scenario's header and builds the Engine.
+func newRunner(sc *scenarioFile, w io.Writer) (*runner, error) {
+	cur, err := money.CurrencyOf(sc.Currency)
+	if err != nil {
+		return nil, bad("currency", "%v", err)
+	}
+	if sc.Terms == nil {
+		return nil, bad("terms", "missing")
+	}
+	var terms schedule.Terms
+	if err := guard(func() error { return json.Unmarshal(*sc.Terms, &terms) }); err != nil {
+		return nil, bad("terms", "%v", err)
+	}
+	if terms.Principal.Currency() != cur {
+		return nil, bad("terms.principal", "must be in the scenario currency %s", cur.Code())
+	}
+	servicing := loan.DefaultPolicy()
+	if sc.Policy != nil {
+		if err := decodeStrict(*sc.Policy, &servicing); err != nil {
+			return nil, bad("policy", "%v", err)
+		}
+	}
+	// loan.New checks the terms and the servicing policy and names the
+	// bad field ("terms.Periods", "policy.penalty.year_days").
+	if _, err := loan.New(scenarioNS, terms, servicing); err != nil {
+		return nil, fieldError("", err)
+	}
+	pol, err := decodePolicies(sc.Policies, servicing, terms.Principal)
+	if err != nil {
+		return nil, err
+	}
+	zone, err := parseOffset(sc.UTCOffset)
+	if err != nil {
+		return nil, bad("utc_offset", "%v", err)
+	}
+	reg, err := collateral.NewRegister(pol.Collateral)
+	if err != nil {
+		return nil, fieldError("policies.collateral", err)
+	}
+	sched, err := schedule.Generate(terms)
+	if err != nil {
+		return nil, bad("terms", "%v", err)
+	}
+	r := &runner{ctx: context.Background(), id: scenarioNS, terms: terms, cur: cur, zone: zone,
+		policies: pol, w: w, ids: map[string]uuid.UUID{}, reg: reg,
+		maturity:  sched.Installments[len(sched.Installments)-1].Due,
+		investors: labels{kind: "investor"}, items: labels{kind: "item"}, guarantors: labels{kind: "guarantor"}}
+	r.e, err = lendcore.New(memory.New(), lendcore.WithPolicies(pol.Policies), lendcore.WithWorkers(1),
+		lendcore.WithClock(func() time.Time { return r.booked }))
+	if err != nil {
+		return nil, fieldError("policies", err)
+	}
+	return r, nil
+}
+
+// event validates and applies one event.
 func (r *runner) event(i int, ev *scenarioEvent) error {
 	field := fmt.Sprintf("events[%d]", i)
 	day, err := schedule.ParseDate(ev.Date)
@@ -222,144 +215,52 @@ func (r *runner) event(i int, ev *scenarioEvent) error {
 	if ev.Type == "report" {
 		return r.report(i, field, day, ev)
 	}
-	e, err := r.entry(i, field, day, ev)
-	if err != nil {
+	h, ok := handlers[ev.Type]
+	if !ok {
+		return bad(field+".type", "unknown event type %q", ev.Type)
+	}
+	if err := checkFields(field, ev, h.fields); err != nil {
 		return err
 	}
-	if _, err := r.l.Post(e); err != nil {
-		return fieldError(field, err)
+	if h.needsLoan && !r.disbursed {
+		return bad(field+".type", "a %s event needs the loan disbursed first", ev.Type)
 	}
-	if ev.ID != "" {
-		r.ids[ev.ID] = e.ID
-	}
-	return nil
+	return h.apply(r, i, field, day, ev)
 }
 
-// entry builds the journal entry of a posting event.
-func (r *runner) entry(i int, field string, day date.Date, ev *scenarioEvent) (loan.Entry, error) {
-	kind, ok := eventKinds[ev.Type]
-	if !ok {
-		return loan.Entry{}, bad(field+".type", "unknown event type %q", ev.Type)
-	}
-	if ev.Report != "" {
-		return loan.Entry{}, bad(field+".report", "only a report event has one")
-	}
-	if ev.ID != "" {
-		if _, dup := r.ids[ev.ID]; dup {
-			return loan.Entry{}, bad(field+".id", "label %q used twice", ev.ID)
-		}
-	}
-	e := loan.Entry{
-		ID: uuid.NewSHA1(scenarioNS, fmt.Appendf(nil, "event-%d", i)), Kind: kind, ValueDate: day,
-		BookedAt: r.book(day), Actor: ev.Actor, Reason: ev.Reason, IdempotencyKey: ev.Key,
-		Installment: ev.Installment, Payoff: ev.Payoff, Change: ev.Change, Approver: ev.Approver,
-	}
-	if e.Actor == "" {
-		e.Actor = "scenario"
-	}
-	if e.IdempotencyKey == "" {
-		e.IdempotencyKey = fmt.Sprintf("event-%d", i)
-	}
-	if e.Reason == "" && (kind == loan.Waiver || kind == loan.Reversal || kind == loan.Restructure || kind == loan.WriteOff) {
-		e.Reason = ev.Type
-	}
-	switch {
-	case ev.Amount != "":
-		a, err := parseAmount(ev.Amount, r.cur)
-		if err != nil {
-			return loan.Entry{}, bad(field+".amount", "%v", err)
-		}
-		e.Amount = a
-	case kind == loan.Disbursement:
-		e.Amount = r.l.Terms().Principal
-	}
-	if ev.Component != "" {
-		if err := e.Component.UnmarshalText([]byte(ev.Component)); err != nil {
-			return loan.Entry{}, bad(field+".component", "%v", err)
-		}
-	}
-	if ev.Reamortize != "" {
-		if err := e.Reamortize.UnmarshalText([]byte(ev.Reamortize)); err != nil {
-			return loan.Entry{}, bad(field+".reamortize", "%v", err)
-		}
-	}
-	if ev.Reverses != "" {
-		id, ok := r.ids[ev.Reverses]
-		if !ok {
-			return loan.Entry{}, bad(field+".reverses", "no earlier event labelled %q", ev.Reverses)
-		}
-		e.Reverses = id
-	}
-	return e, nil
+// handler is how one event type is applied, and which fields it takes.
+type handler struct {
+	fields    string // the optional fields it takes, besides type and date
+	needsLoan bool   // the loan must have been disbursed
+	apply     func(r *runner, i int, field string, day date.Date, ev *scenarioEvent) error
 }
 
-// book returns the booking time of the next entry: noon UTC of its value
-// date, or a minute after the previous booking when the entry is backdated,
-// so booking times only move forward, as a real ledger's do.
-func (r *runner) book(day date.Date) time.Time {
-	t := day.UTC().Add(12 * time.Hour)
-	if !t.After(r.booked) {
-		t = r.booked.Add(time.Minute)
-	}
-	r.booked = t
-	return t
-}
+// entryFields are the fields of the events that post a journal entry.
+const entryFields = "id key actor reason approver amount component installment payoff reamortize change reverses"
 
-// parseAmount reads "1234.56" in the scenario currency, or "CNY 1234.56".
-func parseAmount(s string, cur money.Currency) (money.Amount, error) {
-	if strings.Contains(strings.TrimSpace(s), " ") {
-		a, err := money.ParseWithCode(s)
-		if err == nil && a.Currency() != cur {
-			return money.Amount{}, fmt.Errorf("%s is not in the scenario currency %s", s, cur.Code())
-		}
-		return a, err
-	}
-	return money.Parse(s, cur)
-}
+// handlers maps each event type (but report) to its handler. The journal
+// entry events map further to a loan.Kind in eventKinds.
+var handlers map[string]handler
 
-// reportLine is what a report event prints.
-type reportLine struct {
-	Event    int            `json:"event"`
-	Date     date.Date      `json:"date"`
-	Report   string         `json:"report"`
-	Position *loan.Position `json:"position,omitempty"`
-	Ledger   any            `json:"ledger,omitempty"`
-	Postings any            `json:"postings,omitempty"`
-}
-
-func (r *runner) report(i int, field string, day date.Date, ev *scenarioEvent) error {
-	if ev.Amount != "" || ev.Component != "" || ev.Change != nil || ev.Reverses != "" || ev.Approver != "" ||
-		ev.Installment != 0 || ev.Payoff || ev.Reamortize != "" || ev.ID != "" || ev.Key != "" {
-		return bad(field, "a report takes only date and report")
+func init() {
+	handlers = map[string]handler{
+		"disburse":      {entryFields + " funding", false, (*runner).disburse},
+		"transfer":      {"seller buyer holding amount premium", true, (*runner).transfer},
+		"collateral":    {"item kind owner description amount method source rank prior_claims", false, (*runner).addCollateral},
+		"valuation":     {"item amount method source", false, (*runner).addValuation},
+		"release":       {"item", true, (*runner).release},
+		"guarantor":     {"guarantor guarantor_kind guarantee cap net_worth other_guarantees rating", false, (*runner).addGuarantor},
+		"assessment":    {"guarantor net_worth other_guarantees rating", false, (*runner).assess},
+		"contact":       {"time channel party guarantor outcome collector agency mentions_debt note", true, (*runner).contact},
+		"contact-state": {"out_of_hours_consent dispute_open hardship_open outsource_notified", true, (*runner).setContactState},
+		"promise":       {"id amount due tolerance_days shortfall collector", true, (*runner).promise},
+		"legal":         {"step forum amount costs note", true, (*runner).legal},
+		"demand":        {"interruption channel delivered signed_receipt evidence", true, (*runner).demand},
+		"close":         {"", true, (*runner).closeTo},
 	}
-	out := reportLine{Event: i, Date: day, Report: ev.Report}
-	var err error
-	switch ev.Report {
-	case "", "position", "summary":
-		if out.Report == "" {
-			out.Report = "position"
+	for typ := range eventKinds {
+		if typ != "disburse" {
+			handlers[typ] = handler{entryFields, true, (*runner).post}
 		}
-		var p loan.Position
-		p, err = r.l.PositionAt(day)
-		if ev.Report == "summary" {
-			p.Installments = nil
-		}
-		out.Position = &p
-	case "ledger":
-		out.Ledger, err = r.l.Ledger(day)
-	case "postings":
-		out.Postings, err = r.l.Postings(day)
-	default:
-		return bad(field+".report", "must be position, summary, ledger or postings, not %q", ev.Report)
 	}
-	if err != nil {
-		return fieldError(field, err)
-	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return fieldError(field, err)
-	}
-	b = append(b, '\n')
-	_, err = r.w.Write(b)
-	return err
 }
