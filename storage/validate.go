@@ -72,6 +72,9 @@ func (x *LoanIndex) check(v *ValidationError, prefix string) {
 	}
 	checkText(v, prefix+".classification", x.Classification, false)
 	checkDate(v, prefix+".as_of", x.AsOf, false)
+	if x.State != nil {
+		checkJSON(v, prefix+".state", x.State, true)
+	}
 }
 
 func checkEntries(v *ValidationError, prefix string, entries []Entry, cur money.Currency) {

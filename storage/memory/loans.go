@@ -137,7 +137,7 @@ func (r loans) Append(ctx context.Context, a storage.Append) (storage.AppendResu
 			rec.hdr.Document = bytes.Clone(a.Document)
 		}
 		if a.Index != nil {
-			rec.hdr.Index = *a.Index
+			rec.hdr.Index = cloneIndex(*a.Index)
 		}
 		t.onUndo(func() {
 			for _, e := range rec.journal[oldLen:] {
@@ -190,7 +190,7 @@ func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) 
 		for _, u := range updates {
 			rec := r.s.loans[u.LoanID]
 			old := rec.hdr.Index
-			rec.hdr.Index = u.Index
+			rec.hdr.Index = cloneIndex(u.Index)
 			t.onUndo(func() { rec.hdr.Index = old })
 		}
 		return nil
@@ -210,7 +210,14 @@ func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage
 			}
 			l := rec.hdr
 			l.Document = sl.clone(l.Document)
+			l.Index.State = sl.clone(l.Index.State)
 			return l, true
 		}, yield)
 	}
+}
+
+// cloneIndex copies x, including its State document.
+func cloneIndex(x storage.LoanIndex) storage.LoanIndex {
+	x.State = bytes.Clone(x.State)
+	return x
 }

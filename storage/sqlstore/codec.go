@@ -138,3 +138,12 @@ func (c jsonCol) Scan(v any) error {
 	}
 	return nil
 }
+
+// jsonArg is the query argument for an optional JSON document: text, or
+// NULL for nil.
+func jsonArg(doc json.RawMessage) any {
+	if doc == nil {
+		return nil
+	}
+	return string(doc)
+}

@@ -15,7 +15,7 @@ import (
 )
 
 const (
-	loanCols  = "id, version, status, currency, document, next_due, days_past_due, classification, as_of"
+	loanCols  = "id, version, status, currency, document, next_due, days_past_due, classification, as_of, state"
 	entryCols = "loan_id, seq, version, entry_id, idempotency_key, value_date, kind, CAST(amount AS TEXT), payload"
 )
 
@@ -30,7 +30,7 @@ func scanLoan(r rowScanner) (storage.Loan, error) {
 	var l storage.Loan
 	var cur string
 	err := r.Scan(&l.ID, &l.Version, &l.Status, &cur, jsonCol{&l.Document}, dateCol{&l.Index.NextDue},
-		&l.Index.DaysPastDue, &l.Index.Classification, dateCol{&l.Index.AsOf})
+		&l.Index.DaysPastDue, &l.Index.Classification, dateCol{&l.Index.AsOf}, jsonCol{&l.Index.State})
 	if err != nil {
 		return l, err
 	}
@@ -69,10 +69,11 @@ func (r loans) Create(ctx context.Context, ls ...storage.Loan) error {
 			rows := make([]string, len(chunk))
 			for i, l := range chunk {
 				rows[i] = a.row(l.ID.String(), 1, len(l.Journal), l.Status, currencyArg(l.Currency), string(l.Document),
-					dateArg(l.Index.NextDue), l.Index.DaysPastDue, l.Index.Classification, dateArg(l.Index.AsOf))
+					dateArg(l.Index.NextDue), l.Index.DaysPastDue, l.Index.Classification, dateArg(l.Index.AsOf),
+					jsonArg(l.Index.State))
 			}
 			_, err := c.exec(ctx, "INSERT INTO lendcore_loans (id, version, last_seq, status, currency, document, "+
-				"next_due, days_past_due, classification, as_of) VALUES "+strings.Join(rows, ", "), a.vals...)
+				"next_due, days_past_due, classification, as_of, state) VALUES "+strings.Join(rows, ", "), a.vals...)
 			if isUnique(err) {
 				return fmt.Errorf("%w: a loan with one of the ids exists", storage.ErrDuplicate)
 			}
@@ -210,7 +211,8 @@ func (r loans) Append(ctx context.Context, ap storage.Append) (storage.AppendRes
 		}
 		if x := ap.Index; x != nil {
 			set += ", next_due = " + a.add(dateArg(x.NextDue)) + ", days_past_due = " + a.add(x.DaysPastDue) +
-				", classification = " + a.add(x.Classification) + ", as_of = " + a.add(dateArg(x.AsOf))
+				", classification = " + a.add(x.Classification) + ", as_of = " + a.add(dateArg(x.AsOf)) +
+				", state = " + a.add(jsonArg(x.State))
 		}
 		q := "UPDATE lendcore_loans SET " + set + " WHERE id = " + a.add(ap.LoanID.String()) +
 			" AND version = " + a.add(ap.ExpectedVersion)
@@ -294,10 +296,10 @@ func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) 
 		}
 	}
 	return r.s.write(ctx, r.t, func(c conn) error {
-		q := "UPDATE lendcore_loans SET next_due = $1, days_past_due = $2, classification = $3, as_of = $4 WHERE id = $5"
+		q := "UPDATE lendcore_loans SET next_due = $1, days_past_due = $2, classification = $3, as_of = $4, state = $5 WHERE id = $6"
 		for _, u := range updates {
 			x := u.Index
-			n, err := affected(c.exec(ctx, q, dateArg(x.NextDue), x.DaysPastDue, x.Classification, dateArg(x.AsOf), u.LoanID.String()))
+			n, err := affected(c.exec(ctx, q, dateArg(x.NextDue), x.DaysPastDue, x.Classification, dateArg(x.AsOf), jsonArg(x.State), u.LoanID.String()))
 			if err != nil {
 				return err
 			}

@@ -92,7 +92,7 @@ func TestMigrateTwice(t *testing.T) {
 			require.NoError(t, s.Migrate(context.Background()))
 			var n int
 			require.NoError(t, s.DB().QueryRow("SELECT COUNT(*) FROM lendcore_schema").Scan(&n))
-			assert.Equal(t, 1, n, "one migration, recorded once")
+			assert.Equal(t, 2, n, "two migrations, each recorded once")
 			assert.NoError(t, s.Analyze(context.Background()))
 		})
 	}

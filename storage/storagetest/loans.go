@@ -41,7 +41,8 @@ func testLoanRoundTrip(t *testing.T, s storage.Store) {
 			// space must come back byte for byte.
 			l.Document = json.RawMessage(`{ "borrower": "张三", "terms": {"periods": 36} }`)
 			l.Index = storage.LoanIndex{NextDue: day(2024, 3, 5), DaysPastDue: 17,
-				Classification: "special-mention", AsOf: day(2024, 2, 29)}
+				Classification: "special-mention", AsOf: day(2024, 2, 29),
+				State: json.RawMessage(`{"stage": "M1", "overdue": "CNY 1060.66"}`)}
 			for i, a := range tc.amounts {
 				l.Journal = append(l.Journal, repayment(key("k%d", i), day(2024, 1, 1+i), amt(a, tc.cur)))
 			}
@@ -99,7 +100,18 @@ func testLoanRoundTrip(t *testing.T, s storage.Store) {
 func testLoanCopies(t *testing.T, s storage.Store) {
 	l := newLoan()
 	l.Journal = []storage.Entry{repayment("a", day(2024, 1, 5), amt("10.00", money.CNY))}
+	l.Index.State = json.RawMessage(`{"stage":"M0"}`)
 	mustCreate(t, s, l)
+	l.Index.State[2] = 'X'
+	idx := storage.LoanIndex{State: json.RawMessage(`{"stage":"M1"}`)}
+	require.NoError(t, s.Loans().UpdateIndex(context.Background(), storage.IndexUpdate{LoanID: l.ID, Index: idx}))
+	idx.State[2] = 'X'
+	assert.Equal(t, `{"stage":"M1"}`, string(mustGet(t, s, l.ID).Index.State))
+	for got, err := range s.Loans().Scan(context.Background(), storage.LoanFilter{}) {
+		require.NoError(t, err)
+		got.Index.State[2] = 'Y'
+	}
+	assert.Equal(t, `{"stage":"M1"}`, string(mustGet(t, s, l.ID).Index.State))
 	l.Document[2] = 'X'
 	l.Journal[0].Payload[2] = 'X'
 	l.Journal[0].Kind = "changed"
@@ -295,7 +307,8 @@ func testUpdateIndex(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	a, b := newLoan(), newLoan()
 	mustCreate(t, s, a, b)
-	ia := storage.LoanIndex{NextDue: day(2024, 4, 1), DaysPastDue: 31, Classification: "substandard", AsOf: day(2024, 3, 31)}
+	ia := storage.LoanIndex{NextDue: day(2024, 4, 1), DaysPastDue: 31, Classification: "substandard", AsOf: day(2024, 3, 31),
+		State: json.RawMessage(`{"stage":"M2"}`)}
 	ib := storage.LoanIndex{DaysPastDue: 0, Classification: "normal", AsOf: day(2024, 3, 31)}
 	require.NoError(t, s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: a.ID, Index: ia}, storage.IndexUpdate{LoanID: b.ID, Index: ib}))
 	ga, gb := mustGet(t, s, a.ID), mustGet(t, s, b.ID)
