@@ -11,6 +11,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 )
 
@@ -163,6 +164,11 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 		return report, fmt.Errorf("lendcore: close of %s: %w", day, firstErr)
 	}
 	sortFailures(report.Failed)
+	paid, err := e.compensate(ctx, day)
+	if err != nil {
+		return report, fmt.Errorf("lendcore: close of %s: compensation: %w", day, err)
+	}
+	report.Messages += paid
 	n, err := e.closeCollateral(ctx, day)
 	if err != nil {
 		return report, fmt.Errorf("lendcore: close of %s: collateral: %w", day, err)
@@ -189,6 +195,7 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, recs []storage.L
 	updates := make([]storage.IndexUpdate, 0, len(recs))
 	var msgs []storage.Message
 	var cps []storage.Checkpoint
+	var credits []ReserveEntry
 	for i := range recs {
 		rec := &recs[i]
 		if !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day) {
@@ -204,13 +211,25 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, recs []storage.L
 		updates = append(updates, storage.IndexUpdate{LoanID: rec.ID, Index: out.index})
 		msgs = append(msgs, out.messages...)
 		cps = append(cps, out.checkpoints...)
+		if out.reserve != nil {
+			credits = append(credits, *out.reserve)
+		}
 	}
 	if len(updates) == 0 {
 		return r
 	}
+	if len(credits) > 0 {
+		e.reserve.mu.Lock()
+		defer e.reserve.mu.Unlock()
+	}
 	err := e.store.WithTx(ctx, func(tx storage.Tx) error {
 		if err := tx.Loans().UpdateIndex(ctx, updates...); err != nil {
 			return err
+		}
+		if len(credits) > 0 {
+			if err := e.creditReserve(ctx, tx, credits, day); err != nil {
+				return err
+			}
 		}
 		for _, cp := range cps {
 			if err := tx.Checkpoints().Put(ctx, cp); err != nil {
@@ -238,6 +257,7 @@ type loanDay struct {
 	index       storage.LoanIndex
 	messages    []storage.Message
 	checkpoints []storage.Checkpoint
+	reserve     *ReserveEntry // a recovery the reserve received today
 }
 
 // closeLoan derives one loan's results for day. It reads only rec and the
@@ -254,20 +274,9 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, rec *storage.Loan
 			return loanDay{index: idx}, nil
 		}
 	}
-	l, ok := e.cache.get(rec.ID, rec.Version)
-	if !ok {
-		// The scan reads no journals; a loan not yet decoded by this
-		// Engine (or changed by another process) is read whole.
-		full, err := e.store.Loans().Get(ctx, rec.ID)
-		if err != nil {
-			return loanDay{}, err
-		}
-		if full.Version != rec.Version {
-			return loanDay{}, fmt.Errorf("%w: loan %s changed during the close", storage.ErrConflict, rec.ID)
-		}
-		if l, err = e.cache.load(full); err != nil {
-			return loanDay{}, err
-		}
+	l, err := e.loadLoan(ctx, rec)
+	if err != nil {
+		return loanDay{}, err
 	}
 	pos, err := l.PositionAt(day)
 	if err != nil {
@@ -290,6 +299,10 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, rec *storage.Loan
 	if cp != nil {
 		out.checkpoints = append(out.checkpoints, *cp)
 		out.messages = append(out.messages, *dist)
+	}
+	if st.pendingReserve.IsPositive() {
+		out.reserve = &ReserveEntry{Loan: rec.ID, On: day, Amount: st.pendingReserve}
+		st.pendingReserve = money.Amount{}
 	}
 	out.index = indexOf(pos, st.Grade.String())
 	out.index.AsOf = day
@@ -349,4 +362,21 @@ func sortFailures(f []LoanError) {
 type inspectionEvent struct {
 	Loan uuid.UUID `json:"loan"`
 	Due  date.Date `json:"due"`
+}
+
+// loadLoan returns the decoded loan of a scanned record (scans read no
+// journals): from the cache, or read whole when this Engine has not yet
+// decoded that version.
+func (e *Engine) loadLoan(ctx context.Context, rec *storage.Loan) (*loan.Loan, error) {
+	if l, ok := e.cache.get(rec.ID, rec.Version); ok {
+		return l, nil
+	}
+	full, err := e.store.Loans().Get(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	if full.Version != rec.Version {
+		return nil, fmt.Errorf("%w: loan %s changed during the close", storage.ErrConflict, rec.ID)
+	}
+	return e.cache.load(full)
 }

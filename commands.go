@@ -129,6 +129,11 @@ func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) 
 		}
 		return nil, v
 	}
+	if len(d.Funding) > 0 && e.policies.Reserve != nil {
+		// The disbursement pays into the reserve: one writer at a time.
+		e.reserve.mu.Lock()
+		defer e.reserve.mu.Unlock()
+	}
 	var out *loan.Loan
 	err := e.retry(ctx, "disburse", func() error {
 		return e.store.WithTx(ctx, func(tx storage.Tx) error {

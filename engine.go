@@ -49,6 +49,7 @@ type Engine struct {
 	closing sync.Mutex
 
 	collateral *guardedRegister // nil without WithCollateral
+	reserve    reserveGuard
 }
 
 // Option configures an Engine.

@@ -33,6 +33,7 @@ type bookDoc struct {
 type bookOp struct {
 	Distribute *invest.Repayment `json:"distribute,omitempty"`
 	Transfer   *transferOp       `json:"transfer,omitempty"`
+	Payout     *payoutOp         `json:"payout,omitempty"`
 }
 
 type transferOp struct {
@@ -52,6 +53,8 @@ func (d *bookDoc) replay(id uuid.UUID, p invest.BookPolicy) (*invest.Book, error
 			_, err = b.Distribute(*op.Distribute)
 		case op.Transfer != nil:
 			_, err = b.Transfer(op.Transfer.Request, op.Transfer.Status)
+		case op.Payout != nil:
+			err = op.Payout.apply(b, invest.DefaultReservePolicy())
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: investor book of %s, operation %d: %w", storage.ErrCorrupt, id, i+1, err)
@@ -70,7 +73,10 @@ func (e *Engine) fund(ctx context.Context, tx storage.Tx, l *loan.Loan, f []Fund
 	if _, err := doc.replay(l.ID(), e.policies.Investors); err != nil {
 		return err
 	}
-	return e.putBook(ctx, tx, l.ID(), &doc)
+	if err := e.putBook(ctx, tx, l.ID(), &doc); err != nil {
+		return err
+	}
+	return e.fundReserve(ctx, tx, l)
 }
 
 func (e *Engine) putBook(ctx context.Context, tx storage.Tx, id uuid.UUID, doc *bookDoc) error {
@@ -146,6 +152,9 @@ func (e *Engine) distributionIn(ctx context.Context, tx storage.Tx, id uuid.UUID
 		return nil, nil, err
 	}
 	st.Distributed = st.Distributed.Add(give)
+	if got := d.PaidTo(ReserveID); got.IsPositive() {
+		st.pendingReserve = got
+	}
 	msg, err := message(TopicInvestor, fmt.Sprintf("distribution/%s/%d", id, d.Seq), id, day, d)
 	if err != nil {
 		return nil, nil, err

@@ -66,6 +66,9 @@ type LoanState struct {
 	Disbursed      date.Date `json:"disbursed,omitzero"`
 	LastInspection date.Date `json:"last_inspection,omitzero"`
 	InspectionDue  date.Date `json:"inspection_due,omitzero"`
+	// pendingReserve is what today's distribution paid the reserve on the
+	// claims it took over; the batch credits it to the reserve.
+	pendingReserve money.Amount
 	// Version is the loan version (journal length) the state was derived from.
 	Version int64 `json:"version"`
 	// Guarantors is the number of guarantors on the loan's application

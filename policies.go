@@ -23,6 +23,9 @@ type Policies struct {
 	Contact        collect.ContactPolicy     `json:"contact"`
 	Limitation     collect.LimitationPolicy  `json:"limitation"`
 	Investors      invest.BookPolicy         `json:"investors"`
+	// Reserve is the platform's risk reserve (风险准备金) and compensation
+	// (代偿) policy; nil runs no reserve.
+	Reserve *invest.ReservePolicy `json:"reserve,omitempty"`
 }
 
 // DefaultPolicies returns each package's documented defaults: the loan
@@ -63,5 +66,8 @@ func (p Policies) Validate() error {
 	check("contact", p.Contact.Validate())
 	check("limitation", p.Limitation.Validate())
 	check("investors", p.Investors.Validate())
+	if p.Reserve != nil {
+		check("reserve", p.Reserve.Validate())
+	}
 	return errors.Join(errs...)
 }

@@ -30,6 +30,9 @@ type Portfolio struct {
 	AwaitingApproval int `json:"awaiting_approval"`
 	// WrittenOffClaims is the written-off principal and interest still pursued.
 	WrittenOffClaims money.Amount `json:"written_off_claims"`
+	// Reserve is the risk reserve's balance and its contributions, payouts
+	// and recoveries to date (zero without a reserve policy).
+	Reserve ReserveSummary `json:"reserve"`
 	// Stale counts loans whose last close is older than Day (the day was
 	// not closed for them); their figures are as of their last close.
 	Stale int `json:"stale"`
@@ -110,6 +113,12 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 			return p, err
 		}
 	}
+	r, err := e.ReserveState(ctx)
+	if err != nil {
+		return p, err
+	}
+	p.Reserve.Balance = r.Balance
+	p.Reserve.Contributions, p.Reserve.Payouts, p.Reserve.Recoveries = r.Totals(day)
 	for a, err := range e.store.Applications().Scan(ctx, storage.ApplicationFilter{Statuses: []string{loan.Submitted.String()}}) {
 		if err != nil {
 			return p, err
@@ -119,4 +128,12 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 		}
 	}
 	return p, nil
+}
+
+// ReserveSummary is the risk reserve on the dashboard.
+type ReserveSummary struct {
+	Balance       money.Amount `json:"balance"`
+	Contributions money.Amount `json:"contributions"`
+	Payouts       money.Amount `json:"payouts"`
+	Recoveries    money.Amount `json:"recoveries"`
 }

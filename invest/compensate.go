@@ -242,6 +242,11 @@ func (r *Reserve) Compensate(on date.Date, defaults []Default) ([]*Compensation,
 		}
 		b := d.Book
 		avail := b.investorPrincipal()
+		if avail.IsZero() {
+			// The investors hold nothing any more (a payer bought them out):
+			// there is no one left to compensate.
+			continue
+		}
 		add := func(inst int, prin, intr money.Amount) {
 			intr = money.Min(intr, left)
 			left = left.Sub(intr)

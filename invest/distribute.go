@@ -211,5 +211,12 @@ func (b *Book) route(r Repayment) ([]Recovery, []int, loan.Split) {
 		recov = append(recov, Recovery{Payer: c.Payer, Installment: c.Installment, Amount: got})
 		idx = append(idx, i)
 	}
+	// When the investors hold nothing any more (a payer bought the whole
+	// outstanding), whatever is left — late charges, mostly — belongs to
+	// the payers who bore the delay: the first claim routed takes it.
+	if len(recov) > 0 && !left.Total().IsZero() && b.Held().IsZero() {
+		recov[0].Amount = recov[0].Amount.Add(left)
+		left = loan.Split{Principal: money.Zero(b.cur), Interest: money.Zero(b.cur), Penalty: money.Zero(b.cur), Fee: money.Zero(b.cur)}
+	}
 	return recov, idx, left
 }

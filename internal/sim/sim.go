@@ -15,6 +15,7 @@ import (
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
@@ -427,5 +428,7 @@ func (s *Sim) writeOffs(ctx context.Context, day date.Date) error {
 func Policies() lendcore.Policies {
 	p := lendcore.DefaultPolicies()
 	p.Approval.Authority = loan.AuthorityPolicy{Officers: []loan.Officer{{ID: "approver", Limit: money.New(20_000_000, money.CNY)}}}
+	reserve := invest.DefaultReservePolicy()
+	p.Reserve = &reserve
 	return p
 }
