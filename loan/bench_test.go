@@ -117,3 +117,14 @@ func BenchmarkLoanMemory(b *testing.B) {
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/loan")
 	runtime.KeepAlive(loans)
 }
+
+// BenchmarkFoldKeepInstallment: the typical loan with a partial
+// prepayment that keeps the installment, whose re-amortisation searches
+// for the shortest term that fits.
+func BenchmarkFoldKeepInstallment(b *testing.B) {
+	l := benchLoan(b, 36, 12)
+	e := entry(Prepayment, day(2026, 12, 20), yuan("100000"), "prepay")
+	e.Reamortize = KeepInstallment
+	mustPost(b, l, e)
+	benchPosition(b, l, day(2027, 2, 1))
+}

@@ -115,7 +115,8 @@ type fold struct {
 	applied [componentCount]int64 // what the tracked entry settled
 	toCred  int64                 // what the tracked entry left as credit
 
-	book *book // postings sink; nil when only the position is wanted
+	book *book     // postings sink; nil when only the position is wanted
+	memo *reamMemo // the loan's re-amortised schedules; nil: generate each time
 }
 
 // init resets the fold for l, keeping its buffers, the tracked entry and
@@ -123,7 +124,7 @@ type fold struct {
 func (f *fold) init(l *Loan) {
 	*f = fold{l: l, cur: l.terms.Principal.Currency(), mode: l.terms.Rounding, status: Approved,
 		rate: l.terms.AnnualRate, method: l.terms.Method, capLeft: -1, track: f.track, book: f.book,
-		inst: f.inst[:0], cold: f.cold[:0]}
+		inst: f.inst[:0], cold: f.cold[:0], memo: l.memo}
 }
 
 // folds recycles the working state of folds: a position or a post needs
@@ -143,7 +144,7 @@ func putFold(f *fold) {
 	if cap(f.inst) > 4*maxPeriods {
 		return // an unusually long re-amortisation: let it go
 	}
-	f.l, f.journal, f.book = nil, nil, nil
+	f.l, f.journal, f.book, f.memo = nil, nil, nil, nil
 	folds.Put(f)
 }
 

@@ -44,6 +44,9 @@ type Loan struct {
 	status  Status
 	journal []Entry
 	order   []int32 // journal indices in value-date order, ties in posting order
+	// memo remembers re-amortised schedules; made by the first Post of a
+	// prepayment or restructure, so most loans never carry one.
+	memo *reamMemo
 }
 
 // New returns an approved, not yet disbursed loan with the given terms and
@@ -174,6 +177,9 @@ func (l *Loan) Post(e Entry) (Result, error) {
 		if _, err := l.status.Next(EventReverse); err != nil {
 			return Result{}, err
 		}
+	}
+	if l.memo == nil && (e.Kind == Prepayment || e.Kind == Restructure) {
+		l.memo = new(reamMemo) // a memo of pure computations, not state: kept even if e is refused
 	}
 	e.Seq = len(l.journal) + 1
 	journal := append(l.journal[:len(l.journal):len(l.journal)], e)

@@ -168,9 +168,11 @@ func (f *fold) position(day date.Date) Position {
 			}
 		}
 		total := o[Principal] + o[Interest] + o[Penalty] + o[Fee]
+		// Field by field into the fresh (zeroed) slice: a whole-struct copy
+		// would run the GC's write barriers over every element.
 		ip := &p.Installments[i]
-		*ip = InstallmentPosition{Number: int(in.number), From: in.from, Due: in.due,
-			Owed: f.split(&in.owed), Paid: f.split(&in.paid), Outstanding: f.split(&o)}
+		ip.Number, ip.From, ip.Due = int(in.number), in.from, in.due
+		ip.Owed, ip.Paid, ip.Outstanding = f.split(&in.owed), f.split(&in.paid), f.split(&o)
 		moved, writtenOff := false, false
 		if in.cold == 0 {
 			ip.Waived = f.split(&[componentCount]int64{})
@@ -183,9 +185,12 @@ func (f *fold) position(day date.Date) Position {
 				claim[c] += x.woff[c] - x.recov[c] - x.forgiven[c]
 			}
 			ip.Waived = f.split(&x.waived)
-			ip.Capitalized = f.splitPtr(&x.moved)
-			ip.WrittenOff = f.splitPtr(&x.woff)
-			moved, writtenOff = ip.Capitalized != nil, ip.WrittenOff != nil
+			if c := f.splitPtr(&x.moved); c != nil {
+				ip.Capitalized, moved = c, true
+			}
+			if w := f.splitPtr(&x.woff); w != nil {
+				ip.WrittenOff, writtenOff = w, true
+			}
 		}
 		late := in.settled && in.settledOn.After(in.due)
 		if in.settled {

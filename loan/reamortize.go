@@ -172,41 +172,15 @@ func (f *fold) restructure(e *Entry) error {
 // carry fees are added to the first new installment.
 func (f *fold) reamortize(k int, x date.Date, principal int64, periods, keep int,
 	firstDue date.Date, carryInterest, carryFees int64, holiday int) error {
-	t := f.l.terms
-	t.Principal = f.amount(principal)
-	t.AnnualRate = f.rate
-	t.Method = f.method
-	t.Start = x
-	t.FirstDue = firstDue
-	t.PrincipalGrace, t.InterestGrace, t.CapitalizeGrace = 0, holiday, false
-	if t.Frequency == schedule.Days {
-		periods = 1
-		if !firstDue.IsZero() {
-			t.TermDays, t.FirstDue = int(firstDue.Sub(x)), date.Date{}
+	key := reamKey{principal: principal, rate: f.rate, x: x, firstDue: firstDue, periods: periods,
+		keep: keep, holiday: holiday, method: f.method}
+	rows, ok := f.memo.get(&key)
+	if !ok {
+		var err error
+		if rows, err = f.newSchedule(&key); err != nil {
+			return f.errorf("change", "cannot re-amortise: %v", err)
 		}
-	}
-	gen := func(n int) (*schedule.Schedule, error) {
-		t.Periods = n
-		return generate(t)
-	}
-	s, err := gen(periods)
-	if err == nil && keep > 0 && periods > 1 {
-		lo, hi := 1, periods // the smallest n whose installment fits
-		for lo < hi {
-			mid := (lo + hi) / 2
-			m, err := gen(mid)
-			if err == nil && maxPayment(m) <= int64(keep) {
-				hi, s = mid, m
-			} else {
-				lo = mid + 1
-			}
-		}
-		if lo == periods {
-			s, err = gen(periods)
-		}
-	}
-	if err != nil {
-		return f.errorf("change", "cannot re-amortise: %v", err)
+		f.memo.put(&key, rows)
 	}
 	number := int32(1)
 	if k > 0 {
@@ -216,10 +190,10 @@ func (f *fold) reamortize(k int, x date.Date, principal int64, periods, keep int
 	// fold is abandoned, so nothing needs restoring.
 	f.inst = f.inst[:k]
 	var sum int64
-	for i, r := range s.Installments {
-		f.inst = append(f.inst, inst{number: number + int32(i), from: r.From, due: r.Due,
-			owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, 0}})
-		sum += r.Principal.Minor()
+	for i, r := range rows {
+		f.inst = append(f.inst, inst{number: number + int32(i), from: r.from, due: r.due,
+			owed: [componentCount]int64{r.principal, r.interest, 0, 0}})
+		sum += r.principal
 	}
 	if sum != principal || len(f.inst) == k {
 		return f.errorf("change", "re-amortised schedule does not repay %s", f.amount(principal))
@@ -231,6 +205,53 @@ func (f *fold) reamortize(k int, x date.Date, principal int64, periods, keep int
 		first.from = x
 	}
 	return nil
+}
+
+// newSchedule generates the schedule k asks for from the loan's terms.
+func (f *fold) newSchedule(k *reamKey) ([]planRow, error) {
+	t := f.l.terms
+	t.Principal = f.amount(k.principal)
+	t.AnnualRate = k.rate
+	t.Method = k.method
+	t.Start = k.x
+	t.FirstDue = k.firstDue
+	t.PrincipalGrace, t.InterestGrace, t.CapitalizeGrace = 0, k.holiday, false
+	periods := k.periods
+	if t.Frequency == schedule.Days {
+		periods = 1
+		if !k.firstDue.IsZero() {
+			t.TermDays, t.FirstDue = int(k.firstDue.Sub(k.x)), date.Date{}
+		}
+	}
+	gen := func(n int) (*schedule.Schedule, error) {
+		t.Periods = n
+		return generate(t)
+	}
+	s, err := gen(periods)
+	if err == nil && k.keep > 0 && periods > 1 {
+		full := s
+		lo, hi := 1, periods // the smallest n whose installment fits
+		for lo < hi {
+			mid := (lo + hi) / 2
+			m, err := gen(mid)
+			if err == nil && maxPayment(m) <= int64(k.keep) {
+				hi, s = mid, m
+			} else {
+				lo = mid + 1
+			}
+		}
+		if lo == periods {
+			s = full // generation is deterministic: the same schedule
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]planRow, len(s.Installments))
+	for i, r := range s.Installments {
+		rows[i] = planRow{r.From, r.Due, r.Principal.Minor(), r.Interest.Minor()}
+	}
+	return rows, nil
 }
 
 // maxPayment is the largest principal+interest of a schedule's
