@@ -139,6 +139,12 @@ func embed(ctx context.Context, w io.Writer, store *sqlstore.Store) error {
 	}
 	fmt.Fprintf(w, "loan on 2026-03-08: %s, principal balance %s, dpd %d, next due %s %s\n",
 		pos.Status, pos.PrincipalBalance, pos.DaysPastDue, pos.NextDue.Date, pos.NextDue.Amount)
+	st, err := eng.State(ctx, loanID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "derived by the close of %s: bucket %s, grade %s, collection %s, provision %s\n",
+		st.Day, st.Bucket, st.Grade, st.Collection, st.Provision)
 
 	// The host's dispatcher: deliver every pending message (SMS gateway,
 	// general ledger, ...) and mark it delivered; a crash in between

@@ -50,6 +50,9 @@ func TestPostgres(t *testing.T) {
 		"closing 2026-03-08 again: 0 days closed",
 		// 10,000 − principal 788.49 of installment 1 = 9,211.51.
 		"loan on 2026-03-08: active, principal balance CNY 9211.51, dpd 0, next due 2026-03-15 CNY 888.49",
+		// Current and normal, provisioned at the general 1 % of 9,211.51
+		// (classify.LegacyChinaProvision) = 92.12.
+		"derived by the close of 2026-03-08: bucket M0, grade normal, collection pre-due, provision CNY 92.12",
 		// collect.DefaultReminderPolicy: SMS and push 7 days before the
 		// 2026-03-15 due date, i.e. on 2026-03-08.
 		"deliver reminder 2026-03-08: borrower by sms about 2026-03-15",
