@@ -100,14 +100,7 @@ func run(w io.Writer) error {
 
 	// Installment 1 (888.49 = principal 788.49 + interest 100.00) is paid
 	// on its due date; the daily close of that day passes it on.
-	if err := pay(ctx, eng, day(time.February, 15), "888.49"); err != nil {
-		return err
-	}
-	if _, err := eng.CloseOfDay(ctx, day(time.February, 15)); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\n%s repayment CNY 888.49, distributed by the daily close:\n", day(time.February, 15))
-	if err := printBook(ctx, w, eng); err != nil {
+	if err := repayAndDistribute(ctx, w, eng, day(time.February, 15)); err != nil {
 		return err
 	}
 
@@ -137,14 +130,7 @@ func run(w io.Writer) error {
 
 	// Installment 2 is paid on time; Dave receives the whole period's
 	// interest on the claim he bought (he paid Alice the accrued part).
-	if err := pay(ctx, eng, day(time.March, 15), "888.49"); err != nil {
-		return err
-	}
-	if _, err := eng.CloseOfDay(ctx, day(time.March, 15)); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\n%s repayment CNY 888.49, distributed by the daily close:\n", day(time.March, 15))
-	if err := printBook(ctx, w, eng); err != nil {
+	if err := repayAndDistribute(ctx, w, eng, day(time.March, 15)); err != nil {
 		return err
 	}
 
@@ -186,15 +172,19 @@ func run(w io.Writer) error {
 	return nil
 }
 
-func pay(ctx context.Context, eng *lendcore.Engine, on date.Date, amount string) error {
-	_, err := eng.Post(ctx, loanID, loan.Entry{Kind: loan.Repayment, ValueDate: on, Actor: "bank-feed",
-		IdempotencyKey: "pay-" + on.String(), Amount: cny(amount)})
-	return err
-}
-
-// printBook lists every holding: what it holds now and what it has
-// received so far, gross by component and net of the servicing fee.
-func printBook(ctx context.Context, w io.Writer, eng *lendcore.Engine) error {
+// repayAndDistribute posts the borrower's installment of 888.49 on its
+// due date, runs that day's close, which passes it on to the investors,
+// and lists every holding: what it holds now and what it has received so
+// far, gross by component and net of the servicing fee.
+func repayAndDistribute(ctx context.Context, w io.Writer, eng *lendcore.Engine, on date.Date) error {
+	if _, err := eng.Post(ctx, loanID, loan.Entry{Kind: loan.Repayment, ValueDate: on, Actor: "bank-feed",
+		IdempotencyKey: "pay-" + on.String(), Amount: cny("888.49")}); err != nil {
+		return err
+	}
+	if _, err := eng.CloseOfDay(ctx, on); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%s repayment CNY 888.49, distributed by the daily close:\n", on)
 	b, err := eng.Book(ctx, loanID)
 	if err != nil {
 		return err
