@@ -255,7 +255,7 @@ func init() {
 		"contact-state": {"out_of_hours_consent dispute_open hardship_open outsource_notified", true, (*runner).setContactState},
 		"promise":       {"id amount due tolerance_days shortfall collector", true, (*runner).promise},
 		"legal":         {"step forum amount costs note", true, (*runner).legal},
-		"demand":        {"interruption channel delivered signed_receipt evidence", true, (*runner).demand},
+		"demand":        {"guarantor interruption channel delivered signed_receipt evidence", true, (*runner).demand},
 		"close":         {"", true, (*runner).closeTo},
 	}
 	for typ := range eventKinds {

@@ -16,10 +16,25 @@ import (
 // daily close runs and on every report day, which raises, cures and
 // escalates margin calls as a host's daily collateral job would.
 
+// inStep refuses a register change dated after the day following the
+// last daily close: the close evaluates the register day by day as it
+// stands, so the days in between must be closed first or they would be
+// evaluated with a change that had not happened yet.
+func (r *runner) inStep(field string, day date.Date) error {
+	if !r.closed.IsZero() && day.After(r.closed.Add(1)) {
+		return bad(field+".date", "the daily close has reached %s: close up to %s first, so the days between see the collateral as it was",
+			r.closed, day.Add(-1))
+	}
+	return nil
+}
+
 // addCollateral registers an item securing the loan, pledged (the security
 // perfected) on the event date, with its first valuation when an amount is
 // given.
 func (r *runner) addCollateral(_ int, field string, day date.Date, ev *scenarioEvent) error {
+	if err := r.inStep(field, day); err != nil {
+		return err
+	}
 	if ev.Item == "" {
 		return bad(field+".item", "missing")
 	}
@@ -102,6 +117,9 @@ func (r *runner) item(field, label string) (uuid.UUID, error) {
 
 // addValuation records a (re)valuation of an item.
 func (r *runner) addValuation(_ int, field string, day date.Date, ev *scenarioEvent) error {
+	if err := r.inStep(field, day); err != nil {
+		return err
+	}
 	id, err := r.item(field+".item", ev.Item)
 	if err != nil {
 		return err
@@ -122,6 +140,9 @@ func (r *runner) addValuation(_ int, field string, day date.Date, ev *scenarioEv
 // release releases an item to its owner; the register refuses a release
 // that would leave the loan above the allowed LTV.
 func (r *runner) release(_ int, field string, day date.Date, ev *scenarioEvent) error {
+	if err := r.inStep(field, day); err != nil {
+		return err
+	}
 	id, err := r.item(field+".item", ev.Item)
 	if err != nil {
 		return err

@@ -231,8 +231,27 @@ func (r *runner) fileSuit(field string, day date.Date, ev *scenarioEvent) error 
 }
 
 // demand records a demand (or another interruption) on the borrower's
-// claim, with its evidence; delivered unless it says otherwise.
+// claim, with its evidence; delivered unless it says otherwise. A demand
+// naming a guarantor is the demand on the guarantor that preserves the
+// guarantee (Civil Code art. 693), recorded in the collateral register; one
+// after the guarantee period is refused.
 func (r *runner) demand(i int, field string, day date.Date, ev *scenarioEvent) error {
+	if ev.Guarantor != "" {
+		if ev.Interruption != "" || ev.Delivered != nil || ev.SignedReceipt || ev.Evidence != "" || ev.Channel != "" {
+			return bad(field+".guarantor", "a demand on a guarantor takes only date and guarantor")
+		}
+		n, err := r.guarantorNumber(field+".guarantor", ev.Guarantor, collect.Guarantor)
+		if err != nil {
+			return err
+		}
+		if err := r.reg.RecordDemand(r.guarantees[n-1], day); err != nil {
+			if _, _, ok := firstField(err); ok {
+				return fieldError(field, err)
+			}
+			return bad(field+".date", "%v", err)
+		}
+		return nil
+	}
 	le := collect.LimitationEvent{Day: day, Kind: collect.Demand, Delivered: true,
 		SignedReceipt: ev.SignedReceipt, Evidence: ev.Evidence}
 	if err := text(field+".interruption", ev.Interruption, &le.Kind); err != nil {
@@ -277,7 +296,7 @@ func (r *runner) limitationReport(l *loan.Loan, pos *loan.Position, grade classi
 	if pos.AcceleratedOn != nil {
 		c.Start = *pos.AcceleratedOn
 	}
-	for _, p := range payments(l) {
+	for _, p := range payments(l, false) {
 		c.Events = append(c.Events, collect.LimitationEvent{Day: p.Day, Kind: collect.Acknowledgement,
 			Delivered: true, Evidence: "payment of " + p.Amount.String()})
 	}
@@ -299,9 +318,11 @@ func sortEvents(evs []collect.LimitationEvent) {
 	}
 }
 
-// payments are the borrower's payments on the loan (repayments,
-// prepayments and recoveries not reversed), in journal order.
-func payments(l *loan.Loan) []collect.Payment {
+// payments are the borrower's payments on the loan (repayments and
+// prepayments not reversed, and recoveries when asked for), in journal
+// order. A recovery may come from enforcement or a guarantor rather than
+// the debtor, so it does not acknowledge the debt.
+func payments(l *loan.Loan, recoveries bool) []collect.Payment {
 	j := l.Journal()
 	reversed := map[uuid.UUID]bool{}
 	for _, e := range j {
@@ -311,7 +332,8 @@ func payments(l *loan.Loan) []collect.Payment {
 	}
 	var out []collect.Payment
 	for _, e := range j {
-		if (e.Kind == loan.Repayment || e.Kind == loan.Prepayment || e.Kind == loan.Recovery) && !reversed[e.ID] {
+		paid := e.Kind == loan.Repayment || e.Kind == loan.Prepayment || recoveries && e.Kind == loan.Recovery
+		if paid && !reversed[e.ID] {
 			out = append(out, collect.Payment{Day: e.ValueDate, Amount: e.Amount})
 		}
 	}
@@ -342,7 +364,7 @@ func (r *runner) collectionReport(field string, l *loan.Loan, day date.Date) (*c
 		return nil, nil
 	}
 	out := &collectionLine{Contacts: len(r.contacts.Records), Refused: r.refused, Proceeding: r.proceeding}
-	pays := payments(l)
+	pays := payments(l, true)
 	for i := range r.promises {
 		p := &r.promises[i]
 		st, err := p.Evaluate(pays, day)

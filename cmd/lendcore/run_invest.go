@@ -131,6 +131,7 @@ func sellerHolding(b *invest.Book, seller uuid.UUID, n int) (invest.Holding, err
 // (invest.Statement, with the investor's scenario name).
 type investorLine struct {
 	Investor     string             `json:"investor"`
+	ID           uuid.UUID          `json:"id"` // as the outbox messages name the investor
 	Holdings     []invest.HoldingID `json:"holdings"`
 	Outstanding  money.Amount       `json:"outstanding"`
 	Accrued      money.Amount       `json:"accrued"`
@@ -161,7 +162,7 @@ func (r *runner) investorReport(field string, day date.Date, pos *loan.Position,
 		if err != nil {
 			return nil, fieldError(field, err)
 		}
-		out = append(out, investorLine{Investor: r.investors.byID[id], Holdings: s.Holdings,
+		out = append(out, investorLine{Investor: r.investors.byID[id], ID: id, Holdings: s.Holdings,
 			Outstanding: s.Outstanding, Accrued: s.Accrued, Received: s.Received, Fees: s.Fees, Net: s.Net,
 			Compensation: s.Compensation, Sales: s.Sales, SellerFee: s.SellerFee, Purchases: s.Purchases})
 	}
