@@ -73,8 +73,10 @@ func (f *fold) disburse(e *Entry) error {
 	}
 	// Room for the extra line a prepayment or payoff adds, in the buffer a
 	// pooled fold brings along.
-	f.inst = slices.Grow(f.inst[:0], len(l.plan)+2)[:len(l.plan)]
-	for i, r := range l.plan {
+	n := l.plan.len()
+	f.inst = slices.Grow(f.inst[:0], n+2)[:n]
+	for i := range n {
+		r := l.plan.row(i, l.terms.Start)
 		f.inst[i] = inst{number: int32(i + 1), from: r.from, due: r.due,
 			owed: [componentCount]int64{r.principal, r.interest, 0, 0}}
 	}

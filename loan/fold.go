@@ -148,7 +148,8 @@ func putFold(f *fold) {
 	folds.Put(f)
 }
 
-// run folds journal (in the value-date order given by order) up to asOf.
+// run folds journal (in the value-date order given by order, see
+// Loan.order) up to asOf.
 // Entries a reversal points at are left out altogether: a reversal says
 // the entry never happened, so the fold is restated from the reversed
 // entry's value date (its penalty, allocation and postings are re-derived)
@@ -170,7 +171,8 @@ func (f *fold) run(l *Loan, journal []Entry, order []int32, asOf date.Date) erro
 			excluded[t/64] |= 1 << (t % 64)
 		}
 	}
-	for _, ix := range order {
+	for k := range journal {
+		ix := orderAt(order, k)
 		e := &journal[ix]
 		if e.ValueDate.After(asOf) {
 			break

@@ -23,12 +23,6 @@ const (
 // that calls it is obvious.
 var generate = schedule.Generate
 
-// planRow is one installment of the original schedule, kept compact.
-type planRow struct {
-	from, due           date.Date
-	principal, interest int64
-}
-
 // Loan is a loan being serviced: its terms, its servicing policy and the
 // append-only journal of everything that happened to it (design principle
 // 3: a loan is its journal). Installment status, arrears, days past due,
@@ -40,10 +34,13 @@ type Loan struct {
 	id      uuid.UUID
 	terms   schedule.Terms
 	policy  Policy
-	plan    []planRow
+	plan    plan
 	status  Status
 	journal []Entry
-	order   []int32 // journal indices in value-date order, ties in posting order
+	// order lists the journal's indices in value-date order, ties in
+	// posting order; nil while the journal is in that order already (no
+	// entry was backdated), as it mostly is.
+	order []int32
 	// memo remembers re-amortised schedules; made by the first Post of a
 	// prepayment or restructure, so most loans never carry one.
 	memo *reamMemo
@@ -58,7 +55,7 @@ func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
 	if id == uuid.Nil {
 		v.Add("id", "missing")
 	}
-	var plan []planRow
+	var pl plan
 	if terms.Principal.Minor() > maxPrincipal {
 		v.Add("terms.principal", "above the supported maximum")
 	} else if terms.Periods > maxPeriods {
@@ -73,10 +70,7 @@ func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
 			v.Add("terms", err.Error())
 		}
 	} else {
-		plan = make([]planRow, len(s.Installments))
-		for i, r := range s.Installments {
-			plan[i] = planRow{r.From, r.Due, r.Principal.Minor(), r.Interest.Minor()}
-		}
+		pl = newPlan(s, terms.Start)
 	}
 	policy.validate("policy.", v)
 	if fee := policy.Penalty.LateFee; !fee.IsZero() && fee.Currency() != terms.Principal.Currency() {
@@ -85,7 +79,7 @@ func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return &Loan{id: id, terms: terms, policy: policy, plan: plan, status: Approved}, nil
+	return &Loan{id: id, terms: terms, policy: policy, plan: pl, status: Approved}, nil
 }
 
 // ID returns the loan's id.
@@ -104,10 +98,10 @@ func (l *Loan) Status() Status { return l.status }
 
 // horizon is the latest value date in the journal.
 func (l *Loan) horizon() date.Date {
-	if len(l.order) == 0 {
+	if len(l.journal) == 0 {
 		return l.terms.Start
 	}
-	return l.journal[l.order[len(l.order)-1]].ValueDate
+	return l.journal[orderAt(l.order, len(l.journal)-1)].ValueDate
 }
 
 // Version is the number of entries posted; it grows by one per Post.
@@ -189,7 +183,7 @@ func (l *Loan) Post(e Entry) (Result, error) {
 	// horizon.
 	f := getFold(e.Seq)
 	defer putFold(f)
-	if err := f.run(l, journal, order, journal[order[len(order)-1]].ValueDate); err != nil {
+	if err := f.run(l, journal, order, journal[orderAt(order, len(journal)-1)].ValueDate); err != nil {
 		return Result{}, err
 	}
 	l.journal, l.order, l.status = journal, order, f.status
@@ -197,18 +191,36 @@ func (l *Loan) Post(e Entry) (Result, error) {
 }
 
 // insertOrder returns order with the last entry of journal inserted after
-// every entry with an earlier or equal value date.
+// every entry with an earlier or equal value date (nil while that keeps
+// the journal in posting order).
 func insertOrder(order []int32, journal []Entry) []int32 {
 	n := len(journal) - 1
 	d := journal[n].ValueDate
-	at := len(order)
-	for at > 0 && journal[order[at-1]].ValueDate.After(d) {
+	at := n
+	for at > 0 && journal[orderAt(order, at-1)].ValueDate.After(d) {
 		at--
 	}
-	out := make([]int32, 0, len(order)+1)
-	out = append(out, order[:at]...)
+	if order == nil && at == n {
+		return nil
+	}
+	out := make([]int32, 0, n+1)
+	for k := range at {
+		out = append(out, int32(orderAt(order, k)))
+	}
 	out = append(out, int32(n))
-	return append(out, order[at:]...)
+	for k := at; k < n; k++ {
+		out = append(out, int32(orderAt(order, k)))
+	}
+	return out
+}
+
+// orderAt returns the journal index of the k-th entry in value-date
+// order; a nil order is the journal's own.
+func orderAt(order []int32, k int) int {
+	if order == nil {
+		return k
+	}
+	return int(order[k])
 }
 
 func (l *Loan) validateReversal(e *Entry, v *ValidationError) {

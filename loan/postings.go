@@ -79,7 +79,7 @@ func (b *book) recognisePenalty(f *fold, d date.Date) {
 // Postings returns the double-entry postings of the journal folded up to
 // asOf, in fold order (value date, then posting order).
 func (l *Loan) Postings(asOf date.Date) ([]Posting, error) {
-	f := fold{book: &book{entry: -1, postings: make([]Posting, 0, 4*len(l.journal)+2*len(l.plan))}}
+	f := fold{book: &book{entry: -1, postings: make([]Posting, 0, 4*len(l.journal)+2*l.plan.len())}}
 	if err := f.run(l, l.journal, l.order, asOf); err != nil {
 		return nil, err
 	}

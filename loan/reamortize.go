@@ -247,11 +247,7 @@ func (f *fold) newSchedule(k *reamKey) ([]planRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]planRow, len(s.Installments))
-	for i, r := range s.Installments {
-		rows[i] = planRow{r.From, r.Due, r.Principal.Minor(), r.Interest.Minor()}
-	}
-	return rows, nil
+	return rowsOf(s), nil
 }
 
 // maxPayment is the largest principal+interest of a schedule's
