@@ -47,6 +47,7 @@ func (l *labels) ids() []uuid.UUID { return append([]uuid.UUID(nil), l.order...)
 // funding reads the investors' shares of the principal.
 func (r *runner) funding(field string, lines []fundingLine) ([]lendcore.Funding, error) {
 	var out []lendcore.Funding
+	sum := money.Zero(r.cur)
 	for i, f := range lines {
 		fld := fmt.Sprintf("%s[%d]", field, i)
 		if f.Investor == "" {
@@ -58,6 +59,12 @@ func (r *runner) funding(field string, lines []fundingLine) ([]lendcore.Funding,
 		}
 		id, _ := r.investors.id(f.Investor, true)
 		out = append(out, lendcore.Funding{Investor: id, Amount: a})
+		sum = sum.Add(a)
+	}
+	// Investor holdings must sum to the outstanding principal; the Engine
+	// takes the funding as given, so the runner checks it.
+	if len(out) > 0 && sum != r.terms.Principal {
+		return nil, bad(field, "the shares add up to %s, not the principal %s", sum, r.terms.Principal)
 	}
 	return out, nil
 }
@@ -174,6 +181,9 @@ func (r *runner) investorReport(field string, day date.Date, pos *loan.Position,
 // closed, matured or written off) a one-day period at a zero rate, so
 // nothing accrues.
 func period(day date.Date, pos *loan.Position, terms schedule.Terms) invest.Period {
+	if terms.DayCount == 0 {
+		terms.DayCount = schedule.Actual360 // schedule.Terms: zero means Actual360
+	}
 	if pos.NextDue != nil {
 		in := pos.Installments[pos.NextDue.Number-1]
 		if !day.Before(in.From) && !day.After(in.Due) && in.From.Before(in.Due) {

@@ -310,7 +310,7 @@ func TestRunUsageAndMissingFile(t *testing.T) {
 
 // FuzzScenario: no scenario input panics; bad input is an *inputError.
 func FuzzScenario(f *testing.F) {
-	for _, name := range []string{"ontime", "backdated-reversal", "writeoff-recovery"} {
+	for _, name := range []string{"ontime", "backdated-reversal", "writeoff-recovery", "p2p-funding-transfer", "secured-margin-call", "collections-legal-writeoff"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name+".json"))
 		if err != nil {
 			f.Fatal(err)
