@@ -21,6 +21,7 @@ const (
 	TopicInspection = "inspection" // a post-loan inspection due
 	TopicInvestor   = "investor"   // an investor distribution or reserve payout
 	TopicAlert      = "alert"      // an early-warning alert
+	TopicReserve    = "reserve"    // a movement of the risk reserve
 )
 
 // Submit files a loan application. The request is validated in full; an

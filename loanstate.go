@@ -60,6 +60,8 @@ type LoanState struct {
 	// Distributed is what has been passed on to the loan's investors so
 	// far, by component (zero for a loan without investors).
 	Distributed loan.Split `json:"distributed"`
+	// LastDue is the latest installment due date on or before Day.
+	LastDue date.Date `json:"last_due,omitzero"`
 	// Disbursed is the loan's start; LastInspection its last post-loan
 	// inspection; InspectionDue the day an inspection fell due that has
 	// not been done (zero when none is due).
@@ -194,6 +196,11 @@ func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, p
 	}
 	if len(pos.Installments) > 0 {
 		s.Disbursed = pos.Installments[0].From
+	}
+	for i := range pos.Installments {
+		if due := pos.Installments[i].Due; !due.After(day) {
+			s.LastDue = due
+		}
 	}
 	if s.InspectionDue, err = e.inspectionDue(ctx, id, &s, pos, day); err != nil {
 		return s, nil, nil, err

@@ -117,8 +117,7 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 	if err != nil {
 		return p, err
 	}
-	p.Reserve.Balance = r.Balance
-	p.Reserve.Contributions, p.Reserve.Payouts, p.Reserve.Recoveries = r.Totals(day)
+	p.Reserve = ReserveSummary{Balance: r.Balance, Contributions: r.Contributions, Payouts: r.Payouts, Recoveries: r.Recoveries}
 	for a, err := range e.store.Applications().Scan(ctx, storage.ApplicationFilter{Statuses: []string{loan.Submitted.String()}}) {
 		if err != nil {
 			return p, err

@@ -29,7 +29,9 @@ const (
 // claims it took over by compensation (代偿).
 var ReserveID = uuid.NewSHA1(uuid.NameSpaceOID, []byte("lendcore/risk-reserve"))
 
-// ReserveEntry is one movement of the reserve.
+// ReserveEntry is one movement of the reserve. Each is written to the
+// outbox (topic "reserve") for the host's ledger; the reserve document
+// keeps only the balance and totals, so it stays small.
 type ReserveEntry struct {
 	Kind    string       `json:"kind"` // "contribution", "payout", "recovery"
 	Loan    uuid.UUID    `json:"loan"`
@@ -38,34 +40,32 @@ type ReserveEntry struct {
 	Balance money.Amount `json:"balance"`
 }
 
-// Reserve is the risk reserve's state.
+// Reserve is the risk reserve's state: its balance and what went in and
+// out since it was opened.
 type Reserve struct {
-	Balance money.Amount   `json:"balance"`
-	Ledger  []ReserveEntry `json:"ledger"`
-}
+	Balance       money.Amount `json:"balance"`
+	Contributions money.Amount `json:"contributions"`
+	Payouts       money.Amount `json:"payouts"` // paid out, as a positive amount
+	Recoveries    money.Amount `json:"recoveries"`
+	// Entries counts the movements; the n-th is outbox record
+	// "reserve/<n>".
+	Entries int `json:"entries"`
 
-// Totals returns the reserve's contributions, payouts (positive) and
-// recoveries up to and including day.
-func (r *Reserve) Totals(day date.Date) (contributions, payouts, recoveries money.Amount) {
-	for _, e := range r.Ledger {
-		if e.On.After(day) {
-			continue
-		}
-		switch e.Kind {
-		case "contribution":
-			contributions = contributions.Add(e.Amount)
-		case "payout":
-			payouts = payouts.Sub(e.Amount)
-		case "recovery":
-			recoveries = recoveries.Add(e.Amount)
-		}
-	}
-	return
+	pending []ReserveEntry // movements of the current unit of work
 }
 
 func (r *Reserve) post(kind string, id uuid.UUID, on date.Date, amt money.Amount) {
 	r.Balance = r.Balance.Add(amt)
-	r.Ledger = append(r.Ledger, ReserveEntry{Kind: kind, Loan: id, On: on, Amount: amt, Balance: r.Balance})
+	switch kind {
+	case "contribution":
+		r.Contributions = r.Contributions.Add(amt)
+	case "payout":
+		r.Payouts = r.Payouts.Sub(amt)
+	case "recovery":
+		r.Recoveries = r.Recoveries.Add(amt)
+	}
+	r.Entries++
+	r.pending = append(r.pending, ReserveEntry{Kind: kind, Loan: id, On: on, Amount: amt, Balance: r.Balance})
 }
 
 type reserveGuard struct{ mu sync.Mutex }
@@ -95,12 +95,29 @@ func (e *Engine) getReserve(ctx context.Context, tx storage.Tx) (*Reserve, error
 	return &r, nil
 }
 
+// putReserve stores the reserve document and writes its new movements to
+// the outbox, in tx.
 func (e *Engine) putReserve(ctx context.Context, tx storage.Tx, r *Reserve, day date.Date) error {
 	payload, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
-	return tx.Checkpoints().Put(ctx, storage.Checkpoint{Scope: scopeReserve, Key: keyReserve, Day: day, Payload: payload})
+	if err := tx.Checkpoints().Put(ctx, storage.Checkpoint{Scope: scopeReserve, Key: keyReserve, Day: day, Payload: payload}); err != nil {
+		return err
+	}
+	msgs := make([]storage.Message, len(r.pending))
+	first := r.Entries - len(r.pending) + 1
+	for i, en := range r.pending {
+		if msgs[i], err = message(TopicReserve, fmt.Sprintf("reserve/%d", first+i), en.Loan, en.On, en); err != nil {
+			return err
+		}
+	}
+	r.pending = nil
+	if len(msgs) == 0 {
+		return nil
+	}
+	_, err = tx.Outbox().Add(ctx, msgs...)
+	return err
 }
 
 // fundReserve pays the policy's share of a new P2P loan's principal into
@@ -160,6 +177,15 @@ func (e *Engine) compensate(ctx context.Context, day date.Date) (int, error) {
 		DaysPastDue: &storage.IntRange{Min: p.Triggers[0].DaysPastDue, Max: 1 << 30}}) {
 		if err != nil {
 			return 0, err
+		}
+		// A payout is due only when a trigger is reached or another
+		// installment has just become overdue (it fell due yesterday).
+		st, err := e.cache.state(&rec)
+		if err != nil {
+			return 0, err
+		}
+		if !atTrigger(p, st.DPD) && st.LastDue != day.Add(-1) {
+			continue
 		}
 		doc, err := e.getBook(ctx, e.store, rec.ID)
 		if errors.Is(err, storage.ErrNotFound) {
@@ -264,4 +290,13 @@ func (op *payoutOp) apply(b *invest.Book, p invest.ReservePolicy) error {
 	}
 	_, err = r.Pay(b, op.Payout)
 	return err
+}
+
+func atTrigger(p *invest.ReservePolicy, dpd int) bool {
+	for _, t := range p.Triggers {
+		if t.DaysPastDue == dpd {
+			return true
+		}
+	}
+	return false
 }
