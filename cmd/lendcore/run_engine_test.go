@@ -209,6 +209,7 @@ func TestRunBadEngineInput(t *testing.T) {
 		{"legal step before filing", with(`{"type":"legal","date":"2024-06-01","step":"judgment","amount":"5"}`), "events[1].step"},
 		{"unknown legal step", with(`{"type":"legal","date":"2024-06-01","step":"appeal"}`), "events[1].step"},
 		{"demand without evidence kind", with(`{"type":"demand","date":"2024-06-01","interruption":"prayer"}`), "events[1].interruption"},
+		{"close in the far future", with(`{"type":"close","date":"9999-01-01"}`), "events[1].date"},
 		{"bad utc offset", strings.Replace(with(), `"events"`, `"utc_offset":"+8","events"`, 1), "utc_offset"},
 		{"servicing in policies", fmt.Sprintf(head, `"policies":{"servicing":{}},`, disburse), "policies.servicing"},
 		{"bad ladder", fmt.Sprintf(head, `"policies":{"ladder":{"stages":[]}},`, disburse), "policies.ladder.stages"},

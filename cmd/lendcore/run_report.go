@@ -12,11 +12,18 @@ import (
 	"github.com/lendcore/lendcore/money"
 )
 
+// maxCloseDays bounds how far past the start a scenario may close (50
+// years), so a mistyped year cannot run millions of daily closes.
+const maxCloseDays = 50 * 366
+
 // closeTo runs the Engine's daily close day by day up to the event date,
 // starting at the disbursement date on the first close, and evaluates the
 // collateral register on each closed day. A day already closed is not
 // closed again.
 func (r *runner) closeTo(_ int, field string, day date.Date, _ *scenarioEvent) error {
+	if day.Sub(r.terms.Start) > maxCloseDays {
+		return bad(field+".date", "the close runs at most %d days past the start %s", maxCloseDays, r.terms.Start)
+	}
 	from := r.terms.Start
 	if !r.closed.IsZero() {
 		from = r.closed.Add(1)
