@@ -119,12 +119,12 @@ type fold struct {
 	memo *reamMemo // the loan's re-amortised schedules; nil: generate each time
 }
 
-// init resets the fold for l, keeping its buffers, the tracked entry and
-// the postings sink.
-func (f *fold) init(l *Loan) {
+// init resets the fold for l with a memo of re-amortised schedules (nil
+// for none), keeping its buffers, the tracked entry and the postings sink.
+func (f *fold) init(l *Loan, memo *reamMemo) {
 	*f = fold{l: l, cur: l.terms.Principal.Currency(), mode: l.terms.Rounding, status: Approved,
 		rate: l.terms.AnnualRate, method: l.terms.Method, capLeft: -1, track: f.track, book: f.book,
-		inst: f.inst[:0], cold: f.cold[:0], memo: l.memo}
+		inst: f.inst[:0], cold: f.cold[:0], memo: memo}
 }
 
 // folds recycles the working state of folds: a position or a post needs
@@ -149,13 +149,13 @@ func putFold(f *fold) {
 }
 
 // run folds journal (in the value-date order given by order, see
-// Loan.order) up to asOf.
+// Loan.order) up to asOf, re-amortising through memo.
 // Entries a reversal points at are left out altogether: a reversal says
 // the entry never happened, so the fold is restated from the reversed
 // entry's value date (its penalty, allocation and postings are re-derived)
 // for every as-of date.
-func (f *fold) run(l *Loan, journal []Entry, order []int32, asOf date.Date) error {
-	f.init(l)
+func (f *fold) run(l *Loan, journal []Entry, order []int32, asOf date.Date, memo *reamMemo) error {
+	f.init(l, memo)
 	f.journal = journal
 	var small [4]uint64
 	excluded := small[:]

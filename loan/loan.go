@@ -41,7 +41,7 @@ type Loan struct {
 	// posting order; nil while the journal is in that order already (no
 	// entry was backdated), as it mostly is.
 	order []int32
-	// memo remembers re-amortised schedules; made by the first Post of a
+	// memo remembers re-amortised schedules; made by the first accepted
 	// prepayment or restructure, so most loans never carry one.
 	memo *reamMemo
 }
@@ -152,18 +152,18 @@ func (l *Loan) Post(e Entry) (Result, error) {
 			return r, nil
 		}
 	}
-	v := &ValidationError{}
-	e.validate(l, v)
+	var v ValidationError // on the stack unless something is wrong
+	e.validate(l, &v)
 	if e.Kind == Reversal && e.Reverses != uuid.Nil {
-		l.validateReversal(&e, v)
+		l.validateReversal(&e, &v)
 	}
 	for i := range l.journal {
 		if l.journal[i].ID == e.ID {
 			v.Add("id", "already in the journal")
 		}
 	}
-	if err := v.Err(); err != nil {
-		return Result{}, err
+	if len(v.Fields) > 0 {
+		return Result{}, &ValidationError{Fields: v.Fields}
 	}
 	// The fold checks every other kind against the status on its value
 	// date; a reversal is not folded, so it is checked here.
@@ -172,21 +172,26 @@ func (l *Loan) Post(e Entry) (Result, error) {
 			return Result{}, err
 		}
 	}
-	if l.memo == nil && (e.Kind == Prepayment || e.Kind == Restructure) {
-		l.memo = new(reamMemo) // a memo of pure computations, not state: kept even if e is refused
-	}
 	e.Seq = len(l.journal) + 1
-	journal := append(l.journal[:len(l.journal):len(l.journal)], e)
+	// A new journal, sized exactly: the old one stays as it was if the
+	// entry is refused, and a loan keeps no slack.
+	journal := make([]Entry, len(l.journal)+1)
+	copy(journal, l.journal)
+	journal[len(l.journal)] = e
 	order := insertOrder(l.order, journal)
 	// One fold both checks the journal with the entry and measures what
 	// the entry settled: it is the fold result would run, to the new
 	// horizon.
 	f := getFold(e.Seq)
 	defer putFold(f)
-	if err := f.run(l, journal, order, journal[orderAt(order, len(journal)-1)].ValueDate); err != nil {
+	memo := l.memo
+	if memo == nil && (e.Kind == Prepayment || e.Kind == Restructure) {
+		memo = new(reamMemo)
+	}
+	if err := f.run(l, journal, order, journal[orderAt(order, len(journal)-1)].ValueDate, memo); err != nil {
 		return Result{}, err
 	}
-	l.journal, l.order, l.status = journal, order, f.status
+	l.journal, l.order, l.status, l.memo = journal, order, f.status, memo
 	return l.resultFrom(f, len(l.journal)-1), nil
 }
 
@@ -249,7 +254,7 @@ func (l *Loan) validateReversal(e *Entry, v *ValidationError) {
 func (l *Loan) result(i int) Result {
 	f := getFold(i + 1)
 	defer putFold(f)
-	_ = f.run(l, l.journal, l.order, l.horizon()) // the journal folded when it was posted
+	_ = f.run(l, l.journal, l.order, l.horizon(), l.memo) // the journal folded when it was posted
 	return l.resultFrom(f, i)
 }
 

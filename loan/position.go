@@ -129,7 +129,7 @@ type Position struct {
 func (l *Loan) PositionAt(day date.Date) (Position, error) {
 	f := getFold(0)
 	defer putFold(f)
-	if err := f.run(l, l.journal, l.order, day); err != nil {
+	if err := f.run(l, l.journal, l.order, day, l.memo); err != nil {
 		return Position{}, err
 	}
 	return f.position(day), nil

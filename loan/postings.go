@@ -80,7 +80,7 @@ func (b *book) recognisePenalty(f *fold, d date.Date) {
 // asOf, in fold order (value date, then posting order).
 func (l *Loan) Postings(asOf date.Date) ([]Posting, error) {
 	f := fold{book: &book{entry: -1, postings: make([]Posting, 0, 4*len(l.journal)+2*l.plan.len())}}
-	if err := f.run(l, l.journal, l.order, asOf); err != nil {
+	if err := f.run(l, l.journal, l.order, asOf, l.memo); err != nil {
 		return nil, err
 	}
 	return f.book.postings, nil
