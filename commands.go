@@ -216,7 +216,11 @@ func (e *Engine) Loan(ctx context.Context, id uuid.UUID) (*loan.Loan, error) {
 
 // Position returns a loan's position as of day.
 func (e *Engine) Position(ctx context.Context, id uuid.UUID, day date.Date) (loan.Position, error) {
-	l, err := e.Loan(ctx, id)
+	rec, err := e.store.Loans().Get(ctx, id)
+	if err != nil {
+		return loan.Position{}, err
+	}
+	l, err := e.cache.load(rec) // read-only use: the cached decoding will do
 	if err != nil {
 		return loan.Position{}, err
 	}
@@ -254,7 +258,9 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 			if err != nil {
 				return err
 			}
-			before, err := fromStorage(rec)
+			// The ledger before the entry, for the postings delta: the
+			// cached loan of this version is read-only and will do.
+			before, err := e.cache.load(rec)
 			if err != nil {
 				return err
 			}

@@ -41,8 +41,9 @@ type Engine struct {
 	// remindHorizon and shortcuts drive the daily close's quiet-loan
 	// shortcut (see Engine.quiet); tests turn it off to prove it changes
 	// nothing.
-	remindHorizon int
-	shortcuts     bool
+	remindDue      int
+	remindMaturity int
+	shortcuts      bool
 
 	// closing serialises daily closes and investor-book commands within
 	// this Engine; run one Engine's close at a time per store.
@@ -161,7 +162,7 @@ func New(store storage.Store, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("%w: classification: %w", ErrInvalidOption, err)
 	}
 	e.classifier = c
-	e.remindHorizon = reminderHorizon(&e.policies.Reminders)
+	e.remindDue, e.remindMaturity = reminderHorizon(&e.policies.Reminders)
 	return e, nil
 }
 

@@ -60,8 +60,10 @@ type LoanState struct {
 	// Distributed is what has been passed on to the loan's investors so
 	// far, by component (zero for a loan without investors).
 	Distributed loan.Split `json:"distributed"`
-	// LastDue is the latest installment due date on or before Day.
-	LastDue date.Date `json:"last_due,omitzero"`
+	// LastDue is the latest installment due date on or before Day;
+	// Maturity the last installment's due date.
+	LastDue  date.Date `json:"last_due,omitzero"`
+	Maturity date.Date `json:"maturity,omitzero"`
 	// Disbursed is the loan's start; LastInspection its last post-loan
 	// inspection; InspectionDue the day an inspection fell due that has
 	// not been done (zero when none is due).
@@ -202,6 +204,9 @@ func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, p
 			s.LastDue = due
 		}
 	}
+	if n := len(pos.Installments); n > 0 {
+		s.Maturity = pos.Installments[n-1].Due
+	}
 	if s.InspectionDue, err = e.inspectionDue(ctx, id, &s, pos, day); err != nil {
 		return s, nil, nil, err
 	}
@@ -282,17 +287,18 @@ func (e *Engine) quiet(rec *storage.Loan, prev *LoanState, day date.Date) bool {
 		return false
 	}
 	next := rec.Index.NextDue
-	return !next.IsZero() && day.Before(next.Add(-date.PeriodOfDays(e.remindHorizon)))
+	return !next.IsZero() && day.Before(next.Add(-date.PeriodOfDays(e.remindDue))) &&
+		!prev.Maturity.IsZero() && day.Before(prev.Maturity.Add(-date.PeriodOfDays(e.remindMaturity)))
 }
 
-// reminderHorizon is the most days before a due date any reminder goes out.
-func reminderHorizon(p *collect.ReminderPolicy) int {
-	h := 0
+// reminderHorizon is the most days before a due date (and before
+// maturity) any reminder goes out.
+func reminderHorizon(p *collect.ReminderPolicy) (due, maturity int) {
 	for _, r := range p.Installment {
-		h = max(h, r.DaysBefore)
+		due = max(due, r.DaysBefore)
 	}
 	for _, r := range p.Maturity {
-		h = max(h, r.DaysBefore)
+		maturity = max(maturity, r.DaysBefore)
 	}
-	return h
+	return due, maturity
 }
