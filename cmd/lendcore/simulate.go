@@ -13,8 +13,10 @@ import (
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/internal/sim"
+	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 	"github.com/lendcore/lendcore/storage/memory"
+	"github.com/lendcore/lendcore/storage/sqlstore"
 )
 
 // cmdSimulate generates a synthetic P2P portfolio from a seed and runs the
@@ -89,13 +91,44 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// openStore opens the store a --store flag names.
+// openStore opens and migrates the store a --store flag names; the
+// simulation needs it empty.
 func openStore(spec string) (storage.Store, error) {
+	var st storage.Store
 	switch {
 	case spec == "memory":
 		return memory.New(), nil
+	case strings.HasPrefix(spec, "sqlite:") && len(spec) > len("sqlite:"):
+		s, err := sqlstore.OpenSQLite(strings.TrimPrefix(spec, "sqlite:"))
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Migrate(context.Background()); err != nil {
+			s.Close()
+			return nil, err
+		}
+		st = s
+	case strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://"):
+		s, err := sqlstore.OpenPostgres(spec)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Migrate(context.Background()); err != nil {
+			s.Close()
+			return nil, err
+		}
+		st = s
+	default:
+		return nil, fmt.Errorf("unknown store %q (want memory, sqlite:FILE or postgres://...)", spec)
 	}
-	return nil, fmt.Errorf("unknown store %q (want memory, sqlite:FILE or postgres://...)", spec)
+	for _, err := range st.Loans().Scan(context.Background(), storage.LoanFilter{BatchSize: 1}) {
+		st.Close()
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("store %q already holds loans; the simulation needs an empty one", spec)
+	}
+	return st, nil
 }
 
 func progressBar(w io.Writer) func(day, days int) {
@@ -116,17 +149,19 @@ func progressBar(w io.Writer) func(day, days int) {
 
 // table prints the monthly portfolio table.
 type table struct {
-	w     io.Writer
-	month int
+	w    io.Writer
+	last sim.Stats
+	paid money.Amount // reserve payouts to the previous month end
 }
 
 func newTable(w io.Writer) *table {
-	fmt.Fprintf(w, "%-10s %7s %16s %7s %7s %7s %7s %s %7s %14s %s\n", "month_end", "active", "balance",
-		"m1", "m2", "m3+", "over90", "normal/special/sub/doubtful/loss", "npl", "provisions", "collection(m1/m2/m3/legal/wo)")
+	fmt.Fprintf(w, "%-10s %7s %16s %7s %7s %7s %7s %-20s %7s %13s %-18s %4s %11s %11s\n", "month_end", "active", "balance",
+		"m1", "m2", "m3+", "over90", "grades(N/SM/S/D/L)", "npl", "provisions", "coll(m1/m2/m3/L/W)",
+		"wo", "recovered", "reserve_out")
 	return &table{w: w}
 }
 
-func (t *table) row(p lendcore.Portfolio) {
+func (t *table) row(p lendcore.Portfolio, st sim.Stats) {
 	s := p.Snapshot
 	byBucket := func(i int) classify.Ratio {
 		if i >= len(s.ByBucket) {
@@ -139,11 +174,16 @@ func (t *table) row(p lendcore.Portfolio) {
 		mix = append(mix, fmt.Sprint(s.ByGrade[g].Count))
 	}
 	c := p.Collection
-	fmt.Fprintf(t.w, "%-10s %7d %16s %7s %7s %7s %7s %-32s %7s %14s %d/%d/%d/%d/%d\n", p.Day, s.Total.Count,
+	coll := fmt.Sprintf("%d/%d/%d/%d/%d", c["m1"], c["m2"], c["m3"], c["legal-review"], c["write-off-proposal"])
+	recovered := st.Recoveries.Sub(t.last.Recoveries)
+	payouts := p.Reserve.Payouts.Sub(t.paid)
+	fmt.Fprintf(t.w, "%-10s %7d %16s %7s %7s %7s %7s %-20s %7s %13s %-18s %4d %11s %11s\n", p.Day, s.Total.Count,
 		s.Amount(s.Total.Balance).Number(), byBucket(1).Percent(2), byBucket(2).Percent(2), p.M3Plus().Percent(2),
 		classify.Ratio{Num: s.Over90.Balance, Den: s.Total.Balance}.Percent(2), strings.Join(mix, "/"),
-		p.NPLRatio().Percent(2), s.Amount(s.Provisions).Number(),
-		c["m1"], c["m2"], c["m3"], c["legal-review"], c["write-off-proposal"])
+		p.NPLRatio().Percent(2), s.Amount(s.Provisions).Number(), coll,
+		st.WrittenOff-t.last.WrittenOff, money.Sum(money.Zero(money.CNY), recovered).Number(),
+		money.Sum(money.Zero(money.CNY), payouts).Number())
+	t.last, t.paid = st, p.Reserve.Payouts
 }
 
 func (t *table) summary(st sim.Stats) {

@@ -184,7 +184,7 @@ func (s *Sim) schedule(i int32) {
 
 // Run simulates every day, calling month at each month end with the
 // portfolio as of that day and progress after every day.
-func (s *Sim) Run(ctx context.Context, month func(lendcore.Portfolio), progress func(day, days int)) (Stats, error) {
+func (s *Sim) Run(ctx context.Context, month func(lendcore.Portfolio, Stats), progress func(day, days int)) (Stats, error) {
 	for off := 0; off <= s.days; off++ {
 		day := s.cfg.Start.Add(date.PeriodOfDays(off))
 		for _, ev := range s.events[off] {
@@ -208,7 +208,7 @@ func (s *Sim) Run(ctx context.Context, month func(lendcore.Portfolio), progress 
 			if err != nil {
 				return s.stats, err
 			}
-			month(p)
+			month(p, s.stats)
 		}
 		if progress != nil {
 			progress(off+1, s.days+1)
