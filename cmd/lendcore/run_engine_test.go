@@ -16,11 +16,6 @@ import (
 // scenarios that run through the Engine's daily close, with the arithmetic
 // spelled out. Indices count only the reports that carry a position.
 func TestEngineScenarioHandChecks(t *testing.T) {
-	type check struct {
-		report int
-		path   []any
-		want   any
-	}
 	tests := []struct {
 		file   string
 		checks []check
@@ -148,20 +143,7 @@ func TestEngineScenarioHandChecks(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			out, errs, code := runFile(t, filepath.Join("testdata", tt.file+".json"))
-			require.Equal(t, 0, code, errs)
-			var rs []map[string]any
-			for _, r := range reports(t, out) {
-				if r["position"] != nil {
-					rs = append(rs, r)
-				}
-			}
-			for _, c := range tt.checks {
-				require.Less(t, c.report, len(rs))
-				assert.Equal(t, c.want, get(t, rs[c.report], c.path...), "report %d %v", c.report, c.path)
-			}
-		})
+		t.Run(tt.file, func(t *testing.T) { handCheck(t, tt.file, tt.checks) })
 	}
 }
 

@@ -84,11 +84,6 @@ func TestScenarioGolden(t *testing.T) {
 // installment repays 1,000 of principal plus 1 % of the balance — 1,030 due
 // 2024-02-15, 1,020 due 2024-03-15, 1,010 due 2024-04-15.
 func TestScenarioHandChecks(t *testing.T) {
-	type check struct {
-		report int   // index in the report stream
-		path   []any // into the report
-		want   any
-	}
 	P := func(p ...any) []any { return append([]any{"position"}, p...) }
 	tests := []struct {
 		file   string
@@ -206,20 +201,32 @@ func TestScenarioHandChecks(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			out, errs, code := runFile(t, filepath.Join("testdata", tt.file+".json"))
-			require.Equal(t, 0, code, errs)
-			rs := []map[string]any{}
-			for _, r := range reports(t, out) {
-				if r["position"] != nil {
-					rs = append(rs, r)
-				}
-			}
-			for _, c := range tt.checks {
-				require.Less(t, c.report, len(rs))
-				assert.Equal(t, c.want, get(t, rs[c.report], c.path...), "report %d %v", c.report, c.path)
-			}
-		})
+		t.Run(tt.file, func(t *testing.T) { handCheck(t, tt.file, tt.checks) })
+	}
+}
+
+// check is one figure of a scenario's output: the report (counting only
+// reports that carry a position), the path into it, the expected value.
+type check struct {
+	report int
+	path   []any
+	want   any
+}
+
+// handCheck runs testdata/<file>.json and asserts each check.
+func handCheck(t *testing.T, file string, checks []check) {
+	t.Helper()
+	out, errs, code := runFile(t, filepath.Join("testdata", file+".json"))
+	require.Equal(t, 0, code, errs)
+	var rs []map[string]any
+	for _, r := range reports(t, out) {
+		if r["position"] != nil {
+			rs = append(rs, r)
+		}
+	}
+	for _, c := range checks {
+		require.Less(t, c.report, len(rs))
+		assert.Equal(t, c.want, get(t, rs[c.report], c.path...), "report %d %v", c.report, c.path)
 	}
 }
 
