@@ -14,6 +14,7 @@ func (f *fold) apply(ix int, e *Entry) error {
 	if err != nil {
 		return err
 	}
+	f.chargeAccrued()
 	f.book.recognisePenalty(f, e.ValueDate)
 	f.book.begin(ix)
 	if ix+1 == f.track {
@@ -112,6 +113,7 @@ func (f *fold) pay(ix int, a int64, from source) int64 {
 	if a <= 0 || f.nextDue == 0 {
 		return a
 	}
+	f.chargeAccrued()
 	for f.firstUnpaid < f.nextDue && f.inst[f.firstUnpaid].outTotal() == 0 {
 		f.firstUnpaid++ // settled installments stay settled, except by a fee charge (see charge)
 	}

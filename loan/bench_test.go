@@ -128,3 +128,11 @@ func BenchmarkFoldKeepInstallment(b *testing.B) {
 	mustPost(b, l, e)
 	benchPosition(b, l, day(2027, 2, 1))
 }
+
+// BenchmarkPositionAtDelinquent: the typical loan that stopped paying
+// after three installments, two years on (33 installments accruing
+// penalty).
+func BenchmarkPositionAtDelinquent(b *testing.B) {
+	l := benchLoan(b, 36, 4)
+	benchPosition(b, l, day(2028, 6, 1))
+}

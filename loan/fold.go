@@ -31,6 +31,7 @@ type inst struct {
 	checked   bool  // the end-of-grace check has run
 	late      bool  // not paid in full by the end of its grace days
 	settled   bool  // principal and interest cleared
+	uncharged bool  // late, and its base-days grew since the penalty was last charged
 }
 
 // instCold holds the rarely used columns of an installment.
@@ -105,6 +106,9 @@ type fold struct {
 	method  schedule.Method
 	daily   money.Rate // penalty rate per day
 	capLeft int64      // penalty and late fees still allowed; -1: no cap
+	// uncharged: some installment's penalty is accrued but not yet
+	// charged (see chargeAccrued).
+	uncharged bool
 
 	restructuredOn, acceleratedOn, writtenOffOn date.Date
 	restructured, accelerated, writtenOff       bool
@@ -260,9 +264,33 @@ func (f *fold) accrue(to date.Date) {
 		}
 		if base > 0 {
 			in.baseDays += base * days
-			if in.late {
+			switch {
+			case !in.late:
+			case f.capLeft < 0:
+				in.uncharged, f.uncharged = true, true
+			default:
 				f.chargePenalty(in)
 			}
+		}
+	}
+}
+
+// chargeAccrued charges the penalty late installments accrued since it
+// was last charged. Without a cap an installment's penalty owed is
+// round(base-days × daily rate) however often it is charged, so accrual
+// leaves the charge to whatever reads the penalty next: a payment, an
+// entry, a quote or a position, all of which call this first. (Whether
+// the loan is paid off does not depend on it: an installment accrues only
+// while its principal or interest is outstanding.) With a cap the order
+// of the charges decides where the cap bites, so accrual charges at once.
+func (f *fold) chargeAccrued() {
+	if !f.uncharged {
+		return
+	}
+	f.uncharged = false
+	for i := f.firstOpen; i < f.nextDue; i++ {
+		if in := &f.inst[i]; in.uncharged {
+			f.chargePenalty(in)
 		}
 	}
 }
@@ -270,6 +298,7 @@ func (f *fold) accrue(to date.Date) {
 // chargePenalty turns an installment's base-days into penalty owed: the
 // exact product rounded once, less what was charged before, within the cap.
 func (f *fold) chargePenalty(in *inst) {
+	in.uncharged = false
 	raw, err := money.New(in.baseDays, f.cur).MulRate(f.daily, f.mode)
 	if err != nil {
 		return // beyond MaxMinor: unreachable for amounts New accepts

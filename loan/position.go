@@ -149,6 +149,7 @@ func (f *fold) splitPtr(v *[componentCount]int64) *Split {
 }
 
 func (f *fold) position(day date.Date) Position {
+	f.chargeAccrued()
 	p := Position{AsOf: day, Status: f.status, Installments: make([]InstallmentPosition, len(f.inst)),
 		Restructured: f.restructured}
 	var owed, paid, waived, out, overdue, woff, recov, claim [componentCount]int64

@@ -65,6 +65,7 @@ func (b *book) recognisePenalty(f *fold, d date.Date) {
 	if b == nil {
 		return
 	}
+	f.chargeAccrued()
 	var owed int64
 	for i := range f.inst {
 		owed += f.inst[i].owed[Penalty]

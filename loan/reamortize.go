@@ -13,6 +13,7 @@ import (
 // everything due, the principal not yet due, the running period's interest
 // by policy, the fees charged ahead, and the prepayment fee.
 func (f *fold) quote() (total, prepayFee int64) {
+	f.chargeAccrued()
 	for i := 0; i < f.nextDue; i++ {
 		total += f.inst[i].outTotal()
 	}
