@@ -121,7 +121,7 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 	go func() {
 		defer close(batches)
 		batch := make([]storage.Loan, 0, e.batch)
-		for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: closedStatuses, BatchSize: e.batch}) {
+		for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: closedStatuses, BatchSize: e.batch, NoDocument: true}) {
 			if err != nil {
 				scanErr = err
 				return

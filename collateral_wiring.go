@@ -66,7 +66,7 @@ func (e *Engine) closeCollateral(ctx context.Context, day date.Date) (int, error
 		return 0, nil
 	}
 	var exposures []collateral.Exposure
-	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: []string{
+	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{NoDocument: true, Statuses: []string{
 		loan.Active.String(), loan.Accelerated.String()}}) {
 		if err != nil {
 			return 0, err

@@ -55,7 +55,7 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 	p := Portfolio{Day: day, ByStatus: map[string]classify.Tally{}, Collection: map[string]int{}}
 	var now, before []classify.Position
 	cur := money.Currency{}
-	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: []string{
+	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{NoDocument: true, Statuses: []string{
 		loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String()}}) {
 		if err != nil {
 			return p, err

@@ -172,7 +172,7 @@ func (e *Engine) compensate(ctx context.Context, day date.Date) (int, error) {
 	}
 	var cands []candidate
 	var defaults []invest.Default
-	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{
+	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{NoDocument: true,
 		Statuses:    []string{loan.Active.String(), loan.Accelerated.String()},
 		DaysPastDue: &storage.IntRange{Min: p.Triggers[0].DaysPastDue, Max: 1 << 30}}) {
 		if err != nil {

@@ -161,6 +161,10 @@ type LoanFilter struct {
 	Classifications []string   // any of these classifications
 	// Journal also loads each loan's journal, one query per batch.
 	Journal bool
+	// NoDocument lets the adapter leave Loan.Document nil: a scan that
+	// reads only the index and state (the daily close) need not copy the
+	// terms. Adapters may return the document anyway.
+	NoDocument bool
 	// BatchSize is the number of loans read per round trip; zero means
 	// DefaultBatchSize.
 	BatchSize int

@@ -175,22 +175,39 @@ func replay(rec *loanRec, entries []storage.Entry) ([]storage.Entry, error) {
 }
 
 // UpdateIndex sets index columns; see storage.Loans.
+//
+// A state document byte-for-byte equal to the stored one (a loan whose
+// derived state did not change) is neither validated nor copied again.
 func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) error {
 	for i := range updates {
-		if err := updates[i].Validate(); err != nil {
+		u := updates[i]
+		u.Index.State = nil // checked below, unless unchanged
+		if err := u.Validate(); err != nil {
 			return fmt.Errorf("update %d: %w", i, err)
 		}
 	}
 	return r.s.write(ctx, r.t, func(t *txn) error {
-		for _, u := range updates {
-			if r.s.loans[u.LoanID] == nil {
+		same := make([]bool, len(updates))
+		for i, u := range updates {
+			rec := r.s.loans[u.LoanID]
+			if rec == nil {
 				return fmt.Errorf("%w: loan %s", storage.ErrNotFound, u.LoanID)
 			}
+			if same[i] = bytes.Equal(rec.hdr.Index.State, u.Index.State) && u.Index.State != nil; !same[i] {
+				if err := u.Validate(); err != nil {
+					return fmt.Errorf("update %d: %w", i, err)
+				}
+			}
 		}
-		for _, u := range updates {
+		for i, u := range updates {
 			rec := r.s.loans[u.LoanID]
 			old := rec.hdr.Index
-			rec.hdr.Index = cloneIndex(u.Index)
+			if same[i] {
+				u.Index.State = old.State
+				rec.hdr.Index = u.Index
+			} else {
+				rec.hdr.Index = cloneIndex(u.Index)
+			}
 			t.onUndo(func() { rec.hdr.Index = old })
 		}
 		return nil
@@ -209,7 +226,11 @@ func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage
 				return rec.copyOut(true), true
 			}
 			l := rec.hdr
-			l.Document = sl.clone(l.Document)
+			if f.NoDocument {
+				l.Document = nil
+			} else {
+				l.Document = sl.clone(l.Document)
+			}
 			l.Index.State = sl.clone(l.Index.State)
 			return l, true
 		}, yield)
