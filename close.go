@@ -105,6 +105,11 @@ func (e *Engine) CloseOfDay(ctx context.Context, day date.Date) ([]CloseReport, 
 // closeDay closes one business day over the whole portfolio.
 func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, error) {
 	report := CloseReport{Day: day}
+	broken, err := e.brokenPromises(ctx, day)
+	if err != nil {
+		return report, fmt.Errorf("lendcore: close of %s: promises: %w", day, err)
+	}
+	ctx = context.WithValue(ctx, brokenKey{}, broken)
 	batches := make(chan []storage.Loan)
 	results := make(chan batchResult)
 	var wg sync.WaitGroup
@@ -164,6 +169,11 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 		return report, fmt.Errorf("lendcore: close of %s: %w", day, firstErr)
 	}
 	sortFailures(report.Failed)
+	reviewed, err := e.reviewPromises(ctx, day, broken)
+	if err != nil {
+		return report, fmt.Errorf("lendcore: close of %s: promises: %w", day, err)
+	}
+	report.Messages += reviewed
 	paid, err := e.compensate(ctx, day)
 	if err != nil {
 		return report, fmt.Errorf("lendcore: close of %s: compensation: %w", day, err)
@@ -379,4 +389,12 @@ func (e *Engine) loadLoan(ctx context.Context, rec *storage.Loan) (*loan.Loan, e
 		return nil, fmt.Errorf("%w: loan %s changed during the close", storage.ErrConflict, rec.ID)
 	}
 	return e.cache.load(full)
+}
+
+// brokenKey carries the day's broken promises to the workers.
+type brokenKey struct{}
+
+func brokenPromise(ctx context.Context, id uuid.UUID) bool {
+	m, _ := ctx.Value(brokenKey{}).(map[uuid.UUID]bool)
+	return m[id]
 }

@@ -222,7 +222,7 @@ func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, p
 	cf := collect.Facts{Loan: id, Maturity: last, DPD: s.DPD,
 		ConsecutiveMissed: pos.MissedConsecutive, CumulativeMissed: pos.MissedCumulative,
 		Arrears: pos.Overdue.Total(), Grade: collectGrade[s.Grade], Guarantors: s.Guarantors,
-		Stage: prev.Collection, StageSince: prev.CollectionSince}
+		Stage: prev.Collection, StageSince: prev.CollectionSince, BrokenPromise: brokenPromise(ctx, id)}
 	if pos.NextDue != nil {
 		cf.NextDue = pos.NextDue.Date
 	}
