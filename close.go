@@ -109,7 +109,7 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 	if err != nil {
 		return report, fmt.Errorf("lendcore: close of %s: promises: %w", day, err)
 	}
-	ctx = context.WithValue(ctx, brokenKey{}, broken)
+
 	batches := make(chan []storage.Loan)
 	results := make(chan batchResult)
 	var wg sync.WaitGroup
@@ -118,7 +118,7 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 		go func() {
 			defer wg.Done()
 			for b := range batches {
-				results <- e.closeBatch(ctx, day, b)
+				results <- e.closeBatch(ctx, day, broken, b)
 			}
 		}()
 	}
@@ -200,7 +200,7 @@ type batchResult struct {
 
 // closeBatch derives the day's results for a batch of loans and writes
 // them in one unit of work.
-func (e *Engine) closeBatch(ctx context.Context, day date.Date, recs []storage.Loan) batchResult {
+func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.UUID]bool, recs []storage.Loan) batchResult {
 	var r batchResult
 	updates := make([]storage.IndexUpdate, 0, len(recs))
 	var msgs []storage.Message
@@ -212,7 +212,7 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, recs []storage.L
 			r.skipped++
 			continue
 		}
-		out, err := e.closeLoan(ctx, day, rec)
+		out, err := e.closeLoan(ctx, day, broken[rec.ID], rec)
 		if err != nil {
 			r.failed = append(r.failed, LoanError{Loan: rec.ID, Err: err.Error()})
 			e.log.Warn("loan not closed", "loan", rec.ID, "day", day.String(), "error", err)
@@ -272,13 +272,13 @@ type loanDay struct {
 
 // closeLoan derives one loan's results for day. It reads only rec and the
 // Engine's policies, so workers can run it in parallel.
-func (e *Engine) closeLoan(ctx context.Context, day date.Date, rec *storage.Loan) (loanDay, error) {
+func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise bool, rec *storage.Loan) (loanDay, error) {
 	if len(rec.Index.State) > 0 {
 		prev, err := e.cache.state(rec)
 		if err != nil {
 			return loanDay{}, err
 		}
-		if e.quiet(rec, &prev, day) {
+		if !brokenPromise && e.quiet(rec, &prev, day) {
 			idx := rec.Index
 			idx.AsOf = day
 			return loanDay{index: idx}, nil
@@ -296,7 +296,7 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, rec *storage.Loan
 	if err != nil {
 		return loanDay{}, err
 	}
-	st, reminders, actions, err := e.derive(ctx, rec.ID, &pos, prev, day)
+	st, reminders, actions, err := e.derive(ctx, rec.ID, &pos, prev, day, brokenPromise)
 	if err != nil {
 		return loanDay{}, err
 	}
@@ -389,12 +389,4 @@ func (e *Engine) loadLoan(ctx context.Context, rec *storage.Loan) (*loan.Loan, e
 		return nil, fmt.Errorf("%w: loan %s changed during the close", storage.ErrConflict, rec.ID)
 	}
 	return e.cache.load(full)
-}
-
-// brokenKey carries the day's broken promises to the workers.
-type brokenKey struct{}
-
-func brokenPromise(ctx context.Context, id uuid.UUID) bool {
-	m, _ := ctx.Value(brokenKey{}).(map[uuid.UUID]bool)
-	return m[id]
 }

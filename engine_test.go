@@ -14,6 +14,7 @@ import (
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
+	"github.com/lendcore/lendcore/storage"
 	"github.com/lendcore/lendcore/storage/memory"
 )
 
@@ -108,4 +109,26 @@ func TestLoanLifecycleThroughEngine(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, reports, 3)
 	assert.Equal(t, d(2024, 3, 21), reports[0].Day)
+}
+
+// Investors must fund exactly the principal; a mismatch is refused with
+// the field named, and the application stays approved, nothing disbursed.
+func TestDisburseFundingMustMatchPrincipal(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	id := uuid.New()
+	_, err := e.Submit(ctx, request(id))
+	require.NoError(t, err)
+	_, err = e.Approve(ctx, id, loan.Action{Officer: "approver", On: d(2024, 1, 12)}, loan.Exposure{})
+	require.NoError(t, err)
+	_, err = e.Disburse(ctx, id, lendcore.Disbursement{Actor: "teller", IdempotencyKey: "d1",
+		Funding: []lendcore.Funding{{Investor: uuid.New(), Amount: cny("6000")}, {Investor: uuid.New(), Amount: cny("3000")}}})
+	var v *loan.ValidationError
+	require.ErrorAs(t, err, &v)
+	assert.Equal(t, "funding", v.Fields[0].Field, "9,000 funded for a 10,000 loan")
+	app, err := e.Application(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, loan.Approved, app.Status())
+	_, err = e.Loan(ctx, id)
+	assert.ErrorIs(t, err, storage.ErrNotFound)
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
 	"github.com/lendcore/lendcore/storage"
 )
 
@@ -68,6 +70,17 @@ func (d *bookDoc) replay(id uuid.UUID, p invest.BookPolicy) (*invest.Book, error
 func (e *Engine) fund(ctx context.Context, tx storage.Tx, l *loan.Loan, f []Funding) error {
 	if len(f) == 0 {
 		return nil
+	}
+	sum := money.Zero(l.Currency())
+	for _, x := range f {
+		if !x.Amount.SameCurrency(sum) {
+			return &loan.ValidationError{Fields: []loan.FieldError{{Field: "funding", Problem: "amounts must be in " + l.Currency().Code()}}}
+		}
+		sum = sum.Add(x.Amount)
+	}
+	if sum != l.Terms().Principal {
+		return &loan.ValidationError{Fields: []loan.FieldError{{Field: "funding",
+			Problem: fmt.Sprintf("sums to %s, the principal is %s", sum, l.Terms().Principal)}}}
 	}
 	doc := bookDoc{On: l.Terms().Start, Fundings: f}
 	if _, err := doc.replay(l.ID(), e.policies.Investors); err != nil {
@@ -190,7 +203,11 @@ func (e *Engine) TransferClaim(ctx context.Context, id uuid.UUID, req invest.Tra
 		}
 		in := pos.Installments[pos.NextDue.Number-1]
 		terms := l.Terms()
-		status.Period = invest.Period{Start: in.From, Due: in.Due, AnnualRate: terms.AnnualRate, DayCount: terms.DayCount}
+		dc := terms.DayCount
+		if dc == 0 {
+			dc = schedule.Actual360 // the zero DayCount's documented meaning
+		}
+		status.Period = invest.Period{Start: in.From, Due: in.Due, AnnualRate: terms.AnnualRate, DayCount: dc}
 		doc, err := e.getBook(ctx, tx, id)
 		if err != nil {
 			return err

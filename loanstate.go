@@ -161,7 +161,7 @@ var collectGrade = map[classify.Grade]collect.Grade{
 
 // derive computes a loan's state for day from its position and yesterday's
 // state, and the reminders and collection actions due that day.
-func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
+func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date, brokenPromise bool) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
 	s := prev
 	if !prev.Day.IsZero() && prev.Day.Month() != day.Month() {
 		// prev is the state at the last close before this month began.
@@ -222,7 +222,7 @@ func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, p
 	cf := collect.Facts{Loan: id, Maturity: last, DPD: s.DPD,
 		ConsecutiveMissed: pos.MissedConsecutive, CumulativeMissed: pos.MissedCumulative,
 		Arrears: pos.Overdue.Total(), Grade: collectGrade[s.Grade], Guarantors: s.Guarantors,
-		Stage: prev.Collection, StageSince: prev.CollectionSince, BrokenPromise: brokenPromise(ctx, id)}
+		Stage: prev.Collection, StageSince: prev.CollectionSince, BrokenPromise: brokenPromise}
 	if pos.NextDue != nil {
 		cf.NextDue = pos.NextDue.Date
 	}
