@@ -1,6 +1,7 @@
 package loan
 
 import (
+	"encoding/json"
 	"fmt"
 	"github.com/rickb777/date"
 	"runtime"
@@ -135,4 +136,21 @@ func BenchmarkFoldKeepInstallment(b *testing.B) {
 func BenchmarkPositionAtDelinquent(b *testing.B) {
 	l := benchLoan(b, 36, 4)
 	benchPosition(b, l, day(2028, 6, 1))
+}
+
+// BenchmarkReplay360: decoding a stored 360-installment loan with 100
+// entries, which replays its journal through Post (as the Engine does).
+func BenchmarkReplay360(b *testing.B) {
+	src, err := json.Marshal(benchLoan(b, 360, 100))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var l Loan
+		if err := l.UnmarshalJSON(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportLoans(b)
 }

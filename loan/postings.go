@@ -80,11 +80,14 @@ func (b *book) recognisePenalty(f *fold, d date.Date) {
 // Postings returns the double-entry postings of the journal folded up to
 // asOf, in fold order (value date, then posting order).
 func (l *Loan) Postings(asOf date.Date) ([]Posting, error) {
-	f := fold{book: &book{entry: -1, postings: make([]Posting, 0, 4*len(l.journal)+2*l.plan.len())}}
+	f := getFold(0)
+	defer putFold(f)
+	b := &book{entry: -1, postings: make([]Posting, 0, 4*len(l.journal)+2*l.plan.len())}
+	f.book = b
 	if err := f.run(l, l.journal, l.order, asOf, l.memo); err != nil {
 		return nil, err
 	}
-	return f.book.postings, nil
+	return b.postings, nil
 }
 
 // LedgerRow is one line of the loan ledger (台帐): a posting and the loan's
