@@ -24,7 +24,7 @@ type inst struct {
 	gone      [componentCount]int64
 	baseDays  int64     // Σ penalty base × days since the due date
 	penRaw    int64     // round(baseDays × daily rate) already added to owed[Penalty]
-	from, due date.Date //
+	from, due date.Date // the accrual period's start and the due date
 	settledOn date.Date // the day principal and interest were cleared
 	number    int32
 	cold      int32 // 1 + index of the installment's instCold in fold.cold; 0: none yet
