@@ -9,70 +9,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lendcore/lendcore/loan"
-	"github.com/lendcore/lendcore/schedule"
 	"github.com/lendcore/lendcore/storage"
 )
-
-// loanDoc is the header document of a stored loan: what loan.New needs.
-// The journal lives in its own rows.
-type loanDoc struct {
-	Terms  schedule.Terms `json:"terms"`
-	Policy loan.Policy    `json:"policy"`
-}
-
-// toStorage turns a new (not yet journaled) loan into a storage record.
-func toStorage(l *loan.Loan) (storage.Loan, error) {
-	doc, err := json.Marshal(loanDoc{Terms: l.Terms(), Policy: l.Policy()})
-	if err != nil {
-		return storage.Loan{}, err
-	}
-	rec := storage.Loan{ID: l.ID(), Status: l.Status().String(), Currency: l.Currency(), Document: doc}
-	for _, en := range l.Journal() {
-		se, err := entryRecord(en)
-		if err != nil {
-			return storage.Loan{}, err
-		}
-		rec.Journal = append(rec.Journal, se)
-	}
-	return rec, nil
-}
-
-// entryRecord is the journal row of a loan entry.
-func entryRecord(en loan.Entry) (storage.Entry, error) {
-	seq := en.Seq
-	en.Seq = 0 // the store assigns the row's position
-	payload, err := json.Marshal(en)
-	if err != nil {
-		return storage.Entry{}, err
-	}
-	_ = seq
-	return storage.Entry{ID: en.ID, IdempotencyKey: en.IdempotencyKey, ValueDate: en.ValueDate,
-		Kind: en.Kind.String(), Amount: en.Amount, Payload: payload}, nil
-}
-
-// fromStorage rebuilds a loan by replaying its stored journal through
-// loan.Post, so a stored loan is checked exactly like a live one.
-func fromStorage(rec storage.Loan) (*loan.Loan, error) {
-	var doc loanDoc
-	if err := guardedUnmarshal(rec.Document, &doc); err != nil {
-		return nil, fmt.Errorf("%w: loan %s document: %v", storage.ErrCorrupt, rec.ID, err)
-	}
-	l, err := loan.New(rec.ID, doc.Terms, doc.Policy)
-	if err != nil {
-		return nil, fmt.Errorf("%w: loan %s: %w", storage.ErrCorrupt, rec.ID, err)
-	}
-	for _, row := range rec.Journal {
-		var en loan.Entry
-		if err := guardedUnmarshal(row.Payload, &en); err != nil {
-			return nil, fmt.Errorf("%w: loan %s entry %d: %v", storage.ErrCorrupt, rec.ID, row.Seq, err)
-		}
-		en.Seq = 0
-		if _, err := l.Post(en); err != nil {
-			return nil, fmt.Errorf("%w: loan %s entry %d: %w", storage.ErrCorrupt, rec.ID, row.Seq, err)
-		}
-	}
-	return l, nil
-}
 
 // guardedUnmarshal decodes JSON, turning a panic in a third-party decoder
 // (the date library's parser panics on some malformed dates) into an error.
@@ -113,7 +51,7 @@ func (c *loanCache) load(rec storage.Loan) (*loan.Loan, error) {
 	if ok && hit.version == rec.Version {
 		return hit.loan, nil
 	}
-	l, err := fromStorage(rec)
+	l, err := rec.Decode()
 	if err != nil {
 		return nil, err
 	}

@@ -148,7 +148,7 @@ func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) 
 				if err != nil {
 					return err
 				}
-				out, err = fromStorage(lrec)
+				out, err = lrec.Decode()
 				return err
 			}
 			app, err := decodeApp(rec)
@@ -166,7 +166,7 @@ func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) 
 			if err := e.fund(ctx, tx, l, d.Funding); err != nil {
 				return err
 			}
-			lrec, err := toStorage(l)
+			lrec, err := storage.FromLoan(l, storage.LoanIndex{})
 			if err != nil {
 				return err
 			}
@@ -211,7 +211,7 @@ func (e *Engine) Loan(ctx context.Context, id uuid.UUID) (*loan.Loan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fromStorage(rec)
+	return rec.Decode()
 }
 
 // Position returns a loan's position as of day.
@@ -254,7 +254,7 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 			if err != nil {
 				return err
 			}
-			l, err := fromStorage(rec)
+			l, err := rec.Decode()
 			if err != nil {
 				return err
 			}
@@ -269,7 +269,7 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 				done, version = l, rec.Version
 				return err
 			}
-			row, err := entryRecord(res.Entry)
+			row, err := storage.FromEntry(res.Entry)
 			if err != nil {
 				return err
 			}
@@ -372,18 +372,9 @@ func indexOf(pos loan.Position, classification string) storage.LoanIndex {
 }
 
 func appRecord(a *loan.Application, version int64) (storage.Application, error) {
-	doc, err := json.Marshal(a)
-	if err != nil {
-		return storage.Application{}, err
-	}
-	return storage.Application{ID: a.ID(), Version: version, Status: a.Status().String(),
-		SubmittedOn: a.Request().SubmittedOn, Document: doc}, nil
+	rec, err := storage.FromApplication(a)
+	rec.Version = version
+	return rec, err
 }
 
-func decodeApp(rec storage.Application) (*loan.Application, error) {
-	var a loan.Application
-	if err := guardedUnmarshal(rec.Document, &a); err != nil {
-		return nil, fmt.Errorf("%w: application %s: %v", storage.ErrCorrupt, rec.ID, err)
-	}
-	return &a, nil
-}
+func decodeApp(rec storage.Application) (*loan.Application, error) { return rec.Decode() }
