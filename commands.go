@@ -254,16 +254,13 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 			if err != nil {
 				return err
 			}
-			l, err := rec.Decode()
-			if err != nil {
-				return err
-			}
-			// The ledger before the entry, for the postings delta: the
-			// cached loan of this version is read-only and will do.
+			// The cached loan of this version is read-only: it is the
+			// ledger before the entry, and a clone of it takes the entry.
 			before, err := e.cache.load(rec)
 			if err != nil {
 				return err
 			}
+			l := before.Clone()
 			res, err = l.Post(en)
 			if err != nil || res.Replayed {
 				done, version = l, rec.Version

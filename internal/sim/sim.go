@@ -87,6 +87,8 @@ type Stats struct {
 	Prepaid     int          `json:"prepaid"`
 	LoanDays    int64        `json:"loan_days"`
 	Faults      int          `json:"faults"`
+	Inspections int          `json:"inspections"`
+	Delivered   int          `json:"delivered"`
 	FailedLoans int          `json:"failed_loans"`
 }
 
@@ -97,6 +99,7 @@ const (
 	evPay                 // pay everything due (arrears included)
 	evPayoff              // pay the loan off
 	evRecover             // a recovery on a written-off claim
+	evInspect             // a post-loan inspection the lender carries out
 )
 
 type event struct {
@@ -198,6 +201,9 @@ func (s *Sim) Run(ctx context.Context, month func(lendcore.Portfolio, Stats), pr
 		if err := s.writeOffs(ctx, day); err != nil {
 			return s.stats, err
 		}
+		if err := s.deliver(ctx, day); err != nil {
+			return s.stats, err
+		}
 		if s.cfg.Check {
 			if err := s.check(ctx, day); err != nil {
 				return s.stats, fmt.Errorf("sim: invariant violated (seed %d, day %s): %w", s.cfg.Seed, day, err)
@@ -255,6 +261,16 @@ func (s *Sim) apply(ctx context.Context, day date.Date, ev event) error {
 		return s.payoff(ctx, day, p, st)
 	case evRecover:
 		return s.recover(ctx, day, p, ev.n)
+	case evInspect:
+		if !st.opened || st.closed || st.writtenOff {
+			return nil
+		}
+		err := s.eng.RecordInspection(ctx, p.id, classify.InspectionRecord{Date: day, Inspector: "post-loan-team",
+			Conclusion: classify.Satisfactory})
+		if err == nil {
+			s.stats.Inspections++
+		}
+		return err
 	}
 	return nil
 }
@@ -431,4 +447,21 @@ func Policies() lendcore.Policies {
 	reserve := invest.DefaultReservePolicy()
 	p.Reserve = &reserve
 	return p
+}
+
+// deliver drains the outbox as a host's dispatcher does after each close:
+// every message is "delivered", and each inspection that fell due is
+// carried out by the post-loan team one to three days later.
+func (s *Sim) deliver(ctx context.Context, day date.Date) error {
+	n, err := storage.Drain(ctx, s.eng.Store(), 1000, func(_ context.Context, m storage.Message) error {
+		if m.Topic != lendcore.TopicInspection {
+			return nil
+		}
+		if i, ok := s.index[m.LoanID]; ok {
+			s.at(day.Add(date.PeriodOfDays(1+s.rng.IntN(3))), event{kind: evInspect, loan: i})
+		}
+		return nil
+	})
+	s.stats.Delivered += n
+	return err
 }
