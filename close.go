@@ -35,6 +35,9 @@ type CloseReport struct {
 	// closed already and this one skipped.
 	Loans         int `json:"loans"`
 	AlreadyClosed int `json:"already_closed"`
+	// Quiet counts the loans among Loans whose state was carried over
+	// without a fold (see WithQuietShortcut).
+	Quiet int `json:"quiet"`
 	// Messages counts the outbox records this run added.
 	Messages int `json:"messages"`
 	// Failed lists the loans that could not be closed; the rest of their
@@ -153,6 +156,7 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 	for r := range results {
 		report.Loans += r.closed
 		report.AlreadyClosed += r.skipped
+		report.Quiet += r.quiet
 		report.Messages += r.messages
 		report.Failed = append(report.Failed, r.failed...)
 		if r.err != nil && firstErr == nil {
@@ -193,9 +197,9 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 }
 
 type batchResult struct {
-	closed, skipped, messages int
-	failed                    []LoanError
-	err                       error
+	closed, skipped, messages, quiet int
+	failed                           []LoanError
+	err                              error
 }
 
 // closeBatch derives the day's results for a batch of loans and writes
@@ -206,6 +210,7 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.
 	var msgs []storage.Message
 	var cps []storage.Checkpoint
 	var credits []ReserveEntry
+	quiet := 0
 	for i := range recs {
 		rec := &recs[i]
 		if !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day) {
@@ -219,6 +224,9 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.
 			continue
 		}
 		updates = append(updates, storage.IndexUpdate{LoanID: rec.ID, Index: out.index})
+		if out.quiet {
+			quiet++
+		}
 		msgs = append(msgs, out.messages...)
 		cps = append(cps, out.checkpoints...)
 		if out.reserve != nil {
@@ -258,7 +266,7 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.
 		r.messages = 0
 		return r
 	}
-	r.closed = len(updates)
+	r.closed, r.quiet = len(updates), quiet
 	return r
 }
 
@@ -268,6 +276,7 @@ type loanDay struct {
 	messages    []storage.Message
 	checkpoints []storage.Checkpoint
 	reserve     *ReserveEntry // a recovery the reserve received today
+	quiet       bool          // carried over without a fold
 }
 
 // closeLoan derives one loan's results for day. It reads only rec and the
@@ -281,7 +290,7 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 		if !brokenPromise && e.quiet(rec, &prev, day) {
 			idx := rec.Index
 			idx.AsOf = day
-			return loanDay{index: idx}, nil
+			return loanDay{index: idx, quiet: true}, nil
 		}
 	}
 	l, err := e.loadLoan(ctx, rec)

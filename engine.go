@@ -41,8 +41,8 @@ type Engine struct {
 	// remindHorizon and shortcuts drive the daily close's quiet-loan
 	// shortcut (see Engine.quiet); tests turn it off to prove it changes
 	// nothing.
-	remindDue      int
-	remindMaturity int
+	remindDue      map[int]bool
+	remindMaturity map[int]bool
 	shortcuts      bool
 
 	// closing serialises daily closes and investor-book commands within
@@ -162,7 +162,7 @@ func New(store storage.Store, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("%w: classification: %w", ErrInvalidOption, err)
 	}
 	e.classifier = c
-	e.remindDue, e.remindMaturity = reminderHorizon(&e.policies.Reminders)
+	e.remindDue, e.remindMaturity = reminderDays(&e.policies.Reminders)
 	return e, nil
 }
 

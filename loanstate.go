@@ -286,19 +286,24 @@ func (e *Engine) quiet(rec *storage.Loan, prev *LoanState, day date.Date) bool {
 	if cadence := e.nextCadence(prev); cadence.IsZero() || !day.Add(7).Before(cadence) {
 		return false
 	}
+	// Before the next due date nothing moves but the reminders, which go
+	// out on their fixed offsets only.
 	next := rec.Index.NextDue
-	return !next.IsZero() && day.Before(next.Add(-date.PeriodOfDays(e.remindDue))) &&
-		!prev.Maturity.IsZero() && day.Before(prev.Maturity.Add(-date.PeriodOfDays(e.remindMaturity)))
+	if next.IsZero() || !day.Before(next) || e.remindDue[int(next.Sub(day))] {
+		return false
+	}
+	return !prev.Maturity.IsZero() && day.Before(prev.Maturity) && !e.remindMaturity[int(prev.Maturity.Sub(day))]
 }
 
-// reminderHorizon is the most days before a due date (and before
-// maturity) any reminder goes out.
-func reminderHorizon(p *collect.ReminderPolicy) (due, maturity int) {
+// reminderDays returns the days before a due date, and before maturity, on
+// which a reminder goes out.
+func reminderDays(p *collect.ReminderPolicy) (due, maturity map[int]bool) {
+	due, maturity = map[int]bool{}, map[int]bool{}
 	for _, r := range p.Installment {
-		due = max(due, r.DaysBefore)
+		due[r.DaysBefore] = true
 	}
 	for _, r := range p.Maturity {
-		maturity = max(maturity, r.DaysBefore)
+		maturity[r.DaysBefore] = true
 	}
 	return due, maturity
 }

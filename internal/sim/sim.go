@@ -86,6 +86,7 @@ type Stats struct {
 	Recoveries  money.Amount `json:"recoveries"`
 	Prepaid     int          `json:"prepaid"`
 	LoanDays    int64        `json:"loan_days"`
+	QuietDays   int64        `json:"quiet_days"` // loan-days carried over without a fold
 	Faults      int          `json:"faults"`
 	Inspections int          `json:"inspections"`
 	Delivered   int          `json:"delivered"`
@@ -238,6 +239,7 @@ func (s *Sim) close(ctx context.Context, day date.Date) error {
 	}
 	for _, r := range reports {
 		s.stats.LoanDays += int64(r.Loans)
+		s.stats.QuietDays += int64(r.Quiet)
 		s.stats.FailedLoans += len(r.Failed)
 	}
 	return nil
