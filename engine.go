@@ -51,6 +51,7 @@ type Engine struct {
 
 	collateral *guardedRegister // nil without WithCollateral
 	reserve    reserveGuard
+	books      bookCache
 }
 
 // Option configures an Engine.

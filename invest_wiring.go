@@ -1,10 +1,12 @@
 package lendcore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
@@ -112,6 +114,59 @@ func (e *Engine) getBook(ctx context.Context, tx storage.Tx, id uuid.UUID) (*boo
 	return &doc, nil
 }
 
+// bookCache keeps each loan's replayed investor book keyed by the stored
+// document's bytes: a daily distribution then appends one operation
+// instead of replaying them all. A book is only reused while the store
+// still holds exactly the bytes it was built from, so a unit of work that
+// rolled back simply misses the cache.
+type bookCache struct {
+	mu sync.Mutex
+	m  map[uuid.UUID]cachedBook
+}
+
+type cachedBook struct {
+	raw  []byte
+	doc  *bookDoc
+	book *invest.Book
+}
+
+// loadBook returns a loan's book document and the book it replays to,
+// for an update by the caller (who must then rememberBook what it stored).
+func (e *Engine) loadBook(ctx context.Context, tx storage.Tx, id uuid.UUID) (*bookDoc, *invest.Book, error) {
+	cp, err := tx.Checkpoints().Get(ctx, scopeBook, id.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	e.books.mu.Lock()
+	hit, ok := e.books.m[id]
+	if ok {
+		delete(e.books.m, id) // handed out for update: never shared
+	}
+	e.books.mu.Unlock()
+	if ok && bytes.Equal(hit.raw, cp.Payload) {
+		return hit.doc, hit.book, nil
+	}
+	var doc bookDoc
+	if err := guardedUnmarshal(cp.Payload, &doc); err != nil {
+		return nil, nil, fmt.Errorf("%w: investor book of %s: %v", storage.ErrCorrupt, id, err)
+	}
+	b, err := doc.replay(id, e.policies.Investors)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &doc, b, nil
+}
+
+// rememberBook caches the book that the stored bytes raw replay to.
+func (e *Engine) rememberBook(id uuid.UUID, raw []byte, doc *bookDoc, b *invest.Book) {
+	e.books.mu.Lock()
+	if e.books.m == nil {
+		e.books.m = make(map[uuid.UUID]cachedBook)
+	}
+	e.books.m[id] = cachedBook{raw: raw, doc: doc, book: b}
+	e.books.mu.Unlock()
+}
+
 // Book returns a P2P loan's investor book: holdings, claims, receipts.
 // Errors: storage.ErrNotFound when the loan has no investors.
 func (e *Engine) Book(ctx context.Context, id uuid.UUID) (*invest.Book, error) {
@@ -143,14 +198,10 @@ func (e *Engine) distributionIn(ctx context.Context, tx storage.Tx, id uuid.UUID
 	if give.Total().IsZero() {
 		return nil, nil, nil
 	}
-	doc, err := e.getBook(ctx, tx, id)
+	doc, b, err := e.loadBook(ctx, tx, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil, nil
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	b, err := doc.replay(id, e.policies.Investors)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -164,6 +215,7 @@ func (e *Engine) distributionIn(ctx context.Context, tx storage.Tx, id uuid.UUID
 	if err != nil {
 		return nil, nil, err
 	}
+	e.rememberBook(id, payload, doc, b)
 	st.Distributed = st.Distributed.Add(give)
 	if got := d.PaidTo(ReserveID); got.IsPositive() {
 		st.pendingReserve = got
