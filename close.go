@@ -211,13 +211,14 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.
 	var cps []storage.Checkpoint
 	var credits []ReserveEntry
 	quiet := 0
+	var pos loan.Position // reused: one fold's scratch for the whole batch
 	for i := range recs {
 		rec := &recs[i]
 		if !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day) {
 			r.skipped++
 			continue
 		}
-		out, err := e.closeLoan(ctx, day, broken[rec.ID], rec)
+		out, err := e.closeLoan(ctx, day, broken[rec.ID], rec, &pos)
 		if err != nil {
 			r.failed = append(r.failed, LoanError{Loan: rec.ID, Err: err.Error()})
 			e.log.Warn("loan not closed", "loan", rec.ID, "day", day.String(), "error", err)
@@ -281,7 +282,7 @@ type loanDay struct {
 
 // closeLoan derives one loan's results for day. It reads only rec and the
 // Engine's policies, so workers can run it in parallel.
-func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise bool, rec *storage.Loan) (loanDay, error) {
+func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise bool, rec *storage.Loan, pos *loan.Position) (loanDay, error) {
 	if len(rec.Index.State) > 0 {
 		prev, err := e.cache.state(rec)
 		if err != nil {
@@ -297,21 +298,20 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 	if err != nil {
 		return loanDay{}, err
 	}
-	pos, err := l.PositionAt(day)
-	if err != nil {
+	if err := l.PositionInto(pos, day); err != nil {
 		return loanDay{}, err
 	}
 	prev, err := e.cache.state(rec)
 	if err != nil {
 		return loanDay{}, err
 	}
-	st, reminders, actions, err := e.derive(ctx, rec.ID, &pos, prev, day, brokenPromise)
+	st, reminders, actions, err := e.derive(ctx, rec.ID, pos, prev, day, brokenPromise)
 	if err != nil {
 		return loanDay{}, err
 	}
 	st.Version = rec.Version
 	out := loanDay{}
-	cp, dist, err := e.distribution(ctx, rec.ID, &pos, &st, day)
+	cp, dist, err := e.distribution(ctx, rec.ID, pos, &st, day)
 	if err != nil {
 		return loanDay{}, err
 	}
@@ -323,7 +323,7 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 		out.reserve = &ReserveEntry{Loan: rec.ID, On: day, Amount: st.pendingReserve}
 		st.pendingReserve = money.Amount{}
 	}
-	out.index = indexOf(pos, st.Grade.String())
+	out.index = indexOf(*pos, st.Grade.String())
 	out.index.AsOf = day
 	if st.sameStored(&prev) && len(rec.Index.State) > 0 {
 		out.index.State = rec.Index.State

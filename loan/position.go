@@ -127,12 +127,24 @@ type Position struct {
 // PositionAt folds the journal up to day (entries with a later value date
 // are ignored) and returns the loan as of that day.
 func (l *Loan) PositionAt(day date.Date) (Position, error) {
+	var p Position
+	if err := l.PositionInto(&p, day); err != nil {
+		return Position{}, err
+	}
+	return p, nil
+}
+
+// PositionInto is PositionAt writing into p and reusing the capacity of
+// its Installments, for a caller that folds many loans in a loop (the daily
+// close): p is overwritten whole, and on error left as it was.
+func (l *Loan) PositionInto(p *Position, day date.Date) error {
 	f := getFold(0)
 	defer putFold(f)
 	if err := f.run(l, l.journal, l.order, day, l.memo); err != nil {
-		return Position{}, err
+		return err
 	}
-	return f.position(day), nil
+	f.positionInto(p, day)
+	return nil
 }
 
 func (f *fold) split(v *[componentCount]int64) Split {
@@ -148,10 +160,16 @@ func (f *fold) splitPtr(v *[componentCount]int64) *Split {
 	return &s
 }
 
-func (f *fold) position(day date.Date) Position {
+func (f *fold) positionInto(p *Position, day date.Date) {
 	f.chargeAccrued()
-	p := Position{AsOf: day, Status: f.status, Installments: make([]InstallmentPosition, len(f.inst)),
-		Restructured: f.restructured}
+	inst := p.Installments
+	if cap(inst) < len(f.inst) {
+		inst = make([]InstallmentPosition, len(f.inst))
+	} else {
+		inst = inst[:len(f.inst)]
+		clear(inst)
+	}
+	*p = Position{AsOf: day, Status: f.status, Installments: inst, Restructured: f.restructured}
 	var owed, paid, waived, out, overdue, woff, recov, claim [componentCount]int64
 	run := 0
 	for i := range f.inst {
@@ -251,7 +269,6 @@ func (f *fold) position(day date.Date) Position {
 	p.AcceleratedOn = datePtr(f.accelerated, f.acceleratedOn)
 	p.WrittenOffOn = datePtr(f.writtenOff, f.writtenOffOn)
 	p.Received, p.Refunded = f.amount(f.received), f.amount(f.refunded)
-	return p
 }
 
 func datePtr(ok bool, d date.Date) *date.Date {
