@@ -121,7 +121,9 @@ func (a remainder) before(b remainder) bool {
 
 // topRemainders returns the k first remainders in the order of before,
 // reordering rems in place. A small k keeps a min-heap of the best k seen
-// (O(n log k)); a large one sorts.
+// (O(n log k)); a large one partitions around pivots (quickselect, O(n) on
+// average), falling back to a sort if the partitions keep coming out
+// lopsided, so no input is quadratic.
 func topRemainders(rems []remainder, k int) []remainder {
 	if k <= 0 {
 		return nil
@@ -130,15 +132,7 @@ func topRemainders(rems []remainder, k int) []remainder {
 		return rems
 	}
 	if k > len(rems)/8 {
-		slices.SortFunc(rems, func(a, b remainder) int {
-			if a.before(b) {
-				return -1
-			}
-			if b.before(a) {
-				return 1
-			}
-			return 0
-		})
+		selectFirst(rems, k)
 		return rems[:k]
 	}
 	// rems[:k] is a heap whose root is the worst of the best k.
@@ -153,6 +147,56 @@ func topRemainders(rems []remainder, k int) []remainder {
 		}
 	}
 	return h
+}
+
+// selectFirst reorders rems so that its first k elements are the k first
+// in the order of before (in no particular order among themselves).
+func selectFirst(rems []remainder, k int) {
+	lo, hi := 0, len(rems) // the k-th element's place lies in [lo, hi)
+	budget := 2 * bits.Len(uint(len(rems)))
+	for hi-lo > 1 {
+		if budget == 0 {
+			slices.SortFunc(rems[lo:hi], func(a, b remainder) int {
+				if a.before(b) {
+					return -1
+				}
+				if b.before(a) {
+					return 1
+				}
+				return 0
+			})
+			return
+		}
+		budget--
+		// Median of three as the pivot, moved to the end.
+		mid := lo + (hi-lo)/2
+		if rems[mid].before(rems[lo]) {
+			rems[mid], rems[lo] = rems[lo], rems[mid]
+		}
+		if rems[hi-1].before(rems[lo]) {
+			rems[hi-1], rems[lo] = rems[lo], rems[hi-1]
+		}
+		if rems[mid].before(rems[hi-1]) {
+			rems[mid], rems[hi-1] = rems[hi-1], rems[mid]
+		}
+		pivot := rems[hi-1]
+		store := lo
+		for i := lo; i < hi-1; i++ {
+			if rems[i].before(pivot) {
+				rems[i], rems[store] = rems[store], rems[i]
+				store++
+			}
+		}
+		rems[store], rems[hi-1] = rems[hi-1], rems[store]
+		switch {
+		case store == k || store == k-1:
+			return
+		case store > k:
+			hi = store
+		default:
+			lo = store + 1
+		}
+	}
 }
 
 // siftDown restores the heap property below i: a parent is never before
