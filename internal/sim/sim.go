@@ -455,19 +455,30 @@ func Policies() lendcore.Policies {
 // every message is "delivered", and each inspection that fell due is
 // carried out by the post-loan team one to three days later.
 func (s *Sim) deliver(ctx context.Context, day date.Date) error {
-	n, err := storage.Drain(ctx, s.eng.Store(), 1000, func(_ context.Context, m storage.Message) error {
-		if m.Topic != lendcore.TopicInspection {
-			return nil
+	out := s.eng.Store().Outbox()
+	for {
+		msgs, err := out.Pending(ctx, 1000)
+		if err != nil || len(msgs) == 0 {
+			return err
 		}
-		if i, ok := s.index[m.LoanID]; ok {
-			// Messages arrive in commit order, which parallel workers
-			// vary: the delay comes from the loan and day, not the
-			// shared random source, so runs stay reproducible.
-			delay := 1 + int(m.LoanID[15]+byte(day.Day()))%3
-			s.at(day.Add(date.PeriodOfDays(delay)), event{kind: evInspect, loan: i})
+		keys := make([]string, len(msgs))
+		for n, m := range msgs {
+			keys[n] = m.Key
+			if m.Topic != lendcore.TopicInspection {
+				continue
+			}
+			if i, ok := s.index[m.LoanID]; ok {
+				// Messages arrive in commit order, which parallel workers
+				// vary: the delay comes from the loan and day, not the
+				// shared random source, so runs stay reproducible.
+				delay := 1 + int(m.LoanID[15]+byte(day.Day()))%3
+				s.at(day.Add(date.PeriodOfDays(delay)), event{kind: evInspect, loan: i})
+			}
 		}
-		return nil
-	})
-	s.stats.Delivered += n
-	return err
+		// One write per batch, as a host's dispatcher acknowledges.
+		if err := out.MarkDelivered(ctx, keys...); err != nil {
+			return err
+		}
+		s.stats.Delivered += len(msgs)
+	}
 }
