@@ -20,12 +20,21 @@ const (
 	keyLastDay = "last-day"
 )
 
-// closedStatuses are the loan statuses the daily close visits: loans being
-// serviced, accelerated ones, written-off claims still pursued, and closed
-// loans (a loan that closed since its last close still owes its investors
-// their last distribution; after that it is skipped at no cost, and a
-// reversal that reopens it is seen at once).
-var closedStatuses = []string{loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String(), loan.Closed.String()}
+// The daily close visits loans being serviced, accelerated ones and
+// written-off claims still pursued, and the closed loans whose closing it
+// has not yet seen: a loan that closed since its last close still owes its
+// investors their last distribution. Once the close has seen a closed loan
+// its index classification is finalClass and the scans leave it out; a
+// reversal that reopens it makes it active again.
+var (
+	closedStatuses = []string{loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String()}
+	justClosed     = storage.LoanFilter{Statuses: []string{loan.Closed.String()},
+		Classifications: []string{"", "none", "normal", "special-mention", "substandard", "doubtful", "loss"}}
+)
+
+// finalClass is the index classification of a closed loan whose closing
+// the daily close has processed.
+const finalClass = "closed"
 
 // CloseReport is what the daily close did for one business day.
 type CloseReport struct {
@@ -129,19 +138,23 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 	go func() {
 		defer close(batches)
 		batch := make([]storage.Loan, 0, e.batch)
-		for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: closedStatuses, BatchSize: e.batch, NoDocument: true}) {
-			if err != nil {
-				scanErr = err
-				return
-			}
-			batch = append(batch, rec)
-			if len(batch) == e.batch {
-				select {
-				case batches <- batch:
-				case <-ctx.Done():
+		open := storage.LoanFilter{Statuses: closedStatuses}
+		for _, f := range []storage.LoanFilter{open, justClosed} {
+			f.BatchSize, f.NoDocument = e.batch, true
+			for rec, err := range e.store.Loans().Scan(ctx, f) {
+				if err != nil {
+					scanErr = err
 					return
 				}
-				batch = make([]storage.Loan, 0, e.batch)
+				batch = append(batch, rec)
+				if len(batch) == e.batch {
+					select {
+					case batches <- batch:
+					case <-ctx.Done():
+						return
+					}
+					batch = make([]storage.Loan, 0, e.batch)
+				}
 			}
 		}
 		if len(batch) > 0 {
@@ -291,6 +304,9 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 		if !brokenPromise && e.quiet(rec, &prev, day) {
 			idx := rec.Index
 			idx.AsOf = day
+			if prev.Status == loan.Closed.String() {
+				idx.Classification = finalClass
+			}
 			return loanDay{index: idx, quiet: true}, nil
 		}
 	}
@@ -324,6 +340,10 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 		st.pendingReserve = money.Amount{}
 	}
 	out.index = indexOf(*pos, st.Grade.String())
+	if st.Status == loan.Closed.String() && st.sameStored(&prev) {
+		// Nothing left to do for it: later closes leave it out.
+		out.index.Classification = finalClass
+	}
 	out.index.AsOf = day
 	if st.sameStored(&prev) && len(rec.Index.State) > 0 {
 		out.index.State = rec.Index.State
