@@ -10,6 +10,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -52,4 +54,25 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nlendcore <command> -h shows the command's flags.")
+}
+
+// parseFlags parses a subcommand's flags. done is true when the command
+// must stop with code: 0 after printing the usage for -h, 2 after one line
+// on stderr naming a bad flag or an unexpected argument.
+func parseFlags(fs *flag.FlagSet, args []string, name, synopsis string, stdout, stderr io.Writer) (code int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "usage: lendcore %s %s\n\nflags:\n", name, synopsis)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return 0, true
+		}
+		fmt.Fprintf(stderr, "lendcore %s: %s\n", name, oneLine(err))
+		return 2, true
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "lendcore %s: unexpected argument %q\n", name, fs.Arg(0))
+		return 2, true
+	}
+	return 0, false
 }

@@ -78,19 +78,8 @@ func cmdSchedule(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	var f scheduleFlags
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: lendcore schedule --principal P --rate R --term N --start YYYY-MM-DD [flags]\n\nflags:")
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return 0
-		}
-		fmt.Fprintf(stderr, "lendcore schedule: %s\n", oneLine(err))
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "lendcore schedule: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, done := parseFlags(fs, args, "schedule", "--principal P --rate R --term N --start YYYY-MM-DD [flags]", stdout, stderr); done {
+		return code
 	}
 	terms, err := f.terms()
 	if err == nil {

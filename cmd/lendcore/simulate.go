@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,19 +34,8 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "verify portfolio invariants after every day")
 	faults := fs.Bool("faults", false, "inject duplicate commands, reversals and interrupted closes")
 	progress := fs.Bool("progress", true, "show a progress bar on stderr")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: lendcore simulate [flags]\n\nflags:")
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return 0
-		}
-		fmt.Fprintf(stderr, "lendcore simulate: %s\n", oneLine(err))
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "lendcore simulate: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, done := parseFlags(fs, args, "simulate", "[flags]", stdout, stderr); done {
+		return code
 	}
 	cfg.Loans, cfg.Months, cfg.Seed, cfg.Check, cfg.Faults = *loans, *months, *seed, *check, *faults
 	cfg.OriginationMonths = min(cfg.OriginationMonths, cfg.Months)
