@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,12 +29,6 @@ const (
 	scopeDebtor     = "collection-debtor"
 	keyOpenPromises = "open-promises"
 )
-
-// collectionMu serialises the read-modify-write of collection documents in
-// this process: checkpoints carry no version, so two writers of one
-// document must not interleave. Collection records are written at the
-// pace of collectors, so one lock costs nothing that matters.
-var collectionMu sync.Mutex
 
 // CollectionRecord is what the Engine has recorded about collecting one
 // loan: the contact attempts about it, the debtor's contact state, the
@@ -132,8 +125,8 @@ func (e *Engine) RecordContact(ctx context.Context, id uuid.UUID, rec collect.Co
 	if err != nil {
 		return err
 	}
-	collectionMu.Lock()
-	defer collectionMu.Unlock()
+	e.collectMu.Lock()
+	defer e.collectMu.Unlock()
 	err = e.retry(ctx, "record contact", func() error {
 		return e.store.WithTx(ctx, func(tx storage.Tx) error {
 			debtor, deb, err := e.debtor(ctx, tx, id)
@@ -187,8 +180,8 @@ func (e *Engine) RecordContact(ctx context.Context, id uuid.UUID, rec collect.Co
 // review is open (COL-PAUSE). Errors: storage.ErrNotFound for an unknown
 // loan.
 func (e *Engine) SetContactState(ctx context.Context, id uuid.UUID, st collect.ContactState) error {
-	collectionMu.Lock()
-	defer collectionMu.Unlock()
+	e.collectMu.Lock()
+	defer e.collectMu.Unlock()
 	return e.retry(ctx, "set contact state", func() error {
 		return e.store.WithTx(ctx, func(tx storage.Tx) error {
 			debtor, deb, err := e.debtor(ctx, tx, id)
@@ -245,8 +238,8 @@ func (e *Engine) RecordPromise(ctx context.Context, id uuid.UUID, p collect.Prom
 		}
 		p.ID = uuid.NewSHA1(id, raw)
 	}
-	collectionMu.Lock()
-	defer collectionMu.Unlock()
+	e.collectMu.Lock()
+	defer e.collectMu.Unlock()
 	err := e.retry(ctx, "record promise", func() error {
 		return e.store.WithTx(ctx, func(tx storage.Tx) error {
 			rec, err := tx.Loans().Get(ctx, id)
@@ -418,8 +411,8 @@ type settlement struct {
 // failed) is fed again tomorrow. Everything is written in one unit of
 // work, so a re-run of the day settles nothing twice.
 func (e *Engine) reviewPromises(ctx context.Context, day date.Date, fed map[uuid.UUID]bool) (int, error) {
-	collectionMu.Lock()
-	defer collectionMu.Unlock()
+	e.collectMu.Lock()
+	defer e.collectMu.Unlock()
 	idx, err := getDoc[promiseIndex](ctx, e.store, scopeCollection, keyOpenPromises)
 	if err != nil || len(idx.Open) == 0 && len(idx.ToFeed) == 0 {
 		return 0, err

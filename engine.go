@@ -52,6 +52,9 @@ type Engine struct {
 	collateral *guardedRegister // nil without WithCollateral
 	reserve    reserveGuard
 	books      bookCache
+	// collectMu serialises the read-modify-write of the collection
+	// documents (contact logs, promises) within this Engine.
+	collectMu sync.Mutex
 }
 
 // Option configures an Engine.

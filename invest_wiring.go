@@ -95,11 +95,7 @@ func (e *Engine) fund(ctx context.Context, tx storage.Tx, l *loan.Loan, f []Fund
 }
 
 func (e *Engine) putBook(ctx context.Context, tx storage.Tx, id uuid.UUID, doc *bookDoc) error {
-	payload, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
-	return tx.Checkpoints().Put(ctx, storage.Checkpoint{Scope: scopeBook, Key: id.String(), Day: doc.On, Payload: payload})
+	return putDoc(ctx, tx, scopeBook, id.String(), doc.On, doc)
 }
 
 func (e *Engine) getBook(ctx context.Context, tx storage.Tx, id uuid.UUID) (*bookDoc, error) {

@@ -2,7 +2,6 @@ package lendcore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -81,30 +80,17 @@ func (e *Engine) ReserveState(ctx context.Context) (Reserve, error) {
 }
 
 func (e *Engine) getReserve(ctx context.Context, tx storage.Tx) (*Reserve, error) {
-	cp, err := tx.Checkpoints().Get(ctx, scopeReserve, keyReserve)
-	if errors.Is(err, storage.ErrNotFound) {
-		return &Reserve{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var r Reserve
-	if err := guardedUnmarshal(cp.Payload, &r); err != nil {
-		return nil, fmt.Errorf("%w: reserve: %v", storage.ErrCorrupt, err)
-	}
-	return &r, nil
+	r, err := getDoc[Reserve](ctx, tx, scopeReserve, keyReserve)
+	return &r, err
 }
 
 // putReserve stores the reserve document and writes its new movements to
 // the outbox, in tx.
 func (e *Engine) putReserve(ctx context.Context, tx storage.Tx, r *Reserve, day date.Date) error {
-	payload, err := json.Marshal(r)
-	if err != nil {
+	if err := putDoc(ctx, tx, scopeReserve, keyReserve, day, r); err != nil {
 		return err
 	}
-	if err := tx.Checkpoints().Put(ctx, storage.Checkpoint{Scope: scopeReserve, Key: keyReserve, Day: day, Payload: payload}); err != nil {
-		return err
-	}
+	var err error
 	msgs := make([]storage.Message, len(r.pending))
 	first := r.Entries - len(r.pending) + 1
 	for i, en := range r.pending {
