@@ -140,7 +140,7 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 		batch := make([]storage.Loan, 0, e.batch)
 		open := storage.LoanFilter{Statuses: closedStatuses}
 		for _, f := range []storage.LoanFilter{open, justClosed} {
-			f.BatchSize, f.NoDocument = e.batch, true
+			f.BatchSize, f.NoDocument, f.NoState = e.batch, true, true
 			for rec, err := range e.store.Loans().Scan(ctx, f) {
 				if err != nil {
 					scanErr = err
@@ -296,29 +296,24 @@ type loanDay struct {
 // closeLoan derives one loan's results for day. It reads only rec and the
 // Engine's policies, so workers can run it in parallel.
 func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise bool, rec *storage.Loan, pos *loan.Position) (loanDay, error) {
-	if len(rec.Index.State) > 0 {
-		prev, err := e.cache.state(rec)
-		if err != nil {
-			return loanDay{}, err
+	prev, raw, err := e.prevState(ctx, rec)
+	if err != nil {
+		return loanDay{}, err
+	}
+	if len(raw) > 0 && !brokenPromise && e.quiet(rec, &prev, day) {
+		idx := rec.Index
+		idx.AsOf, idx.State = day, raw
+		if prev.Status == loan.Closed.String() {
+			idx.Classification = finalClass
 		}
-		if !brokenPromise && e.quiet(rec, &prev, day) {
-			idx := rec.Index
-			idx.AsOf = day
-			if prev.Status == loan.Closed.String() {
-				idx.Classification = finalClass
-			}
-			return loanDay{index: idx, quiet: true}, nil
-		}
+		e.cache.putState(rec.ID, raw, prev, day)
+		return loanDay{index: idx, quiet: true}, nil
 	}
 	l, err := e.loadLoan(ctx, rec)
 	if err != nil {
 		return loanDay{}, err
 	}
 	if err := l.PositionInto(pos, day); err != nil {
-		return loanDay{}, err
-	}
-	prev, err := e.cache.state(rec)
-	if err != nil {
 		return loanDay{}, err
 	}
 	st, reminders, actions, err := e.derive(ctx, rec.ID, pos, prev, day, brokenPromise)
@@ -345,14 +340,12 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 		out.index.Classification = finalClass
 	}
 	out.index.AsOf = day
-	if st.sameStored(&prev) && len(rec.Index.State) > 0 {
-		out.index.State = rec.Index.State
-	} else {
-		if out.index.State, err = st.encode(); err != nil {
-			return loanDay{}, err
-		}
-		e.cache.putState(rec.ID, out.index.State, st)
+	if st.sameStored(&prev) && len(raw) > 0 {
+		out.index.State = raw
+	} else if out.index.State, err = st.encode(); err != nil {
+		return loanDay{}, err
 	}
+	e.cache.putState(rec.ID, out.index.State, st, day)
 	if !st.InspectionDue.IsZero() {
 		// Keyed and dated by the due day, so an inspection that stays due
 		// is announced once.
@@ -418,4 +411,25 @@ func (e *Engine) loadLoan(ctx context.Context, rec *storage.Loan) (*loan.Loan, e
 		return nil, fmt.Errorf("%w: loan %s changed during the close", storage.ErrConflict, rec.ID)
 	}
 	return e.cache.load(full)
+}
+
+// prevState returns a loan's stored state (yesterday's, normally) and its
+// bytes: from the record when the scan carried it, else from what this
+// Engine wrote for the record's AsOf, else read whole from the store.
+func (e *Engine) prevState(ctx context.Context, rec *storage.Loan) (LoanState, []byte, error) {
+	if rec.Index.State == nil {
+		if s, raw, ok := e.cache.stateAt(rec.ID, rec.Index.AsOf); ok {
+			return s, raw, nil
+		}
+		full, err := e.store.Loans().Get(ctx, rec.ID)
+		if err != nil {
+			return LoanState{}, nil, err
+		}
+		rec.Index.State = full.Index.State
+		if full.Index.AsOf != rec.Index.AsOf {
+			return LoanState{}, nil, fmt.Errorf("%w: loan %s was closed by another run", storage.ErrConflict, rec.ID)
+		}
+	}
+	s, err := e.cache.state(rec)
+	return s, rec.Index.State, err
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/google/uuid"
+	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
@@ -38,6 +39,10 @@ type cachedLoan struct {
 	// document does not change from day to day, so it is decoded once.
 	stateRaw []byte
 	state    LoanState
+	// stateAsOf is the index AsOf stored with stateRaw when this Engine
+	// wrote it: only the daily close writes a state, always with its AsOf,
+	// so a stored AsOf equal to it means the stored state is stateRaw.
+	stateAsOf date.Date
 }
 
 func newLoanCache() *loanCache { return &loanCache{m: make(map[uuid.UUID]cachedLoan)} }
@@ -94,17 +99,33 @@ func (c *loanCache) state(rec *storage.Loan) (LoanState, error) {
 	if err != nil {
 		return s, err
 	}
-	c.putState(rec.ID, rec.Index.State, s)
+	c.putState(rec.ID, rec.Index.State, s, rec.Index.AsOf)
 	return s, nil
 }
 
-// putState remembers the decoded form of a state document.
-func (c *loanCache) putState(id uuid.UUID, raw []byte, s LoanState) {
-	c.mu.Lock()
-	if hit, ok := c.m[id]; ok {
-		hit.stateRaw, hit.state = raw, s
-		c.m[id] = hit
+// stateAt returns the state this Engine wrote for a loan with index AsOf
+// asOf, and its bytes, if it still has them.
+func (c *loanCache) stateAt(id uuid.UUID, asOf date.Date) (LoanState, []byte, bool) {
+	c.mu.RLock()
+	hit, ok := c.m[id]
+	c.mu.RUnlock()
+	if !ok || hit.stateRaw == nil || hit.stateAsOf != asOf {
+		return LoanState{}, nil, false
 	}
+	s := hit.state
+	s.Day = asOf
+	if !s.Day.IsZero() && s.Status != "" {
+		s.Track.Last = s.Day
+	}
+	return s, hit.stateRaw, true
+}
+
+// putState remembers the decoded form of a state document.
+func (c *loanCache) putState(id uuid.UUID, raw []byte, s LoanState, asOf date.Date) {
+	c.mu.Lock()
+	hit := c.m[id]
+	hit.stateRaw, hit.state, hit.stateAsOf = raw, s, asOf
+	c.m[id] = hit
 	c.mu.Unlock()
 }
 

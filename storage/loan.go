@@ -165,6 +165,10 @@ type LoanFilter struct {
 	// reads only the index and state (the daily close) need not copy the
 	// terms. Adapters may return the document anyway.
 	NoDocument bool
+	// NoState lets the adapter leave Loan.Index.State nil: the daily
+	// close keeps the state documents it wrote and needs only AsOf to know
+	// them. Adapters may return the state anyway.
+	NoState bool
 	// BatchSize is the number of loans read per round trip; zero means
 	// DefaultBatchSize.
 	BatchSize int

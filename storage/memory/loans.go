@@ -231,7 +231,11 @@ func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage
 			} else {
 				l.Document = sl.clone(l.Document)
 			}
-			l.Index.State = sl.clone(l.Index.State)
+			if f.NoState {
+				l.Index.State = nil
+			} else {
+				l.Index.State = sl.clone(l.Index.State)
+			}
 			return l, true
 		}, yield)
 	}
