@@ -343,7 +343,12 @@ func (a Amount) String() string {
 // turns it into a float (a currency without a predefined scale is written
 // with it: "XTS/4 1.2345").
 func (a Amount) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 24)
+	return a.AppendJSON(make([]byte, 0, 24))
+}
+
+// AppendJSON appends the amount's JSON form (as MarshalJSON writes it) to b,
+// for encoders that build documents without reflection.
+func (a Amount) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, '"')
 	if !a.cur.IsZero() {
 		// MarshalText gives "XTS/4" for a currency without a predefined
