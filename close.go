@@ -302,7 +302,7 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 	}
 	if len(raw) > 0 && !brokenPromise && e.quiet(rec, &prev, day) {
 		idx := rec.Index
-		idx.AsOf, idx.State = day, raw
+		idx.AsOf, idx.State = day, nil // nil keeps the stored document
 		if prev.Status == loan.Closed.String() {
 			idx.Classification = finalClass
 		}
@@ -340,12 +340,14 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 		out.index.Classification = finalClass
 	}
 	out.index.AsOf = day
-	if st.sameStored(&prev) && len(raw) > 0 {
-		out.index.State = raw
-	} else if out.index.State, err = st.encode(); err != nil {
-		return loanDay{}, err
+	stored := raw
+	if !st.sameStored(&prev) || len(raw) == 0 {
+		if stored, err = st.encode(); err != nil {
+			return loanDay{}, err
+		}
+		out.index.State = stored // else nil: the stored document stays
 	}
-	e.cache.putState(rec.ID, out.index.State, st, day)
+	e.cache.putState(rec.ID, stored, st, day)
 	if !st.InspectionDue.IsZero() {
 		// Keyed and dated by the due day, so an inspection that stays due
 		// is announced once.

@@ -119,7 +119,9 @@ type AppendResult struct {
 	Replayed bool
 }
 
-// IndexUpdate sets the index columns of one loan.
+// IndexUpdate sets the index columns of one loan. A nil Index.State keeps
+// the stored state document (the daily close sends none for a loan whose
+// state did not change).
 type IndexUpdate struct {
 	LoanID uuid.UUID
 	Index  LoanIndex

@@ -176,38 +176,29 @@ func replay(rec *loanRec, entries []storage.Entry) ([]storage.Entry, error) {
 
 // UpdateIndex sets index columns; see storage.Loans.
 //
-// A state document byte-for-byte equal to the stored one (a loan whose
-// derived state did not change) is neither validated nor copied again.
+// Validation and copying happen before the store is locked, so concurrent
+// writers (the daily close's workers) hold the lock only to swap indexes.
 func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) error {
-	for i := range updates {
-		u := updates[i]
-		u.Index.State = nil // checked below, unless unchanged
+	in := make([]storage.IndexUpdate, len(updates))
+	for i, u := range updates {
 		if err := u.Validate(); err != nil {
 			return fmt.Errorf("update %d: %w", i, err)
 		}
+		in[i] = storage.IndexUpdate{LoanID: u.LoanID, Index: cloneIndex(u.Index)}
 	}
 	return r.s.write(ctx, r.t, func(t *txn) error {
-		same := make([]bool, len(updates))
-		for i, u := range updates {
-			rec := r.s.loans[u.LoanID]
-			if rec == nil {
+		for _, u := range in {
+			if r.s.loans[u.LoanID] == nil {
 				return fmt.Errorf("%w: loan %s", storage.ErrNotFound, u.LoanID)
 			}
-			if same[i] = bytes.Equal(rec.hdr.Index.State, u.Index.State) && u.Index.State != nil; !same[i] {
-				if err := u.Validate(); err != nil {
-					return fmt.Errorf("update %d: %w", i, err)
-				}
-			}
 		}
-		for i, u := range updates {
+		for _, u := range in {
 			rec := r.s.loans[u.LoanID]
 			old := rec.hdr.Index
-			if same[i] {
-				u.Index.State = old.State
-				rec.hdr.Index = u.Index
-			} else {
-				rec.hdr.Index = cloneIndex(u.Index)
+			if u.Index.State == nil {
+				u.Index.State = old.State // nil keeps the stored document
 			}
+			rec.hdr.Index = u.Index
 			t.onUndo(func() { rec.hdr.Index = old })
 		}
 		return nil

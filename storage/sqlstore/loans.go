@@ -316,7 +316,7 @@ func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) 
 			var a args
 			var b strings.Builder
 			b.WriteString("UPDATE lendcore_loans SET next_due = v.column2, days_past_due = v.column3, " +
-				"classification = v.column4, as_of = v.column5, state = v.column6 FROM (VALUES ")
+				"classification = v.column4, as_of = v.column5, state = COALESCE(v.column6, lendcore_loans.state) FROM (VALUES ")
 			for i, u := range chunk {
 				if i > 0 {
 					b.WriteString(", ")

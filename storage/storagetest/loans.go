@@ -314,6 +314,14 @@ func testUpdateIndex(t *testing.T, s storage.Store) {
 	ga, gb := mustGet(t, s, a.ID), mustGet(t, s, b.ID)
 	assert.Equal(t, ia, ga.Index)
 	assert.Equal(t, ib, gb.Index)
+
+	// A nil state keeps the stored document; the columns change.
+	next := ia
+	next.State, next.AsOf, next.DaysPastDue = nil, day(2024, 4, 1), 32
+	require.NoError(t, s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: a.ID, Index: next}))
+	next.State = ia.State
+	assert.Equal(t, next, mustGet(t, s, a.ID).Index)
+	ia = next
 	assert.Equal(t, int64(1), ga.Version, "the index is derived: no new version")
 
 	// One unknown loan: nothing is updated.
