@@ -296,17 +296,17 @@ type loanDay struct {
 // closeLoan derives one loan's results for day. It reads only rec and the
 // Engine's policies, so workers can run it in parallel.
 func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise bool, rec *storage.Loan, pos *loan.Position) (loanDay, error) {
-	prev, raw, err := e.prevState(ctx, rec)
+	prev, exists, err := e.prevState(ctx, rec)
 	if err != nil {
 		return loanDay{}, err
 	}
-	if len(raw) > 0 && !brokenPromise && e.quiet(rec, &prev, day) {
+	if exists && !brokenPromise && e.quiet(rec, &prev, day) {
 		idx := rec.Index
 		idx.AsOf, idx.State = day, nil // nil keeps the stored document
 		if prev.Status == loan.Closed.String() {
 			idx.Classification = finalClass
 		}
-		e.cache.putState(rec.ID, raw, prev, day)
+		e.cache.putState(rec.ID, prev, day)
 		return loanDay{index: idx, quiet: true}, nil
 	}
 	l, err := e.loadLoan(ctx, rec)
@@ -340,14 +340,13 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 		out.index.Classification = finalClass
 	}
 	out.index.AsOf = day
-	stored := raw
-	if !st.sameStored(&prev) || len(raw) == 0 {
-		if stored, err = st.encode(); err != nil {
+	if !st.sameStored(&prev) || !exists {
+		// Else nil: the stored document stays.
+		if out.index.State, err = st.encode(); err != nil {
 			return loanDay{}, err
 		}
-		out.index.State = stored // else nil: the stored document stays
 	}
-	e.cache.putState(rec.ID, stored, st, day)
+	e.cache.putState(rec.ID, st, day)
 	if !st.InspectionDue.IsZero() {
 		// Keyed and dated by the due day, so an inspection that stays due
 		// is announced once.
@@ -415,23 +414,23 @@ func (e *Engine) loadLoan(ctx context.Context, rec *storage.Loan) (*loan.Loan, e
 	return e.cache.load(full)
 }
 
-// prevState returns a loan's stored state (yesterday's, normally) and its
-// bytes: from the record when the scan carried it, else from what this
-// Engine wrote for the record's AsOf, else read whole from the store.
-func (e *Engine) prevState(ctx context.Context, rec *storage.Loan) (LoanState, []byte, error) {
+// prevState returns a loan's stored state (yesterday's, normally) and
+// whether one is stored: what this Engine holds for the record's AsOf, else
+// the record's document when the scan carried it, else read from the store.
+func (e *Engine) prevState(ctx context.Context, rec *storage.Loan) (LoanState, bool, error) {
+	if s, ok := e.cache.stateAt(rec.ID, rec.Index.AsOf); ok {
+		return s, true, nil
+	}
 	if rec.Index.State == nil {
-		if s, raw, ok := e.cache.stateAt(rec.ID, rec.Index.AsOf); ok {
-			return s, raw, nil
-		}
 		full, err := e.store.Loans().Get(ctx, rec.ID)
 		if err != nil {
-			return LoanState{}, nil, err
+			return LoanState{}, false, err
+		}
+		if full.Index.AsOf != rec.Index.AsOf {
+			return LoanState{}, false, fmt.Errorf("%w: loan %s was closed by another run", storage.ErrConflict, rec.ID)
 		}
 		rec.Index.State = full.Index.State
-		if full.Index.AsOf != rec.Index.AsOf {
-			return LoanState{}, nil, fmt.Errorf("%w: loan %s was closed by another run", storage.ErrConflict, rec.ID)
-		}
 	}
 	s, err := e.cache.state(rec)
-	return s, rec.Index.State, err
+	return s, len(rec.Index.State) > 0, err
 }

@@ -1,7 +1,6 @@
 package lendcore
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -35,13 +34,12 @@ type loanCache struct {
 type cachedLoan struct {
 	version int64
 	loan    *loan.Loan
-	// The last decoded state document and its bytes: a quiet loan's
-	// document does not change from day to day, so it is decoded once.
-	stateRaw []byte
-	state    LoanState
-	// stateAsOf is the index AsOf stored with stateRaw when this Engine
-	// wrote it: only the daily close writes a state, always with its AsOf,
-	// so a stored AsOf equal to it means the stored state is stateRaw.
+	// The state this Engine last derived or decoded for the loan, and the
+	// index AsOf stored with it. Only the daily close writes a state, always
+	// with its AsOf, so a stored AsOf equal to stateAsOf means the stored
+	// state is this one: a quiet loan's document is neither read nor decoded.
+	hasState  bool
+	state     LoanState
 	stateAsOf date.Date
 }
 
@@ -81,50 +79,44 @@ func (c *loanCache) get(id uuid.UUID, version int64) (*loan.Loan, bool) {
 	return hit.loan, ok && hit.version == version
 }
 
-// state returns the decoded state of rec, from the cache when its bytes
-// are the ones decoded last time.
+// state returns the decoded state of rec: the cached one when it was
+// stored with rec's AsOf, else rec's document decoded.
 func (c *loanCache) state(rec *storage.Loan) (LoanState, error) {
-	c.mu.RLock()
-	hit, ok := c.m[rec.ID]
-	c.mu.RUnlock()
-	if ok && hit.stateRaw != nil && bytes.Equal(hit.stateRaw, rec.Index.State) {
-		s := hit.state
-		s.Day = rec.Index.AsOf
-		if !s.Day.IsZero() && s.Status != "" {
-			s.Track.Last = s.Day
-		}
+	if s, ok := c.stateAt(rec.ID, rec.Index.AsOf); ok {
 		return s, nil
 	}
 	s, err := stateOf(rec)
 	if err != nil {
 		return s, err
 	}
-	c.putState(rec.ID, rec.Index.State, s, rec.Index.AsOf)
+	if len(rec.Index.State) > 0 {
+		c.putState(rec.ID, s, rec.Index.AsOf)
+	}
 	return s, nil
 }
 
-// stateAt returns the state this Engine wrote for a loan with index AsOf
-// asOf, and its bytes, if it still has them.
-func (c *loanCache) stateAt(id uuid.UUID, asOf date.Date) (LoanState, []byte, bool) {
+// stateAt returns the state this Engine holds for a loan whose index was
+// stored with AsOf asOf.
+func (c *loanCache) stateAt(id uuid.UUID, asOf date.Date) (LoanState, bool) {
 	c.mu.RLock()
 	hit, ok := c.m[id]
 	c.mu.RUnlock()
-	if !ok || hit.stateRaw == nil || hit.stateAsOf != asOf {
-		return LoanState{}, nil, false
+	if !ok || !hit.hasState || hit.stateAsOf != asOf {
+		return LoanState{}, false
 	}
 	s := hit.state
 	s.Day = asOf
 	if !s.Day.IsZero() && s.Status != "" {
 		s.Track.Last = s.Day
 	}
-	return s, hit.stateRaw, true
+	return s, true
 }
 
-// putState remembers the decoded form of a state document.
-func (c *loanCache) putState(id uuid.UUID, raw []byte, s LoanState, asOf date.Date) {
+// putState remembers the state stored (or about to be stored) with asOf.
+func (c *loanCache) putState(id uuid.UUID, s LoanState, asOf date.Date) {
 	c.mu.Lock()
 	hit := c.m[id]
-	hit.stateRaw, hit.state, hit.stateAsOf = raw, s, asOf
+	hit.hasState, hit.state, hit.stateAsOf = true, s, asOf
 	c.m[id] = hit
 	c.mu.Unlock()
 }
