@@ -28,3 +28,18 @@ func TestPositionIntoReusesWithoutLeaks(t *testing.T) {
 		assert.Equal(t, want, p, "2026-03-%02d", d)
 	}
 }
+
+// BenchmarkPositionIntoTypical is BenchmarkPositionAtTypical through
+// PositionInto reusing one Position, as the daily close folds its loans.
+func BenchmarkPositionIntoTypical(b *testing.B) {
+	l := benchLoan(b, 36, 12)
+	asOf := day(2027, 2, 1)
+	var p Position
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := l.PositionInto(&p, asOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportLoans(b)
+}
