@@ -16,7 +16,46 @@ import (
 type loanRec struct {
 	hdr     storage.Loan
 	journal []storage.Entry
-	keys    map[string]int
+	// keys indexes the journal by idempotency key once it is long enough
+	// for a map to beat a scan; most loans never need one, and a map costs
+	// a few hundred bytes a loan.
+	keys map[string]int
+}
+
+// keyMapAt is the journal length from which a loan gets a key map.
+const keyMapAt = 16
+
+// entryByKey returns the journal position of the entry with key k.
+func (r *loanRec) entryByKey(k string) (int, bool) {
+	if r.keys != nil {
+		i, ok := r.keys[k]
+		return i, ok
+	}
+	for i := range r.journal {
+		if r.journal[i].IdempotencyKey == k {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// indexKeys keeps the key map in step with the journal after entries were
+// appended or removed.
+func (r *loanRec) indexKeys() {
+	switch {
+	case len(r.journal) < keyMapAt:
+		r.keys = nil
+	case r.keys != nil && len(r.keys) <= len(r.journal):
+		// Keys are unique per loan: the map covers a prefix of the journal.
+		for i := len(r.keys); i < len(r.journal); i++ {
+			r.keys[r.journal[i].IdempotencyKey] = i
+		}
+	default:
+		r.keys = make(map[string]int, len(r.journal))
+		for i := range r.journal {
+			r.keys[r.journal[i].IdempotencyKey] = i
+		}
+	}
 }
 
 func (r *loanRec) copyOut(withJournal bool) storage.Loan {
@@ -58,13 +97,13 @@ func (r loans) Create(ctx context.Context, ls ...storage.Loan) error {
 			seen[l.ID] = true
 		}
 		for _, l := range ls {
-			rec := &loanRec{hdr: l.Clone(), keys: make(map[string]int, len(l.Journal))}
+			rec := &loanRec{hdr: l.Clone()}
 			rec.hdr.Journal = nil
 			rec.hdr.Version = 1
 			for i, e := range l.Journal {
 				rec.journal = append(rec.journal, stamp(e, l.ID, int64(i+1), 1))
-				rec.keys[e.IdempotencyKey] = i
 			}
+			rec.indexKeys()
 			id := l.ID
 			r.s.loans[id] = rec
 			r.s.loanIDs.add(id, rec)
@@ -126,9 +165,9 @@ func (r loans) Append(ctx context.Context, a storage.Append) (storage.AppendResu
 		for i, e := range a.Entries {
 			e = stamp(e, a.LoanID, int64(oldLen+i+1), version)
 			rec.journal = append(rec.journal, e)
-			rec.keys[e.IdempotencyKey] = oldLen + i
 			res.Entries[i] = e.Clone()
 		}
+		rec.indexKeys()
 		rec.hdr.Version = version
 		if a.Status != "" {
 			rec.hdr.Status = a.Status
@@ -140,10 +179,8 @@ func (r loans) Append(ctx context.Context, a storage.Append) (storage.AppendResu
 			rec.hdr.Index = cloneIndex(*a.Index)
 		}
 		t.onUndo(func() {
-			for _, e := range rec.journal[oldLen:] {
-				delete(rec.keys, e.IdempotencyKey)
-			}
 			rec.journal = rec.journal[:oldLen]
+			rec.indexKeys()
 			rec.hdr = oldHdr
 		})
 		return nil
@@ -160,7 +197,7 @@ func (r loans) Append(ctx context.Context, a storage.Append) (storage.AppendResu
 func replay(rec *loanRec, entries []storage.Entry) ([]storage.Entry, error) {
 	var stored []storage.Entry
 	for i, e := range entries {
-		j, ok := rec.keys[e.IdempotencyKey]
+		j, ok := rec.entryByKey(e.IdempotencyKey)
 		switch {
 		case !ok && stored != nil, ok && stored == nil && i > 0:
 			return nil, fmt.Errorf("%w: only some idempotency keys of the append are stored", storage.ErrDuplicate)
