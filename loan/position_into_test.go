@@ -43,3 +43,10 @@ func BenchmarkPositionIntoTypical(b *testing.B) {
 	}
 	reportLoans(b)
 }
+
+// BenchmarkPositionAtTypical12 is the short end of "typical": a
+// 12-installment loan with a dozen entries.
+func BenchmarkPositionAtTypical12(b *testing.B) {
+	l := benchLoan(b, 12, 12)
+	benchPosition(b, l, day(2026, 12, 1))
+}
