@@ -11,7 +11,6 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/loan"
-	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 )
 
@@ -322,7 +321,7 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 	}
 	st.Version = rec.Version
 	out := loanDay{}
-	cp, dist, err := e.distribution(ctx, rec.ID, pos, &st, day)
+	cp, dist, toReserve, err := e.distribution(ctx, rec.ID, pos, &st, day)
 	if err != nil {
 		return loanDay{}, err
 	}
@@ -330,9 +329,8 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 		out.checkpoints = append(out.checkpoints, *cp)
 		out.messages = append(out.messages, *dist)
 	}
-	if st.pendingReserve.IsPositive() {
-		out.reserve = &ReserveEntry{Loan: rec.ID, On: day, Amount: st.pendingReserve}
-		st.pendingReserve = money.Amount{}
+	if toReserve.IsPositive() {
+		out.reserve = &ReserveEntry{Loan: rec.ID, On: day, Amount: toReserve}
 	}
 	out.index = indexOf(*pos, st.Grade.String())
 	if st.Status == loan.Closed.String() && st.sameStored(&prev) {

@@ -55,6 +55,10 @@ type Engine struct {
 	// collectMu serialises the read-modify-write of the collection
 	// documents (contact logs, promises) within this Engine.
 	collectMu sync.Mutex
+	rules     struct {
+		mu sync.RWMutex
+		m  map[[2]uint64]string // triggered rule and warning bits → their ids, joined
+	}
 }
 
 // Option configures an Engine.

@@ -178,11 +178,13 @@ func (e *Engine) Book(ctx context.Context, id uuid.UUID) (*invest.Book, error) {
 // distribution, by component. A component that went down (a reversal of a
 // payment already passed on) is held back and netted against later
 // payments, so investors are never paid a cent the loan did not receive.
-func (e *Engine) distribution(ctx context.Context, id uuid.UUID, pos *loan.Position, st *LoanState, day date.Date) (*storage.Checkpoint, *storage.Message, error) {
+// It also returns what the distribution paid the reserve on claims it took
+// over, for the batch to credit.
+func (e *Engine) distribution(ctx context.Context, id uuid.UUID, pos *loan.Position, st *LoanState, day date.Date) (*storage.Checkpoint, *storage.Message, money.Amount, error) {
 	return e.distributionIn(ctx, e.store, id, pos, st, day)
 }
 
-func (e *Engine) distributionIn(ctx context.Context, tx storage.Tx, id uuid.UUID, pos *loan.Position, st *LoanState, day date.Date) (*storage.Checkpoint, *storage.Message, error) {
+func (e *Engine) distributionIn(ctx context.Context, tx storage.Tx, id uuid.UUID, pos *loan.Position, st *LoanState, day date.Date) (*storage.Checkpoint, *storage.Message, money.Amount, error) {
 	paid := pos.Paid.Add(pos.Recovered)
 	delta := paid.Sub(st.Distributed)
 	var give loan.Split
@@ -191,36 +193,34 @@ func (e *Engine) distributionIn(ctx context.Context, tx storage.Tx, id uuid.UUID
 			give.Set(c, a)
 		}
 	}
+	var none money.Amount
 	if give.Total().IsZero() {
-		return nil, nil, nil
+		return nil, nil, none, nil
 	}
 	doc, b, err := e.loadBook(ctx, tx, id)
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, nil, nil
+		return nil, nil, none, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, none, err
 	}
 	r := invest.Repayment{On: day, Paid: give}
 	d, err := b.Distribute(r)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, none, err
 	}
 	doc.Ops = append(doc.Ops, bookOp{Distribute: &r})
 	payload, err := json.Marshal(doc)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, none, err
 	}
 	e.rememberBook(id, payload, doc, b)
 	st.Distributed = st.Distributed.Add(give)
-	if got := d.PaidTo(ReserveID); got.IsPositive() {
-		st.pendingReserve = got
-	}
 	msg, err := message(TopicInvestor, fmt.Sprintf("distribution/%s/%d", id, d.Seq), id, day, d)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, none, err
 	}
-	return &storage.Checkpoint{Scope: scopeBook, Key: id.String(), Day: day, Payload: payload}, &msg, nil
+	return &storage.Checkpoint{Scope: scopeBook, Key: id.String(), Day: day, Payload: payload}, &msg, d.PaidTo(ReserveID), nil
 }
 
 // TransferClaim sells all or part of an investor's holding to another

@@ -70,9 +70,6 @@ type LoanState struct {
 	Disbursed      date.Date `json:"disbursed,omitzero"`
 	LastInspection date.Date `json:"last_inspection,omitzero"`
 	InspectionDue  date.Date `json:"inspection_due,omitzero"`
-	// pendingReserve is what today's distribution paid the reserve on the
-	// claims it took over; the batch credits it to the reserve.
-	pendingReserve money.Amount
 	// Version is the loan version (journal length) the state was derived from.
 	Version int64 `json:"version"`
 	// Guarantors is the number of guarantors on the loan's application
@@ -210,7 +207,7 @@ func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, p
 	if s.InspectionDue, err = e.inspectionDue(ctx, id, &s, pos, day); err != nil {
 		return s, nil, nil, err
 	}
-	s.Rules = strings.Join(e.classifier.Triggered(res), ",")
+	s.Rules = e.ruleIDs(res)
 	if s.Provision, err = e.policies.Provision.Provision(balance, s.Grade); err != nil {
 		return s, nil, nil, err
 	}
@@ -306,4 +303,25 @@ func reminderDays(p *collect.ReminderPolicy) (due, maturity map[int]bool) {
 		maturity[r.DaysBefore] = true
 	}
 	return due, maturity
+}
+
+// ruleIDs returns the comma-separated ids of the rules a classification
+// triggered. Few combinations occur, so each string is made once and
+// shared by every loan state that carries it.
+func (e *Engine) ruleIDs(res classify.Result) string {
+	key := [2]uint64{res.Rules, res.Warnings}
+	e.rules.mu.RLock()
+	s, ok := e.rules.m[key]
+	e.rules.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s = strings.Join(e.classifier.Triggered(res), ",")
+	e.rules.mu.Lock()
+	if e.rules.m == nil {
+		e.rules.m = make(map[[2]uint64]string)
+	}
+	e.rules.m[key] = s
+	e.rules.mu.Unlock()
+	return s
 }
