@@ -38,9 +38,9 @@ type cachedLoan struct {
 	// index AsOf stored with it. Only the daily close writes a state, always
 	// with its AsOf, so a stored AsOf equal to stateAsOf means the stored
 	// state is this one: a quiet loan's document is neither read nor decoded.
-	hasState  bool
 	state     LoanState
 	stateAsOf date.Date
+	hasState  bool // last: with stateAsOf it fills one word, no padding
 }
 
 func newLoanCache() *loanCache { return &loanCache{m: make(map[uuid.UUID]cachedLoan)} }

@@ -21,11 +21,7 @@ import (
 // the rules need tomorrow (the classification track, the collection stage).
 // It is stored with the loan's index columns.
 type LoanState struct {
-	// Day is the business day of the state: the loan's index AsOf (it is
-	// not repeated in the stored document, so a quiet loan's document does
-	// not change from one day to the next).
-	Day    date.Date `json:"-"`
-	Status string    `json:"status"`
+	Status string `json:"status"`
 	// Balance is the principal on the books; Overdue what is past due (all
 	// components); Claim the written-off claim still pursued.
 	Balance money.Amount `json:"balance"`
@@ -36,9 +32,12 @@ type LoanState struct {
 	MaxDPD int    `json:"max_dpd"`
 	Bucket string `json:"bucket"`
 
-	Grade classify.Grade `json:"grade,omitzero"`
-	Stage classify.Stage `json:"stage,omitzero"`
-	Level classify.Level `json:"level,omitzero"`
+	// The one-byte fields and the dates are grouped so the state, kept in
+	// memory for every loan, carries no padding.
+	Grade      classify.Grade `json:"grade,omitzero"`
+	Stage      classify.Stage `json:"stage,omitzero"`
+	Level      classify.Level `json:"level,omitzero"`
+	Collection collect.Stage  `json:"collection,omitzero"`
 	// LevelSince is the day the early-warning level was reached.
 	LevelSince date.Date `json:"level_since,omitzero"`
 	// Rules are the ids of the classification rules that triggered,
@@ -47,9 +46,8 @@ type LoanState struct {
 	Track     classify.Track `json:"track"`
 	Provision money.Amount   `json:"provision"`
 
-	Collection      collect.Stage `json:"collection,omitzero"`
-	CollectionSince date.Date     `json:"collection_since,omitzero"`
-
+	// CollectionSince is the day the collection stage was entered.
+	CollectionSince date.Date `json:"collection_since,omitzero"`
 	// RestructuredOn is the last restructuring the track has seen.
 	RestructuredOn date.Date `json:"restructured_on,omitzero"`
 	// Received is everything the borrower has paid in.
@@ -60,6 +58,11 @@ type LoanState struct {
 	// Distributed is what has been passed on to the loan's investors so
 	// far, by component (zero for a loan without investors).
 	Distributed loan.Split `json:"distributed"`
+
+	// Day is the business day of the state: the loan's index AsOf (it is
+	// not repeated in the stored document, so a quiet loan's document does
+	// not change from one day to the next).
+	Day date.Date `json:"-"`
 	// LastDue is the latest installment due date on or before Day;
 	// Maturity the last installment's due date.
 	LastDue  date.Date `json:"last_due,omitzero"`

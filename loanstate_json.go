@@ -35,6 +35,9 @@ func (s LoanState) MarshalJSON() ([]byte, error) {
 	if s.Level != 0 {
 		w.text("level", s.Level)
 	}
+	if s.Collection != 0 {
+		w.text("collection", s.Collection)
+	}
 	w.dateOmitZero("level_since", s.LevelSince)
 	if s.Rules != "" {
 		w.str("rules", s.Rules)
@@ -42,9 +45,6 @@ func (s LoanState) MarshalJSON() ([]byte, error) {
 	w.key("track")
 	w.track(&s.Track)
 	w.amount("provision", s.Provision)
-	if s.Collection != 0 {
-		w.text("collection", s.Collection)
-	}
 	w.dateOmitZero("collection_since", s.CollectionSince)
 	w.dateOmitZero("restructured_on", s.RestructuredOn)
 	w.amount("received", s.Received)
