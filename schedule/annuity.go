@@ -27,9 +27,8 @@ func annuity(balance money.Amount, r money.Rate, m int) level {
 		return level{B, big.NewInt(int64(m))}
 	}
 	a, b := big.NewInt(r.Num()), big.NewInt(r.Den())
-	n := big.NewInt(int64(m))
-	x := new(big.Int).Exp(new(big.Int).Add(b, a), n, nil) // (b+a)^m
-	y := new(big.Int).Exp(b, n, nil)                      // b^m
+	x := pow(new(big.Int).Add(b, a), m) // (b+a)^m
+	y := pow(b, m)                      // b^m
 	num := B.Mul(B, a)
 	num.Mul(num, x)
 	den := y.Sub(x, y)
@@ -39,7 +38,10 @@ func annuity(balance money.Amount, r money.Rate, m int) level {
 
 // times returns the level payment × k, rounded once with mode.
 func (l level) times(k int64, cur money.Currency, mode money.RoundingMode) (money.Amount, error) {
-	n := new(big.Int).Mul(l.num, big.NewInt(k))
+	n := l.num
+	if k != 1 {
+		n = new(big.Int).Mul(l.num, big.NewInt(k))
+	}
 	q, ok := roundQuo(n, l.den, mode)
 	if !ok {
 		return money.Amount{}, fmt.Errorf("%w: level payment × %d", money.ErrOutOfRange, k)
@@ -60,4 +62,25 @@ func (l level) installment(t *Terms, cur money.Currency) (money.Amount, error) {
 		return money.Amount{}, fmt.Errorf("%w: level payment", money.ErrOutOfRange)
 	}
 	return money.New(q*step, cur), nil
+}
+
+// pow returns base^n (n ≥ 0) by squaring. big.Int.Exp would do, but it is
+// built for modular exponentiation and costs several times more for the
+// small powers a schedule needs. base is not changed.
+func pow(base *big.Int, n int) *big.Int {
+	result := big.NewInt(1)
+	if n == 0 {
+		return result
+	}
+	b := new(big.Int).Set(base)
+	for {
+		if n&1 == 1 {
+			result.Mul(result, b)
+		}
+		n >>= 1
+		if n == 0 {
+			return result
+		}
+		b.Mul(b, b)
+	}
 }

@@ -108,7 +108,11 @@ func Accrue(amount money.Amount, annual money.Rate, from, to date.Date, dc DayCo
 // when the result exceeds money.MaxMinor in magnitude.
 func roundQuo(n, d *big.Int, m money.RoundingMode) (int64, bool) {
 	neg := n.Sign() < 0
-	q, r := new(big.Int).QuoRem(new(big.Int).Abs(n), d, new(big.Int))
+	abs := n
+	if neg {
+		abs = new(big.Int).Neg(n)
+	}
+	q, r := new(big.Int).QuoRem(abs, d, new(big.Int))
 	if r.Sign() != 0 {
 		twice := r.Lsh(r, 1).Cmp(d) // 2r vs d: below, at or above the half
 		up := false
