@@ -1,10 +1,12 @@
 package lendcore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/google/uuid"
@@ -381,11 +383,7 @@ func message(topic, key string, id uuid.UUID, day date.Date, v any) (storage.Mes
 }
 
 func sortFailures(f []LoanError) {
-	for i := 1; i < len(f); i++ {
-		for j := i; j > 0 && f[j].Loan.String() < f[j-1].Loan.String(); j-- {
-			f[j], f[j-1] = f[j-1], f[j]
-		}
-	}
+	slices.SortFunc(f, func(a, b LoanError) int { return bytes.Compare(a.Loan[:], b.Loan[:]) })
 }
 
 // inspectionEvent is an outbox record of topic "inspection": the loan

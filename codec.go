@@ -120,9 +120,3 @@ func (c *loanCache) putState(id uuid.UUID, s LoanState, asOf date.Date) {
 	c.m[id] = hit
 	c.mu.Unlock()
 }
-
-func (c *loanCache) drop(id uuid.UUID) {
-	c.mu.Lock()
-	delete(c.m, id)
-	c.mu.Unlock()
-}
