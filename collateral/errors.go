@@ -3,7 +3,8 @@ package collateral
 import (
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/lendcore/lendcore/internal/fielderr"
 )
 
 // Sentinel errors of package collateral; test with errors.Is. Every error the
@@ -59,18 +60,7 @@ func (e *ValidationError) sentinel() error {
 }
 
 func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.sentinel().Error())
-	b.WriteString(": ")
-	for i, f := range e.Fields {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.Field)
-		b.WriteString(": ")
-		b.WriteString(f.Problem)
-	}
-	return b.String()
+	return fielderr.Format(e.sentinel().Error(), len(e.Fields), func(i int) (string, string) { return e.Fields[i].Field, e.Fields[i].Problem })
 }
 
 // Unwrap makes errors.Is(err, ErrInvalidInput) (or ErrInvalidPolicy) true.

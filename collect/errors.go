@@ -3,7 +3,8 @@ package collect
 import (
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/lendcore/lendcore/internal/fielderr"
 )
 
 // Sentinel errors of package collect; test with errors.Is.
@@ -43,18 +44,7 @@ type ValidationError struct {
 
 // Error lists the bad fields, "field: problem" separated by semicolons.
 func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Unwrap().Error())
-	b.WriteString(": ")
-	for i, f := range e.Fields {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.Field)
-		b.WriteString(": ")
-		b.WriteString(f.Problem)
-	}
-	return b.String()
+	return fielderr.Format(e.Unwrap().Error(), len(e.Fields), func(i int) (string, string) { return e.Fields[i].Field, e.Fields[i].Problem })
 }
 
 // Unwrap makes errors.Is(err, ErrInvalidInput) (or ErrInvalidPolicy) true.

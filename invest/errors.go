@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/lendcore/lendcore/internal/fielderr"
 )
 
 // Sentinel errors of package invest; test with errors.Is. Every error the
@@ -53,18 +55,7 @@ func newInputError() *ValidationError  { return &ValidationError{Kind: ErrInvali
 func newPolicyError() *ValidationError { return &ValidationError{Kind: ErrInvalidPolicy} }
 
 func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Kind.Error())
-	b.WriteString(": ")
-	for i, f := range e.Fields {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.Field)
-		b.WriteString(": ")
-		b.WriteString(f.Problem)
-	}
-	return b.String()
+	return fielderr.Format(e.Kind.Error(), len(e.Fields), func(i int) (string, string) { return e.Fields[i].Field, e.Fields[i].Problem })
 }
 
 // Unwrap returns the kind and the fields' specific sentinels.

@@ -2,7 +2,8 @@ package loan
 
 import (
 	"errors"
-	"strings"
+
+	"github.com/lendcore/lendcore/internal/fielderr"
 )
 
 // Sentinel errors of package loan; test with errors.Is.
@@ -28,17 +29,7 @@ type ValidationError struct {
 }
 
 func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString("loan: invalid input: ")
-	for i, f := range e.Fields {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.Field)
-		b.WriteString(": ")
-		b.WriteString(f.Problem)
-	}
-	return b.String()
+	return fielderr.Format("loan: invalid input", len(e.Fields), func(i int) (string, string) { return e.Fields[i].Field, e.Fields[i].Problem })
 }
 
 // Unwrap makes errors.Is(err, ErrInvalidInput) true.

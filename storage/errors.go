@@ -2,7 +2,8 @@ package storage
 
 import (
 	"errors"
-	"strings"
+
+	"github.com/lendcore/lendcore/internal/fielderr"
 )
 
 // Sentinel errors of package storage. Every adapter returns errors that wrap
@@ -43,17 +44,7 @@ type ValidationError struct {
 }
 
 func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString("storage: invalid input: ")
-	for i, f := range e.Fields {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.Field)
-		b.WriteString(": ")
-		b.WriteString(f.Problem)
-	}
-	return b.String()
+	return fielderr.Format("storage: invalid input", len(e.Fields), func(i int) (string, string) { return e.Fields[i].Field, e.Fields[i].Problem })
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) true.
