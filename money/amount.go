@@ -59,10 +59,19 @@ func (a Amount) Sign() int {
 	return 0
 }
 
+// with returns the currency of a result combining a and b. The common case
+// is kept small enough to inline, so Add and Sub cost an integer addition.
 func (a Amount) with(b Amount) Currency {
-	switch {
-	case a.cur == b.cur:
+	if a.cur == b.cur {
 		return a.cur
+	}
+	return a.unlike(b)
+}
+
+// unlike is with's rare path: one side is the currency-less zero, or the
+// currencies differ.
+func (a Amount) unlike(b Amount) Currency {
+	switch {
 	case a.cur.IsZero() && a.minor == 0:
 		return b.cur
 	case b.cur.IsZero() && b.minor == 0:
@@ -81,10 +90,22 @@ func (a Amount) SameCurrency(b Amount) bool {
 
 // Add returns a+b. Mixing two different currencies is a programming error and
 // panics; check with SameCurrency where the currencies come from input.
-func (a Amount) Add(b Amount) Amount { return Amount{a.minor + b.minor, a.with(b)} }
+func (a Amount) Add(b Amount) Amount {
+	if a.cur != b.cur {
+		a.cur = a.unlike(b)
+	}
+	a.minor += b.minor
+	return a
+}
 
 // Sub returns a−b, with the same currency rule as Add.
-func (a Amount) Sub(b Amount) Amount { return Amount{a.minor - b.minor, a.with(b)} }
+func (a Amount) Sub(b Amount) Amount {
+	if a.cur != b.cur {
+		a.cur = a.unlike(b)
+	}
+	a.minor -= b.minor
+	return a
+}
 
 // Neg returns −a.
 func (a Amount) Neg() Amount { return Amount{-a.minor, a.cur} }
@@ -102,7 +123,9 @@ func (a Amount) MulInt(n int64) Amount { return Amount{a.minor * n, a.cur} }
 
 // Cmp compares a and b: -1 if a < b, 0 if equal, +1 if a > b.
 func (a Amount) Cmp(b Amount) int {
-	a.with(b)
+	if a.cur != b.cur {
+		a.unlike(b)
+	}
 	switch {
 	case a.minor < b.minor:
 		return -1
@@ -113,11 +136,16 @@ func (a Amount) Cmp(b Amount) int {
 }
 
 // Less reports whether a < b.
-func (a Amount) Less(b Amount) bool { return a.Cmp(b) < 0 }
+func (a Amount) Less(b Amount) bool {
+	if a.cur != b.cur {
+		a.unlike(b)
+	}
+	return a.minor < b.minor
+}
 
 // Min returns the smaller of a and b.
 func Min(a, b Amount) Amount {
-	if b.Cmp(a) < 0 {
+	if b.Less(a) {
 		return b
 	}
 	return a
@@ -125,7 +153,7 @@ func Min(a, b Amount) Amount {
 
 // Max returns the larger of a and b.
 func Max(a, b Amount) Amount {
-	if b.Cmp(a) > 0 {
+	if a.Less(b) {
 		return b
 	}
 	return a

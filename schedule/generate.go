@@ -36,14 +36,14 @@ func Generate(t Terms) (*Schedule, error) {
 // generator holds what every period of one schedule shares.
 type generator struct {
 	t        *Terms
-	zero     money.Amount // zero in the loan's currency
+	cur      money.Currency
 	dc       DayCount
 	periodic money.Rate // annual / periods per year
 	dues     dueDates
 }
 
 func newGenerator(t *Terms) (*generator, error) {
-	g := &generator{t: t, zero: money.Zero(t.Principal.Currency()), dc: t.DayCount.effective(), dues: t.dueDates()}
+	g := &generator{t: t, cur: t.Principal.Currency(), dc: t.DayCount.effective(), dues: t.dueDates()}
 	if ppy := t.Frequency.PeriodsPerYear(); ppy > 0 {
 		r, err := t.AnnualRate.PerPeriod(ppy)
 		if err != nil {
@@ -78,14 +78,23 @@ func (g *generator) dueDate(k int, prev date.Date) (due, accrualEnd date.Date, e
 	return due, unadjusted, nil
 }
 
-// interest returns period k's interest on base: by days for a broken first
-// period or on the Actual basis, else at the periodic rate.
-func (g *generator) interest(base money.Amount, k int, from, to date.Date) (money.Amount, error) {
+// interest returns period k's interest on base minor units: by days for a
+// broken first period or on the Actual basis, else at the periodic rate.
+func (g *generator) interest(base int64, k int, from, to date.Date) (int64, error) {
+	var (
+		a   money.Amount
+		err error
+	)
 	if g.t.Basis == Actual || (k == 1 && g.dues.broken) {
-		return Accrue(base, g.t.AnnualRate, from, to, g.dc, g.t.Rounding)
+		a, err = Accrue(g.amount(base), g.t.AnnualRate, from, to, g.dc, g.t.Rounding)
+	} else {
+		a, err = g.amount(base).MulRate(g.periodic, g.t.Rounding)
 	}
-	return base.MulRate(g.periodic, g.t.Rounding)
+	return a.Minor(), err
 }
+
+// amount returns minor units in the loan's currency.
+func (g *generator) amount(minor int64) money.Amount { return money.New(minor, g.cur) }
 
 // singlePayment builds the one installment of a bullet loan or a loan of days.
 func (g *generator) singlePayment() ([]Installment, error) {
@@ -110,21 +119,22 @@ func (g *generator) singlePayment() ([]Installment, error) {
 	return []Installment{{
 		Number: 1, From: t.Start, Due: due,
 		Principal: t.Principal, Interest: interest, Payment: t.Principal.Add(interest),
-		Balance: g.zero, Capitalized: g.zero,
+		Balance: g.amount(0), Capitalized: g.amount(0),
 	}}, nil
 }
 
 // installments builds a multi-period schedule: InterestGrace periods with no
 // payment, PrincipalGrace interest-only periods, then the method's
-// amortising periods. Everything in the loop is int64 arithmetic.
+// amortising periods. The loop runs on int64 minor units of the one
+// currency; amounts are formed only for the rows.
 func (g *generator) installments() ([]Installment, error) {
 	t := g.t
 	n := t.Periods
 	grace := t.InterestGrace + t.PrincipalGrace
 	m := n - grace // amortising periods
 	rows := make([]Installment, n)
-	bal, deferred := t.Principal, g.zero
-	var pay, part, flatBase money.Amount
+	bal, deferred := t.Principal.Minor(), int64(0)
+	var pay, part, flatBase int64
 	prev, from := t.Start, t.Start
 	for k := 1; k <= n; k++ {
 		due, to, err := g.dueDate(k, prev)
@@ -146,18 +156,18 @@ func (g *generator) installments() ([]Installment, error) {
 		if err != nil {
 			return nil, tooLarge(err)
 		}
-		principal, capitalized := g.zero, g.zero
+		var principal, capitalized int64
 		switch {
 		case k <= t.InterestGrace:
 			if t.CapitalizeGrace {
 				capitalized = interest
-				if bal = bal.Add(interest); bal.Minor() > money.MaxMinor {
+				if bal += interest; bal > money.MaxMinor {
 					return nil, tooLarge(money.ErrOutOfRange)
 				}
 			} else {
-				deferred = deferred.Add(interest)
+				deferred += interest
 			}
-			interest = g.zero
+			interest = 0
 		case j < 1: // principal grace: interest only
 		case j == m:
 			principal = bal
@@ -167,14 +177,13 @@ func (g *generator) installments() ([]Installment, error) {
 			}
 		}
 		if k > t.InterestGrace {
-			interest, deferred = interest.Add(deferred), g.zero
+			interest, deferred = interest+deferred, 0
 		}
-		bal = bal.Sub(principal)
-		rows[k-1] = Installment{
-			Number: k, From: from, Due: due,
-			Principal: principal, Interest: interest, Payment: principal.Add(interest),
-			Balance: bal, Capitalized: capitalized,
-		}
+		bal -= principal
+		row := &rows[k-1]
+		row.Number, row.From, row.Due = k, from, due
+		row.Principal, row.Interest, row.Payment = g.amount(principal), g.amount(interest), g.amount(principal+interest)
+		row.Balance, row.Capitalized = g.amount(bal), g.amount(capitalized)
 		prev, from = due, to
 	}
 	return rows, nil
@@ -182,15 +191,18 @@ func (g *generator) installments() ([]Installment, error) {
 
 // amortisation returns the level installment (equal installment) or the
 // principal part (equal principal, flat) for repaying balance in m periods.
-func (g *generator) amortisation(balance money.Amount, m int) (pay, part money.Amount, err error) {
+func (g *generator) amortisation(balance int64, m int) (pay, part int64, err error) {
+	var a money.Amount
 	switch g.t.Method {
 	case EqualInstallment:
-		pay, err = annuity(balance, g.periodic, m).installment(g.t, balance.Currency())
-		if err == nil && !pay.IsPositive() {
-			err = invalid("InstallmentMultiple", fmt.Sprintf("the installment rounds to %s", pay))
+		a, err = levelInstallment(g.amount(balance), g.periodic, m, g.t)
+		if err == nil && !a.IsPositive() {
+			err = invalid("InstallmentMultiple", fmt.Sprintf("the installment rounds to %s", a))
 		}
+		pay = a.Minor()
 	case EqualPrincipal, Flat:
-		part, err = balance.MulFrac(1, int64(m), g.t.Rounding)
+		a, err = g.amount(balance).MulFrac(1, int64(m), g.t.Rounding)
+		part = a.Minor()
 	}
 	if err != nil {
 		if _, ok := err.(*ValidationError); !ok {
@@ -202,23 +214,22 @@ func (g *generator) amortisation(balance money.Amount, m int) (pay, part money.A
 
 // principal returns the principal part of amortising period k (not the
 // last), kept between zero and the balance.
-func (g *generator) principal(bal, interest, pay, part money.Amount, k int) (money.Amount, error) {
-	p := part
-	if g.t.Method == InterestOnly {
-		return g.zero, nil
-	}
-	if g.t.Method == EqualInstallment {
+func (g *generator) principal(bal, interest, pay, part int64, k int) (int64, error) {
+	switch g.t.Method {
+	case InterestOnly:
+		return 0, nil
+	case EqualInstallment:
 		if k == 1 && g.dues.broken {
 			// A broken first period keeps the regular principal part; only
 			// its interest follows the actual days, so the first payment
 			// differs from the level installment.
-			regular, err := bal.MulRate(g.periodic, g.t.Rounding)
+			regular, err := g.amount(bal).MulRate(g.periodic, g.t.Rounding)
 			if err != nil {
-				return g.zero, tooLarge(err)
+				return 0, tooLarge(err)
 			}
-			interest = regular
+			interest = regular.Minor()
 		}
-		p = pay.Sub(interest)
+		part = pay - interest
 	}
-	return money.Max(g.zero, money.Min(p, bal)), nil
+	return max(0, min(part, bal)), nil
 }

@@ -119,17 +119,17 @@ func (s *Schedule) shortenedTerm(nt *Terms) (int, error) {
 	if grace > 0 {
 		balance = s.Installments[grace-1].Balance
 	}
-	pay, part, err := g.amortisation(balance, t.Periods-grace)
+	pay, part, err := g.amortisation(balance.Minor(), t.Periods-grace)
 	if err != nil {
 		return 0, err
 	}
 	switch t.Method {
 	case EqualPrincipal, Flat:
 		// ⌈outstanding / part⌉ periods of the same principal part.
-		if !part.IsPositive() {
+		if part <= 0 {
 			return nt.Periods, nil
 		}
-		n := (nt.Principal.Minor() + part.Minor() - 1) / part.Minor()
+		n := (nt.Principal.Minor() + part - 1) / part
 		return int(min(n, int64(nt.Periods))), nil
 	case EqualInstallment:
 		// The installment falls as the term grows: binary search for the
@@ -137,11 +137,11 @@ func (s *Schedule) shortenedTerm(nt *Terms) (int, error) {
 		lo, hi := 1, nt.Periods
 		for lo < hi {
 			mid := (lo + hi) / 2
-			inst, err := annuity(nt.Principal, g.periodic, mid).installment(nt, pay.Currency())
+			inst, err := levelInstallment(nt.Principal, g.periodic, mid, nt)
 			if err != nil {
 				return 0, tooLarge(err)
 			}
-			if inst.Cmp(pay) <= 0 {
+			if inst.Minor() <= pay {
 				hi = mid
 			} else {
 				lo = mid + 1
