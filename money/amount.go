@@ -188,7 +188,7 @@ func (a Amount) MulFrac(n, d int64, m RoundingMode) (Amount, error) {
 // Round rounds a to r.Scale decimals (a no-op when r keeps at least the
 // currency's decimals), e.g. to whole yuan with Scale 0.
 func (a Amount) Round(r Rounding) Amount {
-	places := int32(a.cur.scale) - r.Scale
+	places := int32(a.cur.scale()) - r.Scale
 	if places <= 0 {
 		return a
 	}
@@ -222,7 +222,7 @@ func (a Amount) RoundToMultiple(step Amount, m RoundingMode) (Amount, error) {
 }
 
 // Decimal returns the amount as a decimal in major units (123.45).
-func (a Amount) Decimal() decimal.Decimal { return decimal.New(a.minor, -int32(a.cur.scale)) }
+func (a Amount) Decimal() decimal.Decimal { return decimal.New(a.minor, -int32(a.cur.scale())) }
 
 // FromDecimal converts d to an amount of c exactly: a value with more
 // decimals than c allows returns ErrTooManyDecimals.
@@ -230,9 +230,9 @@ func FromDecimal(d decimal.Decimal, c Currency) (Amount, error) {
 	if c.IsZero() {
 		return Amount{}, fmt.Errorf("%w: zero currency", ErrInvalidCurrency)
 	}
-	r := d.Round(int32(c.scale))
+	r := d.Round(int32(c.scale()))
 	if !r.Equal(d) {
-		return Amount{}, fmt.Errorf("%w: %s has more than %d decimals for %s", ErrTooManyDecimals, d, c.scale, c)
+		return Amount{}, fmt.Errorf("%w: %s has more than %d decimals for %s", ErrTooManyDecimals, d, c.scale(), c)
 	}
 	return fromRounded(r, c)
 }
@@ -248,7 +248,7 @@ func RoundDecimal(d decimal.Decimal, c Currency, m RoundingMode) (Amount, error)
 var maxDec = decimal.New(MaxMinor, 0)
 
 func fromRounded(d decimal.Decimal, c Currency) (Amount, error) {
-	m := d.Shift(int32(c.scale))
+	m := d.Shift(int32(c.scale()))
 	if m.Abs().GreaterThan(maxDec) {
 		return Amount{}, fmt.Errorf("%w: %s exceeds %d minor units", ErrOutOfRange, d, int64(MaxMinor))
 	}
@@ -292,20 +292,20 @@ func Parse(s string, c Currency) (Amount, error) {
 		}
 		v = v*10 + int64(ch-'0')
 	}
-	if len(frac) > int(c.scale) {
+	if len(frac) > int(c.scale()) {
 		// Trailing zeros beyond the scale are harmless ("1.500" CNY).
-		extra := frac[c.scale:]
+		extra := frac[c.scale():]
 		if strings.Trim(extra, "0") != "" {
-			return Amount{}, fmt.Errorf("%w: %q has more than %d decimals for %s", ErrTooManyDecimals, orig, c.scale, c)
+			return Amount{}, fmt.Errorf("%w: %q has more than %d decimals for %s", ErrTooManyDecimals, orig, c.scale(), c)
 		}
-		frac = frac[:c.scale]
+		frac = frac[:c.scale()]
 	}
 	for i := 0; i < len(frac); i++ {
 		if frac[i] < '0' || frac[i] > '9' {
 			return Amount{}, fmt.Errorf("%w: %q is not a number", ErrInvalidAmount, orig)
 		}
 	}
-	for i := 0; i < int(c.scale); i++ {
+	for i := 0; i < int(c.scale()); i++ {
 		d := int64(0)
 		if i < len(frac) {
 			d = int64(frac[i] - '0')
@@ -345,7 +345,7 @@ func (a Amount) appendNumber(b []byte) []byte {
 	if a.minor < 0 {
 		b = append(b, '-')
 	}
-	sc := int(a.cur.scale)
+	sc := int(a.cur.scale())
 	if sc == 0 {
 		return strconv.AppendUint(b, u, 10)
 	}

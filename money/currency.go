@@ -16,21 +16,32 @@ const MaxScale = 6
 // CurrencyOf for a known code, or NewCurrency for a code with an explicit
 // scale.
 type Currency struct {
-	code  [3]byte
-	scale uint8
+	// id packs the code's three letters (bits 0–23, first letter lowest)
+	// and the scale (bits 24–31). One integer rather than a byte array
+	// keeps an Amount in two registers: the compiler spills any struct
+	// holding an array through memory on every copy.
+	id uint32
 }
+
+// pack returns the currency with code and scale; code must be three bytes.
+func pack(code string, scale uint8) Currency {
+	return Currency{uint32(code[0]) | uint32(code[1])<<8 | uint32(code[2])<<16 | uint32(scale)<<24}
+}
+
+// scale returns the minor-unit decimals.
+func (c Currency) scale() uint8 { return uint8(c.id >> 24) }
 
 // Predefined currencies. Their scales follow ISO 4217.
 var (
-	CNY = Currency{[3]byte{'C', 'N', 'Y'}, 2}
-	USD = Currency{[3]byte{'U', 'S', 'D'}, 2}
-	EUR = Currency{[3]byte{'E', 'U', 'R'}, 2}
-	HKD = Currency{[3]byte{'H', 'K', 'D'}, 2}
-	GBP = Currency{[3]byte{'G', 'B', 'P'}, 2}
-	JPY = Currency{[3]byte{'J', 'P', 'Y'}, 0}
-	KRW = Currency{[3]byte{'K', 'R', 'W'}, 0}
-	KWD = Currency{[3]byte{'K', 'W', 'D'}, 3}
-	BHD = Currency{[3]byte{'B', 'H', 'D'}, 3}
+	CNY = pack("CNY", 2)
+	USD = pack("USD", 2)
+	EUR = pack("EUR", 2)
+	HKD = pack("HKD", 2)
+	GBP = pack("GBP", 2)
+	JPY = pack("JPY", 0)
+	KRW = pack("KRW", 0)
+	KWD = pack("KWD", 3)
+	BHD = pack("BHD", 3)
 )
 
 var known = map[string]Currency{}
@@ -61,19 +72,17 @@ func NewCurrency(code string, scale int) (Currency, error) {
 	if len(code) != 3 {
 		return Currency{}, fmt.Errorf("%w: code %q must be three letters", ErrInvalidCurrency, code)
 	}
-	var c Currency
 	for i := 0; i < 3; i++ {
 		if code[i] < 'A' || code[i] > 'Z' {
 			return Currency{}, fmt.Errorf("%w: code %q must be upper-case letters", ErrInvalidCurrency, code)
 		}
-		c.code[i] = code[i]
 	}
 	if scale < 0 || scale > MaxScale {
 		return Currency{}, fmt.Errorf("%w: scale %d of %s outside 0..%d", ErrInvalidCurrency, scale, code, MaxScale)
 	}
-	c.scale = uint8(scale)
-	if k, ok := known[code]; ok && k.scale != c.scale {
-		return Currency{}, fmt.Errorf("%w: %s has %d decimals, not %d", ErrInvalidCurrency, code, k.scale, scale)
+	c := pack(code, uint8(scale))
+	if k, ok := known[code]; ok && k.scale() != c.scale() {
+		return Currency{}, fmt.Errorf("%w: %s has %d decimals, not %d", ErrInvalidCurrency, code, k.scale(), scale)
 	}
 	return c, nil
 }
@@ -83,14 +92,14 @@ func (c Currency) Code() string {
 	if c.IsZero() {
 		return ""
 	}
-	return string(c.code[:])
+	return string([]byte{byte(c.id), byte(c.id >> 8), byte(c.id >> 16)})
 }
 
 // Scale returns the number of decimals of the minor unit (2 for CNY, 0 for JPY).
-func (c Currency) Scale() int { return int(c.scale) }
+func (c Currency) Scale() int { return int(c.scale()) }
 
 // IsZero reports whether c is the invalid zero Currency.
-func (c Currency) IsZero() bool { return c.code[0] == 0 }
+func (c Currency) IsZero() bool { return c.id&0xff == 0 }
 
 // String returns the code.
 func (c Currency) String() string { return c.Code() }
@@ -104,7 +113,7 @@ func (c Currency) MarshalText() ([]byte, error) {
 	if _, ok := known[c.Code()]; ok {
 		return []byte(c.Code()), nil
 	}
-	return []byte(fmt.Sprintf("%s/%d", c.Code(), c.scale)), nil
+	return []byte(fmt.Sprintf("%s/%d", c.Code(), c.scale())), nil
 }
 
 // UnmarshalText decodes "CNY" or, for a code without a predefined scale, "XXX/3".

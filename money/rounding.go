@@ -74,7 +74,7 @@ type Rounding struct {
 
 // MinorUnit returns the rounding to c's minor unit with mode m.
 func MinorUnit(c Currency, m RoundingMode) Rounding {
-	return Rounding{Mode: m, Scale: int32(c.scale)}
+	return Rounding{Mode: m, Scale: int32(c.scale())}
 }
 
 // Decimal rounds d. Unlike shopspring's methods it supports every mode with
