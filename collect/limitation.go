@@ -135,7 +135,7 @@ type Claim struct {
 	Start date.Date `json:"start"`
 	// GuaranteeEnd is the last day of the guarantee period, for a claim on
 	// a guarantor: a first demand after it is refused (ErrGuaranteeLapsed).
-	GuaranteeEnd date.Date         `json:"guarantee_end,omitempty"`
+	GuaranteeEnd date.Date         `json:"guarantee_end,omitzero"`
 	Events       []LimitationEvent `json:"events"`
 }
 

@@ -100,7 +100,7 @@ type Proposal struct {
 	ProposedBy string         `json:"proposed_by"`
 	Status     ProposalStatus `json:"status"`
 	Approver   string         `json:"approver,omitempty"`
-	Decided    date.Date      `json:"decided,omitempty"`
+	Decided    date.Date      `json:"decided,omitzero"`
 	Reason     string         `json:"reason,omitempty"`
 }
 

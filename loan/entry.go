@@ -96,7 +96,7 @@ type Entry struct {
 	// for Restructure and WriteOff, and must differ from Actor.
 	Approver string `json:"approver,omitempty"`
 	// Reverses is the ID of the entry a Reversal removes.
-	Reverses uuid.UUID `json:"reverses,omitempty"`
+	Reverses uuid.UUID `json:"reverses,omitzero"`
 }
 
 // Change is a restructuring of the rest of a loan from the entry's value

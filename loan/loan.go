@@ -79,6 +79,7 @@ func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	policy.Accounts = policy.Accounts.interned()
 	return &Loan{id: id, terms: terms, policy: policy, plan: pl, status: Approved}, nil
 }
 

@@ -2,6 +2,7 @@ package loan
 
 import (
 	"fmt"
+	"unique"
 
 	"github.com/lendcore/lendcore/money"
 )
@@ -158,6 +159,17 @@ func DefaultChartOfAccounts() ChartOfAccounts {
 		Overpayment: "overpayment-liability", WriteOff: "write-off-allowance",
 		RecoveryIncome: "recovery-income",
 	}
+}
+
+// interned returns c with every code replaced by its canonical copy, so
+// the many loans that share a chart also share its strings instead of each
+// holding the copies its decoded document allocated.
+func (c ChartOfAccounts) interned() ChartOfAccounts {
+	for _, code := range []*string{&c.Cash, &c.LoansReceivable, &c.InterestReceivable, &c.PenaltyReceivable,
+		&c.FeeReceivable, &c.InterestIncome, &c.PenaltyIncome, &c.FeeIncome, &c.Overpayment, &c.WriteOff, &c.RecoveryIncome} {
+		*code = unique.Make(*code).Value()
+	}
+	return c
 }
 
 func (c *ChartOfAccounts) list() [11]struct{ field, code string } {

@@ -16,7 +16,7 @@ type Posting struct {
 	// Entry and Seq name the journal entry that caused the posting; both are
 	// zero for what the passage of time does: interest falling due, penalty
 	// accruing, credit balance settling an installment.
-	Entry  uuid.UUID    `json:"entry,omitempty"`
+	Entry  uuid.UUID    `json:"entry,omitzero"`
 	Seq    int          `json:"seq,omitempty"`
 	Kind   string       `json:"kind"` // the entry's kind, or "accrual"
 	Debit  string       `json:"debit"`
