@@ -116,7 +116,9 @@ func stateOf(rec *storage.Loan) (LoanState, error) {
 // step are the index's AsOf, so they are left out.
 func (s LoanState) encode() (json.RawMessage, error) {
 	s.Track.Last = date.Date{}
-	return json.Marshal(s)
+	// Directly, not through json.Marshal, which would re-scan the
+	// hand-written output to validate and compact it.
+	return s.MarshalJSON()
 }
 
 // sameStored reports whether s and o have the same stored document.

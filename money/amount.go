@@ -367,29 +367,27 @@ func (a Amount) String() string {
 	return a.cur.Code() + " " + a.Number()
 }
 
-// MarshalJSON encodes the amount as a string "CNY 1234.50" so no JSON reader
-// turns it into a float (a currency without a predefined scale is written
-// with it: "XTS/4 1.2345").
-func (a Amount) MarshalJSON() ([]byte, error) {
-	return a.AppendJSON(make([]byte, 0, 24))
+// MarshalText encodes the amount as "CNY 1234.50", so JSON holds it as a
+// string that no reader turns into a float (a currency without a
+// predefined scale is written with it: "XTS/4 1.2345"). The zero Amount
+// encodes as "0".
+func (a Amount) MarshalText() ([]byte, error) {
+	return a.appendText(make([]byte, 0, 24)), nil
 }
 
-// AppendJSON appends the amount's JSON form (as MarshalJSON writes it) to b,
-// for encoders that build documents without reflection.
+// AppendJSON appends the amount's JSON form (the quoted MarshalText form)
+// to b, for encoders that build documents without reflection.
 func (a Amount) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, '"')
-	if !a.cur.IsZero() {
-		// MarshalText gives "XTS/4" for a currency without a predefined
-		// scale, so the amount decodes with its scale.
-		code, err := a.cur.MarshalText()
-		if err != nil {
-			return nil, err
-		}
-		b = append(b, code...)
-		b = append(b, ' ')
-	}
-	b = a.appendNumber(b)
+	b = a.appendText(b)
 	return append(b, '"'), nil
+}
+
+func (a Amount) appendText(b []byte) []byte {
+	if !a.cur.IsZero() {
+		b = append(a.cur.appendText(b), ' ')
+	}
+	return a.appendNumber(b)
 }
 
 // UnmarshalJSON decodes "CNY 1234.50" (or "0" for the zero Amount).

@@ -1,8 +1,10 @@
 package money
 
 import (
+	"encoding"
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // MaxScale is the largest minor-unit scale a Currency may have.
@@ -44,10 +46,13 @@ var (
 	BHD = pack("BHD", 3)
 )
 
+// predefined lists the currencies whose scale their code implies.
+var predefined = [...]Currency{CNY, USD, EUR, HKD, GBP, JPY, KRW, KWD, BHD}
+
 var known = map[string]Currency{}
 
 func init() {
-	for _, c := range []Currency{CNY, USD, EUR, HKD, GBP, JPY, KRW, KWD, BHD} {
+	for _, c := range predefined {
 		known[c.Code()] = c
 	}
 }
@@ -110,10 +115,16 @@ func (c Currency) MarshalText() ([]byte, error) {
 	if c.IsZero() {
 		return nil, fmt.Errorf("%w: zero currency", ErrInvalidCurrency)
 	}
-	if _, ok := known[c.Code()]; ok {
-		return []byte(c.Code()), nil
+	return c.appendText(make([]byte, 0, 5)), nil
+}
+
+// appendText appends MarshalText's form of a non-zero currency.
+func (c Currency) appendText(b []byte) []byte {
+	b = append(b, byte(c.id), byte(c.id>>8), byte(c.id>>16))
+	if slices.Contains(predefined[:], c) {
+		return b
 	}
-	return []byte(fmt.Sprintf("%s/%d", c.Code(), c.scale())), nil
+	return append(b, '/', '0'+c.scale())
 }
 
 // UnmarshalText decodes "CNY" or, for a code without a predefined scale, "XXX/3".
@@ -135,4 +146,7 @@ func (c *Currency) UnmarshalText(b []byte) error {
 	return nil
 }
 
-var _ json.Marshaler = Amount{}
+var (
+	_ encoding.TextMarshaler = Amount{}
+	_ json.Unmarshaler       = (*Amount)(nil)
+)
