@@ -336,18 +336,32 @@ func (e *Engine) emitPostings(ctx context.Context, tx storage.Tx, before, after 
 // postingDelta returns the postings of now that are not in old, followed by
 // those of old that are not in now with debit and credit swapped.
 func postingDelta(old, now []loan.Posting) []loan.Posting {
-	count := make(map[loan.Posting]int, len(old))
-	for _, p := range old {
+	// A new entry restates nothing before its value date, so the two lists
+	// usually share a long prefix; only what follows it is counted, sparing
+	// every command a hash of the loan's whole history.
+	same := 0
+	for same < min(len(old), len(now)) && old[same] == now[same] {
+		same++
+	}
+	count := make(map[loan.Posting]int, len(old)-same)
+	for _, p := range old[same:] {
 		count[p]++
 	}
 	var out []loan.Posting
-	for _, p := range now {
+	restated := len(old) - same
+	for _, p := range now[same:] {
 		if count[p] > 0 {
 			count[p]--
+			restated--
 			continue
 		}
 		out = append(out, p)
 	}
+	if restated == 0 {
+		return out
+	}
+	// Reverse what was restated, earliest occurrence first across the whole
+	// of old (a prefix posting equal to a restated one counts as it).
 	for _, p := range old {
 		if count[p] > 0 {
 			count[p]--
