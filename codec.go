@@ -28,7 +28,10 @@ func guardedUnmarshal(b []byte, v any) (err error) {
 // decode their own copy and replace the cached one after a commit.
 type loanCache struct {
 	mu sync.RWMutex
-	m  map[uuid.UUID]cachedLoan
+	// Entries by pointer: a map holding 384-byte values in its slots
+	// spends its spare capacity at that size too, and copies a whole entry
+	// on every lookup.
+	m map[uuid.UUID]*cachedLoan
 }
 
 type cachedLoan struct {
@@ -43,16 +46,24 @@ type cachedLoan struct {
 	hasState  bool // last: with stateAsOf it fills one word, no padding
 }
 
-func newLoanCache() *loanCache { return &loanCache{m: make(map[uuid.UUID]cachedLoan)} }
+func newLoanCache() *loanCache { return &loanCache{m: make(map[uuid.UUID]*cachedLoan)} }
+
+// entry returns id's entry for updating, adding an empty one; c.mu must be
+// held for writing.
+func (c *loanCache) entry(id uuid.UUID) *cachedLoan {
+	e := c.m[id]
+	if e == nil {
+		e = &cachedLoan{}
+		c.m[id] = e
+	}
+	return e
+}
 
 // load returns the decoded loan of rec, from the cache when its version
 // matches.
 func (c *loanCache) load(rec storage.Loan) (*loan.Loan, error) {
-	c.mu.RLock()
-	hit, ok := c.m[rec.ID]
-	c.mu.RUnlock()
-	if ok && hit.version == rec.Version {
-		return hit.loan, nil
+	if l, ok := c.get(rec.ID, rec.Version); ok {
+		return l, nil
 	}
 	l, err := rec.Decode()
 	if err != nil {
@@ -64,9 +75,8 @@ func (c *loanCache) load(rec storage.Loan) (*loan.Loan, error) {
 
 func (c *loanCache) put(id uuid.UUID, version int64, l *loan.Loan) {
 	c.mu.Lock()
-	if old, ok := c.m[id]; !ok || old.version <= version {
-		old.version, old.loan = version, l
-		c.m[id] = old
+	if e := c.entry(id); e.loan == nil || e.version <= version {
+		e.version, e.loan = version, l
 	}
 	c.mu.Unlock()
 }
@@ -74,9 +84,11 @@ func (c *loanCache) put(id uuid.UUID, version int64, l *loan.Loan) {
 // get returns the cached loan of id at version, if any.
 func (c *loanCache) get(id uuid.UUID, version int64) (*loan.Loan, bool) {
 	c.mu.RLock()
-	hit, ok := c.m[id]
-	c.mu.RUnlock()
-	return hit.loan, ok && hit.version == version
+	defer c.mu.RUnlock()
+	if e := c.m[id]; e != nil && e.loan != nil && e.version == version {
+		return e.loan, true
+	}
+	return nil, false
 }
 
 // state returns the decoded state of rec: the cached one when it was
@@ -99,12 +111,13 @@ func (c *loanCache) state(rec *storage.Loan) (LoanState, error) {
 // stored with AsOf asOf.
 func (c *loanCache) stateAt(id uuid.UUID, asOf date.Date) (LoanState, bool) {
 	c.mu.RLock()
-	hit, ok := c.m[id]
-	c.mu.RUnlock()
-	if !ok || !hit.hasState || hit.stateAsOf != asOf {
+	e := c.m[id]
+	if e == nil || !e.hasState || e.stateAsOf != asOf {
+		c.mu.RUnlock()
 		return LoanState{}, false
 	}
-	s := hit.state
+	s := e.state
+	c.mu.RUnlock()
 	s.Day = asOf
 	if !s.Day.IsZero() && s.Status != "" {
 		s.Track.Last = s.Day
@@ -115,8 +128,7 @@ func (c *loanCache) stateAt(id uuid.UUID, asOf date.Date) (LoanState, bool) {
 // putState remembers the state stored (or about to be stored) with asOf.
 func (c *loanCache) putState(id uuid.UUID, s LoanState, asOf date.Date) {
 	c.mu.Lock()
-	hit := c.m[id]
-	hit.hasState, hit.state, hit.stateAsOf = true, s, asOf
-	c.m[id] = hit
+	e := c.entry(id)
+	e.hasState, e.state, e.stateAsOf = true, s, asOf
 	c.mu.Unlock()
 }
