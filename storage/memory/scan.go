@@ -60,11 +60,12 @@ func scan[T, R any](ctx context.Context, s *Store, t *txn, idx *idIndex[R], batc
 	}
 }
 
-// locked runs f with the store locked for reading (or inside t, which
-// already holds the write lock), after running prepare under the write lock
-// when needed reports it must.
+// locked runs f with the store locked for reading (or inside t, under the
+// unit's write lock), after running prepare under the write lock when
+// needed reports it must.
 func (s *Store) locked(t *txn, prepare func(), needed func() bool, f func()) {
 	if t != nil {
+		t.enter()
 		prepare()
 		f()
 		return

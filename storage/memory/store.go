@@ -51,24 +51,28 @@ func (s *Store) Checkpoints() storage.Checkpoints { return checkpoints{s, nil} }
 // Close does nothing; it exists to satisfy storage.Store.
 func (s *Store) Close() error { return nil }
 
-// WithTx runs fn as one unit of work under the store's write lock; see
-// storage.Store. Errors: fn's error, ctx's error.
+// WithTx runs fn as one unit of work; see storage.Store. The store's write
+// lock is taken when fn first touches the store and held until fn returns,
+// so whatever fn does before — and the validation and copying of its first
+// call's input, which happen before the store is touched — does not hold
+// up other readers and writers. Errors: fn's error, ctx's error.
 func (s *Store) WithTx(ctx context.Context, fn func(tx storage.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	t := &txn{}
+	t := &txn{s: s}
 	defer func() {
 		t.done = true
 		p := recover()
 		if p == nil && err == nil {
 			err = ctx.Err() // cancelled before the commit: nothing is kept
 		}
-		if p != nil || err != nil {
-			t.rollback()
+		if t.held {
+			if p != nil || err != nil {
+				t.rollback()
+			}
+			s.mu.Unlock()
 		}
-		s.mu.Unlock()
 		if p != nil {
 			panic(p)
 		}
@@ -78,8 +82,19 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx storage.Tx) error) (err e
 
 // txn is an open unit of work: the undo log of what it changed.
 type txn struct {
+	s    *Store
 	undo []func()
+	held bool // the store's write lock is held for this unit
 	done bool
+}
+
+// enter takes the store's write lock for the unit of work, the first time
+// it touches the store.
+func (t *txn) enter() {
+	if !t.held {
+		t.s.mu.Lock()
+		t.held = true
+	}
 }
 
 func (t *txn) rollback() {
@@ -113,6 +128,7 @@ func (s *Store) write(ctx context.Context, t *txn, op func(t *txn) error) error 
 		if t.done {
 			return storage.ErrTxDone
 		}
+		t.enter()
 		return op(t)
 	}
 	s.mu.Lock()
@@ -134,6 +150,7 @@ func (s *Store) read(ctx context.Context, t *txn, op func() error) error {
 		if t.done {
 			return storage.ErrTxDone
 		}
+		t.enter()
 		return op()
 	}
 	s.mu.RLock()
