@@ -153,7 +153,7 @@ func checkJSON(v *ValidationError, field string, doc json.RawMessage, required b
 		if required {
 			v.Add(field, "must not be empty")
 		}
-	case !json.Valid(doc):
+	case !validJSON(doc):
 		v.Add(field, "must be valid JSON")
 	case !utf8.Valid(doc):
 		v.Add(field, "must be valid UTF-8")
