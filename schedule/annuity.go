@@ -19,9 +19,9 @@ type level struct{ num, den *big.Int }
 //
 // With r = a/b this is B·a·(b+a)^m / (b·((b+a)^m − b^m)), computed in
 // integers, so the payment is exact and is rounded exactly once (by the
-// caller). A zero rate gives B/m. This is the one place a schedule uses
-// arbitrary-precision arithmetic; the per-period loop runs in int64 minor
-// units.
+// caller). A zero rate gives B/m. This and levelInstallment's fallback to
+// it are the one place a schedule uses arbitrary-precision arithmetic; the
+// per-period loop runs in int64 minor units.
 func annuity(balance money.Amount, r money.Rate, m int) level {
 	B := big.NewInt(balance.Minor())
 	if r.IsZero() {

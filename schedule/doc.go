@@ -79,8 +79,11 @@
 // # Arithmetic
 //
 // Amounts are money.Amount (int64 minor units); rates are exact fractions
-// (money.Rate). The level payment is computed once per schedule as an exact
-// rational in big integers and rounded once; the per-period loop runs in
-// int64, which keeps a 360-period schedule to a few microseconds. The IRR
+// (money.Rate). The level payment is rounded once from its exact value: a
+// float64 estimate settles the rounding when it lies clearly away from a
+// rounding boundary (its error bound is stated in annuity.go and a test
+// checks it against the exact path), and otherwise the payment is computed
+// as an exact rational in big integers. The per-period loop runs in int64,
+// which keeps a 360-period schedule to a few tens of microseconds. The IRR
 // search uses shopspring decimals with stated precision.
 package schedule
