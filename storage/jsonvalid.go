@@ -74,27 +74,24 @@ func (s *jsonScan) enter() bool {
 	return s.depth <= maxJSONDepth
 }
 
-func (s *jsonScan) object() bool {
+func (s *jsonScan) object() bool { return s.container('}', s.member) }
+
+func (s *jsonScan) array() bool { return s.container(']', s.value) }
+
+// container scans an object or array whose opening bracket is at the
+// cursor: elements scanned by elem, separated by commas, closed by end.
+func (s *jsonScan) container(end byte, elem func() bool) bool {
 	if !s.enter() {
 		return false
 	}
 	s.space()
-	if s.next() == '}' {
+	if s.next() == end {
 		s.i++
 		s.depth--
 		return true
 	}
 	for {
-		if s.next() != '"' || !s.string() {
-			return false
-		}
-		s.space()
-		if s.next() != ':' {
-			return false
-		}
-		s.i++
-		s.space()
-		if !s.value() {
+		if !elem() {
 			return false
 		}
 		s.space()
@@ -102,7 +99,7 @@ func (s *jsonScan) object() bool {
 		case ',':
 			s.i++
 			s.space()
-		case '}':
+		case end:
 			s.i++
 			s.depth--
 			return true
@@ -112,33 +109,18 @@ func (s *jsonScan) object() bool {
 	}
 }
 
-func (s *jsonScan) array() bool {
-	if !s.enter() {
+// member scans an object's "name": value.
+func (s *jsonScan) member() bool {
+	if s.next() != '"' || !s.string() {
 		return false
 	}
 	s.space()
-	if s.next() == ']' {
-		s.i++
-		s.depth--
-		return true
+	if s.next() != ':' {
+		return false
 	}
-	for {
-		if !s.value() {
-			return false
-		}
-		s.space()
-		switch s.next() {
-		case ',':
-			s.i++
-			s.space()
-		case ']':
-			s.i++
-			s.depth--
-			return true
-		default:
-			return false
-		}
-	}
+	s.i++
+	s.space()
+	return s.value()
 }
 
 // string scans a string whose opening quote is at the cursor.
