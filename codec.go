@@ -1,6 +1,7 @@
 package lendcore
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -26,12 +27,24 @@ func guardedUnmarshal(b []byte, v any) (err error) {
 // loanCache keeps decoded loans by id and version so the daily close does
 // not replay every journal every day. Entries are read-only: commands
 // decode their own copy and replace the cached one after a commit.
+//
+// The cache is split into shards by id, so the close's workers, each on
+// loans of its own, almost never wait on one another's lock. Waiting is
+// dearer than it looks: the waiting worker is parked, and the one that
+// wakes it keeps its processor, so on a small machine one lock shared by
+// every lookup ran the workers one at a time.
 type loanCache struct {
+	shards [cacheShards]cacheShard
+}
+
+const cacheShards = 64
+
+type cacheShard struct {
 	mu sync.RWMutex
-	// Entries by pointer: a map holding 384-byte values in its slots
-	// spends its spare capacity at that size too, and copies a whole entry
-	// on every lookup.
+	// Entries by pointer: a lookup reads an entry's fields under the lock
+	// rather than copying its 384 bytes.
 	m map[uuid.UUID]*cachedLoan
+	_ [32]byte // about a cache line per shard: no false sharing
 }
 
 type cachedLoan struct {
@@ -46,15 +59,28 @@ type cachedLoan struct {
 	hasState  bool // last: with stateAsOf it fills one word, no padding
 }
 
-func newLoanCache() *loanCache { return &loanCache{m: make(map[uuid.UUID]*cachedLoan)} }
+func newLoanCache() *loanCache {
+	c := &loanCache{}
+	for i := range c.shards {
+		c.shards[i].m = make(map[uuid.UUID]*cachedLoan)
+	}
+	return c
+}
 
-// entry returns id's entry for updating, adding an empty one; c.mu must be
-// held for writing.
-func (c *loanCache) entry(id uuid.UUID) *cachedLoan {
-	e := c.m[id]
+// shard returns id's shard. The multiply mixes all of the id's random
+// tail, whatever the UUID version.
+func (c *loanCache) shard(id uuid.UUID) *cacheShard {
+	h := binary.LittleEndian.Uint64(id[8:]) * 0x9E3779B97F4A7C15
+	return &c.shards[h>>(64-6)] // 6 bits: cacheShards = 64
+}
+
+// entry returns id's entry for updating, adding an empty one; sh.mu must
+// be held for writing.
+func (sh *cacheShard) entry(id uuid.UUID) *cachedLoan {
+	e := sh.m[id]
 	if e == nil {
 		e = &cachedLoan{}
-		c.m[id] = e
+		sh.m[id] = e
 	}
 	return e
 }
@@ -74,18 +100,20 @@ func (c *loanCache) load(rec storage.Loan) (*loan.Loan, error) {
 }
 
 func (c *loanCache) put(id uuid.UUID, version int64, l *loan.Loan) {
-	c.mu.Lock()
-	if e := c.entry(id); e.loan == nil || e.version <= version {
+	sh := c.shard(id)
+	sh.mu.Lock()
+	if e := sh.entry(id); e.loan == nil || e.version <= version {
 		e.version, e.loan = version, l
 	}
-	c.mu.Unlock()
+	sh.mu.Unlock()
 }
 
 // get returns the cached loan of id at version, if any.
 func (c *loanCache) get(id uuid.UUID, version int64) (*loan.Loan, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if e := c.m[id]; e != nil && e.loan != nil && e.version == version {
+	sh := c.shard(id)
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	if e := sh.m[id]; e != nil && e.loan != nil && e.version == version {
 		return e.loan, true
 	}
 	return nil, false
@@ -110,14 +138,15 @@ func (c *loanCache) state(rec *storage.Loan) (LoanState, error) {
 // stateAt returns the state this Engine holds for a loan whose index was
 // stored with AsOf asOf.
 func (c *loanCache) stateAt(id uuid.UUID, asOf date.Date) (LoanState, bool) {
-	c.mu.RLock()
-	e := c.m[id]
+	sh := c.shard(id)
+	sh.mu.RLock()
+	e := sh.m[id]
 	if e == nil || !e.hasState || e.stateAsOf != asOf {
-		c.mu.RUnlock()
+		sh.mu.RUnlock()
 		return LoanState{}, false
 	}
 	s := e.state
-	c.mu.RUnlock()
+	sh.mu.RUnlock()
 	s.Day = asOf
 	if !s.Day.IsZero() && s.Status != "" {
 		s.Track.Last = s.Day
@@ -127,8 +156,9 @@ func (c *loanCache) stateAt(id uuid.UUID, asOf date.Date) (LoanState, bool) {
 
 // putState remembers the state stored (or about to be stored) with asOf.
 func (c *loanCache) putState(id uuid.UUID, s LoanState, asOf date.Date) {
-	c.mu.Lock()
-	e := c.entry(id)
+	sh := c.shard(id)
+	sh.mu.Lock()
+	e := sh.entry(id)
 	e.hasState, e.state, e.stateAsOf = true, s, asOf
-	c.mu.Unlock()
+	sh.mu.Unlock()
 }
