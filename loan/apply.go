@@ -279,6 +279,11 @@ func (f *fold) writeOff(e *Entry) error {
 	if err := f.collapse(e.ValueDate, AccruedInterest, 0); err != nil {
 		return err
 	}
+	// Credit the borrower holds settles what just fell due before the rest
+	// is written off: writing off a receivable while owing the same
+	// borrower money would overstate the loss (after the write-off the
+	// status no longer lets credit settle anything).
+	f.settleCredit()
 	total := f.outstanding()
 	if a := e.Amount.Minor(); a != 0 && a != total {
 		return f.errorf("amount", "must be zero or the whole outstanding %s", f.amount(total))

@@ -37,7 +37,9 @@
 //
 // Penalty accrues exactly: each installment keeps Σ base × days and the
 // penalty owed is that sum times the daily rate, rounded once — no per-day
-// loop and no drift however payments split the days.
+// loop and no drift however payments split the days. A restructure that
+// changes the rate closes the sum at the old rate: days already past keep
+// it, and the penalty is rounded once per rate.
 //
 // # Accounting
 //

@@ -23,7 +23,7 @@ type inst struct {
 	// (the sum of instCold's waived, moved and woff).
 	gone      [componentCount]int64
 	baseDays  int64     // Σ penalty base × days since the due date
-	penRaw    int64     // round(baseDays × daily rate) already added to owed[Penalty]
+	penRaw    int64     // round(baseDays × daily rate) already added to owed[Penalty], less what an earlier rate earned (see rebasePenalty)
 	from, due date.Date // the accrual period's start and the due date
 	settledOn date.Date // the day principal and interest were cleared
 	number    int32
@@ -308,6 +308,26 @@ func (f *fold) chargePenalty(in *inst) {
 	in.owed[Penalty] += f.capped(inc)
 }
 
+// rebasePenalty closes the penalty accrued so far at the current daily
+// rate, before a restructure changes it: the days already past keep their
+// rate, and only the days after the change accrue at the new one. What
+// the old rate earned but was not yet charged (an installment still in its
+// grace days) is carried as a negative penRaw, so the next charge adds it
+// to the new rate's product — still rounded once per rate.
+func (f *fold) rebasePenalty() {
+	for i := f.firstOpen; i < f.nextDue; i++ {
+		in := &f.inst[i]
+		if in.baseDays == 0 {
+			continue
+		}
+		raw, err := money.New(in.baseDays, f.cur).MulRate(f.daily, f.mode)
+		if err != nil {
+			continue // beyond MaxMinor: value dates are bounded, so not reached
+		}
+		in.baseDays, in.penRaw = 0, in.penRaw-raw.Minor()
+	}
+}
+
 // capped limits a penalty or late-fee increment to what the cap still allows.
 func (f *fold) capped(inc int64) int64 {
 	if f.capLeft < 0 || inc <= 0 {
@@ -329,7 +349,7 @@ func (f *fold) graceEnds(i int) {
 	in := &f.inst[i]
 	in.checked = true
 	if in.settled || f.status == WrittenOff || f.status == Closed {
-		in.baseDays = 0
+		in.baseDays, in.penRaw = 0, 0
 		return
 	}
 	in.late = true

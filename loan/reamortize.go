@@ -85,7 +85,20 @@ func (f *fold) prepay(ix int, e *Entry) error {
 		principal += f.inst[i].out(Principal)
 		fees += f.inst[i].out(Fee)
 	}
-	prepaid = min(prepaid, principal-1)
+	fee := rest - prepaid
+	if prepaid > principal-1 {
+		// More than the principal (less the one minor unit that keeps the
+		// prepayment partial): the fee is on what is prepaid, and the rest
+		// of the money becomes credit below, not fee income.
+		prepaid, fee = principal-1, 0
+		if r := pp.FeeRate; !r.IsZero() {
+			a, err := f.amount(prepaid).MulRate(r, f.mode)
+			if err != nil {
+				return f.errorf("amount", "%v", err)
+			}
+			fee = a.Minor()
+		}
+	}
 	mode := e.Reamortize
 	if mode == 0 {
 		mode = pp.Reamortize
@@ -95,10 +108,10 @@ func (f *fold) prepay(ix int, e *Entry) error {
 	firstDue := f.inst[k].due
 	// The prepayment itself becomes a settled line of the schedule.
 	stub := inst{number: f.inst[k].number, from: f.inst[k].from, due: x,
-		owed: [componentCount]int64{prepaid, acc, 0, rest - prepaid}}
+		owed: [componentCount]int64{prepaid, acc, 0, fee}}
 	f.inst = slices.Insert(f.inst, k, stub)
 	f.fallDue(k)
-	f.book.recognise(f, x, Fee, rest-prepaid)
+	f.book.recognise(f, x, Fee, fee)
 	f.nextDue = k + 1
 	f.toCredit(f.pay(ix, left, fromCash))
 	keep := 0
@@ -148,6 +161,7 @@ func (f *fold) restructure(e *Entry) error {
 		return f.errorf("change.holiday_periods", "must be shorter than the %d periods left", periods)
 	}
 	if c.Rate != nil {
+		f.rebasePenalty()
 		f.rate = *c.Rate
 		if err := f.setPenaltyRate(); err != nil {
 			return err
