@@ -37,7 +37,7 @@ func journalFromBytes(t *testing.T, data []byte) *Loan {
 	l := newTestLoan(t, testTerms(schedule.EqualInstallment, 12), pol)
 	start := l.terms.Start
 	for i := 0; i+2 < len(data) && i < 3*40; i += 3 {
-		op, off, amt := data[i]%10, int(data[i+1])*2, int64(data[i+2])
+		op, off, amt := data[i]%14, int(data[i+1])*2, int64(data[i+2])
 		key := fmt.Sprintf("k%d", i)
 		d := start.Add(date.PeriodOfDays(off))
 		var e Entry
@@ -56,6 +56,24 @@ func journalFromBytes(t *testing.T, data []byte) *Loan {
 			e.Component, e.Reason = Penalty, "goodwill"
 		case 7:
 			e = entry(Refund, d, money.New((amt+1)*50, money.CNY), key)
+		case 10:
+			e = entry(FeeCharge, d, money.New((amt+1)*100, money.CNY), key)
+			e.Installment = int(amt%12) + 1
+		case 11:
+			rate := money.MustRate(fmt.Sprintf("%d%%", amt%25))
+			e = entry(Restructure, d, money.Amount{}, key)
+			e.Change = &Change{Rate: &rate, ExtendPeriods: int(amt % 4), CapitalizeArrears: amt%3 == 0}
+			e.Approver, e.Reason = "manager", "hardship"
+		case 12:
+			e = entry(Acceleration, d, money.Amount{}, key)
+			e.Reason = "default"
+		case 13:
+			if amt%2 == 0 {
+				e = entry(WriteOff, d, money.Amount{}, key)
+				e.Approver, e.Reason = "manager", "uncollectable"
+			} else {
+				e = entry(Recovery, d, money.New((amt+1)*997, money.CNY), key)
+			}
 		default:
 			j := l.Journal()
 			target := j[int(amt)%len(j)]
@@ -107,13 +125,22 @@ func checkInvariants(t *testing.T, l *Loan) {
 			assert.Equal(t, p.Outstanding.Fee.Minor(), last.Fee.Minor(), "fee receivable")
 			assert.Equal(t, p.Credit.Minor(), last.CreditBalance.Minor(), "overpayment")
 		}
+		// Summed account by account, straight from the postings, the
+		// balances are the position's and cash moved as the money did.
 		ps, _ := l.Postings(asOf)
-		var net int64
+		bal := map[string]int64{}
 		for _, x := range ps {
 			assert.True(t, x.Amount.IsPositive())
-			net += x.Amount.Minor() - x.Amount.Minor() // one debit and one credit per posting
+			bal[x.Debit] += x.Amount.Minor()
+			bal[x.Credit] -= x.Amount.Minor()
 		}
-		assert.Zero(t, net)
+		acc := &l.policy.Accounts
+		assert.Equal(t, p.Outstanding.Principal.Minor(), bal[acc.LoansReceivable], "loans receivable as of %s", asOf)
+		assert.Equal(t, dueInterest.Minor(), bal[acc.InterestReceivable], "interest receivable as of %s", asOf)
+		assert.Equal(t, p.Outstanding.Penalty.Minor(), bal[acc.PenaltyReceivable], "penalty receivable as of %s", asOf)
+		assert.Equal(t, p.Outstanding.Fee.Minor(), bal[acc.FeeReceivable], "fee receivable as of %s", asOf)
+		assert.Equal(t, -p.Credit.Minor(), bal[acc.Overpayment], "overpayment as of %s", asOf)
+		assert.Equal(t, p.Received.Minor()-p.Refunded.Minor()-l.terms.Principal.Minor(), bal[acc.Cash], "cash as of %s", asOf)
 	}
 	end := day(2028, 1, 1)
 	want := mustPos(t, l, end)
