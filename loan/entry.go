@@ -174,6 +174,9 @@ func (e *Entry) validate(l *Loan, v *ValidationError) {
 	if e.Kind != Disbursement && l.disbursed() && e.ValueDate.Before(l.terms.Start) {
 		v.Add("value_date", "before the disbursement "+l.terms.Start.String())
 	}
+	if h := l.lastDate(); e.ValueDate.After(h) {
+		v.Add("value_date", "after "+h.String()+", a century past the scheduled maturity")
+	}
 	needsAmount := e.Kind != Restructure && e.Kind != Acceleration && e.Kind != Reversal && e.Kind != WriteOff
 	switch {
 	case !e.Amount.SameCurrency(money.Zero(cur)) || (!e.Amount.IsZero() && e.Amount.Currency() != cur):

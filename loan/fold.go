@@ -301,7 +301,10 @@ func (f *fold) chargePenalty(in *inst) {
 	in.uncharged = false
 	raw, err := money.New(in.baseDays, f.cur).MulRate(f.daily, f.mode)
 	if err != nil {
-		return // beyond MaxMinor: unreachable for amounts New accepts
+		// Beyond MaxMinor: only a policy near the 1000 %-a-day rate Validate
+		// still accepts gets here, decades into the horizon; the penalty
+		// then stops growing rather than wrapping.
+		return
 	}
 	inc := raw.Minor() - in.penRaw
 	in.penRaw = raw.Minor()
@@ -322,7 +325,7 @@ func (f *fold) rebasePenalty() {
 		}
 		raw, err := money.New(in.baseDays, f.cur).MulRate(f.daily, f.mode)
 		if err != nil {
-			continue // beyond MaxMinor: value dates are bounded, so not reached
+			continue // beyond MaxMinor: as in chargePenalty
 		}
 		in.baseDays, in.penRaw = 0, in.penRaw-raw.Minor()
 	}

@@ -46,6 +46,22 @@ type Loan struct {
 	memo *reamMemo
 }
 
+// horizonYears bounds the dates a loan is folded to: a century past the
+// scheduled maturity. Penalty keeps Σ base × days exactly in int64; within
+// the horizon that sum stays inside its range for any principal and term
+// New accepts, and no lender's question needs a later date.
+const horizonYears = 100
+
+// lastDate is the last date entries may take effect on and positions be
+// asked for.
+func (l *Loan) lastDate() date.Date {
+	last := l.terms.Start
+	if n := l.plan.len(); n > 0 {
+		last = l.plan.row(n-1, l.terms.Start).due
+	}
+	return last.AddDate(horizonYears, 0, 0)
+}
+
 // New returns an approved, not yet disbursed loan with the given terms and
 // servicing policy. Post a Disbursement (amount = terms.Principal, value
 // date = terms.Start) to make it Active. Invalid input gives a

@@ -134,8 +134,11 @@ func (p *PenaltyPolicy) validate(prefix string, v *ValidationError) {
 	if p.GraceDays < 0 || p.GraceDays > 366 {
 		v.Add(prefix+"grace_days", "must be between 0 and 366")
 	}
-	if p.LateFee.IsNegative() || p.LateFee.Minor() > maxPrincipal {
+	switch {
+	case p.LateFee.IsNegative():
 		v.Add(prefix+"late_fee", "must not be negative")
+	case p.LateFee.Minor() > maxPrincipal:
+		v.Add(prefix+"late_fee", "above the supported maximum")
 	}
 	if p.CapShare.IsNegative() || p.CapShare.Cmp(limit) > 0 {
 		v.Add(prefix+"cap_share", "must be between 0 and 1000%")

@@ -138,6 +138,11 @@ func (l *Loan) PositionAt(day date.Date) (Position, error) {
 // its Installments, for a caller that folds many loans in a loop (the daily
 // close): p is overwritten whole, and on error left as it was.
 func (l *Loan) PositionInto(p *Position, day date.Date) error {
+	if h := l.lastDate(); day.After(h) {
+		v := &ValidationError{}
+		v.Add("as_of", "after "+h.String()+", a century past the scheduled maturity")
+		return v
+	}
 	f := getFold(0)
 	defer putFold(f)
 	if err := f.run(l, l.journal, l.order, day, l.memo); err != nil {

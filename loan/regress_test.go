@@ -77,3 +77,44 @@ func TestWriteOffSettlesCreditFirst(t *testing.T) {
 	assert.Equal(t, "7038.71", p.WrittenOff.Total().Number())
 	assert.True(t, p.Credit.IsZero(), "credit %s", p.Credit)
 }
+
+// TestDatesBeyondTheHorizon: entries and positions more than a century
+// past the scheduled maturity (2026-04-15 here) are refused, naming the
+// field, and the loan is unchanged.
+func TestDatesBeyondTheHorizon(t *testing.T) {
+	l := newTestLoan(t, testTerms(schedule.EqualPrincipal, 3), DefaultPolicy())
+	before, err := l.MarshalJSON()
+	require.NoError(t, err)
+	_, err = l.Post(entry(Repayment, day(2126, 4, 16), yuan("10"), "far"))
+	assertField(t, err, "value_date")
+	after, err := l.MarshalJSON()
+	require.NoError(t, err)
+	assert.JSONEq(t, string(before), string(after))
+	mustPost(t, l, entry(Repayment, day(2126, 4, 15), yuan("10"), "last day"))
+
+	_, err = l.PositionAt(day(2126, 4, 16))
+	assertField(t, err, "as_of")
+	mustPos(t, l, day(2126, 4, 15))
+}
+
+// TestLateFeeTooLarge names the right problem.
+func TestLateFeeTooLarge(t *testing.T) {
+	p := DefaultPolicy()
+	p.Penalty.LateFee = money.New(maxPrincipal+1, money.CNY)
+	err := p.Validate()
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Contains(t, ve.Error(), "penalty.late_fee: above the supported maximum")
+}
+
+func assertField(t *testing.T, err error, field string) {
+	t.Helper()
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	for _, f := range ve.Fields {
+		if f.Field == field {
+			return
+		}
+	}
+	t.Fatalf("%v does not name %s", err, field)
+}
