@@ -32,12 +32,26 @@ type Result struct {
 
 // Classifier is a compiled, immutable Policy. Compile once, then classify
 // any number of loans from any number of goroutines; Classify does not
-// allocate.
+// allocate. Only Policy.Compile makes a usable Classifier: a zero or nil
+// one returns errNotCompiled (ErrInvalidPolicy) from Classify, Step,
+// ClassifyDebtor and ApplyDebtorRules.
 type Classifier struct {
 	policy  Policy
 	epochs  []epoch
 	buckets []uint8
 	warn    [SignalCount][severityCount]warnCell
+}
+
+// errNotCompiled is returned by a Classifier not made by Policy.Compile.
+var errNotCompiled = fmt.Errorf("%w: classifier not compiled (use Policy.Compile)", ErrInvalidPolicy)
+
+// compiled returns errNotCompiled unless c was made by Policy.Compile,
+// which always gives at least one epoch and one bucket.
+func (c *Classifier) compiled() error {
+	if c == nil || len(c.epochs) == 0 || len(c.buckets) == 0 {
+		return errNotCompiled
+	}
+	return nil
 }
 
 // cell is the precomputed outcome of the DPD-only rules for one DPD.
@@ -257,8 +271,12 @@ func (cr *compiledRule) match(f *Facts, dpd int, level Level, asOf date.Date) (o
 // imposes (Normal and Stage1 when none). It applies no cure rules and no
 // debtor contagion; see Step and ApplyDebtorRules. It does not allocate
 // unless the facts are invalid, in which case it returns a
-// *ValidationError (ErrInvalidInput).
+// *ValidationError (ErrInvalidInput). A Classifier not made by Compile
+// returns an error wrapping ErrInvalidPolicy.
 func (c *Classifier) Classify(f *Facts, asOf date.Date) (Result, error) {
+	if err := c.compiled(); err != nil {
+		return Result{}, err
+	}
 	if f == nil {
 		return Result{}, fmt.Errorf("%w: nil facts", ErrInvalidInput)
 	}

@@ -270,3 +270,22 @@ func TestClassifyRejectsBadFacts(t *testing.T) {
 	_, err = c.Classify(nil, asOf2024)
 	assert.ErrorIs(t, err, ErrInvalidInput)
 }
+
+// A Classifier not made by Policy.Compile has no rule tables: every entry
+// point returns an error wrapping ErrInvalidPolicy instead of panicking.
+func TestZeroClassifierErrors(t *testing.T) {
+	f := Facts{DPD: 91, Balance: cny(10000)}
+	for name, c := range map[string]*Classifier{"zero": {}, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			require.NotPanics(t, func() {
+				_, err := c.Classify(&f, asOf2024)
+				assert.ErrorIs(t, err, ErrInvalidPolicy)
+				_, err = c.Step(&Track{}, &f, asOf2024)
+				assert.ErrorIs(t, err, ErrInvalidPolicy)
+				out := make([]Result, 1)
+				assert.ErrorIs(t, c.ClassifyDebtor([]Facts{f}, asOf2024, out), ErrInvalidPolicy)
+				assert.ErrorIs(t, c.ApplyDebtorRules([]Facts{f}, out, asOf2024), ErrInvalidPolicy)
+			})
+		})
+	}
+}

@@ -13,8 +13,12 @@ import (
 // by balance from the results' grades; a triggered rule raises every
 // result to its minimum grade and stage and records its bit. The debtor is
 // non-retail when any claim is. Bad input returns a *ValidationError and
-// leaves results unchanged.
+// leaves results unchanged; so does a Classifier not made by Compile (an
+// error wrapping ErrInvalidPolicy).
 func (c *Classifier) ApplyDebtorRules(claims []Facts, results []Result, asOf date.Date) error {
+	if err := c.compiled(); err != nil {
+		return err
+	}
 	npl, total, nonRetail, err := debtorShare(claims, results)
 	if err != nil {
 		return err
@@ -37,6 +41,9 @@ func (c *Classifier) ApplyDebtorRules(claims []Facts, results []Result, asOf dat
 // ClassifyDebtor classifies each claim of one debtor into out (which must
 // have len(claims) elements) and applies the debtor rules.
 func (c *Classifier) ClassifyDebtor(claims []Facts, asOf date.Date, out []Result) error {
+	if err := c.compiled(); err != nil {
+		return err
+	}
 	if len(out) != len(claims) {
 		return fmt.Errorf("%w: %d results for %d claims", ErrInvalidInput, len(out), len(claims))
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lendcore/lendcore/money"
+	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -249,4 +250,61 @@ func TestBuckets(t *testing.T) {
 	var v *ValidationError
 	require.ErrorAs(t, err, &v)
 	assert.Len(t, v.Fields, 3, "start not 0, duplicate name, not increasing: %v", err)
+}
+
+// fieldsOf returns the field names of a *ValidationError.
+func fieldsOf(t *testing.T, err error) []string {
+	t.Helper()
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	var got []string
+	for _, f := range ve.Fields {
+		got = append(got, f.Field)
+	}
+	return got
+}
+
+// TestProvisioningRejectsNegativeInput: a negative balance or exposure
+// would give a negative provision; each is a *ValidationError naming the
+// field. Figures as in TestProvisioning (legacy grid, rules.md §1.5;
+// ECL = PD × LGD × EAD, rules.md §2.1).
+func TestProvisioningRejectsNegativeInput(t *testing.T) {
+	_, err := LegacyChinaProvision().Provision(cny(-10000), Substandard)
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.Equal(t, []string{"balance"}, fieldsOf(t, err))
+
+	tbl := ECLTable{Rows: []ECLRow{{"retail", Stage1, money.MustRate("2%"), money.MustRate("45%")}}, Source: "test table"}
+	_, err = tbl.ECL("retail", Stage1, cny(-10000))
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.Equal(t, []string{"ead"}, fieldsOf(t, err))
+
+	_, err = EAD(cny(-1), cny(-1), money.MustRate("150%"))
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.Equal(t, []string{"drawn", "undrawn", "ccf"}, fieldsOf(t, err))
+	_, err = EAD(cny(8000), money.New(200000, money.USD), money.MustRate("50%"))
+	assert.Equal(t, []string{"undrawn"}, fieldsOf(t, err))
+	_, err = EAD(cny(8000), cny(2000), money.MustRate("-1%"))
+	assert.Equal(t, []string{"ccf"}, fieldsOf(t, err))
+}
+
+// TestVintageRejectsInconsistentOrigination: a loan's cohort is its
+// origination month (rules.md §4.2), so records of one loan that disagree
+// on it are refused, naming the record; other loans may differ.
+func TestVintageRejectsInconsistentOrigination(t *testing.T) {
+	rec := func(loan string, orig date.Date, obs date.Date) VintageRecord {
+		return VintageRecord{Loan: loan, Originated: orig, Disbursed: cny(1000), Observed: obs, Principal: cny(900)}
+	}
+	recs := []VintageRecord{
+		rec("a", day(2024, time.January, 15), day(2024, time.March, 31)),
+		rec("b", day(2024, time.February, 3), day(2024, time.March, 31)),
+		rec("a", day(2024, time.January, 31), day(2024, time.April, 30)), // same month: fine
+		rec("a", day(2024, time.February, 1), day(2024, time.April, 30)),
+	}
+	_, err := Vintage(recs, VintageSpec{MinDPD: 31})
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.Equal(t, []string{"records[3].originated"}, fieldsOf(t, err))
+
+	cohorts, err := Vintage(recs[:3], VintageSpec{MinDPD: 31})
+	require.NoError(t, err)
+	assert.Len(t, cohorts, 2)
 }

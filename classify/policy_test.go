@@ -201,3 +201,17 @@ func TestGradeText(t *testing.T) {
 	assert.Equal(t, money.MustRate("0").Cmp(r), -1)
 	assert.Equal(t, "n/a", Ratio{1, 0}.Percent(1))
 }
+
+// TestPresetCitationsMatchRules: the tags follow /work/shared/reference/
+// rules.md. §1.5 has the legacy provision grid second-hand only (S) and no
+// document number or floating band; §2.1 says IFRS 9 sets no fixed
+// probation length, so both EBA-derived stage exits are a convention (NF).
+func TestPresetCitationsMatchRules(t *testing.T) {
+	g := LegacyChinaProvision()
+	assert.Equal(t, Secondary, g.Evidence)
+	assert.NotContains(t, g.Source, "98号")
+	assert.NotContains(t, g.Source, "±20")
+	for _, r := range EBAStageCure() {
+		assert.Equal(t, NotFound, r.Evidence, r.ID)
+	}
+}

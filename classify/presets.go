@@ -156,12 +156,14 @@ func China2023Observation() Observation {
 }
 
 // EBAStageCure returns EBA-derived probation presets for stage exits: 3
-// months without a trigger, 1 year after a distressed restructuring (V for
-// the default exit; applying it to stage 2 is a configurable convention).
+// months without a trigger, 1 year after a distressed restructuring. The
+// figures are V for the EBA default exit (rules.md §2.2), but IFRS 9 sets
+// no fixed probation length (rules.md §2.1, K), so applying them to either
+// stage's exit is a configurable convention: both rows are tagged NF.
 func EBAStageCure() []StageCureRule {
 	return []StageCureRule{
 		{ID: "EBA-CURE-S2", From: Stage2, Months: 3, RestructuredMonths: 12, Evidence: NotFound, Source: srcEBACure},
-		{ID: "EBA-CURE-S3", From: Stage3, Months: 3, RestructuredMonths: 12, Evidence: Verified, Source: srcEBACure},
+		{ID: "EBA-CURE-S3", From: Stage3, Months: 3, RestructuredMonths: 12, Evidence: NotFound, Source: srcEBACure},
 	}
 }
 

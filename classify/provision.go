@@ -22,18 +22,20 @@ type GradeProvision struct {
 	Source   string             `json:"source"`
 }
 
-// LegacyChinaProvision returns the legacy Chinese grid: general reserve 1 %
-// of normal loans, specific reserves 关注 2 %, 次级 25 %, 可疑 50 %, 损失 100 %
-// (《银行贷款损失准备计提指引》, 银发〔2002〕98号; K — the 次级/可疑 rates
-// could float ±20 % there, which a host sets here). Rounding half-up.
+// LegacyChinaProvision returns the legacy Chinese grid of the PBoC 2002
+// guideline: general reserve 1 % of normal loans, specific reserves 关注
+// 2 %, 次级 25 %, 可疑 50 %, 损失 100 % (rules.md §1.5, S: second-hand, re-check
+// before release). A host with other rates sets its own rows. Rounding
+// half-up.
 func LegacyChinaProvision() GradeProvision {
 	return GradeProvision{
 		Rows: []GradeRate{
 			{Normal, mustRate(1, 100)}, {SpecialMention, mustRate(2, 100)}, {Substandard, mustRate(25, 100)},
 			{Doubtful, mustRate(50, 100)}, {Loss, mustRate(1, 1)},
 		},
-		Evidence: Known,
-		Source:   "《银行贷款损失准备计提指引》(银发〔2002〕98号): general 1 %, special 2/25/50/100 %",
+		Evidence: Secondary,
+		Source: "PBoC 2002 legacy specific-provision guideline: general 1 %, special 2/25/50/100 % " +
+			"(S: http://livelovelifegateway.com/tiku/shiti/83d949f0556d4ee4b2d7515aeff0ccb4.html)",
 	}
 }
 
@@ -66,8 +68,14 @@ func (g GradeProvision) Validate() error {
 }
 
 // Provision returns balance × the grade's rate, rounded once to the minor
-// unit: a 10,000 次级 loan under the legacy grid needs 2,500.
+// unit: a 10,000 次级 loan under the legacy grid needs 2,500. A negative
+// balance returns a *ValidationError (ErrInvalidInput) naming "balance".
 func (g GradeProvision) Provision(balance money.Amount, grade Grade) (money.Amount, error) {
+	if balance.IsNegative() {
+		e := inputErrors()
+		e.add("balance", "must not be negative")
+		return money.Amount{}, e
+	}
 	for _, r := range g.Rows {
 		if r.Grade == grade {
 			return balance.MulRate(r.Rate, g.Rounding)
@@ -135,8 +143,14 @@ func (t ECLTable) Validate() error {
 // ECL returns PD × LGD × EAD for the segment and stage, computed exactly
 // and rounded once to the minor unit (undiscounted; a host discounting
 // lifetime losses supplies the discounted PD). EAD 10,000, PD 2 %, LGD 45 %
-// gives 90.
+// gives 90. A negative EAD returns a *ValidationError (ErrInvalidInput)
+// naming "ead".
 func (t ECLTable) ECL(segment string, stage Stage, ead money.Amount) (money.Amount, error) {
+	if ead.IsNegative() {
+		e := inputErrors()
+		e.add("ead", "must not be negative")
+		return money.Amount{}, e
+	}
 	for _, r := range t.Rows {
 		if r.Segment == segment && r.Stage == stage {
 			pl, err := r.PD.Mul(r.LGD.Num(), r.LGD.Den())
@@ -151,10 +165,25 @@ func (t ECLTable) ECL(segment string, stage Stage, ead money.Amount) (money.Amou
 
 // EAD returns the exposure at default drawn + undrawn × CCF, rounded
 // half-up to the minor unit (a second rounding point before ECL; pass a
-// zero undrawn amount to avoid it).
+// zero undrawn amount to avoid it). Bad input returns a *ValidationError
+// (ErrInvalidInput) naming every bad field: "drawn" or "undrawn" when
+// negative, "undrawn" in another currency than drawn, "ccf" outside 0..1.
 func EAD(drawn, undrawn money.Amount, ccf money.Rate) (money.Amount, error) {
-	if drawn.IsNegative() || undrawn.IsNegative() || ccf.IsNegative() || ccf.Cmp(oneRate) > 0 || !drawn.SameCurrency(undrawn) {
-		return money.Amount{}, fmt.Errorf("%w: EAD needs non-negative amounts in one currency and a CCF within 0..1", ErrInvalidInput)
+	e := inputErrors()
+	if drawn.IsNegative() {
+		e.add("drawn", "must not be negative")
+	}
+	if undrawn.IsNegative() {
+		e.add("undrawn", "must not be negative")
+	}
+	if !drawn.SameCurrency(undrawn) {
+		e.add("undrawn", "must be in the currency of drawn")
+	}
+	if ccf.IsNegative() || ccf.Cmp(oneRate) > 0 {
+		e.add("ccf", "must be within 0..1")
+	}
+	if err := e.err(); err != nil {
+		return money.Amount{}, err
 	}
 	u, err := undrawn.MulRate(ccf, money.HalfUp)
 	if err != nil {

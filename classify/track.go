@@ -76,6 +76,9 @@ func (t *Track) Restructure(modified, firstNewDue date.Date) error {
 //
 // Steps must come in increasing date order; on error the track is unchanged.
 func (c *Classifier) Step(t *Track, f *Facts, asOf date.Date) (Result, error) {
+	if err := c.compiled(); err != nil {
+		return Result{}, err
+	}
 	if t == nil || f == nil {
 		return Result{}, fmt.Errorf("%w: nil track or facts", ErrInvalidInput)
 	}

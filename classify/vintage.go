@@ -61,7 +61,11 @@ type Cohort struct {
 	Curve     []Ratio
 }
 
-// Vintage computes vintage curves by origination month.
+// Vintage computes vintage curves by origination month. Every record of
+// one loan must give the same origination month: a record whose Originated
+// month differs from the loan's first record (in input order) is a bad
+// "records[i].originated", as the loan's cohort and its months on book
+// would disagree.
 func Vintage(records []VintageRecord, spec VintageSpec) ([]Cohort, error) {
 	e := inputErrors()
 	if spec.MinDPD < 1 {
@@ -71,6 +75,7 @@ func Vintage(records []VintageRecord, spec VintageSpec) ([]Cohort, error) {
 		e.add("spec", "unknown measure or mode")
 	}
 	var cur money.Currency
+	cohortOf := map[string]int{} // loan → origination month (y*12+m) of its first record
 	for i, r := range records {
 		f := fmt.Sprintf("records[%d]", i)
 		if cur.IsZero() {
@@ -89,6 +94,14 @@ func Vintage(records []VintageRecord, spec VintageSpec) ([]Cohort, error) {
 			e.add(f, "all amounts must share one currency")
 		case r.Disbursed.IsNegative() || r.Principal.IsNegative() || r.Disbursed.Minor() > money.MaxMinor || r.Principal.Minor() > money.MaxMinor:
 			e.add(f, "amounts must be within 0..money.MaxMinor")
+		}
+		if r.Loan != "" {
+			y, m, _ := r.Originated.Date()
+			if k, ok := cohortOf[r.Loan]; !ok {
+				cohortOf[r.Loan] = y*12 + int(m) - 1
+			} else if k != y*12+int(m)-1 {
+				e.add(f+".originated", fmt.Sprintf("%d-%02d differs from the loan's first record (%d-%02d)", y, m, k/12, k%12+1))
+			}
 		}
 		if len(e.Fields) > 100 {
 			break

@@ -34,11 +34,16 @@ type StageRule struct {
 	// OnBrokenPromise lets a broken promise in the stage below move the
 	// loan up to this one, whatever its DPD.
 	OnBrokenPromise bool      `json:"on_broken_promise"`
-	Allowed         ActionSet `json:"allowed"`      // actions a collector may take in the stage
-	OnEntry         ActionSet `json:"on_entry"`     // actions issued on the day the stage is entered
-	Repeat          ActionSet `json:"repeat"`       // actions issued again every CadenceDays in the stage
-	CadenceDays     int       `json:"cadence_days"` // 0 = no repetition
-	Parties         PartySet  `json:"parties"`      // parties the stage's actions may address
+	Allowed         ActionSet `json:"allowed"`  // actions a collector may take in the stage
+	OnEntry         ActionSet `json:"on_entry"` // actions issued on the day the stage is entered
+	// Repeat holds the actions issued again every CadenceDays in the stage
+	// (0 = no repetition): on the days that are an exact multiple of
+	// CadenceDays after the stage was entered. They are issued only if
+	// Ladder.Decide runs on that very day; a missed day's repeat is not
+	// re-issued later, so the host runs Decide daily.
+	Repeat      ActionSet `json:"repeat"`
+	CadenceDays int       `json:"cadence_days"`
+	Parties     PartySet  `json:"parties"` // parties the stage's actions may address
 }
 
 // Ladder is an escalation ladder as data: stages in ascending order of
@@ -185,12 +190,24 @@ type Decision struct {
 // must defend, and de-escalating on a payment that leaves arrears would let
 // a token payment reset the ladder. Facts.Stage zero means a first decision
 // from the first stage. An f.Stage the ladder does not define returns
-// ErrUnknownStage and appends nothing.
+// ErrUnknownStage, and a non-zero f.Stage with a zero f.StageSince a
+// *ValidationError naming "stage_since"; either appends nothing.
+//
+// Repeated actions fall due on the days that are an exact multiple of the
+// stage's CadenceDays after Decision.Since: the host must call Decide
+// every day (its daily close). A day on which Decide is not run loses that
+// day's repeat: the next call does not re-issue it, and the next repeat
+// falls due CadenceDays later.
 func (l *Ladder) Decide(day date.Date, f *Facts, dst []ActionDue) (Decision, []ActionDue, error) {
 	cur := 0
 	if f.Stage != 0 {
 		if cur = l.index(f.Stage); cur < 0 {
 			return Decision{}, dst, fmt.Errorf("%w: %s", ErrUnknownStage, f.Stage)
+		}
+		if f.StageSince.IsZero() {
+			e := &ValidationError{}
+			e.add("stage_since", "missing: the day stage %s was entered (Decision.Since)", f.Stage)
+			return Decision{}, dst, e
 		}
 	}
 	if len(l.Stages) == 0 {

@@ -275,3 +275,24 @@ func TestDefaultLadderValid(t *testing.T) {
 	// repeats an action it does not allow without a cadence.
 	assert.Len(t, ve.Fields, 5, "%v", err)
 }
+
+// A stage without the day it was entered would count days in stage from
+// the zero date and fire repeats on arbitrary days: refused.
+func TestDecideRequiresStageSince(t *testing.T) {
+	l := collect.DefaultLadder()
+	f := collect.Facts{Loan: loanID, DPD: 4, Stage: collect.M1}
+	dst := make([]collect.ActionDue, 0, 4)
+	_, got, err := l.Decide(day(2024, 6, 10), &f, dst)
+	var ve *collect.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.ErrorIs(t, err, collect.ErrInvalidInput)
+	assert.Equal(t, "stage_since", ve.Fields[0].Field)
+	assert.Empty(t, got)
+
+	f.StageSince = day(2024, 6, 7)
+	_, _, err = l.Decide(day(2024, 6, 10), &f, dst)
+	assert.NoError(t, err)
+	f.Stage, f.StageSince = 0, date.Date{} // a first decision needs none
+	_, _, err = l.Decide(day(2024, 6, 10), &f, dst)
+	assert.NoError(t, err)
+}

@@ -89,8 +89,14 @@ func (p *Proceeding) move(day date.Date, to ProceedingStatus) error {
 	return p.checkDay(day)
 }
 
+// checkDay refuses a day before the last step, or before the filing day
+// when the proceeding records no steps (one decoded from JSON, say).
 func (p *Proceeding) checkDay(day date.Date) error {
-	if last := p.Steps[len(p.Steps)-1].Day; day.Before(last) {
+	last := p.Filed
+	if n := len(p.Steps); n > 0 {
+		last = p.Steps[n-1].Day
+	}
+	if day.Before(last) {
 		e := &ValidationError{}
 		e.add("day", "%s is before the last step (%s)", day, last)
 		return e
@@ -158,10 +164,14 @@ func (p *Proceeding) AddRecovery(recovered, costs money.Amount) error {
 // Net returns the amount recovered less the costs.
 func (p *Proceeding) Net() money.Amount { return p.Recovered.Sub(p.Costs) }
 
-// Outcome summarises the proceeding for a write-off proposal.
+// Outcome summarises the proceeding for a write-off proposal. It is
+// Unrecovered when the proceeding is concluded and its net recovery (Net:
+// recovered less costs) falls short of the amount claimed. The claim, not
+// the award, is the measure: a dismissed suit (nothing awarded) or a
+// partial award leaves the rest of the claim unrecovered.
 func (p *Proceeding) Outcome() LegalOutcome {
 	return LegalOutcome{Proceeding: p.ID, Status: p.Status, Awarded: p.Awarded, Recovered: p.Recovered,
-		Unrecovered: p.Concluded() && p.Recovered.Less(p.Awarded.Add(p.Costs))}
+		Unrecovered: p.Concluded() && p.Net().Less(p.Claimed)}
 }
 
 // Concluded reports whether the proceeding is closed.
@@ -174,5 +184,5 @@ type LegalOutcome struct {
 	Status      ProceedingStatus `json:"status"`
 	Awarded     money.Amount     `json:"awarded"`
 	Recovered   money.Amount     `json:"recovered"`
-	Unrecovered bool             `json:"unrecovered"` // concluded with less recovered than awarded plus costs
+	Unrecovered bool             `json:"unrecovered"` // concluded with less recovered, net of costs, than claimed
 }

@@ -131,18 +131,45 @@ type Claim struct {
 	Party     Party     `json:"party"`               // Borrower or Guarantor
 	Guarantor int       `json:"guarantor,omitempty"` // 1-based guarantor number
 	// Start is when the period starts: the due date of the last
-	// installment, or the acceleration date.
+	// installment, or the acceleration date. Required (Validate).
 	Start date.Date `json:"start"`
 	// GuaranteeEnd is the last day of the guarantee period, for a claim on
 	// a guarantor: a first demand after it is refused (ErrGuaranteeLapsed).
+	// Required for a guarantor claim (LimitationPolicy.GuaranteeEnd gives
+	// the statutory one); unused for the borrower.
 	GuaranteeEnd date.Date         `json:"guarantee_end,omitzero"`
 	Events       []LimitationEvent `json:"events"`
 }
 
-// Record adds an event to the claim. A bad event returns a
+// Validate reports every bad field of the claim in one *ValidationError
+// wrapping ErrInvalidInput: a party other than the borrower or a
+// guarantor, a missing Start, and a guarantor claim without GuaranteeEnd.
+// Status assumes a claim that passes it.
+func (c *Claim) Validate() error {
+	e := &ValidationError{}
+	if c.Start.IsZero() {
+		e.add("start", "missing: the due date of the last installment, or the acceleration date")
+	}
+	c.checkParty(e)
+	return e.err()
+}
+
+// checkParty adds the party's and the guarantee period's bad fields to e.
+func (c *Claim) checkParty(e *ValidationError) {
+	if c.Party != Borrower && c.Party != Guarantor {
+		e.add("party", "a claim is on the borrower or a guarantor, not %s", c.Party)
+	}
+	if c.Party == Guarantor && c.GuaranteeEnd.IsZero() {
+		e.add("guarantee_end", "missing for a claim on a guarantor")
+	}
+}
+
+// Record adds an event to the claim. A bad event, or a claim with a bad
+// party or a guarantor claim without GuaranteeEnd, returns a
 // *ValidationError; a first demand on a guarantor after the guarantee
 // period returns ErrGuaranteeLapsed (Civil Code art. 693: the guarantor is
-// released). Nothing changes on error.
+// released). Record does not require Start (Validate does). Nothing
+// changes on error.
 func (c *Claim) Record(ev LimitationEvent) error {
 	e := &ValidationError{}
 	if ev.Kind == 0 || ev.Kind >= interruptionEnd {
@@ -154,9 +181,7 @@ func (c *Claim) Record(ev LimitationEvent) error {
 	if ev.Channel != 0 && !ev.Channel.Valid() {
 		e.add("channel", "undefined channel %d", uint8(ev.Channel))
 	}
-	if c.Party != Borrower && c.Party != Guarantor {
-		e.add("party", "a claim is on the borrower or a guarantor, not %s", c.Party)
-	}
+	c.checkParty(e)
 	if err := e.err(); err != nil {
 		return err
 	}
@@ -164,19 +189,24 @@ func (c *Claim) Record(ev LimitationEvent) error {
 		return fmt.Errorf("%w: demand on guarantor %d on %s, the guarantee period ended %s", ErrGuaranteeLapsed, c.Guarantor, ev.Day, c.GuaranteeEnd)
 	}
 	c.Events = append(c.Events, ev)
-	slices.SortStableFunc(c.Events, func(a, b LimitationEvent) int { return int(a.Day.Sub(b.Day)) })
+	slices.SortStableFunc(c.Events, byDay)
 	return nil
 }
 
-// demanded returns the day of the first delivered demand, or the zero date.
+// demanded returns the day of the earliest delivered demand, or the zero
+// date. Events need not be in order.
 func (c *Claim) demanded() date.Date {
+	var first date.Date
 	for _, ev := range c.Events {
-		if ev.Kind == Demand && ev.Delivered {
-			return ev.Day
+		if ev.Kind == Demand && ev.Delivered && (first.IsZero() || ev.Day.Before(first)) {
+			first = ev.Day
 		}
 	}
-	return date.Date{}
+	return first
 }
+
+// byDay compares events by day; stable sorts keep one day's events in order.
+func byDay(a, b LimitationEvent) int { return int(a.Day.Sub(b.Day)) }
 
 // LimitationStatus is a claim's limitation as of a day.
 type LimitationStatus struct {
@@ -196,6 +226,10 @@ type LimitationStatus struct {
 // The 20-year long stop caps every restart. A claim on a guarantor runs
 // from the first delivered demand within the guarantee period (Civil Code
 // art. 694, K).
+//
+// Events need not be in order (Record keeps them sorted; a claim decoded
+// from JSON or built by hand may not be): they are taken in order of day.
+// Status expects a claim that passes Validate.
 func (p *LimitationPolicy) Status(c *Claim, asOf date.Date) LimitationStatus {
 	var s LimitationStatus
 	start := c.Start
@@ -211,9 +245,13 @@ func (p *LimitationPolicy) Status(c *Claim, asOf date.Date) LimitationStatus {
 	}
 	s.Running, s.Restart = true, start
 	expiry := p.expiry(c.Start, start)
-	for _, ev := range c.Events {
+	events := c.Events
+	if !slices.IsSortedFunc(events, byDay) {
+		events = slices.SortedStableFunc(slices.Values(events), byDay)
+	}
+	for _, ev := range events {
 		if ev.Day.After(asOf) {
-			break
+			break // sorted: the rest are later still
 		}
 		if ev.Day.Before(s.Restart) || ev.Kind.needsDelivery() && !ev.Delivered {
 			continue

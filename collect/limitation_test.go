@@ -136,3 +136,54 @@ func TestLimitationPolicyValidate(t *testing.T) {
 	require.ErrorAs(t, p.Validate(), &ve)
 	assert.Len(t, ve.Fields, 5)
 }
+
+// A claim must say when its period starts, and a guarantor claim when its
+// guarantee period ends; without GuaranteeEnd the lapse check of Civil
+// Code art. 693 (K) would compare with the zero date and refuse every
+// demand.
+func TestClaimRequiresStartAndGuaranteeEnd(t *testing.T) {
+	fields := func(err error) []string {
+		var ve *collect.ValidationError
+		require.ErrorAs(t, err, &ve)
+		var got []string
+		for _, f := range ve.Fields {
+			got = append(got, f.Field)
+		}
+		return got
+	}
+	g := collect.Claim{Loan: loanID, Party: collect.Guarantor, Guarantor: 1}
+	assert.Equal(t, []string{"start", "guarantee_end"}, fields(g.Validate()))
+	err := g.Record(smsDemand(2024, 3, 1))
+	assert.Equal(t, []string{"guarantee_end"}, fields(err))
+	assert.NotErrorIs(t, err, collect.ErrGuaranteeLapsed)
+	assert.Empty(t, g.Events)
+
+	b := collect.Claim{Loan: loanID, Party: collect.Borrower}
+	assert.Equal(t, []string{"start"}, fields(b.Validate()))
+	b.Start = day(2022, 6, 30)
+	assert.NoError(t, b.Validate())
+	g.Start, g.GuaranteeEnd = day(2024, 1, 31), day(2024, 7, 31)
+	assert.NoError(t, g.Validate())
+	assert.NoError(t, g.Record(smsDemand(2024, 3, 1)))
+}
+
+// Status takes events in order of day even when the slice is not sorted
+// (a claim decoded from JSON): the 2024-05-01 demand restarts the period
+// (art. 195, V) whatever its position after an event dated past asOf.
+func TestLimitationStatusUnsortedEvents(t *testing.T) {
+	p := collect.DefaultLimitationPolicy()
+	later := smsDemand(2026, 1, 10)
+	c := collect.Claim{Loan: loanID, Party: collect.Borrower, Start: day(2022, 6, 30),
+		Events: []collect.LimitationEvent{later, smsDemand(2024, 5, 1)}}
+	s := p.Status(&c, day(2024, 6, 1))
+	assert.Equal(t, day(2027, 5, 1), s.Expiry)
+	assert.Equal(t, day(2024, 5, 1), s.Restart)
+	assert.Equal(t, later, c.Events[0], "the claim's events are left as they were")
+
+	// A guarantor claim runs from the earliest delivered demand (art. 694, K).
+	g := collect.Claim{Loan: loanID, Party: collect.Guarantor, Guarantor: 1, Start: day(2024, 1, 31),
+		GuaranteeEnd: day(2024, 7, 31), Events: []collect.LimitationEvent{smsDemand(2025, 1, 5), smsDemand(2024, 7, 31)}}
+	s = p.Status(&g, day(2024, 8, 1))
+	assert.True(t, s.Running)
+	assert.Equal(t, day(2027, 7, 31), s.Expiry)
+}

@@ -48,9 +48,14 @@ func (p *WriteOffPolicy) Validate() error {
 	if p.MinDPD < 0 {
 		e.add("min_dpd", "%d is negative", p.MinDPD)
 	}
-	for i, k := range append(append([]string(nil), p.Evidence...), p.InsteadOfLegal...) {
+	for i, k := range p.Evidence {
 		if k == "" {
 			e.add(fmt.Sprintf("evidence[%d]", i), "empty evidence kind")
+		}
+	}
+	for i, k := range p.InsteadOfLegal {
+		if k == "" {
+			e.add(fmt.Sprintf("instead_of_legal[%d]", i), "empty evidence kind")
 		}
 	}
 	return e.err()
@@ -114,7 +119,8 @@ func (pr *Proposal) has(kind string) bool {
 }
 
 // Check reports in one *ValidationError everything the proposal lacks
-// under the policy.
+// under the policy. A grade the package does not define is a bad "grade";
+// zero means not graded, which only the DPD route can satisfy.
 func (p *WriteOffPolicy) Check(pr *Proposal) error {
 	e := &ValidationError{}
 	if !pr.Amount.IsPositive() {
@@ -123,7 +129,9 @@ func (p *WriteOffPolicy) Check(pr *Proposal) error {
 	if pr.ProposedBy == "" {
 		e.add("proposed_by", "missing")
 	}
-	if pr.Grade < p.MinGrade && (p.MinDPD == 0 || pr.DPD < p.MinDPD) {
+	if pr.Grade >= gradeEnd {
+		e.add("grade", "undefined grade %d", uint8(pr.Grade))
+	} else if pr.Grade < p.MinGrade && (p.MinDPD == 0 || pr.DPD < p.MinDPD) {
 		e.add("grade", "%s and %d DPD: needs grade %s or %d DPD", pr.Grade, pr.DPD, p.MinGrade, p.MinDPD)
 	}
 	if p.RequireLegalOutcome && (pr.Legal == nil || !pr.Legal.Unrecovered) {

@@ -70,3 +70,38 @@ func TestRecoveriesAfterWriteOff(t *testing.T) {
 	_, err = collect.RecoveriesAfterWriteOff(rs, day(2025, 1, 1), day(2025, 3, 31))
 	assert.ErrorIs(t, err, collect.ErrInvalidInput)
 }
+
+// Each list is indexed on its own: an empty instead-of-legal kind is
+// instead_of_legal[i], not evidence[len(evidence)+i].
+func TestWriteOffPolicyValidateIndexesEachList(t *testing.T) {
+	p := collect.DefaultWriteOffPolicy()
+	p.Evidence = []string{"collection-record", ""}
+	p.InsteadOfLegal = []string{"bankruptcy", ""}
+	var ve *collect.ValidationError
+	require.ErrorAs(t, p.Validate(), &ve)
+	require.ErrorIs(t, ve, collect.ErrInvalidPolicy)
+	var got []string
+	for _, f := range ve.Fields {
+		got = append(got, f.Field)
+	}
+	assert.Equal(t, []string{"evidence[1]", "instead_of_legal[1]"}, got)
+}
+
+// An undefined grade (200) is bad input, not a grade worse than Loss that
+// would pass the MinGrade check.
+func TestWriteOffCheckRejectsUndefinedGrade(t *testing.T) {
+	p := collect.DefaultWriteOffPolicy()
+	legal := collect.LegalOutcome{Status: collect.Concluded, Unrecovered: true}
+	pr := collect.Proposal{Loan: loanID, Day: day(2025, 3, 1), Amount: cny("42000"), Grade: collect.Grade(200),
+		Legal: &legal, ProposedBy: "maker", Status: collect.Proposed,
+		Evidence: []collect.Evidence{{Kind: "collection-record", Ref: "doc-1"}, {Kind: "limitation-status", Ref: "doc-2"}}}
+	var ve *collect.ValidationError
+	require.ErrorAs(t, p.Check(&pr), &ve)
+	require.Len(t, ve.Fields, 1)
+	assert.Equal(t, "grade", ve.Fields[0].Field)
+	assert.Contains(t, ve.Fields[0].Problem, "undefined")
+
+	pr.Grade = 0 // not graded: the DPD route still works
+	pr.DPD = 361
+	assert.NoError(t, p.Check(&pr))
+}
