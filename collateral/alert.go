@@ -65,15 +65,26 @@ type Alert struct {
 // no demand. Guarantees of loans not listed, or listed with nothing
 // outstanding, raise no period alert and count for nothing. Alerts come
 // per guarantor in registration order.
+//
+// Every input is checked before any alert is made: a guarantee capped in a
+// currency other than its loan's exposure, a guarantor guaranteeing loans
+// in two currencies, or one assessed in another currency than it
+// guarantees gives one *ValidationError naming each exposures[j] (and the
+// guarantee or guarantor) concerned.
 func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert, error) {
 	b, err := r.newBook(exposures)
 	if err != nil {
 		return nil, err
 	}
+	if err := r.checkCaps(b, exposures, true); err != nil {
+		return nil, err
+	}
+	v := newValidation(ErrInvalidInput)
 	pol := r.policy.Guarantees
 	var alerts []Alert
 	for _, gr := range r.guars {
 		var guaranteed money.Amount
+		guaranteedBy := -1 // the exposure that set guaranteed's currency
 		var latest *Assessment
 		for i := len(gr.Assessments) - 1; i >= 0; i-- {
 			if !gr.Assessments[i].Date.After(day) {
@@ -90,15 +101,15 @@ func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert
 				continue
 			}
 			out := b.out(j)
-			if !g.Cap.SameCurrency(out) {
-				return nil, fmt.Errorf("%w: guarantee %s caps in %s, loan %s is in %s", ErrInvalidInput, g.ID, g.Cap.Currency(), g.LoanID, out.Currency())
-			}
 			if g.enforceable(day) {
 				amt := g.guaranteed(out)
 				if !guaranteed.SameCurrency(amt) {
-					return nil, fmt.Errorf("%w: guarantor %s guarantees in %s and %s", ErrInvalidInput, gr.ID, guaranteed.Currency(), amt.Currency())
+					v.Addf(fmt.Sprintf("exposures[%d]", j), "guarantor %s guarantees loan %s in %s and exposures[%d] in %s (guarantee %s)",
+						gr.ID, g.LoanID, amt.Currency(), guaranteedBy, guaranteed.Currency(), g.ID)
+					continue
 				}
 				guaranteed = guaranteed.Add(amt)
+				guaranteedBy = j
 			}
 			if !g.DemandedOn.IsZero() {
 				continue
@@ -119,12 +130,17 @@ func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert
 		if latest != nil && guaranteed.IsPositive() {
 			capacity := latest.Capacity()
 			if !capacity.SameCurrency(guaranteed) {
-				return nil, fmt.Errorf("%w: guarantor %s is assessed in %s but guarantees %s", ErrInvalidInput, gr.ID, capacity.Currency(), guaranteed.Currency())
+				v.Addf(fmt.Sprintf("exposures[%d]", guaranteedBy), "guarantor %s is assessed in %s but guarantees %s",
+					gr.ID, capacity.Currency(), guaranteed.Currency())
+				continue
 			}
 			if capacity.Less(guaranteed) {
 				alerts = append(alerts, Alert{Kind: AlertCapacityShortfall, GuarantorID: gr.ID, Capacity: capacity, Guaranteed: guaranteed})
 			}
 		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	return alerts, nil
 }

@@ -377,6 +377,7 @@ func (r *Register) Release(id uuid.UUID, day date.Date, exposures []Exposure) er
 		return err
 	}
 	v := newValidation(ErrInvalidInput)
+	checkDay(v, "day", day, it.lastChange(), "status change")
 	for _, l := range it.Liens {
 		if j, ok := b.find(r, l.LoanID); !ok {
 			v.Addf("exposures", "loan %s secured by item %s is missing (give zero if repaid)", l.LoanID, id)

@@ -161,9 +161,7 @@ func (r *Register) custody(id uuid.UUID, e CustodyEntry) error {
 	}
 	v := newValidation(ErrInvalidInput)
 	checkText(v, "person", e.Person, true)
-	if last := d.Log[len(d.Log)-1].Day; e.Day.Before(last) {
-		v.Addf("day", "%s is before the last custody entry (%s)", e.Day, last)
-	}
+	checkDay(v, "day", e.Day, d.Log[len(d.Log)-1].Day, "custody entry")
 	switch e.Event {
 	case CustodyCheckOut:
 		checkText(v, "purpose", e.Purpose, true)

@@ -173,7 +173,13 @@ func (r *Register) AddGuarantee(g Guarantee) error {
 	if !guaranteeKindNames.valid(uint8(g.Kind)) {
 		v.Addf("guarantee.kind", "unknown kind %d (general is the legal default)", uint8(g.Kind))
 	}
+	// The loan's currency is not known here (a guarantee-only loan has no
+	// item in the register): GuarantorAlerts and GuaranteeCoverage check the
+	// cap's currency against each exposure's.
 	checkAmount(v, "guarantee.cap", g.Cap, g.Cap.Currency(), false)
+	if g.DebtMaturity.IsZero() {
+		v.Add("guarantee.debt_maturity", "must be set")
+	}
 	if !g.DemandedOn.IsZero() {
 		v.Add("guarantee.demanded_on", "record demands with RecordDemand")
 	}
@@ -200,17 +206,26 @@ func (r *Register) Guarantee(id uuid.UUID) (Guarantee, error) {
 }
 
 // RecordDemand records the demand that preserves guarantee id, made on day.
-// A demand after the guarantee period is refused with ErrGuaranteeLapsed:
-// the guarantor is discharged (Civil Code art. 693).
+// A zero day, or a second demand, is a *ValidationError naming "day"; a
+// demand after the guarantee period is refused with ErrGuaranteeLapsed: the
+// guarantor is discharged (Civil Code art. 693).
 func (r *Register) RecordDemand(id uuid.UUID, day date.Date) error {
 	i, ok := r.gteeByID[id]
 	if !ok {
 		return notFound("guarantee", id)
 	}
 	g := r.gtees[i]
+	v := newValidation(ErrInvalidInput)
 	switch {
+	case day.IsZero():
+		v.Add("day", "must be set")
 	case !g.DemandedOn.IsZero():
-		return fmt.Errorf("%w: guarantee %s: demand already made on %s", ErrInvalidInput, id, g.DemandedOn)
+		v.Addf("day", "guarantee %s: demand already made on %s", id, g.DemandedOn)
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	switch {
 	case day.After(g.PeriodEnd):
 		return fmt.Errorf("%w: guarantee %s ended on %s, demand on %s", ErrGuaranteeLapsed, id, g.PeriodEnd, day)
 	}
@@ -241,10 +256,15 @@ func (g *Guarantee) guaranteed(out money.Amount) money.Amount {
 }
 
 // GuaranteeCoverage works out, for each exposure, what its guarantees
-// still enforceable on day cover.
+// still enforceable on day cover. A guarantee capped in a currency other
+// than its loan's exposure gives a *ValidationError naming every such
+// exposures[j] and guarantee.
 func (r *Register) GuaranteeCoverage(day date.Date, exposures []Exposure) ([]GuaranteeCoverage, error) {
 	b, err := r.newBook(exposures)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.checkCaps(b, exposures, false); err != nil {
 		return nil, err
 	}
 	res := make([]GuaranteeCoverage, len(exposures))
@@ -257,12 +277,32 @@ func (r *Register) GuaranteeCoverage(day date.Date, exposures []Exposure) ([]Gua
 			continue
 		}
 		out := exposures[j].Outstanding
-		if !g.Cap.SameCurrency(out) {
-			return nil, fmt.Errorf("%w: guarantee %s caps in %s, loan %s is in %s", ErrInvalidInput, g.ID, g.Cap.Currency(), g.LoanID, out.Currency())
-		}
 		c := &res[j]
 		c.Guaranteed = money.Min(c.Guaranteed.Add(g.guaranteed(out)), out)
 		c.Guarantees++
 	}
 	return res, nil
+}
+
+// checkCaps checks, before anything is computed, that every guarantee of a
+// listed loan caps in the currency of the loan's exposure (only of those
+// with something outstanding when positiveOnly), and returns one
+// *ValidationError naming each exposures[j] and guarantee that does not.
+func (r *Register) checkCaps(b *book, exposures []Exposure, positiveOnly bool) error {
+	v := newValidation(ErrInvalidInput)
+	for _, g := range r.gtees {
+		j, ok := b.find(r, g.LoanID)
+		if !ok {
+			continue
+		}
+		out := exposures[j].Outstanding
+		if positiveOnly && !out.IsPositive() {
+			continue
+		}
+		if !g.Cap.SameCurrency(out) {
+			v.Addf(fmt.Sprintf("exposures[%d]", j), "loan %s is in %s but guarantee %s caps in %s",
+				g.LoanID, out.Currency(), g.ID, g.Cap.Currency())
+		}
+	}
+	return v.Err()
 }

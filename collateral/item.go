@@ -127,6 +127,27 @@ func (it *Item) check() error {
 	return v.Err()
 }
 
+// checkDay records a problem when day is unset (the zero date) or before
+// last, the day of the latest entry of the record it extends (what names
+// that record in the message). A zero last means there is no entry yet.
+func checkDay(v *ValidationError, field string, day, last date.Date, what string) {
+	switch {
+	case day.IsZero():
+		v.Add(field, "must be set")
+	case !last.IsZero() && day.Before(last):
+		v.Addf(field, "%s is before the last %s (%s)", day, what, last)
+	}
+}
+
+// lastChange returns the day of the item's latest status change, or the
+// zero date when it has none.
+func (it *Item) lastChange() date.Date {
+	if n := len(it.History); n > 0 {
+		return it.History[n-1].Day
+	}
+	return date.Date{}
+}
+
 func checkText(v *ValidationError, field, s string, required bool) {
 	switch {
 	case required && strings.TrimSpace(s) == "":

@@ -56,6 +56,7 @@ func (r *Register) Liquidate(id uuid.UUID, sale Sale, exposures []Exposure) (Liq
 		return Liquidation{}, err
 	}
 	v := newValidation(ErrInvalidInput)
+	checkDay(v, "sale.day", sale.Day, it.lastChange(), "status change")
 	checkAmount(v, "sale.proceeds", sale.Proceeds, it.Currency, false)
 	checkAmount(v, "sale.costs", sale.Costs, it.Currency, false)
 	claims := make([]Claim, len(it.Liens))

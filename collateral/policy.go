@@ -251,3 +251,18 @@ func (p *Policy) table() kindTable {
 	}
 	return t
 }
+
+// clone returns a deep copy of p: its own Kinds and Residual slices.
+func (p Policy) clone() Policy {
+	cp := p
+	if p.Kinds != nil {
+		cp.Kinds = make([]KindPolicy, len(p.Kinds))
+		for i, k := range p.Kinds {
+			if k.Residual != nil {
+				k.Residual = append([]money.Rate(nil), k.Residual...)
+			}
+			cp.Kinds[i] = k
+		}
+	}
+	return cp
+}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 )
 
@@ -46,14 +45,8 @@ func NewRegister(p Policy) (*Register, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	cp := p
-	cp.Kinds = make([]KindPolicy, len(p.Kinds))
-	for i, k := range p.Kinds {
-		k.Residual = append([]money.Rate(nil), k.Residual...)
-		cp.Kinds[i] = k
-	}
 	r := &Register{
-		policy:   cp,
+		policy:   p.clone(),
 		byID:     map[uuid.UUID]int{},
 		calls:    map[uuid.UUID]*MarginCall{},
 		loanSlot: map[uuid.UUID]int32{},
@@ -65,11 +58,10 @@ func NewRegister(p Policy) (*Register, error) {
 	return r, nil
 }
 
-// Policy returns a copy of the register's policy.
+// Policy returns a deep copy of the register's policy: changing it, its
+// Kinds or their Residual curves does not change the register.
 func (r *Register) Policy() Policy {
-	p := r.policy
-	p.Kinds = append([]KindPolicy(nil), p.Kinds...)
-	return p
+	return r.policy.clone()
 }
 
 // Add registers a new item in status Proposed. The item must have no
@@ -126,6 +118,10 @@ func (r *Register) Pledge(id uuid.UUID, day date.Date) error {
 }
 
 // Seize records that enforcement against a pledged item began on day.
+//
+// For every status change (Pledge, Seize, Release, Liquidate's sale day)
+// the day must be set and not before the item's last status change: a
+// *ValidationError naming "day" ("sale.day") otherwise.
 func (r *Register) Seize(id uuid.UUID, day date.Date) error {
 	return r.transition(id, EventSeize, day)
 }
@@ -137,6 +133,11 @@ func (r *Register) transition(id uuid.UUID, e Event, day date.Date) error {
 	}
 	to, err := it.Status.Next(e)
 	if err != nil {
+		return err
+	}
+	v := newValidation(ErrInvalidInput)
+	checkDay(v, "day", day, it.lastChange(), "status change")
+	if err := v.Err(); err != nil {
 		return err
 	}
 	it.History = append(it.History, StatusChange{Day: day, From: it.Status, To: to, Event: e})

@@ -146,11 +146,15 @@ func marketValue(it *Item, m MarketData) (money.Amount, error) {
 	case !ok:
 		return money.Amount{}, fmt.Errorf("%w: no price for instrument %q", ErrNoValuation, it.Instrument)
 	case price.Currency() != it.Currency || price.IsNegative():
-		return money.Amount{}, fmt.Errorf("%w: price %s of %q must be a non-negative %s amount", ErrInvalidInput, price, it.Instrument, it.Currency)
+		v := newValidation(ErrInvalidInput)
+		v.Addf(fmt.Sprintf("market.prices[%q]", it.Instrument), "price %s must be a non-negative %s amount", price, it.Currency)
+		return money.Amount{}, v
 	}
 	hi, lo := bits.Mul64(uint64(price.Minor()), uint64(it.Units))
 	if hi != 0 || lo > money.MaxMinor {
-		return money.Amount{}, fmt.Errorf("%w: %d units at %s is out of range", ErrInvalidInput, it.Units, price)
+		v := newValidation(ErrInvalidInput)
+		v.Addf("item.units", "%d units at %s is out of range", it.Units, price)
+		return money.Amount{}, v
 	}
 	return money.New(int64(lo), it.Currency), nil
 }
@@ -159,13 +163,18 @@ func marketValue(it *Item, m MarketData) (money.Amount, error) {
 // on day: residual[n] at n full years, moving linearly by whole months
 // between two years (age 1 year 6 months is halfway from residual[1] to
 // residual[2]), and staying at the last entry past the schedule's end.
-// Rounded half-up to the minor unit.
+// Rounded half-up to the minor unit. Bad input gives a *ValidationError
+// naming "residual", "day" or "cost".
 func DepreciatedValue(cost money.Amount, acquired, day date.Date, residual []money.Rate) (money.Amount, error) {
+	v := newValidation(ErrInvalidInput)
 	if len(residual) == 0 {
-		return money.Amount{}, fmt.Errorf("%w: empty residual schedule", ErrInvalidInput)
+		v.Add("residual", "empty residual schedule")
 	}
 	if day.Before(acquired) {
-		return money.Amount{}, fmt.Errorf("%w: %s is before acquisition on %s", ErrInvalidInput, day, acquired)
+		v.Addf("day", "%s is before acquisition on %s", day, acquired)
+	}
+	if err := v.Err(); err != nil {
+		return money.Amount{}, err
 	}
 	months := fullMonths(acquired, day)
 	n, k := months/12, months%12
@@ -181,11 +190,17 @@ func DepreciatedValue(cost money.Amount, acquired, day date.Date, residual []mon
 				frac, err = frac.Add(down)
 			}
 			if err != nil {
-				return money.Amount{}, fmt.Errorf("%w: residual schedule: %v", ErrInvalidInput, err)
+				v.Addf(fmt.Sprintf("residual[%d]", n+1), "interpolating the residual schedule: %v", err)
+				return money.Amount{}, v
 			}
 		}
 	}
-	return cost.MulRate(frac, money.HalfUp)
+	value, err := cost.MulRate(frac, money.HalfUp)
+	if err != nil {
+		v.Addf("cost", "%s × %s: %v", cost, frac, err)
+		return money.Amount{}, v
+	}
+	return value, nil
 }
 
 func neg(r money.Rate) money.Rate {

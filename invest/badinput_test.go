@@ -5,11 +5,19 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
+
+// bookSnapshot copies everything observable of a book and a reserve, so a
+// test can compare them before and after a refused operation.
+func bookSnapshot(b *Book, r *Reserve) []any {
+	return []any{b.Holdings(), b.Claims(), b.seq, r.Balance(), r.Ledger()}
+}
 
 // Issue 8's bad inputs: each returns a typed error wrapping its sentinel
 // and leaves every object exactly as it was.
@@ -21,7 +29,7 @@ func TestBadInputsChangeNothing(t *testing.T) {
 		r *Reserve
 	}
 	snapshot := func(w world) any {
-		return []any{w.l.State(), w.l.Commitments(), w.s.State(), w.s.Commitments(), w.b.Holdings(), w.b.Claims(), w.b.seq, w.r.Balance(), w.r.Ledger()}
+		return append([]any{w.l.State(), w.l.Commitments(), w.s.State(), w.s.Commitments()}, bookSnapshot(w.b, w.r)...)
 	}
 	full := TransferRequest{Holding: 0, Buyer: dave, Principal: amt("4605.76"), On: day(2024, 2, 25)}
 	cases := []struct {
@@ -94,8 +102,26 @@ func TestBadInputsChangeNothing(t *testing.T) {
 			_, err := w.r.Compensate(day(2024, 3, 30), []Default{{w.b, Arrears{DaysPastDue: 15, Overdue: []OverdueInstallment{inst2, inst2}}}})
 			return err
 		}, ErrInvalidInput, new(*ValidationError)},
+		{"compensate past due with no overdue installment", func(w world) error {
+			_, err := w.r.Compensate(day(2024, 3, 30), []Default{{w.b, Arrears{DaysPastDue: 15}}})
+			return err
+		}, ErrInvalidInput, new(*ValidationError)},
 		{"compensate with arrears due later", func(w world) error {
 			_, err := w.r.Compensate(day(2024, 3, 30), []Default{{w.b, Arrears{DaysPastDue: 15, Overdue: []OverdueInstallment{inst3}}}})
+			return err
+		}, ErrInvalidInput, new(*ValidationError)},
+		{"payout to a nil book", func(w world) error {
+			_, err := w.r.Pay(nil, Payout{On: day(2024, 3, 30), Principal: amt("1")})
+			return err
+		}, ErrInvalidInput, new(*ValidationError)},
+		{"recover a nil distribution", func(w world) error {
+			_, err := w.r.Recover(nil)
+			return err
+		}, ErrInvalidInput, new(*ValidationError)},
+		{"recover a distribution in another currency", func(w world) error {
+			usd := func(minor int64) money.Amount { return money.New(minor, money.USD) }
+			_, err := w.r.Recover(&Distribution{Loan: loanID, Seq: 2, Fees: usd(0), Receipts: []Receipt{{Holder: reserveID,
+				Gross: loan.Split{Principal: usd(100), Interest: usd(0), Penalty: usd(0), Fee: usd(0)}, Fee: usd(0)}}})
 			return err
 		}, ErrInvalidInput, new(*ValidationError)},
 		{"reserve credited twice", func(w world) error {
@@ -165,10 +191,33 @@ func TestPolicyValidate(t *testing.T) {
 	require.ErrorAs(t, rp.Validate(), &ve)
 	assert.Len(t, ve.Fields, 5)
 
+	// The constructors report the policy's own fields under "policy.",
+	// wrapping ErrInvalidPolicy as well as ErrInvalidInput.
+	fieldsOf := func(err error) []string {
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve)
+		var fs []string
+		for _, f := range ve.Fields {
+			fs = append(fs, f.Field)
+		}
+		return fs
+	}
 	_, err := NewBook(loanID, day(2024, 1, 15), []Funding{{alice, amt("1")}}, bp)
 	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.ErrorIs(t, err, ErrInvalidPolicy)
+	assert.Len(t, fieldsOf(err), 10)
+	assert.Contains(t, fieldsOf(err), "policy.servicing.rate")
 	_, err = NewReserve(reserveID, money.CNY, rp)
 	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.ErrorIs(t, err, ErrInvalidPolicy)
+	assert.Len(t, fieldsOf(err), 5)
+	assert.Contains(t, fieldsOf(err), "policy.loan_share")
+	// A bad input alone does not claim a bad policy.
+	_, err = NewReserve(reserveID, money.CNY, DefaultReservePolicy())
+	require.NoError(t, err)
+	_, err = NewReserve(uuid.Nil, money.CNY, DefaultReservePolicy())
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.NotErrorIs(t, err, ErrInvalidPolicy)
 }
 
 func TestNewBookValidation(t *testing.T) {

@@ -81,10 +81,13 @@ type Book struct {
 	// scratch for Distribute: weights and one part per component.
 	weights []int64
 	parts   [4][]money.Amount
+	fees    []money.Amount // each holding's servicing fee
 }
 
 // NewBook creates the book of a loan funded on date on. Fundings become
-// holdings in the order given.
+// holdings in the order given. Bad input is a *ValidationError wrapping
+// ErrInvalidInput; a bad policy's fields appear in it as "policy.<field>"
+// and make it wrap ErrInvalidPolicy too.
 func NewBook(loanID uuid.UUID, on date.Date, fundings []Funding, policy BookPolicy) (*Book, error) {
 	v := newInputError()
 	if loanID == uuid.Nil {
@@ -109,7 +112,7 @@ func NewBook(loanID uuid.UUID, on date.Date, fundings []Funding, policy BookPoli
 		}
 	}
 	if err := policy.Validate(); err != nil {
-		v.Add("policy", "%v", err)
+		v.addPolicy("policy", err)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -208,20 +211,30 @@ func cloneHolding(h Holding) Holding {
 	return h
 }
 
-// checkAmount reports a bad amount: negative or in another currency.
+// checkAmount reports a bad amount: negative, above money.MaxMinor or in
+// another currency.
 func (b *Book) checkAmount(v *ValidationError, field string, a money.Amount) {
-	if a.IsNegative() || !a.SameCurrency(money.Zero(b.cur)) {
-		v.Add(field, "%s must be a non-negative %s amount", a, b.cur)
+	if a.IsNegative() || a.Minor() > money.MaxMinor || !a.SameCurrency(money.Zero(b.cur)) {
+		v.Add(field, "%s must be a non-negative %s amount no larger than %d minor units", a, b.cur, int64(money.MaxMinor))
 	}
 }
 
+// checkSplit reports bad components of s and a total above money.MaxMinor
+// (four components each within range cannot overflow int64).
 func (b *Book) checkSplit(v *ValidationError, field string, s loan.Split) {
 	zero := money.Zero(b.cur)
+	ok := true
 	for c := loan.Principal; c <= loan.Fee; c++ {
 		// The field name is built only for a bad component: this runs on
 		// every distribution.
-		if a := s.Get(c); a.IsNegative() || !a.SameCurrency(zero) {
+		if a := s.Get(c); a.IsNegative() || a.Minor() > money.MaxMinor || !a.SameCurrency(zero) {
 			b.checkAmount(v, field+"."+c.String(), a)
+			ok = false
+		}
+	}
+	if ok {
+		if t := s.Principal.Minor() + s.Interest.Minor() + s.Penalty.Minor() + s.Fee.Minor(); t > money.MaxMinor {
+			v.Add(field, "total %d minor units exceeds the largest amount %d", t, int64(money.MaxMinor))
 		}
 	}
 }

@@ -116,8 +116,14 @@ func (b *Book) subrogate(payer uuid.UUID, p Payout) *Compensation {
 
 // Pay makes one payout from the reserve to a loan's investors and takes the
 // paid claim over. A payout above the balance returns ErrInsufficientReserve;
-// any error leaves the reserve and the book unchanged.
+// any error leaves the reserve and the book unchanged. A nil book is a
+// *ValidationError naming "book".
 func (r *Reserve) Pay(b *Book, p Payout) (*Compensation, error) {
+	if b == nil {
+		v := newInputError()
+		v.Add("book", "missing book")
+		return nil, v
+	}
 	v := b.checkPayout(p)
 	if b.cur != r.balance.Currency() {
 		v.Add("book", "book in %s, reserve in %s", b.cur, r.balance.Currency())
@@ -174,11 +180,15 @@ func (d Default) oldest() date.Date {
 // owed and not yet compensated; CoverOutstanding: that, then the investors'
 // remaining principal), split pro rata among its investors. Loans are paid
 // oldest claim first (earliest overdue due date; ties in the order given),
-// installments oldest first, interest before principal (Civil Code art.
-// 561's order), until the balance runs out: the last payout may be partial
-// and later claims get nothing. The reserve takes each paid claim over.
+// installments oldest first, interest before principal, until the balance
+// runs out: the last payout may be partial and later claims get nothing.
+// The reserve takes each paid claim over. This order is platform practice,
+// not law (evidence NotFound: Civil Code art. 561 orders a debtor's own
+// short payment, not a guarantor's or reserve's payout); it is to become
+// configurable in a later change.
 //
-// Malformed facts return *ValidationError and change nothing.
+// Malformed facts return *ValidationError and change nothing; a loan past
+// due (DaysPastDue > 0) must list its overdue installments.
 func (r *Reserve) Compensate(on date.Date, defaults []Default) ([]*Compensation, error) {
 	v := newInputError()
 	if on.IsZero() {
@@ -201,6 +211,10 @@ func (r *Reserve) Compensate(on date.Date, defaults []Default) ([]*Compensation,
 		}
 		if d.Arrears.DaysPastDue < 0 {
 			v.Add(f("arrears.days_past_due"), "%d must not be negative", d.Arrears.DaysPastDue)
+		} else if d.Arrears.DaysPastDue > 0 && len(d.Arrears.Overdue) == 0 {
+			// Without them the loan has no oldest due date and would jump
+			// the queue.
+			v.Add(f("arrears.overdue"), "%d days past due but no overdue installment listed", d.Arrears.DaysPastDue)
 		}
 		nums := map[int]bool{}
 		for j, in := range d.Arrears.Overdue {

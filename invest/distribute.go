@@ -97,8 +97,14 @@ func (b *Book) Distribute(r Repayment) (*Distribution, error) {
 }
 
 // DistributeInto is Distribute writing into d, reusing the capacity of its
-// Receipts: a host distributing many repayments in a loop reuses one
-// Distribution and allocates nothing per holder. On error d is unchanged.
+// Receipts and the book's scratch buffers, so a host distributing many
+// repayments in a loop can reuse one Distribution. Once those have grown to
+// the number of holdings, a book of at most 64 holdings allocates nothing
+// per holder. Above 64 holdings each non-zero component's split
+// (money.AllocateInto) allocates a remainder buffer as long as the
+// holdings, up to four per call, so the cost grows with the holders;
+// routing to payers of subrogated claims allocates its Recoveries too.
+// On error d is unchanged.
 func (b *Book) DistributeInto(d *Distribution, r Repayment) error {
 	v := newInputError()
 	if r.On.IsZero() {
@@ -119,6 +125,7 @@ func (b *Book) DistributeInto(d *Distribution, r Repayment) error {
 		for c := range b.parts {
 			b.parts[c] = make([]money.Amount, n, n+n/4)
 		}
+		b.fees = make([]money.Amount, n, n+n/4)
 	}
 	w := b.weights[:n]
 	var heldMinor int64
@@ -153,25 +160,43 @@ func (b *Book) DistributeInto(d *Distribution, r Repayment) error {
 		return parts[c][i]
 	}
 
-	*d = Distribution{Loan: b.loan, Seq: b.seq + 1, Repayment: r, Receipts: d.Receipts[:0], Recoveries: recov, Fees: zero}
+	gross := func(i int) loan.Split {
+		return loan.Split{
+			Principal: get(loan.Principal, i), Interest: get(loan.Interest, i),
+			Penalty: get(loan.Penalty, i), Fee: get(loan.Fee, i),
+		}
+	}
+	// The servicing fees first, so that an error changes nothing.
 	fee := b.policy.Servicing
+	fees := b.fees[:n]
+	for i := range b.holdings {
+		fees[i] = zero
+		if w[i] == 0 || b.holdings[i].Payer {
+			continue
+		}
+		g := gross(i)
+		if total := g.Total(); !total.IsZero() {
+			f, err := fee.fee(g.Interest, total)
+			if err != nil {
+				v.Add("paid", "servicing fee of holding %d: %v", i, err)
+				return v
+			}
+			fees[i] = f
+		}
+	}
+
+	*d = Distribution{Loan: b.loan, Seq: b.seq + 1, Repayment: r, Receipts: d.Receipts[:0], Recoveries: recov, Fees: zero}
 	for i := range b.holdings {
 		if w[i] == 0 {
 			continue
 		}
 		h := &b.holdings[i]
-		g := loan.Split{
-			Principal: get(loan.Principal, i), Interest: get(loan.Interest, i),
-			Penalty: get(loan.Penalty, i), Fee: get(loan.Fee, i),
-		}
+		g := gross(i)
 		total := g.Total()
 		if total.IsZero() {
 			continue
 		}
-		rc := Receipt{Holding: h.ID, Holder: h.Holder, Gross: g, Fee: zero}
-		if !h.Payer {
-			rc.Fee = fee.fee(g.Interest, total)
-		}
+		rc := Receipt{Holding: h.ID, Holder: h.Holder, Gross: g, Fee: fees[i]}
 		h.Principal = h.Principal.Sub(g.Principal)
 		h.Received = h.Received.Add(g)
 		h.Fees = h.Fees.Add(rc.Fee)

@@ -14,7 +14,9 @@ var (
 	// ErrInvalidInput: an argument is malformed (negative amount, wrong
 	// currency, unknown holding, date out of range). Wrapped by *ValidationError.
 	ErrInvalidInput = errors.New("invest: invalid input")
-	// ErrInvalidPolicy: a policy's Validate found bad fields.
+	// ErrInvalidPolicy: a policy's Validate found bad fields (also wrapped,
+	// alongside ErrInvalidInput, by NewBook's and NewReserve's error when
+	// the policy given is bad).
 	ErrInvalidPolicy = errors.New("invest: invalid policy")
 	// ErrIllegalTransition: a listing event not allowed in its current state.
 	// Wrapped by *TransitionError.
@@ -77,6 +79,21 @@ func (e *ValidationError) Add(field, format string, args ...any) {
 // AddErr records a bad field with a specific sentinel.
 func (e *ValidationError) AddErr(sentinel error, field, format string, args ...any) {
 	e.Fields = append(e.Fields, FieldError{Field: field, Problem: fmt.Sprintf(format, args...), Err: sentinel})
+}
+
+// addPolicy records every bad field of a policy's validation error err
+// under prefix (e.g. "policy.servicing.rate"), each wrapping
+// ErrInvalidPolicy, so that an input error naming a bad policy satisfies
+// both errors.Is(err, ErrInvalidInput) and errors.Is(err, ErrInvalidPolicy).
+func (e *ValidationError) addPolicy(prefix string, err error) {
+	var pv *ValidationError
+	if !errors.As(err, &pv) {
+		e.AddErr(ErrInvalidPolicy, prefix, "%v", err)
+		return
+	}
+	for _, f := range pv.Fields {
+		e.Fields = append(e.Fields, FieldError{Field: prefix + "." + f.Field, Problem: f.Problem, Err: ErrInvalidPolicy})
+	}
 }
 
 // Err returns e when it holds at least one field, else nil.

@@ -104,18 +104,18 @@ func validateFraction(v *ValidationError, field string, r money.Rate) {
 var one, _ = money.NewRate(1, 1)
 
 // fee returns the servicing fee on gross receipts (principal, interest,
-// penalty, fee) of one holding.
-func (f ServicingFee) fee(interest, total money.Amount) money.Amount {
+// penalty, fee) of one holding. With Rate ≤ 1 and base ≤ MaxMinor (the
+// callers check both) it cannot fail; the error is returned, not dropped,
+// should that ever not hold.
+func (f ServicingFee) fee(interest, total money.Amount) (money.Amount, error) {
 	base := total
 	if f.Basis == FeeOnInterest {
 		base = interest
 	}
 	if f.Rate.IsZero() || base.IsZero() {
-		return money.Zero(total.Currency())
+		return money.Zero(total.Currency()), nil
 	}
-	// Rate ≤ 1 and base ≤ MaxMinor, so the product cannot overflow.
-	fee, _ := base.MulRate(f.Rate, f.Rounding)
-	return fee
+	return base.MulRate(f.Rate, f.Rounding)
 }
 
 func fieldIndex(name string, i int, sub string) string {

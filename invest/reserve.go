@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -167,7 +168,9 @@ type creditKey struct {
 }
 
 // NewReserve creates an empty reserve in currency cur; id is the payer id
-// under which it holds subrogated claims.
+// under which it holds subrogated claims. Bad input is a *ValidationError
+// wrapping ErrInvalidInput; a bad policy's fields appear in it as
+// "policy.<field>" and make it wrap ErrInvalidPolicy too.
 func NewReserve(id uuid.UUID, cur money.Currency, p ReservePolicy) (*Reserve, error) {
 	v := newInputError()
 	if id == uuid.Nil {
@@ -177,7 +180,7 @@ func NewReserve(id uuid.UUID, cur money.Currency, p ReservePolicy) (*Reserve, er
 		v.Add("currency", "missing currency")
 	}
 	if err := p.Validate(); err != nil {
-		v.Add("policy", "%v", err)
+		v.addPolicy("policy", err)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -249,11 +252,21 @@ func (r *Reserve) fundShare(loanID uuid.UUID, base money.Amount, share money.Rat
 
 // Recover credits the reserve with what a distribution paid it on its
 // subrogated claims and holdings, and returns that amount. Crediting the
-// same distribution twice returns ErrDuplicate.
+// same distribution twice returns ErrDuplicate; a nil distribution, or one
+// in another currency than the reserve's, is a *ValidationError naming
+// "distribution" or "distribution.fees".
 func (r *Reserve) Recover(d *Distribution) (money.Amount, error) {
+	v := newInputError()
+	if d == nil {
+		v.Add("distribution", "missing distribution")
+		return money.Amount{}, v
+	}
+	if cur := r.balance.Currency(); !r.paidInCurrency(d, cur) {
+		v.Add("distribution.fees", "distribution in %s, reserve in %s", d.Fees.Currency(), cur)
+		return money.Amount{}, v
+	}
 	key := creditKey{d.Loan, d.Seq}
 	if r.credited[key] {
-		v := newInputError()
 		v.AddErr(ErrDuplicate, "distribution", "distribution %d of loan %s was already credited", d.Seq, d.Loan)
 		return money.Amount{}, v
 	}
@@ -264,4 +277,26 @@ func (r *Reserve) Recover(d *Distribution) (money.Amount, error) {
 	r.credited[key] = true
 	r.post(EntryRecovery, d.Loan, d.Repayment.On, amt)
 	return amt, nil
+}
+
+// paidInCurrency reports whether d is in cur: its fees, and every amount of
+// the receipts and recoveries paid to the reserve (so PaidTo cannot mix
+// currencies).
+func (r *Reserve) paidInCurrency(d *Distribution, cur money.Currency) bool {
+	in := func(a money.Amount) bool { return a.Currency() == cur || a.IsZero() && a.Currency().IsZero() }
+	split := func(s loan.Split) bool { return in(s.Principal) && in(s.Interest) && in(s.Penalty) && in(s.Fee) }
+	if d.Fees.Currency() != cur {
+		return false
+	}
+	for _, rc := range d.Receipts {
+		if rc.Holder == r.id && !(split(rc.Gross) && in(rc.Fee)) {
+			return false
+		}
+	}
+	for _, rc := range d.Recoveries {
+		if rc.Payer == r.id && !split(rc.Amount) {
+			return false
+		}
+	}
+	return true
 }
