@@ -88,9 +88,18 @@ func (e *Engine) lastClosed(ctx context.Context, tx storage.Tx) (date.Date, bool
 // It is idempotent: a day already closed is not closed again, and a loan
 // already closed for the day (by a run that was cancelled midway) is
 // skipped, so a re-run finishes the day without emitting anything twice.
-// A loan that fails is reported in its day's CloseReport and does not stop
-// the batch. Closing a day before the last closed one returns nothing.
+// A loan that a concurrent command changed during the close is read again
+// and closed from its new version. A loan that still fails is reported in
+// its day's CloseReport and does not stop the batch or the day: one
+// corrupt loan must not hold up the portfolio, so the host acts on the
+// report. Closing a day before the last closed one returns nothing.
+//
+// A zero day returns a *loan.ValidationError naming "day" and writes
+// nothing.
 func (e *Engine) CloseOfDay(ctx context.Context, day date.Date) ([]CloseReport, error) {
+	if day.IsZero() {
+		return nil, &loan.ValidationError{Fields: []loan.FieldError{{Field: "day", Problem: "is missing"}}}
+	}
 	e.closing.Lock()
 	defer e.closing.Unlock()
 	last, ok, err := e.LastClosed(ctx)
@@ -210,6 +219,11 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 	return report, nil
 }
 
+// closeRetries is how many times the close re-reads a loan that a
+// command changed between the scan and the fold before it reports the loan
+// failed.
+const closeRetries = 3
+
 type batchResult struct {
 	closed, skipped, messages, quiet int
 	failed                           []LoanError
@@ -233,6 +247,24 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.
 			continue
 		}
 		out, err := e.closeLoan(ctx, day, broken[rec.ID], rec, &pos)
+		// A command that committed since the scan changed the loan: read
+		// it again and derive the day from its latest version.
+		for try := 0; try < closeRetries && errors.Is(err, storage.ErrConflict) && ctx.Err() == nil; try++ {
+			full, gerr := e.store.Loans().Get(ctx, rec.ID)
+			if gerr != nil {
+				err = gerr
+				break
+			}
+			*rec = full
+			if !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day) {
+				break // another run closed it for the day meanwhile
+			}
+			out, err = e.closeLoan(ctx, day, broken[rec.ID], rec, &pos)
+		}
+		if err != nil && !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day) {
+			r.skipped++
+			continue
+		}
 		if err != nil {
 			r.failed = append(r.failed, LoanError{Loan: rec.ID, Err: err.Error()})
 			e.log.Warn("loan not closed", "loan", rec.ID, "day", day.String(), "error", err)
@@ -280,6 +312,13 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.
 		r.err = err
 		r.messages = 0
 		return r
+	}
+	for _, u := range updates {
+		if u.Index.Classification == finalClass {
+			// Final: the scans leave it out from now on, and a command on
+			// it reads it from the store.
+			e.cache.drop(u.LoanID)
+		}
 	}
 	r.closed, r.quiet = len(updates), quiet
 	return r

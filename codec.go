@@ -25,7 +25,8 @@ func guardedUnmarshal(b []byte, v any) (err error) {
 }
 
 // loanCache keeps decoded loans by id and version so the daily close does
-// not replay every journal every day. Entries are read-only: commands
+// not replay every journal every day. A closed loan's entry is dropped once
+// the close has finalised it (see drop). Entries are read-only: commands
 // decode their own copy and replace the cached one after a commit.
 //
 // The cache is split into shards by id, so the close's workers, each on
@@ -160,5 +161,15 @@ func (c *loanCache) putState(id uuid.UUID, s LoanState, asOf date.Date) {
 	sh.mu.Lock()
 	e := sh.entry(id)
 	e.hasState, e.state, e.stateAsOf = true, s, asOf
+	sh.mu.Unlock()
+}
+
+// drop forgets id: the close calls it once a closed loan is final and
+// leaves the scans, so the cache holds only loans still being closed. A
+// later lookup misses and reads the store.
+func (c *loanCache) drop(id uuid.UUID) {
+	sh := c.shard(id)
+	sh.mu.Lock()
+	delete(sh.m, id)
 	sh.mu.Unlock()
 }

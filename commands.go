@@ -3,6 +3,7 @@ package lendcore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -180,6 +181,12 @@ func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) 
 				return err
 			}
 			if err := tx.Loans().Create(ctx, lrec); err != nil {
+				if errors.Is(err, storage.ErrDuplicate) {
+					// A concurrent Disburse of the application created the
+					// loan after this one read it undisbursed: retry, and
+					// the re-read takes the already-disbursed path.
+					return fmt.Errorf("%w: loan %s disbursed concurrently: %w", storage.ErrConflict, id, err)
+				}
 				return err
 			}
 			next, err := appRecord(app, rec.Version)

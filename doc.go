@@ -36,7 +36,8 @@
 // PortfolioAt is the back office's dashboard: counts and balances by
 // status, bucket, grade and stage, overdue and NPL ratios, provisions, roll
 // rates since the previous month end, collection stages, applications
-// awaiting approval and the reserve.
+// awaiting approval and the reserve. It is single-currency: a portfolio
+// holding loans in several currencies returns a *CurrencyError.
 //
 // The Engine reads the clock only for booking times (WithClock) and logs
 // through log/slog (WithLogger); the domain packages do neither.

@@ -268,10 +268,13 @@ func (e *Engine) State(ctx context.Context, id uuid.UUID) (LoanState, error) {
 // reminder's horizon. Penalty, days past due and grades only move once
 // something falls due or is paid, and either breaks one of these.
 func (e *Engine) quiet(rec *storage.Loan, prev *LoanState, day date.Date) bool {
+	if !e.shortcuts {
+		return false // WithQuietShortcut(false): every loan is folded every day
+	}
 	if prev.Status == loan.Closed.String() && prev.Version == rec.Version && !prev.Day.IsZero() {
 		return true // a closed loan's state is final until a reversal reopens it
 	}
-	if !e.shortcuts || prev.Day.IsZero() || prev.Day.Add(1) != day || prev.Day.Month() != day.Month() {
+	if prev.Day.IsZero() || prev.Day.Add(1) != day || prev.Day.Month() != day.Month() {
 		return false
 	}
 	quietTrack := classify.Track{Last: prev.Track.Last, Grade: classify.Normal, Stage: classify.Stage1}

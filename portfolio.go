@@ -2,7 +2,9 @@ package lendcore
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/classify"
@@ -51,6 +53,10 @@ func (p *Portfolio) NPLRatio() classify.Ratio {
 
 // PortfolioAt aggregates the loans' states as of the daily close of day
 // (run CloseOfDay first; loans not closed for day count as Stale).
+//
+// The dashboard is single-currency: its balances are sums of minor units.
+// A loan in another currency than the first loan scanned returns a
+// *CurrencyError (errors.Is money.ErrCurrencyMismatch).
 func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, error) {
 	p := Portfolio{Day: day, ByStatus: map[string]classify.Tally{}, Collection: map[string]int{}}
 	var now, before []classify.Position
@@ -66,6 +72,8 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 		}
 		if cur.IsZero() {
 			cur = rec.Currency
+		} else if rec.Currency != cur {
+			return p, &CurrencyError{Loan: rec.ID, Currency: rec.Currency, Portfolio: cur}
 		}
 		if st.Day != day {
 			p.Stale++
@@ -128,6 +136,22 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 	}
 	return p, nil
 }
+
+// CurrencyError is PortfolioAt's error for a portfolio holding loans in
+// more than one currency: Loan is in Currency, the portfolio in Portfolio.
+type CurrencyError struct {
+	Loan      uuid.UUID
+	Currency  money.Currency
+	Portfolio money.Currency
+}
+
+func (e *CurrencyError) Error() string {
+	return fmt.Sprintf("lendcore: portfolio: loan %s is in %s, the portfolio in %s (the dashboard is single-currency)",
+		e.Loan, e.Currency, e.Portfolio)
+}
+
+// Unwrap returns money.ErrCurrencyMismatch.
+func (e *CurrencyError) Unwrap() error { return money.ErrCurrencyMismatch }
 
 // ReserveSummary is the risk reserve on the dashboard.
 type ReserveSummary struct {
