@@ -36,7 +36,11 @@ docs/scenarios.md. Exit status: 0 success, 1 I/O failure, 2 bad scenario
 // cmdRun is the `lendcore run` subcommand: args are the arguments after
 // "run". It returns the process exit status.
 func cmdRun(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
+		fmt.Fprintln(stdout, runUsage)
+		return 0
+	}
+	if len(args) != 1 {
 		fmt.Fprintln(stderr, runUsage)
 		return 2
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/collect"
 	"github.com/lendcore/lendcore/invest"
@@ -175,6 +176,7 @@ func firstField(err error) (name, problem string, ok bool) {
 	var ce *collateral.ValidationError
 	var ke *collect.ValidationError
 	var ie *invest.ValidationError
+	var se *classify.ValidationError
 	switch {
 	case errors.As(err, &le):
 		for _, f := range le.Fields {
@@ -190,6 +192,10 @@ func firstField(err error) (name, problem string, ok bool) {
 		}
 	case errors.As(err, &ie):
 		for _, f := range ie.Fields {
+			fields = append(fields, [2]string{f.Field, f.Problem})
+		}
+	case errors.As(err, &se):
+		for _, f := range se.Fields {
 			fields = append(fields, [2]string{f.Field, f.Problem})
 		}
 	}

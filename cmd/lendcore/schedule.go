@@ -82,6 +82,9 @@ func cmdSchedule(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	terms, err := f.terms()
+	if err == nil && f.format != "table" && f.format != "csv" && f.format != "json" {
+		err = fmt.Errorf("--format: %q must be table, csv or json", f.format)
+	}
 	if err == nil {
 		err = terms.Validate()
 	}

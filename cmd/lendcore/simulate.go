@@ -38,7 +38,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	cfg.Loans, cfg.Months, cfg.Seed, cfg.Check, cfg.Faults = *loans, *months, *seed, *check, *faults
-	cfg.OriginationMonths = min(cfg.OriginationMonths, cfg.Months)
+	cfg.OriginationMonths = max(1, min(cfg.OriginationMonths, cfg.Months)) // derived, not a flag: only --months is reported
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "lendcore simulate: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
 		return 2
@@ -50,7 +50,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	}
 	st, err := openStore(*store)
 	if err != nil {
-		fmt.Fprintf(stderr, "lendcore simulate: --store: %v\n", err)
+		fmt.Fprintf(stderr, "lendcore simulate: --store: %s\n", oneLine(err))
 		return 2
 	}
 	defer st.Close()

@@ -43,11 +43,17 @@ func DefaultConfig() Config {
 		Investors: 500, WriteOffDPD: 180}
 }
 
+// MaxLoans is the largest portfolio a simulation accepts, bounded by
+// memory rather than time.
+const MaxLoans = 200_000
+
 // Validate reports every bad field.
 func (c Config) Validate() error {
 	var errs []error
-	if c.Loans < 1 || c.Loans > 10_000_000 {
-		errs = append(errs, fmt.Errorf("sim: loans %d outside 1..10000000", c.Loans))
+	// About 26 KB a loan over a run (store, cache, the outbox's history):
+	// 200,000 loans take some 5 GB.
+	if c.Loans < 1 || c.Loans > MaxLoans {
+		errs = append(errs, fmt.Errorf("sim: loans %d outside 1..%d", c.Loans, MaxLoans))
 	}
 	if c.Months < 1 || c.Months > 600 {
 		errs = append(errs, fmt.Errorf("sim: months %d outside 1..600", c.Months))
