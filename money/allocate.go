@@ -26,19 +26,26 @@ func Allocate(total Amount, weights []int64) ([]Amount, error) {
 }
 
 // AllocateAmounts is Allocate with the weights given as amounts (for
-// example principal held by each investor); their currencies must match.
+// example principal held by each investor). Every weight must be in the
+// total's currency (the currency-less zero Amount fits any); otherwise
+// ErrCurrencyMismatch.
 func AllocateAmounts(total Amount, weights []Amount) ([]Amount, error) {
 	w := make([]int64, len(weights))
+	cur := total // the first real currency seen, checked against all
 	for i, a := range weights {
-		if !a.SameCurrency(weights[0]) {
-			return nil, fmt.Errorf("%w: weight %d is %s, weight 0 is %s", ErrCurrencyMismatch, i, a.cur, weights[0].cur)
+		if !a.SameCurrency(cur) {
+			return nil, fmt.Errorf("%w: weight %d is %s, the total is %s", ErrCurrencyMismatch, i, a.cur, cur.cur)
+		}
+		if !a.cur.IsZero() && cur.cur.IsZero() {
+			cur = a
 		}
 		w[i] = a.minor
 	}
 	return Allocate(total, w)
 }
 
-// allocScratch keeps the order of leftover units; small splits use the stack.
+// remainder is a part's leftover fraction of a unit, with the keys that
+// break ties.
 type remainder struct {
 	rem uint64
 	w   int64
@@ -46,7 +53,8 @@ type remainder struct {
 }
 
 // AllocateInto is Allocate writing into dst, which must have len(weights)
-// elements; it allocates only when more than 64 parts receive a leftover unit.
+// elements; it allocates only when more than 64 parts have a remainder (a
+// fraction of a unit left over after the truncated quotients).
 func AllocateInto(dst []Amount, total Amount, weights []int64) error {
 	if len(dst) != len(weights) {
 		return fmt.Errorf("%w: %d destinations for %d weights", ErrInvalidWeights, len(dst), len(weights))
@@ -78,10 +86,7 @@ func AllocateInto(dst []Amount, total Amount, weights []int64) error {
 	t := abs64(total.minor)
 	var given uint64
 	var stack [64]remainder
-	rems := stack[:0]
-	if len(weights) > len(stack) {
-		rems = make([]remainder, 0, len(weights))
-	}
+	rems := stack[:0] // append moves it to the heap past 64 remainders
 	for i, w := range weights {
 		hi, lo := bits.Mul64(t, uint64(w))
 		q, r := bits.Div64(hi, lo, sum) // hi < sum since w ≤ sum

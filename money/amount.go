@@ -118,7 +118,9 @@ func (a Amount) Abs() Amount {
 	return a
 }
 
-// MulInt returns a·n.
+// MulInt returns a·n. It does not check the range: a product beyond
+// ±MaxMinor is returned as is, and one beyond int64 wraps around silently.
+// Use MulFrac(n, 1, m) where n or a comes from input.
 func (a Amount) MulInt(n int64) Amount { return Amount{a.minor * n, a.cur} }
 
 // Cmp compares a and b: -1 if a < b, 0 if equal, +1 if a > b.
@@ -160,8 +162,13 @@ func Max(a, b Amount) Amount {
 }
 
 // MulRate returns a·r rounded to the minor unit with mode m. The product is
-// computed exactly in 128 bits, so the only rounding is the one named.
+// computed exactly in 128 bits, so the only rounding is the one named. A
+// result beyond ±MaxMinor is ErrOutOfRange; an unknown mode is
+// ErrInvalidRounding.
 func (a Amount) MulRate(r Rate, m RoundingMode) (Amount, error) {
+	if err := checkMode(m); err != nil {
+		return Amount{}, err
+	}
 	if r.den <= 0 {
 		return Amount{}, fmt.Errorf("%w: zero rate denominator", ErrInvalidRate)
 	}
@@ -173,20 +180,25 @@ func (a Amount) MulRate(r Rate, m RoundingMode) (Amount, error) {
 }
 
 // MulFrac returns a·n/d rounded to the minor unit with mode m; d must be
-// positive.
+// positive (else ErrDivisionByZero). A result beyond ±MaxMinor is
+// ErrOutOfRange; an unknown mode is ErrInvalidRounding.
 func (a Amount) MulFrac(n, d int64, m RoundingMode) (Amount, error) {
+	if err := checkMode(m); err != nil {
+		return Amount{}, err
+	}
 	if d <= 0 {
 		return Amount{}, fmt.Errorf("%w: %s × %d/%d", ErrDivisionByZero, a, n, d)
 	}
 	q, ok := mulDivRound(a.minor, n, uint64(d), m)
-	if !ok {
+	if !ok || q > MaxMinor || q < -MaxMinor {
 		return Amount{}, fmt.Errorf("%w: %s × %d/%d", ErrOutOfRange, a, n, d)
 	}
 	return Amount{q, a.cur}, nil
 }
 
 // Round rounds a to r.Scale decimals (a no-op when r keeps at least the
-// currency's decimals), e.g. to whole yuan with Scale 0.
+// currency's decimals), e.g. to whole yuan with Scale 0. It has no error
+// result: a mode that is not Valid truncates, like Down.
 func (a Amount) Round(r Rounding) Amount {
 	places := int32(a.cur.scale()) - r.Scale
 	if places <= 0 {
@@ -206,7 +218,11 @@ func (a Amount) Round(r Rounding) Amount {
 
 // RoundToMultiple rounds a to a multiple of step (a positive amount in the
 // same currency) with mode m: RoundToMultiple(New(100,CNY)) gives whole yuan.
+// An unknown mode is ErrInvalidRounding.
 func (a Amount) RoundToMultiple(step Amount, m RoundingMode) (Amount, error) {
+	if err := checkMode(m); err != nil {
+		return Amount{}, err
+	}
 	if !step.IsPositive() {
 		return Amount{}, fmt.Errorf("%w: rounding step %s must be positive", ErrInvalidRounding, step)
 	}
@@ -237,8 +253,12 @@ func FromDecimal(d decimal.Decimal, c Currency) (Amount, error) {
 	return fromRounded(r, c)
 }
 
-// RoundDecimal converts d to an amount of c, rounding to the minor unit with m.
+// RoundDecimal converts d to an amount of c, rounding to the minor unit with
+// m; an unknown mode is ErrInvalidRounding.
 func RoundDecimal(d decimal.Decimal, c Currency, m RoundingMode) (Amount, error) {
+	if err := checkMode(m); err != nil {
+		return Amount{}, err
+	}
 	if c.IsZero() {
 		return Amount{}, fmt.Errorf("%w: zero currency", ErrInvalidCurrency)
 	}
@@ -255,8 +275,10 @@ func fromRounded(d decimal.Decimal, c Currency) (Amount, error) {
 	return Amount{m.IntPart(), c}, nil
 }
 
-// Parse reads a decimal amount of c such as "1234.56", "-0.5" or "1,234.56"
-// (commas between digit groups are ignored). It rejects exponents, more
+// Parse reads a decimal amount of c such as "1234.56", "-0.5" or "1,234.56".
+// Commas are accepted only as thousands separators in the integer part
+// (1–3 digits before the first, exactly 3 after each): "12,3" and "1,,2"
+// are ErrInvalidAmount. It rejects exponents, more
 // decimals than c allows, and magnitudes above MaxMinor.
 func Parse(s string, c Currency) (Amount, error) {
 	if c.IsZero() {
@@ -276,13 +298,16 @@ func Parse(s string, c Currency) (Amount, error) {
 	if intPart == "" && frac == "" || hasDot && frac == "" {
 		return Amount{}, fmt.Errorf("%w: %q is not a number", ErrInvalidAmount, orig)
 	}
+	if strings.Contains(intPart, ",") {
+		if !thousandsGrouped(intPart) {
+			return Amount{}, fmt.Errorf("%w: %q has misplaced thousands separators", ErrInvalidAmount, orig)
+		}
+		intPart = strings.ReplaceAll(intPart, ",", "")
+	}
 	var v int64
 	digits := 0
 	for i := 0; i < len(intPart); i++ {
 		ch := intPart[i]
-		if ch == ',' && i > 0 && i < len(intPart)-1 {
-			continue
-		}
 		if ch < '0' || ch > '9' {
 			return Amount{}, fmt.Errorf("%w: %q is not a number", ErrInvalidAmount, orig)
 		}
@@ -292,6 +317,11 @@ func Parse(s string, c Currency) (Amount, error) {
 		}
 		v = v*10 + int64(ch-'0')
 	}
+	for i := 0; i < len(frac); i++ {
+		if frac[i] < '0' || frac[i] > '9' {
+			return Amount{}, fmt.Errorf("%w: %q is not a number", ErrInvalidAmount, orig)
+		}
+	}
 	if len(frac) > int(c.scale()) {
 		// Trailing zeros beyond the scale are harmless ("1.500" CNY).
 		extra := frac[c.scale():]
@@ -299,11 +329,6 @@ func Parse(s string, c Currency) (Amount, error) {
 			return Amount{}, fmt.Errorf("%w: %q has more than %d decimals for %s", ErrTooManyDecimals, orig, c.scale(), c)
 		}
 		frac = frac[:c.scale()]
-	}
-	for i := 0; i < len(frac); i++ {
-		if frac[i] < '0' || frac[i] > '9' {
-			return Amount{}, fmt.Errorf("%w: %q is not a number", ErrInvalidAmount, orig)
-		}
 	}
 	for i := 0; i < int(c.scale()); i++ {
 		d := int64(0)
@@ -322,6 +347,26 @@ func Parse(s string, c Currency) (Amount, error) {
 		v = -v
 	}
 	return Amount{v, c}, nil
+}
+
+// thousandsGrouped reports whether s (the integer part, containing a comma)
+// is digit groups separated by commas: 1–3 digits, then groups of exactly 3.
+// The digits themselves are checked by Parse.
+func thousandsGrouped(s string) bool {
+	first, rest, _ := strings.Cut(s, ",")
+	if len(first) < 1 || len(first) > 3 {
+		return false
+	}
+	for {
+		group, more, ok := strings.Cut(rest, ",")
+		if len(group) != 3 {
+			return false
+		}
+		if !ok {
+			return true
+		}
+		rest = more
+	}
 }
 
 // MustParse is Parse for constants in tests and examples; it panics on error.

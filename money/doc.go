@@ -19,6 +19,8 @@
 // then to the earlier index.
 //
 // Errors wrap the package's sentinels (ErrTooManyDecimals, ErrInvalidRate,
-// ...). The one panic is Add or Sub of two different real currencies, a
-// programming error: lendcore validates currencies where amounts enter.
+// ...). The panics are programming errors. Combining two different real
+// currencies panics in Add, Sub, Cmp, Less, Min, Max and Sum (lendcore
+// validates currencies where amounts enter; check with SameCurrency). MustParse
+// and MustRate, meant for constants, panic on malformed text.
 package money

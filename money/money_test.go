@@ -39,6 +39,14 @@ func TestParse(t *testing.T) {
 		{".", money.CNY, 0, money.ErrInvalidAmount},
 		{"1..2", money.CNY, 0, money.ErrInvalidAmount},
 		{",100", money.CNY, 0, money.ErrInvalidAmount},
+		{"1,234,567.89", money.CNY, 123456789, nil},
+		{"-12,345", money.CNY, -1234500, nil},
+		{"12,3", money.CNY, 0, money.ErrInvalidAmount},
+		{"1,,,2", money.CNY, 0, money.ErrInvalidAmount},
+		{"1,2345.00", money.CNY, 0, money.ErrInvalidAmount},
+		{"1234,567", money.CNY, 0, money.ErrInvalidAmount},
+		{"100,", money.CNY, 0, money.ErrInvalidAmount},
+		{"1,234.5,6", money.CNY, 0, money.ErrInvalidAmount},
 		{"12a", money.CNY, 0, money.ErrInvalidAmount},
 		{"10000000000000.01", money.CNY, 0, money.ErrOutOfRange}, // above MaxMinor (10¹⁵ fen)
 		{"1", money.Currency{}, 0, money.ErrInvalidCurrency},
@@ -128,8 +136,10 @@ func TestAllocateConserves(t *testing.T) {
 }
 
 // TestAllocateTies: 100 fen over weights 1:1:1 gives 34, 33, 33 — the
-// leftover fen goes to the earlier holder; with weights 1:2:1 of 101 fen
-// the remainders tie at ¼ and the larger weight wins: 25, 51, 25.
+// remainders tie and the leftover fen goes to the earlier holder; 102 fen
+// over 1:2:1 ties index 0 and 2 at ½ (index 1 divides exactly), so index 0
+// wins: 26, 51, 25. 2 fen over 1:3 gives 0.5 and 1.5: both remainders are
+// ½ and the larger weight wins over the earlier index: 0, 2.
 func TestAllocateTies(t *testing.T) {
 	parts, err := money.Allocate(money.New(100, money.CNY), []int64{1, 1, 1})
 	require.NoError(t, err)
@@ -141,6 +151,12 @@ func TestAllocateTies(t *testing.T) {
 	require.NoError(t, err)
 	// 102·¼ = 25.5, 102·½ = 51, 25.5: the one leftover fen goes to index 0.
 	assert.Equal(t, []int64{26, 51, 25}, minors(parts))
+	parts, err = money.Allocate(money.New(2, money.CNY), []int64{1, 3})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{0, 2}, minors(parts))
+	parts, err = money.Allocate(money.New(2, money.CNY), []int64{3, 1})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{2, 0}, minors(parts))
 
 	_, err = money.Allocate(money.New(1, money.CNY), []int64{0, 0})
 	assert.ErrorIs(t, err, money.ErrInvalidWeights)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/bits"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -180,7 +181,7 @@ func (r Rate) Decimal(places int32) decimal.Decimal {
 }
 
 // String returns the rate as a decimal fraction ("0.049") when it terminates
-// within 18 decimals, else as "num/den".
+// within MaxRateDecimals (12) decimals, else as "num/den".
 func (r Rate) String() string {
 	r = r.norm()
 	d := r.Decimal(18)
@@ -203,12 +204,12 @@ func (r Rate) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 func (r *Rate) UnmarshalText(b []byte) error {
 	s := string(b)
 	if n, d, ok := strings.Cut(s, "/"); ok {
-		var num, den int64
-		if _, err := fmt.Sscan(n, &num); err != nil {
-			return fmt.Errorf("%w: %q", ErrInvalidRate, s)
-		}
-		if _, err := fmt.Sscan(d, &den); err != nil {
-			return fmt.Errorf("%w: %q", ErrInvalidRate, s)
+		// Exactly two base-10 integers: no hex, underscores, trailing text
+		// or third part.
+		num, err1 := strconv.ParseInt(n, 10, 64)
+		den, err2 := strconv.ParseInt(d, 10, 64)
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("%w: %q is not num/den", ErrInvalidRate, s)
 		}
 		v, err := NewRate(num, den)
 		if err != nil {

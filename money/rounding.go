@@ -78,9 +78,13 @@ func MinorUnit(c Currency, m RoundingMode) Rounding {
 }
 
 // Decimal rounds d. Unlike shopspring's methods it supports every mode with
-// the same meaning as for Amount.
+// the same meaning as for Amount. It has no error result: a mode that is not
+// Valid truncates, like Down (as Amount.Round does); RoundDecimal, MulRate,
+// MulFrac and RoundToMultiple report such a mode as ErrInvalidRounding.
 func (r Rounding) Decimal(d decimal.Decimal) decimal.Decimal {
 	switch r.Mode {
+	case HalfUp:
+		return d.Round(r.Scale) // shopspring's Round is half away from zero
 	case HalfEven:
 		return d.RoundBank(r.Scale)
 	case Down:
@@ -92,8 +96,16 @@ func (r Rounding) Decimal(d decimal.Decimal) decimal.Decimal {
 	case Floor:
 		return d.RoundFloor(r.Scale)
 	default:
-		return d.Round(r.Scale)
+		return d.Truncate(r.Scale)
 	}
+}
+
+// checkMode returns ErrInvalidRounding for a mode that is not Valid.
+func checkMode(m RoundingMode) error {
+	if !m.Valid() {
+		return fmt.Errorf("%w: unknown mode %d", ErrInvalidRounding, uint8(m))
+	}
+	return nil
 }
 
 // divRound returns round(n/d) under mode m for n = hi·2⁶⁴+lo ≥ 0 carrying the

@@ -12,7 +12,7 @@ import (
 const (
 	irrWorkPlaces = 34 // intermediate values
 	irrPlaces     = 20 // the periodic IRR returned
-	// APRPlaces is the number of decimal places of APR's result: 0.2153…
+	// APRPlaces is the number of decimal places of APR's result: 0.2146…
 	// to a hundred-millionth of a percent.
 	APRPlaces = 10
 )
@@ -155,7 +155,7 @@ func (s *Schedule) IRR() (decimal.Decimal, error) {
 // Announcement [2021] No. 3 asks for the IRR method; source not re-read
 // here): the periodic IRR × periods per year — or, for a loan of days,
 // × 365 / its days — rounded half-up to APRPlaces decimals. A flat-rate
-// loan at 1 % a month for 12 months shows about 0.2153.
+// loan at 1 % a month for 12 months shows about 0.2146.
 func (s *Schedule) APR() (decimal.Decimal, error) {
 	i, err := s.IRR()
 	if err != nil {

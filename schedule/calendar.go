@@ -40,8 +40,12 @@ func contains(sorted []date.Date, d date.Date) bool {
 	return ok
 }
 
-// IsBusinessDay reports whether d is a working day.
+// IsBusinessDay reports whether d is a working day. A nil *HolidayCalendar
+// is weekends only (no holidays, no make-up workdays).
 func (c *HolidayCalendar) IsBusinessDay(d date.Date) bool {
+	if c == nil {
+		return !isWeekend(d)
+	}
 	if contains(c.workdays, d) {
 		return true
 	}
@@ -49,10 +53,20 @@ func (c *HolidayCalendar) IsBusinessDay(d date.Date) bool {
 }
 
 // Holidays returns a copy of the holidays, sorted.
-func (c *HolidayCalendar) Holidays() []date.Date { return slices.Clone(c.holidays) }
+func (c *HolidayCalendar) Holidays() []date.Date {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.holidays)
+}
 
 // Workdays returns a copy of the weekend working days, sorted.
-func (c *HolidayCalendar) Workdays() []date.Date { return slices.Clone(c.workdays) }
+func (c *HolidayCalendar) Workdays() []date.Date {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.workdays)
+}
 
 type calendarJSON struct {
 	Holidays []string `json:"holidays"`
@@ -81,6 +95,9 @@ func parseDates(field string, ss []string) ([]date.Date, error) {
 
 // MarshalJSON encodes {"holidays": ["2026-10-01", ...], "workdays": [...]}.
 func (c *HolidayCalendar) MarshalJSON() ([]byte, error) {
+	if c == nil {
+		return []byte("null"), nil
+	}
 	return json.Marshal(calendarJSON{dateStrings(c.holidays), dateStrings(c.workdays)})
 }
 

@@ -45,6 +45,10 @@ func (k Keep) String() string {
 // When from is not a due date, the first new period runs from from to the
 // next due date and its interest is counted by days (a broken period).
 // The original terms must be valid and multi-period (not bullet, not days).
+// With InterestGrace and CapitalizeGrace false, from may not fall on or after
+// the first due date and before installment InterestGrace+1 is due: the interest
+// deferred to that installment is not part of the new principal and would be
+// lost.
 func (s *Schedule) Reamortize(from date.Date, outstanding money.Amount, keep Keep) (*Schedule, error) {
 	t := s.Terms
 	if err := t.Validate(); err != nil {
@@ -70,6 +74,11 @@ func (s *Schedule) Reamortize(from date.Date, outstanding money.Amount, keep Kee
 	}
 	if from.Before(t.Start) || done >= t.Periods {
 		p.add("Start", fmt.Sprintf("%s must fall on or after the start %s and before the last due date", from, t.Start))
+	} else if t.InterestGrace > 0 && !t.CapitalizeGrace && done >= 1 && done <= t.InterestGrace {
+		// The interest of the grace periods already past is deferred to
+		// installment InterestGrace+1, which the new plan replaces.
+		p.add("Start", fmt.Sprintf("%s falls inside the %d interest-grace periods whose interest is deferred to installment %d: the deferred grace interest would be lost",
+			from, t.InterestGrace, t.InterestGrace+1))
 	}
 	if err := p.err(); err != nil {
 		return nil, err
@@ -117,6 +126,9 @@ func (s *Schedule) shortenedTerm(nt *Terms) (int, error) {
 	grace := t.InterestGrace + t.PrincipalGrace
 	balance := t.Principal
 	if grace > 0 {
+		if grace > len(s.Installments) {
+			return 0, invalid("Installments", fmt.Sprintf("%d rows do not cover the %d grace periods of the terms", len(s.Installments), grace))
+		}
 		balance = s.Installments[grace-1].Balance
 	}
 	pay, part, err := g.amortisation(balance.Minor(), t.Periods-grace)
