@@ -15,7 +15,7 @@ import (
 
 // Outbox topics of the messages the Engine writes.
 const (
-	TopicPosting    = "posting"    // a loan.Posting for the host's general ledger
+	TopicPosting    = "posting"    // a loan.Posting a command caused, for the host's general ledger (see doc.go: not the accruals)
 	TopicReminder   = "reminder"   // a repayment reminder to deliver
 	TopicCollection = "collection" // a collection action due
 	TopicCollateral = "collateral" // a revaluation or coverage call due
@@ -309,7 +309,9 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 // emitPostings writes to the outbox the postings that turn the host's
 // ledger from before's to after's, both folded to asOf: new postings as
 // they are, vanished ones (restated by a backdated entry or a reversal)
-// reversed. before is nil for a new loan.
+// reversed. before is nil for a new loan. What the passage of time books
+// (interest falling due, penalty accruing) is in both folds and so is not
+// emitted: see the package doc.
 func (e *Engine) emitPostings(ctx context.Context, tx storage.Tx, before, after *loan.Loan, asOf date.Date) error {
 	var old []loan.Posting
 	if before != nil {

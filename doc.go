@@ -33,6 +33,14 @@
 // TopicInvestor, TopicReserve and TopicCollateral, keyed so that a re-run
 // adds nothing twice; the host drains them with storage.Drain.
 //
+// TopicPosting carries the postings a command causes (a disbursement, a
+// repayment's allocation, a write-off, a restatement by a backdated entry
+// or a reversal). The postings the passage of time makes — interest
+// falling due, penalty accruing — are not emitted yet: a host keeping its
+// general ledger from the outbox must take them from Loan.Postings or
+// Loan.Ledger (for instance at month end), or its interest and penalty
+// receivables will not balance.
+//
 // PortfolioAt is the back office's dashboard: counts and balances by
 // status, bucket, grade and stage, overdue and NPL ratios, provisions, roll
 // rates since the previous month end, collection stages, applications
