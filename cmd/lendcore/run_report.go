@@ -21,6 +21,9 @@ const maxCloseDays = 50 * 366
 // collateral register on each closed day. A day already closed is not
 // closed again.
 func (r *runner) closeTo(_ int, field string, day date.Date, _ *scenarioEvent) error {
+	if day.Before(r.terms.Start) {
+		return bad(field+".date", "before the loan's start %s: there is nothing to close", r.terms.Start)
+	}
 	if day.Sub(r.terms.Start) > maxCloseDays {
 		return bad(field+".date", "the close runs at most %d days past the start %s", maxCloseDays, r.terms.Start)
 	}
