@@ -71,7 +71,7 @@ func (e *Engine) closeCollateral(ctx context.Context, day date.Date) (int, error
 		if err != nil {
 			return 0, err
 		}
-		st, err := stateOf(&rec)
+		st, err := e.cache.state(&rec) // decoded once, not every day
 		if err != nil {
 			return 0, err
 		}
