@@ -57,6 +57,11 @@ type plan struct {
 	profile   Profile
 	stopAt    int // Defaulter: first installment never paid; Curer: first installment missed
 	prepayAt  int // Prepayer: pays off after this installment
+	// secured and guarantee are drawn for every loan but not yet acted on:
+	// registering the collateral and guarantors with the Engine showed the
+	// close re-announcing every lapsed valuation and guarantor alert each
+	// day (see the closing note of the session that left this). The draws
+	// stay so the seed's portfolio does not change when they are wired in.
 	secured   bool
 	guarantee bool
 	funding   []fundingShare
@@ -121,8 +126,8 @@ func request(id uuid.UUID, terms schedule.Terms, borrower uuid.UUID, start date.
 	}
 }
 
-// fund splits the principal among 1–8 investors of the pool in whole
-// hundreds (the last takes the rest), as a P2P listing fills.
+// fund splits the principal among 1–8 investors of the pool by random
+// weights, to the cent (money.Allocate), as a P2P listing fills.
 func fund(rng *rand.Rand, principal money.Amount, pool []uuid.UUID) []fundingShare {
 	n := 1 + rng.IntN(8)
 	weights := make([]int64, n)
