@@ -52,11 +52,11 @@ var methodWeights = []struct {
 
 // plan is one synthetic loan: its application and its borrower's behaviour.
 type plan struct {
-	id        uuid.UUID
-	request   loan.Request
-	profile   Profile
-	stopAt    int // Defaulter: first installment never paid; Curer: first installment missed
-	prepayAt  int // Prepayer: pays off after this installment
+	id       uuid.UUID
+	request  loan.Request
+	profile  Profile
+	stopAt   int // Defaulter: first installment never paid; Curer: first installment missed
+	prepayAt int // Prepayer: pays off after this installment
 	// secured and guarantee are drawn for every loan but not yet acted on:
 	// registering the collateral and guarantors with the Engine showed the
 	// close re-announcing every lapsed valuation and guarantor alert each
