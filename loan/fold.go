@@ -406,16 +406,20 @@ func (f *fold) claim() int64 {
 // closeIfPaid closes the loan once nothing is owed (nor claimed after a
 // write-off).
 func (f *fold) closeIfPaid() {
+	var paid bool
 	switch f.status {
 	case Active, Accelerated:
 		// The last installment holds principal until the very end: a cheap
 		// test that spares the full sum on every event.
-		if n := len(f.inst); n > 0 && f.inst[n-1].outTotal() == 0 && f.outstanding() == 0 {
-			f.status = Closed
-		}
+		n := len(f.inst)
+		paid = n > 0 && f.inst[n-1].outTotal() == 0 && f.outstanding() == 0
 	case WrittenOff:
-		if f.claim() == 0 {
-			f.status = Closed
+		paid = f.claim() == 0
+	}
+	if paid {
+		// The lifecycle table says where paying off leads.
+		if next, err := f.status.Next(EventPayOff); err == nil {
+			f.status = next
 		}
 	}
 }
