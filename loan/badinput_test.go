@@ -59,7 +59,22 @@ func with(k Kind, d string, a money.Amount, key string, mut func(*Entry)) Entry 
 }
 
 func TestBadInputLeavesLoanUnchanged(t *testing.T) {
-	isValidation := func(err error) bool { var v *ValidationError; return errors.As(err, &v) }
+	// names reports a *ValidationError that names field: the type alone
+	// would not catch a check reporting the wrong field.
+	names := func(field string) func(error) bool {
+		return func(err error) bool {
+			var v *ValidationError
+			if !errors.As(err, &v) {
+				return false
+			}
+			for _, f := range v.Fields {
+				if f.Field == field {
+					return true
+				}
+			}
+			return false
+		}
+	}
 	isTransition := func(err error) bool { var v *TransitionError; return errors.As(err, &v) }
 	isDuplicate := func(err error) bool { return errors.Is(err, ErrDuplicateKey) }
 	reverse := func(target string) func(*Entry) {
@@ -77,68 +92,68 @@ func TestBadInputLeavesLoanUnchanged(t *testing.T) {
 		entry Entry
 		is    func(error) bool
 	}{
-		{"zero amount", activeLoan, with(Repayment, "2026-03-20", yuan("0"), "x", nil), isValidation},
-		{"negative amount", activeLoan, with(Repayment, "2026-03-20", yuan("-5"), "x", nil), isValidation},
-		{"wrong currency", activeLoan, with(Repayment, "2026-03-20", usd, "x", nil), isValidation},
-		{"amount beyond range", activeLoan, with(Repayment, "2026-03-20", money.New(money.MaxMinor, money.CNY), "x", nil), isValidation},
-		{"missing id", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.ID = uuid.Nil }), isValidation},
-		{"missing idempotency key", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "", nil), isValidation},
-		{"missing actor", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Actor = "" }), isValidation},
-		{"missing booking time", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.BookedAt = time.Time{} }), isValidation},
-		{"unknown kind", activeLoan, with(Kind(99), "2026-03-20", yuan("1"), "x", nil), isValidation},
-		{"seq set by the caller", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Seq = 7 }), isValidation},
-		{"date before disbursement", activeLoan, with(Repayment, "2026-01-14", yuan("1"), "x", nil), isValidation},
+		{"zero amount", activeLoan, with(Repayment, "2026-03-20", yuan("0"), "x", nil), names("amount")},
+		{"negative amount", activeLoan, with(Repayment, "2026-03-20", yuan("-5"), "x", nil), names("amount")},
+		{"wrong currency", activeLoan, with(Repayment, "2026-03-20", usd, "x", nil), names("amount")},
+		{"amount beyond range", activeLoan, with(Repayment, "2026-03-20", money.New(money.MaxMinor, money.CNY), "x", nil), names("amount")},
+		{"missing id", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.ID = uuid.Nil }), names("id")},
+		{"missing idempotency key", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "", nil), names("idempotency_key")},
+		{"missing actor", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Actor = "" }), names("actor")},
+		{"missing booking time", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.BookedAt = time.Time{} }), names("booked_at")},
+		{"unknown kind", activeLoan, with(Kind(99), "2026-03-20", yuan("1"), "x", nil), names("kind")},
+		{"seq set by the caller", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Seq = 7 }), names("seq")},
+		{"date before disbursement", activeLoan, with(Repayment, "2026-01-14", yuan("1"), "x", nil), names("value_date")},
 		{"paying a closed loan", closedLoan, with(Repayment, "2026-03-20", yuan("1"), "x", nil), isTransition},
 		{"prepaying a closed loan", closedLoan, with(Prepayment, "2026-03-20", yuan("1"), "x", nil), isTransition},
 		{"repaying before disbursement", approvedLoan, with(Repayment, "2026-03-20", yuan("1"), "x", nil), isTransition},
 		{"second disbursement", activeLoan, with(Disbursement, "2026-01-15", yuan("12000"), "x", nil), isTransition},
-		{"disbursement of another amount", approvedLoan, with(Disbursement, "2026-01-15", yuan("11000"), "x", nil), isValidation},
-		{"disbursement on another day", approvedLoan, with(Disbursement, "2026-01-16", yuan("12000"), "x", nil), isValidation},
+		{"disbursement of another amount", approvedLoan, with(Disbursement, "2026-01-15", yuan("11000"), "x", nil), names("amount")},
+		{"disbursement on another day", approvedLoan, with(Disbursement, "2026-01-16", yuan("12000"), "x", nil), names("value_date")},
 		{"reversing a reversal", func(t *testing.T) *Loan {
 			l := activeLoan(t)
 			mustPost(t, l, with(Reversal, "2026-03-16", yuan("0"), "rev", reverse("r2")))
 			return l
-		}, with(Reversal, "2026-03-17", yuan("0"), "x", reverse("rev")), isValidation},
+		}, with(Reversal, "2026-03-17", yuan("0"), "x", reverse("rev")), names("reverses")},
 		{"reversing twice", func(t *testing.T) *Loan {
 			l := activeLoan(t)
 			mustPost(t, l, with(Reversal, "2026-03-16", yuan("0"), "rev", reverse("r2")))
 			return l
-		}, with(Reversal, "2026-03-17", yuan("0"), "x", reverse("r2")), isValidation},
-		{"reversing an unknown entry", activeLoan, with(Reversal, "2026-03-20", yuan("0"), "x", reverse("nope")), isValidation},
-		{"reversing the disbursement", activeLoan, with(Reversal, "2026-03-20", yuan("0"), "x", reverse("disburse")), isValidation},
-		{"reversal dated before its entry", activeLoan, with(Reversal, "2026-03-01", yuan("0"), "x", reverse("r2")), isValidation},
-		{"reversal without reason", activeLoan, with(Reversal, "2026-03-20", yuan("0"), "x", func(e *Entry) { reverse("r2")(e); e.Reason = "" }), isValidation},
-		{"reversal with an amount", activeLoan, with(Reversal, "2026-03-20", yuan("5"), "x", reverse("r2")), isValidation},
+		}, with(Reversal, "2026-03-17", yuan("0"), "x", reverse("r2")), names("reverses")},
+		{"reversing an unknown entry", activeLoan, with(Reversal, "2026-03-20", yuan("0"), "x", reverse("nope")), names("reverses")},
+		{"reversing the disbursement", activeLoan, with(Reversal, "2026-03-20", yuan("0"), "x", reverse("disburse")), names("reverses")},
+		{"reversal dated before its entry", activeLoan, with(Reversal, "2026-03-01", yuan("0"), "x", reverse("r2")), names("value_date")},
+		{"reversal without reason", activeLoan, with(Reversal, "2026-03-20", yuan("0"), "x", func(e *Entry) { reverse("r2")(e); e.Reason = "" }), names("reason")},
+		{"reversal with an amount", activeLoan, with(Reversal, "2026-03-20", yuan("5"), "x", reverse("r2")), names("amount")},
 		{"restructure without approver", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", func(e *Entry) {
 			restructure(&Change{ExtendPeriods: 1})(e)
 			e.Approver = ""
-		}), isValidation},
+		}), names("approver")},
 		{"restructure approved by its maker", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", func(e *Entry) {
 			restructure(&Change{ExtendPeriods: 1})(e)
 			e.Approver = e.Actor
-		}), isValidation},
-		{"restructure shortening below the paid periods", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", restructure(&Change{ExtendPeriods: -5})), isValidation},
-		{"restructure changing nothing", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", restructure(&Change{})), isValidation},
-		{"restructure without change", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", restructure(nil)), isValidation},
-		{"restructure to a negative rate", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", restructure(&Change{Rate: ptr(money.MustRate("-1%"))})), isValidation},
-		{"holiday as long as the loan", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", restructure(&Change{HolidayPeriods: 1})), isValidation},
-		{"write-off without reason", activeLoan, with(WriteOff, "2026-03-20", yuan("0"), "x", func(e *Entry) { e.Approver = "board" }), isValidation},
-		{"write-off of the wrong amount", activeLoan, with(WriteOff, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Approver, e.Reason = "board", "insolvent" }), isValidation},
+		}), names("approver")},
+		{"restructure shortening below the paid periods", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", restructure(&Change{ExtendPeriods: -5})), names("change.extend_periods")},
+		{"restructure changing nothing", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", restructure(&Change{})), names("change")},
+		{"restructure without change", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", restructure(nil)), names("change")},
+		{"restructure to a negative rate", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", restructure(&Change{Rate: ptr(money.MustRate("-1%"))})), names("change.rate")},
+		{"holiday as long as the loan", activeLoan, with(Restructure, "2026-03-20", yuan("0"), "x", restructure(&Change{HolidayPeriods: 1})), names("change.holiday_periods")},
+		{"write-off without reason", activeLoan, with(WriteOff, "2026-03-20", yuan("0"), "x", func(e *Entry) { e.Approver = "board" }), names("reason")},
+		{"write-off of the wrong amount", activeLoan, with(WriteOff, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Approver, e.Reason = "board", "insolvent" }), names("amount")},
 		{"recovery on an active loan", activeLoan, with(Recovery, "2026-03-20", yuan("1"), "x", nil), isTransition},
-		{"recovery above the claim", writtenOffLoan, with(Recovery, "2026-04-01", yuan("99999"), "x", nil), isValidation},
+		{"recovery above the claim", writtenOffLoan, with(Recovery, "2026-04-01", yuan("99999"), "x", nil), names("amount")},
 		{"repayment on a written-off loan", writtenOffLoan, with(Repayment, "2026-04-01", yuan("1"), "x", nil), isTransition},
-		{"refund above the credit", activeLoan, with(Refund, "2026-03-20", yuan("1"), "x", nil), isValidation},
-		{"waiving principal of an active loan", activeLoan, with(Waiver, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Component, e.Reason = Principal, "goodwill" }), isValidation},
-		{"waiving more penalty than due", activeLoan, with(Waiver, "2026-03-20", yuan("500"), "x", func(e *Entry) { e.Component, e.Reason = Penalty, "goodwill" }), isValidation},
-		{"waiver of an unknown component", activeLoan, with(Waiver, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Component, e.Reason = Component(9), "goodwill" }), isValidation},
-		{"fee on an unknown installment", activeLoan, with(FeeCharge, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Installment = 42 }), isValidation},
-		{"payoff below the payoff amount", activeLoan, with(Prepayment, "2026-03-20", yuan("1000"), "x", func(e *Entry) { e.Payoff = true }), isValidation},
-		{"prepayment leaving nothing for principal", activeLoan, with(Prepayment, "2026-03-16", yuan("3980"), "x", nil), isValidation},
-		{"re-amortise on a repayment", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Reamortize = KeepTerm }), isValidation},
-		{"unknown re-amortisation mode", activeLoan, with(Prepayment, "2026-03-20", yuan("100"), "x", func(e *Entry) { e.Reamortize = 9 }), isValidation},
-		{"component on a repayment", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Component = Fee }), isValidation},
+		{"refund above the credit", activeLoan, with(Refund, "2026-03-20", yuan("1"), "x", nil), names("amount")},
+		{"waiving principal of an active loan", activeLoan, with(Waiver, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Component, e.Reason = Principal, "goodwill" }), names("component")},
+		{"waiving more penalty than due", activeLoan, with(Waiver, "2026-03-20", yuan("500"), "x", func(e *Entry) { e.Component, e.Reason = Penalty, "goodwill" }), names("amount")},
+		{"waiver of an unknown component", activeLoan, with(Waiver, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Component, e.Reason = Component(9), "goodwill" }), names("component")},
+		{"fee on an unknown installment", activeLoan, with(FeeCharge, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Installment = 42 }), names("installment")},
+		{"payoff below the payoff amount", activeLoan, with(Prepayment, "2026-03-20", yuan("1000"), "x", func(e *Entry) { e.Payoff = true }), names("amount")},
+		{"prepayment leaving nothing for principal", activeLoan, with(Prepayment, "2026-03-16", yuan("3980"), "x", nil), names("amount")},
+		{"re-amortise on a repayment", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Reamortize = KeepTerm }), names("reamortize")},
+		{"unknown re-amortisation mode", activeLoan, with(Prepayment, "2026-03-20", yuan("100"), "x", func(e *Entry) { e.Reamortize = 9 }), names("reamortize")},
+		{"component on a repayment", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Component = Fee }), names("component")},
 		{"same key, other payload", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "r2", nil), isDuplicate},
-		{"entry id reused", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.ID = uuid.NewSHA1(uuid.NameSpaceOID, []byte("r1")) }), isValidation},
+		{"entry id reused", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.ID = uuid.NewSHA1(uuid.NameSpaceOID, []byte("r1")) }), names("id")},
 		{"backdated write-off before a repayment", activeLoan, with(WriteOff, "2026-03-01", yuan("0"), "x", func(e *Entry) { e.Approver, e.Reason = "board", "insolvent" }), isTransition},
 	}
 	require.GreaterOrEqual(t, len(cases), 30)

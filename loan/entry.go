@@ -202,8 +202,11 @@ func (e *Entry) validate(l *Loan, v *ValidationError) {
 	if e.Installment < 0 {
 		v.Add("installment", "must not be negative")
 	}
-	if e.Kind != Prepayment && (e.Payoff || e.Reamortize != 0) {
-		v.Add("payoff", "only a prepayment is a payoff or re-amortises")
+	if e.Kind != Prepayment && e.Payoff {
+		v.Add("payoff", "only a prepayment is a payoff")
+	}
+	if e.Kind != Prepayment && e.Reamortize != 0 {
+		v.Add("reamortize", "only a prepayment re-amortises")
 	}
 	if e.Reamortize > KeepInstallment {
 		v.Add("reamortize", "unknown mode")
