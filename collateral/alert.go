@@ -82,6 +82,12 @@ func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert
 	v := newValidation(ErrInvalidInput)
 	pol := r.policy.Guarantees
 	var alerts []Alert
+	// Each guarantor's guarantees, in registration order: one pass here
+	// rather than a pass over every guarantee for every guarantor.
+	byGuarantor := make(map[uuid.UUID][]*Guarantee, len(r.guars))
+	for _, g := range r.gtees {
+		byGuarantor[g.GuarantorID] = append(byGuarantor[g.GuarantorID], g)
+	}
 	for _, gr := range r.guars {
 		var guaranteed money.Amount
 		guaranteedBy := -1 // the exposure that set guaranteed's currency
@@ -92,10 +98,7 @@ func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert
 				break
 			}
 		}
-		for _, g := range r.gtees {
-			if g.GuarantorID != gr.ID {
-				continue
-			}
+		for _, g := range byGuarantor[gr.ID] {
 			j, ok := b.find(r, g.LoanID)
 			if !ok || !b.out(j).IsPositive() {
 				continue
