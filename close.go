@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
 )
@@ -176,7 +177,9 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 	}()
 	go func() { wg.Wait(); close(results) }()
 	var firstErr error
+	var exposures []collateral.Exposure
 	for r := range results {
+		exposures = append(exposures, r.exposures...)
 		report.Loans += r.closed
 		report.AlreadyClosed += r.skipped
 		report.Quiet += r.quiet
@@ -206,7 +209,13 @@ func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, erro
 		return report, fmt.Errorf("lendcore: close of %s: compensation: %w", day, err)
 	}
 	report.Messages += paid
-	n, err := e.closeCollateral(ctx, day)
+	if report.AlreadyClosed > 0 || len(report.Failed) > 0 {
+		exposures = nil // some loans were not seen today: the evaluation reads them all
+	} else {
+		// The order the scan would give, whatever order the workers finished in.
+		slices.SortFunc(exposures, func(a, b collateral.Exposure) int { return bytes.Compare(a.LoanID[:], b.LoanID[:]) })
+	}
+	n, err := e.closeCollateral(ctx, day, exposures)
 	if err != nil {
 		return report, fmt.Errorf("lendcore: close of %s: collateral: %w", day, err)
 	}
@@ -226,6 +235,7 @@ const closeRetries = 3
 
 type batchResult struct {
 	closed, skipped, messages, quiet int
+	exposures                        []collateral.Exposure // with a collateral register: the batch's open loans
 	failed                           []LoanError
 	err                              error
 }
@@ -238,6 +248,7 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.
 	var msgs []storage.Message
 	var cps []storage.Checkpoint
 	var credits []ReserveEntry
+	var exposures []collateral.Exposure
 	quiet := 0
 	var pos loan.Position // reused: one fold's scratch for the whole batch
 	for i := range recs {
@@ -278,6 +289,9 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.
 		cps = append(cps, out.checkpoints...)
 		if out.reserve != nil {
 			credits = append(credits, *out.reserve)
+		}
+		if e.collateral != nil && out.state != nil && slices.Contains(openStatuses, rec.Status) {
+			exposures = append(exposures, collateral.Exposure{LoanID: rec.ID, Outstanding: out.state.Balance})
 		}
 	}
 	if len(updates) == 0 {
@@ -320,13 +334,14 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.
 			e.cache.drop(u.LoanID)
 		}
 	}
-	r.closed, r.quiet = len(updates), quiet
+	r.closed, r.quiet, r.exposures = len(updates), quiet, exposures
 	return r
 }
 
 // loanDay is the close's result for one loan and day.
 type loanDay struct {
 	index       storage.LoanIndex
+	state       *LoanState // the day's state (for the collateral evaluation)
 	messages    []storage.Message
 	checkpoints []storage.Checkpoint
 	reserve     *ReserveEntry // a recovery the reserve received today
@@ -347,7 +362,7 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 			idx.Classification = finalClass
 		}
 		e.cache.putState(rec.ID, prev, day)
-		return loanDay{index: idx, quiet: true}, nil
+		return loanDay{index: idx, quiet: true, state: &prev}, nil
 	}
 	l, err := e.loadLoan(ctx, rec)
 	if err != nil {
@@ -386,6 +401,7 @@ func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise boo
 		}
 	}
 	e.cache.putState(rec.ID, st, day)
+	out.state = &st
 	if !st.InspectionDue.IsZero() {
 		// Keyed and dated by the due day, so an inspection that stays due
 		// is announced once.

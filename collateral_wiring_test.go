@@ -75,3 +75,30 @@ func collateralEvents(t *testing.T, e *lendcore.Engine, kind string) []lendcore.
 	}
 	return out
 }
+
+// TestStandingRevaluationAnnouncedOnce: an item never valued stays due for
+// revaluation day after day; the outbox gets it once, not once a day.
+func TestStandingRevaluationAnnouncedOnce(t *testing.T) {
+	ctx := context.Background()
+	reg, err := collateral.NewRegister(collateral.DefaultPolicy())
+	require.NoError(t, err)
+	e, err := lendcore.New(memory.New(), lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
+		lendcore.WithCollateral(reg))
+	require.NoError(t, err)
+	id, car := uuid.New(), uuid.New()
+	openLoan(t, e, id)
+	require.NoError(t, e.Collateral(func(r *collateral.Register) error {
+		if err := r.Add(collateral.Item{ID: car, Kind: collateral.Vehicle, Owner: "Li Lei", Currency: cny("0").Currency(),
+			Registration: collateral.Registration{Rank: 1}, Liens: []collateral.Lien{{LoanID: id, Rank: 1}}}); err != nil {
+			return err
+		}
+		return r.Pledge(car, d(2024, 1, 15))
+	}))
+	for day := d(2024, 1, 16); !day.After(d(2024, 1, 18)); day = day.Add(1) {
+		_, err = e.CloseOfDay(ctx, day)
+		require.NoError(t, err)
+	}
+	due := collateralEvents(t, e, "revaluation-due")
+	require.Len(t, due, 1, "three days, one announcement")
+	assert.Equal(t, car, due[0].Revaluation.ItemID)
+}
