@@ -13,6 +13,7 @@ import (
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/internal/sim"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
@@ -58,6 +59,12 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	if *workers != 0 {
 		opts = append(opts, lendcore.WithWorkers(*workers))
 	}
+	reg, err := collateral.NewRegister(collateral.DefaultPolicy())
+	if err != nil {
+		fmt.Fprintf(stderr, "lendcore simulate: %v\n", err)
+		return 1
+	}
+	opts = append(opts, lendcore.WithCollateral(reg))
 	eng, err := lendcore.New(st, append(opts, lendcore.WithPolicies(sim.Policies()))...)
 	if err != nil {
 		fmt.Fprintf(stderr, "lendcore simulate: --workers: %v\n", err)

@@ -57,11 +57,9 @@ type plan struct {
 	profile  Profile
 	stopAt   int // Defaulter: first installment never paid; Curer: first installment missed
 	prepayAt int // Prepayer: pays off after this installment
-	// secured and guarantee are drawn for every loan but not yet acted on:
-	// registering the collateral and guarantors with the Engine showed the
-	// close re-announcing every lapsed valuation and guarantor alert each
-	// day (see the closing note of the session that left this). The draws
-	// stay so the seed's portfolio does not change when they are wired in.
+	// secured: a flat or a car is pledged; guarantee: a person guarantees
+	// the debt (both registered by Sim.secure when the Engine has a
+	// collateral register).
 	secured   bool
 	guarantee bool
 	funding   []fundingShare

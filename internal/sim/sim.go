@@ -15,6 +15,7 @@ import (
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
@@ -300,7 +301,57 @@ func (s *Sim) originate(ctx context.Context, p *plan, st *loanState) error {
 	}
 	st.opened = true
 	s.stats.Originated++
-	return nil
+	return s.secure(p)
+}
+
+// secure registers what backs a secured or guaranteed loan with the
+// Engine's collateral register, when it has one: a flat or a car pledged
+// on the start date with a first appraisal, and a person guaranteeing the
+// whole debt jointly. The figures follow from the loan, not the random
+// stream, so the loans behave the same with or without a register.
+func (s *Sim) secure(p *plan) error {
+	if !p.secured && !p.guarantee {
+		return nil
+	}
+	err := s.eng.Collateral(func(r *collateral.Register) error {
+		start, principal := p.request.Terms.Start, p.request.Terms.Principal
+		if p.secured {
+			kind, value := collateral.Vehicle, principal.MulInt(5).Minor()/4 // 125 % of the loan
+			if principal.Minor() >= 10_000_000 {                             // 100,000.00 and up: a flat
+				kind, value = collateral.RealEstate, principal.MulInt(8).Minor()/5 // 160 %
+			}
+			it := collateral.Item{ID: uuid.NewSHA1(p.id, []byte("collateral")), Kind: kind, Owner: "borrower",
+				Currency: principal.Currency(), Liens: []collateral.Lien{{LoanID: p.id, Rank: 1}},
+				Registration: collateral.Registration{RegisteredOn: start, Rank: 1}}
+			if err := r.Add(it); err != nil {
+				return err
+			}
+			if err := r.Pledge(it.ID, start); err != nil {
+				return err
+			}
+			v := collateral.Valuation{Date: start, Amount: money.New(value, principal.Currency()),
+				Method: collateral.Appraisal, Source: "appraiser"}
+			if err := r.AddValuation(it.ID, v, start); err != nil {
+				return err
+			}
+		}
+		if p.guarantee {
+			g := collateral.Guarantor{ID: uuid.NewSHA1(p.id, []byte("guarantor")), Name: "guarantor",
+				Kind: collateral.PersonGuarantor, Assessments: []collateral.Assessment{{Date: start,
+					NetWorth: principal.MulInt(3), OtherGuarantees: money.Zero(principal.Currency())}}}
+			if err := r.AddGuarantor(g); err != nil {
+				return err
+			}
+			return r.AddGuarantee(collateral.Guarantee{ID: uuid.NewSHA1(p.id, []byte("guarantee")),
+				GuarantorID: g.ID, LoanID: p.id, Kind: collateral.JointAndSeveral,
+				DebtMaturity: p.schedule.Maturity()})
+		}
+		return nil
+	})
+	if errors.Is(err, lendcore.ErrInvalidOption) {
+		return nil // an Engine without a register
+	}
+	return err
 }
 
 // payDue pays everything that has fallen due by day, penalties included.
