@@ -19,11 +19,7 @@ import (
 // at 9,000 the daily close raises a margin call in the outbox.
 func TestCloseRaisesMarginCall(t *testing.T) {
 	ctx := context.Background()
-	reg, err := collateral.NewRegister(collateral.DefaultPolicy())
-	require.NoError(t, err)
-	e, err := lendcore.New(memory.New(), lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
-		lendcore.WithCollateral(reg))
-	require.NoError(t, err)
+	e := collateralEngine(t)
 	id := uuid.New()
 	openLoan(t, e, id)
 	car := uuid.New()
@@ -39,7 +35,7 @@ func TestCloseRaisesMarginCall(t *testing.T) {
 		return r.AddValuation(car, collateral.Valuation{Date: d(2024, 1, 15), Amount: cny("20000.00"),
 			Method: collateral.Appraisal, Source: "dealer"}, d(2024, 1, 15))
 	}))
-	_, err = e.CloseOfDay(ctx, d(2024, 1, 16))
+	_, err := e.CloseOfDay(ctx, d(2024, 1, 16))
 	require.NoError(t, err)
 	assert.Empty(t, collateralEvents(t, e, "coverage"), "20,000 less the haircut still covers 10,000")
 
@@ -80,11 +76,7 @@ func collateralEvents(t *testing.T, e *lendcore.Engine, kind string) []lendcore.
 // revaluation day after day; the outbox gets it once, not once a day.
 func TestStandingRevaluationAnnouncedOnce(t *testing.T) {
 	ctx := context.Background()
-	reg, err := collateral.NewRegister(collateral.DefaultPolicy())
-	require.NoError(t, err)
-	e, err := lendcore.New(memory.New(), lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
-		lendcore.WithCollateral(reg))
-	require.NoError(t, err)
+	e := collateralEngine(t)
 	id, car := uuid.New(), uuid.New()
 	openLoan(t, e, id)
 	require.NoError(t, e.Collateral(func(r *collateral.Register) error {
@@ -95,10 +87,22 @@ func TestStandingRevaluationAnnouncedOnce(t *testing.T) {
 		return r.Pledge(car, d(2024, 1, 15))
 	}))
 	for day := d(2024, 1, 16); !day.After(d(2024, 1, 18)); day = day.Add(1) {
-		_, err = e.CloseOfDay(ctx, day)
+		_, err := e.CloseOfDay(ctx, day)
 		require.NoError(t, err)
 	}
 	due := collateralEvents(t, e, "revaluation-due")
 	require.Len(t, due, 1, "three days, one announcement")
 	assert.Equal(t, car, due[0].Revaluation.ItemID)
+}
+
+// collateralEngine is an Engine on a fresh memory store with an empty
+// collateral register.
+func collateralEngine(t *testing.T) *lendcore.Engine {
+	t.Helper()
+	reg, err := collateral.NewRegister(collateral.DefaultPolicy())
+	require.NoError(t, err)
+	e, err := lendcore.New(memory.New(), lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
+		lendcore.WithCollateral(reg))
+	require.NoError(t, err)
+	return e
 }
