@@ -12,7 +12,10 @@ import (
 // results[i] (from Classify or Step). The non-performing share is computed
 // by balance from the results' grades; a triggered rule raises every
 // result to its minimum grade and stage and records its bit. The debtor is
-// non-retail when any claim is. Bad input returns a *ValidationError and
+// non-retail when any claim is. A result raised here is not yet in the
+// claim's Track: pass it to Track.Hold, or the next Step would upgrade the
+// claim at once when the rule stops applying, skipping the cure rules.
+// Bad input returns a *ValidationError and
 // leaves results unchanged; so does a Classifier not made by Compile (an
 // error wrapping ErrInvalidPolicy).
 func (c *Classifier) ApplyDebtorRules(claims []Facts, results []Result, asOf date.Date) error {

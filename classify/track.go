@@ -64,6 +64,22 @@ func (t *Track) Restructure(modified, firstNewDue date.Date) error {
 	return nil
 }
 
+// Hold records in the track a grade and stage raised outside Step — by
+// ApplyDebtorRules (contagion) — so that they are held under the cure
+// rules like any other: once the debtor rule stops applying, Step lowers
+// them only after a full cure counted from the last day they were raised
+// (CN23-UPG-1 admits no shortcut for a downgrade by contagion). Call it
+// after Step and ApplyDebtorRules, on each day a debtor rule raised the
+// claim, with the claim's final result.
+func (t *Track) Hold(r Result) {
+	if r.Grade != GradeNone && r.Grade >= t.Grade {
+		t.Grade, t.GradeCure = r.Grade, Clock{}
+	}
+	if r.Stage != StageNone && r.Stage >= t.Stage {
+		t.Stage, t.StageCure = r.Stage, Clock{}
+	}
+}
+
 // Step advances a loan's track to asOf with that day's facts and returns
 // the grade and stage after cure rules:
 //   - a worse floor (from Classify) applies at once;

@@ -221,3 +221,36 @@ func TestAddMonthsClamps(t *testing.T) {
 		assert.Equal(t, tt.want, addMonths(tt.from, tt.n), "%s %+d", tt.from, tt.n)
 	}
 }
+
+// TestContagionHeldUnderCure: a current claim of 100 is raised to 次级 by
+// contagion (its debtor's 20 of 120 non-performing, 16.7 % > 10 %,
+// rules.md T8) until the bad claim is sold on 2024-03-01. Held in its
+// track, it is upgraded only by CN23-UPG-1 (rules.md T13): two periods
+// paid on the 10th and six months from 2024-03-01, so on 2024-09-01.
+func TestContagionHeldUnderCure(t *testing.T) {
+	c := compile(t, China2023())
+	sold := day(2024, time.March, 1)
+	var tr Track
+	var last Result
+	for d := day(2024, time.January, 1); d.Before(day(2024, time.September, 2)); d = d.Add(1) {
+		f := Facts{Balance: cny(100), NonRetail: true}
+		if d.Day() == 10 {
+			f.Due = DuePaid
+		}
+		r, err := c.Step(&tr, &f, d)
+		require.NoError(t, err)
+		if d.Before(sold) {
+			claims := []Facts{f, {Balance: cny(20), DPD: 120, NonRetail: true}}
+			results := []Result{r, {Grade: Substandard, Stage: Stage3}}
+			require.NoError(t, c.ApplyDebtorRules(claims, results, d))
+			r = results[0]
+			require.Equal(t, Substandard, r.Grade, "%s: contagion", d)
+			tr.Hold(r)
+		}
+		if d == day(2024, time.August, 31) {
+			assert.Equal(t, Substandard, r.Grade, "held: six months from %s have not passed", sold)
+		}
+		last = r
+	}
+	assert.Equal(t, Normal, last.Grade, "2024-09-01: two periods and six months after the contagion ended")
+}
