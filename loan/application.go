@@ -126,11 +126,29 @@ func validateTerms(t *schedule.Terms, field string, v *ValidationError) {
 	case err == nil:
 	case errors.As(err, &se):
 		for _, f := range se.Fields {
-			v.Add(field+"."+f.Field, f.Problem)
+			v.Add(field+"."+jsonName(f.Field), f.Problem)
 		}
 	default:
 		v.Add(field, err.Error())
 	}
+}
+
+// jsonName turns the Go name schedule gives a Terms field ("AnnualRate")
+// into the name it has in JSON ("annual_rate"), the spelling every other
+// field error of this package uses.
+func jsonName(goName string) string {
+	b := make([]byte, 0, len(goName)+4)
+	for i := 0; i < len(goName); i++ {
+		c := goName[i]
+		if 'A' <= c && c <= 'Z' {
+			if i > 0 && goName[i-1] != '.' && goName[i-1] != '[' {
+				b = append(b, '_')
+			}
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 // Application is a loan application on its way through review: the filed

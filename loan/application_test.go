@@ -95,15 +95,15 @@ func TestNewApplicationRejectsBadFields(t *testing.T) {
 		fields []string
 	}{
 		{"missing id", func(r *Request) { r.ID = uuid.Nil }, []string{"id"}},
-		{"zero principal", func(r *Request) { r.Terms.Principal = money.Zero(money.CNY) }, []string{"terms.Principal"}},
-		{"negative principal", func(r *Request) { r.Terms.Principal = cny("-1") }, []string{"terms.Principal"}},
-		{"principal without currency", func(r *Request) { r.Terms.Principal = money.Amount{} }, []string{"terms.Principal"}},
-		{"negative rate", func(r *Request) { r.Terms.AnnualRate = money.MustRate("-1%") }, []string{"terms.AnnualRate"}},
-		{"no method", func(r *Request) { r.Terms.Method = 0 }, []string{"terms.Method"}},
-		{"unknown frequency", func(r *Request) { r.Terms.Frequency = 99 }, []string{"terms.Frequency"}},
-		{"zero periods", func(r *Request) { r.Terms.Periods = 0 }, []string{"terms.Periods"}},
-		{"days loan without days", func(r *Request) { r.Terms.Frequency, r.Terms.Periods = schedule.Days, 1 }, []string{"terms.TermDays"}},
-		{"no start", func(r *Request) { r.Terms.Start = date.Date{} }, []string{"terms.Start"}},
+		{"zero principal", func(r *Request) { r.Terms.Principal = money.Zero(money.CNY) }, []string{"terms.principal"}},
+		{"negative principal", func(r *Request) { r.Terms.Principal = cny("-1") }, []string{"terms.principal"}},
+		{"principal without currency", func(r *Request) { r.Terms.Principal = money.Amount{} }, []string{"terms.principal"}},
+		{"negative rate", func(r *Request) { r.Terms.AnnualRate = money.MustRate("-1%") }, []string{"terms.annual_rate"}},
+		{"no method", func(r *Request) { r.Terms.Method = 0 }, []string{"terms.method"}},
+		{"unknown frequency", func(r *Request) { r.Terms.Frequency = 99 }, []string{"terms.frequency"}},
+		{"zero periods", func(r *Request) { r.Terms.Periods = 0 }, []string{"terms.periods"}},
+		{"days loan without days", func(r *Request) { r.Terms.Frequency, r.Terms.Periods = schedule.Days, 1 }, []string{"terms.term_days"}},
+		{"no start", func(r *Request) { r.Terms.Start = date.Date{} }, []string{"terms.start"}},
 		{"no borrower", func(r *Request) { r.Borrower = uuid.Nil }, []string{"borrower"}},
 		{"bad borrower kind", func(r *Request) { r.BorrowerKind = 9 }, []string{"borrower_kind"}},
 		{"no purpose", func(r *Request) { r.Purpose = "" }, []string{"purpose"}},
@@ -246,4 +246,13 @@ func FuzzApplicationJSON(f *testing.F) {
 		require.NoError(t, err)
 		assert.JSONEq(t, string(out), string(out2))
 	})
+}
+
+func TestJSONName(t *testing.T) {
+	for goName, want := range map[string]string{"Periods": "periods", "AnnualRate": "annual_rate",
+		"InterestFollowsAdjusted": "interest_follows_adjusted", "Calendar.Holidays[2]": "calendar.holidays[2]"} {
+		if got := jsonName(goName); got != want {
+			t.Errorf("jsonName(%q) = %q, want %q", goName, got, want)
+		}
+	}
 }

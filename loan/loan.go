@@ -80,7 +80,7 @@ func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
 		var se *schedule.ValidationError
 		if errors.As(err, &se) {
 			for _, fe := range se.Fields {
-				v.Add("terms."+fe.Field, fe.Problem)
+				v.Add("terms."+jsonName(fe.Field), fe.Problem)
 			}
 		} else {
 			v.Add("terms", err.Error())

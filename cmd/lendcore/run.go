@@ -177,7 +177,7 @@ func newRunner(sc *scenarioFile, w io.Writer) (*runner, error) {
 		}
 	}
 	// loan.New checks the terms and the servicing policy and names the
-	// bad field ("terms.Periods", "policy.penalty.year_days").
+	// bad field ("terms.periods", "policy.penalty.year_days").
 	if _, err := loan.New(scenarioNS, terms, servicing); err != nil {
 		return nil, fieldError("", err)
 	}

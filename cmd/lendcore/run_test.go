@@ -274,7 +274,7 @@ func TestRunBadInput(t *testing.T) {
 		{"unknown currency", strings.Replace(base, `"currency":"CNY"`, `"currency":"XXX"`, 1), "currency"},
 		{"terms in another currency", strings.Replace(base, `"currency":"CNY"`, `"currency":"USD"`, 1), "terms.principal"},
 		{"missing terms", `{"currency":"CNY","events":[]}`, "terms"},
-		{"bad terms", strings.Replace(base, `"periods":3`, `"periods":0`, 1), "terms.Periods"},
+		{"bad terms", strings.Replace(base, `"periods":3`, `"periods":0`, 1), "terms.periods"},
 		{"bad policy", strings.Replace(base, `"events"`, `"policy":{"penalty":{"year_days":7}},"events"`, 1), "policy.penalty.year_days"},
 		{"unknown policy field", strings.Replace(base, `"events"`, `"policy":{"colour":1},"events"`, 1), "policy"},
 		{"bad date", withEvent(`{"type":"repay","date":"2024-2-15","amount":"1"}`), "events[1].date"},
