@@ -99,22 +99,50 @@ func runScenario(b []byte, w io.Writer) error {
 }
 
 // decodeScenario parses the file strictly: unknown fields are errors, and a
-// panic inside a decoder becomes an error.
+// panic inside a decoder becomes an error. Events are decoded one by one,
+// so an error inside one names it: "events[3].amount".
 func decodeScenario(b []byte) (*scenarioFile, error) {
-	var sc scenarioFile
+	var raw struct { // scenarioFile with its events left raw
+		Currency  string            `json:"currency"`
+		Terms     *json.RawMessage  `json:"terms"`
+		Policy    *json.RawMessage  `json:"policy"`
+		Policies  *json.RawMessage  `json:"policies"`
+		UTCOffset string            `json:"utc_offset"`
+		Events    []json.RawMessage `json:"events"`
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	err := guard(func() error { return dec.Decode(&sc) })
-	var te *json.UnmarshalTypeError
+	err := guard(func() error { return dec.Decode(&raw) })
 	switch {
-	case errors.As(err, &te) && te.Field != "":
-		return nil, bad(te.Field, "must be a JSON %s, not %s", te.Type, te.Value)
 	case err != nil:
-		return nil, bad("scenario", "%v", err)
+		return nil, decodeError("", err)
 	case dec.More():
 		return nil, bad("scenario", "trailing data after the JSON object")
 	}
+	sc := scenarioFile{Currency: raw.Currency, Terms: raw.Terms, Policy: raw.Policy, Policies: raw.Policies,
+		UTCOffset: raw.UTCOffset, Events: make([]scenarioEvent, len(raw.Events))}
+	for i, ev := range raw.Events {
+		if err := decodeStrict(ev, &sc.Events[i]); err != nil {
+			return nil, decodeError(fmt.Sprintf("events[%d]", i), err)
+		}
+	}
 	return &sc, nil
+}
+
+// decodeError names the field a decoding error is about, under prefix.
+func decodeError(prefix string, err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		field := te.Field
+		if prefix != "" {
+			field = prefix + "." + field
+		}
+		return bad(field, "must be a JSON %s, not %s", te.Type, te.Value)
+	}
+	if prefix == "" {
+		prefix = "scenario"
+	}
+	return bad(prefix, "%v", err)
 }
 
 // runner replays a scenario's events through an Engine on a memory store.

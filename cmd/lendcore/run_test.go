@@ -281,6 +281,8 @@ func TestRunBadInput(t *testing.T) {
 		{"date that panics the date parser", withEvent(`{"type":"repay","date":"2024-0","amount":"1"}`), "events[1].date"},
 		{"unknown type", withEvent(`{"type":"gift","date":"2024-02-15"}`), "events[1].type"},
 		{"close before the start", withEvent(`{"type":"close","date":"2023-01-01"}`), "events[1].date"},
+		{"event field of the wrong type", withEvent(`{"type":"repay","date":"2024-02-15","amount":1030}`), "events[1].amount"},
+		{"unknown event field", withEvent(`{"type":"repay","date":"2024-02-15","amount":"1","bogus":1}`), "events[1]"},
 		{"zero amount", withEvent(`{"type":"repay","date":"2024-02-15","amount":"0"}`), "events[1].amount"},
 		{"negative amount", withEvent(`{"type":"repay","date":"2024-02-15","amount":"-5"}`), "events[1].amount"},
 		{"bad amount", withEvent(`{"type":"repay","date":"2024-02-15","amount":"1,2.3.4"}`), "events[1].amount"},
