@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"iter"
@@ -16,6 +17,9 @@ import (
 // the daily close filters on) and its append-only journal.
 type Loan struct {
 	ID uuid.UUID
+	// Borrower is the borrower's id, set at Create and never changed: the
+	// key of the debtor-level queries (all of a borrower's loans).
+	Borrower uuid.UUID
 	// Version counts the writes that changed the loan: 1 after Create, +1
 	// per Append. UpdateIndex does not change it: the index is derived.
 	Version int64
@@ -45,6 +49,14 @@ type LoanIndex struct {
 	// Classification is the risk grade's text form ("normal",
 	// "special-mention", ...); empty when not yet classified.
 	Classification string
+	// Bucket is the delinquency bucket's name ("M0", "M1", ...) and
+	// Collection the collection stage's ("pre-due", "m1", ...); empty
+	// before the first close.
+	Bucket     string
+	Collection string
+	// InspectionDue is the day a post-loan inspection fell due that has
+	// not been done; the zero Date when none is due.
+	InspectionDue date.Date
 	// AsOf is the business day the index was computed for; the zero Date
 	// means never (stored as NULL).
 	AsOf date.Date
@@ -124,7 +136,11 @@ type AppendResult struct {
 // state did not change).
 type IndexUpdate struct {
 	LoanID uuid.UUID
-	Index  LoanIndex
+	// PrevAsOf is the AsOf the writer read: the update applies only while
+	// the stored AsOf is still it, so two closes of one day (a replica
+	// whose lease ran out and the one that took over) cannot both write.
+	PrevAsOf date.Date
+	Index    LoanIndex
 }
 
 // DateRange is an inclusive range of days; a zero From or To leaves that
@@ -138,13 +154,46 @@ func (r DateRange) Contains(d date.Date) bool {
 	return (r.From.IsZero() || !d.Before(r.From)) && (r.To.IsZero() || !d.After(r.To))
 }
 
-// IntRange is an inclusive range of integers.
+// IntRange is an inclusive range of integers. A Max below Min leaves the
+// top open: IntRange{Min: 90} is 90 or more.
 type IntRange struct {
 	Min, Max int
 }
 
+// AtLeast returns the range of n or more.
+func AtLeast(n int) IntRange { return IntRange{Min: n, Max: n - 1} }
+
 // Contains reports whether n lies in r.
-func (r IntRange) Contains(n int) bool { return n >= r.Min && n <= r.Max }
+func (r IntRange) Contains(n int) bool { return n >= r.Min && (r.Max < r.Min || n <= r.Max) }
+
+// IDRange is a half-open range of ids, [From, To) in byte order; a zero
+// To leaves the top open. The daily close splits the portfolio into
+// partitions of ids (Partition).
+type IDRange struct {
+	From, To uuid.UUID
+}
+
+// Contains reports whether id lies in r.
+func (r IDRange) Contains(id uuid.UUID) bool {
+	return bytes.Compare(id[:], r.From[:]) >= 0 && (r.To == uuid.Nil || bytes.Compare(id[:], r.To[:]) < 0)
+}
+
+// Partition returns the i-th of n equal ranges of ids (0 ≤ i < n ≤ 65536),
+// split on the ids' first two bytes: random (version 4) and name-based ids
+// spread evenly across them.
+func Partition(i, n int) IDRange {
+	bound := func(k int) uuid.UUID {
+		var id uuid.UUID
+		v := uint32(uint64(k) << 16 / uint64(n))
+		id[0], id[1] = byte(v>>8), byte(v)
+		return id
+	}
+	r := IDRange{From: bound(i)}
+	if i+1 < n {
+		r.To = bound(i + 1)
+	}
+	return r
+}
 
 // DefaultBatchSize is the number of records a scan reads per round trip
 // when the filter leaves BatchSize zero.
@@ -157,10 +206,15 @@ const MaxBatchSize = 10000
 // LoanFilter selects loans for Loans.Scan. Empty fields select everything;
 // set fields combine with AND.
 type LoanFilter struct {
+	IDs             *IDRange   // ids in range (a partition of the daily close)
+	Borrower        uuid.UUID  // this borrower's loans
 	Statuses        []string   // any of these statuses
 	NextDue         *DateRange // next due date in range (loans with nothing due are excluded)
 	DaysPastDue     *IntRange  // days past due in range
 	Classifications []string   // any of these classifications
+	Buckets         []string   // any of these buckets
+	Collections     []string   // any of these collection stages
+	InspectionDue   *DateRange // an inspection due since a day in range (loans with none due are excluded)
 	// Journal also loads each loan's journal, one query per batch.
 	Journal bool
 	// NoDocument lets the adapter leave Loan.Document nil: a scan that
@@ -193,6 +247,9 @@ func batchSize(n int) int {
 // size aside). Adapters that filter in Go use it; SQL adapters express the
 // same conditions in the query.
 func (f LoanFilter) Matches(l *Loan) bool {
+	if f.IDs != nil && !f.IDs.Contains(l.ID) || f.Borrower != uuid.Nil && l.Borrower != f.Borrower {
+		return false
+	}
 	if len(f.Statuses) > 0 && !contains(f.Statuses, l.Status) {
 		return false
 	}
@@ -202,10 +259,12 @@ func (f LoanFilter) Matches(l *Loan) bool {
 	if f.DaysPastDue != nil && !f.DaysPastDue.Contains(l.Index.DaysPastDue) {
 		return false
 	}
-	if len(f.Classifications) > 0 && !contains(f.Classifications, l.Index.Classification) {
+	if len(f.Classifications) > 0 && !contains(f.Classifications, l.Index.Classification) ||
+		len(f.Buckets) > 0 && !contains(f.Buckets, l.Index.Bucket) ||
+		len(f.Collections) > 0 && !contains(f.Collections, l.Index.Collection) {
 		return false
 	}
-	return true
+	return f.InspectionDue == nil || !l.Index.InspectionDue.IsZero() && f.InspectionDue.Contains(l.Index.InspectionDue)
 }
 
 func contains(list []string, s string) bool {
@@ -221,7 +280,7 @@ func contains(list []string, s string) bool {
 type Loans interface {
 	// Create stores new loans, each with version 1 and its journal (if
 	// any) at seq 1, 2, ...; all or nothing. Errors: ErrInvalid (a
-	// *ValidationError), ErrDuplicate when a loan with one of the ids
+	// *fault.Fields), ErrDuplicate when a loan with one of the ids
 	// exists.
 	Create(ctx context.Context, loans ...Loan) error
 
@@ -240,7 +299,8 @@ type Loans interface {
 
 	// UpdateIndex sets the index columns of several loans, all or nothing,
 	// without changing their versions. Errors: ErrInvalid, ErrNotFound
-	// when a loan does not exist.
+	// when a loan does not exist, ErrConflict when a loan's stored AsOf is
+	// no longer the update's PrevAsOf.
 	UpdateIndex(ctx context.Context, updates ...IndexUpdate) error
 
 	// Scan yields the loans that match f in ascending id order, reading

@@ -3,9 +3,12 @@ package storage
 import (
 	"context"
 	"encoding/json"
+	"iter"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Message is an effect waiting in the outbox for the host to deliver: a
@@ -52,8 +55,51 @@ type Outbox interface {
 
 	// MarkDelivered marks messages delivered, all or nothing; marking a
 	// delivered message again is not an error. Errors: ErrNotFound when a
-	// key is unknown.
+	// key is unknown (or was purged).
 	MarkDelivered(ctx context.Context, keys ...string) error
+
+	// Scan yields the messages that match f in Seq order: a loan's
+	// history, a topic's messages of a month, what is still pending.
+	Scan(ctx context.Context, f MessageFilter) iter.Seq2[Message, error]
+
+	// Purge deletes the delivered messages of business days before day
+	// and returns how many it deleted: the retention of a store that runs
+	// for years. Pending messages are never purged. A message purged is
+	// gone: adding its key again adds it anew.
+	Purge(ctx context.Context, before date.Date) (int, error)
+}
+
+// Delivery selects messages by delivery state.
+type Delivery uint8
+
+// Delivery states for MessageFilter.
+const (
+	AnyDelivery Delivery = iota // pending and delivered
+	Pending                     // not yet delivered
+	Delivered                   // delivered
+)
+
+// MessageFilter selects messages for Outbox.Scan; set fields combine with
+// AND.
+type MessageFilter struct {
+	LoanID   uuid.UUID
+	Topics   []string
+	Days     *DateRange
+	Delivery Delivery
+	// AfterSeq yields only messages with a greater Seq: a consumer resumes
+	// where it stopped.
+	AfterSeq  int64
+	BatchSize int
+}
+
+// Batch returns the effective batch size.
+func (f MessageFilter) Batch() int { return batchSize(f.BatchSize) }
+
+// Matches reports whether m passes the filter.
+func (f MessageFilter) Matches(m *Message) bool {
+	return (f.LoanID == uuid.Nil || f.LoanID == m.LoanID) && (len(f.Topics) == 0 || contains(f.Topics, m.Topic)) &&
+		(f.Days == nil || f.Days.Contains(m.Day)) && m.Seq > f.AfterSeq &&
+		(f.Delivery == AnyDelivery || (f.Delivery == Delivered) == m.Delivered)
 }
 
 // Drain delivers every pending message of s, batch at a time, marking each
@@ -91,7 +137,5 @@ func ValidateLimit(limit int) error {
 	if limit > 0 {
 		return nil
 	}
-	v := &ValidationError{}
-	v.Add("limit", "must be positive")
-	return v
+	return fault.Invalid(ErrInvalid, "limit", "must be positive")
 }

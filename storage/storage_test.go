@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 	"github.com/lendcore/lendcore/storage/memory"
@@ -53,6 +54,37 @@ func TestRanges(t *testing.T) {
 	}
 	assert.True(t, storage.IntRange{Min: 1, Max: 30}.Contains(30))
 	assert.False(t, storage.IntRange{Min: 1, Max: 30}.Contains(0))
+	assert.True(t, storage.IntRange{Min: 1}.Contains(1000), "a Max below Min leaves the top open")
+	assert.True(t, storage.AtLeast(90).Contains(90))
+	assert.False(t, storage.AtLeast(90).Contains(89))
+	assert.True(t, storage.IntRange{}.Contains(0))
+	assert.False(t, storage.IntRange{}.Contains(1))
+}
+
+// TestPartitionsCoverEveryID: n partitions are disjoint, ordered and
+// cover the whole id space, and random ids spread over them evenly.
+func TestPartitionsCoverEveryID(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 8, 7, 100} {
+		counts := make([]int, n)
+		for range 20000 {
+			id := uuid.New()
+			hits := 0
+			for i := range n {
+				if storage.Partition(i, n).Contains(id) {
+					counts[i]++
+					hits++
+				}
+			}
+			require.Equal(t, 1, hits, "id %s in exactly one of %d partitions", id, n)
+		}
+		for i, c := range counts {
+			assert.InDelta(t, 20000/n, c, float64(20000/n)/4+30, "partition %d of %d", i, n)
+		}
+		assert.Equal(t, uuid.Nil, storage.Partition(0, n).From)
+		assert.Equal(t, uuid.Nil, storage.Partition(n-1, n).To, "the last is open at the top")
+	}
+	max := uuid.UUID{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+	assert.True(t, storage.Partition(2, 3).Contains(max))
 }
 
 func TestValidateLists(t *testing.T) {
@@ -62,7 +94,10 @@ func TestValidateLists(t *testing.T) {
 		fields []string
 	}{
 		{"message", (&storage.Message{Payload: json.RawMessage(`x`)}).Validate(), []string{"key", "topic", "day", "payload"}},
-		{"checkpoint", (&storage.Checkpoint{Key: "k", Day: date.New(10000, 1, 1)}).Validate(), []string{"scope", "day"}},
+		{"close part", (&storage.ClosePart{Day: date.New(10000, 1, 1), Parts: 4, Part: 5}).Validate(), []string{"day", "part", "version"}},
+		{"reserve", (&storage.ReserveAdd{Movements: []storage.Movement{{Key: "a", Kind: "payout", Day: date.New(2024, 1, 1),
+			Amount: money.New(5, money.CNY)}, {Key: "a", Kind: "payout", Day: date.New(2024, 1, 1), Amount: money.New(5, money.USD)}}}).Validate(),
+			[]string{"movements[1].key", "movements[1].amount"}},
 		{"append", (&storage.Append{Status: "\xff", Entries: []storage.Entry{{IdempotencyKey: "k", Kind: "fee",
 			ValueDate: date.New(2024, 1, 1), Payload: []byte(`{}`), Amount: money.New(5, money.Currency{})}}}).Validate(money.CNY),
 			[]string{"loan_id", "expected_version", "status", "entries[0].amount"}},
@@ -70,12 +105,12 @@ func TestValidateLists(t *testing.T) {
 			[]string{"index.as_of"}},
 	}
 	for _, c := range cases {
-		var v *storage.ValidationError
+		var v *fault.Fields
 		require.True(t, errors.As(c.err, &v), c.name)
 		assert.ErrorIs(t, c.err, storage.ErrInvalid)
 		var got []string
-		for _, f := range v.Fields {
-			got = append(got, f.Field)
+		for _, f := range v.List {
+			got = append(got, f.Name)
 		}
 		assert.Equal(t, c.fields, got, c.name)
 	}

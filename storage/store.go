@@ -2,13 +2,19 @@ package storage
 
 import "context"
 
-// Tx is the set of repositories; inside WithTx every write through it
-// belongs to one unit of work.
+// Tx is the set of repositories, one per aggregate; inside WithTx every
+// write through it belongs to one unit of work.
 type Tx interface {
 	Loans() Loans
 	Applications() Applications
+	Books() Books
+	Collections() Collections
+	Debtors() Debtors
+	Reserve() Reserve
+	Inspections() Inspections
+	Collateral() Collateral
+	Closes() Closes
 	Outbox() Outbox
-	Checkpoints() Checkpoints
 }
 
 // Store is a storage adapter. Used directly, each repository call is its

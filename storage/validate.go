@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -17,7 +18,7 @@ import (
 // id, an empty status, a zero currency, a document that is not JSON, a bad
 // index or journal entry, an idempotency key used twice.
 func (l *Loan) Validate() error {
-	v := &ValidationError{}
+	v := invalid()
 	if l.ID == uuid.Nil {
 		v.Add("id", "must not be nil")
 	}
@@ -34,7 +35,7 @@ func (l *Loan) Validate() error {
 // Validate reports every bad field of an append to a loan in currency cur
 // (the stored loan's currency).
 func (a *Append) Validate(cur money.Currency) error {
-	v := &ValidationError{}
+	v := invalid()
 	if a.LoanID == uuid.Nil {
 		v.Add("loan_id", "must not be nil")
 	}
@@ -57,27 +58,31 @@ func (a *Append) Validate(cur money.Currency) error {
 
 // Validate reports every bad field of an index update.
 func (u *IndexUpdate) Validate() error {
-	v := &ValidationError{}
+	v := invalid()
 	if u.LoanID == uuid.Nil {
 		v.Add("loan_id", "must not be nil")
 	}
+	checkDate(v, "prev_as_of", u.PrevAsOf, false)
 	u.Index.check(v, "index")
 	return v.Err()
 }
 
-func (x *LoanIndex) check(v *ValidationError, prefix string) {
+func (x *LoanIndex) check(v *fault.Fields, prefix string) {
 	checkDate(v, prefix+".next_due", x.NextDue, false)
 	if x.DaysPastDue < 0 {
 		v.Add(prefix+".days_past_due", "must not be negative")
 	}
 	checkText(v, prefix+".classification", x.Classification, false)
+	checkText(v, prefix+".bucket", x.Bucket, false)
+	checkText(v, prefix+".collection", x.Collection, false)
+	checkDate(v, prefix+".inspection_due", x.InspectionDue, false)
 	checkDate(v, prefix+".as_of", x.AsOf, false)
 	if x.State != nil {
 		checkJSON(v, prefix+".state", x.State, true)
 	}
 }
 
-func checkEntries(v *ValidationError, prefix string, entries []Entry, cur money.Currency) {
+func checkEntries(v *fault.Fields, prefix string, entries []Entry, cur money.Currency) {
 	seen := make(map[string]int, len(entries))
 	for i := range entries {
 		e := &entries[i]
@@ -101,7 +106,7 @@ func checkEntries(v *ValidationError, prefix string, entries []Entry, cur money.
 
 // Validate reports every bad field of an application.
 func (a *Application) Validate() error {
-	v := &ValidationError{}
+	v := invalid()
 	if a.ID == uuid.Nil {
 		v.Add("id", "must not be nil")
 	}
@@ -113,7 +118,7 @@ func (a *Application) Validate() error {
 
 // Validate reports every bad field of an outbox message.
 func (m *Message) Validate() error {
-	v := &ValidationError{}
+	v := invalid()
 	checkText(v, "key", m.Key, true)
 	checkText(v, "topic", m.Topic, true)
 	checkDate(v, "day", m.Day, true)
@@ -121,22 +126,11 @@ func (m *Message) Validate() error {
 	return v.Err()
 }
 
-// Validate reports every bad field of a checkpoint.
-func (c *Checkpoint) Validate() error {
-	v := &ValidationError{}
-	checkText(v, "scope", c.Scope, true)
-	checkText(v, "key", c.Key, true)
-	checkDate(v, "day", c.Day, true)
-	if c.Payload != nil {
-		checkJSON(v, "payload", c.Payload, true)
-	}
-	return v.Err()
-}
 
 // checkText rejects what a SQL text column cannot hold byte for byte
 // (PostgreSQL refuses NUL and invalid UTF-8), so every adapter accepts the
 // same strings.
-func checkText(v *ValidationError, field, s string, required bool) {
+func checkText(v *fault.Fields, field, s string, required bool) {
 	switch {
 	case s == "" && required:
 		v.Add(field, "must not be empty")
@@ -147,7 +141,7 @@ func checkText(v *ValidationError, field, s string, required bool) {
 	}
 }
 
-func checkJSON(v *ValidationError, field string, doc json.RawMessage, required bool) {
+func checkJSON(v *fault.Fields, field string, doc json.RawMessage, required bool) {
 	switch {
 	case len(doc) == 0:
 		if required {
@@ -167,7 +161,7 @@ var (
 	maxDate = date.New(9999, 12, 31)
 )
 
-func checkDate(v *ValidationError, field string, d date.Date, required bool) {
+func checkDate(v *fault.Fields, field string, d date.Date, required bool) {
 	switch {
 	case d.IsZero():
 		if required {
@@ -189,4 +183,239 @@ func SameJSON(a, b json.RawMessage) bool {
 		return false
 	}
 	return bytes.Equal(ca.Bytes(), cb.Bytes())
+}
+
+// checkID reports a nil id.
+func checkID(v *fault.Fields, field string, id uuid.UUID) {
+	if id == uuid.Nil {
+		v.Add(field, "must not be nil")
+	}
+}
+
+func checkVersion(v *fault.Fields, field string, n int64, min int64) {
+	if n < min {
+		v.Addf(field, "must be at least %d", min)
+	}
+}
+
+// checkKeyed checks the key, day and payload of each row of an appended
+// list and that no key repeats.
+func checkKeys(v *fault.Fields, prefix string, n int, key func(int) string) {
+	seen := make(map[string]int, n)
+	for i := range n {
+		k := key(i)
+		f := fmt.Sprintf("%s[%d].key", prefix, i)
+		checkText(v, f, k, true)
+		if j, dup := seen[k]; dup && k != "" {
+			v.Addf(f, "repeats %s[%d]", prefix, j)
+		}
+		seen[k] = i
+	}
+}
+
+// Validate reports every bad field of a book given to Books.Create.
+func (b *Book) Validate() error {
+	v := invalid()
+	checkID(v, "loan_id", b.LoanID)
+	if b.Currency.IsZero() {
+		v.Add("currency", "must be set")
+	}
+	checkDate(v, "opened", b.Opened, true)
+	checkJSON(v, "document", b.Document, true)
+	checkHolders(v, b.Holders)
+	checkOps(v, "ops", b.Ops)
+	return v.Err()
+}
+
+// Validate reports every bad field of an append to a book.
+func (a *BookAppend) Validate() error {
+	v := invalid()
+	checkID(v, "loan_id", a.LoanID)
+	checkVersion(v, "expected_version", a.ExpectedVersion, 1)
+	if len(a.Ops) == 0 {
+		v.Add("ops", "must hold at least one operation")
+	}
+	checkHolders(v, a.Holders)
+	checkOps(v, "ops", a.Ops)
+	return v.Err()
+}
+
+func checkHolders(v *fault.Fields, ids []uuid.UUID) {
+	for i, id := range ids {
+		checkID(v, fmt.Sprintf("holders[%d]", i), id)
+	}
+}
+
+func checkOps(v *fault.Fields, prefix string, ops []BookOp) {
+	checkKeys(v, prefix, len(ops), func(i int) string { return ops[i].Key })
+	for i := range ops {
+		f := fmt.Sprintf("%s[%d]", prefix, i)
+		checkDate(v, f+".day", ops[i].Day, true)
+		checkText(v, f+".kind", ops[i].Kind, true)
+		checkJSON(v, f+".payload", ops[i].Payload, true)
+	}
+}
+
+// Validate reports every bad field of a collection record given to Save.
+func (c *Collection) Validate() error {
+	v := invalid()
+	checkID(v, "loan_id", c.LoanID)
+	checkVersion(v, "version", c.Version, 0)
+	checkJSON(v, "document", c.Document, true)
+	checkDate(v, "next_deadline", c.NextDeadline, false)
+	checkDate(v, "unfed", c.Unfed, false)
+	return v.Err()
+}
+
+// Validate reports every bad field of a write to a debtor.
+func (s *DebtorSave) Validate() error {
+	v := invalid()
+	checkID(v, "id", s.ID)
+	checkVersion(v, "expected_version", s.ExpectedVersion, 0)
+	if s.State != nil {
+		checkJSON(v, "state", s.State, true)
+	}
+	if s.ExpectedVersion == 0 && s.State == nil && len(s.Contacts) == 0 {
+		v.Add("state", "a new debtor needs a state or a contact")
+	}
+	checkKeys(v, "contacts", len(s.Contacts), func(i int) string { return s.Contacts[i].Key })
+	for i := range s.Contacts {
+		c := &s.Contacts[i]
+		f := fmt.Sprintf("contacts[%d]", i)
+		checkID(v, f+".loan_id", c.LoanID)
+		if c.At.IsZero() {
+			v.Add(f+".at", "must be set")
+		} else if y := c.At.UTC().Year(); y < 1 || y > 9999 {
+			v.Add(f+".at", "must lie in years 1 to 9999")
+		}
+		checkJSON(v, f+".payload", c.Payload, true)
+	}
+	return v.Err()
+}
+
+// Validate reports every bad field of an add to the reserve.
+func (a *ReserveAdd) Validate() error {
+	v := invalid()
+	checkVersion(v, "expected_version", a.ExpectedVersion, 0)
+	if len(a.Movements) == 0 {
+		v.Add("movements", "must hold at least one movement")
+	}
+	checkKeys(v, "movements", len(a.Movements), func(i int) string { return a.Movements[i].Key })
+	var cur money.Currency
+	for i := range a.Movements {
+		m := &a.Movements[i]
+		f := fmt.Sprintf("movements[%d]", i)
+		checkText(v, f+".kind", m.Kind, true)
+		checkDate(v, f+".day", m.Day, true)
+		switch c := m.Amount.Currency(); {
+		case c.IsZero():
+			v.Add(f+".amount", "has no currency")
+		case cur.IsZero():
+			cur = c
+		case c != cur:
+			v.Addf(f+".amount", "currency %s is not %s, that of movements[0]", c, cur)
+		}
+		if m.Payload != nil {
+			checkJSON(v, f+".payload", m.Payload, true)
+		}
+	}
+	return v.Err()
+}
+
+// Validate reports every bad field of an inspection given to Save.
+func (i *Inspection) Validate() error {
+	v := invalid()
+	checkID(v, "id", i.ID)
+	checkID(v, "loan_id", i.LoanID)
+	checkVersion(v, "version", i.Version, 0)
+	checkDate(v, "date", i.Date, true)
+	checkText(v, "status", i.Status, true)
+	checkJSON(v, "document", i.Document, true)
+	return v.Err()
+}
+
+// Validate reports every bad field of an item given to SaveItem.
+func (it *Item) Validate() error {
+	v := invalid()
+	checkID(v, "id", it.ID)
+	checkVersion(v, "version", it.Version, 0)
+	checkText(v, "status", it.Status, true)
+	checkLinks(v, "loans", it.Loans)
+	checkDate(v, "revaluation_due", it.RevaluationDue, false)
+	checkDate(v, "document_out", it.DocumentOut, false)
+	checkJSON(v, "document", it.Document, true)
+	return v.Err()
+}
+
+// Validate reports every bad field of a cover given to SaveCover.
+func (c *Cover) Validate() error {
+	v := invalid()
+	checkID(v, "loan_id", c.LoanID)
+	checkVersion(v, "version", c.Version, 0)
+	checkText(v, "call", c.Call, false)
+	checkJSON(v, "document", c.Document, true)
+	return v.Err()
+}
+
+// Validate reports every bad field of a guarantor given to SaveGuarantor.
+func (g *Guarantor) Validate() error {
+	v := invalid()
+	checkID(v, "id", g.ID)
+	checkVersion(v, "version", g.Version, 0)
+	checkLinks(v, "loans", g.Loans)
+	checkDate(v, "period_end", g.PeriodEnd, false)
+	checkJSON(v, "document", g.Document, true)
+	return v.Err()
+}
+
+// checkLinks reports nil or repeated ids in a list of links.
+func checkLinks(v *fault.Fields, field string, ids []uuid.UUID) {
+	seen := make(map[uuid.UUID]bool, len(ids))
+	for i, id := range ids {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		checkID(v, f, id)
+		if seen[id] {
+			v.Add(f, "repeats an earlier id")
+		}
+		seen[id] = true
+	}
+}
+
+// maxParts bounds the partitions of a day's close.
+const maxParts = 4096
+
+// Validate reports every bad field of a close partition given to Save.
+func (p *ClosePart) Validate() error {
+	v := invalid()
+	checkDate(v, "day", p.Day, true)
+	if p.Parts < 1 || p.Parts > maxParts {
+		v.Addf("parts", "must be 1 to %d", maxParts)
+	}
+	if p.Part < 0 || p.Part > p.Parts {
+		v.Add("part", "must be 0 to parts")
+	}
+	checkVersion(v, "version", p.Version, 1)
+	checkText(v, "owner", p.Owner, false)
+	if p.Report != nil {
+		checkJSON(v, "report", p.Report, true)
+	}
+	return v.Err()
+}
+
+// ValidatePlan reports a bad day or number of partitions for Closes.Plan.
+func ValidatePlan(day date.Date, parts int) error {
+	v := invalid()
+	checkDate(v, "day", day, true)
+	if parts < 1 || parts > maxParts {
+		v.Addf("parts", "must be 1 to %d", maxParts)
+	}
+	return v.Err()
+}
+
+// ValidateDay reports a missing or out-of-range day (Closes.Finish,
+// Outbox.Purge).
+func ValidateDay(day date.Date) error {
+	v := invalid()
+	checkDate(v, "day", day, true)
+	return v.Err()
 }
