@@ -60,6 +60,11 @@ type LoanIndex struct {
 	// AsOf is the business day the index was computed for; the zero Date
 	// means never (stored as NULL).
 	AsOf date.Date
+	// Final is set once the daily close has done everything a closed loan
+	// needs (its last distribution to investors): the close's scans leave
+	// it out from then on. A reversal that reopens the loan changes its
+	// status, and the close clears Final.
+	Final bool
 	// State is the Engine's derived state of the loan as of AsOf (grade
 	// track, collection stage, balances for the dashboard) as a JSON
 	// document, stored as text; nil when none.
@@ -215,6 +220,7 @@ type LoanFilter struct {
 	Buckets         []string   // any of these buckets
 	Collections     []string   // any of these collection stages
 	InspectionDue   *DateRange // an inspection due since a day in range (loans with none due are excluded)
+	Unfinished      bool       // leave out the loans whose index is Final
 	// Journal also loads each loan's journal, one query per batch.
 	Journal bool
 	// NoDocument lets the adapter leave Loan.Document nil: a scan that
@@ -262,6 +268,9 @@ func (f LoanFilter) Matches(l *Loan) bool {
 	if len(f.Classifications) > 0 && !contains(f.Classifications, l.Index.Classification) ||
 		len(f.Buckets) > 0 && !contains(f.Buckets, l.Index.Bucket) ||
 		len(f.Collections) > 0 && !contains(f.Collections, l.Index.Collection) {
+		return false
+	}
+	if f.Unfinished && l.Index.Final {
 		return false
 	}
 	return f.InspectionDue == nil || !l.Index.InspectionDue.IsZero() && f.InspectionDue.Contains(l.Index.InspectionDue)
