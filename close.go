@@ -6,50 +6,32 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
-	"github.com/lendcore/lendcore/collateral"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
 )
 
-const (
-	scopeClose = "close"
-	keyLastDay = "last-day"
-)
-
-// The daily close visits loans being serviced, accelerated ones and
-// written-off claims still pursued, and the closed loans whose closing it
-// has not yet seen: a loan that closed since its last close still owes its
-// investors their last distribution. Once the close has seen a closed loan
-// its index classification is finalClass and the scans leave it out; a
-// reversal that reopens it makes it active again.
-var (
-	closedStatuses = []string{loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String()}
-	justClosed     = storage.LoanFilter{Statuses: []string{loan.Closed.String()},
-		Classifications: []string{"", "none", "normal", "special-mention", "substandard", "doubtful", "loss"}}
-)
-
-// finalClass is the index classification of a closed loan whose closing
-// the daily close has processed.
-const finalClass = "closed"
-
-// CloseReport is what the daily close did for one business day.
+// CloseReport is what the daily close did for one business day, over every
+// partition, whichever replica closed it.
 type CloseReport struct {
 	Day date.Date `json:"day"`
-	// Loans is the number of loans closed for the day by this run;
-	// AlreadyClosed the number a previous (interrupted or repeated) run had
-	// closed already and this one skipped.
+	// Loans is the number of loans closed for the day; AlreadyClosed the
+	// number a run found closed already (by an interrupted or repeated run,
+	// or a replica whose lease ran out) and skipped.
 	Loans         int `json:"loans"`
 	AlreadyClosed int `json:"already_closed"`
 	// Quiet counts the loans among Loans whose state was carried over
 	// without a fold (see WithQuietShortcut).
 	Quiet int `json:"quiet"`
-	// Messages counts the outbox records this run added.
+	// Messages counts the outbox records the day added.
 	Messages int `json:"messages"`
 	// Failed lists the loans that could not be closed; the rest of their
 	// batch was closed.
@@ -62,53 +44,53 @@ type LoanError struct {
 	Err  string    `json:"error"`
 }
 
-// LastClosed returns the last business day the close completed, and false
-// when no day has been closed yet.
-func (e *Engine) LastClosed(ctx context.Context) (date.Date, bool, error) {
-	return e.lastClosed(ctx, e.store)
-}
-
-func (e *Engine) lastClosed(ctx context.Context, tx storage.Tx) (date.Date, bool, error) {
-	cp, err := tx.Checkpoints().Get(ctx, scopeClose, keyLastDay)
-	if errors.Is(err, storage.ErrNotFound) {
-		return date.Date{}, false, nil
-	}
-	if err != nil {
-		return date.Date{}, false, err
-	}
-	return cp.Day, true, nil
+func (r *CloseReport) add(o *CloseReport) {
+	r.Loans += o.Loans
+	r.AlreadyClosed += o.AlreadyClosed
+	r.Quiet += o.Quiet
+	r.Messages += o.Messages
+	r.Failed = append(r.Failed, o.Failed...)
 }
 
 // CloseOfDay runs the daily close (close of business) for day, catching up
 // in order every day after the last closed one: for each loan being
 // serviced it folds the journal to the day and derives days past due,
 // bucket and grade, the collection stage and the actions and reminders due,
-// collateral calls, inspections and investor payouts; index columns and
-// outbox records are written per batch in one unit of work.
+// inspections due and investor payouts; then, once for the portfolio, it
+// settles promises to pay, compensates investors from the reserve,
+// monitors the collateral register and purges delivered outbox messages
+// past their retention.
 //
-// It is idempotent: a day already closed is not closed again, and a loan
-// already closed for the day (by a run that was cancelled midway) is
-// skipped, so a re-run finishes the day without emitting anything twice.
+// The loans of a day are split into partitions of ids (WithPartitions).
+// Every Engine that runs CloseOfDay for the day — replicas of a host on one
+// database — claims partitions through the store with a lease, closes
+// their loans batch by batch, and renews the lease as it goes; a replica
+// that dies or is cancelled leaves its partition to the others once the
+// lease runs out (at once, when it could release it). The portfolio steps
+// run once, after every partition is done. Each loan-day is written once
+// (a write names the day it read, so a replica that lost its lease cannot
+// overwrite the one that took over), the outbox dedupes by key, and the
+// result is the same, byte for byte, as one Engine closing alone. Commands
+// keep working during a close: no lock is held for its length.
+//
 // A loan that a concurrent command changed during the close is read again
 // and closed from its new version. A loan that still fails is reported in
-// its day's CloseReport and does not stop the batch or the day: one
-// corrupt loan must not hold up the portfolio, so the host acts on the
-// report. Closing a day before the last closed one returns nothing.
+// its day's CloseReport and does not stop the day: one corrupt loan must
+// not hold up the portfolio, so the host acts on the report. Closing a day
+// on or before the last closed one returns nothing. CloseOfDay returns
+// when the day is closed, by this Engine or another.
 //
-// A zero day returns a *loan.ValidationError naming "day" and writes
-// nothing.
+// A zero day is a *fault.Fields naming "day"; nothing is written.
 func (e *Engine) CloseOfDay(ctx context.Context, day date.Date) ([]CloseReport, error) {
 	if day.IsZero() {
-		return nil, &loan.ValidationError{Fields: []loan.FieldError{{Field: "day", Problem: "is missing"}}}
+		return nil, fault.Invalid(ErrInvalidInput, "day", "is missing")
 	}
-	e.closing.Lock()
-	defer e.closing.Unlock()
-	last, ok, err := e.LastClosed(ctx)
+	last, err := e.store.Closes().Last(ctx)
 	if err != nil {
 		return nil, err
 	}
 	from := day
-	if ok {
+	if !last.IsZero() {
 		if !day.After(last) {
 			return nil, nil
 		}
@@ -118,146 +100,355 @@ func (e *Engine) CloseOfDay(ctx context.Context, day date.Date) ([]CloseReport, 
 	for d := from; !d.After(day); d = d.Add(1) {
 		r, err := e.closeDay(ctx, d)
 		if err != nil {
-			return reports, err
+			return reports, fmt.Errorf("lendcore: close of %s: %w", d, err)
 		}
 		reports = append(reports, r)
 	}
 	return reports, nil
 }
 
-// closeDay closes one business day over the whole portfolio.
-func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, error) {
-	report := CloseReport{Day: day}
-	broken, err := e.brokenPromises(ctx, day)
-	if err != nil {
-		return report, fmt.Errorf("lendcore: close of %s: promises: %w", day, err)
-	}
+// dayClose is one Engine's part in closing one business day.
+type dayClose struct {
+	e   *Engine
+	day date.Date
 
-	batches := make(chan []storage.Loan)
-	results := make(chan batchResult)
+	brokenOnce sync.Once
+	broken     map[uuid.UUID]bool // loans with a broken promise to feed to the ladder today
+	brokenErr  error
+}
+
+// closeDay closes one business day: the loan partitions with the Engine's
+// workers, then the portfolio steps, each claimed through the store.
+func (e *Engine) closeDay(ctx context.Context, day date.Date) (CloseReport, error) {
+	c := &dayClose{e: e, day: day}
+	parts, err := e.store.Closes().Plan(ctx, day, e.parts)
+	if err != nil {
+		return CloseReport{}, err
+	}
+	n := parts[0].Parts
 	var wg sync.WaitGroup
-	for range e.workers {
+	errs := make([]error, e.workers)
+	for w := range e.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for b := range batches {
-				results <- e.closeBatch(ctx, day, broken, b)
-			}
+			errs[w] = c.work(ctx, w, n)
 		}()
 	}
-	var scanErr error
-	go func() {
-		defer close(batches)
-		batch := make([]storage.Loan, 0, e.batch)
-		open := storage.LoanFilter{Statuses: closedStatuses}
-		for _, f := range []storage.LoanFilter{open, justClosed} {
-			f.BatchSize, f.NoDocument, f.NoState = e.batch, true, true
-			for rec, err := range e.store.Loans().Scan(ctx, f) {
-				if err != nil {
-					scanErr = err
-					return
-				}
-				batch = append(batch, rec)
-				if len(batch) == e.batch {
-					select {
-					case batches <- batch:
-					case <-ctx.Done():
-						return
-					}
-					batch = make([]storage.Loan, 0, e.batch)
-				}
-			}
-		}
-		if len(batch) > 0 {
-			select {
-			case batches <- batch:
-			case <-ctx.Done():
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
-	var firstErr error
-	var exposures []collateral.Exposure
-	for r := range results {
-		exposures = append(exposures, r.exposures...)
-		report.Loans += r.closed
-		report.AlreadyClosed += r.skipped
-		report.Quiet += r.quiet
-		report.Messages += r.messages
-		report.Failed = append(report.Failed, r.failed...)
-		if r.err != nil && firstErr == nil {
-			firstErr = r.err
-		}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return CloseReport{}, err
 	}
-	if firstErr == nil {
-		firstErr = scanErr
-	}
-	if firstErr == nil {
-		firstErr = ctx.Err()
-	}
-	if firstErr != nil {
-		return report, fmt.Errorf("lendcore: close of %s: %w", day, firstErr)
-	}
-	sortFailures(report.Failed)
-	reviewed, err := e.reviewPromises(ctx, day, broken)
+	parts, err = c.portfolio(ctx, n)
 	if err != nil {
-		return report, fmt.Errorf("lendcore: close of %s: promises: %w", day, err)
+		return CloseReport{}, err
 	}
-	report.Messages += reviewed
-	paid, err := e.compensate(ctx, day)
-	if err != nil {
-		return report, fmt.Errorf("lendcore: close of %s: compensation: %w", day, err)
+	report := CloseReport{Day: day}
+	for _, p := range parts {
+		var r CloseReport
+		if err := guardedUnmarshal(p.Report, &r); err != nil {
+			return report, fmt.Errorf("%w: report of partition %d: %v", storage.ErrCorrupt, p.Part, err)
+		}
+		report.add(&r)
 	}
-	report.Messages += paid
-	if report.AlreadyClosed > 0 || len(report.Failed) > 0 {
-		exposures = nil // some loans were not seen today: the evaluation reads them all
-	} else {
-		// The order the scan would give, whatever order the workers finished in.
-		slices.SortFunc(exposures, func(a, b collateral.Exposure) int { return bytes.Compare(a.LoanID[:], b.LoanID[:]) })
-	}
-	n, err := e.closeCollateral(ctx, day, exposures)
-	if err != nil {
-		return report, fmt.Errorf("lendcore: close of %s: collateral: %w", day, err)
-	}
-	report.Messages += n
-	if err := e.store.Checkpoints().Put(ctx, storage.Checkpoint{Scope: scopeClose, Key: keyLastDay, Day: day}); err != nil {
-		return report, err
-	}
+	slices.SortFunc(report.Failed, func(a, b LoanError) int { return bytes.Compare(a.Loan[:], b.Loan[:]) })
 	e.log.Info("day closed", "day", day.String(), "loans", report.Loans, "skipped", report.AlreadyClosed,
-		"messages", report.Messages, "failed", len(report.Failed))
+		"messages", report.Messages, "failed", len(report.Failed), "replica", e.replica)
 	return report, nil
 }
 
-// closeRetries is how many times the close re-reads a loan that a
-// command changed between the scan and the fold before it reports the loan
-// failed.
-const closeRetries = 3
+// errLeaseLost: another replica took the partition over.
+var errLeaseLost = errors.New("lendcore: close partition taken over by another replica")
 
-type batchResult struct {
-	closed, skipped, messages, quiet int
-	exposures                        []collateral.Exposure // with a collateral register: the batch's open loans
-	failed                           []LoanError
-	err                              error
+// work is one worker's loop: claim a loan partition that is free (or whose
+// owner's lease ran out), close it, and go on until every loan partition
+// is done.
+func (c *dayClose) work(ctx context.Context, worker, n int) error {
+	e := c.e
+	// Each replica and worker starts its search at its own partition, so
+	// replicas tend to take the same partitions day after day and find
+	// their loans in their own memo.
+	h := fnv.New32a()
+	h.Write([]byte(e.replica))
+	start := int(h.Sum32()%uint32(n)) + worker*n/max(e.workers, 1)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		parts, err := e.store.Closes().Plan(ctx, c.day, n)
+		if err != nil {
+			return err
+		}
+		p, ok, done := c.claim(ctx, parts[:n], start)
+		if done {
+			return nil
+		}
+		if !ok {
+			if err := c.wait(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		err = c.closePart(ctx, p)
+		switch {
+		case errors.Is(err, errLeaseLost):
+			e.log.Warn("close partition taken over", "day", c.day.String(), "part", p.Part, "replica", e.replica)
+		case err != nil:
+			c.release(p)
+			return err
+		}
+	}
 }
 
+// claim takes the first claimable partition from start on: not done, and
+// free or with a lease run out. done reports that every partition is done.
+func (c *dayClose) claim(ctx context.Context, parts []storage.ClosePart, start int) (p storage.ClosePart, ok, done bool) {
+	e := c.e
+	now := e.leaseNow()
+	done = true
+	for i := range parts {
+		p := parts[(start+i)%len(parts)]
+		if p.Done {
+			continue
+		}
+		done = false
+		if p.Owner != "" && now.Before(p.LeaseUntil) {
+			continue
+		}
+		p.Owner, p.LeaseUntil = e.replica, now.Add(e.lease)
+		got, err := e.store.Closes().Save(ctx, p)
+		if err != nil {
+			continue // another replica claimed it first, or the store hiccupped: look again
+		}
+		return got, true, false
+	}
+	return storage.ClosePart{}, false, done
+}
+
+// wait sleeps a fraction of the lease before looking at the partitions
+// again.
+func (c *dayClose) wait(ctx context.Context) error {
+	d := min(max(c.e.lease/20, 5*time.Millisecond), time.Second)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// release gives a partition back after a failure or a cancellation, so
+// another replica need not wait for the lease to run out. It is best
+// effort: if it fails, the lease still runs out.
+func (c *dayClose) release(p storage.ClosePart) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	p.Owner, p.LeaseUntil = "", time.Time{}
+	if _, err := c.e.store.Closes().Save(ctx, p); err != nil {
+		c.e.log.Debug("close partition not released", "day", c.day.String(), "part", p.Part, "error", err)
+	}
+}
+
+// renew extends the lease on p when half of it has run, and reports
+// errLeaseLost when another replica has taken p over.
+func (c *dayClose) renew(ctx context.Context, p *storage.ClosePart) error {
+	e := c.e
+	now := e.leaseNow()
+	if p.LeaseUntil.Sub(now) > e.lease/2 {
+		return nil
+	}
+	next := *p
+	next.LeaseUntil = now.Add(e.lease)
+	got, err := e.store.Closes().Save(ctx, next)
+	if errors.Is(err, storage.ErrConflict) {
+		return errLeaseLost
+	}
+	if err != nil {
+		return err
+	}
+	*p = got
+	return nil
+}
+
+// The daily close visits loans being serviced, accelerated ones and
+// written-off claims still pursued, and the closed loans it has not
+// finished with: a loan that closed since its last close still owes its
+// investors their last distribution. Once the close has finished with a
+// closed loan its index is Final and the scans leave it out; a reversal
+// that reopens it makes it active again.
+var (
+	openForClose = []string{loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String()}
+	closedStatus = []string{loan.Closed.String()}
+)
+
+// closePart closes the loans of one partition, batch by batch, and marks
+// the partition done with its report.
+func (c *dayClose) closePart(ctx context.Context, p storage.ClosePart) error {
+	e := c.e
+	ids := storage.Partition(p.Part, p.Parts)
+	var report CloseReport
+	batch := make([]storage.Loan, 0, e.batch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		r, err := c.closeBatch(ctx, batch)
+		if err != nil {
+			return err
+		}
+		report.add(&r)
+		batch = batch[:0]
+		return c.renew(ctx, &p)
+	}
+	for _, f := range []storage.LoanFilter{{Statuses: openForClose}, {Statuses: closedStatus, Unfinished: true}} {
+		f.IDs, f.BatchSize, f.NoDocument, f.NoState = &ids, e.batch, true, true
+		for rec, err := range e.store.Loans().Scan(ctx, f) {
+			if err != nil {
+				return err
+			}
+			batch = append(batch, rec)
+			if len(batch) == e.batch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(report)
+	if err != nil {
+		return err
+	}
+	p.Done, p.Report = true, raw
+	_, err = e.store.Closes().Save(ctx, p)
+	if errors.Is(err, storage.ErrConflict) {
+		return errLeaseLost
+	}
+	return err
+}
+
+// brokenPromises returns the loans whose promise to pay was found broken
+// on an earlier day and not yet fed to the collection ladder; the day's
+// close marks them on the ladder (collect.Facts.BrokenPromise). It is read
+// once per day and replica: it changes only in the portfolio steps, which
+// run after every loan partition is done.
+func (c *dayClose) brokenPromises(ctx context.Context) (map[uuid.UUID]bool, error) {
+	c.brokenOnce.Do(func() {
+		c.broken = map[uuid.UUID]bool{}
+		before := storage.DateRange{To: c.day.Add(-1)}
+		for rec, err := range c.e.store.Collections().Scan(ctx, storage.CollectionFilter{Unfed: &before}) {
+			if err != nil {
+				c.brokenErr = err
+				return
+			}
+			c.broken[rec.LoanID] = true
+		}
+	})
+	return c.broken, c.brokenErr
+}
+
+// closeRetries is how many times the close reads a loan (or a batch) again
+// after a concurrent writer changed it, before it reports the loan failed.
+const closeRetries = 3
+
 // closeBatch derives the day's results for a batch of loans and writes
-// them in one unit of work.
-func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.UUID]bool, recs []storage.Loan) batchResult {
-	var r batchResult
-	updates := make([]storage.IndexUpdate, 0, len(recs))
-	var msgs []storage.Message
-	var cps []storage.Checkpoint
-	var credits []ReserveEntry
-	var exposures []collateral.Exposure
-	quiet := 0
+// them in one unit of work. When the write loses a race (a command changed
+// an investor book, or another replica closed some of the loans), the
+// batch is read again and derived afresh.
+func (c *dayClose) closeBatch(ctx context.Context, recs []storage.Loan) (CloseReport, error) {
+	var err error
+	for try := 0; ; try++ {
+		var w batchWrite
+		var r CloseReport
+		if r, w, err = c.deriveBatch(ctx, recs); err != nil {
+			return r, err
+		}
+		if err = c.e.store.WithTx(ctx, w.apply(ctx)); err == nil {
+			r.Messages = w.added
+			c.e.afterBatch(&w)
+			return r, nil
+		}
+		if !errors.Is(err, storage.ErrConflict) || try == closeRetries || ctx.Err() != nil {
+			return r, err
+		}
+		for i := range recs {
+			full, gerr := c.e.store.Loans().Get(ctx, recs[i].ID)
+			if gerr != nil {
+				return r, gerr
+			}
+			recs[i] = full
+		}
+	}
+}
+
+// batchWrite is what a batch of the close writes in one unit of work.
+type batchWrite struct {
+	updates []storage.IndexUpdate
+	books   []storage.BookAppend
+	credits []storage.Movement
+	msgs    []storage.Message
+	added   int
+}
+
+func (w *batchWrite) apply(ctx context.Context) func(tx storage.Tx) error {
+	return func(tx storage.Tx) error {
+		w.added = 0
+		if len(w.updates) > 0 {
+			if err := tx.Loans().UpdateIndex(ctx, w.updates...); err != nil {
+				return err
+			}
+		}
+		for _, a := range w.books {
+			if _, _, err := tx.Books().Append(ctx, a); err != nil {
+				return err
+			}
+		}
+		if len(w.credits) > 0 {
+			if _, err := tx.Reserve().Add(ctx, storage.ReserveAdd{Movements: w.credits}); err != nil {
+				return err
+			}
+		}
+		if len(w.msgs) > 0 {
+			n, err := tx.Outbox().Add(ctx, w.msgs...)
+			w.added = n
+			return err
+		}
+		return nil
+	}
+}
+
+// afterBatch forgets the loans the batch made final: the scans leave them
+// out from now on, and a command on one reads it from the store.
+func (e *Engine) afterBatch(w *batchWrite) {
+	for _, u := range w.updates {
+		if u.Index.Final {
+			e.loans.forget(u.LoanID)
+		}
+	}
+}
+
+// deriveBatch derives the day of each loan of the batch.
+func (c *dayClose) deriveBatch(ctx context.Context, recs []storage.Loan) (CloseReport, batchWrite, error) {
+	e := c.e
+	var r CloseReport
+	var w batchWrite
+	w.updates = make([]storage.IndexUpdate, 0, len(recs))
+	broken, err := c.brokenPromises(ctx)
+	if err != nil {
+		return r, w, err
+	}
 	var pos loan.Position // reused: one fold's scratch for the whole batch
 	for i := range recs {
 		rec := &recs[i]
-		if !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day) {
-			r.skipped++
+		if closedFor(rec, c.day) {
+			r.AlreadyClosed++
 			continue
 		}
-		out, err := e.closeLoan(ctx, day, broken[rec.ID], rec, &pos)
+		out, err := c.closeLoan(ctx, broken[rec.ID], rec, &pos)
 		// A command that committed since the scan changed the loan: read
 		// it again and derive the day from its latest version.
 		for try := 0; try < closeRetries && errors.Is(err, storage.ErrConflict) && ctx.Err() == nil; try++ {
@@ -267,221 +458,121 @@ func (e *Engine) closeBatch(ctx context.Context, day date.Date, broken map[uuid.
 				break
 			}
 			*rec = full
-			if !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day) {
-				break // another run closed it for the day meanwhile
+			if closedFor(rec, c.day) {
+				break
 			}
-			out, err = e.closeLoan(ctx, day, broken[rec.ID], rec, &pos)
+			out, err = c.closeLoan(ctx, broken[rec.ID], rec, &pos)
 		}
-		if err != nil && !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day) {
-			r.skipped++
+		if err != nil && closedFor(rec, c.day) {
+			r.AlreadyClosed++
 			continue
 		}
 		if err != nil {
-			r.failed = append(r.failed, LoanError{Loan: rec.ID, Err: err.Error()})
-			e.log.Warn("loan not closed", "loan", rec.ID, "day", day.String(), "error", err)
+			if ctx.Err() != nil {
+				return r, w, ctx.Err()
+			}
+			r.Failed = append(r.Failed, LoanError{Loan: rec.ID, Err: err.Error()})
+			e.log.Warn("loan not closed", "loan", rec.ID, "day", c.day.String(), "error", err)
 			continue
 		}
-		updates = append(updates, storage.IndexUpdate{LoanID: rec.ID, Index: out.index})
+		r.Loans++
 		if out.quiet {
-			quiet++
+			r.Quiet++
 		}
-		msgs = append(msgs, out.messages...)
-		cps = append(cps, out.checkpoints...)
-		if out.reserve != nil {
-			credits = append(credits, *out.reserve)
+		w.updates = append(w.updates, storage.IndexUpdate{LoanID: rec.ID, PrevAsOf: rec.Index.AsOf, Index: out.index})
+		w.msgs = append(w.msgs, out.messages...)
+		if out.book != nil {
+			w.books = append(w.books, *out.book)
 		}
-		if e.collateral != nil && out.state != nil && slices.Contains(openStatuses, rec.Status) {
-			exposures = append(exposures, collateral.Exposure{LoanID: rec.ID, Outstanding: out.state.Balance})
+		if out.credit != nil {
+			w.credits = append(w.credits, *out.credit)
 		}
 	}
-	if len(updates) == 0 {
-		return r
-	}
-	if len(credits) > 0 {
-		e.reserve.mu.Lock()
-		defer e.reserve.mu.Unlock()
-	}
-	err := e.store.WithTx(ctx, func(tx storage.Tx) error {
-		if err := tx.Loans().UpdateIndex(ctx, updates...); err != nil {
-			return err
+	return r, w, nil
+}
+
+// closedFor reports whether rec's index was written for day already.
+func closedFor(rec *storage.Loan, day date.Date) bool {
+	return !rec.Index.AsOf.IsZero() && !rec.Index.AsOf.Before(day)
+}
+
+// portfolio runs the day's portfolio steps once every loan partition is
+// done — here, when this Engine claims them, or by waiting for the replica
+// that did — and returns the day's partitions, all done.
+func (c *dayClose) portfolio(ctx context.Context, n int) ([]storage.ClosePart, error) {
+	e := c.e
+	for {
+		parts, err := e.store.Closes().Plan(ctx, c.day, n)
+		if err != nil {
+			return nil, err
 		}
-		if len(credits) > 0 {
-			if err := e.creditReserve(ctx, tx, credits, day); err != nil {
-				return err
+		if parts[n].Done {
+			return parts, nil
+		}
+		p, ok, _ := c.claim(ctx, parts[n:], 0)
+		if !ok {
+			if err := c.wait(ctx); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := c.portfolioSteps(ctx, p); err != nil {
+			if !errors.Is(err, errLeaseLost) {
+				c.release(p)
+				return nil, err
 			}
 		}
-		for _, cp := range cps {
-			if err := tx.Checkpoints().Put(ctx, cp); err != nil {
-				return err
-			}
+	}
+}
+
+// portfolioSteps runs the steps that look at the whole portfolio, each its
+// own unit of work and each idempotent (a replica that takes the steps
+// over after a crash runs them all again, and nothing is done twice), then
+// marks the day closed.
+func (c *dayClose) portfolioSteps(ctx context.Context, p storage.ClosePart) error {
+	e := c.e
+	var r CloseReport
+	steps := []struct {
+		name string
+		run  func(context.Context, date.Date) (int, error)
+	}{
+		{"promises", e.reviewPromises},
+		{"compensation", e.compensate},
+		{"collateral", e.monitorCollateral},
+		{"outbox retention", e.purgeOutbox},
+	}
+	for _, s := range steps {
+		n, err := s.run(ctx, c.day)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		if len(msgs) > 0 {
-			n, err := tx.Outbox().Add(ctx, msgs...)
-			r.messages = n
+		r.Messages += n
+		if err := c.renew(ctx, &p); err != nil {
 			return err
 		}
-		return nil
+	}
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	p.Done, p.Report = true, raw
+	err = e.store.WithTx(ctx, func(tx storage.Tx) error {
+		if _, err := tx.Closes().Save(ctx, p); err != nil {
+			return err
+		}
+		return tx.Closes().Finish(ctx, c.day)
 	})
-	if err != nil {
-		r.err = err
-		r.messages = 0
-		return r
+	if errors.Is(err, storage.ErrConflict) {
+		return errLeaseLost
 	}
-	for _, u := range updates {
-		if u.Index.Classification == finalClass {
-			// Final: the scans leave it out from now on, and a command on
-			// it reads it from the store.
-			e.cache.drop(u.LoanID)
-		}
-	}
-	r.closed, r.quiet, r.exposures = len(updates), quiet, exposures
-	return r
+	return err
 }
 
-// loanDay is the close's result for one loan and day.
-type loanDay struct {
-	index       storage.LoanIndex
-	state       *LoanState // the day's state (for the collateral evaluation)
-	messages    []storage.Message
-	checkpoints []storage.Checkpoint
-	reserve     *ReserveEntry // a recovery the reserve received today
-	quiet       bool          // carried over without a fold
-}
-
-// closeLoan derives one loan's results for day. It reads only rec and the
-// Engine's policies, so workers can run it in parallel.
-func (e *Engine) closeLoan(ctx context.Context, day date.Date, brokenPromise bool, rec *storage.Loan, pos *loan.Position) (loanDay, error) {
-	prev, exists, err := e.prevState(ctx, rec)
-	if err != nil {
-		return loanDay{}, err
+// purgeOutbox drops the delivered messages past the retention.
+func (e *Engine) purgeOutbox(ctx context.Context, day date.Date) (int, error) {
+	if e.retention == 0 {
+		return 0, nil
 	}
-	if exists && !brokenPromise && e.quiet(rec, &prev, day) {
-		idx := rec.Index
-		idx.AsOf, idx.State = day, nil // nil keeps the stored document
-		if prev.Status == loan.Closed.String() {
-			idx.Classification = finalClass
-		}
-		e.cache.putState(rec.ID, prev, day)
-		return loanDay{index: idx, quiet: true, state: &prev}, nil
-	}
-	l, err := e.loadLoan(ctx, rec)
-	if err != nil {
-		return loanDay{}, err
-	}
-	if err := l.PositionInto(pos, day); err != nil {
-		return loanDay{}, err
-	}
-	st, reminders, actions, err := e.derive(ctx, rec.ID, pos, prev, day, brokenPromise)
-	if err != nil {
-		return loanDay{}, err
-	}
-	st.Version = rec.Version
-	out := loanDay{}
-	cp, dist, toReserve, err := e.distribution(ctx, rec.ID, pos, &st, day)
-	if err != nil {
-		return loanDay{}, err
-	}
-	if cp != nil {
-		out.checkpoints = append(out.checkpoints, *cp)
-		out.messages = append(out.messages, *dist)
-	}
-	if toReserve.IsPositive() {
-		out.reserve = &ReserveEntry{Loan: rec.ID, On: day, Amount: toReserve}
-	}
-	out.index = indexOf(*pos, st.Grade.String())
-	if st.Status == loan.Closed.String() && st.sameStored(&prev) {
-		// Nothing left to do for it: later closes leave it out.
-		out.index.Classification = finalClass
-	}
-	out.index.AsOf = day
-	if !st.sameStored(&prev) || !exists {
-		// Else nil: the stored document stays.
-		if out.index.State, err = st.encode(); err != nil {
-			return loanDay{}, err
-		}
-	}
-	e.cache.putState(rec.ID, st, day)
-	out.state = &st
-	if !st.InspectionDue.IsZero() {
-		// Keyed and dated by the due day, so an inspection that stays due
-		// is announced once.
-		m, err := message(TopicInspection, fmt.Sprintf("inspection/%s/%s", rec.ID, st.InspectionDue), rec.ID, st.InspectionDue,
-			inspectionEvent{Loan: rec.ID, Due: st.InspectionDue})
-		if err != nil {
-			return loanDay{}, err
-		}
-		out.messages = append(out.messages, m)
-	}
-	for i, r := range reminders {
-		m, err := message(TopicReminder, fmt.Sprintf("reminder/%s/%s/%d", rec.ID, day, i), rec.ID, day, r)
-		if err != nil {
-			return loanDay{}, err
-		}
-		out.messages = append(out.messages, m)
-	}
-	for i, a := range actions {
-		m, err := message(TopicCollection, fmt.Sprintf("collection/%s/%s/%d", rec.ID, day, i), rec.ID, day, a)
-		if err != nil {
-			return loanDay{}, err
-		}
-		out.messages = append(out.messages, m)
-	}
-	return out, nil
-}
-
-func message(topic, key string, id uuid.UUID, day date.Date, v any) (storage.Message, error) {
-	payload, err := json.Marshal(v)
-	if err != nil {
-		return storage.Message{}, err
-	}
-	return storage.Message{Key: key, Topic: topic, LoanID: id, Day: day, Payload: payload}, nil
-}
-
-func sortFailures(f []LoanError) {
-	slices.SortFunc(f, func(a, b LoanError) int { return bytes.Compare(a.Loan[:], b.Loan[:]) })
-}
-
-// inspectionEvent is an outbox record of topic "inspection": the loan
-// and the day its inspection fell due (the same for every day it stays due).
-type inspectionEvent struct {
-	Loan uuid.UUID `json:"loan"`
-	Due  date.Date `json:"due"`
-}
-
-// loadLoan returns the decoded loan of a scanned record (scans read no
-// journals): from the cache, or read whole when this Engine has not yet
-// decoded that version.
-func (e *Engine) loadLoan(ctx context.Context, rec *storage.Loan) (*loan.Loan, error) {
-	if l, ok := e.cache.get(rec.ID, rec.Version); ok {
-		return l, nil
-	}
-	full, err := e.store.Loans().Get(ctx, rec.ID)
-	if err != nil {
-		return nil, err
-	}
-	if full.Version != rec.Version {
-		return nil, fmt.Errorf("%w: loan %s changed during the close", storage.ErrConflict, rec.ID)
-	}
-	return e.cache.load(full)
-}
-
-// prevState returns a loan's stored state (yesterday's, normally) and
-// whether one is stored: what this Engine holds for the record's AsOf, else
-// the record's document when the scan carried it, else read from the store.
-func (e *Engine) prevState(ctx context.Context, rec *storage.Loan) (LoanState, bool, error) {
-	if s, ok := e.cache.stateAt(rec.ID, rec.Index.AsOf); ok {
-		return s, true, nil
-	}
-	if rec.Index.State == nil {
-		full, err := e.store.Loans().Get(ctx, rec.ID)
-		if err != nil {
-			return LoanState{}, false, err
-		}
-		if full.Index.AsOf != rec.Index.AsOf {
-			return LoanState{}, false, fmt.Errorf("%w: loan %s was closed by another run", storage.ErrConflict, rec.ID)
-		}
-		rec.Index.State = full.Index.State
-	}
-	s, err := e.cache.state(rec)
-	return s, len(rec.Index.State) > 0, err
+	_, err := e.store.Outbox().Purge(ctx, day.Add(date.PeriodOfDays(-e.retention)))
+	return 0, err
 }

@@ -3,35 +3,59 @@
 // packages (loan, classify, collect, collateral, invest) into one entry
 // point for in-loan (贷中) and post-loan (贷后) management.
 //
-// Commands — Submit, Approve, Reject, Withdraw, Cancel, Disburse, Post (any
-// journal entry: repayment, prepayment, fee, waiver, restructure,
-// acceleration, write-off, recovery, refund, reversal), TransferClaim,
-// RecordInspection — each load, apply and save in one unit of work with
-// optimistic-concurrency retry; a command that fails changes nothing.
-// Posting the same idempotency key twice returns the first result. Each
-// command writes the ledger postings it causes to the outbox.
+// # Commands
+//
+// Every command runs the same way: it reads what it needs with versions,
+// decides in a domain package, and writes with the versions it read and
+// the outbox records the decision makes, in one unit of work; when another
+// writer got there first it runs again from the read. A command that fails
+// changes nothing, and repeating a command (the same idempotency key, the
+// same record) returns the first result. The commands:
+//
+//   - applications: Submit, Approve, Reject, Withdraw, Cancel, Disburse;
+//   - the loan journal: Post (repayment, prepayment, fee, waiver,
+//     restructure, acceleration, write-off, recovery, refund, reversal);
+//   - investors: TransferClaim (the books, distributions and reserve
+//     payouts are the close's);
+//   - collections: RecordContact, SetContactState, RecordPromise,
+//     RecordDemand, RecordLegal;
+//   - post-loan inspections: RecordInspection;
+//   - the collateral register: RegisterCollateral, Pledge, AddValuation,
+//     Revalue, Release, Seize, Liquidate (which posts each loan's share),
+//     DepositDocument, CheckOutDocument, ReturnDocument, HandBackDocument,
+//     AddGuarantor, AddGuarantee, Reassess, DemandGuarantor.
+//
+// # The daily close
 //
 // CloseOfDay is the daily close of business. For every loan being serviced
 // it folds the journal to the day and derives days past due, bucket, grade
 // and IFRS 9 stage (with the cure and observation clocks), provisions, the
 // collection stage with the reminders and actions due, post-loan
-// inspections due and the investors' distribution of what was paid. After
-// the loans it runs the reserve's compensation (代偿) and evaluates the
-// host's collateral register. Results are written per batch atomically; the
-// close is idempotent per day, resumes after a crash without emitting
-// anything twice, and catches up skipped days in order. A current loan on
-// a day when nothing can change keeps yesterday's state without a fold
-// (WithQuietShortcut).
+// inspections due and the investors' distribution of what was paid. Then,
+// once for the portfolio, it settles promises to pay, compensates investors
+// from the reserve (代偿), monitors the collateral register and purges
+// delivered outbox messages past their retention. It catches up skipped
+// days in order, is idempotent per day, and resumes after a crash without
+// emitting anything twice. A current loan on a day when nothing can change
+// keeps yesterday's state without a fold (WithQuietShortcut).
 //
-// Only the daily close writes a loan's derived state (LoanState) and its
-// investor book, so a command racing a close never overwrites them. Run one
-// close at a time per store: within an Engine closes are serialised; across
-// processes the host must ensure it.
+// # Replicas
+//
+// Several Engines on one database — replicas of a host service — are as
+// safe as one: nothing in an Engine's memory keeps data correct. A day's
+// close is split into partitions of loan ids that replicas claim through
+// the store with a lease (WithPartitions, WithLease); a replica that dies
+// leaves its partition to the others when its lease runs out, and the
+// portfolio steps run once, after every partition is done. Commands keep
+// working on every replica during a close.
+//
+// # Effects
 //
 // Effects leave as outbox records (storage.Message) under the topics
 // TopicPosting, TopicReminder, TopicCollection, TopicInspection,
 // TopicInvestor, TopicReserve and TopicCollateral, keyed so that a re-run
-// adds nothing twice; the host drains them with storage.Drain.
+// adds nothing twice; the host drains them with storage.Drain or scans
+// them with Outbox.Scan.
 //
 // TopicPosting carries the postings a command causes (a disbursement, a
 // repayment's allocation, a write-off, a restatement by a backdated entry
@@ -41,12 +65,18 @@
 // Loan.Ledger (for instance at month end), or its interest and penalty
 // receivables will not balance.
 //
-// PortfolioAt is the back office's dashboard: counts and balances by
-// status, bucket, grade and stage, overdue and NPL ratios, provisions, roll
-// rates since the previous month end, collection stages, applications
-// awaiting approval and the reserve. It is single-currency: a portfolio
-// holding loans in several currencies returns a *CurrencyError.
+// # Reads
 //
-// The Engine reads the clock only for booking times (WithClock) and logs
-// through log/slog (WithLogger); the domain packages do neither.
+// Loan, Position, State, Application, Book, Collection, LimitationExpiry,
+// Inspections, CollateralItem, Security, Guarantor, ReserveState and
+// PortfolioAt, the back office's dashboard: counts and balances by
+// status, bucket, grade and stage, overdue and NPL ratios, provisions,
+// roll rates since the previous month end, collection stages,
+// applications awaiting approval and the reserve. The dashboard is
+// single-currency: a portfolio holding loans in several currencies
+// returns a *CurrencyError.
+//
+// The Engine reads the clock only for booking times (WithClock) and for
+// the leases of the close, and logs through log/slog (WithLogger); the
+// domain packages do neither.
 package lendcore

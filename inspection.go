@@ -3,52 +3,86 @@ package lendcore
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
 )
 
-// scopeInspection is the checkpoint scope of each loan's last post-loan
-// inspection (贷后检查), keyed by loan id.
-const scopeInspection = "inspection"
+// inspectionRecorded is the status of a stored inspection.
+const inspectionRecorded = "recorded"
 
-// RecordInspection records a post-loan inspection of a loan. The daily
-// close reads it when the loan's next inspection falls due, so the
-// inspection cadence restarts from rec.Date; its findings' signals are the
-// host's to feed into classification. A record older than the one stored
-// is refused.
+// RecordInspection records a post-loan inspection (贷后检查) of a loan.
+// Every inspection is kept; the daily close restarts the inspection
+// cadence from the latest one on or before the day it closes. Recording
+// the same inspection again adds nothing. A bad record (or one dated after
+// the Engine's clock) is a *fault.Fields; an unknown loan
+// storage.ErrNotFound; nothing is stored.
 func (e *Engine) RecordInspection(ctx context.Context, id uuid.UUID, rec classify.InspectionRecord) error {
 	if rec.Loan == "" {
 		rec.Loan = id.String()
 	}
+	bad := &fault.Fields{Kind: classify.ErrInvalidInput}
+	bad.Merge("", rec.Validate())
 	if rec.Loan != id.String() {
-		return &loan.ValidationError{Fields: []loan.FieldError{{Field: "loan", Problem: "is not the loan " + id.String()}}}
+		bad.Add("loan", "is not the loan "+id.String())
 	}
-	if err := rec.Validate(); err != nil {
+	if today := date.NewAt(e.clock()); rec.Date.After(today) {
+		bad.Addf("date", "%s is after today (%s): an inspection is recorded once it is done", rec.Date, today)
+	}
+	if err := bad.Err(); err != nil {
 		return err
 	}
-	return e.store.WithTx(ctx, func(tx storage.Tx) error {
+	doc, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	ins := storage.Inspection{ID: uuid.NewSHA1(id, doc), LoanID: id, Date: rec.Date, Status: inspectionRecorded, Document: doc}
+	return e.command(ctx, "record inspection", func(tx storage.Tx) error {
 		if _, err := tx.Loans().Get(ctx, id); err != nil {
 			return err
 		}
-		if old, err := tx.Checkpoints().Get(ctx, scopeInspection, id.String()); err == nil && old.Day.After(rec.Date) {
-			return &loan.ValidationError{Fields: []loan.FieldError{{Field: "date",
-				Problem: fmt.Sprintf("%s is before the last inspection on %s", rec.Date, old.Day)}}}
-		} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
-			return err
-		}
-		payload, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		return tx.Checkpoints().Put(ctx, storage.Checkpoint{Scope: scopeInspection, Key: id.String(), Day: rec.Date, Payload: payload})
+		_, err := tx.Inspections().Save(ctx, ins)
+		return err
 	})
+}
+
+// Inspections returns a loan's post-loan inspections, oldest first.
+// Errors: storage.ErrNotFound for an unknown loan.
+func (e *Engine) Inspections(ctx context.Context, id uuid.UUID) ([]classify.InspectionRecord, error) {
+	if _, err := e.store.Loans().Get(ctx, id); err != nil {
+		return nil, err
+	}
+	var out []classify.InspectionRecord
+	for ins, err := range e.store.Inspections().Scan(ctx, storage.InspectionFilter{LoanID: id}) {
+		if err != nil {
+			return nil, err
+		}
+		var r classify.InspectionRecord
+		if err := guardedUnmarshal(ins.Document, &r); err != nil {
+			return nil, fmt.Errorf("%w: inspection %s: %v", storage.ErrCorrupt, ins.ID, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// lastInspection returns the day of a loan's latest inspection on or
+// before day; the zero Date when none.
+func (e *Engine) lastInspection(ctx context.Context, id uuid.UUID, day date.Date) (date.Date, error) {
+	var last date.Date
+	for ins, err := range e.store.Inspections().Scan(ctx, storage.InspectionFilter{LoanID: id, Dates: &storage.DateRange{To: day}}) {
+		if err != nil {
+			return date.Date{}, err
+		}
+		last = last.Max(ins.Date)
+	}
+	return last, nil
 }
 
 // inspectionDue works out whether a post-loan inspection is due on day for
@@ -67,17 +101,12 @@ func (e *Engine) inspectionDue(ctx context.Context, id uuid.UUID, s *LoanState, 
 	if err != nil || len(due) == 0 {
 		return date.Date{}, err
 	}
-	cp, err := e.store.Checkpoints().Get(ctx, scopeInspection, id.String())
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		return due[0].Due, nil
-	case err != nil:
-		return date.Date{}, err
-	case !cp.Day.After(s.LastInspection) || cp.Day.After(day):
-		return due[0].Due, nil
+	last, err := e.lastInspection(ctx, id, day)
+	if err != nil || !last.After(s.LastInspection) {
+		return due[0].Due, err
 	}
-	s.LastInspection = cp.Day
-	subject[0].LastInspection = cp.Day
+	s.LastInspection = last
+	subject[0].LastInspection = last
 	if due, err = e.policies.Inspection.InspectionsDue(day, subject); err != nil || len(due) == 0 {
 		return date.Date{}, err
 	}

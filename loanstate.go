@@ -21,12 +21,17 @@ import (
 // the rules need tomorrow (the classification track, the collection stage).
 // It is stored with the loan's index columns.
 type LoanState struct {
-	Status string `json:"status"`
+	// Status is the loan's status on Day; zero before the first close.
+	Status loan.Status `json:"status,omitzero"`
 	// Balance is the principal on the books; Overdue what is past due (all
 	// components); Claim the written-off claim still pursued.
 	Balance money.Amount `json:"balance"`
 	Overdue money.Amount `json:"overdue"`
 	Claim   money.Amount `json:"claim"`
+	// Exposure is what the loan's security must cover: the principal on
+	// the books plus what is overdue of interest, penalty and fees; the
+	// claim still pursued once written off.
+	Exposure money.Amount `json:"exposure"`
 	DPD     int          `json:"dpd"`
 	// MaxDPD is the worst days past due the loan has reached.
 	MaxDPD int    `json:"max_dpd"`
@@ -87,6 +92,17 @@ type MonthEnd struct {
 	Balance money.Amount `json:"balance"`
 }
 
+// guardedUnmarshal decodes JSON, turning a panic in a third-party decoder
+// (the date library's parser panics on some malformed dates) into an error.
+func guardedUnmarshal(b []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed JSON: %v", r)
+		}
+	}()
+	return json.Unmarshal(b, v)
+}
+
 func decodeState(raw json.RawMessage) (LoanState, error) {
 	var s LoanState
 	if len(raw) == 0 {
@@ -98,15 +114,15 @@ func decodeState(raw json.RawMessage) (LoanState, error) {
 	return s, nil
 }
 
-// stateOf returns the stored state of a loan record, with the fields the
-// document leaves to the index (the day) filled in.
-func stateOf(rec *storage.Loan) (LoanState, error) {
+// storedState returns the stored state of a loan record, with the fields
+// the document leaves to the index (the day) filled in.
+func storedState(rec *storage.Loan) (LoanState, error) {
 	s, err := decodeState(rec.Index.State)
 	if err != nil {
 		return s, err
 	}
 	s.Day = rec.Index.AsOf
-	if s.Track.Last.IsZero() && !s.Day.IsZero() && len(rec.Index.State) > 0 && s.Status != "" {
+	if s.Track.Last.IsZero() && !s.Day.IsZero() && len(rec.Index.State) > 0 && s.Status != 0 {
 		s.Track.Last = s.Day
 	}
 	return s, nil
@@ -170,10 +186,11 @@ func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, p
 		s.MonthEnd = MonthEnd{Day: prev.Day, DPD: prev.DPD, Balance: prev.Balance}
 	}
 	s.Day = day
-	s.Status = pos.Status.String()
+	s.Status = pos.Status
 	s.Balance = pos.PrincipalBalance
 	s.Overdue = pos.Overdue.Total()
 	s.Claim = pos.Claim.Total()
+	s.Exposure = exposureOf(pos)
 	s.DPD = pos.DaysPastDue
 	s.MaxDPD = max(prev.MaxDPD, s.DPD)
 	s.Received = pos.Received
@@ -251,15 +268,6 @@ func (e *Engine) bucketName(dpd int) string {
 	return ""
 }
 
-// State returns the loan's state as of its last daily close.
-func (e *Engine) State(ctx context.Context, id uuid.UUID) (LoanState, error) {
-	rec, err := e.store.Loans().Get(ctx, id)
-	if err != nil {
-		return LoanState{}, err
-	}
-	return stateOf(&rec)
-}
-
 // quiet reports whether nothing the close derives can change for a loan
 // today, so that today's state is yesterday's and the fold can be skipped:
 // yesterday was closed at the same loan version, the loan is current,
@@ -271,14 +279,14 @@ func (e *Engine) quiet(rec *storage.Loan, prev *LoanState, day date.Date) bool {
 	if !e.shortcuts {
 		return false // WithQuietShortcut(false): every loan is folded every day
 	}
-	if prev.Status == loan.Closed.String() && prev.Version == rec.Version && !prev.Day.IsZero() {
+	if prev.Status == loan.Closed && prev.Version == rec.Version && !prev.Day.IsZero() {
 		return true // a closed loan's state is final until a reversal reopens it
 	}
 	if prev.Day.IsZero() || prev.Day.Add(1) != day || prev.Day.Month() != day.Month() {
 		return false
 	}
 	quietTrack := classify.Track{Last: prev.Track.Last, Grade: classify.Normal, Stage: classify.Stage1}
-	if prev.Version != rec.Version || prev.Status != loan.Active.String() || prev.DPD != 0 ||
+	if prev.Version != rec.Version || prev.Status != loan.Active || prev.DPD != 0 ||
 		!prev.Overdue.IsZero() || prev.Grade != classify.Normal || prev.Stage != classify.Stage1 ||
 		prev.Level != classify.Green || prev.Track != quietTrack || prev.Collection != collect.PreDue {
 		return false

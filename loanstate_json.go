@@ -19,10 +19,13 @@ import (
 func (s LoanState) MarshalJSON() ([]byte, error) {
 	w := jsonWriter{b: make([]byte, 0, 768)}
 	w.open()
-	w.str("status", s.Status)
+	if s.Status != 0 {
+		w.text("status", s.Status)
+	}
 	w.amount("balance", s.Balance)
 	w.amount("overdue", s.Overdue)
 	w.amount("claim", s.Claim)
+	w.amount("exposure", s.Exposure)
 	w.int("dpd", int64(s.DPD))
 	w.int("max_dpd", int64(s.MaxDPD))
 	w.str("bucket", s.Bucket)

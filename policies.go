@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/collect"
 	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
@@ -23,6 +24,9 @@ type Policies struct {
 	Contact        collect.ContactPolicy     `json:"contact"`
 	Limitation     collect.LimitationPolicy  `json:"limitation"`
 	Investors      invest.BookPolicy         `json:"investors"`
+	// Collateral is the collateral register's policy: haircuts,
+	// revaluation, loan-to-value thresholds, custody, guarantees.
+	Collateral collateral.Policy `json:"collateral"`
 	// Reserve is the platform's risk reserve (风险准备金) and compensation
 	// (代偿) policy; nil runs no reserve.
 	Reserve *invest.ReservePolicy `json:"reserve,omitempty"`
@@ -45,6 +49,7 @@ func DefaultPolicies() Policies {
 		Contact:        collect.DefaultContactPolicy(),
 		Limitation:     collect.DefaultLimitationPolicy(),
 		Investors:      invest.DefaultBookPolicy(),
+		Collateral:     collateral.DefaultPolicy(),
 	}
 }
 
@@ -66,6 +71,7 @@ func (p Policies) Validate() error {
 	check("contact", p.Contact.Validate())
 	check("limitation", p.Limitation.Validate())
 	check("investors", p.Investors.Validate())
+	check("collateral", p.Collateral.Validate())
 	if p.Reserve != nil {
 		check("reserve", p.Reserve.Validate())
 	}

@@ -66,7 +66,7 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 		if err != nil {
 			return p, err
 		}
-		st, err := stateOf(&rec)
+		st, err := e.stateOf(&rec)
 		if err != nil {
 			return p, err
 		}
@@ -121,11 +121,10 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 			return p, err
 		}
 	}
-	r, err := e.ReserveState(ctx)
-	if err != nil {
-		return p, err
+	var err2 error
+	if p.Reserve, err2 = e.ReserveState(ctx); err2 != nil {
+		return p, err2
 	}
-	p.Reserve = ReserveSummary{Balance: r.Balance, Contributions: r.Contributions, Payouts: r.Payouts, Recoveries: r.Recoveries}
 	for a, err := range e.store.Applications().Scan(ctx, storage.ApplicationFilter{Statuses: []string{loan.Submitted.String()}}) {
 		if err != nil {
 			return p, err
@@ -153,10 +152,3 @@ func (e *CurrencyError) Error() string {
 // Unwrap returns money.ErrCurrencyMismatch.
 func (e *CurrencyError) Unwrap() error { return money.ErrCurrencyMismatch }
 
-// ReserveSummary is the risk reserve on the dashboard.
-type ReserveSummary struct {
-	Balance       money.Amount `json:"balance"`
-	Contributions money.Amount `json:"contributions"`
-	Payouts       money.Amount `json:"payouts"`
-	Recoveries    money.Amount `json:"recoveries"`
-}

@@ -1,0 +1,201 @@
+package lendcore
+
+import (
+	"encoding/binary"
+	"sync"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/storage"
+)
+
+// memo is what the Engine remembers between commands and closes so it does
+// not replay every journal every day: decoded loans by version and derived
+// states by the day they were stored for. Every entry is keyed by what the
+// store holds (a loan version, an index AsOf), so a stale entry simply
+// misses: a replica's memo never needs to hear of another replica's
+// writes, and the Engine gives the same results with no memo at all
+// (WithLoanCache(false)).
+type memo interface {
+	loan(id uuid.UUID, version int64) (*loan.Loan, bool)
+	keepLoan(id uuid.UUID, version int64, l *loan.Loan)
+	state(id uuid.UUID, asOf date.Date) (LoanState, bool)
+	keepState(id uuid.UUID, asOf date.Date, s LoanState)
+	forget(id uuid.UUID)
+}
+
+// WithLoanCache turns the Engine's memory of decoded loans and derived
+// states on (the default) or off. Off, every command and every close
+// decodes from the store: slower, with the same results.
+func WithLoanCache(on bool) Option {
+	return func(e *Engine) error {
+		if on {
+			e.loans = newLoanCache()
+		} else {
+			e.loans = noMemo{}
+		}
+		return nil
+	}
+}
+
+// noMemo remembers nothing.
+type noMemo struct{}
+
+func (noMemo) loan(uuid.UUID, int64) (*loan.Loan, bool)         { return nil, false }
+func (noMemo) keepLoan(uuid.UUID, int64, *loan.Loan)            {}
+func (noMemo) state(uuid.UUID, date.Date) (LoanState, bool)     { return LoanState{}, false }
+func (noMemo) keepState(uuid.UUID, date.Date, LoanState)        {}
+func (noMemo) forget(uuid.UUID)                                 {}
+
+// decode returns the domain loan of rec, which must carry its journal:
+// the remembered decoding of its version, or a fresh one. The loan is
+// read-only: a command clones it before posting to it.
+func (e *Engine) decode(rec *storage.Loan) (*loan.Loan, error) {
+	if l, ok := e.loans.loan(rec.ID, rec.Version); ok {
+		return l, nil
+	}
+	l, err := rec.Decode()
+	if err != nil {
+		return nil, err
+	}
+	e.loans.keepLoan(rec.ID, rec.Version, l)
+	return l, nil
+}
+
+// stateOf returns the derived state stored with rec: the remembered one
+// when it was kept for rec's AsOf, else rec's document decoded.
+func (e *Engine) stateOf(rec *storage.Loan) (LoanState, error) {
+	if s, ok := e.loans.state(rec.ID, rec.Index.AsOf); ok {
+		return s, nil
+	}
+	s, err := storedState(rec)
+	if err != nil {
+		return s, err
+	}
+	if len(rec.Index.State) > 0 {
+		e.loans.keepState(rec.ID, rec.Index.AsOf, s)
+	}
+	return s, nil
+}
+
+// loanCache is the memo the Engine keeps by default.
+//
+// It is split into shards by id, so the close's workers, each on loans of
+// its own, almost never wait on one another's lock. Waiting is dearer than
+// it looks: the waiting worker is parked, and the one that wakes it keeps
+// its processor, so on a small machine one lock shared by every lookup ran
+// the workers one at a time.
+type loanCache struct {
+	shards [cacheShards]cacheShard
+}
+
+const cacheShards = 64
+
+type cacheShard struct {
+	mu sync.RWMutex
+	// Entries by pointer: a lookup reads an entry's fields under the lock
+	// rather than copying its few hundred bytes.
+	m map[uuid.UUID]*cachedLoan
+}
+
+type cachedLoan struct {
+	version int64
+	loan    *loan.Loan
+	// The state last derived or decoded for the loan, and the index AsOf
+	// stored with it. Only the daily close writes a state, always with its
+	// AsOf, so a stored AsOf equal to stateAsOf means the stored state is
+	// this one: a quiet loan's document is neither read nor decoded.
+	state     LoanState
+	stateAsOf date.Date
+	hasState  bool
+}
+
+func newLoanCache() *loanCache {
+	c := &loanCache{}
+	for i := range c.shards {
+		c.shards[i].m = make(map[uuid.UUID]*cachedLoan)
+	}
+	return c
+}
+
+// shard returns id's shard. The multiply mixes all of the id's random
+// tail, whatever the UUID version.
+func (c *loanCache) shard(id uuid.UUID) *cacheShard {
+	h := binary.LittleEndian.Uint64(id[8:]) * 0x9E3779B97F4A7C15
+	return &c.shards[h>>(64-6)] // 6 bits: cacheShards = 64
+}
+
+// entry returns id's entry for updating, adding an empty one; sh.mu must
+// be held for writing.
+func (sh *cacheShard) entry(id uuid.UUID) *cachedLoan {
+	e := sh.m[id]
+	if e == nil {
+		e = &cachedLoan{}
+		sh.m[id] = e
+	}
+	return e
+}
+
+func (c *loanCache) loan(id uuid.UUID, version int64) (*loan.Loan, bool) {
+	sh := c.shard(id)
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	if e := sh.m[id]; e != nil && e.loan != nil && e.version == version {
+		return e.loan, true
+	}
+	return nil, false
+}
+
+func (c *loanCache) keepLoan(id uuid.UUID, version int64, l *loan.Loan) {
+	sh := c.shard(id)
+	sh.mu.Lock()
+	if e := sh.entry(id); e.loan == nil || e.version <= version {
+		e.version, e.loan = version, l
+	}
+	sh.mu.Unlock()
+}
+
+func (c *loanCache) state(id uuid.UUID, asOf date.Date) (LoanState, bool) {
+	sh := c.shard(id)
+	sh.mu.RLock()
+	e := sh.m[id]
+	if e == nil || !e.hasState || e.stateAsOf != asOf {
+		sh.mu.RUnlock()
+		return LoanState{}, false
+	}
+	s := e.state
+	sh.mu.RUnlock()
+	s.Day = asOf
+	if !s.Day.IsZero() && s.Status != 0 {
+		s.Track.Last = s.Day
+	}
+	return s, true
+}
+
+func (c *loanCache) keepState(id uuid.UUID, asOf date.Date, s LoanState) {
+	sh := c.shard(id)
+	sh.mu.Lock()
+	e := sh.entry(id)
+	e.hasState, e.state, e.stateAsOf = true, s, asOf
+	sh.mu.Unlock()
+}
+
+// forget drops id: the close calls it once a closed loan is final and
+// leaves the scans, so the cache holds only loans still being closed.
+func (c *loanCache) forget(id uuid.UUID) {
+	sh := c.shard(id)
+	sh.mu.Lock()
+	delete(sh.m, id)
+	sh.mu.Unlock()
+}
+
+// cached reports whether the memo holds anything for id (for tests).
+func (c *loanCache) cached(id uuid.UUID) bool {
+	sh := c.shard(id)
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	_, ok := sh.m[id]
+	return ok
+}

@@ -1,0 +1,262 @@
+package lendcore
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/storage"
+)
+
+// Disbursement says how an approved application is paid out. The loan
+// takes the application's id.
+type Disbursement struct {
+	Actor          string
+	IdempotencyKey string
+	// Funding lists the investors' amounts for a P2P loan; empty for a
+	// loan held by the lender alone.
+	Funding []Funding
+}
+
+// Disburse pays out an approved application on its terms' start date: the
+// application becomes Active and a loan is created with its disbursement
+// entry; a P2P loan's investor book is opened and the reserve's share paid
+// in; the postings go to the outbox; all in one unit of work.
+//
+// Disbursing again with the same idempotency key returns the loan; with
+// another key it is a *fault.Transition (the loan is already active).
+func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) (*loan.Loan, error) {
+	bad := &fault.Fields{Kind: loan.ErrInvalidInput}
+	if d.Actor == "" {
+		bad.Add("actor", "is missing")
+	}
+	if d.IdempotencyKey == "" {
+		bad.Add("idempotency_key", "is missing")
+	}
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
+	var out *loan.Loan
+	err := e.command(ctx, "disburse", func(tx storage.Tx) error {
+		out = nil
+		rec, err := tx.Applications().Get(ctx, appID)
+		if err != nil {
+			return err
+		}
+		if rec.LoanID != uuid.Nil {
+			return e.disbursedAlready(ctx, tx, rec.LoanID, d.IdempotencyKey, &out)
+		}
+		app, err := rec.Decode()
+		if err != nil {
+			return err
+		}
+		terms := app.Terms()
+		l, err := app.Disburse(loan.Entry{ID: uuid.NewSHA1(appID, []byte(d.IdempotencyKey)), Kind: loan.Disbursement,
+			ValueDate: terms.Start, BookedAt: e.clock(), Actor: d.Actor, IdempotencyKey: d.IdempotencyKey,
+			Amount: terms.Principal}, e.policies.Servicing)
+		if err != nil {
+			return err
+		}
+		if err := e.fund(ctx, tx, l, d.Funding); err != nil {
+			return err
+		}
+		lrec, err := storage.FromLoan(l, storage.LoanIndex{})
+		if err != nil {
+			return err
+		}
+		lrec.Borrower = app.Request().Borrower
+		pos, err := l.PositionAt(terms.Start)
+		if err != nil {
+			return err
+		}
+		lrec.Index = indexOf(&pos)
+		lrec.Index.AsOf = date.Date{} // not closed yet
+		if lrec.Index.State, err = (LoanState{Guarantors: len(app.Request().Guarantees)}).encode(); err != nil {
+			return err
+		}
+		if err := tx.Loans().Create(ctx, lrec); err != nil {
+			return err
+		}
+		next, err := storage.FromApplication(app)
+		if err != nil {
+			return err
+		}
+		next.Version, next.LoanID = rec.Version, l.ID()
+		if _, err := tx.Applications().Update(ctx, next); err != nil {
+			return err
+		}
+		if err := e.emitPostings(ctx, tx, nil, l, terms.Start); err != nil {
+			return err
+		}
+		out = l
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.loans.keepLoan(out.ID(), int64(out.Version()), out)
+	e.log.Info("loan disbursed", "loan", out.ID(), "application", appID)
+	return out, nil
+}
+
+// disbursedAlready answers a Disburse of an application that has its loan:
+// the loan when key is its disbursement's key (a retry), an illegal
+// transition otherwise.
+func (e *Engine) disbursedAlready(ctx context.Context, tx storage.Tx, id uuid.UUID, key string, out **loan.Loan) error {
+	lrec, err := tx.Loans().Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	l, err := e.decode(&lrec)
+	if err != nil {
+		return err
+	}
+	if j := lrec.Journal; len(j) > 0 && j[0].IdempotencyKey == key {
+		*out = l
+		return nil
+	}
+	_, err = l.Status().Next(loan.EventDisburse)
+	if err == nil {
+		err = fault.Invalid(loan.ErrInvalidInput, "idempotency_key", "the loan was disbursed under another key")
+	}
+	return err
+}
+
+// Loan returns a loan rebuilt from its journal. Errors: storage.ErrNotFound.
+func (e *Engine) Loan(ctx context.Context, id uuid.UUID) (*loan.Loan, error) {
+	rec, err := e.store.Loans().Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	l, err := e.decode(&rec)
+	if err != nil {
+		return nil, err
+	}
+	return l.Clone(), nil
+}
+
+// Position returns a loan's position as of day. Errors:
+// storage.ErrNotFound.
+func (e *Engine) Position(ctx context.Context, id uuid.UUID, day date.Date) (loan.Position, error) {
+	rec, err := e.store.Loans().Get(ctx, id)
+	if err != nil {
+		return loan.Position{}, err
+	}
+	l, err := e.decode(&rec) // read-only use: the remembered decoding will do
+	if err != nil {
+		return loan.Position{}, err
+	}
+	return l.PositionAt(day)
+}
+
+// Post applies one journal entry to a loan: a repayment, prepayment, fee,
+// waiver, restructure, acceleration, write-off, recovery, refund or
+// reversal. The entry's idempotency key is required: posting the same key
+// again returns the first result. The entry, the loan's new status and the
+// postings it causes are written in one unit of work (the investors' share
+// is distributed by the daily close); a version conflict with a concurrent
+// writer is retried on the fresh state. A rejected entry changes nothing.
+func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Result, error) {
+	if en.IdempotencyKey == "" {
+		return loan.Result{}, fault.Invalid(loan.ErrInvalidInput, "idempotency_key", "is missing")
+	}
+	if en.ID == uuid.Nil {
+		en.ID = uuid.NewSHA1(id, []byte(en.IdempotencyKey))
+	}
+	if en.BookedAt.IsZero() {
+		en.BookedAt = e.clock()
+	}
+	var res loan.Result
+	var done *loan.Loan
+	var version int64
+	err := e.command(ctx, "post "+en.Kind.String(), func(tx storage.Tx) error {
+		rec, err := tx.Loans().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		res, done, version, err = e.postIn(ctx, tx, &rec, en)
+		return err
+	})
+	if err != nil {
+		return loan.Result{}, err
+	}
+	// Only now, committed: a decoding remembered under a version that
+	// never committed would stand for another writer's version.
+	e.loans.keepLoan(id, version, done)
+	e.log.Info("entry posted", "loan", id, "kind", en.Kind.String(), "key", en.IdempotencyKey, "replayed", res.Replayed)
+	return res, nil
+}
+
+// postIn posts en to the loan read as rec, in the unit of work tx: the
+// entry, the loan's new status and the postings it causes. It returns the
+// loan after the entry and its version (the loan as read, on a replay).
+func (e *Engine) postIn(ctx context.Context, tx storage.Tx, rec *storage.Loan, en loan.Entry) (loan.Result, *loan.Loan, int64, error) {
+	if en.ID == uuid.Nil {
+		en.ID = uuid.NewSHA1(rec.ID, []byte(en.IdempotencyKey))
+	}
+	if en.BookedAt.IsZero() {
+		en.BookedAt = e.clock()
+	}
+	// The remembered loan of this version is read-only: it is the ledger
+	// before the entry, and a clone of it takes the entry.
+	before, err := e.decode(rec)
+	if err != nil {
+		return loan.Result{}, nil, 0, err
+	}
+	l := before.Clone()
+	res, err := l.Post(en)
+	if err != nil || res.Replayed {
+		return res, l, rec.Version, err
+	}
+	row, err := storage.FromEntry(res.Entry)
+	if err != nil {
+		return res, nil, 0, err
+	}
+	asOf := en.ValueDate
+	if last, err := tx.Closes().Last(ctx); err != nil {
+		return res, nil, 0, err
+	} else if last.After(asOf) {
+		asOf = last
+	}
+	// The index columns and derived state are the daily close's: it alone
+	// writes them, so a command racing a close can never overwrite what the
+	// close derived.
+	ar, err := tx.Loans().Append(ctx, storage.Append{LoanID: rec.ID, ExpectedVersion: rec.Version,
+		Entries: []storage.Entry{row}, Status: l.Status().String()})
+	if err != nil {
+		return res, nil, 0, err
+	}
+	if err := e.emitPostings(ctx, tx, before, l, asOf); err != nil {
+		return res, nil, 0, err
+	}
+	return res, l, ar.Version, nil
+}
+
+// State returns the loan's state as of its last daily close. Errors:
+// storage.ErrNotFound.
+func (e *Engine) State(ctx context.Context, id uuid.UUID) (LoanState, error) {
+	rec, err := e.store.Loans().Get(ctx, id)
+	if err != nil {
+		return LoanState{}, err
+	}
+	return storedState(&rec)
+}
+
+// LastClosed returns the last business day the close completed, and false
+// when no day has been closed yet.
+func (e *Engine) LastClosed(ctx context.Context) (date.Date, bool, error) {
+	d, err := e.store.Closes().Last(ctx)
+	return d, !d.IsZero(), err
+}
+
+// indexOf derives the stored index columns a position gives.
+func indexOf(pos *loan.Position) storage.LoanIndex {
+	idx := storage.LoanIndex{DaysPastDue: pos.DaysPastDue, AsOf: pos.AsOf}
+	if pos.NextDue != nil {
+		idx.NextDue = pos.NextDue.Date
+	}
+	return idx
+}
