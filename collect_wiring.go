@@ -12,6 +12,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
@@ -96,7 +97,7 @@ type brokenOn struct {
 // RecordContact records a contact attempt on a loan (a call, an SMS, a
 // letter, a visit) after checking it against the Engine's contact policy
 // with the debtor's whole contact history, across all their loans. A bad
-// record returns a *collect.ValidationError naming every bad field (a
+// record returns a *fault.Fields naming every bad field (a
 // record dated after the Engine's clock is bad input); an attempt a conduct
 // rule refuses returns a *collect.RuleError naming the rule (COL-1 …); an
 // unknown loan storage.ErrNotFound. In each case nothing is stored.
@@ -113,7 +114,7 @@ func (e *Engine) RecordContact(ctx context.Context, id uuid.UUID, rec collect.Co
 		rec.Loan = id
 	}
 	if rec.Loan != id {
-		return &collect.ValidationError{Fields: []collect.FieldError{{Field: "loan", Problem: "is not the loan " + id.String()}}}
+		return fault.Invalid(collect.ErrInvalidInput, "loan", "is not the loan "+id.String())
 	}
 	now := e.clock()
 	// The record alone first, against no rule (a zero policy has every
@@ -200,7 +201,7 @@ func (e *Engine) SetContactState(ctx context.Context, id uuid.UUID, st collect.C
 // start, nor after today as the Engine's clock has it in any time zone
 // (dates carry no zone, so a promise dated tomorrow by UTC is accepted
 // while that is today somewhere). A bad one returns a
-// *collect.ValidationError listing every bad field, an unknown loan
+// *fault.Fields listing every bad field, an unknown loan
 // storage.ErrNotFound, and nothing is stored.
 //
 // A promise without an ID gets one derived from its content, so recording
@@ -213,22 +214,18 @@ func (e *Engine) RecordPromise(ctx context.Context, id uuid.UUID, p collect.Prom
 	if p.Loan == uuid.Nil {
 		p.Loan = id
 	}
-	bad := &collect.ValidationError{}
-	var verr *collect.ValidationError
-	if err := p.Validate(); errors.As(err, &verr) {
-		bad.Fields = append(bad.Fields, verr.Fields...)
-	} else if err != nil {
+	bad := &fault.Fields{Kind: collect.ErrInvalidInput}
+	if err := p.Validate(); err != nil && !bad.Merge("", err) {
 		return err
 	}
 	if p.Loan != id {
-		bad.Fields = append(bad.Fields, collect.FieldError{Field: "loan", Problem: "is not the loan " + id.String()})
+		bad.Add("loan", "is not the loan "+id.String())
 	}
 	// UTC+14 is the earliest zone: its date is the latest "today" anywhere.
 	if today := date.NewAt(e.clock().UTC().Add(14 * time.Hour)); p.Made.After(today) {
-		bad.Fields = append(bad.Fields, collect.FieldError{Field: "made",
-			Problem: fmt.Sprintf("%s is after today (%s): a promise cannot be recorded before it is made", p.Made, today)})
+		bad.Addf("made", "%s is after today (%s): a promise cannot be recorded before it is made", p.Made, today)
 	}
-	if len(bad.Fields) > 0 {
+	if bad.Len() > 0 {
 		return bad
 	}
 	if p.ID == uuid.Nil {
@@ -251,14 +248,12 @@ func (e *Engine) RecordPromise(ctx context.Context, id uuid.UUID, p collect.Prom
 				return err
 			}
 			if cur := p.Amount.Currency(); cur != rec.Currency {
-				bad.Fields = append(bad.Fields, collect.FieldError{Field: "amount",
-					Problem: fmt.Sprintf("%s is not in the loan's currency %s", p.Amount, rec.Currency)})
+				bad.Addf("amount", "%s is not in the loan's currency %s", p.Amount, rec.Currency)
 			}
 			if start := l.Terms().Start; p.Made.Before(start) {
-				bad.Fields = append(bad.Fields, collect.FieldError{Field: "made",
-					Problem: fmt.Sprintf("%s is before the loan started (%s)", p.Made, start)})
+				bad.Addf("made", "%s is before the loan started (%s)", p.Made, start)
 			}
-			if len(bad.Fields) > 0 {
+			if bad.Len() > 0 {
 				return bad
 			}
 			doc, err := getDoc[loanCollection](ctx, tx, scopeCollection, id.String())
@@ -270,8 +265,7 @@ func (e *Engine) RecordPromise(ctx context.Context, id uuid.UUID, p collect.Prom
 					if old.Promise == p {
 						return nil // a retried command: recorded already
 					}
-					return &collect.ValidationError{Fields: []collect.FieldError{{Field: "id",
-						Problem: p.ID.String() + " already records a promise with other terms"}}}
+					return fault.Invalid(collect.ErrInvalidInput, "id", p.ID.String()+" already records a promise with other terms")
 				}
 			}
 			pr := PromiseRecord{Promise: p, Status: collect.Pending, Paid: money.Zero(rec.Currency)}

@@ -3,8 +3,9 @@ package collect_test
 import (
 	"testing"
 
-	"github.com/lendcore/lendcore/collect"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/collect"
 )
 
 // FuzzLadderPath drives the default ladder along a random path of facts:

@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/lendcore/lendcore/collect"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/collect"
 )
 
 // Policies are data: each default round-trips through JSON unchanged and
