@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Outcome is what came of a contact attempt.
@@ -80,29 +81,38 @@ func (r *ContactRecord) Local() time.Time {
 // party was spoken to, the unit COL-1 counts.
 func (r *ContactRecord) ConnectedCall() bool { return r.Channel == Phone && r.Outcome.Spoke() }
 
+// validate reports every bad field of the record, now being the host's
+// current time: a record after it is bad input.
 func (r *ContactRecord) validate(now time.Time) error {
 	e := invalid()
+	r.check(e, "", &now)
+	return e.Err()
+}
+
+// check adds the bad fields of the record to e under prefix; a nil now
+// leaves out the one check that needs the clock (a record in the future),
+// for a record read back from storage.
+func (r *ContactRecord) check(e *fault.Fields, prefix string, now *time.Time) {
 	if r.At.IsZero() {
-		e.Add("at", "missing")
-	} else if r.At.After(now) {
-		e.Addf("at", "%s is after now (%s): a contact record cannot be in the future", r.At.Format(time.RFC3339), now.Format(time.RFC3339))
+		e.Add(fault.Join(prefix, "at"), "missing")
+	} else if now != nil && r.At.After(*now) {
+		e.Addf(fault.Join(prefix, "at"), "%s is after now (%s): a contact record cannot be in the future", r.At.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	if r.Collector == "" {
-		e.Add("collector", "missing")
+		e.Add(fault.Join(prefix, "collector"), "missing")
 	}
 	if !r.Channel.Valid() {
-		e.Addf("channel", "undefined channel %d", uint8(r.Channel))
+		e.Addf(fault.Join(prefix, "channel"), "undefined channel %d", uint8(r.Channel))
 	}
 	if !r.Party.Valid() {
-		e.Addf("party", "undefined party %d", uint8(r.Party))
+		e.Addf(fault.Join(prefix, "party"), "undefined party %d", uint8(r.Party))
 	}
 	if r.Guarantor < 0 || r.Guarantor > 0 && r.Party != Guarantor {
-		e.Add("guarantor", "only a positive number for a guarantor")
+		e.Add(fault.Join(prefix, "guarantor"), "only a positive number for a guarantor")
 	}
 	if !r.Outcome.Valid() {
-		e.Addf("outcome", "undefined outcome %d", uint8(r.Outcome))
+		e.Addf(fault.Join(prefix, "outcome"), "undefined outcome %d", uint8(r.Outcome))
 	}
-	return e.Err()
 }
 
 // ContactState is what the conduct rules need to know about the debtor

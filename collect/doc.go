@@ -28,6 +28,21 @@
 // and allocate nothing, so a portfolio of millions is one loop. The
 // Decision's Stage and Since go back into the next day's Facts.
 //
+// # Stored records
+//
+// A host keeps two aggregates, each stored with a version: a Record per
+// loan (promises to pay and their outcome, demands and other
+// interruptions of the limitation period, legal proceedings) and a Debtor
+// per borrower (the contact state and the contact log the conduct rules
+// count across all the borrower's loans). Their methods make the
+// decisions: Record.AddPromise (idempotent), Record.Review (settles
+// promises by value date), Record.BrokenBefore and Record.MarkFed (feed a
+// broken promise to the ladder once), Record.AddDemand and Record.File
+// (interruptions), Record.Claim (the borrower's limitation claim),
+// Debtor.Record (checks an attempt and records it). Decoding either from
+// JSON validates it, so a record from a store is as sound as one built
+// here. The log needs only a recent window: ContactPolicy.Horizon.
+//
 // # Lifecycles
 //
 // A Case moves by one transition table (open → in progress ↔ promise to

@@ -96,7 +96,6 @@ const (
 	Acknowledgement                          // partial payment, repayment plan, extension request, security (SPC art. 14)
 	Lawsuit                                  // suit or arbitration filed (art. 195(3))
 	AssignmentNotice                         // notice of assignment reached the debtor (SPC art. 17)
-	interruptionEnd
 )
 
 var interruptionNames = enum.New[Interruption](ErrInvalidInput, "interruption", "", "demand", "account-debit", "acknowledgement", "lawsuit", "assignment-notice")
@@ -131,6 +130,32 @@ type LimitationEvent struct {
 	Delivered     bool         `json:"delivered"`         // it reached the debtor
 	SignedReceipt bool         `json:"signed_receipt"`    // the debtor signed a receipt (the evidence demand notices need)
 	Evidence      string       `json:"evidence"`          // document or record id
+}
+
+// Validate reports every bad field of the event in one *fault.Fields
+// wrapping ErrInvalidInput: a missing day, an undefined kind or channel,
+// missing evidence.
+func (ev *LimitationEvent) Validate() error {
+	e := invalid()
+	if ev.Day.IsZero() {
+		e.Add("day", "missing")
+	}
+	ev.check(e)
+	return e.Err()
+}
+
+// check adds the bad fields of the event but its day to e (Claim.Record
+// has never required the day).
+func (ev *LimitationEvent) check(e *fault.Fields) {
+	if !ev.Kind.Valid() {
+		e.Addf("kind", "undefined interruption %d", uint8(ev.Kind))
+	}
+	if ev.Evidence == "" {
+		e.Add("evidence", "missing: every interruption must be provable")
+	}
+	if ev.Channel != 0 && !ev.Channel.Valid() {
+		e.Addf("channel", "undefined channel %d", uint8(ev.Channel))
+	}
 }
 
 // Claim is one claim whose limitation is tracked: against the borrower, or
@@ -181,15 +206,7 @@ func (c *Claim) checkParty(e *fault.Fields) {
 // changes on error.
 func (c *Claim) Record(ev LimitationEvent) error {
 	e := invalid()
-	if ev.Kind == 0 || ev.Kind >= interruptionEnd {
-		e.Addf("kind", "undefined interruption %d", uint8(ev.Kind))
-	}
-	if ev.Evidence == "" {
-		e.Add("evidence", "missing: every interruption must be provable")
-	}
-	if ev.Channel != 0 && !ev.Channel.Valid() {
-		e.Addf("channel", "undefined channel %d", uint8(ev.Channel))
-	}
+	ev.check(e)
 	c.checkParty(e)
 	if err := e.Err(); err != nil {
 		return err
