@@ -13,6 +13,7 @@ import (
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
@@ -361,11 +362,11 @@ func TestCollectionBadInput(t *testing.T) {
 			err := tc.run()
 			require.ErrorIs(t, err, tc.is)
 			if tc.fields != nil {
-				var v *collect.ValidationError
+				var v *fault.Fields
 				require.ErrorAs(t, err, &v)
 				var got []string
-				for _, f := range v.Fields {
-					got = append(got, f.Field)
+				for _, f := range v.List {
+					got = append(got, f.Name)
 				}
 				assert.ElementsMatch(t, tc.fields, got)
 			}

@@ -3,6 +3,8 @@ package collect
 import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/enum"
 )
 
 // Stage is a step on the escalation ladder (逐级催收). Stages are ordered:
@@ -20,19 +22,19 @@ const (
 	stageEnd
 )
 
-var stageNames = enumNames{"stage", []string{"", "pre-due", "m1", "m2", "m3", "legal-review", "write-off-proposal"}}
+var stageNames = enum.New[Stage](ErrInvalidInput, "stage", "", "pre-due", "m1", "m2", "m3", "legal-review", "write-off-proposal")
 
 // String returns the stage's name.
-func (s Stage) String() string { return stageNames.name(uint8(s)) }
+func (s Stage) String() string { return stageNames.String(s) }
 
 // Valid reports whether s is a defined stage.
-func (s Stage) Valid() bool { return stageNames.valid(uint8(s)) }
+func (s Stage) Valid() bool { return stageNames.Valid(s) }
 
 // MarshalText encodes the stage's name.
-func (s Stage) MarshalText() ([]byte, error) { return stageNames.marshal(uint8(s)) }
+func (s Stage) MarshalText() ([]byte, error) { return stageNames.MarshalText(s) }
 
 // UnmarshalText decodes a stage's name.
-func (s *Stage) UnmarshalText(b []byte) error { return unmarshalEnum(stageNames, b, s) }
+func (s *Stage) UnmarshalText(b []byte) error { return stageNames.UnmarshalText(b, s) }
 
 // Action is something a collector (or the lender's legal team) does.
 type Action uint8
@@ -56,9 +58,9 @@ const (
 	actionEnd
 )
 
-var actionNames = enumNames{"action", []string{"", "remind", "sms", "call", "collection-letter",
+var actionNames = enum.New[Action](ErrInvalidInput, "action", "", "remind", "sms", "call", "collection-letter",
 	"notify-guarantor", "field-visit", "demand-guarantor", "demand-dealer", "claim-insurer",
-	"legal-review", "litigate", "enforce", "claim-reserve", "propose-write-off"}}
+	"legal-review", "litigate", "enforce", "claim-reserve", "propose-write-off")
 
 // actionInfo says whom an action addresses and which product feature it
 // needs; a zero party is an internal action that contacts nobody.
@@ -83,16 +85,16 @@ var actionInfo = [actionEnd]struct {
 }
 
 // String returns the action's name.
-func (a Action) String() string { return actionNames.name(uint8(a)) }
+func (a Action) String() string { return actionNames.String(a) }
 
 // Valid reports whether a is a defined action.
-func (a Action) Valid() bool { return actionNames.valid(uint8(a)) }
+func (a Action) Valid() bool { return actionNames.Valid(a) }
 
 // MarshalText encodes the action's name.
-func (a Action) MarshalText() ([]byte, error) { return actionNames.marshal(uint8(a)) }
+func (a Action) MarshalText() ([]byte, error) { return actionNames.MarshalText(a) }
 
 // UnmarshalText decodes an action's name.
-func (a *Action) UnmarshalText(b []byte) error { return unmarshalEnum(actionNames, b, a) }
+func (a *Action) UnmarshalText(b []byte) error { return actionNames.UnmarshalText(b, a) }
 
 // Party returns the party the action addresses, or zero for an internal
 // action.
@@ -121,11 +123,11 @@ func (s ActionSet) Has(a Action) bool { return s&(1<<a) != 0 }
 func (s ActionSet) valid() bool { return s&1 == 0 && s>>actionEnd == 0 }
 
 // MarshalJSON encodes the set as a list of action names.
-func (s ActionSet) MarshalJSON() ([]byte, error) { return marshalSet(actionNames, uint32(s)) }
+func (s ActionSet) MarshalJSON() ([]byte, error) { return actionNames.MarshalSet(uint64(s)) }
 
 // UnmarshalJSON decodes a list of action names; on error s is unchanged.
 func (s *ActionSet) UnmarshalJSON(b []byte) error {
-	v, err := unmarshalSet(actionNames, b)
+	v, err := unmarshalSet(actionNames, "action set", b)
 	if err == nil {
 		*s = ActionSet(v)
 	}

@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lendcore/lendcore/collect"
-	"github.com/lendcore/lendcore/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/money"
 )
 
 // Bad input returns a typed error and changes nothing (DESIGN: lifecycles;
@@ -35,8 +37,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 			cl:   collect.Claim{Loan: loanID, Party: collect.Borrower, Start: day(2024, 1, 1)},
 			prop: collect.Proposal{Loan: loanID, Day: day(2024, 5, 1), Amount: cny("5000"), Grade: collect.Substandard, ProposedBy: "maker", Status: collect.Proposed}}
 	}
-	var asTransition *collect.TransitionError
-	var asValidation *collect.ValidationError
+	var asTransition *fault.Transition
+	var asValidation *fault.Fields
 	var asRule *collect.RuleError
 
 	cases := []struct {

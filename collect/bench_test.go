@@ -4,8 +4,9 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/lendcore/lendcore/collect"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/collect"
 )
 
 // portfolio builds n loans spread over a month of due dates and all DPD

@@ -5,6 +5,10 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/lifecycle"
 )
 
 // CaseStatus is where a collection case is in its lifecycle.
@@ -24,17 +28,20 @@ const (
 	Closed                              // closed (final)
 )
 
-var caseStatusNames = enumNames{"case status", []string{"", "open", "in-progress", "promise-to-pay",
-	"broken-promise", "restructuring", "legal", "settled", "cured", "written-off", "closed"}}
+var caseStatusNames = enum.New[CaseStatus](ErrInvalidInput, "case status", "", "open", "in-progress", "promise-to-pay",
+	"broken-promise", "restructuring", "legal", "settled", "cured", "written-off", "closed")
 
 // String returns the status's name.
-func (s CaseStatus) String() string { return caseStatusNames.name(uint8(s)) }
+func (s CaseStatus) String() string { return caseStatusNames.String(s) }
+
+// Valid reports whether s is a defined status.
+func (s CaseStatus) Valid() bool { return caseStatusNames.Valid(s) }
 
 // MarshalText encodes the status's name.
-func (s CaseStatus) MarshalText() ([]byte, error) { return caseStatusNames.marshal(uint8(s)) }
+func (s CaseStatus) MarshalText() ([]byte, error) { return caseStatusNames.MarshalText(s) }
 
 // UnmarshalText decodes a status's name.
-func (s *CaseStatus) UnmarshalText(b []byte) error { return unmarshalEnum(caseStatusNames, b, s) }
+func (s *CaseStatus) UnmarshalText(b []byte) error { return caseStatusNames.UnmarshalText(b, s) }
 
 // CaseEvent moves a case from one status to another.
 type CaseEvent uint8
@@ -54,48 +61,75 @@ const (
 	EventClose                             // close the case
 )
 
-var caseEventNames = enumNames{"case event", []string{"", "assign", "promise", "keep-promise", "break-promise",
-	"resume", "restructure", "sue", "settle", "cure", "write-off", "close"}}
+var caseEventNames = enum.New[CaseEvent](ErrInvalidInput, "case event", "", "assign", "promise", "keep-promise", "break-promise",
+	"resume", "restructure", "sue", "settle", "cure", "write-off", "close")
 
 // String returns the event's name.
-func (e CaseEvent) String() string { return caseEventNames.name(uint8(e)) }
+func (e CaseEvent) String() string { return caseEventNames.String(e) }
+
+// Valid reports whether e is a defined event.
+func (e CaseEvent) Valid() bool { return caseEventNames.Valid(e) }
 
 // MarshalText encodes the event's name.
-func (e CaseEvent) MarshalText() ([]byte, error) { return caseEventNames.marshal(uint8(e)) }
+func (e CaseEvent) MarshalText() ([]byte, error) { return caseEventNames.MarshalText(e) }
 
 // UnmarshalText decodes an event's name.
-func (e *CaseEvent) UnmarshalText(b []byte) error { return unmarshalEnum(caseEventNames, b, e) }
+func (e *CaseEvent) UnmarshalText(b []byte) error { return caseEventNames.UnmarshalText(b, e) }
 
-type caseMove struct {
-	from  CaseStatus
-	event CaseEvent
-}
+// caseMove is one row of the case lifecycle.
+type caseMove = lifecycle.Move[CaseStatus, CaseEvent]
 
-// caseTransitions is the case lifecycle: open → in progress ↔ promise to pay
+// caseLifecycle is the case lifecycle: open → in progress ↔ promise to pay
 // / broken promise → restructuring → legal → settled / cured / written off →
 // closed. A status and event missing from the table is an illegal move.
-var caseTransitions = map[caseMove]CaseStatus{
-	{Open, EventAssign}: InProgress, {Open, EventCure}: Cured,
+var caseLifecycle = lifecycle.New("collection case", ErrIllegalTransition,
+	caseMove{From: Open, On: EventAssign, To: InProgress},
+	caseMove{From: Open, On: EventCure, To: Cured},
 
-	{InProgress, EventPromise}: PromiseToPay, {InProgress, EventRestructure}: Restructuring,
-	{InProgress, EventSue}: Legal, {InProgress, EventSettle}: Settled, {InProgress, EventCure}: Cured,
-	{InProgress, EventWriteOff}: WrittenOff,
+	caseMove{From: InProgress, On: EventPromise, To: PromiseToPay},
+	caseMove{From: InProgress, On: EventRestructure, To: Restructuring},
+	caseMove{From: InProgress, On: EventSue, To: Legal},
+	caseMove{From: InProgress, On: EventSettle, To: Settled},
+	caseMove{From: InProgress, On: EventCure, To: Cured},
+	caseMove{From: InProgress, On: EventWriteOff, To: WrittenOff},
 
-	{PromiseToPay, EventKeepPromise}: InProgress, {PromiseToPay, EventBreakPromise}: BrokenPromise,
-	{PromiseToPay, EventSettle}: Settled, {PromiseToPay, EventCure}: Cured,
+	caseMove{From: PromiseToPay, On: EventKeepPromise, To: InProgress},
+	caseMove{From: PromiseToPay, On: EventBreakPromise, To: BrokenPromise},
+	caseMove{From: PromiseToPay, On: EventSettle, To: Settled},
+	caseMove{From: PromiseToPay, On: EventCure, To: Cured},
 
-	{BrokenPromise, EventPromise}: PromiseToPay, {BrokenPromise, EventResume}: InProgress,
-	{BrokenPromise, EventRestructure}: Restructuring, {BrokenPromise, EventSue}: Legal,
-	{BrokenPromise, EventSettle}: Settled, {BrokenPromise, EventCure}: Cured, {BrokenPromise, EventWriteOff}: WrittenOff,
+	caseMove{From: BrokenPromise, On: EventPromise, To: PromiseToPay},
+	caseMove{From: BrokenPromise, On: EventResume, To: InProgress},
+	caseMove{From: BrokenPromise, On: EventRestructure, To: Restructuring},
+	caseMove{From: BrokenPromise, On: EventSue, To: Legal},
+	caseMove{From: BrokenPromise, On: EventSettle, To: Settled},
+	caseMove{From: BrokenPromise, On: EventCure, To: Cured},
+	caseMove{From: BrokenPromise, On: EventWriteOff, To: WrittenOff},
 
-	{Restructuring, EventResume}: InProgress, {Restructuring, EventSue}: Legal,
-	{Restructuring, EventSettle}: Settled, {Restructuring, EventCure}: Cured,
+	caseMove{From: Restructuring, On: EventResume, To: InProgress},
+	caseMove{From: Restructuring, On: EventSue, To: Legal},
+	caseMove{From: Restructuring, On: EventSettle, To: Settled},
+	caseMove{From: Restructuring, On: EventCure, To: Cured},
 
-	{Legal, EventSettle}: Settled, {Legal, EventCure}: Cured, {Legal, EventWriteOff}: WrittenOff,
+	caseMove{From: Legal, On: EventSettle, To: Settled},
+	caseMove{From: Legal, On: EventCure, To: Cured},
+	caseMove{From: Legal, On: EventWriteOff, To: WrittenOff},
 
-	{WrittenOff, EventSettle}: Settled, {WrittenOff, EventClose}: Closed,
+	caseMove{From: WrittenOff, On: EventSettle, To: Settled},
+	caseMove{From: WrittenOff, On: EventClose, To: Closed},
 
-	{Settled, EventClose}: Closed, {Cured, EventClose}: Closed,
+	caseMove{From: Settled, On: EventClose, To: Closed},
+	caseMove{From: Cured, On: EventClose, To: Closed},
+)
+
+// CaseMoves returns the case lifecycle's transition table, row by row, for
+// a host to print or to check its own workflow against.
+func CaseMoves() []lifecycle.Move[CaseStatus, CaseEvent] { return caseLifecycle.Moves() }
+
+// closedCase is the error for an operation on a closed case, which no
+// event of the table leaves.
+func closedCase(s CaseStatus, op string) error {
+	return &fault.Transition{Kind: ErrIllegalTransition, Machine: caseLifecycle.Machine(), From: s.String(), Event: op}
 }
 
 // clearedBy is the event that ends a case in status s when the arrears are
@@ -143,7 +177,7 @@ type Case struct {
 // NewCase opens a case for a loan on day, at the ladder's first stage.
 func NewCase(id, loan uuid.UUID, day date.Date, l *Ladder) (*Case, error) {
 	if len(l.Stages) == 0 {
-		return nil, fmt.Errorf("%w: empty ladder", ErrUnknownStage)
+		return nil, fault.Invalid(ErrUnknownStage, "stages", "empty ladder: a case starts on the ladder's first stage")
 	}
 	return &Case{ID: id, Loan: loan, Opened: day, Status: Open, Stage: l.Stages[0].Stage, StageSince: day}, nil
 }
@@ -162,19 +196,19 @@ func (c *Case) lastDay() date.Date {
 
 func (c *Case) checkDay(day date.Date) error {
 	if last := c.lastDay(); day.Before(last) {
-		e := &ValidationError{}
-		e.add("day", "%s is before %s, the case's last entry: a case's record is append-only", day, last)
+		e := invalid()
+		e.Addf("day", "%s is before %s, the case's last entry: a case's record is append-only", day, last)
 		return e
 	}
 	return nil
 }
 
 // Apply moves the case by event ev on day. An illegal move returns a
-// *TransitionError and changes nothing.
+// *fault.Transition and changes nothing.
 func (c *Case) Apply(day date.Date, ev CaseEvent, by string) error {
-	to, ok := caseTransitions[caseMove{c.Status, ev}]
-	if !ok {
-		return &TransitionError{Lifecycle: "case", From: c.Status.String(), Event: ev.String()}
+	to, err := caseLifecycle.Next(c.Status, ev)
+	if err != nil {
+		return err
 	}
 	if err := c.checkDay(day); err != nil {
 		return err
@@ -194,7 +228,7 @@ func (c *Case) Apply(day date.Date, ev CaseEvent, by string) error {
 // write-off, settles) and closes by itself. On error nothing changes.
 func (c *Case) Review(l *Ladder, day date.Date, f Facts, dst []ActionDue) (Decision, []ActionDue, error) {
 	if c.Final() {
-		return Decision{}, dst, &TransitionError{Lifecycle: "case", From: c.Status.String(), Event: "review"}
+		return Decision{}, dst, closedCase(c.Status, "review")
 	}
 	if err := c.checkDay(day); err != nil {
 		return Decision{}, dst, err
@@ -220,10 +254,10 @@ func (c *Case) Review(l *Ladder, day date.Date, f Facts, dst []ActionDue) (Decis
 
 // RecordAction records that action a was taken on day. An action the
 // case's stage does not allow returns an error wrapping ErrActionNotAllowed;
-// a closed case returns a *TransitionError; nothing changes on error.
+// a closed case returns a *fault.Transition; nothing changes on error.
 func (c *Case) RecordAction(l *Ladder, day date.Date, a Action, by string) error {
 	if c.Final() {
-		return &TransitionError{Lifecycle: "case", From: c.Status.String(), Event: "record " + a.String()}
+		return closedCase(c.Status, "record "+a.String())
 	}
 	r, err := l.Rule(c.Stage)
 	if err != nil {

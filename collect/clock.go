@@ -3,6 +3,8 @@ package collect
 import (
 	"fmt"
 	"time"
+
+	"github.com/lendcore/lendcore/fault"
 )
 
 // TimeOfDay is a local wall-clock time, in minutes after midnight (0–1439).
@@ -27,7 +29,7 @@ func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", t/60, t%60)
 // MarshalText encodes "HH:MM".
 func (t TimeOfDay) MarshalText() ([]byte, error) {
 	if !t.Valid() {
-		return nil, fmt.Errorf("%w: time of day %d minutes", ErrInvalidInput, uint16(t))
+		return nil, fault.Invalid(ErrInvalidInput, "time of day", fmt.Sprintf("%d minutes is not a time of day", uint16(t)))
 	}
 	return []byte(t.String()), nil
 }
@@ -37,14 +39,21 @@ func (t TimeOfDay) MarshalText() ([]byte, error) {
 func (t *TimeOfDay) UnmarshalText(b []byte) error {
 	digit := func(c byte) bool { return c >= '0' && c <= '9' }
 	if len(b) != 5 || b[2] != ':' || !digit(b[0]) || !digit(b[1]) || !digit(b[3]) || !digit(b[4]) {
-		return fmt.Errorf("%w: time of day %q is not HH:MM", ErrInvalidInput, b)
+		return badClock(b, "is not HH:MM")
 	}
 	h, m := int(b[0]-'0')*10+int(b[1]-'0'), int(b[3]-'0')*10+int(b[4]-'0')
 	if h > 23 || m > 59 {
-		return fmt.Errorf("%w: time of day %q out of range", ErrInvalidInput, b)
+		return badClock(b, "is not a time of day on the 24-hour clock")
 	}
 	*t = Clock(h, m)
 	return nil
+}
+
+// badClock is the error for text b that is not a time of day.
+func badClock(b []byte, problem string) error {
+	bad := invalid()
+	bad.AddValue("time of day", string(b), fmt.Sprintf("%q %s", b, problem))
+	return bad
 }
 
 // Window is a span of local wall-clock time [From, To). A window with From
@@ -65,12 +74,12 @@ func (w Window) Contains(t TimeOfDay) bool {
 // IsZero reports whether w is the zero (empty, unset) window.
 func (w Window) IsZero() bool { return w == Window{} }
 
-func (w Window) validate(field string, e *ValidationError) {
+func (w Window) validate(field string, e *fault.Fields) {
 	if !w.From.Valid() {
-		e.add(field+".from", "%d minutes is not a time of day", uint16(w.From))
+		e.Addf(field+".from", "%d minutes is not a time of day", uint16(w.From))
 	}
 	if !w.To.Valid() {
-		e.add(field+".to", "%d minutes is not a time of day", uint16(w.To))
+		e.Addf(field+".to", "%d minutes is not a time of day", uint16(w.To))
 	}
 }
 

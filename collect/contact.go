@@ -4,6 +4,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Outcome is what came of a contact attempt.
@@ -23,20 +26,20 @@ const (
 	outcomeEnd
 )
 
-var outcomeNames = enumNames{"outcome", []string{"", "reached", "no-answer", "wrong-number", "refused",
-	"promised-to-pay", "disputed", "hardship", "delivered", "undelivered"}}
+var outcomeNames = enum.New[Outcome](ErrInvalidInput, "outcome", "", "reached", "no-answer", "wrong-number", "refused",
+	"promised-to-pay", "disputed", "hardship", "delivered", "undelivered")
 
 // String returns the outcome's name.
-func (o Outcome) String() string { return outcomeNames.name(uint8(o)) }
+func (o Outcome) String() string { return outcomeNames.String(o) }
 
 // Valid reports whether o is a defined outcome.
-func (o Outcome) Valid() bool { return outcomeNames.valid(uint8(o)) }
+func (o Outcome) Valid() bool { return outcomeNames.Valid(o) }
 
 // MarshalText encodes the outcome's name.
-func (o Outcome) MarshalText() ([]byte, error) { return outcomeNames.marshal(uint8(o)) }
+func (o Outcome) MarshalText() ([]byte, error) { return outcomeNames.MarshalText(o) }
 
 // UnmarshalText decodes an outcome's name.
-func (o *Outcome) UnmarshalText(b []byte) error { return unmarshalEnum(outcomeNames, b, o) }
+func (o *Outcome) UnmarshalText(b []byte) error { return outcomeNames.UnmarshalText(b, o) }
 
 // Spoke reports whether the outcome means the party was spoken to.
 func (o Outcome) Spoke() bool {
@@ -78,29 +81,38 @@ func (r *ContactRecord) Local() time.Time {
 // party was spoken to, the unit COL-1 counts.
 func (r *ContactRecord) ConnectedCall() bool { return r.Channel == Phone && r.Outcome.Spoke() }
 
+// validate reports every bad field of the record, now being the host's
+// current time: a record after it is bad input.
 func (r *ContactRecord) validate(now time.Time) error {
-	e := &ValidationError{}
+	e := invalid()
+	r.check(e, "", &now)
+	return e.Err()
+}
+
+// check adds the bad fields of the record to e under prefix; a nil now
+// leaves out the one check that needs the clock (a record in the future),
+// for a record read back from storage.
+func (r *ContactRecord) check(e *fault.Fields, prefix string, now *time.Time) {
 	if r.At.IsZero() {
-		e.add("at", "missing")
-	} else if r.At.After(now) {
-		e.add("at", "%s is after now (%s): a contact record cannot be in the future", r.At.Format(time.RFC3339), now.Format(time.RFC3339))
+		e.Add(fault.Join(prefix, "at"), "missing")
+	} else if now != nil && r.At.After(*now) {
+		e.Addf(fault.Join(prefix, "at"), "%s is after now (%s): a contact record cannot be in the future", r.At.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	if r.Collector == "" {
-		e.add("collector", "missing")
+		e.Add(fault.Join(prefix, "collector"), "missing")
 	}
 	if !r.Channel.Valid() {
-		e.add("channel", "undefined channel %d", uint8(r.Channel))
+		e.Addf(fault.Join(prefix, "channel"), "undefined channel %d", uint8(r.Channel))
 	}
 	if !r.Party.Valid() {
-		e.add("party", "undefined party %d", uint8(r.Party))
+		e.Addf(fault.Join(prefix, "party"), "undefined party %d", uint8(r.Party))
 	}
 	if r.Guarantor < 0 || r.Guarantor > 0 && r.Party != Guarantor {
-		e.add("guarantor", "only a positive number for a guarantor")
+		e.Add(fault.Join(prefix, "guarantor"), "only a positive number for a guarantor")
 	}
 	if !r.Outcome.Valid() {
-		e.add("outcome", "undefined outcome %d", uint8(r.Outcome))
+		e.Addf(fault.Join(prefix, "outcome"), "undefined outcome %d", uint8(r.Outcome))
 	}
-	return e.err()
 }
 
 // ContactState is what the conduct rules need to know about the debtor
@@ -121,7 +133,7 @@ type ContactLog struct {
 
 // Record checks rec against the policy and appends it. now is the host's
 // current time, passed in: a record after now is bad input. A bad record
-// returns a *ValidationError, a refused one a *RuleError naming the rule;
+// returns a *fault.Fields, a refused one a *RuleError naming the rule;
 // either way nothing is recorded.
 func (l *ContactLog) Record(p *ContactPolicy, st ContactState, rec ContactRecord, now time.Time) error {
 	if err := rec.validate(now); err != nil {

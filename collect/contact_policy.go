@@ -1,10 +1,10 @@
 package collect
 
-import (
-	"fmt"
-)
+import "fmt"
 
-// RuleID names a conduct rule, as in rules.md §3.5 ("COL-1").
+// RuleID names a conduct rule of a contact policy ("COL-1"): the id a
+// refusal names, so a host's audit trail shows which rule refused an
+// attempt.
 type RuleID string
 
 // Rule is the common part of every conduct rule: its id, its source and
@@ -44,8 +44,7 @@ type PauseRule struct {
 
 // ContactPolicy is the set of conduct rules (合规催收) checked before a
 // contact attempt is recorded. Each rule can be switched off or tuned per
-// jurisdiction; the sources of the defaults are second-hand (S) or not
-// found (NF) in rules.md §3.5, hence configurable.
+// jurisdiction (DefaultContactPolicy cites the source of each default).
 type ContactPolicy struct {
 	QuietHours  QuietHoursRule `json:"quiet_hours"`
 	CallLimit   CallLimitRule  `json:"call_limit"`
@@ -54,39 +53,55 @@ type ContactPolicy struct {
 	Outsourcing Rule           `json:"outsourcing"` // agencies only after the debtor was told
 }
 
-// Sources of the default rules (rules.md §3.5; S = second-hand).
+// Sources of the default rules, as Rule.Source carries them into a host's
+// audit trail.
+//
+// srcStandard is the national standard on the post-loan collection of
+// online consumer credit, issued 2025-02-28 by SAMR and SAC (it replaced
+// NIFA's 2024 self-regulatory guideline of the same content). Its
+// collection-conduct clauses — collect from the debtor only, never tell a
+// contact of the debt; no collection 22:00–08:00 unless agreed; at most 3
+// connected calls with one debtor a day, the lender and its agencies
+// together — are taken from the standard's publication notice; the clause
+// numbers were not checked against the standard's text, so none is cited.
+//
+// srcArt41 is the CBIRC's consumer-protection measures (in force
+// 2023-03-01), art. 41: a lender that outsources collection tells the
+// debtor before the agency starts, and neither it nor its agency uses
+// violence, threats, deceit or another unlawful means.
 const (
-	srcStandard = "《互联网金融 个人网络消费信贷 贷后催收风控指引》 as summarised at m.csai.cn (S)"
-	srcArt41    = "《银行保险机构消费者权益保护管理办法》 art. 41 (S)"
+	srcStandard = "GB/T 45251—2025 《互联网金融 个人网络消费信贷 贷后催收风控指引》"
+	srcArt41    = "《银行保险机构消费者权益保护管理办法》 art. 41"
+	srcNone     = "lender practice; no regulatory source found"
 )
 
-// DefaultContactPolicy returns the Chinese rules of rules.md §3.5:
+// DefaultContactPolicy returns the Chinese rules:
 //   - COL-2: no contact 22:00–08:00 local time by phone, SMS, app push or
-//     visit unless the debtor agreed (S: national standard, second-hand);
+//     visit unless the debtor agreed (GB/T 45251—2025);
 //   - COL-1: at most 3 connected calls a day, the lender and its agencies
-//     together (S: same);
+//     together (GB/T 45251—2025);
 //   - COL-3: no disclosure of the debt to third parties — emergency
-//     contacts may only be asked for the borrower's whereabouts (S: same;
-//     also COL-5, art. 41);
-//   - COL-PAUSE: no contact while a dispute or hardship review is open — a
-//     lender policy with no source found (NF), on by default;
+//     contacts may only be asked for the borrower's whereabouts
+//     (GB/T 45251—2025);
+//   - COL-PAUSE: no contact while a dispute or hardship review is open
+//     (lender practice; no regulatory source found), on by default;
 //   - COL-5: collection by an agency only after the debtor was told of the
-//     outsourcing (S: art. 41).
+//     outsourcing (《银行保险机构消费者权益保护管理办法》 art. 41).
 func DefaultContactPolicy() ContactPolicy {
 	return ContactPolicy{
 		QuietHours: QuietHoursRule{Rule: Rule{"COL-2", srcStandard, true},
 			Window: Window{Clock(22, 0), Clock(8, 0)}, Channels: Channels(Phone, SMS, AppPush, Visit), Consent: true},
 		CallLimit:   CallLimitRule{Rule: Rule{"COL-1", srcStandard, true}, Max: 3},
-		Disclosure:  Rule{"COL-3", srcStandard + "; " + srcArt41, true},
-		Pause:       PauseRule{Rule: Rule{"COL-PAUSE", "lender policy; no regulatory source found (NF)", true}, OnDispute: true, OnHardship: true},
+		Disclosure:  Rule{"COL-3", srcStandard, true},
+		Pause:       PauseRule{Rule: Rule{"COL-PAUSE", srcNone, true}, OnDispute: true, OnHardship: true},
 		Outsourcing: Rule{"COL-5", srcArt41, true},
 	}
 }
 
-// Validate reports every bad field of the policy in one *ValidationError
+// Validate reports every bad field of the policy in one *fault.Fields
 // wrapping ErrInvalidPolicy.
 func (p *ContactPolicy) Validate() error {
-	e := &ValidationError{Policy: true}
+	e := invalidPolicy()
 	seen := map[RuleID]string{}
 	for _, r := range [...]struct {
 		field string
@@ -94,28 +109,28 @@ func (p *ContactPolicy) Validate() error {
 	}{{"quiet_hours", p.QuietHours.Rule}, {"call_limit", p.CallLimit.Rule}, {"disclosure", p.Disclosure},
 		{"pause", p.Pause.Rule}, {"outsourcing", p.Outsourcing}} {
 		if r.rule.ID == "" {
-			e.add(r.field+".id", "missing: a refusal must name its rule")
+			e.Add(r.field+".id", "missing: a refusal must name its rule")
 		} else if other, dup := seen[r.rule.ID]; dup {
-			e.add(r.field+".id", "%s already names %s", r.rule.ID, other)
+			e.Addf(r.field+".id", "%s already names %s", r.rule.ID, other)
 		}
 		seen[r.rule.ID] = r.field
 		if r.rule.Source == "" {
-			e.add(r.field+".source", "missing: every rule cites its source")
+			e.Add(r.field+".source", "missing: every rule cites its source")
 		}
 	}
 	if q := p.QuietHours; q.Enabled {
 		q.Window.validate("quiet_hours.window", e)
 		if q.Window.From == q.Window.To {
-			e.add("quiet_hours.window", "empty window")
+			e.Add("quiet_hours.window", "empty window")
 		}
 		if q.Channels == 0 || !q.Channels.valid() {
-			e.add("quiet_hours.channels", "must name at least one defined channel")
+			e.Add("quiet_hours.channels", "must name at least one defined channel")
 		}
 	}
 	if p.CallLimit.Enabled && p.CallLimit.Max < 1 {
-		e.add("call_limit.max", "%d: at least one call a day must be allowed", p.CallLimit.Max)
+		e.Addf("call_limit.max", "%d: at least one call a day must be allowed", p.CallLimit.Max)
 	}
-	return e.err()
+	return e.Err()
 }
 
 // Check returns a *RuleError naming the first rule the attempt breaks, or

@@ -4,9 +4,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lendcore/lendcore/collect"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/collect"
 )
 
 // cst is China Standard Time as a fixed zone, so tests need no tzdata.
@@ -31,7 +32,7 @@ func TestContactRules(t *testing.T) {
 		rec     collect.ContactRecord
 		rule    collect.RuleID // "" = allowed
 	}{
-		// COL-1 (S): ≤ 3 connected calls a day, lender and agencies combined.
+		// COL-1 (GB/T 45251—2025): ≤ 3 connected calls a day, lender and agencies combined.
 		{"4th connected call refused", threeConnected, collect.ContactState{}, call(17, 0, collect.NoAnswer), "COL-1"},
 		{"4th call by an agency refused too", threeConnected, collect.ContactState{OutsourceNotified: true},
 			func() collect.ContactRecord { r := call(17, 0, collect.Reached); r.Agency = "ag-1"; return r }(), "COL-1"},
@@ -46,7 +47,7 @@ func TestContactRules(t *testing.T) {
 		}(), collect.ContactState{}, call(9, 0, collect.Reached), ""},
 		{"an SMS is not a call", threeConnected, collect.ContactState{},
 			func() collect.ContactRecord { r := call(17, 0, collect.Delivered); r.Channel = collect.SMS; return r }(), ""},
-		// COL-2 (S): no collection 22:00–08:00 unless agreed.
+		// COL-2 (GB/T 45251—2025): no collection 22:00–08:00 unless agreed.
 		{"call at 22:30 refused", nil, collect.ContactState{}, call(22, 30, collect.NoAnswer), "COL-2"},
 		{"call at 07:59 refused", nil, collect.ContactState{}, call(7, 59, collect.NoAnswer), "COL-2"},
 		{"call at 08:00 allowed", nil, collect.ContactState{}, call(8, 0, collect.Reached), ""},
@@ -63,7 +64,7 @@ func TestContactRules(t *testing.T) {
 				r.Channel = collect.Letter
 				return r
 			}(), ""},
-		// COL-3 / COL-5 art. 41 (S): no disclosure to third parties.
+		// COL-3 (GB/T 45251—2025): no disclosure to third parties.
 		{"SMS to emergency contact mentioning the debt refused", nil, collect.ContactState{},
 			func() collect.ContactRecord {
 				r := call(10, 0, collect.Delivered)
@@ -78,7 +79,7 @@ func TestContactRules(t *testing.T) {
 			}(), ""},
 		{"a guarantor may be told of the debt", nil, collect.ContactState{},
 			func() collect.ContactRecord { r := call(10, 0, collect.Reached); r.Party = collect.Guarantor; return r }(), ""},
-		// COL-5 art. 41 (S): outsourcing only after notice.
+		// COL-5 (《银行保险机构消费者权益保护管理办法》 art. 41): outsourcing only after notice.
 		{"agency before notice refused", nil, collect.ContactState{},
 			func() collect.ContactRecord { r := call(10, 0, collect.Reached); r.Agency = "ag-1"; return r }(), "COL-5"},
 		// COL-PAUSE (NF, configurable): no contact while a dispute or hardship review is open.

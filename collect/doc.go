@@ -16,8 +16,9 @@
 // ReminderPolicy, Ladder, ContactPolicy, LimitationPolicy and
 // WriteOffPolicy are plain structs, round-trippable as JSON, each with a
 // Default… preset that cites its source and a Validate method that lists
-// every bad field. Rules whose source is second-hand or not found
-// (rules.md §3.5: COL-1 to COL-5) can each be switched off or tuned.
+// every bad field. The conduct rules (COL-1 to COL-5, after GB/T
+// 45251—2025 and 《银行保险机构消费者权益保护管理办法》 art. 41) can each be
+// switched off or tuned for another jurisdiction.
 //
 // # The daily run
 //
@@ -27,17 +28,32 @@
 // and allocate nothing, so a portfolio of millions is one loop. The
 // Decision's Stage and Since go back into the next day's Facts.
 //
+// # Stored records
+//
+// A host keeps two aggregates, each stored with a version: a Record per
+// loan (promises to pay and their outcome, demands and other
+// interruptions of the limitation period, legal proceedings) and a Debtor
+// per borrower (the contact state and the contact log the conduct rules
+// count across all the borrower's loans). Their methods make the
+// decisions: Record.AddPromise (idempotent), Record.Review (settles
+// promises by value date), Record.BrokenBefore and Record.MarkFed (feed a
+// broken promise to the ladder once), Record.AddDemand and Record.File
+// (interruptions), Record.Claim (the borrower's limitation claim),
+// Debtor.Record (checks an attempt and records it). Decoding either from
+// JSON validates it, so a record from a store is as sound as one built
+// here. The log needs only a recent window: ContactPolicy.Horizon.
+//
 // # Lifecycles
 //
 // A Case moves by one transition table (open → in progress ↔ promise to
 // pay / broken promise → restructuring → legal → settled / cured / written
 // off → closed), a Proceeding by another; an illegal move returns a
-// *TransitionError and changes nothing. A case cures and closes by itself
+// *fault.Transition and changes nothing. A case cures and closes by itself
 // when a review finds the arrears cleared.
 //
 // # Errors
 //
 // Errors wrap the package sentinels (ErrInvalidInput, ErrIllegalTransition,
-// ErrContactRefused, ...): a *ValidationError lists every bad field, a
+// ErrContactRefused, ...): a *fault.Fields lists every bad field, a
 // *RuleError names the conduct rule that refused a contact attempt.
 package collect

@@ -1,41 +1,6 @@
 package collect
 
-import "fmt"
-
-// enumNames is the name table of a small enumeration whose zero value means
-// "not set"; index i holds the name of value i.
-type enumNames struct {
-	kind  string
-	names []string
-}
-
-func (n enumNames) name(v uint8) string {
-	if v != 0 && int(v) < len(n.names) {
-		return n.names[v]
-	}
-	return fmt.Sprintf("%s(%d)", n.kind, v)
-}
-
-func (n enumNames) valid(v uint8) bool { return v != 0 && int(v) < len(n.names) }
-
-func (n enumNames) marshal(v uint8) ([]byte, error) {
-	if !n.valid(v) {
-		return nil, fmt.Errorf("%w: %s %d", ErrInvalidInput, n.kind, v)
-	}
-	return []byte(n.names[v]), nil
-}
-
-// unmarshalEnum decodes a name of n into *dst; an unknown name leaves *dst
-// unchanged.
-func unmarshalEnum[T ~uint8](n enumNames, b []byte, dst *T) error {
-	for i := 1; i < len(n.names); i++ {
-		if n.names[i] == string(b) {
-			*dst = T(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: unknown %s %q", ErrInvalidInput, n.kind, b)
-}
+import "github.com/lendcore/lendcore/enum"
 
 // Channel is a way of reaching a party.
 type Channel uint8
@@ -51,20 +16,20 @@ const (
 	channelEnd
 )
 
-var channelNames = enumNames{"channel", []string{"", "sms", "email", "phone", "app-push", "letter", "visit"}}
+var channelNames = enum.New[Channel](ErrInvalidInput, "channel", "", "sms", "email", "phone", "app-push", "letter", "visit")
 
 // String returns the channel's name.
-func (c Channel) String() string { return channelNames.name(uint8(c)) }
+func (c Channel) String() string { return channelNames.String(c) }
 
 // Valid reports whether c is a defined channel.
-func (c Channel) Valid() bool { return channelNames.valid(uint8(c)) }
+func (c Channel) Valid() bool { return channelNames.Valid(c) }
 
 // MarshalText encodes the channel's name.
-func (c Channel) MarshalText() ([]byte, error) { return channelNames.marshal(uint8(c)) }
+func (c Channel) MarshalText() ([]byte, error) { return channelNames.MarshalText(c) }
 
 // UnmarshalText decodes a channel's name.
 func (c *Channel) UnmarshalText(b []byte) error {
-	return unmarshalEnum(channelNames, b, c)
+	return channelNames.UnmarshalText(b, c)
 }
 
 // ChannelSet is a set of channels, e.g. a borrower's preferred ones. The
@@ -97,20 +62,20 @@ const (
 	partyEnd
 )
 
-var partyNames = enumNames{"party", []string{"", "borrower", "guarantor", "emergency-contact", "dealer", "insurer", "reserve"}}
+var partyNames = enum.New[Party](ErrInvalidInput, "party", "", "borrower", "guarantor", "emergency-contact", "dealer", "insurer", "reserve")
 
 // String returns the party's name.
-func (p Party) String() string { return partyNames.name(uint8(p)) }
+func (p Party) String() string { return partyNames.String(p) }
 
 // Valid reports whether p is a defined party.
-func (p Party) Valid() bool { return partyNames.valid(uint8(p)) }
+func (p Party) Valid() bool { return partyNames.Valid(p) }
 
 // MarshalText encodes the party's name.
-func (p Party) MarshalText() ([]byte, error) { return partyNames.marshal(uint8(p)) }
+func (p Party) MarshalText() ([]byte, error) { return partyNames.MarshalText(p) }
 
 // UnmarshalText decodes a party's name.
 func (p *Party) UnmarshalText(b []byte) error {
-	return unmarshalEnum(partyNames, b, p)
+	return partyNames.UnmarshalText(b, p)
 }
 
 // ThirdParty reports whether p is not liable for the debt, so the debt must
@@ -132,17 +97,20 @@ const (
 	gradeEnd
 )
 
-var gradeNames = enumNames{"grade", []string{"", "normal", "special-mention", "substandard", "doubtful", "loss"}}
+var gradeNames = enum.New[Grade](ErrInvalidInput, "grade", "", "normal", "special-mention", "substandard", "doubtful", "loss")
 
 // String returns the grade's name.
-func (g Grade) String() string { return gradeNames.name(uint8(g)) }
+func (g Grade) String() string { return gradeNames.String(g) }
+
+// Valid reports whether g is a defined grade.
+func (g Grade) Valid() bool { return gradeNames.Valid(g) }
 
 // MarshalText encodes the grade's name.
-func (g Grade) MarshalText() ([]byte, error) { return gradeNames.marshal(uint8(g)) }
+func (g Grade) MarshalText() ([]byte, error) { return gradeNames.MarshalText(g) }
 
 // UnmarshalText decodes a grade's name.
 func (g *Grade) UnmarshalText(b []byte) error {
-	return unmarshalEnum(gradeNames, b, g)
+	return gradeNames.UnmarshalText(b, g)
 }
 
 // NonPerforming reports whether g is Substandard, Doubtful or Loss (不良).

@@ -2,8 +2,9 @@ package collect
 
 import (
 	"github.com/google/uuid"
-	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
 )
 
 // Facts are what collections needs to know about one loan on one day. The

@@ -4,8 +4,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
 )
 
 // day is a short constructor for calendar dates in tests.

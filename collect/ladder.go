@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Trigger is the condition that puts a loan in a stage: it holds when any
@@ -53,23 +55,26 @@ type Ladder struct {
 }
 
 // DefaultLadder returns the common-practice ladder of Chinese consumer and
-// small-business lenders (market practice, not regulation; bucket bounds
-// follow the China M1–M3 convention of rules.md §4.1, S):
+// small-business lenders (lender practice, not regulation; the bucket
+// bounds are the market's M1–M3 convention, for which no regulatory source
+// was found):
 //
 //   - pre-due: reminders;
 //   - M1, 1–30 DPD: SMS and phone, the borrower only (COL-3: collect from
-//     the debtor only, S); mandatory, the day-one action;
+//     the debtor only, GB/T 45251—2025); mandatory, the day-one action;
 //   - M2, 31–60 DPD: a formal collection letter (催收函) and notice to each
 //     guarantor; mandatory, as the written demand interrupts limitation
-//     (Civil Code art. 195, V) and precedes any demand on guarantors;
+//     (Civil Code art. 195) and precedes any demand on guarantors;
 //   - M3, 61–90 DPD: field visit, demand on guarantors
 //     (督促履行保证责任通知书), on the dealer or the insurer where the product
 //     has one;
 //   - legal review: 3 consecutive or 6 cumulative missed installments, or
-//     more than 90 DPD (the DPD > 90 non-performing floor, CN23-DPD-2, S);
+//     more than 90 DPD (more than 90 DPD is non-performing under
+//     《商业银行金融资产风险分类办法》, 2023: classify's rule CN23-DPD-2);
 //     mandatory before write-off, whose evidence needs a legal outcome;
 //   - write-off proposal: grade Loss, or more than 360 DPD (the Loss floor
-//     CN23-DPD-4, S; configurable); the claim is still pursued.
+//     of the same measures, classify's rule CN23-DPD-4; configurable); the
+//     claim is still pursued.
 //
 // A broken promise moves a loan from M1 up to M2, M2 to M3, M3 to legal
 // review. Collection calls and SMS repeat every 3 days in M1–M2 and every 7
@@ -102,52 +107,52 @@ func DefaultLadder() Ladder {
 	}}
 }
 
-// Validate reports every bad field of the ladder in one *ValidationError
+// Validate reports every bad field of the ladder in one *fault.Fields
 // wrapping ErrInvalidPolicy.
 func (l *Ladder) Validate() error {
-	e := &ValidationError{Policy: true}
+	e := invalidPolicy()
 	if len(l.Stages) < 2 {
-		e.add("stages", "need the pre-due stage and at least one stage for arrears")
+		e.Add("stages", "need the pre-due stage and at least one stage for arrears")
 	}
 	for i, r := range l.Stages {
 		f := fmt.Sprintf("stages[%d]", i)
 		if !r.Stage.Valid() {
-			e.add(f+".stage", "undefined stage %d", uint8(r.Stage))
+			e.Addf(f+".stage", "undefined stage %d", uint8(r.Stage))
 		} else if i > 0 && r.Stage <= l.Stages[i-1].Stage {
-			e.add(f+".stage", "%s must come after %s: stages ascend in severity", r.Stage, l.Stages[i-1].Stage)
+			e.Addf(f+".stage", "%s must come after %s: stages ascend in severity", r.Stage, l.Stages[i-1].Stage)
 		}
 		t := r.Trigger
 		if t.MinDPD < 0 || t.MinConsecutiveMissed < 0 || t.MinCumulativeMissed < 0 {
-			e.add(f+".trigger", "thresholds must not be negative")
+			e.Add(f+".trigger", "thresholds must not be negative")
 		}
 		if t.MinGrade != 0 && (t.MinGrade >= gradeEnd) {
-			e.add(f+".trigger.min_grade", "undefined grade %d", uint8(t.MinGrade))
+			e.Addf(f+".trigger.min_grade", "undefined grade %d", uint8(t.MinGrade))
 		}
 		if i == 0 && t != (Trigger{}) {
-			e.add(f+".trigger", "the first stage is for loans with nothing past due and takes no trigger")
+			e.Add(f+".trigger", "the first stage is for loans with nothing past due and takes no trigger")
 		}
 		if i > 0 && t == (Trigger{}) && !r.OnBrokenPromise {
-			e.add(f+".trigger", "a stage no condition can reach is unreachable")
+			e.Add(f+".trigger", "a stage no condition can reach is unreachable")
 		}
 		if !r.Allowed.valid() {
-			e.add(f+".allowed", "holds undefined actions")
+			e.Add(f+".allowed", "holds undefined actions")
 		}
 		if r.OnEntry&^r.Allowed != 0 || r.Repeat&^r.Allowed != 0 {
-			e.add(f+".on_entry", "entry and repeated actions must be allowed in the stage")
+			e.Add(f+".on_entry", "entry and repeated actions must be allowed in the stage")
 		}
 		if r.CadenceDays < 0 || r.CadenceDays == 0 && r.Repeat != 0 {
-			e.add(f+".cadence_days", "repeated actions need a positive cadence")
+			e.Add(f+".cadence_days", "repeated actions need a positive cadence")
 		}
 		if !r.Parties.valid() {
-			e.add(f+".parties", "holds undefined parties")
+			e.Add(f+".parties", "holds undefined parties")
 		}
 		for a := Action(1); a < actionEnd; a++ {
 			if p := actionInfo[a].party; r.Allowed.Has(a) && p != 0 && !r.Parties.Has(p) {
-				e.add(f+".allowed", "%s addresses the %s, who is not among the stage's parties", a, p)
+				e.Addf(f+".allowed", "%s addresses the %s, who is not among the stage's parties", a, p)
 			}
 		}
 	}
-	return e.err()
+	return e.Err()
 }
 
 // index returns the position of stage s in the ladder, or -1.
@@ -164,7 +169,7 @@ func (l *Ladder) index(s Stage) int {
 func (l *Ladder) Rule(s Stage) (StageRule, error) {
 	i := l.index(s)
 	if i < 0 {
-		return StageRule{}, fmt.Errorf("%w: %s", ErrUnknownStage, s)
+		return StageRule{}, fault.Invalid(ErrUnknownStage, "stage", fmt.Sprintf("%s is not a stage of the ladder", s))
 	}
 	return l.Stages[i], nil
 }
@@ -191,7 +196,7 @@ type Decision struct {
 // a token payment reset the ladder. Facts.Stage zero means a first decision
 // from the first stage. An f.Stage the ladder does not define returns
 // ErrUnknownStage, and a non-zero f.Stage with a zero f.StageSince a
-// *ValidationError naming "stage_since"; either appends nothing.
+// *fault.Fields naming "stage_since"; either appends nothing.
 //
 // Repeated actions fall due on the days that are an exact multiple of the
 // stage's CadenceDays after Decision.Since: the host must call Decide
@@ -202,16 +207,16 @@ func (l *Ladder) Decide(day date.Date, f *Facts, dst []ActionDue) (Decision, []A
 	cur := 0
 	if f.Stage != 0 {
 		if cur = l.index(f.Stage); cur < 0 {
-			return Decision{}, dst, fmt.Errorf("%w: %s", ErrUnknownStage, f.Stage)
+			return Decision{}, dst, fault.Invalid(ErrUnknownStage, "stage", fmt.Sprintf("%s is not a stage of the ladder", f.Stage))
 		}
 		if f.StageSince.IsZero() {
-			e := &ValidationError{}
-			e.add("stage_since", "missing: the day stage %s was entered (Decision.Since)", f.Stage)
+			e := invalid()
+			e.Addf("stage_since", "missing: the day stage %s was entered (Decision.Since)", f.Stage)
 			return Decision{}, dst, e
 		}
 	}
 	if len(l.Stages) == 0 {
-		return Decision{}, dst, fmt.Errorf("%w: empty ladder", ErrUnknownStage)
+		return Decision{}, dst, fault.Invalid(ErrUnknownStage, "stages", "empty ladder")
 	}
 	d := Decision{Previous: l.Stages[cur].Stage, Since: f.StageSince}
 	if f.Stage == 0 {

@@ -3,10 +3,12 @@ package collect_test
 import (
 	"testing"
 
-	"github.com/lendcore/lendcore/collect"
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
 )
 
 // monthlyFacts builds the facts of a loan with installments of 1,000 due on
@@ -268,12 +270,12 @@ func TestDefaultLadderValid(t *testing.T) {
 		{Stage: collect.PreDue, Repeat: collect.Actions(collect.SendSMS)},
 	}}
 	err := bad.Validate()
-	var ve *collect.ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, err, &ve)
 	assert.ErrorIs(t, err, collect.ErrInvalidPolicy)
 	// first stage has a trigger; second is out of order, unreachable, and
 	// repeats an action it does not allow without a cadence.
-	assert.Len(t, ve.Fields, 5, "%v", err)
+	assert.Len(t, ve.List, 5, "%v", err)
 }
 
 // A stage without the day it was entered would count days in stage from
@@ -283,10 +285,10 @@ func TestDecideRequiresStageSince(t *testing.T) {
 	f := collect.Facts{Loan: loanID, DPD: 4, Stage: collect.M1}
 	dst := make([]collect.ActionDue, 0, 4)
 	_, got, err := l.Decide(day(2024, 6, 10), &f, dst)
-	var ve *collect.ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, err, &ve)
 	assert.ErrorIs(t, err, collect.ErrInvalidInput)
-	assert.Equal(t, "stage_since", ve.Fields[0].Field)
+	assert.Equal(t, "stage_since", ve.List[0].Name)
 	assert.Empty(t, got)
 
 	f.StageSince = day(2024, 6, 7)

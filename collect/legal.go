@@ -1,11 +1,13 @@
 package collect
 
 import (
-	"slices"
-
 	"github.com/google/uuid"
-	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/lifecycle"
+	"github.com/lendcore/lendcore/money"
 )
 
 // ProceedingStatus is where a legal proceeding stands.
@@ -19,28 +21,65 @@ const (
 	Concluded                               // closed: paid, settled, withdrawn, or enforcement terminated
 )
 
-var proceedingStatusNames = enumNames{"proceeding status", []string{"", "filed", "judgment", "enforcement", "concluded"}}
+var proceedingStatusNames = enum.New[ProceedingStatus](ErrInvalidInput, "proceeding status", "", "filed", "judgment", "enforcement", "concluded")
 
 // String returns the status's name.
-func (s ProceedingStatus) String() string { return proceedingStatusNames.name(uint8(s)) }
+func (s ProceedingStatus) String() string { return proceedingStatusNames.String(s) }
 
 // MarshalText encodes the status's name.
 func (s ProceedingStatus) MarshalText() ([]byte, error) {
-	return proceedingStatusNames.marshal(uint8(s))
+	return proceedingStatusNames.MarshalText(s)
 }
 
 // UnmarshalText decodes a status's name.
 func (s *ProceedingStatus) UnmarshalText(b []byte) error {
-	return unmarshalEnum(proceedingStatusNames, b, s)
+	return proceedingStatusNames.UnmarshalText(b, s)
 }
 
-// proceedingMoves is the proceeding lifecycle: filed → judgment →
+// Valid reports whether s is a defined status.
+func (s ProceedingStatus) Valid() bool { return proceedingStatusNames.Valid(s) }
+
+// proceedingEvent moves a proceeding: the steps Proceeding's methods take.
+type proceedingEvent uint8
+
+const (
+	proceedingJudge       proceedingEvent = iota + 1 // Judge
+	proceedingEnforce                                // Enforce
+	proceedingConclude                               // Conclude
+	proceedingAddRecovery                            // AddRecovery, which leaves the status as it is
+)
+
+var proceedingEventNames = enum.New[proceedingEvent](ErrInvalidInput, "proceeding event", "",
+	"judge", "enforce", "conclude", "add-recovery")
+
+func (e proceedingEvent) String() string { return proceedingEventNames.String(e) }
+
+type proceedingMove = lifecycle.Move[ProceedingStatus, proceedingEvent]
+
+// proceedingLifecycle is the proceeding lifecycle: filed → judgment →
 // enforcement → concluded; a suit may also end before judgment (withdrawn,
-// mediated) or after judgment without enforcement (paid).
-var proceedingMoves = map[ProceedingStatus][]ProceedingStatus{
-	Filed:       {Judgment, Concluded},
-	Judgment:    {Enforcement, Concluded},
-	Enforcement: {Concluded},
+// mediated) or after judgment without enforcement (paid). Money recovered
+// and costs are added in any status but the last.
+var proceedingLifecycle = lifecycle.New("legal proceeding", ErrIllegalTransition,
+	proceedingMove{From: Filed, On: proceedingJudge, To: Judgment},
+	proceedingMove{From: Filed, On: proceedingConclude, To: Concluded},
+	proceedingMove{From: Judgment, On: proceedingEnforce, To: Enforcement},
+	proceedingMove{From: Judgment, On: proceedingConclude, To: Concluded},
+	proceedingMove{From: Enforcement, On: proceedingConclude, To: Concluded},
+	proceedingMove{From: Filed, On: proceedingAddRecovery, To: Filed},
+	proceedingMove{From: Judgment, On: proceedingAddRecovery, To: Judgment},
+	proceedingMove{From: Enforcement, On: proceedingAddRecovery, To: Enforcement},
+)
+
+// proceedingStep reports whether a proceeding may step from status from
+// to status to (a move of the table that changes the status).
+func proceedingStep(from, to ProceedingStatus) bool {
+	for _, ev := range proceedingLifecycle.Events(from) {
+		if next, _ := proceedingLifecycle.Next(from, ev); next == to && to != from {
+			return true
+		}
+	}
+	return false
 }
 
 // ProceedingStep records one move of a proceeding.
@@ -66,14 +105,14 @@ type Proceeding struct {
 
 // FileProceeding records a suit or arbitration filed on day for claimed.
 func FileProceeding(id, loan uuid.UUID, forum string, day date.Date, claimed money.Amount) (*Proceeding, error) {
-	e := &ValidationError{}
+	e := invalid()
 	if forum == "" {
-		e.add("forum", "missing")
+		e.Add("forum", "missing")
 	}
 	if !claimed.IsPositive() {
-		e.add("claimed", "%s must be positive", claimed)
+		e.Addf("claimed", "%s must be positive", claimed)
 	}
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return nil, err
 	}
 	cur := claimed.Currency()
@@ -82,11 +121,14 @@ func FileProceeding(id, loan uuid.UUID, forum string, day date.Date, claimed mon
 		Steps: []ProceedingStep{{Day: day, To: Filed}}}, nil
 }
 
-func (p *Proceeding) move(day date.Date, to ProceedingStatus) error {
-	if !slices.Contains(proceedingMoves[p.Status], to) {
-		return &TransitionError{Lifecycle: "proceeding", From: p.Status.String(), Event: "move to " + to.String()}
+// move returns the status event ev leads to on day, or a *fault.Transition
+// or a bad day.
+func (p *Proceeding) move(day date.Date, ev proceedingEvent) (ProceedingStatus, error) {
+	to, err := proceedingLifecycle.Next(p.Status, ev)
+	if err != nil {
+		return p.Status, err
 	}
-	return p.checkDay(day)
+	return to, p.checkDay(day)
 }
 
 // checkDay refuses a day before the last step, or before the filing day
@@ -97,64 +139,67 @@ func (p *Proceeding) checkDay(day date.Date) error {
 		last = p.Steps[n-1].Day
 	}
 	if day.Before(last) {
-		e := &ValidationError{}
-		e.add("day", "%s is before the last step (%s)", day, last)
+		e := invalid()
+		e.Addf("day", "%s is before the last step (%s)", day, last)
 		return e
 	}
 	return nil
 }
 
-func (p *Proceeding) amountIn(field string, a money.Amount, e *ValidationError) {
+func (p *Proceeding) amountIn(field string, a money.Amount, e *fault.Fields) {
 	if a.IsNegative() || !a.SameCurrency(p.Claimed) {
-		e.add(field, "%s must be zero or more, in %s", a, p.Claimed.Currency())
+		e.Addf(field, "%s must be zero or more, in %s", a, p.Claimed.Currency())
 	}
 }
 
 // Judge records the judgment or award on day.
 func (p *Proceeding) Judge(day date.Date, awarded money.Amount) error {
-	if err := p.move(day, Judgment); err != nil {
+	to, err := p.move(day, proceedingJudge)
+	if err != nil {
 		return err
 	}
-	e := &ValidationError{}
+	e := invalid()
 	p.amountIn("awarded", awarded, e)
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return err
 	}
-	p.Awarded, p.Status = awarded, Judgment
-	p.Steps = append(p.Steps, ProceedingStep{Day: day, To: Judgment})
+	p.Awarded, p.Status = awarded, to
+	p.Steps = append(p.Steps, ProceedingStep{Day: day, To: to})
 	return nil
 }
 
 // Enforce records the application for enforcement on day.
 func (p *Proceeding) Enforce(day date.Date) error {
-	if err := p.move(day, Enforcement); err != nil {
+	to, err := p.move(day, proceedingEnforce)
+	if err != nil {
 		return err
 	}
-	p.Status = Enforcement
-	p.Steps = append(p.Steps, ProceedingStep{Day: day, To: Enforcement})
+	p.Status = to
+	p.Steps = append(p.Steps, ProceedingStep{Day: day, To: to})
 	return nil
 }
 
 // Conclude closes the proceeding on day; note says how it ended.
 func (p *Proceeding) Conclude(day date.Date, note string) error {
-	if err := p.move(day, Concluded); err != nil {
+	to, err := p.move(day, proceedingConclude)
+	if err != nil {
 		return err
 	}
-	p.Status = Concluded
-	p.Steps = append(p.Steps, ProceedingStep{Day: day, To: Concluded, Note: note})
+	p.Status = to
+	p.Steps = append(p.Steps, ProceedingStep{Day: day, To: to, Note: note})
 	return nil
 }
 
 // AddRecovery adds money recovered through the proceeding and legal costs
 // incurred. A concluded proceeding takes no more.
 func (p *Proceeding) AddRecovery(recovered, costs money.Amount) error {
-	if p.Status == Concluded {
-		return &TransitionError{Lifecycle: "proceeding", From: p.Status.String(), Event: "add recovery"}
+	if _, err := proceedingLifecycle.Next(p.Status, proceedingAddRecovery); err != nil {
+		return err
 	}
-	e := &ValidationError{}
+	e := invalid()
 	p.amountIn("recovered", recovered, e)
 	p.amountIn("costs", costs, e)
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return err
 	}
 	p.Recovered, p.Costs = p.Recovered.Add(recovered), p.Costs.Add(costs)

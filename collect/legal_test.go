@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/lendcore/lendcore/collect"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
 )
 
 func TestProceedingLifecycle(t *testing.T) {
@@ -25,7 +27,7 @@ func TestProceedingLifecycle(t *testing.T) {
 	assert.Equal(t, collect.Concluded, o.Status)
 
 	err = p.Judge(day(2025, 3, 1), cny("1"))
-	var te *collect.TransitionError
+	var te *fault.Transition
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, "concluded", te.From)
 	assert.ErrorIs(t, p.AddRecovery(cny("1"), cny("0")), collect.ErrIllegalTransition)
@@ -85,9 +87,9 @@ func TestProceedingWithoutStepsDoesNotPanic(t *testing.T) {
 
 	var q collect.Proceeding
 	require.NoError(t, json.Unmarshal([]byte(`{"status":"filed","filed":"2024-03-01","claimed":"CNY 100.00","steps":[]}`), &q))
-	var ve *collect.ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, q.Judge(day(2024, 2, 1), cny("100")), &ve, "before the filing day")
-	assert.Equal(t, "day", ve.Fields[0].Field)
+	assert.Equal(t, "day", ve.List[0].Name)
 
 	var r collect.Proceeding
 	require.NoError(t, json.Unmarshal([]byte(`{"status":"filed","claimed":"CNY 100.00","steps":[]}`), &r))

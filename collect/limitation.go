@@ -7,28 +7,33 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 )
 
 // LimitationPolicy computes limitation periods (诉讼时效) under the PRC
-// Civil Code and the SPC limitation provisions (rules.md §3.3, V). The
-// figures are configurable for other jurisdictions.
+// Civil Code (arts. 188–195) and the SPC limitation provisions
+// (《最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定》, 法释〔2008〕11号,
+// amended 2020; articles as numbered after the amendment). The figures are
+// configurable for other jurisdictions.
 type LimitationPolicy struct {
-	// Years is the limitation period: 3 under Civil Code art. 188 (V),
+	// Years is the limitation period: 3 under Civil Code art. 188,
 	// running for an instalment debt from the due date of the last
-	// instalment (art. 189, V), or from acceleration.
+	// instalment (art. 189), or from acceleration.
 	Years int `json:"years"`
-	// LongStopYears caps any restart: 20 years from the start (art. 188, V).
+	// LongStopYears caps any restart: 20 years from the start (art. 188).
 	LongStopYears int `json:"long_stop_years"`
 	// WarnDays: a running claim within this many days of expiry is flagged
 	// (lender practice).
 	WarnDays int `json:"warn_days"`
 	// DemandEveryMonths is the cadence of demand notices with the debtor's
 	// signed receipt for non-performing claims: 3, one per calendar
-	// quarter (lender practice for NPL files; no regulatory text found, NF).
+	// quarter (lender practice for NPL files; no regulatory source found).
 	DemandEveryMonths int `json:"demand_every_months"`
 	// GuaranteeMonths is the guarantee period (保证期间) when the contract
 	// agrees none: 6 months from the main debt's due date (Civil Code
-	// art. 692, K — not re-read for these notes).
+	// art. 692).
 	GuaranteeMonths int `json:"guarantee_months"`
 }
 
@@ -39,26 +44,26 @@ func DefaultLimitationPolicy() LimitationPolicy {
 	return LimitationPolicy{Years: 3, LongStopYears: 20, WarnDays: 90, DemandEveryMonths: 3, GuaranteeMonths: 6}
 }
 
-// Validate reports every bad field of the policy in one *ValidationError
+// Validate reports every bad field of the policy in one *fault.Fields
 // wrapping ErrInvalidPolicy.
 func (p *LimitationPolicy) Validate() error {
-	e := &ValidationError{Policy: true}
+	e := invalidPolicy()
 	if p.Years < 1 || p.Years > 30 {
-		e.add("years", "%d outside 1..30", p.Years)
+		e.Addf("years", "%d outside 1..30", p.Years)
 	}
 	if p.LongStopYears != 0 && p.LongStopYears < p.Years {
-		e.add("long_stop_years", "%d is shorter than the period (%d); 0 means none", p.LongStopYears, p.Years)
+		e.Addf("long_stop_years", "%d is shorter than the period (%d); 0 means none", p.LongStopYears, p.Years)
 	}
 	if p.WarnDays < 0 {
-		e.add("warn_days", "%d is negative", p.WarnDays)
+		e.Addf("warn_days", "%d is negative", p.WarnDays)
 	}
 	if p.DemandEveryMonths < 0 || p.DemandEveryMonths > 12 || p.DemandEveryMonths > 0 && 12%p.DemandEveryMonths != 0 {
-		e.add("demand_every_months", "%d must divide the year (1, 2, 3, 4, 6, 12) or be 0", p.DemandEveryMonths)
+		e.Addf("demand_every_months", "%d must divide the year (1, 2, 3, 4, 6, 12) or be 0", p.DemandEveryMonths)
 	}
 	if p.GuaranteeMonths < 1 {
-		e.add("guarantee_months", "%d must be at least 1", p.GuaranteeMonths)
+		e.Addf("guarantee_months", "%d must be at least 1", p.GuaranteeMonths)
 	}
-	return e.err()
+	return e.Err()
 }
 
 // addMonths adds n calendar months to d, clamping the day to the end of
@@ -81,7 +86,7 @@ func (p *LimitationPolicy) GuaranteeEnd(mainDue date.Date) date.Date {
 }
 
 // Interruption is what happened to a claim that may interrupt and restart
-// its limitation period (Civil Code art. 195, V).
+// its limitation period (Civil Code art. 195).
 type Interruption uint8
 
 // Interruptions.
@@ -91,19 +96,21 @@ const (
 	Acknowledgement                          // partial payment, repayment plan, extension request, security (SPC art. 14)
 	Lawsuit                                  // suit or arbitration filed (art. 195(3))
 	AssignmentNotice                         // notice of assignment reached the debtor (SPC art. 17)
-	interruptionEnd
 )
 
-var interruptionNames = enumNames{"interruption", []string{"", "demand", "account-debit", "acknowledgement", "lawsuit", "assignment-notice"}}
+var interruptionNames = enum.New[Interruption](ErrInvalidInput, "interruption", "", "demand", "account-debit", "acknowledgement", "lawsuit", "assignment-notice")
 
 // String returns the interruption's name.
-func (k Interruption) String() string { return interruptionNames.name(uint8(k)) }
+func (k Interruption) String() string { return interruptionNames.String(k) }
+
+// Valid reports whether k is a defined interruption.
+func (k Interruption) Valid() bool { return interruptionNames.Valid(k) }
 
 // MarshalText encodes the interruption's name.
-func (k Interruption) MarshalText() ([]byte, error) { return interruptionNames.marshal(uint8(k)) }
+func (k Interruption) MarshalText() ([]byte, error) { return interruptionNames.MarshalText(k) }
 
 // UnmarshalText decodes an interruption's name.
-func (k *Interruption) UnmarshalText(b []byte) error { return unmarshalEnum(interruptionNames, b, k) }
+func (k *Interruption) UnmarshalText(b []byte) error { return interruptionNames.UnmarshalText(b, k) }
 
 // needsDelivery reports whether the event only counts once it reached the
 // debtor (SPC arts. 8 and 17: a demand or notice "that reaches" the obligor).
@@ -111,7 +118,8 @@ func (k Interruption) needsDelivery() bool { return k == Demand || k == Assignme
 
 // creditorSide reports whether the event is the creditor's act, which
 // cannot revive an expired claim; the debtor's acknowledgement after expiry
-// waives the defence (art. 192, SPC art. 19, V).
+// waives the defence (Civil Code art. 192; SPC limitation provisions
+// art. 19).
 func (k Interruption) creditorSide() bool { return k != Acknowledgement }
 
 // LimitationEvent is one event on a claim, with its evidence.
@@ -122,6 +130,32 @@ type LimitationEvent struct {
 	Delivered     bool         `json:"delivered"`         // it reached the debtor
 	SignedReceipt bool         `json:"signed_receipt"`    // the debtor signed a receipt (the evidence demand notices need)
 	Evidence      string       `json:"evidence"`          // document or record id
+}
+
+// Validate reports every bad field of the event in one *fault.Fields
+// wrapping ErrInvalidInput: a missing day, an undefined kind or channel,
+// missing evidence.
+func (ev *LimitationEvent) Validate() error {
+	e := invalid()
+	if ev.Day.IsZero() {
+		e.Add("day", "missing")
+	}
+	ev.check(e)
+	return e.Err()
+}
+
+// check adds the bad fields of the event but its day to e (Claim.Record
+// has never required the day).
+func (ev *LimitationEvent) check(e *fault.Fields) {
+	if !ev.Kind.Valid() {
+		e.Addf("kind", "undefined interruption %d", uint8(ev.Kind))
+	}
+	if ev.Evidence == "" {
+		e.Add("evidence", "missing: every interruption must be provable")
+	}
+	if ev.Channel != 0 && !ev.Channel.Valid() {
+		e.Addf("channel", "undefined channel %d", uint8(ev.Channel))
+	}
 }
 
 // Claim is one claim whose limitation is tracked: against the borrower, or
@@ -141,48 +175,40 @@ type Claim struct {
 	Events       []LimitationEvent `json:"events"`
 }
 
-// Validate reports every bad field of the claim in one *ValidationError
+// Validate reports every bad field of the claim in one *fault.Fields
 // wrapping ErrInvalidInput: a party other than the borrower or a
 // guarantor, a missing Start, and a guarantor claim without GuaranteeEnd.
 // Status assumes a claim that passes it.
 func (c *Claim) Validate() error {
-	e := &ValidationError{}
+	e := invalid()
 	if c.Start.IsZero() {
-		e.add("start", "missing: the due date of the last installment, or the acceleration date")
+		e.Add("start", "missing: the due date of the last installment, or the acceleration date")
 	}
 	c.checkParty(e)
-	return e.err()
+	return e.Err()
 }
 
 // checkParty adds the party's and the guarantee period's bad fields to e.
-func (c *Claim) checkParty(e *ValidationError) {
+func (c *Claim) checkParty(e *fault.Fields) {
 	if c.Party != Borrower && c.Party != Guarantor {
-		e.add("party", "a claim is on the borrower or a guarantor, not %s", c.Party)
+		e.Addf("party", "a claim is on the borrower or a guarantor, not %s", c.Party)
 	}
 	if c.Party == Guarantor && c.GuaranteeEnd.IsZero() {
-		e.add("guarantee_end", "missing for a claim on a guarantor")
+		e.Add("guarantee_end", "missing for a claim on a guarantor")
 	}
 }
 
 // Record adds an event to the claim. A bad event, or a claim with a bad
 // party or a guarantor claim without GuaranteeEnd, returns a
-// *ValidationError; a first demand on a guarantor after the guarantee
+// *fault.Fields; a first demand on a guarantor after the guarantee
 // period returns ErrGuaranteeLapsed (Civil Code art. 693: the guarantor is
 // released). Record does not require Start (Validate does). Nothing
 // changes on error.
 func (c *Claim) Record(ev LimitationEvent) error {
-	e := &ValidationError{}
-	if ev.Kind == 0 || ev.Kind >= interruptionEnd {
-		e.add("kind", "undefined interruption %d", uint8(ev.Kind))
-	}
-	if ev.Evidence == "" {
-		e.add("evidence", "missing: every interruption must be provable")
-	}
-	if ev.Channel != 0 && !ev.Channel.Valid() {
-		e.add("channel", "undefined channel %d", uint8(ev.Channel))
-	}
+	e := invalid()
+	ev.check(e)
 	c.checkParty(e)
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return err
 	}
 	if c.Party == Guarantor && ev.Kind == Demand && c.demanded().IsZero() && ev.Day.After(c.GuaranteeEnd) {
@@ -225,7 +251,7 @@ type LimitationStatus struct {
 // the claim, the debtor's acknowledgement does (art. 192; SPC art. 19).
 // The 20-year long stop caps every restart. A claim on a guarantor runs
 // from the first delivered demand within the guarantee period (Civil Code
-// art. 694, K).
+// art. 694).
 //
 // Events need not be in order (Record keeps them sorted; a claim decoded
 // from JSON or built by hand may not be): they are taken in order of day.

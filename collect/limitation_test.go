@@ -3,9 +3,11 @@ package collect_test
 import (
 	"testing"
 
-	"github.com/lendcore/lendcore/collect"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
 )
 
 func smsDemand(y int, m, d int) collect.LimitationEvent {
@@ -16,7 +18,7 @@ func smsDemand(y int, m, d int) collect.LimitationEvent {
 func TestLimitationPeriod(t *testing.T) {
 	p := collect.DefaultLimitationPolicy()
 	require.NoError(t, p.Validate())
-	start := day(2022, 6, 30) // due date of the last installment (Civil Code art. 189, V)
+	start := day(2022, 6, 30) // due date of the last installment (Civil Code art. 189)
 
 	partial := collect.LimitationEvent{Day: day(2026, 1, 10), Kind: collect.Acknowledgement, Evidence: "payment-1"}
 	undelivered := smsDemand(2024, 5, 1)
@@ -28,10 +30,10 @@ func TestLimitationPeriod(t *testing.T) {
 		expiry [3]int
 		state  string // "running", "expired"
 	}{
-		// rules.md §3.3 test 1: art. 188 three years from 2022-06-30.
+		// Civil Code art. 188: three years from 2022-06-30.
 		{"no interruption", nil, [3]int{2024, 1, 1}, [3]int{2025, 6, 30}, "running"},
 		{"expired the day after", nil, [3]int{2025, 7, 1}, [3]int{2025, 6, 30}, "expired"},
-		// rules.md §3.3 test 2: art. 195(1) + SPC art. 8: SMS that reached the debtor restarts.
+		// Civil Code art. 195(1) and SPC limitation provisions art. 8: an SMS that reached the debtor restarts.
 		{"SMS demand delivered 2024-05-01", []collect.LimitationEvent{smsDemand(2024, 5, 1)}, [3]int{2024, 6, 1}, [3]int{2027, 5, 1}, "running"},
 		{"undelivered SMS does not interrupt", []collect.LimitationEvent{undelivered}, [3]int{2024, 6, 1}, [3]int{2025, 6, 30}, "running"},
 		{"a demand dated after asOf is not counted yet", []collect.LimitationEvent{smsDemand(2024, 5, 1)}, [3]int{2024, 4, 30}, [3]int{2025, 6, 30}, "running"},
@@ -73,7 +75,7 @@ func TestLimitationWarning(t *testing.T) {
 }
 
 // A demand on a guarantor must fall in the guarantee period (Civil Code
-// art. 693, K): main debt due 2024-01-31, statutory 6 months (art. 692, K)
+// art. 693): main debt due 2024-01-31, statutory 6 months (art. 692)
 // → 2024-07-31 (clamped month arithmetic).
 func TestGuarantorDemandWithinGuaranteePeriod(t *testing.T) {
 	p := collect.DefaultLimitationPolicy()
@@ -91,7 +93,7 @@ func TestGuarantorDemandWithinGuaranteePeriod(t *testing.T) {
 	require.NoError(t, c.Record(smsDemand(2024, 7, 31)))
 	s = p.Status(&c, day(2024, 8, 1))
 	assert.True(t, s.Running)
-	assert.Equal(t, day(2027, 7, 31), s.Expiry, "the guarantee claim runs 3 years from the demand (art. 694, K)")
+	assert.Equal(t, day(2027, 7, 31), s.Expiry, "the guarantee claim runs 3 years from the demand (Civil Code art. 694)")
 	// Once demanded in time, later demands are fine.
 	require.NoError(t, c.Record(smsDemand(2025, 1, 5)))
 }
@@ -132,9 +134,9 @@ func TestLimitationLongStop(t *testing.T) {
 
 func TestLimitationPolicyValidate(t *testing.T) {
 	p := collect.LimitationPolicy{Years: 0, LongStopYears: -1, WarnDays: -5, DemandEveryMonths: 5}
-	var ve *collect.ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, p.Validate(), &ve)
-	assert.Len(t, ve.Fields, 5)
+	assert.Len(t, ve.List, 5)
 }
 
 // A claim must say when its period starts, and a guarantor claim when its
@@ -143,11 +145,11 @@ func TestLimitationPolicyValidate(t *testing.T) {
 // demand.
 func TestClaimRequiresStartAndGuaranteeEnd(t *testing.T) {
 	fields := func(err error) []string {
-		var ve *collect.ValidationError
+		var ve *fault.Fields
 		require.ErrorAs(t, err, &ve)
 		var got []string
-		for _, f := range ve.Fields {
-			got = append(got, f.Field)
+		for _, f := range ve.List {
+			got = append(got, f.Name)
 		}
 		return got
 	}
@@ -169,7 +171,7 @@ func TestClaimRequiresStartAndGuaranteeEnd(t *testing.T) {
 
 // Status takes events in order of day even when the slice is not sorted
 // (a claim decoded from JSON): the 2024-05-01 demand restarts the period
-// (art. 195, V) whatever its position after an event dated past asOf.
+// (Civil Code art. 195) whatever its position after an event dated past asOf.
 func TestLimitationStatusUnsortedEvents(t *testing.T) {
 	p := collect.DefaultLimitationPolicy()
 	later := smsDemand(2026, 1, 10)
@@ -180,7 +182,7 @@ func TestLimitationStatusUnsortedEvents(t *testing.T) {
 	assert.Equal(t, day(2024, 5, 1), s.Restart)
 	assert.Equal(t, later, c.Events[0], "the claim's events are left as they were")
 
-	// A guarantor claim runs from the earliest delivered demand (art. 694, K).
+	// A guarantor claim runs from the earliest delivered demand (Civil Code art. 694).
 	g := collect.Claim{Loan: loanID, Party: collect.Guarantor, Guarantor: 1, Start: day(2024, 1, 31),
 		GuaranteeEnd: day(2024, 7, 31), Events: []collect.LimitationEvent{smsDemand(2025, 1, 5), smsDemand(2024, 7, 31)}}
 	s = p.Status(&g, day(2024, 8, 1))

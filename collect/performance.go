@@ -5,8 +5,10 @@ import (
 	"sort"
 
 	"github.com/google/uuid"
-	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/money"
 )
 
 // CaseOutcome is what became of one case a collector handled in a period:
@@ -55,7 +57,7 @@ func (s *Scorecard) finish() {
 
 func (s *Scorecard) merge(o *Scorecard) error {
 	if !s.Recovered.SameCurrency(o.Recovered) {
-		return fmt.Errorf("%w: recoveries in %s and %s", ErrInvalidInput, s.Recovered.Currency(), o.Recovered.Currency())
+		return fault.Invalid(ErrInvalidInput, "recoveries", fmt.Sprintf("recoveries in %s and %s", s.Recovered.Currency(), o.Recovered.Currency()))
 	}
 	s.Cases += o.Cases
 	s.Cured += o.Cured
@@ -116,7 +118,7 @@ func Performance(act Activity, from, to date.Date, teams map[string]string) (col
 		}
 		s := card(r.Collector)
 		if !s.Recovered.SameCurrency(r.Amount) {
-			return nil, nil, fmt.Errorf("%w: recoveries[%d] is %s, others are %s", ErrInvalidInput, i, r.Amount, s.Recovered.Currency())
+			return nil, nil, fault.Invalid(ErrInvalidInput, fmt.Sprintf("recoveries[%d].amount", i), fmt.Sprintf("%s, others are %s", r.Amount, s.Recovered.Currency()))
 		}
 		s.Recovered = s.Recovered.Add(r.Amount)
 	}

@@ -4,9 +4,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lendcore/lendcore/collect"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/collect"
 )
 
 func TestPerformance(t *testing.T) {

@@ -5,8 +5,11 @@ import (
 	"sort"
 
 	"github.com/google/uuid"
-	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/money"
 )
 
 // Promise is a promise to pay (承诺还款): an amount by a date, with a
@@ -22,25 +25,25 @@ type Promise struct {
 	Shortfall     money.Amount `json:"shortfall"`      // a payment this much short still keeps the promise
 }
 
-// Validate reports every bad field of the promise in one *ValidationError.
+// Validate reports every bad field of the promise in one *fault.Fields.
 func (p *Promise) Validate() error {
-	e := &ValidationError{}
+	e := invalid()
 	if p.Collector == "" {
-		e.add("collector", "missing")
+		e.Add("collector", "missing")
 	}
 	if !p.Amount.IsPositive() {
-		e.add("amount", "%s: a promise must be for a positive amount", p.Amount)
+		e.Addf("amount", "%s: a promise must be for a positive amount", p.Amount)
 	}
 	if p.Due.Before(p.Made) {
-		e.add("due", "%s is before the promise was made (%s)", p.Due, p.Made)
+		e.Addf("due", "%s is before the promise was made (%s)", p.Due, p.Made)
 	}
 	if p.ToleranceDays < 0 {
-		e.add("tolerance_days", "%d is negative", p.ToleranceDays)
+		e.Addf("tolerance_days", "%d is negative", p.ToleranceDays)
 	}
 	if p.Shortfall.IsNegative() || !p.Shortfall.SameCurrency(p.Amount) || p.Amount.IsPositive() && !p.Shortfall.Less(p.Amount) {
-		e.add("shortfall", "%s must be zero or more, below the amount and in its currency", p.Shortfall)
+		e.Addf("shortfall", "%s must be zero or more, below the amount and in its currency", p.Shortfall)
 	}
-	return e.err()
+	return e.Err()
 }
 
 // Deadline is the last day a payment counts towards the promise.
@@ -56,16 +59,19 @@ const (
 	Broken                           // the deadline passed without cover
 )
 
-var promiseStatusNames = enumNames{"promise status", []string{"", "pending", "kept", "broken"}}
+var promiseStatusNames = enum.New[PromiseStatus](ErrInvalidInput, "promise status", "", "pending", "kept", "broken")
 
 // String returns the status's name.
-func (s PromiseStatus) String() string { return promiseStatusNames.name(uint8(s)) }
+func (s PromiseStatus) String() string { return promiseStatusNames.String(s) }
+
+// Valid reports whether s is a defined status.
+func (s PromiseStatus) Valid() bool { return promiseStatusNames.Valid(s) }
 
 // MarshalText encodes the status's name.
-func (s PromiseStatus) MarshalText() ([]byte, error) { return promiseStatusNames.marshal(uint8(s)) }
+func (s PromiseStatus) MarshalText() ([]byte, error) { return promiseStatusNames.MarshalText(s) }
 
 // UnmarshalText decodes a status's name.
-func (s *PromiseStatus) UnmarshalText(b []byte) error { return unmarshalEnum(promiseStatusNames, b, s) }
+func (s *PromiseStatus) UnmarshalText(b []byte) error { return promiseStatusNames.UnmarshalText(b, s) }
 
 // Payment is money received on a loan.
 type Payment struct {
@@ -86,7 +92,7 @@ func (p *Promise) Evaluate(payments []Payment, asOf date.Date) (PromiseStatus, e
 	end := p.Deadline().Min(asOf)
 	for i, pay := range payments {
 		if !pay.Amount.SameCurrency(paid) {
-			return 0, fmt.Errorf("%w: payments[%d] is %s, the promise is in %s", ErrInvalidInput, i, pay.Amount, p.Amount.Currency())
+			return 0, fault.Invalid(ErrInvalidInput, fmt.Sprintf("payments[%d].amount", i), fmt.Sprintf("%s, the promise is in %s", pay.Amount, p.Amount.Currency()))
 		}
 		if !pay.Day.Before(p.Made) && !pay.Day.After(end) {
 			paid = paid.Add(pay.Amount)

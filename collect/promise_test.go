@@ -3,10 +3,11 @@ package collect_test
 import (
 	"testing"
 
-	"github.com/lendcore/lendcore/collect"
-	"github.com/lendcore/lendcore/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/money"
 )
 
 func TestPromiseEvaluate(t *testing.T) {

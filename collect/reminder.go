@@ -5,6 +5,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/enum"
 )
 
 // ReminderRule sends a reminder a fixed number of days before a due date.
@@ -23,8 +25,8 @@ type ReminderPolicy struct {
 	Maturity    []ReminderRule `json:"maturity"`
 	// Hours is the delivery window for the Timed channels, in the party's
 	// local time. The default 08:00–22:00 keeps reminders out of the quiet
-	// hours of COL-2 (S: 《互联网金融 个人网络消费信贷 贷后催收风控指引》,
-	// second-hand; configurable).
+	// hours of COL-2 (GB/T 45251—2025 《互联网金融 个人网络消费信贷
+	// 贷后催收风控指引》; configurable).
 	Hours Window     `json:"hours"`
 	Timed ChannelSet `json:"timed"` // channels bound by Hours; a letter or e-mail is not
 }
@@ -32,8 +34,9 @@ type ReminderPolicy struct {
 // DefaultReminderPolicy returns common practice for consumer loans: SMS and
 // app push 7 days and 1 day before each due date and on the day; 30 days
 // before maturity an SMS and an e-mail to the borrower and to each
-// guarantor; SMS, phone and push only between 08:00 and 22:00 (COL-2, S).
-// The offsets are market practice, not a regulatory rule.
+// guarantor; SMS, phone and push only between 08:00 and 22:00 (COL-2,
+// GB/T 45251—2025). The offsets are lender practice; no regulatory source
+// was found for them.
 func DefaultReminderPolicy() ReminderPolicy {
 	nudge := Channels(SMS, AppPush)
 	return ReminderPolicy{
@@ -54,10 +57,10 @@ func DefaultReminderPolicy() ReminderPolicy {
 // typing error.
 const maxReminderDays = 366
 
-// Validate reports every bad field of the policy in one *ValidationError
+// Validate reports every bad field of the policy in one *fault.Fields
 // wrapping ErrInvalidPolicy.
 func (p *ReminderPolicy) Validate() error {
-	e := &ValidationError{Policy: true}
+	e := invalidPolicy()
 	lists := [...]struct {
 		name  string
 		rules []ReminderRule
@@ -68,28 +71,28 @@ func (p *ReminderPolicy) Validate() error {
 		for i, r := range rules {
 			f := fmt.Sprintf("%s[%d]", name, i)
 			if r.DaysBefore < 0 || r.DaysBefore > maxReminderDays {
-				e.add(f+".days_before", "%d outside 0..%d", r.DaysBefore, maxReminderDays)
+				e.Addf(f+".days_before", "%d outside 0..%d", r.DaysBefore, maxReminderDays)
 			}
 			if seen[r.DaysBefore] {
-				e.add(f+".days_before", "%d appears twice", r.DaysBefore)
+				e.Addf(f+".days_before", "%d appears twice", r.DaysBefore)
 			}
 			seen[r.DaysBefore] = true
 			if r.Channels == 0 || !r.Channels.valid() {
-				e.add(f+".channels", "must name at least one defined channel")
+				e.Add(f+".channels", "must name at least one defined channel")
 			}
 			if r.Parties == 0 || r.Parties&^Parties(Borrower, Guarantor) != 0 {
-				e.add(f+".parties", "must be borrower and/or guarantor")
+				e.Add(f+".parties", "must be borrower and/or guarantor")
 			}
 		}
 	}
 	p.Hours.validate("hours", e)
 	if p.Hours.From >= p.Hours.To {
-		e.add("hours", "delivery window %s–%s must start before it ends, within one day", p.Hours.From, p.Hours.To)
+		e.Addf("hours", "delivery window %s–%s must start before it ends, within one day", p.Hours.From, p.Hours.To)
 	}
 	if !p.Timed.valid() {
-		e.add("timed", "holds undefined channels")
+		e.Add("timed", "holds undefined channels")
 	}
-	return e.err()
+	return e.Err()
 }
 
 // ReminderKind says what a reminder is about.
@@ -101,16 +104,19 @@ const (
 	MaturityDue                            // the loan matures (last installment)
 )
 
-var reminderKindNames = enumNames{"reminder kind", []string{"", "installment", "maturity"}}
+var reminderKindNames = enum.New[ReminderKind](ErrInvalidInput, "reminder kind", "", "installment", "maturity")
 
 // String returns the kind's name.
-func (k ReminderKind) String() string { return reminderKindNames.name(uint8(k)) }
+func (k ReminderKind) String() string { return reminderKindNames.String(k) }
+
+// Valid reports whether k is a defined kind.
+func (k ReminderKind) Valid() bool { return reminderKindNames.Valid(k) }
 
 // MarshalText encodes the kind's name.
-func (k ReminderKind) MarshalText() ([]byte, error) { return reminderKindNames.marshal(uint8(k)) }
+func (k ReminderKind) MarshalText() ([]byte, error) { return reminderKindNames.MarshalText(k) }
 
 // UnmarshalText decodes a kind's name.
-func (k *ReminderKind) UnmarshalText(b []byte) error { return unmarshalEnum(reminderKindNames, b, k) }
+func (k *ReminderKind) UnmarshalText(b []byte) error { return reminderKindNames.UnmarshalText(b, k) }
 
 // Reminder is one message for the host to deliver. The delivery outcome
 // comes back as a ContactRecord.

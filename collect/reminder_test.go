@@ -3,9 +3,11 @@ package collect_test
 import (
 	"testing"
 
-	"github.com/lendcore/lendcore/collect"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
 )
 
 func TestRemindersDue(t *testing.T) {
@@ -89,8 +91,8 @@ func TestReminderPolicyValidate(t *testing.T) {
 		},
 		Hours: collect.Window{From: collect.Clock(22, 0), To: collect.Clock(8, 0)},
 	}
-	var ve *collect.ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, p.Validate(), &ve)
 	// days_before −1; no channel; emergency contact; 3 twice; wrapping hours.
-	assert.Len(t, ve.Fields, 5, "%v", ve)
+	assert.Len(t, ve.List, 5, "%v", ve)
 }

@@ -1,49 +1,32 @@
 package collect
 
 import (
-	"encoding/json"
-	"fmt"
-	"math/bits"
+	"errors"
+
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 )
 
-// marshalSet encodes the members of a bit set (bit i = value i of n) as a
-// JSON array of names, lowest value first.
-func marshalSet(n enumNames, set uint32) ([]byte, error) {
-	names := make([]string, 0, bits.OnesCount32(set))
-	for v := 1; v < len(n.names); v++ {
-		if set&(1<<v) != 0 {
-			names = append(names, n.names[v])
-		}
+// unmarshalSet decodes a JSON array of names of n into a bit set (a set
+// called what). An
+// unknown name is the *fault.Fields enum.Names reports; a document that is
+// not an array of strings is one too, of kind ErrInvalidInput, so every
+// bad policy reads the same way.
+func unmarshalSet[T ~uint8](n *enum.Names[T], what string, b []byte) (uint64, error) {
+	set, err := n.UnmarshalSet(b)
+	var bad *fault.Fields
+	if err != nil && !errors.As(err, &bad) {
+		return 0, fault.Invalid(ErrInvalidInput, what, "must be a list of names: "+err.Error())
 	}
-	if set>>len(n.names) != 0 || set&1 != 0 {
-		return nil, fmt.Errorf("%w: %s set %#x holds undefined values", ErrInvalidInput, n.kind, set)
-	}
-	return json.Marshal(names)
-}
-
-// unmarshalSet decodes a JSON array of names of n into a bit set.
-func unmarshalSet(n enumNames, b []byte) (uint32, error) {
-	var names []string
-	if err := json.Unmarshal(b, &names); err != nil {
-		return 0, fmt.Errorf("%w: %s set: %v", ErrInvalidInput, n.kind, err)
-	}
-	var set uint32
-	for _, s := range names {
-		var v uint8
-		if err := unmarshalEnum(n, []byte(s), &v); err != nil {
-			return 0, err
-		}
-		set |= 1 << v
-	}
-	return set, nil
+	return set, err
 }
 
 // MarshalJSON encodes the set as a list of channel names.
-func (s ChannelSet) MarshalJSON() ([]byte, error) { return marshalSet(channelNames, uint32(s)) }
+func (s ChannelSet) MarshalJSON() ([]byte, error) { return channelNames.MarshalSet(uint64(s)) }
 
 // UnmarshalJSON decodes a list of channel names; on error s is unchanged.
 func (s *ChannelSet) UnmarshalJSON(b []byte) error {
-	v, err := unmarshalSet(channelNames, b)
+	v, err := unmarshalSet(channelNames, "channel set", b)
 	if err == nil {
 		*s = ChannelSet(v)
 	}
@@ -72,11 +55,11 @@ func (s PartySet) Has(p Party) bool { return s&(1<<p) != 0 }
 func (s PartySet) valid() bool { return s&1 == 0 && s>>partyEnd == 0 }
 
 // MarshalJSON encodes the set as a list of party names.
-func (s PartySet) MarshalJSON() ([]byte, error) { return marshalSet(partyNames, uint32(s)) }
+func (s PartySet) MarshalJSON() ([]byte, error) { return partyNames.MarshalSet(uint64(s)) }
 
 // UnmarshalJSON decodes a list of party names; on error s is unchanged.
 func (s *PartySet) UnmarshalJSON(b []byte) error {
-	v, err := unmarshalSet(partyNames, b)
+	v, err := unmarshalSet(partyNames, "party set", b)
 	if err == nil {
 		*s = PartySet(v)
 	}

@@ -3,10 +3,12 @@ package collect_test
 import (
 	"testing"
 
-	"github.com/lendcore/lendcore/collect"
-	"github.com/lendcore/lendcore/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/money"
 )
 
 func TestWriteOffProposal(t *testing.T) {
@@ -38,11 +40,11 @@ func TestWriteOffProposal(t *testing.T) {
 				assert.ErrorIs(t, pr.Reject(day(2025, 3, 6), "checker", "late"), collect.ErrIllegalTransition)
 				return
 			}
-			var ve *collect.ValidationError
+			var ve *fault.Fields
 			require.ErrorAs(t, err, &ve)
 			var got []string
-			for _, f := range ve.Fields {
-				got = append(got, f.Field)
+			for _, f := range ve.List {
+				got = append(got, f.Name)
 			}
 			assert.Equal(t, tc.missing, got)
 			assert.Equal(t, collect.Proposed, pr.Status)
@@ -77,12 +79,12 @@ func TestWriteOffPolicyValidateIndexesEachList(t *testing.T) {
 	p := collect.DefaultWriteOffPolicy()
 	p.Evidence = []string{"collection-record", ""}
 	p.InsteadOfLegal = []string{"bankruptcy", ""}
-	var ve *collect.ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, p.Validate(), &ve)
 	require.ErrorIs(t, ve, collect.ErrInvalidPolicy)
 	var got []string
-	for _, f := range ve.Fields {
-		got = append(got, f.Field)
+	for _, f := range ve.List {
+		got = append(got, f.Name)
 	}
 	assert.Equal(t, []string{"evidence[1]", "instead_of_legal[1]"}, got)
 }
@@ -95,11 +97,11 @@ func TestWriteOffCheckRejectsUndefinedGrade(t *testing.T) {
 	pr := collect.Proposal{Loan: loanID, Day: day(2025, 3, 1), Amount: cny("42000"), Grade: collect.Grade(200),
 		Legal: &legal, ProposedBy: "maker", Status: collect.Proposed,
 		Evidence: []collect.Evidence{{Kind: "collection-record", Ref: "doc-1"}, {Kind: "limitation-status", Ref: "doc-2"}}}
-	var ve *collect.ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, p.Check(&pr), &ve)
-	require.Len(t, ve.Fields, 1)
-	assert.Equal(t, "grade", ve.Fields[0].Field)
-	assert.Contains(t, ve.Fields[0].Problem, "undefined")
+	require.Len(t, ve.List, 1)
+	assert.Equal(t, "grade", ve.List[0].Name)
+	assert.Contains(t, ve.List[0].Problem, "undefined")
 
 	pr.Grade = 0 // not graded: the DPD route still works
 	pr.DPD = 361

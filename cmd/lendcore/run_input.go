@@ -11,7 +11,7 @@ import (
 
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collateral"
-	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
@@ -174,7 +174,7 @@ func firstField(err error) (name, problem string, ok bool) {
 	var fields [][2]string
 	var le *loan.ValidationError
 	var ce *collateral.ValidationError
-	var ke *collect.ValidationError
+	var ke *fault.Fields
 	var ie *invest.ValidationError
 	var se *classify.ValidationError
 	switch {
@@ -187,8 +187,8 @@ func firstField(err error) (name, problem string, ok bool) {
 			fields = append(fields, [2]string{f.Field, f.Problem})
 		}
 	case errors.As(err, &ke):
-		for _, f := range ke.Fields {
-			fields = append(fields, [2]string{f.Field, f.Problem})
+		for _, f := range ke.List {
+			fields = append(fields, [2]string{f.Name, f.Problem})
 		}
 	case errors.As(err, &ie):
 		for _, f := range ie.Fields {
