@@ -262,13 +262,7 @@ func (e *Engine) RecordLegal(ctx context.Context, id uuid.UUID, s LegalStep) (co
 // legalSteps are the steps RecordLegal takes, by name.
 var legalSteps = map[string]func(r *collect.Record, s *LegalStep) (*collect.Proceeding, error){
 	"file": func(r *collect.Record, s *LegalStep) (*collect.Proceeding, error) {
-		p, err := r.File(s.Proceeding, s.Forum, s.Day, s.Amount)
-		if err != nil {
-			return nil, err
-		}
-		_, err = r.AddDemand(collect.LimitationEvent{Day: s.Day, Kind: collect.Lawsuit, Delivered: true,
-			Evidence: "proceeding/" + s.Proceeding.String()})
-		return p, err
+		return r.File(s.Proceeding, s.Forum, s.Day, s.Amount) // the filing interrupts the limitation period
 	},
 	"judgment": onProceeding(func(p *collect.Proceeding, s *LegalStep) error { return p.Judge(s.Day, s.Amount) }),
 	"enforce":  onProceeding(func(p *collect.Proceeding, s *LegalStep) error { return p.Enforce(s.Day) }),
