@@ -3,6 +3,8 @@ package classify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Bucket is one delinquency bucket: it covers days past due from From up to
@@ -47,34 +49,34 @@ func (b Buckets) Index(dpd int) int {
 func (b Buckets) Validate() error {
 	e := policyErrors()
 	b.validate(e, "buckets")
-	return e.err()
+	return e.Err()
 }
 
-func (b Buckets) validate(e *ValidationError, field string) {
+func (b Buckets) validate(e *fault.Fields, field string) {
 	if len(b) == 0 {
-		e.add(field, "needs at least one bucket")
+		e.Add(field, "needs at least one bucket")
 		return
 	}
 	if len(b) > 255 {
-		e.add(field, "at most 255 buckets")
+		e.Add(field, "at most 255 buckets")
 	}
 	seen := map[string]bool{}
 	for i, x := range b {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if strings.TrimSpace(x.Name) == "" {
-			e.add(f+".name", "must not be empty")
+			e.Add(f+".name", "must not be empty")
 		} else if seen[x.Name] {
-			e.add(f+".name", "duplicate name "+x.Name)
+			e.Add(f+".name", "duplicate name "+x.Name)
 		}
 		seen[x.Name] = true
 		switch {
 		case i == 0 && x.From != 0:
-			e.add(f+".from", "the first bucket must start at 0 days")
+			e.Add(f+".from", "the first bucket must start at 0 days")
 		case i > 0 && x.From <= b[i-1].From:
-			e.add(f+".from", "must be greater than the previous bucket's from")
+			e.Add(f+".from", "must be greater than the previous bucket's from")
 		}
 		if x.From > maxDays {
-			e.add(f+".from", fmt.Sprintf("must be at most %d", maxDays))
+			e.Add(f+".from", fmt.Sprintf("must be at most %d", maxDays))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
@@ -263,12 +264,14 @@ func TestClassifyRejectsBadFacts(t *testing.T) {
 	c := compile(t, China2023())
 	f := Facts{DPD: -1, Balance: cny(-1), ECL: money.New(1, money.USD)}
 	_, err := c.Classify(&f, asOf2024)
-	var v *ValidationError
+	var v *fault.Fields
 	require.ErrorAs(t, err, &v)
 	assert.ErrorIs(t, err, ErrInvalidInput)
-	assert.Len(t, v.Fields, 3, "dpd, balance and ecl currency are all reported: %v", err)
+	assert.Len(t, v.List, 3, "dpd, balance and ecl currency are all reported: %v", err)
 	_, err = c.Classify(nil, asOf2024)
 	assert.ErrorIs(t, err, ErrInvalidInput)
+	require.ErrorAs(t, err, &v)
+	assert.True(t, v.Has("facts"), "%v", err)
 }
 
 // A Classifier not made by Policy.Compile has no rule tables: every entry

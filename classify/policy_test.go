@@ -2,10 +2,11 @@ package classify
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
-	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,12 +81,13 @@ func TestPolicyValidateReportsEveryField(t *testing.T) {
 	p.Buckets = nil
 	p.TechnicalGraceDays = -1
 	err := p.Validate()
-	var v *ValidationError
+	var v *fault.Fields
 	require.ErrorAs(t, err, &v)
 	assert.ErrorIs(t, err, ErrInvalidPolicy)
+	assert.Equal(t, fault.CodeInvalid, fault.CodeOf(err))
 	fields := map[string]bool{}
-	for _, f := range v.Fields {
-		fields[f.Field] = true
+	for _, f := range v.List {
+		fields[f.Name] = true
 	}
 	for _, want := range []string{"name", "rules[0].when[0].op", "rules[1].then", "rules[3].id", "rules[4].source",
 		"rules[5].when[2].kind", "rules[6].effective_to", "buckets", "technical_grace_days"} {
@@ -164,9 +166,9 @@ func TestInspectionsDue(t *testing.T) {
 		{"never", day(2024, time.April, 5), ByCadence},
 	}, due)
 	_, err = p.InspectionsDue(today, []InspectionSubject{{Loan: "x"}, {Loan: "y", Grade: Normal, DPD: -1}})
-	var v *ValidationError
+	var v *fault.Fields
 	require.ErrorAs(t, err, &v)
-	assert.Len(t, v.Fields, 2)
+	assert.Len(t, v.List, 2)
 }
 
 // TestInspectionRecordSignals: adverse findings feed early-warning signals back.
@@ -196,10 +198,82 @@ func TestGradeText(t *testing.T) {
 	assert.Error(t, g.UnmarshalText([]byte("bad")))
 	_, err := Grade(9).MarshalText()
 	assert.Error(t, err)
-	r, err := Ratio{1, 3}.Rate()
-	require.NoError(t, err)
-	assert.Equal(t, money.MustRate("0").Cmp(r), -1)
-	assert.Equal(t, "n/a", Ratio{1, 0}.Percent(1))
+}
+
+// TestEnumText: every enumeration writes the kebab-case name JSON has
+// always used, reads it back, reads the older spellings (Chinese grade
+// names, comparator symbols, one-letter evidence tags) and refuses an
+// unknown name with a *fault.Fields wrapping ErrInvalidInput.
+func TestEnumText(t *testing.T) {
+	type text interface {
+		MarshalText() ([]byte, error)
+	}
+	for _, tt := range []struct {
+		v    text
+		want string
+		back func(string) (any, error)
+	}{
+		{GradeNone, "none", parse[Grade]},
+		{SpecialMention, "special-mention", parse[Grade]},
+		{Stage2, "stage-2", parse[Stage]},
+		{Orange, "orange", parse[Level]},
+		{SeverityHigh, "high", parse[Severity]},
+		{CashFlowBehindPlan, "cash-flow-behind-plan", parse[Signal]},
+		{DueMissed, "missed", parse[DueEvent]},
+		{GE, "ge", parse[Comparator]},
+		{ExternalOverdueShare, "external-overdue-share", parse[ConditionKind]},
+		{DebtorObject, "debtor", parse[Object]},
+		{NotFound, "not-found", parse[Evidence]},
+		{CombineShorter, "shorter", parse[Combine]},
+		{Ordinary, "ordinary", parse[Standing]},
+		{UseOfFunds, "use-of-funds", parse[Area]},
+		{Adverse, "adverse", parse[Conclusion]},
+		{MaxDPD6M, "max-dpd-6m", parse[Feature]},
+	} {
+		b, err := tt.v.MarshalText()
+		require.NoError(t, err, tt.want)
+		assert.Equal(t, tt.want, string(b))
+		assert.Equal(t, tt.want, fmt.Sprint(tt.v))
+		back, err := tt.back(tt.want)
+		require.NoError(t, err, tt.want)
+		assert.Equal(t, tt.v, back, tt.want)
+		_, err = tt.back("no-such-name")
+		assert.ErrorIs(t, err, ErrInvalidInput, tt.want)
+		var bad *fault.Fields
+		assert.ErrorAs(t, err, &bad, tt.want)
+	}
+	for in, want := range map[string]any{
+		"次级": Substandard, "正常": Normal, ">": GT, ">=": GE, "<": LT, "<=": LE, "==": EQ,
+		"V": Verified, "S": Secondary, "K": Known, "NF": NotFound, "H": House,
+	} {
+		var got any
+		var err error
+		switch want.(type) {
+		case Grade:
+			got, err = parse[Grade](in)
+		case Comparator:
+			got, err = parse[Comparator](in)
+		case Evidence:
+			got, err = parse[Evidence](in)
+		}
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	assert.Equal(t, "dpd > 90", Over(DaysPastDue, 90).String(), "reports keep the regulation's symbols")
+	for _, unnamed := range []text{Comparator(0), ConditionKind(0), Evidence(0), StandingUnset, Conclusion(0), Grade(9)} {
+		_, err := unnamed.MarshalText()
+		assert.ErrorIs(t, err, ErrInvalidInput, "%v has no name", unnamed)
+	}
+}
+
+// parse decodes s as a T through its UnmarshalText.
+func parse[T any, P interface {
+	*T
+	UnmarshalText([]byte) error
+}](s string) (any, error) {
+	var v T
+	err := P(&v).UnmarshalText([]byte(s))
+	return v, err
 }
 
 // TestPresetCitationsMatchRules: the tags follow /work/shared/reference/

@@ -45,29 +45,29 @@ func TwelveGradeScale() SubGradeScale {
 func (s SubGradeScale) Validate() error {
 	e := policyErrors()
 	if strings.TrimSpace(s.Name) == "" {
-		e.add("name", "must not be empty")
+		e.Add("name", "must not be empty")
 	}
 	if len(s.Levels) == 0 {
-		e.add("levels", "needs at least one level")
+		e.Add("levels", "needs at least one level")
 	}
 	seen := map[string]bool{}
 	for i, l := range s.Levels {
 		f := fmt.Sprintf("levels[%d]", i)
 		if strings.TrimSpace(l.Code) == "" || seen[l.Code] {
-			e.add(f+".code", "must be non-empty and unique")
+			e.Add(f+".code", "must be non-empty and unique")
 		}
 		seen[l.Code] = true
 		if l.Grade == GradeNone || !l.Grade.Valid() {
-			e.add(f+".grade", "must be a grade")
+			e.Add(f+".grade", "must be a grade")
 		}
 		if i > 0 && l.Grade < s.Levels[i-1].Grade {
-			e.add(f+".grade", "better than the level above it")
+			e.Add(f+".grade", "better than the level above it")
 		}
 	}
 	if strings.TrimSpace(s.Source) == "" {
-		e.add("source", "must cite its source")
+		e.Add("source", "must cite its source")
 	}
-	return e.err()
+	return e.Err()
 }
 
 // Grade returns the five-category grade of a sub-grade code.

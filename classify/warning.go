@@ -3,6 +3,8 @@ package classify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lendcore/lendcore/fault"
 )
 
 // WarningRule maps an early-warning signal at or above a severity to a
@@ -49,29 +51,29 @@ func DefaultWarnings() []WarningRule {
 	return out
 }
 
-func (w WarningRule) validate(e *ValidationError, field string) {
+func (w WarningRule) validate(e *fault.Fields, field string) {
 	if strings.TrimSpace(w.ID) == "" {
-		e.add(field+".id", "must not be empty")
+		e.Add(field+".id", "must not be empty")
 	}
 	if !w.Signal.Valid() {
-		e.add(field+".signal", "unknown signal")
+		e.Add(field+".signal", "unknown signal")
 	}
 	if w.MinSeverity == SeverityNone || !w.MinSeverity.Valid() {
-		e.add(field+".min_severity", "must be low, medium or high")
+		e.Add(field+".min_severity", "must be low, medium or high")
 	}
 	if w.Level == LevelNone || !w.Level.Valid() {
-		e.add(field+".level", "must be green, yellow, orange or red")
+		e.Add(field+".level", "must be green, yellow, orange or red")
 	}
 	if !w.MinGrade.Valid() {
-		e.add(field+".min_grade", "unknown grade")
+		e.Add(field+".min_grade", "unknown grade")
 	}
 	if !w.MinStage.Valid() {
-		e.add(field+".min_stage", "unknown stage")
+		e.Add(field+".min_stage", "unknown stage")
 	}
 	if !w.Evidence.valid() {
-		e.add(field+".evidence", "must be V, S, K, NF or H")
+		e.Add(field+".evidence", evidenceProblem)
 	}
 	if strings.TrimSpace(w.Source) == "" {
-		e.add(field+".source", "must cite its source")
+		e.Add(field+".source", "must cite its source")
 	}
 }

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
@@ -176,7 +176,7 @@ func firstField(err error) (name, problem string, ok bool) {
 	var ce *collateral.ValidationError
 	var ke *collect.ValidationError
 	var ie *invest.ValidationError
-	var se *classify.ValidationError
+	var fe *fault.Fields
 	switch {
 	case errors.As(err, &le):
 		for _, f := range le.Fields {
@@ -194,9 +194,9 @@ func firstField(err error) (name, problem string, ok bool) {
 		for _, f := range ie.Fields {
 			fields = append(fields, [2]string{f.Field, f.Problem})
 		}
-	case errors.As(err, &se):
-		for _, f := range se.Fields {
-			fields = append(fields, [2]string{f.Field, f.Problem})
+	case errors.As(err, &fe):
+		for _, f := range fe.List {
+			fields = append(fields, [2]string{f.Name, f.Problem})
 		}
 	}
 	if len(fields) == 0 {
