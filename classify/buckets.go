@@ -21,15 +21,16 @@ type Buckets []Bucket
 
 // ChinaBuckets returns the usual Chinese table: M0 current, M1 1–30,
 // M2 31–60, M3 61–90, M4 91–120, M5 121–150, M6 151–180, M6+ over 180.
-// Source: industry practice (S: rules.md §4.1, chatgpt.dhexx.cn article);
-// boundaries are configurable.
+// Source: lender practice; no regulatory source found (the boundaries are
+// configurable).
 func ChinaBuckets() Buckets {
 	return Buckets{{"M0", 0}, {"M1", 1}, {"M2", 31}, {"M3", 61}, {"M4", 91}, {"M5", 121}, {"M6", 151}, {"M6+", 181}}
 }
 
 // USBuckets returns the US-style 30-day table: Current 0, 1–29, 30–59,
-// 60–89, 90–119, 120–149, 150–179, 180+. Source: well-known practice (K:
-// rules.md §4.1).
+// 60–89, 90–119, 120–149, 150–179, 180+. Source: lender practice; no
+// regulatory source found (the FFIEC policy's 90/120/180-day marks fall on
+// its boundaries).
 func USBuckets() Buckets {
 	return Buckets{{"current", 0}, {"1-29", 1}, {"30-59", 30}, {"60-89", 60}, {"90-119", 90},
 		{"120-149", 120}, {"150-179", 150}, {"180+", 180}}

@@ -15,8 +15,10 @@
 // minimum any triggered row imposes; "超过" (exceeds) is the strict
 // comparator GT, so 90 DPD is not "over 90 days". Presets: China2023 (the
 // 2023 Measures plus IFRS 9 staging), ChinaCard2011, ChinaLegacy, IFRS9 and
-// USFFIEC. Every preset row cites its source and evidence tag; values the
-// sources do not fix (tagged NF) are ordinary policy fields.
+// USFFIEC. Every preset row cites its primary source (measure and article)
+// and an evidence tag saying how that source was checked; the repository's
+// docs/regulations.md lists them. Values the sources do not fix (tagged
+// not-found) are ordinary policy fields.
 //
 // Compile turns a Policy into a Classifier: rows that test only days past
 // due become a lookup table, so Classify is allocation-free. Result.Rules

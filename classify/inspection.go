@@ -59,13 +59,13 @@ type InspectionPolicy struct {
 // every three months, ordinary monthly, poor weekly (continuous), and an
 // immediate inspection on any overdue or a red warning. Standing by grade:
 // 正常 good, 关注 ordinary, non-performing poor. Banks set these in their
-// own post-loan rules; no regulatory figure was found (NF).
+// own post-loan rules; no regulatory figure was found (NotFound).
 func DefaultInspection() InspectionPolicy {
 	return InspectionPolicy{
 		Cadence:              []Cadence{{Standing: Good, Months: 3}, {Standing: Ordinary, Months: 1}, {Standing: Poor, Days: 7}},
 		ByGrade:              map[Grade]Standing{Normal: Good, SpecialMention: Ordinary, Substandard: Poor, Doubtful: Poor, Loss: Poor},
 		ImmediateWhenOverdue: true, ImmediateAtLevel: Red,
-		Evidence: NotFound, Source: "common bank post-loan practice (贷后检查 by standing); figures NF, configurable",
+		Evidence: NotFound, Source: "lender practice: post-loan inspection (贷后检查) by standing; no regulatory source found for the figures",
 	}
 }
 

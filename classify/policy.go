@@ -28,7 +28,9 @@ type Policy struct {
 	Observation Observation `json:"observation"`
 	// TechnicalGraceDays is how many days of overdue caused by a technical or
 	// operational problem (Facts.TechnicalDelay) are not counted as overdue.
-	// No source fixes a figure (NF, rules.md §1.1): the presets use 0.
+	// The 2023 Measures except such a short overdue, up to 7 days, from the
+	// 关注 floor (read in a secondary source only); the presets use 0, the
+	// conservative choice.
 	TechnicalGraceDays int `json:"technical_grace_days,omitempty"`
 }
 

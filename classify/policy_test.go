@@ -3,6 +3,8 @@ package classify
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,7 +121,7 @@ func TestMalformedDateJSONIsAnError(t *testing.T) {
 }
 
 // TestWarnings: signals map to levels and optional minimum grade/stage
-// (DefaultWarnings, NF house convention).
+// (DefaultWarnings, a house convention tagged not-found).
 func TestWarnings(t *testing.T) {
 	c := compile(t, China2023())
 	for _, tt := range []struct {
@@ -276,16 +278,56 @@ func parse[T any, P interface {
 	return v, err
 }
 
-// TestPresetCitationsMatchRules: the tags follow /work/shared/reference/
-// rules.md. §1.5 has the legacy provision grid second-hand only (S) and no
-// document number or floating band; §2.1 says IFRS 9 sets no fixed
-// probation length, so both EBA-derived stage exits are a convention (NF).
-func TestPresetCitationsMatchRules(t *testing.T) {
+// TestPresetEvidenceTags: the tags say how far each figure was checked.
+// The legacy provision grid was read only second-hand (Secondary), without
+// the guideline's document number or its floating band, so the source
+// claims neither; IFRS 9 sets no fixed probation length (§5.5.7), so both
+// EBA-derived stage exits are a convention (NotFound).
+func TestPresetEvidenceTags(t *testing.T) {
 	g := LegacyChinaProvision()
 	assert.Equal(t, Secondary, g.Evidence)
 	assert.NotContains(t, g.Source, "98号")
 	assert.NotContains(t, g.Source, "±20")
 	for _, r := range EBAStageCure() {
 		assert.Equal(t, NotFound, r.Evidence, r.ID)
+	}
+}
+
+// TestPresetSourcesAreInTheRepository: every preset cites a source, none
+// cites a file outside the repository, a machine path or a web page (the
+// citations are the measure and article; docs/regulations.md collects
+// them), and every rule id a preset encodes is listed there.
+func TestPresetSourcesAreInTheRepository(t *testing.T) {
+	doc, err := os.ReadFile("../docs/regulations.md")
+	require.NoError(t, err)
+	sources := map[string]string{
+		"provision":  LegacyChinaProvision().Source,
+		"inspection": DefaultInspection().Source,
+		"scorecard":  DefaultScorecard().Source,
+		"subgrades":  TwelveGradeScale().Source,
+	}
+	for name, p := range presets() {
+		for _, r := range p.Rules {
+			sources[r.ID] = r.Source
+			assert.Contains(t, string(doc), "`"+r.ID+"`", "%s: rule %s is not in docs/regulations.md", name, r.ID)
+		}
+		for _, w := range p.Warnings {
+			sources[w.ID] = w.Source
+		}
+		for _, c := range p.Cure {
+			sources[c.ID] = c.Source
+			assert.Contains(t, string(doc), "`"+c.ID+"`", "%s: cure %s is not in docs/regulations.md", name, c.ID)
+		}
+		for _, c := range p.StageCure {
+			sources[c.ID] = c.Source
+			assert.Contains(t, string(doc), "`"+c.ID+"`", "%s: stage cure %s is not in docs/regulations.md", name, c.ID)
+		}
+		sources[name+" observation"] = p.Observation.Source
+	}
+	for id, src := range sources {
+		assert.NotEmpty(t, strings.TrimSpace(src), id)
+		for _, bad := range []string{".md", "/work", "http", "www.", ".com", ".cn"} {
+			assert.NotContains(t, src, bad, "%s cites %q", id, bad)
+		}
 	}
 }

@@ -22,11 +22,12 @@ type GradeProvision struct {
 	Source   string             `json:"source"`
 }
 
-// LegacyChinaProvision returns the legacy Chinese grid of the PBoC 2002
-// guideline: general reserve 1 % of normal loans, specific reserves 关注
-// 2 %, 次级 25 %, 可疑 50 %, 损失 100 % (rules.md §1.5, S: second-hand, re-check
-// before release). A host with other rates sets its own rows. Rounding
-// half-up.
+// LegacyChinaProvision returns the legacy Chinese grid of the PBoC's 2002
+// guideline on loan-loss reserves (《银行贷款损失准备计提指引》): general
+// reserve 1 % of normal loans, specific reserves 关注 2 %, 次级 25 %, 可疑
+// 50 %, 损失 100 %. The figures were read only in secondary sources quoting
+// the guideline (Secondary); re-check before relying on them. A host with
+// other rates sets its own rows. Rounding half-up.
 func LegacyChinaProvision() GradeProvision {
 	return GradeProvision{
 		Rows: []GradeRate{
@@ -34,8 +35,8 @@ func LegacyChinaProvision() GradeProvision {
 			{Doubtful, mustRate(50, 100)}, {Loss, mustRate(1, 1)},
 		},
 		Evidence: Secondary,
-		Source: "PBoC 2002 legacy specific-provision guideline: general 1 %, special 2/25/50/100 % " +
-			"(S: http://livelovelifegateway.com/tiku/shiti/83d949f0556d4ee4b2d7515aeff0ccb4.html)",
+		Source: "《银行贷款损失准备计提指引》(PBoC, 2002): general reserve at least 1 % of loans; " +
+			"specific reserves 关注 2 %, 次级 25 %, 可疑 50 %, 损失 100 %",
 	}
 }
 

@@ -10,7 +10,8 @@ import (
 )
 
 // TestProvisioning covers the legacy China grid (1/2/25/50/100 %): a
-// 10,000 次级 loan needs 2,500; and ECL = PD × LGD × EAD (rules.md §2.1):
+// 10,000 次级 loan needs 2,500; and ECL = PD × LGD × EAD (a common measure
+// of IFRS 9 §5.5.17's expected losses, undiscounted):
 // EAD 10,000, 12-month PD 2 %, LGD 45 % → 90; stage 2 lifetime PD 10 % →
 // 450; stage 3 PD 100 % → 4,500.
 func TestProvisioning(t *testing.T) {
@@ -78,7 +79,7 @@ func TestSubGrades(t *testing.T) {
 	assert.Equal(t, fault.CodeNotFound, fault.CodeOf(err), "a key missing from a table is not-found")
 }
 
-// TestBuckets covers rules.md §4.1: DPD 30 is M1 in the China table but in
+// TestBuckets: DPD 30 is M1 in the China table but in
 // the 30–59 bucket in the US table.
 func TestBuckets(t *testing.T) {
 	cn, us := ChinaBuckets(), USBuckets()
@@ -107,9 +108,9 @@ func fieldsOf(t *testing.T, err error) []string {
 }
 
 // TestProvisioningRejectsNegativeInput: a negative balance or exposure
-// would give a negative provision; each is a *ValidationError naming the
-// field. Figures as in TestProvisioning (legacy grid, rules.md §1.5;
-// ECL = PD × LGD × EAD, rules.md §2.1).
+// would give a negative provision; each is a *fault.Fields naming the
+// field. Figures as in TestProvisioning (the legacy grid; ECL = PD × LGD ×
+// EAD).
 func TestProvisioningRejectsNegativeInput(t *testing.T) {
 	_, err := LegacyChinaProvision().Provision(cny(-10000), Substandard)
 	assert.ErrorIs(t, err, ErrInvalidInput)

@@ -361,8 +361,12 @@ type Rule struct {
 	// both inclusive; the zero Date leaves that side open.
 	EffectiveFrom date.Date `json:"effective_from,omitzero"`
 	EffectiveTo   date.Date `json:"effective_to,omitzero"`
-	Evidence      Evidence  `json:"evidence"`
-	Source        string    `json:"source"`
+	// Evidence says how Source was checked.
+	Evidence Evidence `json:"evidence"`
+	// Source cites where the rule comes from — the law, measure or standard
+	// and its article ("IFRS 9 §5.5.11") — or says it is lender practice or
+	// the host's own; it travels with the rule into audit trails.
+	Source string `json:"source"`
 }
 
 // UnmarshalJSON decodes a rule, turning a malformed date into an error

@@ -79,7 +79,7 @@ type Scorecard struct {
 }
 
 // DefaultScorecard returns an illustrative behaviour scorecard (a house
-// example, not a calibrated model: NF — calibrate on your own data).
+// example, not a calibrated model — calibrate on your own data).
 func DefaultScorecard() Scorecard {
 	return Scorecard{
 		Name: "behaviour-example", Base: 600,
@@ -91,7 +91,7 @@ func DefaultScorecard() Scorecard {
 			{BrokenPromises, []Bin{{0, 0}, {1, -50}, {2, -100}}},
 		},
 		Bands:  []Band{{"E", 0}, {"D", 450}, {"C", 540}, {"B", 600}, {"A", 660}},
-		Source: "illustrative house example (NF)",
+		Source: "illustrative house example, not calibrated (no regulatory source)",
 	}
 }
 

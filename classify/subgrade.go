@@ -22,7 +22,8 @@ type SubGradeScale struct {
 }
 
 // TwelveGradeScale returns one published 12-grade scheme: 正常1–4, 关注1–2,
-// 次级1–3, 可疑1–2, 损失 (S: rules.md §1.4, 51dongshi.net).
+// 次级1–3, 可疑1–2, 损失. Sub-grades are lender practice; no regulatory
+// source sets them.
 func TwelveGradeScale() SubGradeScale {
 	var l []SubGrade
 	for _, g := range []struct {
@@ -37,7 +38,7 @@ func TwelveGradeScale() SubGradeScale {
 			l = append(l, SubGrade{code, g.g})
 		}
 	}
-	return SubGradeScale{Name: "12-grade", Levels: l, Source: "one bank's 12-grade scheme (S: 51dongshi.net/eedfrcdhdacdv)"}
+	return SubGradeScale{Name: "12-grade", Levels: l, Source: "one bank's published 12-grade scheme (lender practice; no regulatory source found)"}
 }
 
 // Validate reports every problem with the scale: unique codes, defined

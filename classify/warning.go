@@ -22,13 +22,15 @@ type WarningRule struct {
 }
 
 // DefaultWarnings returns a house convention (no regulation fixes these
-// mappings — NF, configure them): a low-severity signal is yellow, medium
+// mappings — NotFound, configure them): a low-severity signal is yellow, medium
 // orange, high red; a high-severity financial deterioration, purpose
 // deviation, litigation or adverse bureau refresh also sets at least 关注 and
 // IFRS 9 stage 2 (treated as a significant increase in credit risk).
 func DefaultWarnings() []WarningRule {
 	var out []WarningRule
-	src := "house convention; no regulatory mapping found (NF, rules.md §1.1 '关注: adverse factors exist')"
+	src := "house convention; no regulatory source maps warning signals to levels. The high-severity floor follows " +
+		"关注's definition in 《商业银行金融资产风险分类办法》(CBIRC/PBoC Order 〔2023〕 No. 1): adverse factors exist, " +
+		"though the debtor can still pay"
 	for s := Signal(0); s < SignalCount; s++ {
 		for sev, lvl := range []Level{SeverityLow: Yellow, SeverityMedium: Orange, SeverityHigh: Red} {
 			if sev == 0 {

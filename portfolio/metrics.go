@@ -74,8 +74,9 @@ func (s *Snapshot) Amount(minor int64) money.Amount { return money.New(minor, s.
 func (s *Snapshot) OverdueRateByCount() Ratio { return Ratio{s.Overdue.Count, s.Total.Count} }
 
 // OverdueRateByBalance is the whole remaining principal of loans with any
-// overdue installment ÷ outstanding principal (rules.md §4.3: a 12-installment
-// loan with 100 overdue and 1,100 remaining counts 1,100).
+// overdue installment ÷ outstanding principal: a 12-installment loan with
+// 100 overdue and 1,100 remaining counts 1,100 (lender practice; no
+// regulatory source found).
 func (s *Snapshot) OverdueRateByBalance() Ratio { return Ratio{s.Overdue.Balance, s.Total.Balance} }
 
 // AtLeastBucket is the balance of loans in bucket i or worse ÷ outstanding
@@ -104,9 +105,10 @@ func (s *Snapshot) Top10Share() Ratio { return Ratio{s.Top10, s.Total.Balance} }
 func (s *Snapshot) LargestShare() Ratio { return Ratio{s.Largest, s.Total.Balance} }
 
 // Disclosure is the monthly figure set a lending platform publishes
-// (《网络借贷信息中介机构业务活动信息披露指引》, 2017; S, rules.md §3.4);
-// official definitions of the overdue rates were not found (NF), so the
-// raw figures are given.
+// (《网络借贷信息中介机构业务活动信息披露指引》, CBRC General Office
+// 银监办发〔2017〕113号: monthly figures to the previous month-end, read in
+// secondary sources); official definitions of its overdue rates were not
+// found, so the raw figures are given.
 type Disclosure struct {
 	Outstanding, OverdueAmount, Over90Amount, CompensationAmount, RelatedBalance money.Amount
 	Loans, OverdueLoans, Over90Loans, CompensatedLoans, RelatedLoans             int64

@@ -29,7 +29,7 @@ func fieldsOf(t *testing.T, err error) []string {
 	return got
 }
 
-// TestOverdueRateByBalance covers rules.md §4.3 "balance test": a
+// TestOverdueRateByBalance covers the balance-based convention: a
 // 12-installment loan with one installment of 100 overdue and 1,100
 // principal remaining counts 1,100, not 100, in the balance-based rate.
 func TestOverdueRateByBalance(t *testing.T) {
@@ -46,7 +46,7 @@ func TestOverdueRateByBalance(t *testing.T) {
 }
 
 // TestSnapshot checks buckets, M1+/M3+, NPL, coverage and disclosure
-// figures on a hand-built portfolio (rules.md §4.3, §3.4).
+// figures on a hand-built portfolio, each worked out by hand below.
 func TestSnapshot(t *testing.T) {
 	ps := []Position{
 		{Loan: "1", Debtor: "A", Principal: cny(1000), DPD: 0, Grade: classify.Normal, Stage: classify.Stage1, Provision: cny(10)},
@@ -89,7 +89,7 @@ func TestMeasureRejectsBadPositions(t *testing.T) {
 	assert.Equal(t, []string{"positions[1].dpd", "positions[1].principal", "positions[2].grade"}, fieldsOf(t, err))
 }
 
-// TestCEI covers rules.md §4.3 (creditguru sample): begin 6,200, sales
+// TestCEI covers a textbook CEI sample: begin 6,200, sales
 // 10,890 over 3 months, end total 6,340, end current 3,590 →
 // (6,200 + 3,630 − 6,340) ÷ (6,200 + 3,630 − 3,590) = 3,490 ÷ 6,240 = 55.9 %;
 // with sales undivided (6,200 + 10,890 − 6,340) ÷ (6,200 + 10,890 − 3,590)
@@ -109,8 +109,8 @@ func TestCEI(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidInput, "the averaging convention must be explicit")
 }
 
-// TestWriteOffAndRecovery: write-offs ÷ average outstanding (K); recoveries
-// ÷ written off (K). 30 written off over month-ends 1,000/1,200/1,400
+// TestWriteOffAndRecovery: write-offs ÷ average outstanding; recoveries
+// ÷ written off. 30 written off over month-ends 1,000/1,200/1,400
 // (mean 1,200) is 2.5 %.
 func TestWriteOffAndRecovery(t *testing.T) {
 	r, err := WriteOffRate(cny(30), []money.Amount{cny(1000), cny(1200), cny(1400)})
@@ -121,7 +121,7 @@ func TestWriteOffAndRecovery(t *testing.T) {
 	assert.Equal(t, "40%", r.Percent(0))
 }
 
-// TestRollAndFlowRates: roll rate P(j at t+1 | i at t) (rules.md §4.2) and
+// TestRollAndFlowRates: roll rate P(j at t+1 | i at t) and
 // flow rate M_k → M_{k+1} = balance in M_{k+1} now ÷ balance in M_k before.
 func TestRollAndFlowRates(t *testing.T) {
 	before := []Position{
@@ -152,7 +152,7 @@ func TestRollAndFlowRates(t *testing.T) {
 }
 
 // TestVintage: rate(MOB n) = balance (count) in state at MOB n ÷ amount
-// (count) disbursed in the cohort month (rules.md §4.2), current and ever.
+// (count) disbursed in the cohort month, current and ever.
 func TestVintage(t *testing.T) {
 	jan := day(2024, time.January, 15)
 	me := func(m time.Month) yearMonth { return yearMonth{2024, m} }
@@ -189,7 +189,7 @@ type yearMonth struct {
 }
 
 // TestVintageRejectsInconsistentOrigination: a loan's cohort is its
-// origination month (rules.md §4.2), so records of one loan that disagree
+// origination month, so records of one loan that disagree
 // on it are refused, naming the record; other loans may differ.
 func TestVintageRejectsInconsistentOrigination(t *testing.T) {
 	rec := func(loan string, orig date.Date, obs date.Date) VintageRecord {

@@ -64,7 +64,7 @@ type CEIAveraging uint8
 // CEI conventions.
 const (
 	// SalesPerMonth divides the period's credit sales by the number of
-	// months (accountingtools.com, creditguru.com; S).
+	// months (credit-management practice; no regulatory source).
 	SalesPerMonth CEIAveraging = iota + 1
 	// SalesWholePeriod uses the period's credit sales undivided.
 	SalesWholePeriod

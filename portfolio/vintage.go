@@ -74,8 +74,8 @@ type VintageSpec struct {
 
 // Cohort is one origination month's vintage curve. Curve[n] is the rate
 // at month on book n, where MOB 0 is the origination month itself (from
-// disbursement to month-end) and MOB 1 the next calendar month (S: rules.md
-// §4.1). In Ever mode by amount, a loan counts with its outstanding
+// disbursement to month-end) and MOB 1 the next calendar month (lender
+// practice; no regulatory source found). In Ever mode by amount, a loan counts with its outstanding
 // principal when it first entered the state.
 type Cohort struct {
 	Year      int
