@@ -10,6 +10,7 @@ import (
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/portfolio"
 	"github.com/lendcore/lendcore/storage"
 )
 
@@ -19,13 +20,13 @@ type Portfolio struct {
 	Day date.Date `json:"day"`
 	// ByStatus counts loans and their principal balance by loan status
 	// (written-off loans count their claim still pursued).
-	ByStatus map[string]classify.Tally `json:"by_status"`
+	ByStatus map[string]portfolio.Tally `json:"by_status"`
 	// Snapshot has the counts and balances by bucket, grade and stage, the
 	// overdue, M1+/M3+ and NPL figures and provisions of the loans on the
 	// books (active and accelerated).
-	Snapshot *classify.Snapshot `json:"snapshot"`
+	Snapshot *portfolio.Snapshot `json:"snapshot"`
 	// Roll is the roll-rate matrix from the previous month end to Day.
-	Roll *classify.RollMatrix `json:"roll,omitempty"`
+	Roll *portfolio.RollMatrix `json:"roll,omitempty"`
 	// Collection counts loans by collection stage.
 	Collection map[string]int `json:"collection"`
 	// AwaitingApproval counts applications submitted and not yet decided.
@@ -41,14 +42,14 @@ type Portfolio struct {
 }
 
 // M1Plus is the balance 1+ days past due ÷ outstanding principal.
-func (p *Portfolio) M1Plus() classify.Ratio { return p.Snapshot.AtLeastBucket(1) }
+func (p *Portfolio) M1Plus() portfolio.Ratio { return p.Snapshot.AtLeastBucket(1) }
 
 // M3Plus is the balance in M3 or worse ÷ outstanding principal.
-func (p *Portfolio) M3Plus() classify.Ratio { return p.Snapshot.AtLeastBucket(3) }
+func (p *Portfolio) M3Plus() portfolio.Ratio { return p.Snapshot.AtLeastBucket(3) }
 
 // NPLRatio is the non-performing balance ÷ outstanding principal.
-func (p *Portfolio) NPLRatio() classify.Ratio {
-	return classify.Ratio{Num: p.Snapshot.NPL.Balance, Den: p.Snapshot.Total.Balance}
+func (p *Portfolio) NPLRatio() portfolio.Ratio {
+	return portfolio.Ratio{Num: p.Snapshot.NPL.Balance, Den: p.Snapshot.Total.Balance}
 }
 
 // PortfolioAt aggregates the loans' states as of the daily close of day
@@ -58,8 +59,8 @@ func (p *Portfolio) NPLRatio() classify.Ratio {
 // A loan in another currency than the first loan scanned returns a
 // *CurrencyError (errors.Is money.ErrCurrencyMismatch).
 func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, error) {
-	p := Portfolio{Day: day, ByStatus: map[string]classify.Tally{}, Collection: map[string]int{}}
-	var now, before []classify.Position
+	p := Portfolio{Day: day, ByStatus: map[string]portfolio.Tally{}, Collection: map[string]int{}}
+	var now, before []portfolio.Position
 	cur := money.Currency{}
 	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{NoDocument: true, Statuses: []string{
 		loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String()}}) {
@@ -86,7 +87,7 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 		} else {
 			t.Count++
 			t.Balance += st.Balance.Minor()
-			pos := classify.Position{Loan: rec.ID.String(), Principal: st.Balance, Overdue: st.Overdue,
+			pos := portfolio.Position{Loan: rec.ID.String(), Principal: st.Balance, Overdue: st.Overdue,
 				DPD: st.DPD, Grade: st.Grade, Stage: st.Stage, Provision: st.Provision}
 			if pos.Grade == classify.GradeNone {
 				pos.Grade = classify.Normal
@@ -101,14 +102,14 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 			p.Collection[st.Collection.String()]++
 		}
 		if !st.MonthEnd.Day.IsZero() {
-			before = append(before, classify.Position{Loan: rec.ID.String(), DPD: st.MonthEnd.DPD, Principal: st.MonthEnd.Balance})
+			before = append(before, portfolio.Position{Loan: rec.ID.String(), DPD: st.MonthEnd.DPD, Principal: st.MonthEnd.Balance})
 		}
 	}
 	if cur.IsZero() {
 		cur = money.CNY
 	}
 	buckets := e.policies.Classification.Buckets
-	snap, err := classify.Measure(now, buckets)
+	snap, err := portfolio.Measure(now, buckets)
 	if err != nil {
 		return p, err
 	}
@@ -117,7 +118,7 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 	}
 	p.Snapshot = snap
 	if len(before) > 0 {
-		if p.Roll, err = classify.RollRates(buckets, before, now); err != nil {
+		if p.Roll, err = portfolio.RollRates(buckets, before, now); err != nil {
 			return p, err
 		}
 	}

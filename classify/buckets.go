@@ -3,6 +3,8 @@ package classify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Bucket is one delinquency bucket: it covers days past due from From up to
@@ -19,15 +21,16 @@ type Buckets []Bucket
 
 // ChinaBuckets returns the usual Chinese table: M0 current, M1 1–30,
 // M2 31–60, M3 61–90, M4 91–120, M5 121–150, M6 151–180, M6+ over 180.
-// Source: industry practice (S: rules.md §4.1, chatgpt.dhexx.cn article);
-// boundaries are configurable.
+// Source: lender practice; no regulatory source found (the boundaries are
+// configurable).
 func ChinaBuckets() Buckets {
 	return Buckets{{"M0", 0}, {"M1", 1}, {"M2", 31}, {"M3", 61}, {"M4", 91}, {"M5", 121}, {"M6", 151}, {"M6+", 181}}
 }
 
 // USBuckets returns the US-style 30-day table: Current 0, 1–29, 30–59,
-// 60–89, 90–119, 120–149, 150–179, 180+. Source: well-known practice (K:
-// rules.md §4.1).
+// 60–89, 90–119, 120–149, 150–179, 180+. Source: lender practice; no
+// regulatory source found (the FFIEC policy's 90/120/180-day marks fall on
+// its boundaries).
 func USBuckets() Buckets {
 	return Buckets{{"current", 0}, {"1-29", 1}, {"30-59", 30}, {"60-89", 60}, {"90-119", 90},
 		{"120-149", 120}, {"150-179", 150}, {"180+", 180}}
@@ -47,34 +50,34 @@ func (b Buckets) Index(dpd int) int {
 func (b Buckets) Validate() error {
 	e := policyErrors()
 	b.validate(e, "buckets")
-	return e.err()
+	return e.Err()
 }
 
-func (b Buckets) validate(e *ValidationError, field string) {
+func (b Buckets) validate(e *fault.Fields, field string) {
 	if len(b) == 0 {
-		e.add(field, "needs at least one bucket")
+		e.Add(field, "needs at least one bucket")
 		return
 	}
 	if len(b) > 255 {
-		e.add(field, "at most 255 buckets")
+		e.Add(field, "at most 255 buckets")
 	}
 	seen := map[string]bool{}
 	for i, x := range b {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if strings.TrimSpace(x.Name) == "" {
-			e.add(f+".name", "must not be empty")
+			e.Add(f+".name", "must not be empty")
 		} else if seen[x.Name] {
-			e.add(f+".name", "duplicate name "+x.Name)
+			e.Add(f+".name", "duplicate name "+x.Name)
 		}
 		seen[x.Name] = true
 		switch {
 		case i == 0 && x.From != 0:
-			e.add(f+".from", "the first bucket must start at 0 days")
+			e.Add(f+".from", "the first bucket must start at 0 days")
 		case i > 0 && x.From <= b[i-1].From:
-			e.add(f+".from", "must be greater than the previous bucket's from")
+			e.Add(f+".from", "must be greater than the previous bucket's from")
 		}
 		if x.From > maxDays {
-			e.add(f+".from", fmt.Sprintf("must be at most %d", maxDays))
+			e.Add(f+".from", fmt.Sprintf("must be at most %d", maxDays))
 		}
 	}
 }

@@ -1,10 +1,10 @@
 package classify
 
 import (
-	"fmt"
 	"math/bits"
 	"slices"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/rickb777/date"
 )
 
@@ -33,7 +33,7 @@ type Result struct {
 // Classifier is a compiled, immutable Policy. Compile once, then classify
 // any number of loans from any number of goroutines; Classify does not
 // allocate. Only Policy.Compile makes a usable Classifier: a zero or nil
-// one returns errNotCompiled (ErrInvalidPolicy) from Classify, Step,
+// one returns a *fault.Fields wrapping ErrInvalidPolicy from Classify, Step,
 // ClassifyDebtor and ApplyDebtorRules.
 type Classifier struct {
 	policy  Policy
@@ -42,14 +42,11 @@ type Classifier struct {
 	warn    [SignalCount][severityCount]warnCell
 }
 
-// errNotCompiled is returned by a Classifier not made by Policy.Compile.
-var errNotCompiled = fmt.Errorf("%w: classifier not compiled (use Policy.Compile)", ErrInvalidPolicy)
-
-// compiled returns errNotCompiled unless c was made by Policy.Compile,
+// compiled returns an error unless c was made by Policy.Compile,
 // which always gives at least one epoch and one bucket.
 func (c *Classifier) compiled() error {
 	if c == nil || len(c.epochs) == 0 || len(c.buckets) == 0 {
-		return errNotCompiled
+		return errNotCompiled()
 	}
 	return nil
 }
@@ -98,7 +95,7 @@ type epoch struct {
 
 // Compile validates p and precompiles it: DPD-only rules become a lookup
 // table per span of effective dates, warning rules a table by signal and
-// severity. It returns a *ValidationError (ErrInvalidPolicy) for a bad
+// severity. It returns a *fault.Fields (ErrInvalidPolicy) for a bad
 // policy.
 func (p Policy) Compile() (*Classifier, error) {
 	if err := p.Validate(); err != nil {
@@ -271,14 +268,14 @@ func (cr *compiledRule) match(f *Facts, dpd int, level Level, asOf date.Date) (o
 // imposes (Normal and Stage1 when none). It applies no cure rules and no
 // debtor contagion; see Step and ApplyDebtorRules. It does not allocate
 // unless the facts are invalid, in which case it returns a
-// *ValidationError (ErrInvalidInput). A Classifier not made by Compile
+// *fault.Fields (ErrInvalidInput). A Classifier not made by Compile
 // returns an error wrapping ErrInvalidPolicy.
 func (c *Classifier) Classify(f *Facts, asOf date.Date) (Result, error) {
 	if err := c.compiled(); err != nil {
 		return Result{}, err
 	}
 	if f == nil {
-		return Result{}, fmt.Errorf("%w: nil facts", ErrInvalidInput)
+		return Result{}, fault.Invalid(ErrInvalidInput, "facts", "must not be nil")
 	}
 	if err := f.validate(); err != nil {
 		return Result{}, err

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
@@ -23,8 +24,8 @@ func compile(t testing.TB, p Policy) *Classifier {
 	return c
 }
 
-// TestChina2023DPDBoundaries covers rules.md T1–T6 (CN23-DPD-1..4): "超过"
-// is strictly greater, so 90, 270 and 360 days keep the lower grade.
+// TestChina2023DPDBoundaries covers CN23-DPD-1..4 (the 2023 Measures' 关注,
+// 次级, 可疑 and 损失 criteria; docs/regulations.md): "超过" is strictly greater, so 90, 270 and 360 days keep the lower grade.
 func TestChina2023DPDBoundaries(t *testing.T) {
 	c := compile(t, China2023())
 	tests := []struct {
@@ -54,7 +55,7 @@ func TestChina2023DPDBoundaries(t *testing.T) {
 	}
 }
 
-// TestChinaCard2011 covers the 2011 card Measures art. 92 (rules.md §1.3):
+// TestChinaCard2011 covers the 2011 card Measures art. 92 (CARD11-1..4):
 // 95 DPD → 次级, 181 → 损失, 120/121 on the 可疑 edge.
 func TestChinaCard2011(t *testing.T) {
 	c := compile(t, ChinaCard2011())
@@ -69,8 +70,9 @@ func TestChinaCard2011(t *testing.T) {
 	}
 }
 
-// TestChinaLegacy covers the legacy preset (rules.md §1.2): 次级 91–180,
-// 可疑 over 180; restructured at least 次级, 可疑 when still overdue.
+// TestChinaLegacy covers the legacy preset (CN07-*, the 2007 Guideline
+// arts. 10–12 and the practice under them): 次级 91–180, 可疑 over 180;
+// restructured at least 次级, 可疑 when still overdue.
 func TestChinaLegacy(t *testing.T) {
 	c := compile(t, ChinaLegacy())
 	for _, tt := range []struct {
@@ -86,7 +88,7 @@ func TestChinaLegacy(t *testing.T) {
 	}
 }
 
-// TestCreditImpaired covers CN23-IMP-1/2 and rules.md T9: credit-impaired
+// TestCreditImpaired covers CN23-IMP-1/2: credit-impaired
 // → 次级; with ECL ≥ 50 % of the balance → 可疑 (ECL 55 % here; 49.99 % stays 次级).
 func TestCreditImpaired(t *testing.T) {
 	c := compile(t, China2023())
@@ -125,7 +127,8 @@ func TestIFRS9Staging(t *testing.T) {
 	}
 }
 
-// TestFFIEC covers US-R1..R5 of the FFIEC retail policy (rules.md §2.3).
+// TestFFIEC covers US-R1..R5 of the FFIEC Uniform Retail Credit
+// Classification and Account Management Policy (2000).
 func TestFFIEC(t *testing.T) {
 	c := compile(t, USFFIEC())
 	notice := day(2024, time.March, 1)
@@ -188,7 +191,7 @@ func TestTriggeredIDs(t *testing.T) {
 }
 
 // TestTechnicalGrace: the carve-out for technical overdue is configurable
-// (NF, rules.md §1.1); with 3 days, a 3-day technical delay stays 正常.
+// (Policy.TechnicalGraceDays; the 2023 Measures allow up to 7 days); with 3 days, a 3-day technical delay stays 正常.
 func TestTechnicalGrace(t *testing.T) {
 	p := China2023()
 	p.TechnicalGraceDays = 3
@@ -221,7 +224,7 @@ func TestExternalContagion(t *testing.T) {
 	}
 }
 
-// TestDebtorContagion covers rules.md T7/T8 (CN23-CON-1): claims 100/50/10
+// TestDebtorContagion covers CN23-CON-1 (more than 10 %): claims 100/50/10
 // with the 10 non-performing is 6.25 % → unchanged; 100/50/20 with the 20
 // non-performing is 20/170 = 11.8 % > 10 % → all at least 次级.
 func TestDebtorContagion(t *testing.T) {
@@ -263,12 +266,14 @@ func TestClassifyRejectsBadFacts(t *testing.T) {
 	c := compile(t, China2023())
 	f := Facts{DPD: -1, Balance: cny(-1), ECL: money.New(1, money.USD)}
 	_, err := c.Classify(&f, asOf2024)
-	var v *ValidationError
+	var v *fault.Fields
 	require.ErrorAs(t, err, &v)
 	assert.ErrorIs(t, err, ErrInvalidInput)
-	assert.Len(t, v.Fields, 3, "dpd, balance and ecl currency are all reported: %v", err)
+	assert.Len(t, v.List, 3, "dpd, balance and ecl currency are all reported: %v", err)
 	_, err = c.Classify(nil, asOf2024)
 	assert.ErrorIs(t, err, ErrInvalidInput)
+	require.ErrorAs(t, err, &v)
+	assert.True(t, v.Has("facts"), "%v", err)
 }
 
 // A Classifier not made by Policy.Compile has no rule tables: every entry

@@ -21,11 +21,3 @@ func addMonths(d date.Date, n int) date.Date {
 	}
 	return date.New(y, mm, day)
 }
-
-// monthsBetween returns the number of whole calendar months from a to b
-// by month index (b's year·12+month minus a's), ignoring the day.
-func monthsBetween(a, b date.Date) int {
-	ay, am, _ := a.Date()
-	by, bm, _ := b.Date()
-	return (by-ay)*12 + int(bm) - int(am)
-}

@@ -3,6 +3,7 @@ package classify
 import (
 	"fmt"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 )
@@ -15,9 +16,8 @@ import (
 // non-retail when any claim is. A result raised here is not yet in the
 // claim's Track: pass it to Track.Hold, or the next Step would upgrade the
 // claim at once when the rule stops applying, skipping the cure rules.
-// Bad input returns a *ValidationError and
-// leaves results unchanged; so does a Classifier not made by Compile (an
-// error wrapping ErrInvalidPolicy).
+// Bad input returns a *fault.Fields and leaves results unchanged; so does
+// a Classifier not made by Compile (an error wrapping ErrInvalidPolicy).
 func (c *Classifier) ApplyDebtorRules(claims []Facts, results []Result, asOf date.Date) error {
 	if err := c.compiled(); err != nil {
 		return err
@@ -48,14 +48,16 @@ func (c *Classifier) ClassifyDebtor(claims []Facts, asOf date.Date, out []Result
 		return err
 	}
 	if len(out) != len(claims) {
-		return fmt.Errorf("%w: %d results for %d claims", ErrInvalidInput, len(out), len(claims))
+		return fault.Invalid(ErrInvalidInput, "out", fmt.Sprintf("has %d results for %d claims", len(out), len(claims)))
 	}
 	tmp := make([]Result, len(claims))
 	for i := range claims {
 		r, err := c.Classify(&claims[i], asOf)
 		if err != nil {
 			e := inputErrors()
-			e.merge(fmt.Sprintf("claims[%d].", i), err)
+			if f := fmt.Sprintf("claims[%d]", i); !e.Merge(f, err) {
+				e.Add(f, err.Error())
+			}
 			return e
 		}
 		tmp[i] = r
@@ -71,7 +73,7 @@ func (c *Classifier) ClassifyDebtor(claims []Facts, asOf date.Date, out []Result
 func debtorShare(claims []Facts, results []Result) (npl, total int64, nonRetail bool, err error) {
 	e := inputErrors()
 	if len(claims) != len(results) {
-		e.add("results", fmt.Sprintf("%d results for %d claims", len(results), len(claims)))
+		e.Add("results", fmt.Sprintf("%d results for %d claims", len(results), len(claims)))
 		return 0, 0, false, e
 	}
 	var cur money.Amount
@@ -80,21 +82,21 @@ func debtorShare(claims []Facts, results []Result) (npl, total int64, nonRetail 
 		f := fmt.Sprintf("claims[%d].balance", i)
 		switch {
 		case b.IsNegative() || b.Minor() > money.MaxMinor:
-			e.add(f, "must be within 0..money.MaxMinor")
+			e.Add(f, "must be within 0..money.MaxMinor")
 			continue
 		case !b.SameCurrency(cur):
-			e.add(f, fmt.Sprintf("currency %s differs from %s", b.Currency(), cur.Currency()))
+			e.Add(f, fmt.Sprintf("currency %s differs from %s", b.Currency(), cur.Currency()))
 			continue
 		}
 		if !b.IsZero() {
 			cur = b
 		}
 		if !results[i].Grade.Valid() {
-			e.add(fmt.Sprintf("results[%d].grade", i), "unknown grade")
+			e.Add(fmt.Sprintf("results[%d].grade", i), "unknown grade")
 		}
 		// MaxMinor·claims stays below 2⁶³ for up to 9,000 claims per debtor.
 		if total > 1<<62 {
-			e.add("claims", "balances too large to sum")
+			e.Add("claims", "balances too large to sum")
 			break
 		}
 		total += b.Minor()
@@ -103,7 +105,7 @@ func debtorShare(claims []Facts, results []Result) (npl, total int64, nonRetail 
 		}
 		nonRetail = nonRetail || claims[i].NonRetail
 	}
-	return npl, total, nonRetail, e.err()
+	return npl, total, nonRetail, e.Err()
 }
 
 func (cr *compiledRule) matchDebtor(npl, total int64, nonRetail bool) bool {

@@ -1,8 +1,8 @@
-// Package classify grades loans and reports on portfolios: delinquency
-// buckets, the Chinese five-category classification (五级分类), IFRS 9
-// staging, early warning (风险预警), post-loan inspection cadence (贷后检查),
-// provisioning, behaviour scorecards and the portfolio ratios a back office
-// and a regulator read.
+// Package classify grades loans: delinquency buckets, the Chinese
+// five-category classification (五级分类), IFRS 9 staging, early warning
+// (风险预警), post-loan inspection cadence (贷后检查), provisioning and
+// behaviour scorecards. Reporting on a whole portfolio (snapshots, roll
+// and flow rates, vintages, CEI) is package portfolio's.
 //
 // It takes plain facts — days past due, balances as money.Amount, dates,
 // flags and signals — so it does not depend on the loan package; the Engine
@@ -15,8 +15,10 @@
 // minimum any triggered row imposes; "超过" (exceeds) is the strict
 // comparator GT, so 90 DPD is not "over 90 days". Presets: China2023 (the
 // 2023 Measures plus IFRS 9 staging), ChinaCard2011, ChinaLegacy, IFRS9 and
-// USFFIEC. Every preset row cites its source and evidence tag; values the
-// sources do not fix (tagged NF) are ordinary policy fields.
+// USFFIEC. Every preset row cites its primary source (measure and article)
+// and an evidence tag saying how that source was checked; the repository's
+// docs/regulations.md lists them. Values the sources do not fix (tagged
+// not-found) are ordinary policy fields.
 //
 // Compile turns a Policy into a Classifier: rows that test only days past
 // due become a lookup table, so Classify is allocation-free. Result.Rules
@@ -32,13 +34,13 @@
 // Debtor contagion (a non-retail debtor with more than 10 % of its claims
 // non-performing) is applied over a debtor's claims by ApplyDebtorRules.
 //
-// # Reporting
+// # Errors and names
 //
-// Measure builds a Snapshot of a portfolio (counts and balances by bucket,
-// grade and stage; overdue, M1+/M3+, NPL and coverage ratios; the monthly
-// disclosure figures of a lending platform; top-10 concentration).
-// RollRates, FlowRates, Vintage, CEI, WriteOffRate and RecoveryRate cover
-// the time-based metrics. Ratios are exact fractions (Ratio), never floats.
+// Bad input is a *fault.Fields wrapping ErrInvalidPolicy or
+// ErrInvalidInput that names every bad field by its JSON path
+// ("rules[2].when[0].days"). Every enumeration writes one kebab-case name
+// ("special-mention", "stage-2", "not-found"); Grade also reads the
+// regulation's Chinese names ("次级").
 //
 // The package never reads the clock: every as-of date is an argument.
 package classify

@@ -34,18 +34,13 @@ func Example() {
 	// DPD 361: 损失 stage-3 [CN23-DPD-1 CN23-DPD-2 CN23-DPD-3 CN23-DPD-4 IFRS9-S2-DPD IFRS9-S3-DPD]
 }
 
-// Provision and report: the legacy grid and the collection effectiveness
-// index with its averaging convention made explicit.
-func ExampleCEI() {
-	cny := func(s string) money.Amount { return money.MustParse(s, money.CNY) }
-	r, err := classify.CEI(classify.CEIInput{
-		BeginReceivables: cny("6200"), CreditSales: cny("10890"), Months: 3,
-		EndReceivables: cny("6340"), EndCurrent: cny("3590"), Averaging: classify.SalesPerMonth,
-	})
+// Provision a 10,000 次级 loan under the legacy grid: 25 % of the balance,
+// rounded once to the minor unit.
+func ExampleGradeProvision_Provision() {
+	p, err := classify.LegacyChinaProvision().Provision(money.MustParse("10000", money.CNY), classify.Substandard)
 	if err != nil {
 		panic(err)
 	}
-	p, _ := classify.LegacyChinaProvision().Provision(cny("10000"), classify.Substandard)
-	fmt.Println(r.Percent(1), p)
-	// Output: 55.9% CNY 2500.00
+	fmt.Println(p)
+	// Output: CNY 2500.00
 }

@@ -3,6 +3,7 @@ package classify
 import (
 	"encoding/json"
 
+	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 )
@@ -24,27 +25,21 @@ const (
 	SignalCount                          // number of signal kinds
 )
 
-var signalNames = []string{"financial-deterioration", "purpose-deviation", "cash-flow-behind-plan",
-	"collateral-shortfall", "guarantor-deterioration", "litigation", "missed-inspection",
-	"adverse-bureau-refresh", "broken-promise"}
+var signalNames = enum.New[Signal](ErrInvalidInput, "signal", "financial-deterioration", "purpose-deviation",
+	"cash-flow-behind-plan", "collateral-shortfall", "guarantor-deterioration", "litigation", "missed-inspection",
+	"adverse-bureau-refresh", "broken-promise")
 
 // String returns the signal's name ("purpose-deviation").
-func (s Signal) String() string { return enumName(signalNames, s, "Signal") }
+func (s Signal) String() string { return signalNames.String(s) }
 
 // Valid reports whether s is a defined signal kind.
 func (s Signal) Valid() bool { return s < SignalCount }
 
 // MarshalText encodes the signal name.
-func (s Signal) MarshalText() ([]byte, error) { return marshalEnum(signalNames, s, "signal") }
+func (s Signal) MarshalText() ([]byte, error) { return signalNames.MarshalText(s) }
 
 // UnmarshalText decodes a signal name.
-func (s *Signal) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Signal](signalNames, nil, string(b), "signal", true)
-	if err == nil {
-		*s = v
-	}
-	return err
-}
+func (s *Signal) UnmarshalText(b []byte) error { return signalNames.UnmarshalText(b, s) }
 
 // Signals holds the current severity of each signal kind for one loan; the
 // zero value has no signal. It is a fixed array, so facts carrying it stay
@@ -76,7 +71,7 @@ func (s Signals) MarshalJSON() ([]byte, error) {
 	m := make(map[string]Severity)
 	for k, v := range s {
 		if v != SeverityNone {
-			m[signalNames[k]] = v
+			m[Signal(k).String()] = v
 		}
 	}
 	return json.Marshal(m)
@@ -102,10 +97,22 @@ type DueEvent uint8
 
 // Due events.
 const (
-	NoDue     DueEvent = iota // no installment fell due today
-	DuePaid                   // an installment fell due today and was paid in full on time
-	DueMissed                 // an installment fell due today and was not paid in full
+	NoDue     DueEvent = iota // "none": no installment fell due today
+	DuePaid                   // "paid": an installment fell due today and was paid in full on time
+	DueMissed                 // "missed": an installment fell due today and was not paid in full
+	dueCount
 )
+
+var dueNames = enum.New[DueEvent](ErrInvalidInput, "due", "none", "paid", "missed")
+
+// String returns "none", "paid" or "missed".
+func (d DueEvent) String() string { return dueNames.String(d) }
+
+// MarshalText encodes the due event's name.
+func (d DueEvent) MarshalText() ([]byte, error) { return dueNames.MarshalText(d) }
+
+// UnmarshalText decodes "none", "paid" or "missed".
+func (d *DueEvent) UnmarshalText(b []byte) error { return dueNames.UnmarshalText(b, d) }
 
 // Facts are the plain facts about one loan on one day that classification
 // needs. The Engine derives them from the loan's position; nothing here
@@ -159,33 +166,33 @@ type Facts struct {
 func (f *Facts) validate() error {
 	if f.DPD >= 0 && !f.Balance.IsNegative() && !f.ECL.IsNegative() && f.ECL.SameCurrency(f.Balance) &&
 		!f.ExternalOverdue90.IsNegative() && !f.ExternalDebt.IsNegative() &&
-		f.ExternalOverdue90.SameCurrency(f.ExternalDebt) && f.Due <= DueMissed && f.signalsValid() {
+		f.ExternalOverdue90.SameCurrency(f.ExternalDebt) && f.Due < dueCount && f.signalsValid() {
 		return nil
 	}
 	e := inputErrors()
 	if f.DPD < 0 {
-		e.add("dpd", "must not be negative")
+		e.Add("dpd", "must not be negative")
 	}
 	if f.Balance.IsNegative() {
-		e.add("balance", "must not be negative")
+		e.Add("balance", "must not be negative")
 	}
 	if f.ECL.IsNegative() {
-		e.add("ecl", "must not be negative")
+		e.Add("ecl", "must not be negative")
 	}
 	if !f.ECL.SameCurrency(f.Balance) {
-		e.add("ecl", "currency differs from the balance")
+		e.Add("ecl", "currency differs from the balance")
 	}
 	if f.ExternalOverdue90.IsNegative() || f.ExternalDebt.IsNegative() {
-		e.add("external_debt", "must not be negative")
+		e.Add("external_debt", "must not be negative")
 	}
 	if !f.ExternalOverdue90.SameCurrency(f.ExternalDebt) {
-		e.add("external_overdue_90", "currency differs from external_debt")
+		e.Add("external_overdue_90", "currency differs from external_debt")
 	}
-	if f.Due > DueMissed {
-		e.add("due", "unknown due event")
+	if f.Due >= dueCount {
+		e.Add("due", "unknown due event")
 	}
 	if !f.signalsValid() {
-		e.add("signals", "unknown severity")
+		e.Add("signals", "unknown severity")
 	}
 	return e
 }

@@ -1,5 +1,7 @@
 package classify
 
+import "github.com/lendcore/lendcore/enum"
+
 // Grade is one of the five regulatory risk categories (五级分类). The zero
 // value GradeNone means "no minimum" in a rule outcome and "not yet graded"
 // in a Track. Grades are ordered: a larger Grade is worse, so the grade a
@@ -18,16 +20,28 @@ const (
 	gradeCount
 )
 
-var (
-	gradeNames   = []string{"none", "normal", "special-mention", "substandard", "doubtful", "loss"}
-	gradeChinese = []string{"", "正常", "关注", "次级", "可疑", "损失"}
-)
+// gradeChinese holds the regulation's names, which input also accepts.
+var gradeChinese = [gradeCount]string{"", "正常", "关注", "次级", "可疑", "损失"}
+
+var gradeNames = func() *enum.Names[Grade] {
+	n := enum.New[Grade](ErrInvalidInput, "grade", "none", "normal", "special-mention", "substandard", "doubtful", "loss")
+	for g := Normal; g < gradeCount; g++ {
+		n.Alias(gradeChinese[g], g)
+	}
+	return n
+}()
 
 // String returns the grade's English name as used in JSON ("special-mention").
-func (g Grade) String() string { return enumName(gradeNames, g, "Grade") }
+func (g Grade) String() string { return gradeNames.String(g) }
 
-// Chinese returns the grade's name in the regulation ("关注"); "" for GradeNone.
-func (g Grade) Chinese() string { return enumName(gradeChinese, g, "Grade") }
+// Chinese returns the grade's name in the regulation ("关注"); "" for
+// GradeNone and for a value that is not a grade.
+func (g Grade) Chinese() string {
+	if g < gradeCount {
+		return gradeChinese[g]
+	}
+	return ""
+}
 
 // Valid reports whether g is GradeNone or one of the five grades.
 func (g Grade) Valid() bool { return g < gradeCount }
@@ -36,17 +50,11 @@ func (g Grade) Valid() bool { return g < gradeCount }
 func (g Grade) NonPerforming() bool { return g >= Substandard && g < gradeCount }
 
 // MarshalText encodes the English name.
-func (g Grade) MarshalText() ([]byte, error) { return marshalEnum(gradeNames, g, "grade") }
+func (g Grade) MarshalText() ([]byte, error) { return gradeNames.MarshalText(g) }
 
 // UnmarshalText accepts the English name ("substandard") or the Chinese
 // name ("次级").
-func (g *Grade) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Grade](gradeNames, gradeChinese, string(b), "grade", true)
-	if err == nil {
-		*g = v
-	}
-	return err
-}
+func (g *Grade) UnmarshalText(b []byte) error { return gradeNames.UnmarshalText(b, g) }
 
 // Stage is the IFRS 9 / CAS 22 impairment stage. The zero value StageNone
 // means "no minimum" in a rule outcome and "not yet staged" in a Track.
@@ -62,25 +70,19 @@ const (
 	stageCount
 )
 
-var stageNames = []string{"none", "stage-1", "stage-2", "stage-3"}
+var stageNames = enum.New[Stage](ErrInvalidInput, "stage", "none", "stage-1", "stage-2", "stage-3")
 
 // String returns "stage-1" .. "stage-3" or "none".
-func (s Stage) String() string { return enumName(stageNames, s, "Stage") }
+func (s Stage) String() string { return stageNames.String(s) }
 
 // Valid reports whether s is StageNone or a stage 1–3.
 func (s Stage) Valid() bool { return s < stageCount }
 
 // MarshalText encodes the stage name.
-func (s Stage) MarshalText() ([]byte, error) { return marshalEnum(stageNames, s, "stage") }
+func (s Stage) MarshalText() ([]byte, error) { return stageNames.MarshalText(s) }
 
 // UnmarshalText decodes "stage-1" .. "stage-3" or "none".
-func (s *Stage) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Stage](stageNames, nil, string(b), "stage", true)
-	if err == nil {
-		*s = v
-	}
-	return err
-}
+func (s *Stage) UnmarshalText(b []byte) error { return stageNames.UnmarshalText(b, s) }
 
 // Level is an early-warning level (风险预警). Larger is worse. The zero
 // value LevelNone means "no minimum" in a rule; a classified loan without any
@@ -97,25 +99,19 @@ const (
 	levelCount
 )
 
-var levelNames = []string{"none", "green", "yellow", "orange", "red"}
+var levelNames = enum.New[Level](ErrInvalidInput, "level", "none", "green", "yellow", "orange", "red")
 
 // String returns the level's name ("orange").
-func (l Level) String() string { return enumName(levelNames, l, "Level") }
+func (l Level) String() string { return levelNames.String(l) }
 
 // Valid reports whether l is LevelNone or a colour.
 func (l Level) Valid() bool { return l < levelCount }
 
 // MarshalText encodes the level name.
-func (l Level) MarshalText() ([]byte, error) { return marshalEnum(levelNames, l, "level") }
+func (l Level) MarshalText() ([]byte, error) { return levelNames.MarshalText(l) }
 
 // UnmarshalText decodes a level name.
-func (l *Level) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Level](levelNames, nil, string(b), "level", true)
-	if err == nil {
-		*l = v
-	}
-	return err
-}
+func (l *Level) UnmarshalText(b []byte) error { return levelNames.UnmarshalText(b, l) }
 
 // Severity is how serious one early-warning signal is. SeverityNone means
 // the signal is absent.
@@ -130,22 +126,16 @@ const (
 	severityCount
 )
 
-var severityNames = []string{"none", "low", "medium", "high"}
+var severityNames = enum.New[Severity](ErrInvalidInput, "severity", "none", "low", "medium", "high")
 
 // String returns the severity's name.
-func (s Severity) String() string { return enumName(severityNames, s, "Severity") }
+func (s Severity) String() string { return severityNames.String(s) }
 
 // Valid reports whether s is a defined severity.
 func (s Severity) Valid() bool { return s < severityCount }
 
 // MarshalText encodes the severity name.
-func (s Severity) MarshalText() ([]byte, error) { return marshalEnum(severityNames, s, "severity") }
+func (s Severity) MarshalText() ([]byte, error) { return severityNames.MarshalText(s) }
 
 // UnmarshalText decodes a severity name.
-func (s *Severity) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Severity](severityNames, nil, string(b), "severity", true)
-	if err == nil {
-		*s = v
-	}
-	return err
-}
+func (s *Severity) UnmarshalText(b []byte) error { return severityNames.UnmarshalText(b, s) }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lendcore/lendcore/enum"
 	"github.com/rickb777/date"
 )
 
@@ -20,22 +21,16 @@ const (
 	standingCount
 )
 
-var standingNames = []string{"", "good", "ordinary", "poor"}
+var standingNames = enum.New[Standing](ErrInvalidInput, "standing", "", "good", "ordinary", "poor")
 
-// String returns "good", "ordinary" or "poor".
-func (s Standing) String() string { return enumName(standingNames, s, "Standing") }
+// String returns "good", "ordinary" or "poor" ("" when unset).
+func (s Standing) String() string { return standingNames.String(s) }
 
-// MarshalText encodes the standing name.
-func (s Standing) MarshalText() ([]byte, error) { return marshalEnum(standingNames, s, "standing") }
+// MarshalText encodes the standing name; an unset standing has none.
+func (s Standing) MarshalText() ([]byte, error) { return standingNames.MarshalText(s) }
 
 // UnmarshalText decodes a standing name.
-func (s *Standing) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Standing](standingNames, nil, string(b), "standing", true)
-	if err == nil {
-		*s = v
-	}
-	return err
-}
+func (s *Standing) UnmarshalText(b []byte) error { return standingNames.UnmarshalText(b, s) }
 
 // Cadence is how often a borrower of a standing is inspected: every Months
 // calendar months plus Days days.
@@ -64,13 +59,13 @@ type InspectionPolicy struct {
 // every three months, ordinary monthly, poor weekly (continuous), and an
 // immediate inspection on any overdue or a red warning. Standing by grade:
 // 正常 good, 关注 ordinary, non-performing poor. Banks set these in their
-// own post-loan rules; no regulatory figure was found (NF).
+// own post-loan rules; no regulatory figure was found (NotFound).
 func DefaultInspection() InspectionPolicy {
 	return InspectionPolicy{
 		Cadence:              []Cadence{{Standing: Good, Months: 3}, {Standing: Ordinary, Months: 1}, {Standing: Poor, Days: 7}},
 		ByGrade:              map[Grade]Standing{Normal: Good, SpecialMention: Ordinary, Substandard: Poor, Doubtful: Poor, Loss: Poor},
 		ImmediateWhenOverdue: true, ImmediateAtLevel: Red,
-		Evidence: NotFound, Source: "common bank post-loan practice (贷后检查 by standing); figures NF, configurable",
+		Evidence: NotFound, Source: "lender practice: post-loan inspection (贷后检查) by standing; no regulatory source found for the figures",
 	}
 }
 
@@ -81,30 +76,30 @@ func (p InspectionPolicy) Validate() error {
 	for i, c := range p.Cadence {
 		f := fmt.Sprintf("cadence[%d]", i)
 		if c.Standing == StandingUnset || c.Standing >= standingCount {
-			e.add(f+".standing", "must be good, ordinary or poor")
+			e.Add(f+".standing", "must be good, ordinary or poor")
 		} else if seen[c.Standing] {
-			e.add(f+".standing", "duplicate standing")
+			e.Add(f+".standing", "duplicate standing")
 		}
 		seen[c.Standing] = true
 		if c.Months < 0 || c.Days < 0 || c.Months > 120 || c.Days > 3650 || c.Months == 0 && c.Days == 0 {
-			e.add(f, "needs a positive interval of months and/or days")
+			e.Add(f, "needs a positive interval of months and/or days")
 		}
 	}
 	for s := Good; s < standingCount; s++ {
 		if !seen[s] {
-			e.add("cadence", "no cadence for "+s.String())
+			e.Add("cadence", "no cadence for "+s.String())
 		}
 	}
 	for g := Normal; g < gradeCount; g++ {
 		if s, ok := p.ByGrade[g]; !ok || s == StandingUnset || s >= standingCount {
-			e.add("by_grade", "no standing for "+g.String())
+			e.Add("by_grade", "no standing for "+g.String())
 		}
 	}
 	if !p.ImmediateAtLevel.Valid() {
-		e.add("immediate_at_level", "unknown level")
+		e.Add("immediate_at_level", "unknown level")
 	}
 	checkCitation(e, "", p.Evidence, p.Source)
-	return e.err()
+	return e.Err()
 }
 
 // InspectionSubject is what the cadence needs to know about one loan.
@@ -151,7 +146,7 @@ type InspectionDue struct {
 // InspectionsDue returns the inspections due on day over subjects, in the
 // subjects' order, each with the earliest date it became due. A subject
 // never inspected runs its cadence from Disbursed. Bad subjects are
-// reported together in a *ValidationError.
+// reported together in a *fault.Fields.
 func (p InspectionPolicy) InspectionsDue(day date.Date, subjects []InspectionSubject) ([]InspectionDue, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -165,15 +160,15 @@ func (p InspectionPolicy) InspectionsDue(day date.Date, subjects []InspectionSub
 			standing = p.ByGrade[s.Grade]
 		}
 		if standing == StandingUnset || standing >= standingCount {
-			e.add(f+".standing", "unknown standing and no grade to derive it from")
+			e.Add(f+".standing", "unknown standing and no grade to derive it from")
 			continue
 		}
 		if s.DPD < 0 {
-			e.add(f+".dpd", "must not be negative")
+			e.Add(f+".dpd", "must not be negative")
 			continue
 		}
 		if !s.Level.Valid() {
-			e.add(f+".level", "unknown level")
+			e.Add(f+".level", "unknown level")
 			continue
 		}
 		base := s.LastInspection
@@ -208,7 +203,7 @@ func (p InspectionPolicy) InspectionsDue(day date.Date, subjects []InspectionSub
 			out = append(out, d)
 		}
 	}
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -227,7 +222,7 @@ const (
 	areaCount
 )
 
-var areaNames = []string{"use-of-funds", "operations", "finances", "collateral", "guarantor"}
+var areaNames = enum.New[Area](ErrInvalidInput, "area", "use-of-funds", "operations", "finances", "collateral", "guarantor")
 
 // areaSignal maps an adverse finding to the early-warning signal it raises.
 var areaSignal = [areaCount]Signal{
@@ -239,19 +234,13 @@ var areaSignal = [areaCount]Signal{
 }
 
 // String returns the area's name.
-func (a Area) String() string { return enumName(areaNames, a, "Area") }
+func (a Area) String() string { return areaNames.String(a) }
 
 // MarshalText encodes the area name.
-func (a Area) MarshalText() ([]byte, error) { return marshalEnum(areaNames, a, "area") }
+func (a Area) MarshalText() ([]byte, error) { return areaNames.MarshalText(a) }
 
 // UnmarshalText decodes an area name.
-func (a *Area) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Area](areaNames, nil, string(b), "area", true)
-	if err == nil {
-		*a = v
-	}
-	return err
-}
+func (a *Area) UnmarshalText(b []byte) error { return areaNames.UnmarshalText(b, a) }
 
 // Finding is one finding of an inspection: SeverityNone means nothing
 // adverse was found in the area.
@@ -273,24 +262,16 @@ const (
 	conclusionCount
 )
 
-var conclusionNames = []string{"", "satisfactory", "concerns", "adverse"}
+var conclusionNames = enum.New[Conclusion](ErrInvalidInput, "conclusion", "", "satisfactory", "concerns", "adverse")
 
 // String returns the conclusion's name.
-func (c Conclusion) String() string { return enumName(conclusionNames, c, "Conclusion") }
+func (c Conclusion) String() string { return conclusionNames.String(c) }
 
 // MarshalText encodes the conclusion name.
-func (c Conclusion) MarshalText() ([]byte, error) {
-	return marshalEnum(conclusionNames, c, "conclusion")
-}
+func (c Conclusion) MarshalText() ([]byte, error) { return conclusionNames.MarshalText(c) }
 
 // UnmarshalText decodes a conclusion name.
-func (c *Conclusion) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Conclusion](conclusionNames, nil, string(b), "conclusion", false)
-	if err == nil {
-		*c = v
-	}
-	return err
-}
+func (c *Conclusion) UnmarshalText(b []byte) error { return conclusionNames.UnmarshalText(b, c) }
 
 // InspectionRecord is the record of one post-loan inspection.
 type InspectionRecord struct {
@@ -316,26 +297,26 @@ func (r *InspectionRecord) UnmarshalJSON(b []byte) error {
 func (r InspectionRecord) Validate() error {
 	e := inputErrors()
 	if strings.TrimSpace(r.Loan) == "" {
-		e.add("loan", "must not be empty")
+		e.Add("loan", "must not be empty")
 	}
 	if r.Date.IsZero() {
-		e.add("date", "must be set")
+		e.Add("date", "must be set")
 	}
 	if strings.TrimSpace(r.Inspector) == "" {
-		e.add("inspector", "must not be empty")
+		e.Add("inspector", "must not be empty")
 	}
 	for i, f := range r.Findings {
 		if f.Area >= areaCount {
-			e.add(fmt.Sprintf("findings[%d].area", i), "unknown area")
+			e.Add(fmt.Sprintf("findings[%d].area", i), "unknown area")
 		}
 		if !f.Severity.Valid() {
-			e.add(fmt.Sprintf("findings[%d].severity", i), "unknown severity")
+			e.Add(fmt.Sprintf("findings[%d].severity", i), "unknown severity")
 		}
 	}
 	if r.Conclusion == conclusionUnset || r.Conclusion >= conclusionCount {
-		e.add("conclusion", "must be satisfactory, concerns or adverse")
+		e.Add("conclusion", "must be satisfactory, concerns or adverse")
 	}
-	return e.err()
+	return e.Err()
 }
 
 // Signals returns the early-warning signals the record's findings raise,

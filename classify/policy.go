@@ -3,6 +3,9 @@ package classify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Policy is a complete classification policy: the rule table, the
@@ -25,7 +28,9 @@ type Policy struct {
 	Observation Observation `json:"observation"`
 	// TechnicalGraceDays is how many days of overdue caused by a technical or
 	// operational problem (Facts.TechnicalDelay) are not counted as overdue.
-	// No source fixes a figure (NF, rules.md §1.1): the presets use 0.
+	// The 2023 Measures except such a short overdue, up to 7 days, from the
+	// 关注 floor (read in a secondary source only); the presets use 0, the
+	// conservative choice.
 	TechnicalGraceDays int `json:"technical_grace_days,omitempty"`
 }
 
@@ -39,22 +44,16 @@ const (
 	combineCount
 )
 
-var combineNames = []string{"longer", "shorter"}
+var combineNames = enum.New[Combine](ErrInvalidInput, "combine", "longer", "shorter")
 
 // String returns "longer" or "shorter".
-func (c Combine) String() string { return enumName(combineNames, c, "Combine") }
+func (c Combine) String() string { return combineNames.String(c) }
 
 // MarshalText encodes the name.
-func (c Combine) MarshalText() ([]byte, error) { return marshalEnum(combineNames, c, "combine") }
+func (c Combine) MarshalText() ([]byte, error) { return combineNames.MarshalText(c) }
 
 // UnmarshalText decodes "longer" or "shorter".
-func (c *Combine) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Combine](combineNames, nil, string(b), "combine", true)
-	if err == nil {
-		*c = v
-	}
-	return err
-}
+func (c *Combine) UnmarshalText(b []byte) error { return combineNames.UnmarshalText(b, c) }
 
 // CureRule says when a loan graded From or worse may move to a better
 // grade: after its arrears are cleared, it must pay Periods consecutive
@@ -100,18 +99,18 @@ type Observation struct {
 // sets of a Result are single machine words.
 const maxRules = 64
 
-// Validate reports every problem with the policy in one *ValidationError
+// Validate reports every problem with the policy in one *fault.Fields
 // (wrapping ErrInvalidPolicy).
 func (p Policy) Validate() error {
 	e := policyErrors()
 	if strings.TrimSpace(p.Name) == "" {
-		e.add("name", "must not be empty")
+		e.Add("name", "must not be empty")
 	}
 	if len(p.Rules) > maxRules {
-		e.add("rules", fmt.Sprintf("at most %d rules", maxRules))
+		e.Add("rules", fmt.Sprintf("at most %d rules", maxRules))
 	}
 	if len(p.Warnings) > maxRules {
-		e.add("warnings", fmt.Sprintf("at most %d warning rules", maxRules))
+		e.Add("warnings", fmt.Sprintf("at most %d warning rules", maxRules))
 	}
 	ids := map[string]string{}
 	unique := func(id, field string) {
@@ -119,7 +118,7 @@ func (p Policy) Validate() error {
 			return
 		}
 		if prev, ok := ids[id]; ok {
-			e.add(field+".id", fmt.Sprintf("duplicate id %q (also %s)", id, prev))
+			e.Add(field+".id", fmt.Sprintf("duplicate id %q (also %s)", id, prev))
 		}
 		ids[id] = field
 	}
@@ -139,22 +138,22 @@ func (p Policy) Validate() error {
 		f := fmt.Sprintf("cure[%d]", i)
 		unique(c.ID, f)
 		if strings.TrimSpace(c.ID) == "" {
-			e.add(f+".id", "must not be empty")
+			e.Add(f+".id", "must not be empty")
 		}
 		if c.From == GradeNone || !c.From.Valid() {
-			e.add(f+".from", "must be a grade")
+			e.Add(f+".from", "must be a grade")
 		} else if froms[c.From] {
-			e.add(f+".from", "another cure rule has the same from grade")
+			e.Add(f+".from", "another cure rule has the same from grade")
 		}
 		froms[c.From] = true
 		if c.Periods < 0 || c.Periods > 1000 {
-			e.add(f+".periods", "must be within 0..1000")
+			e.Add(f+".periods", "must be within 0..1000")
 		}
 		if c.Months < 0 || c.Months > 1200 {
-			e.add(f+".months", "must be within 0..1200")
+			e.Add(f+".months", "must be within 0..1200")
 		}
 		if c.Combine >= combineCount {
-			e.add(f+".combine", "must be longer or shorter")
+			e.Add(f+".combine", "must be longer or shorter")
 		}
 		checkCitation(e, f, c.Evidence, c.Source)
 	}
@@ -163,45 +162,45 @@ func (p Policy) Validate() error {
 		f := fmt.Sprintf("stage_cure[%d]", i)
 		unique(c.ID, f)
 		if strings.TrimSpace(c.ID) == "" {
-			e.add(f+".id", "must not be empty")
+			e.Add(f+".id", "must not be empty")
 		}
 		if c.From < Stage2 || !c.From.Valid() {
-			e.add(f+".from", "must be stage-2 or stage-3")
+			e.Add(f+".from", "must be stage-2 or stage-3")
 		} else if stages[c.From] {
-			e.add(f+".from", "another stage cure rule has the same from stage")
+			e.Add(f+".from", "another stage cure rule has the same from stage")
 		}
 		stages[c.From] = true
 		if c.Months < 0 || c.Months > 1200 {
-			e.add(f+".months", "must be within 0..1200")
+			e.Add(f+".months", "must be within 0..1200")
 		}
 		if c.RestructuredMonths < 0 || c.RestructuredMonths > 1200 {
-			e.add(f+".restructured_months", "must be within 0..1200")
+			e.Add(f+".restructured_months", "must be within 0..1200")
 		}
 		checkCitation(e, f, c.Evidence, c.Source)
 	}
 	o := p.Observation
 	if o.Periods < 0 || o.Periods > 1000 {
-		e.add("observation.periods", "must be within 0..1000")
+		e.Add("observation.periods", "must be within 0..1000")
 	}
 	if o.Months < 0 || o.Months > 1200 {
-		e.add("observation.months", "must be within 0..1200")
+		e.Add("observation.months", "must be within 0..1200")
 	}
 	checkCitation(e, "observation", o.Evidence, o.Source)
 	if p.TechnicalGraceDays < 0 || p.TechnicalGraceDays > 30 {
-		e.add("technical_grace_days", "must be within 0..30")
+		e.Add("technical_grace_days", "must be within 0..30")
 	}
-	return e.err()
+	return e.Err()
 }
 
-func checkCitation(e *ValidationError, field string, ev Evidence, source string) {
+func checkCitation(e *fault.Fields, field string, ev Evidence, source string) {
 	if field != "" {
 		field += "."
 	}
 	if !ev.valid() {
-		e.add(field+"evidence", "must be V, S, K, NF or H")
+		e.Add(field+"evidence", evidenceProblem)
 	}
 	if strings.TrimSpace(source) == "" {
-		e.add(field+"source", "must cite its source")
+		e.Add(field+"source", "must cite its source")
 	}
 }
 

@@ -2,10 +2,13 @@ package classify
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,12 +83,13 @@ func TestPolicyValidateReportsEveryField(t *testing.T) {
 	p.Buckets = nil
 	p.TechnicalGraceDays = -1
 	err := p.Validate()
-	var v *ValidationError
+	var v *fault.Fields
 	require.ErrorAs(t, err, &v)
 	assert.ErrorIs(t, err, ErrInvalidPolicy)
+	assert.Equal(t, fault.CodeInvalid, fault.CodeOf(err))
 	fields := map[string]bool{}
-	for _, f := range v.Fields {
-		fields[f.Field] = true
+	for _, f := range v.List {
+		fields[f.Name] = true
 	}
 	for _, want := range []string{"name", "rules[0].when[0].op", "rules[1].then", "rules[3].id", "rules[4].source",
 		"rules[5].when[2].kind", "rules[6].effective_to", "buckets", "technical_grace_days"} {
@@ -117,7 +121,7 @@ func TestMalformedDateJSONIsAnError(t *testing.T) {
 }
 
 // TestWarnings: signals map to levels and optional minimum grade/stage
-// (DefaultWarnings, NF house convention).
+// (DefaultWarnings, a house convention tagged not-found).
 func TestWarnings(t *testing.T) {
 	c := compile(t, China2023())
 	for _, tt := range []struct {
@@ -164,9 +168,9 @@ func TestInspectionsDue(t *testing.T) {
 		{"never", day(2024, time.April, 5), ByCadence},
 	}, due)
 	_, err = p.InspectionsDue(today, []InspectionSubject{{Loan: "x"}, {Loan: "y", Grade: Normal, DPD: -1}})
-	var v *ValidationError
+	var v *fault.Fields
 	require.ErrorAs(t, err, &v)
-	assert.Len(t, v.Fields, 2)
+	assert.Len(t, v.List, 2)
 }
 
 // TestInspectionRecordSignals: adverse findings feed early-warning signals back.
@@ -196,22 +200,134 @@ func TestGradeText(t *testing.T) {
 	assert.Error(t, g.UnmarshalText([]byte("bad")))
 	_, err := Grade(9).MarshalText()
 	assert.Error(t, err)
-	r, err := Ratio{1, 3}.Rate()
-	require.NoError(t, err)
-	assert.Equal(t, money.MustRate("0").Cmp(r), -1)
-	assert.Equal(t, "n/a", Ratio{1, 0}.Percent(1))
 }
 
-// TestPresetCitationsMatchRules: the tags follow /work/shared/reference/
-// rules.md. §1.5 has the legacy provision grid second-hand only (S) and no
-// document number or floating band; §2.1 says IFRS 9 sets no fixed
-// probation length, so both EBA-derived stage exits are a convention (NF).
-func TestPresetCitationsMatchRules(t *testing.T) {
+// TestEnumText: every enumeration writes the kebab-case name JSON has
+// always used, reads it back, reads the older spellings (Chinese grade
+// names, comparator symbols, one-letter evidence tags) and refuses an
+// unknown name with a *fault.Fields wrapping ErrInvalidInput.
+func TestEnumText(t *testing.T) {
+	type text interface {
+		MarshalText() ([]byte, error)
+	}
+	for _, tt := range []struct {
+		v    text
+		want string
+		back func(string) (any, error)
+	}{
+		{GradeNone, "none", parse[Grade]},
+		{SpecialMention, "special-mention", parse[Grade]},
+		{Stage2, "stage-2", parse[Stage]},
+		{Orange, "orange", parse[Level]},
+		{SeverityHigh, "high", parse[Severity]},
+		{CashFlowBehindPlan, "cash-flow-behind-plan", parse[Signal]},
+		{DueMissed, "missed", parse[DueEvent]},
+		{GE, "ge", parse[Comparator]},
+		{ExternalOverdueShare, "external-overdue-share", parse[ConditionKind]},
+		{DebtorObject, "debtor", parse[Object]},
+		{NotFound, "not-found", parse[Evidence]},
+		{CombineShorter, "shorter", parse[Combine]},
+		{Ordinary, "ordinary", parse[Standing]},
+		{UseOfFunds, "use-of-funds", parse[Area]},
+		{Adverse, "adverse", parse[Conclusion]},
+		{MaxDPD6M, "max-dpd-6m", parse[Feature]},
+	} {
+		b, err := tt.v.MarshalText()
+		require.NoError(t, err, tt.want)
+		assert.Equal(t, tt.want, string(b))
+		assert.Equal(t, tt.want, fmt.Sprint(tt.v))
+		back, err := tt.back(tt.want)
+		require.NoError(t, err, tt.want)
+		assert.Equal(t, tt.v, back, tt.want)
+		_, err = tt.back("no-such-name")
+		assert.ErrorIs(t, err, ErrInvalidInput, tt.want)
+		var bad *fault.Fields
+		assert.ErrorAs(t, err, &bad, tt.want)
+	}
+	for in, want := range map[string]any{
+		"次级": Substandard, "正常": Normal, ">": GT, ">=": GE, "<": LT, "<=": LE, "==": EQ,
+		"V": Verified, "S": Secondary, "K": Known, "NF": NotFound, "H": House,
+	} {
+		var got any
+		var err error
+		switch want.(type) {
+		case Grade:
+			got, err = parse[Grade](in)
+		case Comparator:
+			got, err = parse[Comparator](in)
+		case Evidence:
+			got, err = parse[Evidence](in)
+		}
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	assert.Equal(t, "dpd > 90", Over(DaysPastDue, 90).String(), "reports keep the regulation's symbols")
+	for _, unnamed := range []text{Comparator(0), ConditionKind(0), Evidence(0), StandingUnset, Conclusion(0), Grade(9)} {
+		_, err := unnamed.MarshalText()
+		assert.ErrorIs(t, err, ErrInvalidInput, "%v has no name", unnamed)
+	}
+}
+
+// parse decodes s as a T through its UnmarshalText.
+func parse[T any, P interface {
+	*T
+	UnmarshalText([]byte) error
+}](s string) (any, error) {
+	var v T
+	err := P(&v).UnmarshalText([]byte(s))
+	return v, err
+}
+
+// TestPresetEvidenceTags: the tags say how far each figure was checked.
+// The legacy provision grid was read only second-hand (Secondary), without
+// the guideline's document number or its floating band, so the source
+// claims neither; IFRS 9 sets no fixed probation length (§5.5.7), so both
+// EBA-derived stage exits are a convention (NotFound).
+func TestPresetEvidenceTags(t *testing.T) {
 	g := LegacyChinaProvision()
 	assert.Equal(t, Secondary, g.Evidence)
 	assert.NotContains(t, g.Source, "98号")
 	assert.NotContains(t, g.Source, "±20")
 	for _, r := range EBAStageCure() {
 		assert.Equal(t, NotFound, r.Evidence, r.ID)
+	}
+}
+
+// TestPresetSourcesAreInTheRepository: every preset cites a source, none
+// cites a file outside the repository, a machine path or a web page (the
+// citations are the measure and article; docs/regulations.md collects
+// them), and every rule id a preset encodes is listed there.
+func TestPresetSourcesAreInTheRepository(t *testing.T) {
+	doc, err := os.ReadFile("../docs/regulations.md")
+	require.NoError(t, err)
+	sources := map[string]string{
+		"provision":  LegacyChinaProvision().Source,
+		"inspection": DefaultInspection().Source,
+		"scorecard":  DefaultScorecard().Source,
+		"subgrades":  TwelveGradeScale().Source,
+	}
+	for name, p := range presets() {
+		for _, r := range p.Rules {
+			sources[r.ID] = r.Source
+			assert.Contains(t, string(doc), "`"+r.ID+"`", "%s: rule %s is not in docs/regulations.md", name, r.ID)
+		}
+		for _, w := range p.Warnings {
+			sources[w.ID] = w.Source
+		}
+		for _, c := range p.Cure {
+			sources[c.ID] = c.Source
+			assert.Contains(t, string(doc), "`"+c.ID+"`", "%s: cure %s is not in docs/regulations.md", name, c.ID)
+		}
+		for _, c := range p.StageCure {
+			sources[c.ID] = c.Source
+			assert.Contains(t, string(doc), "`"+c.ID+"`", "%s: stage cure %s is not in docs/regulations.md", name, c.ID)
+		}
+		sources[name+" observation"] = p.Observation.Source
+	}
+	for id, src := range sources {
+		assert.NotEmpty(t, strings.TrimSpace(src), id)
+		for _, bad := range []string{".md", "/work", "http", "www.", ".com", ".cn"} {
+			assert.NotContains(t, src, bad, "%s cites %q", id, bad)
+		}
 	}
 }

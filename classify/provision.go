@@ -22,11 +22,12 @@ type GradeProvision struct {
 	Source   string             `json:"source"`
 }
 
-// LegacyChinaProvision returns the legacy Chinese grid of the PBoC 2002
-// guideline: general reserve 1 % of normal loans, specific reserves 关注
-// 2 %, 次级 25 %, 可疑 50 %, 损失 100 % (rules.md §1.5, S: second-hand, re-check
-// before release). A host with other rates sets its own rows. Rounding
-// half-up.
+// LegacyChinaProvision returns the legacy Chinese grid of the PBoC's 2002
+// guideline on loan-loss reserves (《银行贷款损失准备计提指引》): general
+// reserve 1 % of normal loans, specific reserves 关注 2 %, 次级 25 %, 可疑
+// 50 %, 损失 100 %. The figures were read only in secondary sources quoting
+// the guideline (Secondary); re-check before relying on them. A host with
+// other rates sets its own rows. Rounding half-up.
 func LegacyChinaProvision() GradeProvision {
 	return GradeProvision{
 		Rows: []GradeRate{
@@ -34,8 +35,8 @@ func LegacyChinaProvision() GradeProvision {
 			{Doubtful, mustRate(50, 100)}, {Loss, mustRate(1, 1)},
 		},
 		Evidence: Secondary,
-		Source: "PBoC 2002 legacy specific-provision guideline: general 1 %, special 2/25/50/100 % " +
-			"(S: http://livelovelifegateway.com/tiku/shiti/83d949f0556d4ee4b2d7515aeff0ccb4.html)",
+		Source: "《银行贷款损失准备计提指引》(PBoC, 2002): general reserve at least 1 % of loans; " +
+			"specific reserves 关注 2 %, 次级 25 %, 可疑 50 %, 损失 100 %",
 	}
 }
 
@@ -46,34 +47,34 @@ func (g GradeProvision) Validate() error {
 	for i, r := range g.Rows {
 		f := fmt.Sprintf("rows[%d]", i)
 		if r.Grade == GradeNone || !r.Grade.Valid() {
-			e.add(f+".grade", "must be a grade")
+			e.Add(f+".grade", "must be a grade")
 		} else if seen[r.Grade] {
-			e.add(f+".grade", "duplicate grade "+r.Grade.String())
+			e.Add(f+".grade", "duplicate grade "+r.Grade.String())
 		}
 		seen[r.Grade] = true
 		if r.Rate.IsNegative() || r.Rate.Cmp(oneRate) > 0 {
-			e.add(f+".rate", "must be within 0..1")
+			e.Add(f+".rate", "must be within 0..1")
 		}
 	}
 	for g := Normal; g < gradeCount; g++ {
 		if !seen[g] {
-			e.add("rows", "no rate for "+g.String())
+			e.Add("rows", "no rate for "+g.String())
 		}
 	}
 	if !g.Rounding.Valid() {
-		e.add("rounding", "unknown rounding mode")
+		e.Add("rounding", "unknown rounding mode")
 	}
 	checkCitation(e, "", g.Evidence, g.Source)
-	return e.err()
+	return e.Err()
 }
 
 // Provision returns balance × the grade's rate, rounded once to the minor
 // unit: a 10,000 次级 loan under the legacy grid needs 2,500. A negative
-// balance returns a *ValidationError (ErrInvalidInput) naming "balance".
+// balance returns a *fault.Fields (ErrInvalidInput) naming "balance".
 func (g GradeProvision) Provision(balance money.Amount, grade Grade) (money.Amount, error) {
 	if balance.IsNegative() {
 		e := inputErrors()
-		e.add("balance", "must not be negative")
+		e.Add("balance", "must not be negative")
 		return money.Amount{}, e
 	}
 	for _, r := range g.Rows {
@@ -113,13 +114,13 @@ func (t ECLTable) Validate() error {
 	for i, r := range t.Rows {
 		f := fmt.Sprintf("rows[%d]", i)
 		if strings.TrimSpace(r.Segment) == "" {
-			e.add(f+".segment", "must not be empty")
+			e.Add(f+".segment", "must not be empty")
 		}
 		if r.Stage == StageNone || !r.Stage.Valid() {
-			e.add(f+".stage", "must be stage-1, stage-2 or stage-3")
+			e.Add(f+".stage", "must be stage-1, stage-2 or stage-3")
 		}
 		if seen[key{r.Segment, r.Stage}] {
-			e.add(f, "duplicate segment and stage")
+			e.Add(f, "duplicate segment and stage")
 		}
 		seen[key{r.Segment, r.Stage}] = true
 		for _, x := range []struct {
@@ -127,28 +128,28 @@ func (t ECLTable) Validate() error {
 			v    money.Rate
 		}{{"pd", r.PD}, {"lgd", r.LGD}} {
 			if x.v.IsNegative() || x.v.Cmp(oneRate) > 0 {
-				e.add(f+"."+x.name, "must be within 0..1")
+				e.Add(f+"."+x.name, "must be within 0..1")
 			}
 		}
 	}
 	if !t.Rounding.Valid() {
-		e.add("rounding", "unknown rounding mode")
+		e.Add("rounding", "unknown rounding mode")
 	}
 	if strings.TrimSpace(t.Source) == "" {
-		e.add("source", "must cite its source")
+		e.Add("source", "must cite its source")
 	}
-	return e.err()
+	return e.Err()
 }
 
 // ECL returns PD × LGD × EAD for the segment and stage, computed exactly
 // and rounded once to the minor unit (undiscounted; a host discounting
 // lifetime losses supplies the discounted PD). EAD 10,000, PD 2 %, LGD 45 %
-// gives 90. A negative EAD returns a *ValidationError (ErrInvalidInput)
+// gives 90. A negative EAD returns a *fault.Fields (ErrInvalidInput)
 // naming "ead".
 func (t ECLTable) ECL(segment string, stage Stage, ead money.Amount) (money.Amount, error) {
 	if ead.IsNegative() {
 		e := inputErrors()
-		e.add("ead", "must not be negative")
+		e.Add("ead", "must not be negative")
 		return money.Amount{}, e
 	}
 	for _, r := range t.Rows {
@@ -165,24 +166,24 @@ func (t ECLTable) ECL(segment string, stage Stage, ead money.Amount) (money.Amou
 
 // EAD returns the exposure at default drawn + undrawn × CCF, rounded
 // half-up to the minor unit (a second rounding point before ECL; pass a
-// zero undrawn amount to avoid it). Bad input returns a *ValidationError
+// zero undrawn amount to avoid it). Bad input returns a *fault.Fields
 // (ErrInvalidInput) naming every bad field: "drawn" or "undrawn" when
 // negative, "undrawn" in another currency than drawn, "ccf" outside 0..1.
 func EAD(drawn, undrawn money.Amount, ccf money.Rate) (money.Amount, error) {
 	e := inputErrors()
 	if drawn.IsNegative() {
-		e.add("drawn", "must not be negative")
+		e.Add("drawn", "must not be negative")
 	}
 	if undrawn.IsNegative() {
-		e.add("undrawn", "must not be negative")
+		e.Add("undrawn", "must not be negative")
 	}
 	if !drawn.SameCurrency(undrawn) {
-		e.add("undrawn", "must be in the currency of drawn")
+		e.Add("undrawn", "must be in the currency of drawn")
 	}
 	if ccf.IsNegative() || ccf.Cmp(oneRate) > 0 {
-		e.add("ccf", "must be within 0..1")
+		e.Add("ccf", "must be within 0..1")
 	}
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return money.Amount{}, err
 	}
 	u, err := undrawn.MulRate(ccf, money.HalfUp)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 )
@@ -17,30 +19,47 @@ type Comparator uint8
 // Comparators; the zero value is "unset", valid only for flag conditions.
 const (
 	OpUnset Comparator = iota
-	GT                 // >  (超过)
-	GE                 // >= (达到 / 以上)
-	LT                 // <
-	LE                 // <=
-	EQ                 // ==
+	GT                 // "gt", >  (超过)
+	GE                 // "ge", >= (达到 / 以上)
+	LT                 // "lt", <
+	LE                 // "le", <=
+	EQ                 // "eq", ==
 	opCount
 )
 
-var opNames = []string{"", ">", ">=", "<", "<=", "=="}
-
-// String returns the comparator's symbol (">").
-func (o Comparator) String() string { return enumName(opNames, o, "Comparator") }
-
-// MarshalText encodes the symbol.
-func (o Comparator) MarshalText() ([]byte, error) { return marshalEnum(opNames, o, "comparator") }
-
-// UnmarshalText decodes ">", ">=", "<", "<=" or "==".
-func (o *Comparator) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Comparator](opNames, nil, string(b), "comparator", true)
-	if err == nil {
-		*o = v
+// opNames names the comparators in kebab-case, as enum requires; the
+// symbols that policy files used before (">", ">=", "<", "<=", "==") are
+// accepted on input too, and Condition.String still prints them.
+var opNames = func() *enum.Names[Comparator] {
+	n := enum.New[Comparator](ErrInvalidInput, "comparator", "", "gt", "ge", "lt", "le", "eq")
+	for op, sym := range opSymbols {
+		if sym != "" {
+			n.Alias(sym, Comparator(op))
+		}
 	}
-	return err
+	return n
+}()
+
+// opSymbols are the comparators as a reader of the regulation writes them.
+var opSymbols = [opCount]string{"", ">", ">=", "<", "<=", "=="}
+
+// String returns the comparator's name ("gt").
+func (o Comparator) String() string { return opNames.String(o) }
+
+// Symbol returns the comparator as a symbol (">"), "" when unset.
+func (o Comparator) Symbol() string {
+	if o < opCount {
+		return opSymbols[o]
+	}
+	return o.String()
 }
+
+// MarshalText encodes the name ("gt").
+func (o Comparator) MarshalText() ([]byte, error) { return opNames.MarshalText(o) }
+
+// UnmarshalText decodes "gt", "ge", "lt", "le" or "eq", or the symbol
+// ">", ">=", "<", "<=" or "==".
+func (o *Comparator) UnmarshalText(b []byte) error { return opNames.UnmarshalText(b, o) }
 
 // holds reports whether "a op b" is true for a comparison result c = cmp(a, b).
 func (o Comparator) holds(c int) bool {
@@ -128,30 +147,22 @@ var kindTable = [kindCount]struct {
 	{"warning-level", classLevel, false, true},
 }
 
-var kindNames = func() []string {
+var kindNames = func() *enum.Names[ConditionKind] {
 	n := make([]string, kindCount)
 	for i, k := range kindTable {
 		n[i] = k.name
 	}
-	return n
+	return enum.New[ConditionKind](ErrInvalidInput, "kind", n...)
 }()
 
 // String returns the kind's name as used in JSON ("dpd").
-func (k ConditionKind) String() string { return enumName(kindNames, k, "ConditionKind") }
+func (k ConditionKind) String() string { return kindNames.String(k) }
 
 // MarshalText encodes the kind name.
-func (k ConditionKind) MarshalText() ([]byte, error) {
-	return marshalEnum(kindNames, k, "condition kind")
-}
+func (k ConditionKind) MarshalText() ([]byte, error) { return kindNames.MarshalText(k) }
 
 // UnmarshalText decodes a kind name.
-func (k *ConditionKind) UnmarshalText(b []byte) error {
-	v, err := parseEnum[ConditionKind](kindNames, nil, string(b), "condition kind", false)
-	if err == nil {
-		*k = v
-	}
-	return err
-}
+func (k *ConditionKind) UnmarshalText(b []byte) error { return kindNames.UnmarshalText(b, k) }
 
 // Condition is one test in a rule; a rule triggers when all its conditions
 // hold.
@@ -180,19 +191,19 @@ func RatioOver(kind ConditionKind, op Comparator, ratio money.Rate) Condition {
 // Is returns the flag condition "kind is true".
 func Is(kind ConditionKind) Condition { return Condition{Kind: kind} }
 
-// String renders the condition for reports: "dpd > 90", "credit-impaired",
-// "not open-end", "ecl-ratio >= 0.5".
+// String renders the condition for reports with the comparator's symbol:
+// "dpd > 90", "credit-impaired", "not open-end", "ecl-ratio >= 0.5".
 func (c Condition) String() string {
 	if c.Kind >= kindCount {
 		return c.Kind.String()
 	}
 	switch kindTable[c.Kind].class {
 	case classDays:
-		return fmt.Sprintf("%s %s %d", c.Kind, c.Op, c.Days)
+		return fmt.Sprintf("%s %s %d", c.Kind, c.Op.Symbol(), c.Days)
 	case classRatio:
-		return fmt.Sprintf("%s %s %s", c.Kind, c.Op, c.Ratio)
+		return fmt.Sprintf("%s %s %s", c.Kind, c.Op.Symbol(), c.Ratio)
 	case classLevel:
-		return fmt.Sprintf("%s %s %s", c.Kind, c.Op, c.Level)
+		return fmt.Sprintf("%s %s %s", c.Kind, c.Op.Symbol(), c.Level)
 	}
 	if c.Not {
 		return "not " + c.Kind.String()
@@ -200,51 +211,51 @@ func (c Condition) String() string {
 	return c.Kind.String()
 }
 
-func (c Condition) validate(e *ValidationError, field string, obj Object) {
+func (c Condition) validate(e *fault.Fields, field string, obj Object) {
 	if c.Kind == kindUnset || c.Kind >= kindCount {
-		e.add(field+".kind", "unknown condition kind")
+		e.Add(field+".kind", "unknown condition kind")
 		return
 	}
 	k := kindTable[c.Kind]
 	if obj == DebtorObject && !k.debtor || obj == LoanObject && !k.loan {
-		e.add(field+".kind", fmt.Sprintf("%s is not allowed in a %s rule", c.Kind, obj))
+		e.Add(field+".kind", fmt.Sprintf("%s is not allowed in a %s rule", c.Kind, obj))
 	}
 	if k.class == classFlag {
 		if c.Op != OpUnset || c.Days != 0 || !c.Ratio.IsZero() || c.Level != LevelNone {
-			e.add(field, "a flag condition takes no comparator or threshold")
+			e.Add(field, "a flag condition takes no comparator or threshold")
 		}
 		return
 	}
 	if c.Not {
-		e.add(field+".not", "only flag conditions can be negated")
+		e.Add(field+".not", "only flag conditions can be negated")
 	}
 	if c.Op == OpUnset || c.Op >= opCount {
-		e.add(field+".op", "needs a comparator (>, >=, <, <=, ==)")
+		e.Add(field+".op", "needs a comparator (gt, ge, lt, le, eq)")
 	}
 	switch k.class {
 	case classDays:
 		if c.Days < 0 || c.Days > maxDays {
-			e.add(field+".days", fmt.Sprintf("must be within 0..%d", maxDays))
+			e.Add(field+".days", fmt.Sprintf("must be within 0..%d", maxDays))
 		}
 		if !c.Ratio.IsZero() || c.Level != LevelNone {
-			e.add(field, "a day condition takes only days")
+			e.Add(field, "a day condition takes only days")
 		}
 	case classRatio:
 		if c.Ratio.IsNegative() || c.Ratio.Cmp(oneRate) > 0 && c.Kind != ECLRatio {
-			e.add(field+".ratio", "must be within 0..1")
+			e.Add(field+".ratio", "must be within 0..1")
 		}
 		if c.Ratio.IsNegative() {
-			e.add(field+".ratio", "must not be negative")
+			e.Add(field+".ratio", "must not be negative")
 		}
 		if c.Days != 0 || c.Level != LevelNone {
-			e.add(field, "a ratio condition takes only a ratio")
+			e.Add(field, "a ratio condition takes only a ratio")
 		}
 	case classLevel:
 		if c.Level == LevelNone || !c.Level.Valid() {
-			e.add(field+".level", "must be green, yellow, orange or red")
+			e.Add(field+".level", "must be green, yellow, orange or red")
 		}
 		if c.Days != 0 || !c.Ratio.IsZero() {
-			e.add(field, "a level condition takes only a level")
+			e.Add(field, "a level condition takes only a level")
 		}
 	}
 }
@@ -266,44 +277,65 @@ const (
 	objectCount
 )
 
-var objectNames = []string{"loan", "debtor"}
+var objectNames = enum.New[Object](ErrInvalidInput, "object", "loan", "debtor")
 
 // String returns "loan" or "debtor".
-func (o Object) String() string { return enumName(objectNames, o, "Object") }
+func (o Object) String() string { return objectNames.String(o) }
 
 // MarshalText encodes the object name.
-func (o Object) MarshalText() ([]byte, error) { return marshalEnum(objectNames, o, "object") }
+func (o Object) MarshalText() ([]byte, error) { return objectNames.MarshalText(o) }
 
 // UnmarshalText decodes "loan" or "debtor".
-func (o *Object) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Object](objectNames, nil, string(b), "object", true)
-	if err == nil {
-		*o = v
-	}
-	return err
-}
+func (o *Object) UnmarshalText(b []byte) error { return objectNames.UnmarshalText(b, o) }
 
-// Evidence says how a rule's source was checked (see the reference notes):
-// V read in the primary text, S secondary source only, K well-known, NF not
-// found (the value is a configurable convention), H the host's own rule.
-type Evidence string
+// Evidence says how the source of a rule was checked, so a reader knows
+// how far to trust the figure:
+//
+//   - Verified ("verified"): read in the primary legal or standard text, or
+//     in an official Q&A quoting it;
+//   - Secondary ("secondary"): read only in a secondary source quoting the
+//     rule (news, an exam page, a vendor's page); re-check before relying
+//     on it;
+//   - Known ("known"): a well-known reference, not re-read;
+//   - NotFound ("not-found"): no source fixes the value; it is a
+//     configurable convention;
+//   - House ("house"): the host's own rule.
+//
+// Input also accepts the short tags "V", "S", "K", "NF" and "H" that
+// earlier policy files used.
+type Evidence uint8
 
-// Evidence tags.
+// Evidence tags; the zero value is unset and fails validation.
 const (
-	Verified  Evidence = "V"
-	Secondary Evidence = "S"
-	Known     Evidence = "K"
-	NotFound  Evidence = "NF"
-	House     Evidence = "H"
+	evidenceUnset Evidence = iota
+	Verified
+	Secondary
+	Known
+	NotFound
+	House
+	evidenceCount
 )
 
-func (e Evidence) valid() bool {
-	switch e {
-	case Verified, Secondary, Known, NotFound, House:
-		return true
+var evidenceNames = func() *enum.Names[Evidence] {
+	n := enum.New[Evidence](ErrInvalidInput, "evidence", "", "verified", "secondary", "known", "not-found", "house")
+	for i, tag := range []string{"", "V", "S", "K", "NF", "H"} {
+		if tag != "" {
+			n.Alias(tag, Evidence(i))
+		}
 	}
-	return false
-}
+	return n
+}()
+
+// String returns the tag's name ("secondary").
+func (e Evidence) String() string { return evidenceNames.String(e) }
+
+// MarshalText encodes the tag's name.
+func (e Evidence) MarshalText() ([]byte, error) { return evidenceNames.MarshalText(e) }
+
+// UnmarshalText decodes a tag's name or its short form ("S").
+func (e *Evidence) UnmarshalText(b []byte) error { return evidenceNames.UnmarshalText(b, e) }
+
+func (e Evidence) valid() bool { return e != evidenceUnset && e < evidenceCount }
 
 // Outcome is what a triggered rule imposes. The loan's grade, stage and
 // actions are the worst over all triggered outcomes.
@@ -329,8 +361,12 @@ type Rule struct {
 	// both inclusive; the zero Date leaves that side open.
 	EffectiveFrom date.Date `json:"effective_from,omitzero"`
 	EffectiveTo   date.Date `json:"effective_to,omitzero"`
-	Evidence      Evidence  `json:"evidence"`
-	Source        string    `json:"source"`
+	// Evidence says how Source was checked.
+	Evidence Evidence `json:"evidence"`
+	// Source cites where the rule comes from — the law, measure or standard
+	// and its article ("IFRS 9 §5.5.11") — or says it is lender practice or
+	// the host's own; it travels with the rule into audit trails.
+	Source string `json:"source"`
 }
 
 // UnmarshalJSON decodes a rule, turning a malformed date into an error
@@ -345,52 +381,52 @@ func (r *Rule) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (r Rule) validate(e *ValidationError, field string) {
+func (r Rule) validate(e *fault.Fields, field string) {
 	if strings.TrimSpace(r.ID) == "" {
-		e.add(field+".id", "must not be empty")
+		e.Add(field+".id", "must not be empty")
 	}
 	if strings.TrimSpace(r.Regime) == "" {
-		e.add(field+".regime", "must not be empty")
+		e.Add(field+".regime", "must not be empty")
 	}
 	if r.Object >= objectCount {
-		e.add(field+".object", "must be loan or debtor")
+		e.Add(field+".object", "must be loan or debtor")
 	}
 	if len(r.When) == 0 {
-		e.add(field+".when", "needs at least one condition")
+		e.Add(field+".when", "needs at least one condition")
 	}
 	if len(r.When) > maxConditions {
-		e.add(field+".when", fmt.Sprintf("at most %d conditions", maxConditions))
+		e.Add(field+".when", fmt.Sprintf("at most %d conditions", maxConditions))
 	}
 	for i, c := range r.When {
 		c.validate(e, fmt.Sprintf("%s.when[%d]", field, i), r.Object)
 	}
 	o := r.Then
 	if !o.MinGrade.Valid() {
-		e.add(field+".then.min_grade", "unknown grade")
+		e.Add(field+".then.min_grade", "unknown grade")
 	}
 	if !o.MinStage.Valid() {
-		e.add(field+".then.min_stage", "unknown stage")
+		e.Add(field+".then.min_stage", "unknown stage")
 	}
 	if o.MinGrade == GradeNone && o.MinStage == StageNone && !o.ChargeOff {
-		e.add(field+".then", "must set a minimum grade, a minimum stage or a charge-off")
+		e.Add(field+".then", "must set a minimum grade, a minimum stage or a charge-off")
 	}
 	if o.ChargeOffWithinDays < 0 || o.ChargeOffWithinDays > maxDays {
-		e.add(field+".then.charge_off_within_days", fmt.Sprintf("must be within 0..%d", maxDays))
+		e.Add(field+".then.charge_off_within_days", fmt.Sprintf("must be within 0..%d", maxDays))
 	}
 	if !o.ChargeOff && o.ChargeOffWithinDays != 0 {
-		e.add(field+".then.charge_off_within_days", "set without charge_off")
+		e.Add(field+".then.charge_off_within_days", "set without charge_off")
 	}
 	if r.Object == DebtorObject && o.ChargeOff {
-		e.add(field+".then.charge_off", "debtor rules grade claims; charge-offs are loan rules")
+		e.Add(field+".then.charge_off", "debtor rules grade claims; charge-offs are loan rules")
 	}
 	if !r.EffectiveFrom.IsZero() && !r.EffectiveTo.IsZero() && r.EffectiveTo.Before(r.EffectiveFrom) {
-		e.add(field+".effective_to", "is before effective_from")
+		e.Add(field+".effective_to", "is before effective_from")
 	}
 	if !r.Evidence.valid() {
-		e.add(field+".evidence", "must be V, S, K, NF or H")
+		e.Add(field+".evidence", evidenceProblem)
 	}
 	if strings.TrimSpace(r.Source) == "" {
-		e.add(field+".source", "must cite its source")
+		e.Add(field+".source", "must cite its source")
 	}
 }
 
@@ -403,8 +439,11 @@ const maxConditions = 4
 func guardedUnmarshal(b []byte, v any) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%w: malformed JSON value (%v)", ErrInvalidInput, p)
+			err = fault.Invalid(ErrInvalidInput, "json", fmt.Sprintf("malformed value (%v)", p))
 		}
 	}()
 	return json.Unmarshal(b, v)
 }
+
+// evidenceProblem is the complaint about a missing or unknown evidence tag.
+const evidenceProblem = "must be verified, secondary, known, not-found or house"

@@ -3,6 +3,9 @@ package classify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Feature names a behaviour-score input.
@@ -18,22 +21,17 @@ const (
 	featureCount
 )
 
-var featureNames = []string{"max-dpd-6m", "late-payments", "months-on-book", "utilisation-bp", "broken-promises"}
+var featureNames = enum.New[Feature](ErrInvalidInput, "feature", "max-dpd-6m", "late-payments", "months-on-book",
+	"utilisation-bp", "broken-promises")
 
 // String returns the feature's name.
-func (f Feature) String() string { return enumName(featureNames, f, "Feature") }
+func (f Feature) String() string { return featureNames.String(f) }
 
 // MarshalText encodes the feature name.
-func (f Feature) MarshalText() ([]byte, error) { return marshalEnum(featureNames, f, "feature") }
+func (f Feature) MarshalText() ([]byte, error) { return featureNames.MarshalText(f) }
 
 // UnmarshalText decodes a feature name.
-func (f *Feature) UnmarshalText(b []byte) error {
-	v, err := parseEnum[Feature](featureNames, nil, string(b), "feature", true)
-	if err == nil {
-		*f = v
-	}
-	return err
-}
+func (f *Feature) UnmarshalText(b []byte) error { return featureNames.UnmarshalText(b, f) }
 
 // Behaviour holds one loan's behaviour features, indexed by Feature.
 type Behaviour [featureCount]int64
@@ -81,7 +79,7 @@ type Scorecard struct {
 }
 
 // DefaultScorecard returns an illustrative behaviour scorecard (a house
-// example, not a calibrated model: NF — calibrate on your own data).
+// example, not a calibrated model — calibrate on your own data).
 func DefaultScorecard() Scorecard {
 	return Scorecard{
 		Name: "behaviour-example", Base: 600,
@@ -93,7 +91,7 @@ func DefaultScorecard() Scorecard {
 			{BrokenPromises, []Bin{{0, 0}, {1, -50}, {2, -100}}},
 		},
 		Bands:  []Band{{"E", 0}, {"D", 450}, {"C", 540}, {"B", 600}, {"A", 660}},
-		Source: "illustrative house example (NF)",
+		Source: "illustrative house example, not calibrated (no regulatory source)",
 	}
 }
 
@@ -101,50 +99,51 @@ func DefaultScorecard() Scorecard {
 func (s Scorecard) Validate() error {
 	e := policyErrors()
 	if strings.TrimSpace(s.Name) == "" {
-		e.add("name", "must not be empty")
+		e.Add("name", "must not be empty")
 	}
 	seen := map[Feature]bool{}
 	for i, c := range s.Characteristics {
 		f := fmt.Sprintf("characteristics[%d]", i)
 		if c.Feature >= featureCount {
-			e.add(f+".feature", "unknown feature")
+			e.Add(f+".feature", "unknown feature")
 		} else if seen[c.Feature] {
-			e.add(f+".feature", "duplicate feature "+c.Feature.String())
+			e.Add(f+".feature", "duplicate feature "+c.Feature.String())
 		}
 		seen[c.Feature] = true
 		if len(c.Bins) == 0 {
-			e.add(f+".bins", "needs at least one bin")
+			e.Add(f+".bins", "needs at least one bin")
 		}
 		for j, b := range c.Bins {
 			if j > 0 && b.From <= c.Bins[j-1].From {
-				e.add(fmt.Sprintf("%s.bins[%d].from", f, j), "must be greater than the previous bin's from")
+				e.Add(fmt.Sprintf("%s.bins[%d].from", f, j), "must be greater than the previous bin's from")
 			}
 		}
 	}
 	if len(s.Bands) == 0 {
-		e.add("bands", "needs at least one band")
+		e.Add("bands", "needs at least one band")
 	}
 	for i, b := range s.Bands {
 		if strings.TrimSpace(b.Name) == "" {
-			e.add(fmt.Sprintf("bands[%d].name", i), "must not be empty")
+			e.Add(fmt.Sprintf("bands[%d].name", i), "must not be empty")
 		}
 		if i > 0 && b.MinPoints <= s.Bands[i-1].MinPoints {
-			e.add(fmt.Sprintf("bands[%d].min_points", i), "must be greater than the previous band's")
+			e.Add(fmt.Sprintf("bands[%d].min_points", i), "must be greater than the previous band's")
 		}
 	}
 	if strings.TrimSpace(s.Source) == "" {
-		e.add("source", "must cite its source")
+		e.Add("source", "must cite its source")
 	}
-	return e.err()
+	return e.Err()
 }
 
 // Score implements Model. A feature value below a characteristic's first
 // bin is invalid input (features are counts and cannot be negative).
 func (s Scorecard) Score(b Behaviour) (Score, error) {
 	pts := s.Base
-	for _, c := range s.Characteristics {
+	for i, c := range s.Characteristics {
 		if c.Feature >= featureCount || len(c.Bins) == 0 {
-			return Score{}, fmt.Errorf("%w: scorecard characteristic %s", ErrInvalidPolicy, c.Feature)
+			return Score{}, fault.Invalid(ErrInvalidPolicy, fmt.Sprintf("characteristics[%d]", i),
+				"needs a known feature and at least one bin")
 		}
 		v := b[c.Feature]
 		i := len(c.Bins) - 1
@@ -152,12 +151,12 @@ func (s Scorecard) Score(b Behaviour) (Score, error) {
 			i--
 		}
 		if i < 0 {
-			return Score{}, fmt.Errorf("%w: %s = %d is below the first bin", ErrInvalidInput, c.Feature, v)
+			return Score{}, fault.Invalid(ErrInvalidInput, c.Feature.String(), fmt.Sprintf("%d is below the first bin", v))
 		}
 		pts += c.Bins[i].Points
 	}
 	if len(s.Bands) == 0 {
-		return Score{}, fmt.Errorf("%w: scorecard has no bands", ErrInvalidPolicy)
+		return Score{}, fault.Invalid(ErrInvalidPolicy, "bands", "needs at least one band")
 	}
 	band := s.Bands[0].Name // the first band is open downwards
 	for _, bd := range s.Bands[1:] {

@@ -22,7 +22,8 @@ type SubGradeScale struct {
 }
 
 // TwelveGradeScale returns one published 12-grade scheme: 正常1–4, 关注1–2,
-// 次级1–3, 可疑1–2, 损失 (S: rules.md §1.4, 51dongshi.net).
+// 次级1–3, 可疑1–2, 损失. Sub-grades are lender practice; no regulatory
+// source sets them.
 func TwelveGradeScale() SubGradeScale {
 	var l []SubGrade
 	for _, g := range []struct {
@@ -37,7 +38,7 @@ func TwelveGradeScale() SubGradeScale {
 			l = append(l, SubGrade{code, g.g})
 		}
 	}
-	return SubGradeScale{Name: "12-grade", Levels: l, Source: "one bank's 12-grade scheme (S: 51dongshi.net/eedfrcdhdacdv)"}
+	return SubGradeScale{Name: "12-grade", Levels: l, Source: "one bank's published 12-grade scheme (lender practice; no regulatory source found)"}
 }
 
 // Validate reports every problem with the scale: unique codes, defined
@@ -45,29 +46,29 @@ func TwelveGradeScale() SubGradeScale {
 func (s SubGradeScale) Validate() error {
 	e := policyErrors()
 	if strings.TrimSpace(s.Name) == "" {
-		e.add("name", "must not be empty")
+		e.Add("name", "must not be empty")
 	}
 	if len(s.Levels) == 0 {
-		e.add("levels", "needs at least one level")
+		e.Add("levels", "needs at least one level")
 	}
 	seen := map[string]bool{}
 	for i, l := range s.Levels {
 		f := fmt.Sprintf("levels[%d]", i)
 		if strings.TrimSpace(l.Code) == "" || seen[l.Code] {
-			e.add(f+".code", "must be non-empty and unique")
+			e.Add(f+".code", "must be non-empty and unique")
 		}
 		seen[l.Code] = true
 		if l.Grade == GradeNone || !l.Grade.Valid() {
-			e.add(f+".grade", "must be a grade")
+			e.Add(f+".grade", "must be a grade")
 		}
 		if i > 0 && l.Grade < s.Levels[i-1].Grade {
-			e.add(f+".grade", "better than the level above it")
+			e.Add(f+".grade", "better than the level above it")
 		}
 	}
 	if strings.TrimSpace(s.Source) == "" {
-		e.add("source", "must cite its source")
+		e.Add("source", "must cite its source")
 	}
-	return e.err()
+	return e.Err()
 }
 
 // Grade returns the five-category grade of a sub-grade code.

@@ -56,7 +56,7 @@ func (t *Track) UnmarshalJSON(b []byte) error {
 func (t *Track) Restructure(modified, firstNewDue date.Date) error {
 	if !firstNewDue.After(modified) {
 		e := inputErrors()
-		e.add("first_new_due", fmt.Sprintf("%s is not after the modification date %s", firstNewDue, modified))
+		e.Add("first_new_due", fmt.Sprintf("%s is not after the modification date %s", firstNewDue, modified))
 		return e
 	}
 	t.Restructured = true
@@ -96,11 +96,18 @@ func (c *Classifier) Step(t *Track, f *Facts, asOf date.Date) (Result, error) {
 		return Result{}, err
 	}
 	if t == nil || f == nil {
-		return Result{}, fmt.Errorf("%w: nil track or facts", ErrInvalidInput)
+		e := inputErrors()
+		if t == nil {
+			e.Add("track", "must not be nil")
+		}
+		if f == nil {
+			e.Add("facts", "must not be nil")
+		}
+		return Result{}, e
 	}
 	if !t.Last.IsZero() && !asOf.After(t.Last) {
 		e := inputErrors()
-		e.add("as_of", fmt.Sprintf("%s is not after the last step %s", asOf, t.Last))
+		e.Add("as_of", fmt.Sprintf("%s is not after the last step %s", asOf, t.Last))
 		return Result{}, e
 	}
 	if err := f.validate(); err != nil {

@@ -45,7 +45,8 @@ func monthlyOnThe10th(first date.Date, missed ...date.Date) func(date.Date) Fact
 	}
 }
 
-// TestRestructuredObservation covers rules.md T10/T11 (CN23 observation:
+// TestRestructuredObservation covers the 2023 observation period (the
+// Measures, ch. 3:
 // ≥ 2 periods and ≥ 1 year from the first new due date, restarting on a
 // missed payment) and CN23-RST-1 (at least 关注 while under observation).
 func TestRestructuredObservation(t *testing.T) {
@@ -100,7 +101,7 @@ func TestRestructuredObservation(t *testing.T) {
 	})
 }
 
-// TestUpgradeCure covers rules.md T13 (CN23-UPG-1): a 次级 loan whose
+// TestUpgradeCure covers CN23-UPG-1: a 次级 loan whose
 // arrears are cleared on 2024-01-15, paying monthly on the 10th, is not
 // upgraded before two periods (2024-03-10) and six months (2024-07-15)
 // have both passed; with Combine "shorter" it is upgraded at 2024-03-10.
@@ -160,7 +161,7 @@ func TestCureRestartsOnNewOverdue(t *testing.T) {
 	assert.Equal(t, Substandard, res[day(2024, time.September, 30)].Grade)
 }
 
-// TestStageProbation covers the EBA presets (rules.md §2.2): triggers
+// TestStageProbation covers the EBA presets (EBA/GL/2016/07 §71(a), §72): triggers
 // cease 2024-01-01 → back to stage 1 no earlier than 2024-04-01; after a
 // restructuring the probation is one year.
 func TestStageProbation(t *testing.T) {
@@ -224,8 +225,8 @@ func TestAddMonthsClamps(t *testing.T) {
 
 // TestContagionHeldUnderCure: a current claim of 100 is raised to 次级 by
 // contagion (its debtor's 20 of 120 non-performing, 16.7 % > 10 %,
-// rules.md T8) until the bad claim is sold on 2024-03-01. Held in its
-// track, it is upgraded only by CN23-UPG-1 (rules.md T13): two periods
+// CN23-CON-1) until the bad claim is sold on 2024-03-01. Held in its
+// track, it is upgraded only by CN23-UPG-1: two periods
 // paid on the 10th and six months from 2024-03-01, so on 2024-09-01.
 func TestContagionHeldUnderCure(t *testing.T) {
 	c := compile(t, China2023())

@@ -3,6 +3,8 @@ package classify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lendcore/lendcore/fault"
 )
 
 // WarningRule maps an early-warning signal at or above a severity to a
@@ -20,13 +22,15 @@ type WarningRule struct {
 }
 
 // DefaultWarnings returns a house convention (no regulation fixes these
-// mappings — NF, configure them): a low-severity signal is yellow, medium
+// mappings — NotFound, configure them): a low-severity signal is yellow, medium
 // orange, high red; a high-severity financial deterioration, purpose
 // deviation, litigation or adverse bureau refresh also sets at least 关注 and
 // IFRS 9 stage 2 (treated as a significant increase in credit risk).
 func DefaultWarnings() []WarningRule {
 	var out []WarningRule
-	src := "house convention; no regulatory mapping found (NF, rules.md §1.1 '关注: adverse factors exist')"
+	src := "house convention; no regulatory source maps warning signals to levels. The high-severity floor follows " +
+		"关注's definition in 《商业银行金融资产风险分类办法》(CBIRC/PBoC Order 〔2023〕 No. 1): adverse factors exist, " +
+		"though the debtor can still pay"
 	for s := Signal(0); s < SignalCount; s++ {
 		for sev, lvl := range []Level{SeverityLow: Yellow, SeverityMedium: Orange, SeverityHigh: Red} {
 			if sev == 0 {
@@ -49,29 +53,29 @@ func DefaultWarnings() []WarningRule {
 	return out
 }
 
-func (w WarningRule) validate(e *ValidationError, field string) {
+func (w WarningRule) validate(e *fault.Fields, field string) {
 	if strings.TrimSpace(w.ID) == "" {
-		e.add(field+".id", "must not be empty")
+		e.Add(field+".id", "must not be empty")
 	}
 	if !w.Signal.Valid() {
-		e.add(field+".signal", "unknown signal")
+		e.Add(field+".signal", "unknown signal")
 	}
 	if w.MinSeverity == SeverityNone || !w.MinSeverity.Valid() {
-		e.add(field+".min_severity", "must be low, medium or high")
+		e.Add(field+".min_severity", "must be low, medium or high")
 	}
 	if w.Level == LevelNone || !w.Level.Valid() {
-		e.add(field+".level", "must be green, yellow, orange or red")
+		e.Add(field+".level", "must be green, yellow, orange or red")
 	}
 	if !w.MinGrade.Valid() {
-		e.add(field+".min_grade", "unknown grade")
+		e.Add(field+".min_grade", "unknown grade")
 	}
 	if !w.MinStage.Valid() {
-		e.add(field+".min_stage", "unknown stage")
+		e.Add(field+".min_stage", "unknown stage")
 	}
 	if !w.Evidence.valid() {
-		e.add(field+".evidence", "must be V, S, K, NF or H")
+		e.Add(field+".evidence", evidenceProblem)
 	}
 	if strings.TrimSpace(w.Source) == "" {
-		e.add(field+".source", "must cite its source")
+		e.Add(field+".source", "must cite its source")
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/invest"
@@ -174,9 +173,8 @@ func firstField(err error) (name, problem string, ok bool) {
 	var fields [][2]string
 	var le *loan.ValidationError
 	var ce *collateral.ValidationError
-	var ke *fault.Fields
 	var ie *invest.ValidationError
-	var se *classify.ValidationError
+	var fe *fault.Fields
 	switch {
 	case errors.As(err, &le):
 		for _, f := range le.Fields {
@@ -186,17 +184,13 @@ func firstField(err error) (name, problem string, ok bool) {
 		for _, f := range ce.Fields {
 			fields = append(fields, [2]string{f.Field, f.Problem})
 		}
-	case errors.As(err, &ke):
-		for _, f := range ke.List {
-			fields = append(fields, [2]string{f.Name, f.Problem})
-		}
 	case errors.As(err, &ie):
 		for _, f := range ie.Fields {
 			fields = append(fields, [2]string{f.Field, f.Problem})
 		}
-	case errors.As(err, &se):
-		for _, f := range se.Fields {
-			fields = append(fields, [2]string{f.Field, f.Problem})
+	case errors.As(err, &fe):
+		for _, f := range fe.List {
+			fields = append(fields, [2]string{f.Name, f.Problem})
 		}
 	}
 	if len(fields) == 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/internal/sim"
 	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/portfolio"
 	"github.com/lendcore/lendcore/storage"
 	"github.com/lendcore/lendcore/storage/memory"
 	"github.com/lendcore/lendcore/storage/sqlstore"
@@ -165,11 +166,11 @@ func newTable(w io.Writer) *table {
 
 func (t *table) row(p lendcore.Portfolio, st sim.Stats) {
 	s := p.Snapshot
-	byBucket := func(i int) classify.Ratio {
+	byBucket := func(i int) portfolio.Ratio {
 		if i >= len(s.ByBucket) {
-			return classify.Ratio{}
+			return portfolio.Ratio{}
 		}
-		return classify.Ratio{Num: s.ByBucket[i].Balance, Den: s.Total.Balance}
+		return portfolio.Ratio{Num: s.ByBucket[i].Balance, Den: s.Total.Balance}
 	}
 	mix := make([]string, 0, 5)
 	for g := classify.Normal; g <= classify.Loss; g++ {
@@ -181,7 +182,7 @@ func (t *table) row(p lendcore.Portfolio, st sim.Stats) {
 	payouts := p.Reserve.Payouts.Sub(t.paid)
 	fmt.Fprintf(t.w, "%-10s %7d %16s %7s %7s %7s %7s %-20s %7s %13s %-18s %4d %11s %11s\n", p.Day, s.Total.Count,
 		s.Amount(s.Total.Balance).Number(), byBucket(1).Percent(2), byBucket(2).Percent(2), p.M3Plus().Percent(2),
-		classify.Ratio{Num: s.Over90.Balance, Den: s.Total.Balance}.Percent(2), strings.Join(mix, "/"),
+		portfolio.Ratio{Num: s.Over90.Balance, Den: s.Total.Balance}.Percent(2), strings.Join(mix, "/"),
 		p.NPLRatio().Percent(2), s.Amount(s.Provisions).Number(), coll,
 		st.WrittenOff-t.last.WrittenOff, money.Sum(money.Zero(money.CNY), recovered).Number(),
 		money.Sum(money.Zero(money.CNY), payouts).Number())

@@ -1,8 +1,10 @@
-package classify
+package portfolio
 
 import (
 	"fmt"
 
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -12,7 +14,7 @@ import (
 // at the second date (repaid, written off or sold). Balances are the loans'
 // principal at the first date, in minor units.
 type RollMatrix struct {
-	Buckets Buckets
+	Buckets classify.Buckets
 	Count   [][]int64
 	Balance [][]int64
 }
@@ -41,20 +43,18 @@ func (m *RollMatrix) BalanceRate(i, j int) Ratio {
 
 // RollRates builds the roll-rate matrix between two portfolio reports,
 // matching loans by Loan id; loans new at the second date are not counted.
-func RollRates(buckets Buckets, from, to []Position) (*RollMatrix, error) {
+func RollRates(buckets classify.Buckets, from, to []Position) (*RollMatrix, error) {
 	if err := buckets.Validate(); err != nil {
 		return nil, err
 	}
 	e := inputErrors()
-	table := buckets.table()
-	bucketOf := func(dpd int) int { return int(table[min(dpd, len(table)-1)]) }
 	later := make(map[string]int, len(to))
 	for i, p := range to {
 		if p.DPD < 0 || p.Loan == "" {
-			e.add(fmt.Sprintf("to[%d]", i), "needs a loan id and a non-negative dpd")
+			e.Add(fmt.Sprintf("to[%d]", i), "needs a loan id and a non-negative dpd")
 			continue
 		}
-		later[p.Loan] = bucketOf(p.DPD)
+		later[p.Loan] = buckets.Index(p.DPD)
 	}
 	n := len(buckets)
 	m := &RollMatrix{Buckets: buckets, Count: make([][]int64, n), Balance: make([][]int64, n)}
@@ -66,24 +66,24 @@ func RollRates(buckets Buckets, from, to []Position) (*RollMatrix, error) {
 	var guard int64
 	for i, p := range from {
 		if p.DPD < 0 || p.Loan == "" || p.Principal.IsNegative() || p.Principal.Minor() > money.MaxMinor || !p.Principal.SameCurrency(cur) {
-			e.add(fmt.Sprintf("from[%d]", i), "needs a loan id, a non-negative dpd and a principal in one currency")
+			e.Add(fmt.Sprintf("from[%d]", i), "needs a loan id, a non-negative dpd and a principal in one currency")
 			continue
 		}
 		if !p.Principal.IsZero() {
 			cur = p.Principal
 		}
 		if guard += p.Principal.Minor(); guard > 1<<62 {
-			return nil, fmt.Errorf("%w: balances exceed int64 minor units", ErrOutOfRange)
+			return nil, fault.Invalid(ErrOutOfRange, "from", "balances exceed int64 minor units")
 		}
 		j, ok := later[p.Loan]
 		if !ok {
 			j = n
 		}
-		r := bucketOf(p.DPD)
+		r := buckets.Index(p.DPD)
 		m.Count[r][j]++
 		m.Balance[r][j] += p.Principal.Minor()
 	}
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -93,8 +93,17 @@ func RollRates(buckets Buckets, from, to []Position) (*RollMatrix, error) {
 // with the same buckets: element k is the balance in bucket k+1 now ÷ the
 // balance in bucket k a month earlier (M_k → M_{k+1}; K).
 func FlowRates(prev, cur *Snapshot) ([]Ratio, error) {
-	if prev == nil || cur == nil || len(prev.ByBucket) != len(cur.ByBucket) || len(cur.ByBucket) == 0 {
-		return nil, fmt.Errorf("%w: flow rates need two snapshots with the same buckets", ErrInvalidInput)
+	e := inputErrors()
+	if prev == nil || len(prev.ByBucket) == 0 {
+		e.Add("prev", "needs a snapshot with buckets")
+	}
+	if cur == nil || len(cur.ByBucket) == 0 {
+		e.Add("cur", "needs a snapshot with buckets")
+	} else if prev != nil && len(prev.ByBucket) != len(cur.ByBucket) {
+		e.Add("cur", fmt.Sprintf("has %d buckets, prev %d: flow rates need the same buckets", len(cur.ByBucket), len(prev.ByBucket)))
+	}
+	if err := e.Err(); err != nil {
+		return nil, err
 	}
 	out := make([]Ratio, len(cur.ByBucket)-1)
 	for k := range out {

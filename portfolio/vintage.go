@@ -1,4 +1,4 @@
-package classify
+package portfolio
 
 import (
 	"cmp"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 )
@@ -30,6 +32,17 @@ const (
 	ByCount                        // loans ÷ loans disbursed
 )
 
+var measureNames = enum.New[VintageMeasure](ErrInvalidInput, "measure", "by-amount", "by-count")
+
+// String returns "by-amount" or "by-count".
+func (m VintageMeasure) String() string { return measureNames.String(m) }
+
+// MarshalText encodes the measure's name.
+func (m VintageMeasure) MarshalText() ([]byte, error) { return measureNames.MarshalText(m) }
+
+// UnmarshalText decodes "by-amount" or "by-count".
+func (m *VintageMeasure) UnmarshalText(b []byte) error { return measureNames.UnmarshalText(b, m) }
+
 // VintageMode says whether a loan counts when it is in the state now or
 // has ever been.
 type VintageMode uint8
@@ -39,6 +52,17 @@ const (
 	Current VintageMode = iota // in the state at that month on book
 	Ever                       // in the state at that month on book or before
 )
+
+var modeNames = enum.New[VintageMode](ErrInvalidInput, "mode", "current", "ever")
+
+// String returns "current" or "ever".
+func (m VintageMode) String() string { return modeNames.String(m) }
+
+// MarshalText encodes the mode's name.
+func (m VintageMode) MarshalText() ([]byte, error) { return modeNames.MarshalText(m) }
+
+// UnmarshalText decodes "current" or "ever".
+func (m *VintageMode) UnmarshalText(b []byte) error { return modeNames.UnmarshalText(b, m) }
 
 // VintageSpec configures a vintage analysis: the state is DPD ≥ MinDPD
 // (e.g. 31 for M2+ with the China buckets, 30 for 30+).
@@ -50,8 +74,8 @@ type VintageSpec struct {
 
 // Cohort is one origination month's vintage curve. Curve[n] is the rate
 // at month on book n, where MOB 0 is the origination month itself (from
-// disbursement to month-end) and MOB 1 the next calendar month (S: rules.md
-// §4.1). In Ever mode by amount, a loan counts with its outstanding
+// disbursement to month-end) and MOB 1 the next calendar month (lender
+// practice; no regulatory source found). In Ever mode by amount, a loan counts with its outstanding
 // principal when it first entered the state.
 type Cohort struct {
 	Year      int
@@ -69,10 +93,13 @@ type Cohort struct {
 func Vintage(records []VintageRecord, spec VintageSpec) ([]Cohort, error) {
 	e := inputErrors()
 	if spec.MinDPD < 1 {
-		e.add("spec.min_dpd", "must be at least 1")
+		e.Add("spec.min_dpd", "must be at least 1")
 	}
-	if spec.Measure > ByCount || spec.Mode > Ever {
-		e.add("spec", "unknown measure or mode")
+	if spec.Measure > ByCount {
+		e.Add("spec.measure", "must be by-amount or by-count")
+	}
+	if spec.Mode > Ever {
+		e.Add("spec.mode", "must be current or ever")
 	}
 	var cur money.Currency
 	cohortOf := map[string]int{} // loan → origination month (y*12+m) of its first record
@@ -83,31 +110,31 @@ func Vintage(records []VintageRecord, spec VintageSpec) ([]Cohort, error) {
 		}
 		switch {
 		case r.Loan == "":
-			e.add(f+".loan", "must not be empty")
+			e.Add(f+".loan", "must not be empty")
 		case r.DPD < 0:
-			e.add(f+".dpd", "must not be negative")
+			e.Add(f+".dpd", "must not be negative")
 		case r.Observed.Before(r.Originated):
-			e.add(f+".observed", "is before the origination date")
+			e.Add(f+".observed", "is before the origination date")
 		case monthsBetween(r.Originated, r.Observed) > 1200:
-			e.add(f+".observed", "more than 100 years on book")
+			e.Add(f+".observed", "more than 100 years on book")
 		case r.Disbursed.Currency() != cur || !r.Principal.SameCurrency(r.Disbursed):
-			e.add(f, "all amounts must share one currency")
+			e.Add(f, "all amounts must share one currency")
 		case r.Disbursed.IsNegative() || r.Principal.IsNegative() || r.Disbursed.Minor() > money.MaxMinor || r.Principal.Minor() > money.MaxMinor:
-			e.add(f, "amounts must be within 0..money.MaxMinor")
+			e.Add(f, "amounts must be within 0..money.MaxMinor")
 		}
 		if r.Loan != "" {
 			y, m, _ := r.Originated.Date()
 			if k, ok := cohortOf[r.Loan]; !ok {
 				cohortOf[r.Loan] = y*12 + int(m) - 1
 			} else if k != y*12+int(m)-1 {
-				e.add(f+".originated", fmt.Sprintf("%d-%02d differs from the loan's first record (%d-%02d)", y, m, k/12, k%12+1))
+				e.Add(f+".originated", fmt.Sprintf("%d-%02d differs from the loan's first record (%d-%02d)", y, m, k/12, k%12+1))
 			}
 		}
-		if len(e.Fields) > 100 {
+		if e.Len() > 100 {
 			break
 		}
 	}
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return nil, err
 	}
 	// Order by loan then observation day, so Ever mode sees each loan's
@@ -118,7 +145,7 @@ func Vintage(records []VintageRecord, spec VintageSpec) ([]Cohort, error) {
 	}
 	slices.SortStableFunc(idx, func(a, b int) int {
 		ra, rb := &records[a], &records[b]
-		return cmp.Or(cmp.Compare(ra.Loan, rb.Loan), cmpInt(int(ra.Observed.DaysSinceEpoch()), int(rb.Observed.DaysSinceEpoch())))
+		return cmp.Or(cmp.Compare(ra.Loan, rb.Loan), cmp.Compare(ra.Observed.DaysSinceEpoch(), rb.Observed.DaysSinceEpoch()))
 	})
 	type acc struct {
 		c   Cohort
@@ -143,7 +170,7 @@ func Vintage(records []VintageRecord, spec VintageSpec) ([]Cohort, error) {
 		a.c.Loans++
 		a.c.Disbursed = a.c.Disbursed.Add(first.Disbursed)
 		if guard += first.Disbursed.Minor(); guard > 1<<62 {
-			return nil, fmt.Errorf("%w: disbursed amounts exceed int64 minor units", ErrOutOfRange)
+			return nil, fault.Invalid(ErrOutOfRange, "records", "disbursed amounts exceed int64 minor units")
 		}
 		everMOB, everVal := -1, int64(0)
 		for ; k < len(idx) && records[idx[k]].Loan == first.Loan; k++ {
@@ -186,4 +213,12 @@ func Vintage(records []VintageRecord, spec VintageSpec) ([]Cohort, error) {
 	}
 	slices.SortFunc(out, func(x, y Cohort) int { return cmp.Or(cmp.Compare(x.Year, y.Year), cmp.Compare(x.Month, y.Month)) })
 	return out, nil
+}
+
+// monthsBetween returns the number of whole calendar months from a to b
+// by month index (b's year·12+month minus a's), ignoring the day.
+func monthsBetween(a, b date.Date) int {
+	ay, am, _ := a.Date()
+	by, bm, _ := b.Date()
+	return (by-ay)*12 + int(bm) - int(am)
 }

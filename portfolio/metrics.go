@@ -1,9 +1,11 @@
-package classify
+package portfolio
 
 import (
 	"fmt"
 	"math"
 
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -14,14 +16,21 @@ type Position struct {
 	Principal money.Amount // remaining (outstanding) principal
 	Overdue   money.Amount // the overdue part of what is owed
 	DPD       int
-	Grade     Grade
-	Stage     Stage
+	Grade     classify.Grade
+	Stage     classify.Stage
 	Provision money.Amount
 	// Compensated is the cumulative guarantee compensation (代偿) paid on
 	// the loan; RelatedParty marks a loan to a related party.
 	Compensated  money.Amount
 	RelatedParty bool
 }
+
+// gradeSlots and stageSlots size the tallies by grade and stage: one per
+// value from GradeNone (StageNone) to the worst.
+const (
+	gradeSlots = int(classify.Loss) + 1
+	stageSlots = int(classify.Stage3) + 1
+)
 
 // Tally is a count of loans and the sum of their balances in minor units.
 type Tally struct {
@@ -36,11 +45,11 @@ func (t *Tally) add(minor int64) { t.Count++; t.Balance += minor }
 // Amount gives them as money.
 type Snapshot struct {
 	Currency money.Currency
-	Buckets  Buckets
+	Buckets  classify.Buckets
 	Total    Tally // all loans, outstanding principal
 	ByBucket []Tally
-	ByGrade  [gradeCount]Tally
-	ByStage  [stageCount]Tally
+	ByGrade  [gradeSlots]Tally // by classify.Grade, GradeNone first
+	ByStage  [stageSlots]Tally // by classify.Stage, StageNone first
 	// Overdue counts loans with any overdue amount (DPD > 0) with their
 	// whole remaining principal; OverdueAmount sums only the overdue parts.
 	Overdue       Tally
@@ -65,8 +74,9 @@ func (s *Snapshot) Amount(minor int64) money.Amount { return money.New(minor, s.
 func (s *Snapshot) OverdueRateByCount() Ratio { return Ratio{s.Overdue.Count, s.Total.Count} }
 
 // OverdueRateByBalance is the whole remaining principal of loans with any
-// overdue installment ÷ outstanding principal (rules.md §4.3: a 12-installment
-// loan with 100 overdue and 1,100 remaining counts 1,100).
+// overdue installment ÷ outstanding principal: a 12-installment loan with
+// 100 overdue and 1,100 remaining counts 1,100 (lender practice; no
+// regulatory source found).
 func (s *Snapshot) OverdueRateByBalance() Ratio { return Ratio{s.Overdue.Balance, s.Total.Balance} }
 
 // AtLeastBucket is the balance of loans in bucket i or worse ÷ outstanding
@@ -95,9 +105,10 @@ func (s *Snapshot) Top10Share() Ratio { return Ratio{s.Top10, s.Total.Balance} }
 func (s *Snapshot) LargestShare() Ratio { return Ratio{s.Largest, s.Total.Balance} }
 
 // Disclosure is the monthly figure set a lending platform publishes
-// (《网络借贷信息中介机构业务活动信息披露指引》, 2017; S, rules.md §3.4);
-// official definitions of the overdue rates were not found (NF), so the
-// raw figures are given.
+// (《网络借贷信息中介机构业务活动信息披露指引》, CBRC General Office
+// 银监办发〔2017〕113号: monthly figures to the previous month-end, read in
+// secondary sources); official definitions of its overdue rates were not
+// found, so the raw figures are given.
 type Disclosure struct {
 	Outstanding, OverdueAmount, Over90Amount, CompensationAmount, RelatedBalance money.Amount
 	Loans, OverdueLoans, Over90Loans, CompensatedLoans, RelatedLoans             int64
@@ -120,13 +131,12 @@ func (s *Snapshot) Disclosure() Disclosure {
 // Measure builds a Snapshot of positions using the bucket table. All
 // amounts must share one currency. Sums are checked: a portfolio whose
 // totals exceed int64 returns ErrOutOfRange instead of wrapping. Bad
-// positions are reported together in a *ValidationError.
-func Measure(positions []Position, buckets Buckets) (*Snapshot, error) {
+// positions are reported together in a *fault.Fields.
+func Measure(positions []Position, buckets classify.Buckets) (*Snapshot, error) {
 	if err := buckets.Validate(); err != nil {
 		return nil, err
 	}
 	s := &Snapshot{Buckets: buckets, ByBucket: make([]Tally, len(buckets))}
-	table := buckets.table()
 	e := inputErrors()
 	debtors := make(map[string]int64)
 	var top topN
@@ -135,18 +145,18 @@ func Measure(positions []Position, buckets Buckets) (*Snapshot, error) {
 		p := &positions[i]
 		if !s.valid(p) {
 			s.report(e, i, p)
-			if len(e.Fields) > 100 {
+			if e.Len() > 100 {
 				break
 			}
 			continue
 		}
 		pr := p.Principal.Minor()
 		if guard > math.MaxInt64-4*money.MaxMinor {
-			return nil, fmt.Errorf("%w: portfolio totals exceed int64 minor units", ErrOutOfRange)
+			return nil, fault.Invalid(ErrOutOfRange, "positions", "totals exceed int64 minor units")
 		}
 		guard += pr + p.Overdue.Minor() + p.Provision.Minor() + p.Compensated.Minor()
 		s.Total.add(pr)
-		s.ByBucket[table[min(p.DPD, len(table)-1)]].add(pr)
+		s.ByBucket[buckets.Index(p.DPD)].add(pr)
 		s.ByGrade[p.Grade].add(pr)
 		s.ByStage[p.Stage].add(pr)
 		if p.DPD > 0 {
@@ -173,7 +183,7 @@ func Measure(positions []Position, buckets Buckets) (*Snapshot, error) {
 			debtors[p.Debtor] += pr
 		}
 	}
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return nil, err
 	}
 	for _, v := range debtors {
@@ -200,22 +210,25 @@ func (s *Snapshot) valid(p *Position) bool {
 		ok(p.Principal) && ok(p.Overdue) && ok(p.Provision) && ok(p.Compensated)
 }
 
-func (s *Snapshot) report(e *ValidationError, i int, p *Position) {
+func (s *Snapshot) report(e *fault.Fields, i int, p *Position) {
 	f := fmt.Sprintf("positions[%d]", i)
 	if p.DPD < 0 {
-		e.add(f+".dpd", "must not be negative")
+		e.Add(f+".dpd", "must not be negative")
 	}
-	if !p.Grade.Valid() || !p.Stage.Valid() {
-		e.add(f, "unknown grade or stage")
+	if !p.Grade.Valid() {
+		e.Add(f+".grade", "unknown grade")
+	}
+	if !p.Stage.Valid() {
+		e.Add(f+".stage", "unknown stage")
 	}
 	for _, a := range []struct {
 		n string
 		v money.Amount
 	}{{"principal", p.Principal}, {"overdue", p.Overdue}, {"provision", p.Provision}, {"compensated", p.Compensated}} {
 		if a.v.IsNegative() || a.v.Minor() > money.MaxMinor {
-			e.add(f+"."+a.n, "must be within 0..money.MaxMinor")
+			e.Add(f+"."+a.n, "must be within 0..money.MaxMinor")
 		} else if !a.v.IsZero() && a.v.Currency() != s.Currency {
-			e.add(f+"."+a.n, fmt.Sprintf("currency %s differs from %s", a.v.Currency(), s.Currency))
+			e.Add(f+"."+a.n, fmt.Sprintf("currency %s differs from %s", a.v.Currency(), s.Currency))
 		}
 	}
 }

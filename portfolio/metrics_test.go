@@ -1,23 +1,42 @@
-package classify
+package portfolio
 
 import (
+	"errors"
 	"testing"
 	"time"
 
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// TestOverdueRateByBalance covers rules.md §4.3 "balance test": a
+func cny(yuan int64) money.Amount { return money.New(yuan*100, money.CNY) }
+
+func day(y int, m time.Month, d int) date.Date { return date.New(y, m, d) }
+
+// fieldsOf returns the field names of a *fault.Fields.
+func fieldsOf(t *testing.T, err error) []string {
+	t.Helper()
+	var bad *fault.Fields
+	require.True(t, errors.As(err, &bad), "want a *fault.Fields, got %v", err)
+	var got []string
+	for _, f := range bad.List {
+		got = append(got, f.Name)
+	}
+	return got
+}
+
+// TestOverdueRateByBalance covers the balance-based convention: a
 // 12-installment loan with one installment of 100 overdue and 1,100
 // principal remaining counts 1,100, not 100, in the balance-based rate.
 func TestOverdueRateByBalance(t *testing.T) {
 	s, err := Measure([]Position{
-		{Loan: "a", Principal: cny(1100), Overdue: cny(100), DPD: 5, Grade: SpecialMention, Stage: Stage1},
-		{Loan: "b", Principal: cny(8900), Grade: Normal, Stage: Stage1},
-	}, ChinaBuckets())
+		{Loan: "a", Principal: cny(1100), Overdue: cny(100), DPD: 5, Grade: classify.SpecialMention, Stage: classify.Stage1},
+		{Loan: "b", Principal: cny(8900), Grade: classify.Normal, Stage: classify.Stage1},
+	}, classify.ChinaBuckets())
 	require.NoError(t, err)
 	// 1,100 of 10,000 outstanding = 11 %; by count 1 of 2 = 50 %.
 	assert.Equal(t, Ratio{110000, 1000000}, s.OverdueRateByBalance())
@@ -27,15 +46,15 @@ func TestOverdueRateByBalance(t *testing.T) {
 }
 
 // TestSnapshot checks buckets, M1+/M3+, NPL, coverage and disclosure
-// figures on a hand-built portfolio (rules.md §4.3, §3.4).
+// figures on a hand-built portfolio, each worked out by hand below.
 func TestSnapshot(t *testing.T) {
 	ps := []Position{
-		{Loan: "1", Debtor: "A", Principal: cny(1000), DPD: 0, Grade: Normal, Stage: Stage1, Provision: cny(10)},
-		{Loan: "2", Debtor: "A", Principal: cny(2000), DPD: 45, Overdue: cny(300), Grade: SpecialMention, Stage: Stage2, Provision: cny(40), RelatedParty: true},
-		{Loan: "3", Debtor: "B", Principal: cny(3000), DPD: 90, Overdue: cny(600), Grade: SpecialMention, Stage: Stage2, Provision: cny(60)},
-		{Loan: "4", Debtor: "C", Principal: cny(4000), DPD: 91, Overdue: cny(900), Grade: Substandard, Stage: Stage3, Provision: cny(1000), Compensated: cny(500)},
+		{Loan: "1", Debtor: "A", Principal: cny(1000), DPD: 0, Grade: classify.Normal, Stage: classify.Stage1, Provision: cny(10)},
+		{Loan: "2", Debtor: "A", Principal: cny(2000), DPD: 45, Overdue: cny(300), Grade: classify.SpecialMention, Stage: classify.Stage2, Provision: cny(40), RelatedParty: true},
+		{Loan: "3", Debtor: "B", Principal: cny(3000), DPD: 90, Overdue: cny(600), Grade: classify.SpecialMention, Stage: classify.Stage2, Provision: cny(60)},
+		{Loan: "4", Debtor: "C", Principal: cny(4000), DPD: 91, Overdue: cny(900), Grade: classify.Substandard, Stage: classify.Stage3, Provision: cny(1000), Compensated: cny(500)},
 	}
-	s, err := Measure(ps, ChinaBuckets())
+	s, err := Measure(ps, classify.ChinaBuckets())
 	require.NoError(t, err)
 	assert.Equal(t, Tally{4, 1000000}, s.Total)
 	// Buckets: 0 → M0, 45 → M2, 90 → M3, 91 → M4.
@@ -64,13 +83,13 @@ func TestMeasureRejectsBadPositions(t *testing.T) {
 	_, err := Measure([]Position{
 		{Loan: "1", Principal: cny(1)},
 		{Loan: "2", Principal: money.New(1, money.USD), DPD: -1},
-	}, ChinaBuckets())
-	var v *ValidationError
-	require.ErrorAs(t, err, &v)
-	assert.Len(t, v.Fields, 2)
+		{Loan: "3", Principal: cny(1), Grade: classify.Grade(9)},
+	}, classify.ChinaBuckets())
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.Equal(t, []string{"positions[1].dpd", "positions[1].principal", "positions[2].grade"}, fieldsOf(t, err))
 }
 
-// TestCEI covers rules.md §4.3 (creditguru sample): begin 6,200, sales
+// TestCEI covers a textbook CEI sample: begin 6,200, sales
 // 10,890 over 3 months, end total 6,340, end current 3,590 →
 // (6,200 + 3,630 − 6,340) ÷ (6,200 + 3,630 − 3,590) = 3,490 ÷ 6,240 = 55.9 %;
 // with sales undivided (6,200 + 10,890 − 6,340) ÷ (6,200 + 10,890 − 3,590)
@@ -90,8 +109,8 @@ func TestCEI(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidInput, "the averaging convention must be explicit")
 }
 
-// TestWriteOffAndRecovery: write-offs ÷ average outstanding (K); recoveries
-// ÷ written off (K). 30 written off over month-ends 1,000/1,200/1,400
+// TestWriteOffAndRecovery: write-offs ÷ average outstanding; recoveries
+// ÷ written off. 30 written off over month-ends 1,000/1,200/1,400
 // (mean 1,200) is 2.5 %.
 func TestWriteOffAndRecovery(t *testing.T) {
 	r, err := WriteOffRate(cny(30), []money.Amount{cny(1000), cny(1200), cny(1400)})
@@ -102,7 +121,7 @@ func TestWriteOffAndRecovery(t *testing.T) {
 	assert.Equal(t, "40%", r.Percent(0))
 }
 
-// TestRollAndFlowRates: roll rate P(j at t+1 | i at t) (rules.md §4.2) and
+// TestRollAndFlowRates: roll rate P(j at t+1 | i at t) and
 // flow rate M_k → M_{k+1} = balance in M_{k+1} now ÷ balance in M_k before.
 func TestRollAndFlowRates(t *testing.T) {
 	before := []Position{
@@ -113,7 +132,7 @@ func TestRollAndFlowRates(t *testing.T) {
 		{Loan: "1", Principal: cny(90), DPD: 0}, {Loan: "2", Principal: cny(100), DPD: 15},
 		{Loan: "3", Principal: cny(200), DPD: 40}, {Loan: "5", Principal: cny(500), DPD: 0},
 	}
-	m, err := RollRates(ChinaBuckets(), before, after)
+	m, err := RollRates(classify.ChinaBuckets(), before, after)
 	require.NoError(t, err)
 	// M0: two loans, one stays, one rolls to M1 → 1/2 each.
 	assert.Equal(t, Ratio{1, 2}, m.Rate(0, 0))
@@ -121,9 +140,9 @@ func TestRollAndFlowRates(t *testing.T) {
 	// M1: loan 3 (200) rolls to M2, loan 4 (100) left the book.
 	assert.Equal(t, Ratio{20000, 30000}, m.BalanceRate(1, 2))
 	assert.Equal(t, Ratio{1, 2}, m.Rate(1, m.Exit()))
-	sb, err := Measure(before, ChinaBuckets())
+	sb, err := Measure(before, classify.ChinaBuckets())
 	require.NoError(t, err)
-	sa, err := Measure(after, ChinaBuckets())
+	sa, err := Measure(after, classify.ChinaBuckets())
 	require.NoError(t, err)
 	flows, err := FlowRates(sb, sa)
 	require.NoError(t, err)
@@ -133,7 +152,7 @@ func TestRollAndFlowRates(t *testing.T) {
 }
 
 // TestVintage: rate(MOB n) = balance (count) in state at MOB n ÷ amount
-// (count) disbursed in the cohort month (rules.md §4.2), current and ever.
+// (count) disbursed in the cohort month, current and ever.
 func TestVintage(t *testing.T) {
 	jan := day(2024, time.January, 15)
 	me := func(m time.Month) yearMonth { return yearMonth{2024, m} }
@@ -169,126 +188,8 @@ type yearMonth struct {
 	m time.Month
 }
 
-// TestProvisioning covers the legacy China grid (1/2/25/50/100 %): a
-// 10,000 次级 loan needs 2,500; and ECL = PD × LGD × EAD (rules.md §2.1):
-// EAD 10,000, 12-month PD 2 %, LGD 45 % → 90; stage 2 lifetime PD 10 % →
-// 450; stage 3 PD 100 % → 4,500.
-func TestProvisioning(t *testing.T) {
-	g := LegacyChinaProvision()
-	require.NoError(t, g.Validate())
-	p, err := g.Provision(cny(10000), Substandard)
-	require.NoError(t, err)
-	assert.Equal(t, cny(2500), p)
-
-	tbl := ECLTable{Rows: []ECLRow{
-		{"retail", Stage1, money.MustRate("2%"), money.MustRate("45%")},
-		{"retail", Stage2, money.MustRate("10%"), money.MustRate("45%")},
-		{"retail", Stage3, money.MustRate("100%"), money.MustRate("45%")},
-	}, Source: "test table"}
-	require.NoError(t, tbl.Validate())
-	for _, tt := range []struct {
-		stage Stage
-		want  money.Amount
-	}{{Stage1, cny(90)}, {Stage2, cny(450)}, {Stage3, cny(4500)}} {
-		ecl, err := tbl.ECL("retail", tt.stage, cny(10000))
-		require.NoError(t, err)
-		assert.Equal(t, tt.want, ecl, tt.stage.String())
-	}
-	_, err = tbl.ECL("sme", Stage1, cny(1))
-	assert.ErrorIs(t, err, ErrNoMatch)
-	// EAD with an undrawn line: 8,000 + 2,000 × 50 % = 9,000.
-	ead, err := EAD(cny(8000), cny(2000), money.MustRate("50%"))
-	require.NoError(t, err)
-	assert.Equal(t, cny(9000), ead)
-}
-
-// TestScorecard: base 600 plus bin points, mapped to bands.
-func TestScorecard(t *testing.T) {
-	sc := DefaultScorecard()
-	require.NoError(t, sc.Validate())
-	var m Model = sc
-	var b Behaviour
-	b[MaxDPD6M], b[LatePayments], b[MonthsOnBook], b[UtilisationBP], b[BrokenPromises] = 0, 0, 30, 2000, 0
-	s, err := m.Score(b)
-	require.NoError(t, err)
-	// 600 + 40 + 20 + 20 + 20 + 0 = 700 → A (≥ 660).
-	assert.Equal(t, Score{700, "A"}, s)
-	b[MaxDPD6M], b[BrokenPromises] = 95, 2
-	s, err = m.Score(b)
-	require.NoError(t, err)
-	// 600 − 200 + 20 + 20 + 20 − 100 = 360 → E (below 450).
-	assert.Equal(t, Score{360, "E"}, s)
-	b[LatePayments] = -1
-	_, err = m.Score(b)
-	assert.ErrorIs(t, err, ErrInvalidInput)
-}
-
-func TestSubGrades(t *testing.T) {
-	s := TwelveGradeScale()
-	require.NoError(t, s.Validate())
-	require.Len(t, s.Levels, 12)
-	for code, want := range map[string]Grade{"正常1": Normal, "正常4": Normal, "关注2": SpecialMention, "次级3": Substandard, "可疑1": Doubtful, "损失": Loss} {
-		g, err := s.Grade(code)
-		require.NoError(t, err)
-		assert.Equal(t, want, g, code)
-	}
-	_, err := s.Grade("关注3")
-	assert.ErrorIs(t, err, ErrNoMatch)
-}
-
-// TestBuckets covers rules.md §4.1: DPD 30 is M1 in the China table but in
-// the 30–59 bucket in the US table.
-func TestBuckets(t *testing.T) {
-	cn, us := ChinaBuckets(), USBuckets()
-	require.NoError(t, cn.Validate())
-	require.NoError(t, us.Validate())
-	assert.Equal(t, "M1", cn[cn.Index(30)].Name)
-	assert.Equal(t, "30-59", us[us.Index(30)].Name)
-	assert.Equal(t, "M6+", cn[cn.Index(181)].Name)
-	assert.Equal(t, "M6", cn[cn.Index(180)].Name)
-	err := Buckets{{"a", 1}, {"a", 1}}.Validate()
-	var v *ValidationError
-	require.ErrorAs(t, err, &v)
-	assert.Len(t, v.Fields, 3, "start not 0, duplicate name, not increasing: %v", err)
-}
-
-// fieldsOf returns the field names of a *ValidationError.
-func fieldsOf(t *testing.T, err error) []string {
-	t.Helper()
-	var ve *ValidationError
-	require.ErrorAs(t, err, &ve)
-	var got []string
-	for _, f := range ve.Fields {
-		got = append(got, f.Field)
-	}
-	return got
-}
-
-// TestProvisioningRejectsNegativeInput: a negative balance or exposure
-// would give a negative provision; each is a *ValidationError naming the
-// field. Figures as in TestProvisioning (legacy grid, rules.md §1.5;
-// ECL = PD × LGD × EAD, rules.md §2.1).
-func TestProvisioningRejectsNegativeInput(t *testing.T) {
-	_, err := LegacyChinaProvision().Provision(cny(-10000), Substandard)
-	assert.ErrorIs(t, err, ErrInvalidInput)
-	assert.Equal(t, []string{"balance"}, fieldsOf(t, err))
-
-	tbl := ECLTable{Rows: []ECLRow{{"retail", Stage1, money.MustRate("2%"), money.MustRate("45%")}}, Source: "test table"}
-	_, err = tbl.ECL("retail", Stage1, cny(-10000))
-	assert.ErrorIs(t, err, ErrInvalidInput)
-	assert.Equal(t, []string{"ead"}, fieldsOf(t, err))
-
-	_, err = EAD(cny(-1), cny(-1), money.MustRate("150%"))
-	assert.ErrorIs(t, err, ErrInvalidInput)
-	assert.Equal(t, []string{"drawn", "undrawn", "ccf"}, fieldsOf(t, err))
-	_, err = EAD(cny(8000), money.New(200000, money.USD), money.MustRate("50%"))
-	assert.Equal(t, []string{"undrawn"}, fieldsOf(t, err))
-	_, err = EAD(cny(8000), cny(2000), money.MustRate("-1%"))
-	assert.Equal(t, []string{"ccf"}, fieldsOf(t, err))
-}
-
 // TestVintageRejectsInconsistentOrigination: a loan's cohort is its
-// origination month (rules.md §4.2), so records of one loan that disagree
+// origination month, so records of one loan that disagree
 // on it are refused, naming the record; other loans may differ.
 func TestVintageRejectsInconsistentOrigination(t *testing.T) {
 	rec := func(loan string, orig date.Date, obs date.Date) VintageRecord {
@@ -307,4 +208,63 @@ func TestVintageRejectsInconsistentOrigination(t *testing.T) {
 	cohorts, err := Vintage(recs[:3], VintageSpec{MinDPD: 31})
 	require.NoError(t, err)
 	assert.Len(t, cohorts, 2)
+}
+
+// TestRatio: a ratio is exact and undefined, not zero, on an empty
+// denominator.
+func TestRatio(t *testing.T) {
+	r, err := Ratio{1, 3}.Rate()
+	require.NoError(t, err)
+	assert.Equal(t, -1, money.MustRate("0.3333").Cmp(r), "1/3 is not rounded")
+	assert.Equal(t, "33.33%", Ratio{1, 3}.Percent(2))
+	assert.Equal(t, "n/a", Ratio{1, 0}.Percent(1))
+	assert.False(t, Ratio{1, 0}.Defined())
+	_, err = Ratio{1, 0}.Rate()
+	assert.ErrorIs(t, err, ErrOutOfRange)
+	assert.Equal(t, 1, Ratio{2, 3}.Cmp(Ratio{3, 5}))
+}
+
+// TestFlowRatesRejectsMismatchedSnapshots names each bad snapshot.
+func TestFlowRatesRejectsMismatchedSnapshots(t *testing.T) {
+	cn, err := Measure(nil, classify.ChinaBuckets())
+	require.NoError(t, err)
+	us, err := Measure(nil, classify.USBuckets()[:3])
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		prev, cur *Snapshot
+		want      []string
+	}{
+		{nil, cn, []string{"prev"}},
+		{cn, nil, []string{"cur"}},
+		{cn, us, []string{"cur"}},
+	} {
+		_, err := FlowRates(tt.prev, tt.cur)
+		assert.ErrorIs(t, err, ErrInvalidInput)
+		assert.Equal(t, tt.want, fieldsOf(t, err))
+	}
+}
+
+// TestEnumText: the conventions read and write kebab-case names.
+func TestEnumText(t *testing.T) {
+	for _, tt := range []struct {
+		v    interface{ MarshalText() ([]byte, error) }
+		want string
+	}{
+		{SalesPerMonth, "sales-per-month"}, {SalesWholePeriod, "sales-whole-period"},
+		{ByAmount, "by-amount"}, {ByCount, "by-count"}, {Current, "current"}, {Ever, "ever"},
+	} {
+		b, err := tt.v.MarshalText()
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, string(b))
+	}
+	var a CEIAveraging
+	require.NoError(t, a.UnmarshalText([]byte("sales-whole-period")))
+	assert.Equal(t, SalesWholePeriod, a)
+	assert.ErrorIs(t, a.UnmarshalText([]byte("monthly")), ErrInvalidInput)
+	var m VintageMode
+	require.NoError(t, m.UnmarshalText([]byte("ever")))
+	assert.Equal(t, Ever, m)
+	var vm VintageMeasure
+	require.NoError(t, vm.UnmarshalText([]byte("by-count")))
+	assert.Equal(t, ByCount, vm)
 }

@@ -1,8 +1,11 @@
-package classify
+package portfolio
 
 import (
 	"fmt"
+	"math/bits"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/shopspring/decimal"
 )
@@ -21,7 +24,7 @@ func (r Ratio) Defined() bool { return r.Den != 0 }
 // Rate returns the ratio as an exact money.Rate (in lowest terms).
 func (r Ratio) Rate() (money.Rate, error) {
 	if r.Den == 0 {
-		return money.Rate{}, fmt.Errorf("%w: ratio %d/0 is undefined", ErrOutOfRange, r.Num)
+		return money.Rate{}, fault.Invalid(ErrOutOfRange, "den", fmt.Sprintf("ratio %d/0 is undefined", r.Num))
 	}
 	if r.Den < 0 {
 		return money.NewRate(-r.Num, -r.Den)
@@ -61,11 +64,22 @@ type CEIAveraging uint8
 // CEI conventions.
 const (
 	// SalesPerMonth divides the period's credit sales by the number of
-	// months (accountingtools.com, creditguru.com; S).
+	// months (credit-management practice; no regulatory source).
 	SalesPerMonth CEIAveraging = iota + 1
 	// SalesWholePeriod uses the period's credit sales undivided.
 	SalesWholePeriod
 )
+
+var averagingNames = enum.New[CEIAveraging](ErrInvalidInput, "averaging", "", "sales-per-month", "sales-whole-period")
+
+// String returns "sales-per-month" or "sales-whole-period".
+func (a CEIAveraging) String() string { return averagingNames.String(a) }
+
+// MarshalText encodes the convention's name.
+func (a CEIAveraging) MarshalText() ([]byte, error) { return averagingNames.MarshalText(a) }
+
+// UnmarshalText decodes "sales-per-month" or "sales-whole-period".
+func (a *CEIAveraging) UnmarshalText(b []byte) error { return averagingNames.UnmarshalText(b, a) }
 
 // CEIInput is the data of a collection effectiveness index.
 type CEIInput struct {
@@ -86,22 +100,22 @@ type CEIInput struct {
 func CEI(in CEIInput) (Ratio, error) {
 	e := inputErrors()
 	if in.Months <= 0 || in.Months > 1200 {
-		e.add("months", "must be within 1..1200")
+		e.Add("months", "must be within 1..1200")
 	}
 	if in.Averaging != SalesPerMonth && in.Averaging != SalesWholePeriod {
-		e.add("averaging", "must be SalesPerMonth or SalesWholePeriod")
+		e.Add("averaging", "must be sales-per-month or sales-whole-period")
 	}
 	amounts := []money.Amount{in.BeginReceivables, in.CreditSales, in.EndReceivables, in.EndCurrent}
 	for i, a := range amounts {
 		if a.IsNegative() || a.Minor() > money.MaxMinor {
-			e.add([]string{"begin_receivables", "credit_sales", "end_receivables", "end_current"}[i], "must be within 0..money.MaxMinor")
+			e.Add([]string{"begin_receivables", "credit_sales", "end_receivables", "end_current"}[i], "must be within 0..money.MaxMinor")
 		}
 		if !a.SameCurrency(amounts[0]) || !a.SameCurrency(amounts[1]) {
-			e.add("currency", "all amounts must share one currency")
+			e.Add("currency", "all amounts must share one currency")
 			break
 		}
 	}
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return Ratio{}, err
 	}
 	n := int64(in.Months)
@@ -120,20 +134,20 @@ func CEI(in CEIInput) (Ratio, error) {
 func WriteOffRate(writtenOff money.Amount, balances []money.Amount) (Ratio, error) {
 	e := inputErrors()
 	if len(balances) == 0 || len(balances) > 1000 {
-		e.add("balances", "need 1..1000 balances to average")
+		e.Add("balances", "need 1..1000 balances to average")
 	}
 	if writtenOff.IsNegative() || writtenOff.Minor() > money.MaxMinor {
-		e.add("written_off", "must be within 0..money.MaxMinor")
+		e.Add("written_off", "must be within 0..money.MaxMinor")
 	}
 	var sum int64
 	for i, b := range balances {
 		if b.IsNegative() || b.Minor() > money.MaxMinor || !b.SameCurrency(writtenOff) {
-			e.add(fmt.Sprintf("balances[%d]", i), "must be within 0..money.MaxMinor in the write-offs' currency")
+			e.Add(fmt.Sprintf("balances[%d]", i), "must be within 0..money.MaxMinor in the write-offs' currency")
 			continue
 		}
 		sum += b.Minor()
 	}
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return Ratio{}, err
 	}
 	return Ratio{writtenOff.Minor() * int64(len(balances)), sum}, nil
@@ -143,13 +157,27 @@ func WriteOffRate(writtenOff money.Amount, balances []money.Amount) (Ratio, erro
 func RecoveryRate(recovered, writtenOff money.Amount) (Ratio, error) {
 	e := inputErrors()
 	if recovered.IsNegative() || writtenOff.IsNegative() {
-		e.add("amounts", "must not be negative")
+		e.Add("amounts", "must not be negative")
 	}
 	if !recovered.SameCurrency(writtenOff) {
-		e.add("recovered", "currency differs from written_off")
+		e.Add("recovered", "currency differs from written_off")
 	}
-	if err := e.err(); err != nil {
+	if err := e.Err(); err != nil {
 		return Ratio{}, err
 	}
 	return Ratio{recovered.Minor(), writtenOff.Minor()}, nil
+}
+
+// cmpFrac compares a/b with n/d exactly for a, n ≥ 0 and b, d > 0: the
+// cross products are 128-bit, so no int64 ratio overflows.
+func cmpFrac(a, b, n, d int64) int {
+	h1, l1 := bits.Mul64(uint64(a), uint64(d))
+	h2, l2 := bits.Mul64(uint64(n), uint64(b))
+	switch {
+	case h1 < h2 || h1 == h2 && l1 < l2:
+		return -1
+	case h1 > h2 || h1 == h2 && l1 > l2:
+		return 1
+	}
+	return 0
 }
