@@ -5,7 +5,7 @@
 // A Listing (借款标) collects commitments up to a target before a deadline;
 // a full listing settles into a Book, a failed one releases its
 // commitments. Its lifecycle is one transition table; an illegal move
-// returns *TransitionError.
+// returns a *fault.Transition that changes nothing.
 //
 // A Book holds a loan's holdings: the principal each investor holds sums to
 // the loan's outstanding principal. Book.Distribute splits each repayment,
@@ -22,7 +22,7 @@
 // premium or discount, less a seller fee, subject to TransferPolicy
 // (minimum holding days, blackout before due dates, not while overdue,
 // maximum discount, minimum amount, maximum transfers); every broken rule is
-// listed in *EligibilityError. The buyer's holding carries the transfer
+// listed in *EligibilityError (code fault.CodeRefused). The buyer's holding carries the transfer
 // history, and the next distribution pays it the whole period's interest.
 //
 // A Reserve (风险准备金, or a guarantor) is funded by a share of each loan

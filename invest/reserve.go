@@ -1,13 +1,13 @@
 package invest
 
 import (
-	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
@@ -25,34 +25,16 @@ const (
 	CoverOutstanding
 )
 
-var coverNames = [...]string{"", "overdue", "outstanding"}
+var coverNames = enum.New[Cover](ErrInvalidPolicy, "cover", "", "overdue", "outstanding")
 
 // String returns the cover's name.
-func (c Cover) String() string {
-	if c != 0 && int(c) < len(coverNames) {
-		return coverNames[c]
-	}
-	return "Cover(" + strconv.Itoa(int(c)) + ")"
-}
+func (c Cover) String() string { return coverNames.String(c) }
 
 // MarshalText encodes the cover's name.
-func (c Cover) MarshalText() ([]byte, error) {
-	if c != CoverOverdue && c != CoverOutstanding {
-		return nil, fmt.Errorf("%w: cover %d", ErrInvalidPolicy, uint8(c))
-	}
-	return []byte(c.String()), nil
-}
+func (c Cover) MarshalText() ([]byte, error) { return coverNames.MarshalText(c) }
 
 // UnmarshalText decodes a cover's name.
-func (c *Cover) UnmarshalText(b []byte) error {
-	for i, n := range coverNames {
-		if i > 0 && n == string(b) {
-			*c = Cover(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: unknown cover %q", ErrInvalidPolicy, b)
-}
+func (c *Cover) UnmarshalText(b []byte) error { return coverNames.UnmarshalText(b, c) }
 
 // Trigger pays Cover once a loan is DaysPastDue days past due or more.
 type Trigger struct {
@@ -76,9 +58,16 @@ type ReservePolicy struct {
 
 // DefaultReservePolicy returns the example of issue 8: 1 % of each loan's
 // principal, nothing from repayments, the overdue installment paid at 15
-// days past due and the whole outstanding at 90. These are platform-practice
-// figures (NF: no regulation in rules.md sets them; P2P2016 only requires
-// compensation to be disclosed — rules.md 3.4), so configure them.
+// days past due and the whole outstanding at 90. These figures are lender
+// practice; no regulatory source found, so configure them. The 2016
+// Interim Measures on P2P lending (网络借贷信息中介机构业务活动管理暂行办法,
+// CBRC, MIIT, MPS and CAC Order 2016 No. 1) art. 10(3) forbid the platform
+// itself to guarantee lenders' principal or interest, directly or in
+// disguise, so a host complying with them runs this reserve as a third-party
+// guarantor's; the 2017 disclosure guideline (网络借贷信息中介机构业务活动
+// 信息披露指引, 银监办发〔2017〕113号) then has the compensation paid
+// (累计代偿金额及笔数) disclosed among the platform's monthly operating
+// figures.
 func DefaultReservePolicy() ReservePolicy {
 	return ReservePolicy{
 		LoanShare:      money.MustRate("1%"),
@@ -90,21 +79,21 @@ func DefaultReservePolicy() ReservePolicy {
 
 // Validate reports every bad field.
 func (p ReservePolicy) Validate() error {
-	v := newPolicyError()
+	v := badPolicy()
 	validateFraction(v, "loan_share", p.LoanShare)
 	validateFraction(v, "repayment_share", p.RepaymentShare)
 	if !p.Rounding.Valid() {
-		v.Add("rounding", "unknown rounding mode %d", uint8(p.Rounding))
+		v.Addf("rounding", "unknown rounding mode %d", uint8(p.Rounding))
 	}
 	for i, t := range p.Triggers {
 		if t.DaysPastDue <= 0 {
-			v.Add(fieldIndex("triggers", i, "days_past_due"), "%d must be positive", t.DaysPastDue)
+			v.Addf(fieldIndex("triggers", i, "days_past_due"), "%d must be positive", t.DaysPastDue)
 		}
 		if i > 0 && t.DaysPastDue <= p.Triggers[i-1].DaysPastDue {
-			v.Add(fieldIndex("triggers", i, "days_past_due"), "%d must exceed the previous trigger's", t.DaysPastDue)
+			v.Addf(fieldIndex("triggers", i, "days_past_due"), "%d must exceed the previous trigger's", t.DaysPastDue)
 		}
-		if t.Cover != CoverOverdue && t.Cover != CoverOutstanding {
-			v.Add(fieldIndex("triggers", i, "cover"), "unknown cover %d", uint8(t.Cover))
+		if !coverNames.Valid(t.Cover) {
+			v.Addf(fieldIndex("triggers", i, "cover"), "unknown cover %d", uint8(t.Cover))
 		}
 	}
 	return v.Err()
@@ -131,23 +120,24 @@ const (
 	EntryRecovery                          // money recovered on a subrogated claim
 )
 
-var entryKindNames = [...]string{"", "contribution", "payout", "recovery"}
+var entryKindNames = enum.New[EntryKind](ErrInvalidInput, "kind", "", "contribution", "payout", "recovery")
 
 // String returns the kind's name.
-func (k EntryKind) String() string {
-	if k != 0 && int(k) < len(entryKindNames) {
-		return entryKindNames[k]
-	}
-	return "EntryKind(" + strconv.Itoa(int(k)) + ")"
-}
+func (k EntryKind) String() string { return entryKindNames.String(k) }
+
+// MarshalText encodes the kind's name.
+func (k EntryKind) MarshalText() ([]byte, error) { return entryKindNames.MarshalText(k) }
+
+// UnmarshalText decodes a kind's name.
+func (k *EntryKind) UnmarshalText(b []byte) error { return entryKindNames.UnmarshalText(b, k) }
 
 // ReserveEntry is one movement of a reserve's balance.
 type ReserveEntry struct {
-	Kind    EntryKind
-	Loan    uuid.UUID
-	On      date.Date
-	Amount  money.Amount // positive in, negative out
-	Balance money.Amount // after the entry
+	Kind    EntryKind    `json:"kind"`
+	Loan    uuid.UUID    `json:"loan"`
+	On      date.Date    `json:"on"`
+	Amount  money.Amount `json:"amount"`  // positive in, negative out
+	Balance money.Amount `json:"balance"` // after the entry
 }
 
 // Reserve is a risk reserve (风险准备金) — or a guarantor, modelled as a
@@ -168,11 +158,11 @@ type creditKey struct {
 }
 
 // NewReserve creates an empty reserve in currency cur; id is the payer id
-// under which it holds subrogated claims. Bad input is a *ValidationError
+// under which it holds subrogated claims. Bad input is a *fault.Fields
 // wrapping ErrInvalidInput; a bad policy's fields appear in it as
 // "policy.<field>" and make it wrap ErrInvalidPolicy too.
 func NewReserve(id uuid.UUID, cur money.Currency, p ReservePolicy) (*Reserve, error) {
-	v := newInputError()
+	v := invalid()
 	if id == uuid.Nil {
 		v.Add("id", "missing reserve id")
 	}
@@ -180,7 +170,7 @@ func NewReserve(id uuid.UUID, cur money.Currency, p ReservePolicy) (*Reserve, er
 		v.Add("currency", "missing currency")
 	}
 	if err := p.Validate(); err != nil {
-		v.addPolicy("policy", err)
+		mergePolicy(v, "policy", err)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -203,15 +193,15 @@ func (r *Reserve) post(kind EntryKind, loanID uuid.UUID, on date.Date, amt money
 	r.ledger = append(r.ledger, ReserveEntry{Kind: kind, Loan: loanID, On: on, Amount: amt, Balance: r.balance})
 }
 
-func (r *Reserve) checkIn(v *ValidationError, field string, a money.Amount) {
+func (r *Reserve) checkIn(v *fault.Fields, field string, a money.Amount) {
 	if a.IsNegative() || a.Currency() != r.balance.Currency() {
-		v.Add(field, "%s must be a non-negative %s amount", a, r.balance.Currency())
+		v.Addf(field, "%s must be a non-negative %s amount", a, r.balance.Currency())
 	}
 }
 
 // Deposit adds amount to the reserve (a contribution the host computed).
 func (r *Reserve) Deposit(loanID uuid.UUID, amount money.Amount, on date.Date) error {
-	v := newInputError()
+	v := invalid()
 	r.checkIn(v, "amount", amount)
 	if on.IsZero() {
 		v.Add("on", "missing date")
@@ -234,14 +224,14 @@ func (r *Reserve) FundRepayment(loanID uuid.UUID, paid money.Amount, on date.Dat
 }
 
 func (r *Reserve) fundShare(loanID uuid.UUID, base money.Amount, share money.Rate, on date.Date) (money.Amount, error) {
-	v := newInputError()
+	v := invalid()
 	r.checkIn(v, "amount", base)
 	if err := v.Err(); err != nil {
 		return money.Amount{}, err
 	}
 	amt, err := base.MulRate(share, r.policy.Rounding)
 	if err != nil {
-		v.Add("amount", "%v", err)
+		v.Addf("amount", "%v", err)
 		return money.Amount{}, v
 	}
 	if err := r.Deposit(loanID, amt, on); err != nil {
@@ -253,21 +243,21 @@ func (r *Reserve) fundShare(loanID uuid.UUID, base money.Amount, share money.Rat
 // Recover credits the reserve with what a distribution paid it on its
 // subrogated claims and holdings, and returns that amount. Crediting the
 // same distribution twice returns ErrDuplicate; a nil distribution, or one
-// in another currency than the reserve's, is a *ValidationError naming
+// in another currency than the reserve's, is a *fault.Fields naming
 // "distribution" or "distribution.fees".
 func (r *Reserve) Recover(d *Distribution) (money.Amount, error) {
-	v := newInputError()
+	v := invalid()
 	if d == nil {
 		v.Add("distribution", "missing distribution")
 		return money.Amount{}, v
 	}
 	if cur := r.balance.Currency(); !r.paidInCurrency(d, cur) {
-		v.Add("distribution.fees", "distribution in %s, reserve in %s", d.Fees.Currency(), cur)
+		v.Addf("distribution.fees", "distribution in %s, reserve in %s", d.Fees.Currency(), cur)
 		return money.Amount{}, v
 	}
 	key := creditKey{d.Loan, d.Seq}
 	if r.credited[key] {
-		v.AddErr(ErrDuplicate, "distribution", "distribution %d of loan %s was already credited", d.Seq, d.Loan)
+		addErr(v, ErrDuplicate, "distribution", "distribution %d of loan %s was already credited", d.Seq, d.Loan)
 		return money.Amount{}, v
 	}
 	amt := d.PaidTo(r.id)

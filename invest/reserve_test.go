@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
@@ -32,8 +33,7 @@ var (
 
 // Issue 8, third hand-computed test: the reserve pays at 15 and at 90 days
 // past due, pro rata, and later recoveries flow back to it. The triggers are
-// DefaultReservePolicy's (NF in rules.md; P2P2016 — rules.md 3.4 — only
-// requires compensation to be disclosed).
+// DefaultReservePolicy's (lender practice; no regulatory source found).
 func TestReserveCompensation(t *testing.T) {
 	b := afterPeriod1(t) // holdings 4,605.76 / 2,763.45 / 1,842.30
 	r := newReserve(t, "10000")
@@ -206,7 +206,7 @@ func TestReservePay(t *testing.T) {
 	// Explicit payout beyond the balance: refused, nothing changed.
 	before := b.Holdings()
 	_, err := r.Pay(b, Payout{On: on, Installment: 2, Principal: amt("796.37"), Interest: amt("92.12")})
-	var ve *ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, err, &ve)
 	assert.ErrorIs(t, err, ErrInsufficientReserve)
 	assert.Equal(t, amt("500"), r.Balance())

@@ -12,7 +12,7 @@ import (
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/collect"
-	"github.com/lendcore/lendcore/invest"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
@@ -175,7 +175,7 @@ func firstField(err error) (name, problem string, ok bool) {
 	var le *loan.ValidationError
 	var ce *collateral.ValidationError
 	var ke *collect.ValidationError
-	var ie *invest.ValidationError
+	var ff *fault.Fields
 	var se *classify.ValidationError
 	switch {
 	case errors.As(err, &le):
@@ -190,9 +190,9 @@ func firstField(err error) (name, problem string, ok bool) {
 		for _, f := range ke.Fields {
 			fields = append(fields, [2]string{f.Field, f.Problem})
 		}
-	case errors.As(err, &ie):
-		for _, f := range ie.Fields {
-			fields = append(fields, [2]string{f.Field, f.Problem})
+	case errors.As(err, &ff):
+		for _, f := range ff.List {
+			fields = append(fields, [2]string{f.Name, f.Problem})
 		}
 	case errors.As(err, &se):
 		for _, f := range se.Fields {
