@@ -1,6 +1,8 @@
 package invest
 
 import (
+	"slices"
+
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
@@ -75,6 +77,7 @@ type Book struct {
 	loan     uuid.UUID
 	cur      money.Currency
 	policy   BookPolicy
+	opening  Opening
 	holdings []Holding
 	claims   []Claim
 	seq      int // distributions made
@@ -118,7 +121,8 @@ func NewBook(loanID uuid.UUID, on date.Date, fundings []Funding, policy BookPoli
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	b := &Book{loan: loanID, cur: cur, policy: policy, holdings: make([]Holding, 0, len(fundings))}
+	b := &Book{loan: loanID, cur: cur, policy: policy, holdings: make([]Holding, 0, len(fundings)),
+		opening: Opening{On: on, Fundings: slices.Clone(fundings), Policy: policy}}
 	for _, f := range fundings {
 		b.add(Holding{Holder: f.Investor, Principal: f.Amount, Since: on})
 	}
@@ -141,6 +145,15 @@ func (b *Book) Currency() money.Currency { return b.cur }
 
 // Policy returns the book's policy.
 func (b *Book) Policy() BookPolicy { return b.policy }
+
+// Opening returns what the book was opened with — the funding date, the
+// fundings and the policy — for a host to store as the book's header, with
+// the operations since as its log (see OpenBook).
+func (b *Book) Opening() Opening {
+	o := b.opening
+	o.Fundings = slices.Clone(o.Fundings)
+	return o
+}
 
 // Holding returns a snapshot of holding id.
 func (b *Book) Holding(id HoldingID) (Holding, bool) {

@@ -34,9 +34,13 @@ type Compensation struct {
 	Receipts []Receipt `json:"receipts"` // investor holdings paid, in holding order; Fee is always zero
 }
 
-// checkPayout validates p against the book, changing nothing.
-func (b *Book) checkPayout(p Payout) *fault.Fields {
+// checkPayout validates a payout p by payer against the book, changing
+// nothing.
+func (b *Book) checkPayout(payer uuid.UUID, p Payout) *fault.Fields {
 	v := invalid()
+	if payer == uuid.Nil {
+		v.Add("payer", "missing payer id")
+	}
 	if p.On.IsZero() {
 		v.Add("on", "missing date")
 	}
@@ -61,6 +65,28 @@ func (b *Book) checkPayout(p Payout) *fault.Fields {
 		addErr(v, ErrInsufficientHolding, "principal", "no investor holds principal")
 	}
 	return v
+}
+
+// Compensate is the book's side of a compensation payout (代偿) that payer
+// — a reserve or a guarantor — made to the loan's investors: p is split
+// among the investor holdings pro rata to their principal (largest
+// remainder, ties to the larger then the older holding), and payer takes
+// the paid claim over. A payout on installment k ≥ 1 becomes (or adds to)
+// payer's subrogated claim on k, which later payments of k repay first
+// (see Distribute); a buyout (installment 0) becomes payer's holding, on
+// which it pays no servicing fee.
+//
+// Whether payer can afford p is the payer's business (Reserve.Pay and
+// Reserve.Compensate check their balance): the book records what was paid.
+// Bad input — a missing payer, a payout in another currency, more
+// principal than the investors hold (ErrInsufficientHolding) — is a
+// *fault.Fields naming "payer" and the payout's fields, and changes
+// nothing.
+func (b *Book) Compensate(payer uuid.UUID, p Payout) (*Compensation, error) {
+	if err := b.checkPayout(payer, p).Err(); err != nil {
+		return nil, err
+	}
+	return b.subrogate(payer, p), nil
 }
 
 // subrogate pays p to the investor holdings pro rata to their principal
@@ -125,7 +151,7 @@ func (r *Reserve) Pay(b *Book, p Payout) (*Compensation, error) {
 		v.Add("book", "missing book")
 		return nil, v
 	}
-	v := b.checkPayout(p)
+	v := b.checkPayout(r.id, p)
 	if b.cur != r.balance.Currency() {
 		v.Addf("book", "book in %s, reserve in %s", b.cur, r.balance.Currency())
 	} else if v.Len() == 0 && p.Total().Cmp(r.balance) > 0 {

@@ -131,7 +131,11 @@ func (k EntryKind) MarshalText() ([]byte, error) { return entryKindNames.Marshal
 // UnmarshalText decodes a kind's name.
 func (k *EntryKind) UnmarshalText(b []byte) error { return entryKindNames.UnmarshalText(b, k) }
 
-// ReserveEntry is one movement of a reserve's balance.
+// ReserveEntry is one movement of a reserve's balance: a contribution, a
+// compensation payout or a recovery on a claim the reserve took over. A
+// reserve stored as the list of its movements has their sum as its
+// balance; Balance here is the running balance after the entry, as this
+// Reserve saw it.
 type ReserveEntry struct {
 	Kind    EntryKind    `json:"kind"`
 	Loan    uuid.UUID    `json:"loan"`
@@ -144,6 +148,11 @@ type ReserveEntry struct {
 // reserve holding the guarantor's commitment — that pays investors when
 // loans go past due and takes the paid claims over (subrogation). Its
 // balance never goes below zero.
+//
+// A host that stores the reserve as an append-only list of movements
+// rebuilds it for each command with RestoreReserve from the stored
+// balance, lets it decide (Compensate, Recover, FundLoan, ...), and appends
+// what it decided: Ledger.
 type Reserve struct {
 	id       uuid.UUID
 	policy   ReservePolicy
@@ -163,11 +172,33 @@ type creditKey struct {
 // "policy.<field>" and make it wrap ErrInvalidPolicy too.
 func NewReserve(id uuid.UUID, cur money.Currency, p ReservePolicy) (*Reserve, error) {
 	v := invalid()
-	if id == uuid.Nil {
-		v.Add("id", "missing reserve id")
-	}
 	if cur.IsZero() {
 		v.Add("currency", "missing currency")
+	}
+	return buildReserve(v, id, p, money.Zero(cur))
+}
+
+// RestoreReserve rebuilds a reserve from its balance: the sum of the
+// movements a host stored. Its Ledger starts empty, so that after a
+// command it holds exactly the movements the command decided, for the host
+// to append. The record of distributions already credited (Recover's
+// ErrDuplicate) starts empty too: across commands the host's idempotency
+// keys are what keep a recovery from being stored twice. Bad input is a
+// *fault.Fields naming "id" or "balance" (a non-negative amount with a
+// currency); a bad policy's fields appear in it as "policy.<field>" and
+// make it wrap ErrInvalidPolicy too.
+func RestoreReserve(id uuid.UUID, p ReservePolicy, balance money.Amount) (*Reserve, error) {
+	v := invalid()
+	if balance.IsNegative() || balance.Currency().IsZero() || balance.Minor() > money.MaxMinor {
+		v.Addf("balance", "%s must be a non-negative amount with a currency, no larger than %d minor units", balance, int64(money.MaxMinor))
+	}
+	return buildReserve(v, id, p, balance)
+}
+
+// buildReserve finishes the validation v begun and builds the reserve.
+func buildReserve(v *fault.Fields, id uuid.UUID, p ReservePolicy, balance money.Amount) (*Reserve, error) {
+	if id == uuid.Nil {
+		v.Add("id", "missing reserve id")
 	}
 	if err := p.Validate(); err != nil {
 		mergePolicy(v, "policy", err)
@@ -176,7 +207,7 @@ func NewReserve(id uuid.UUID, cur money.Currency, p ReservePolicy) (*Reserve, er
 		return nil, err
 	}
 	p.Triggers = slices.Clone(p.Triggers)
-	return &Reserve{id: id, policy: p, balance: money.Zero(cur), credited: map[creditKey]bool{}}, nil
+	return &Reserve{id: id, policy: p, balance: balance, credited: map[creditKey]bool{}}, nil
 }
 
 // ID returns the reserve's payer id.
@@ -185,7 +216,9 @@ func (r *Reserve) ID() uuid.UUID { return r.id }
 // Balance returns the reserve's balance.
 func (r *Reserve) Balance() money.Amount { return r.balance }
 
-// Ledger returns a copy of the reserve's entries, oldest first.
+// Ledger returns a copy of the entries posted since NewReserve or
+// RestoreReserve, oldest first: after RestoreReserve, the movements a host
+// appends to its stored reserve.
 func (r *Reserve) Ledger() []ReserveEntry { return slices.Clone(r.ledger) }
 
 func (r *Reserve) post(kind EntryKind, loanID uuid.UUID, on date.Date, amt money.Amount) {
