@@ -89,7 +89,10 @@ func (d *Distribution) PaidTo(payee uuid.UUID) money.Amount {
 // principal than the book holds returns ErrInsufficientHolding and changes
 // nothing.
 func (b *Book) Distribute(r Repayment) (*Distribution, error) {
-	d := new(Distribution)
+	// Room for a receipt per holding: appending from nil would regrow the
+	// slice log₂(holdings) times, a third of the cost of replaying a log
+	// (BenchmarkOpenBook).
+	d := &Distribution{Receipts: make([]Receipt, 0, len(b.holdings))}
 	if err := b.DistributeInto(d, r); err != nil {
 		return nil, err
 	}
