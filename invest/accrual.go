@@ -3,6 +3,7 @@ package invest
 import (
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -12,21 +13,21 @@ import (
 // Due at AnnualRate under DayCount. Transfers price the interest accrued to
 // the transfer date from it, and statements report it.
 type Period struct {
-	Start      date.Date         // accrual start (the previous due date, or the value date)
-	Due        date.Date         // the period's due date
-	AnnualRate money.Rate        // the loan's nominal annual rate
-	DayCount   schedule.DayCount // the loan's day count
+	Start      date.Date         `json:"start"`       // accrual start (the previous due date, or the value date)
+	Due        date.Date         `json:"due"`         // the period's due date
+	AnnualRate money.Rate        `json:"annual_rate"` // the loan's nominal annual rate
+	DayCount   schedule.DayCount `json:"day_count"`   // the loan's day count
 }
 
-func (p Period) validate(v *ValidationError, field string) {
+func (p Period) validate(v *fault.Fields, field string) {
 	if p.Start.IsZero() || p.Due.IsZero() || !p.Start.Before(p.Due) {
-		v.Add(field+".start", "period %s..%s must be a non-empty date range", p.Start, p.Due)
+		v.Addf(field+".start", "period %s..%s must be a non-empty date range", p.Start, p.Due)
 	}
 	if p.AnnualRate.IsNegative() {
-		v.Add(field+".annual_rate", "rate %s must not be negative", p.AnnualRate)
+		v.Addf(field+".annual_rate", "rate %s must not be negative", p.AnnualRate)
 	}
 	if !p.DayCount.Valid() {
-		v.Add(field+".day_count", "unknown day count %d", p.DayCount)
+		v.Addf(field+".day_count", "unknown day count %d", p.DayCount)
 	}
 }
 

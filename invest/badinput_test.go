@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
@@ -39,21 +40,21 @@ func TestBadInputsChangeNothing(t *testing.T) {
 		typed    any // pointer to the expected error type
 	}{
 		{"over-subscription", func(w world) error { return w.l.Commit(dave, amt("9000.01"), day(2024, 1, 10)) },
-			ErrOversubscribed, new(*ValidationError)},
+			ErrOversubscribed, new(*fault.Fields)},
 		{"commit to a settled listing", func(w world) error { return w.s.Commit(dave, amt("100"), day(2024, 1, 10)) },
-			ErrIllegalTransition, new(*TransitionError)},
+			ErrIllegalTransition, new(*fault.Transition)},
 		{"transfer more than held", func(w world) error {
 			r := full
 			r.Principal = amt("4605.77")
 			_, err := w.b.Transfer(r, status2)
 			return err
-		}, ErrInsufficientHolding, new(*ValidationError)},
+		}, ErrInsufficientHolding, new(*fault.Fields)},
 		{"transfer to oneself", func(w world) error {
 			r := full
 			r.Buyer = alice
 			_, err := w.b.Transfer(r, status2)
 			return err
-		}, ErrSelfTransfer, new(*ValidationError)},
+		}, ErrSelfTransfer, new(*fault.Fields)},
 		{"transfer in the blackout window", func(w world) error {
 			r := full
 			r.On = day(2024, 3, 14)
@@ -69,65 +70,65 @@ func TestBadInputsChangeNothing(t *testing.T) {
 			r.Holding = 99
 			_, err := w.b.Transfer(r, status2)
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"transfer outside the period", func(w world) error {
 			r := full
 			r.On = day(2024, 4, 1)
 			_, err := w.b.Transfer(r, status2)
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"reserve payout beyond the balance", func(w world) error {
 			_, err := w.r.Pay(w.b, Payout{On: day(2024, 3, 30), Installment: 2, Principal: amt("796.37"), Interest: amt("92.12")})
 			return err
-		}, ErrInsufficientReserve, new(*ValidationError)},
+		}, ErrInsufficientReserve, new(*fault.Fields)},
 		{"payout of more principal than investors hold", func(w world) error {
 			_, err := w.r.Pay(w.b, Payout{On: day(2024, 3, 30), Principal: amt("9211.52")})
 			return err
-		}, ErrInsufficientHolding, new(*ValidationError)},
+		}, ErrInsufficientHolding, new(*fault.Fields)},
 		{"distribute more principal than held", func(w world) error {
 			_, err := w.b.Distribute(Repayment{On: day(2024, 3, 15), Installment: 2, Paid: split("9211.52", "0")})
 			return err
-		}, ErrInsufficientHolding, new(*ValidationError)},
+		}, ErrInsufficientHolding, new(*fault.Fields)},
 		{"distribute a negative amount", func(w world) error {
 			_, err := w.b.Distribute(Repayment{On: day(2024, 3, 15), Installment: 2, Paid: split("-1", "92.12")})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"distribute another currency", func(w world) error {
 			p := split("1", "1")
 			p.Interest = money.New(100, money.USD)
 			_, err := w.b.Distribute(Repayment{On: day(2024, 3, 15), Installment: 2, Paid: p})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"compensate with a malformed arrears", func(w world) error {
 			_, err := w.r.Compensate(day(2024, 3, 30), []Default{{w.b, Arrears{DaysPastDue: 15, Overdue: []OverdueInstallment{inst2, inst2}}}})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"compensate past due with no overdue installment", func(w world) error {
 			_, err := w.r.Compensate(day(2024, 3, 30), []Default{{w.b, Arrears{DaysPastDue: 15}}})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"compensate with arrears due later", func(w world) error {
 			_, err := w.r.Compensate(day(2024, 3, 30), []Default{{w.b, Arrears{DaysPastDue: 15, Overdue: []OverdueInstallment{inst3}}}})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"payout to a nil book", func(w world) error {
 			_, err := w.r.Pay(nil, Payout{On: day(2024, 3, 30), Principal: amt("1")})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"recover a nil distribution", func(w world) error {
 			_, err := w.r.Recover(nil)
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"recover a distribution in another currency", func(w world) error {
 			usd := func(minor int64) money.Amount { return money.New(minor, money.USD) }
 			_, err := w.r.Recover(&Distribution{Loan: loanID, Seq: 2, Fees: usd(0), Receipts: []Receipt{{Holder: reserveID,
 				Gross: loan.Split{Principal: usd(100), Interest: usd(0), Penalty: usd(0), Fee: usd(0)}, Fee: usd(0)}}})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"reserve credited twice", func(w world) error {
 			_, err := w.r.Recover(&Distribution{Loan: loanID, Seq: 1, Fees: amt("0")})
 			return err
-		}, ErrDuplicate, new(*ValidationError)},
+		}, ErrDuplicate, new(*fault.Fields)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -181,24 +182,24 @@ func TestPolicyValidate(t *testing.T) {
 		Transfer: TransferPolicy{MinHoldingDays: -1, BlackoutDays: -1, MaxDiscount: money.MustRate("-1%"),
 			MinAmount: amt("-1"), MaxTransfers: -1, SellerFee: money.MustRate("2"), SellerFeeRounding: 42},
 	}
-	var ve *ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, bp.Validate(), &ve)
 	assert.ErrorIs(t, ve, ErrInvalidPolicy)
-	assert.Len(t, ve.Fields, 10)
+	assert.Len(t, ve.List, 10)
 
 	rp := ReservePolicy{LoanShare: money.MustRate("-1%"), RepaymentShare: money.MustRate("200%"), Rounding: 9,
 		Triggers: []Trigger{{DaysPastDue: 90, Cover: CoverOutstanding}, {DaysPastDue: 15, Cover: 7}}}
 	require.ErrorAs(t, rp.Validate(), &ve)
-	assert.Len(t, ve.Fields, 5)
+	assert.Len(t, ve.List, 5)
 
 	// The constructors report the policy's own fields under "policy.",
 	// wrapping ErrInvalidPolicy as well as ErrInvalidInput.
 	fieldsOf := func(err error) []string {
-		var ve *ValidationError
+		var ve *fault.Fields
 		require.ErrorAs(t, err, &ve)
 		var fs []string
-		for _, f := range ve.Fields {
-			fs = append(fs, f.Field)
+		for _, f := range ve.List {
+			fs = append(fs, f.Name)
 		}
 		return fs
 	}
@@ -222,9 +223,9 @@ func TestPolicyValidate(t *testing.T) {
 
 func TestNewBookValidation(t *testing.T) {
 	_, err := NewBook(loanID, day(2024, 1, 15), []Funding{{alice, amt("1")}, {bob, money.New(1, money.USD)}, {carol, amt("0")}}, DefaultBookPolicy())
-	var ve *ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, err, &ve)
-	assert.Len(t, ve.Fields, 2)
+	assert.Len(t, ve.List, 2)
 	_, err = NewBook(loanID, day(2024, 1, 15), nil, DefaultBookPolicy())
 	assert.ErrorIs(t, err, ErrInvalidInput)
 }

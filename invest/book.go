@@ -1,9 +1,12 @@
 package invest
 
 import (
+	"slices"
+
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
@@ -15,31 +18,31 @@ type HoldingID int
 
 // Funding is an investor's share of a loan's principal at disbursement.
 type Funding struct {
-	Investor uuid.UUID
-	Amount   money.Amount
+	Investor uuid.UUID    `json:"investor"`
+	Amount   money.Amount `json:"amount"`
 }
 
 // Holding is a snapshot of one claim on a loan's principal: who holds it,
 // how much principal is left, and what it has received.
 type Holding struct {
-	ID        HoldingID
-	Holder    uuid.UUID
-	Principal money.Amount // outstanding principal held
-	Since     date.Date    // date the holder acquired it (funding or transfer date)
+	ID        HoldingID    `json:"id"`
+	Holder    uuid.UUID    `json:"holder"`
+	Principal money.Amount `json:"principal"` // outstanding principal held
+	Since     date.Date    `json:"since"`     // date the holder acquired it (funding or transfer date)
 	// Payer is true when the holder is a compensation payer (reserve or
 	// guarantor) that took the claim over by subrogation; payers pay no
 	// servicing fee.
-	Payer bool
+	Payer bool `json:"payer"`
 
-	Received     loan.Split   // gross receipts from borrower repayments, by component
-	Fees         money.Amount // servicing fees deducted from those receipts
-	Compensation loan.Split   // payouts received from a reserve or guarantor
+	Received     loan.Split   `json:"received"`     // gross receipts from borrower repayments, by component
+	Fees         money.Amount `json:"fees"`         // servicing fees deducted from those receipts
+	Compensation loan.Split   `json:"compensation"` // payouts received from a reserve or guarantor
 
 	// Chain lists the transfers by which the claim reached this holder,
 	// oldest first (empty for a funded holding); len(Chain) is the number of
 	// times the claim has changed hands. Sold lists the transfers out of it.
-	Chain []Transfer
-	Sold  []Transfer
+	Chain []Transfer `json:"chain"`
+	Sold  []Transfer `json:"sold"`
 }
 
 // Net returns what the holder received from repayments after fees.
@@ -49,12 +52,12 @@ func (h Holding) Net() money.Amount { return h.Received.Total().Sub(h.Fees) }
 // overdue installment to the investors and now owns it; later payments of
 // that installment go to the payer first (see Book.Distribute).
 type Claim struct {
-	Payer       uuid.UUID
-	Installment int
-	On          date.Date    // date of the (first) payout
-	Principal   money.Amount // principal advanced
-	Interest    money.Amount // interest advanced
-	Recovered   loan.Split   // recovered from the borrower so far
+	Payer       uuid.UUID    `json:"payer"`
+	Installment int          `json:"installment"`
+	On          date.Date    `json:"on"`        // date of the (first) payout
+	Principal   money.Amount `json:"principal"` // principal advanced
+	Interest    money.Amount `json:"interest"`  // interest advanced
+	Recovered   loan.Split   `json:"recovered"` // recovered from the borrower so far
 }
 
 // OpenPrincipal returns the advanced principal not yet recovered.
@@ -74,6 +77,7 @@ type Book struct {
 	loan     uuid.UUID
 	cur      money.Currency
 	policy   BookPolicy
+	opening  Opening
 	holdings []Holding
 	claims   []Claim
 	seq      int // distributions made
@@ -85,11 +89,11 @@ type Book struct {
 }
 
 // NewBook creates the book of a loan funded on date on. Fundings become
-// holdings in the order given. Bad input is a *ValidationError wrapping
+// holdings in the order given. Bad input is a *fault.Fields wrapping
 // ErrInvalidInput; a bad policy's fields appear in it as "policy.<field>"
 // and make it wrap ErrInvalidPolicy too.
 func NewBook(loanID uuid.UUID, on date.Date, fundings []Funding, policy BookPolicy) (*Book, error) {
-	v := newInputError()
+	v := invalid()
 	if loanID == uuid.Nil {
 		v.Add("loan", "missing loan id")
 	}
@@ -105,19 +109,20 @@ func NewBook(loanID uuid.UUID, on date.Date, fundings []Funding, policy BookPoli
 			cur = f.Amount.Currency()
 		}
 		if f.Investor == uuid.Nil {
-			v.Add(fieldIndex("fundings", i, "investor"), "missing investor id")
+			v.Addf(fieldIndex("fundings", i, "investor"), "missing investor id")
 		}
 		if !f.Amount.IsPositive() || f.Amount.Currency() != cur || cur.IsZero() {
-			v.Add(fieldIndex("fundings", i, "amount"), "%s must be positive, in one currency", f.Amount)
+			v.Addf(fieldIndex("fundings", i, "amount"), "%s must be positive, in one currency", f.Amount)
 		}
 	}
 	if err := policy.Validate(); err != nil {
-		v.addPolicy("policy", err)
+		mergePolicy(v, "policy", err)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	b := &Book{loan: loanID, cur: cur, policy: policy, holdings: make([]Holding, 0, len(fundings))}
+	b := &Book{loan: loanID, cur: cur, policy: policy, holdings: make([]Holding, 0, len(fundings)),
+		opening: Opening{On: on, Fundings: slices.Clone(fundings), Policy: policy}}
 	for _, f := range fundings {
 		b.add(Holding{Holder: f.Investor, Principal: f.Amount, Since: on})
 	}
@@ -140,6 +145,15 @@ func (b *Book) Currency() money.Currency { return b.cur }
 
 // Policy returns the book's policy.
 func (b *Book) Policy() BookPolicy { return b.policy }
+
+// Opening returns what the book was opened with — the funding date, the
+// fundings and the policy — for a host to store as the book's header, with
+// the operations since as its log (see OpenBook).
+func (b *Book) Opening() Opening {
+	o := b.opening
+	o.Fundings = slices.Clone(o.Fundings)
+	return o
+}
 
 // Holding returns a snapshot of holding id.
 func (b *Book) Holding(id HoldingID) (Holding, bool) {
@@ -213,15 +227,15 @@ func cloneHolding(h Holding) Holding {
 
 // checkAmount reports a bad amount: negative, above money.MaxMinor or in
 // another currency.
-func (b *Book) checkAmount(v *ValidationError, field string, a money.Amount) {
+func (b *Book) checkAmount(v *fault.Fields, field string, a money.Amount) {
 	if a.IsNegative() || a.Minor() > money.MaxMinor || !a.SameCurrency(money.Zero(b.cur)) {
-		v.Add(field, "%s must be a non-negative %s amount no larger than %d minor units", a, b.cur, int64(money.MaxMinor))
+		v.Addf(field, "%s must be a non-negative %s amount no larger than %d minor units", a, b.cur, int64(money.MaxMinor))
 	}
 }
 
 // checkSplit reports bad components of s and a total above money.MaxMinor
 // (four components each within range cannot overflow int64).
-func (b *Book) checkSplit(v *ValidationError, field string, s loan.Split) {
+func (b *Book) checkSplit(v *fault.Fields, field string, s loan.Split) {
 	zero := money.Zero(b.cur)
 	ok := true
 	for c := loan.Principal; c <= loan.Fee; c++ {
@@ -234,7 +248,7 @@ func (b *Book) checkSplit(v *ValidationError, field string, s loan.Split) {
 	}
 	if ok {
 		if t := s.Principal.Minor() + s.Interest.Minor() + s.Penalty.Minor() + s.Fee.Minor(); t > money.MaxMinor {
-			v.Add(field, "total %d minor units exceeds the largest amount %d", t, int64(money.MaxMinor))
+			v.Addf(field, "total %d minor units exceeds the largest amount %d", t, int64(money.MaxMinor))
 		}
 	}
 }

@@ -7,19 +7,20 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
 
 // Payout is one compensation payment to a loan's investors.
 type Payout struct {
-	On date.Date
+	On date.Date `json:"on"`
 	// Installment k ≥ 1 pays (part of) overdue installment k and the payer
 	// takes that installment over; 0 buys (part of) the investors'
 	// outstanding principal and the payer becomes a holder.
-	Installment int
-	Principal   money.Amount
-	Interest    money.Amount // must be zero when Installment is 0
+	Installment int          `json:"installment"`
+	Principal   money.Amount `json:"principal"`
+	Interest    money.Amount `json:"interest"` // must be zero when Installment is 0
 }
 
 // Total returns the payout's principal plus interest.
@@ -27,24 +28,28 @@ func (p Payout) Total() money.Amount { return p.Principal.Add(p.Interest) }
 
 // Compensation is a payout made: who paid, and what each investor holding got.
 type Compensation struct {
-	Loan     uuid.UUID
-	Payer    uuid.UUID
-	Payout   Payout
-	Receipts []Receipt // investor holdings paid, in holding order; Fee is always zero
+	Loan     uuid.UUID `json:"loan"`
+	Payer    uuid.UUID `json:"payer"`
+	Payout   Payout    `json:"payout"`
+	Receipts []Receipt `json:"receipts"` // investor holdings paid, in holding order; Fee is always zero
 }
 
-// checkPayout validates p against the book, changing nothing.
-func (b *Book) checkPayout(p Payout) *ValidationError {
-	v := newInputError()
+// checkPayout validates a payout p by payer against the book, changing
+// nothing.
+func (b *Book) checkPayout(payer uuid.UUID, p Payout) *fault.Fields {
+	v := invalid()
+	if payer == uuid.Nil {
+		v.Add("payer", "missing payer id")
+	}
 	if p.On.IsZero() {
 		v.Add("on", "missing date")
 	}
 	if p.Installment < 0 {
-		v.Add("installment", "%d must not be negative", p.Installment)
+		v.Addf("installment", "%d must not be negative", p.Installment)
 	}
 	b.checkAmount(v, "principal", p.Principal)
 	b.checkAmount(v, "interest", p.Interest)
-	if len(v.Fields) > 0 {
+	if v.Len() > 0 {
 		return v
 	}
 	if p.Installment == 0 && !p.Interest.IsZero() {
@@ -52,14 +57,36 @@ func (b *Book) checkPayout(p Payout) *ValidationError {
 	}
 	inv := b.investorPrincipal()
 	if p.Principal.Cmp(inv) > 0 {
-		v.AddErr(ErrInsufficientHolding, "principal", "%s exceeds the %s investors hold", p.Principal, inv)
+		addErr(v, ErrInsufficientHolding, "principal", "%s exceeds the %s investors hold", p.Principal, inv)
 	}
 	if p.Total().IsZero() {
 		v.Add("principal", "the payout is zero")
 	} else if inv.IsZero() {
-		v.AddErr(ErrInsufficientHolding, "principal", "no investor holds principal")
+		addErr(v, ErrInsufficientHolding, "principal", "no investor holds principal")
 	}
 	return v
+}
+
+// Compensate is the book's side of a compensation payout (代偿) that payer
+// — a reserve or a guarantor — made to the loan's investors: p is split
+// among the investor holdings pro rata to their principal (largest
+// remainder, ties to the larger then the older holding), and payer takes
+// the paid claim over. A payout on installment k ≥ 1 becomes (or adds to)
+// payer's subrogated claim on k, which later payments of k repay first
+// (see Distribute); a buyout (installment 0) becomes payer's holding, on
+// which it pays no servicing fee.
+//
+// Whether payer can afford p is the payer's business (Reserve.Pay and
+// Reserve.Compensate check their balance): the book records what was paid.
+// Bad input — a missing payer, a payout in another currency, more
+// principal than the investors hold (ErrInsufficientHolding) — is a
+// *fault.Fields naming "payer" and the payout's fields, and changes
+// nothing.
+func (b *Book) Compensate(payer uuid.UUID, p Payout) (*Compensation, error) {
+	if err := b.checkPayout(payer, p).Err(); err != nil {
+		return nil, err
+	}
+	return b.subrogate(payer, p), nil
 }
 
 // subrogate pays p to the investor holdings pro rata to their principal
@@ -117,18 +144,18 @@ func (b *Book) subrogate(payer uuid.UUID, p Payout) *Compensation {
 // Pay makes one payout from the reserve to a loan's investors and takes the
 // paid claim over. A payout above the balance returns ErrInsufficientReserve;
 // any error leaves the reserve and the book unchanged. A nil book is a
-// *ValidationError naming "book".
+// *fault.Fields naming "book".
 func (r *Reserve) Pay(b *Book, p Payout) (*Compensation, error) {
 	if b == nil {
-		v := newInputError()
+		v := invalid()
 		v.Add("book", "missing book")
 		return nil, v
 	}
-	v := b.checkPayout(p)
+	v := b.checkPayout(r.id, p)
 	if b.cur != r.balance.Currency() {
-		v.Add("book", "book in %s, reserve in %s", b.cur, r.balance.Currency())
-	} else if len(v.Fields) == 0 && p.Total().Cmp(r.balance) > 0 {
-		v.AddErr(ErrInsufficientReserve, "payout", "%s exceeds the balance %s", p.Total(), r.balance)
+		v.Addf("book", "book in %s, reserve in %s", b.cur, r.balance.Currency())
+	} else if v.Len() == 0 && p.Total().Cmp(r.balance) > 0 {
+		addErr(v, ErrInsufficientReserve, "payout", "%s exceeds the balance %s", p.Total(), r.balance)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -146,16 +173,16 @@ func (r *Reserve) subrogate(b *Book, p Payout) *Compensation {
 // OverdueInstallment is an installment the borrower has not fully paid:
 // what is still owed of it.
 type OverdueInstallment struct {
-	Number    int
-	Due       date.Date
-	Principal money.Amount
-	Interest  money.Amount
+	Number    int          `json:"number"`
+	Due       date.Date    `json:"due"`
+	Principal money.Amount `json:"principal"`
+	Interest  money.Amount `json:"interest"`
 }
 
 // Arrears are the facts about a past-due loan.
 type Arrears struct {
-	DaysPastDue int
-	Overdue     []OverdueInstallment
+	DaysPastDue int                  `json:"days_past_due"`
+	Overdue     []OverdueInstallment `json:"overdue"`
 }
 
 // Default is a past-due loan presented for compensation.
@@ -187,10 +214,10 @@ func (d Default) oldest() date.Date {
 // short payment, not a guarantor's or reserve's payout); it is to become
 // configurable in a later change.
 //
-// Malformed facts return *ValidationError and change nothing; a loan past
+// Malformed facts return *fault.Fields and change nothing; a loan past
 // due (DaysPastDue > 0) must list its overdue installments.
 func (r *Reserve) Compensate(on date.Date, defaults []Default) ([]*Compensation, error) {
-	v := newInputError()
+	v := invalid()
 	if on.IsZero() {
 		v.Add("on", "missing date")
 	}
@@ -198,33 +225,33 @@ func (r *Reserve) Compensate(on date.Date, defaults []Default) ([]*Compensation,
 	for i, d := range defaults {
 		f := func(s string) string { return fieldIndex("defaults", i, s) }
 		if d.Book == nil {
-			v.Add(f("book"), "missing book")
+			v.Addf(f("book"), "missing book")
 			continue
 		}
 		if seen[d.Book] {
-			v.Add(f("book"), "loan %s presented twice", d.Book.loan)
+			v.Addf(f("book"), "loan %s presented twice", d.Book.loan)
 		}
 		seen[d.Book] = true
 		if d.Book.cur != r.balance.Currency() {
-			v.Add(f("book"), "book in %s, reserve in %s", d.Book.cur, r.balance.Currency())
+			v.Addf(f("book"), "book in %s, reserve in %s", d.Book.cur, r.balance.Currency())
 			continue
 		}
 		if d.Arrears.DaysPastDue < 0 {
-			v.Add(f("arrears.days_past_due"), "%d must not be negative", d.Arrears.DaysPastDue)
+			v.Addf(f("arrears.days_past_due"), "%d must not be negative", d.Arrears.DaysPastDue)
 		} else if d.Arrears.DaysPastDue > 0 && len(d.Arrears.Overdue) == 0 {
 			// Without them the loan has no oldest due date and would jump
 			// the queue.
-			v.Add(f("arrears.overdue"), "%d days past due but no overdue installment listed", d.Arrears.DaysPastDue)
+			v.Addf(f("arrears.overdue"), "%d days past due but no overdue installment listed", d.Arrears.DaysPastDue)
 		}
 		nums := map[int]bool{}
 		for j, in := range d.Arrears.Overdue {
 			g := fieldIndex("arrears.overdue", j, "")
 			if in.Number < 1 || nums[in.Number] {
-				v.Add(f(g+"number"), "%d must be a positive installment number, listed once", in.Number)
+				v.Addf(f(g+"number"), "%d must be a positive installment number, listed once", in.Number)
 			}
 			nums[in.Number] = true
 			if in.Due.IsZero() || in.Due.After(on) {
-				v.Add(f(g+"due"), "due date %s must be set and not after %s", in.Due, on)
+				v.Addf(f(g+"due"), "due date %s must be set and not after %s", in.Due, on)
 			}
 			d.Book.checkAmount(v, f(g+"principal"), in.Principal)
 			d.Book.checkAmount(v, f(g+"interest"), in.Interest)

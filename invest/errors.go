@@ -2,137 +2,112 @@ package invest
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
-	"github.com/lendcore/lendcore/internal/fielderr"
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Sentinel errors of package invest; test with errors.Is. Every error the
-// package returns wraps at least one of them.
+// package returns wraps at least one of them. Bad input is a *fault.Fields
+// naming every bad field, an illegal listing move a *fault.Transition, a
+// transfer the policy refuses an *EligibilityError.
 var (
 	// ErrInvalidInput: an argument is malformed (negative amount, wrong
-	// currency, unknown holding, date out of range). Wrapped by *ValidationError.
-	ErrInvalidInput = errors.New("invest: invalid input")
+	// currency, unknown holding, date out of range).
+	ErrInvalidInput = fault.New(fault.CodeInvalid, "invest: invalid input")
 	// ErrInvalidPolicy: a policy's Validate found bad fields (also wrapped,
-	// alongside ErrInvalidInput, by NewBook's and NewReserve's error when
-	// the policy given is bad).
-	ErrInvalidPolicy = errors.New("invest: invalid policy")
-	// ErrIllegalTransition: a listing event not allowed in its current state.
-	// Wrapped by *TransitionError.
-	ErrIllegalTransition = errors.New("invest: illegal transition")
+	// alongside ErrInvalidInput, by NewBook's, NewReserve's and
+	// RestoreReserve's error when the policy given is bad).
+	ErrInvalidPolicy = fault.New(fault.CodeInvalid, "invest: invalid policy")
+	// ErrIllegalTransition: a listing event not allowed in its current
+	// state. Wrapped by the *fault.Transition of the listing lifecycle.
+	ErrIllegalTransition = fault.New(fault.CodeTransition, "invest: illegal transition")
 	// ErrOversubscribed: a commitment above what the listing still needs.
-	ErrOversubscribed = errors.New("invest: over-subscription")
+	ErrOversubscribed = fault.New(fault.CodeInvalid, "invest: over-subscription")
 	// ErrInsufficientHolding: selling more principal than the holding has, or
 	// distributing more principal than the holders hold.
-	ErrInsufficientHolding = errors.New("invest: amount exceeds holding")
+	ErrInsufficientHolding = fault.New(fault.CodeInvalid, "invest: amount exceeds holding")
 	// ErrSelfTransfer: a holder selling to itself.
-	ErrSelfTransfer = errors.New("invest: transfer to oneself")
-	// ErrNotEligible: a transfer breaks the transfer policy. Wrapped by
-	// *EligibilityError, which names every rule broken.
-	ErrNotEligible = errors.New("invest: transfer not eligible")
+	ErrSelfTransfer = fault.New(fault.CodeInvalid, "invest: transfer to oneself")
+	// ErrNotEligible: a well-formed transfer that the transfer policy
+	// refuses. Wrapped by *EligibilityError, which names every rule broken.
+	ErrNotEligible = fault.New(fault.CodeRefused, "invest: transfer not eligible")
 	// ErrInsufficientReserve: a payout above the reserve's balance.
-	ErrInsufficientReserve = errors.New("invest: reserve balance insufficient")
+	ErrInsufficientReserve = fault.New(fault.CodeInvalid, "invest: reserve balance insufficient")
 	// ErrDuplicate: a distribution already credited to the reserve.
-	ErrDuplicate = errors.New("invest: already recorded")
+	ErrDuplicate = fault.New(fault.CodeDuplicate, "invest: already recorded")
+	// ErrInconsistentOps: a book's stored operations do not replay — one of
+	// them is refused by the book its predecessors built. Stored data that
+	// lendcore wrote always replays, so a host storing books treats this as
+	// corrupt storage. OpenBook's error wraps it together with the refusal.
+	ErrInconsistentOps = fault.New(fault.CodeCorrupt, "invest: stored operations inconsistent")
 )
 
-// FieldError is one bad field of an input or a policy.
-type FieldError struct {
-	Field   string // the field's name as the caller knows it, e.g. "amount" or "transfer.min_amount"
-	Problem string
-	Err     error // an optional specific sentinel such as ErrOversubscribed
-}
+// kinds is the Kind of a *fault.Fields that wraps more than one sentinel:
+// the input's kind first (its message heads the error), then the specific
+// ones its fields found, so that both errors.Is(err, ErrInvalidInput) and
+// errors.Is(err, ErrOversubscribed) hold for an over-subscription, and a
+// constructor given a bad policy matches ErrInvalidPolicy as well.
+type kinds struct{ list []error }
 
-// ValidationError lists every bad field of an input at once. It wraps its
-// kind (ErrInvalidInput or ErrInvalidPolicy) and each field's specific
-// sentinel, so both errors.Is(err, ErrInvalidInput) and
-// errors.Is(err, ErrOversubscribed) hold for an over-subscription.
-type ValidationError struct {
-	Kind   error // ErrInvalidInput or ErrInvalidPolicy
-	Fields []FieldError
-}
+func (k *kinds) Error() string   { return k.list[0].Error() }
+func (k *kinds) Unwrap() []error { return k.list }
 
-func newInputError() *ValidationError  { return &ValidationError{Kind: ErrInvalidInput} }
-func newPolicyError() *ValidationError { return &ValidationError{Kind: ErrInvalidPolicy} }
+// invalid returns an empty field list of kind ErrInvalidInput.
+func invalid() *fault.Fields { return &fault.Fields{Kind: ErrInvalidInput} }
 
-func (e *ValidationError) Error() string {
-	return fielderr.Format(e.Kind.Error(), len(e.Fields), func(i int) (string, string) { return e.Fields[i].Field, e.Fields[i].Problem })
-}
+// badPolicy returns an empty field list of kind ErrInvalidPolicy.
+func badPolicy() *fault.Fields { return &fault.Fields{Kind: ErrInvalidPolicy} }
 
-// Unwrap returns the kind and the fields' specific sentinels.
-func (e *ValidationError) Unwrap() []error {
-	errs := []error{e.Kind}
-	for _, f := range e.Fields {
-		if f.Err != nil {
-			errs = append(errs, f.Err)
-		}
-	}
-	return errs
-}
-
-// Add records a bad field.
-func (e *ValidationError) Add(field, format string, args ...any) {
-	e.Fields = append(e.Fields, FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
-}
-
-// AddErr records a bad field with a specific sentinel.
-func (e *ValidationError) AddErr(sentinel error, field, format string, args ...any) {
-	e.Fields = append(e.Fields, FieldError{Field: field, Problem: fmt.Sprintf(format, args...), Err: sentinel})
-}
-
-// addPolicy records every bad field of a policy's validation error err
-// under prefix (e.g. "policy.servicing.rate"), each wrapping
-// ErrInvalidPolicy, so that an input error naming a bad policy satisfies
-// both errors.Is(err, ErrInvalidInput) and errors.Is(err, ErrInvalidPolicy).
-func (e *ValidationError) addPolicy(prefix string, err error) {
-	var pv *ValidationError
-	if !errors.As(err, &pv) {
-		e.AddErr(ErrInvalidPolicy, prefix, "%v", err)
+// also makes v wrap sentinel too.
+func also(v *fault.Fields, sentinel error) {
+	if errors.Is(v.Kind, sentinel) {
 		return
 	}
-	for _, f := range pv.Fields {
-		e.Fields = append(e.Fields, FieldError{Field: prefix + "." + f.Field, Problem: f.Problem, Err: ErrInvalidPolicy})
+	var list []error
+	if k, ok := v.Kind.(*kinds); ok {
+		list = append(list, k.list...)
+	} else if v.Kind != nil {
+		list = append(list, v.Kind)
 	}
+	v.Kind = &kinds{append(list, sentinel)}
 }
 
-// Err returns e when it holds at least one field, else nil.
-func (e *ValidationError) Err() error {
-	if e == nil || len(e.Fields) == 0 {
-		return nil
+// addErr records a bad field whose problem has a specific sentinel.
+func addErr(v *fault.Fields, sentinel error, name, format string, args ...any) {
+	v.Addf(name, format, args...)
+	also(v, sentinel)
+}
+
+// mergePolicy records every bad field of a policy's validation error err
+// under prefix ("policy" turns "servicing.rate" into
+// "policy.servicing.rate") and makes v wrap ErrInvalidPolicy too.
+func mergePolicy(v *fault.Fields, prefix string, err error) {
+	if !v.Merge(prefix, err) {
+		v.Addf(prefix, "%v", err)
 	}
-	return e
+	also(v, ErrInvalidPolicy)
 }
-
-// TransitionError reports a listing event that its current state does not
-// allow. Nothing was changed.
-type TransitionError struct {
-	From  ListingState
-	Event ListingEvent
-}
-
-func (e *TransitionError) Error() string {
-	return fmt.Sprintf("invest: illegal transition: %s in state %s", e.Event, e.From)
-}
-
-// Unwrap makes errors.Is(err, ErrIllegalTransition) true.
-func (e *TransitionError) Unwrap() error { return ErrIllegalTransition }
 
 // Violation is one transfer rule a proposed transfer breaks.
 type Violation struct {
-	Rule   Rule
-	Detail string
+	Rule   Rule   `json:"rule"`
+	Detail string `json:"detail"`
 }
 
-// EligibilityError lists every transfer rule a proposed transfer breaks. It
-// wraps ErrNotEligible. Nothing was changed.
+// EligibilityError lists every transfer rule a proposed transfer breaks: the
+// request is well formed, but the platform's transfer policy refuses it. It
+// wraps ErrNotEligible (code fault.CodeRefused). Nothing was changed.
 type EligibilityError struct {
-	Violations []Violation
+	Violations []Violation `json:"violations"`
 }
 
+// Error returns "invest: transfer not eligible: " and each rule broken
+// with its detail.
 func (e *EligibilityError) Error() string {
 	var b strings.Builder
-	b.WriteString("invest: transfer not eligible: ")
+	b.WriteString(ErrNotEligible.Error())
+	b.WriteString(": ")
 	for i, v := range e.Violations {
 		if i > 0 {
 			b.WriteString("; ")
@@ -144,7 +119,8 @@ func (e *EligibilityError) Error() string {
 	return b.String()
 }
 
-// Unwrap makes errors.Is(err, ErrNotEligible) true.
+// Unwrap makes errors.Is(err, ErrNotEligible) true and fault.CodeOf(err)
+// fault.CodeRefused.
 func (e *EligibilityError) Unwrap() error { return ErrNotEligible }
 
 // Broke reports whether rule r is among the violations.

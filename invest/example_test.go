@@ -53,3 +53,37 @@ func Example() {
 	// holding 2: principal 157.70 interest 20.00 fee 1.78 net 175.92
 	// fees 8.89 outstanding 9211.51
 }
+
+// A host stores a book as its opening and a log of operations: each
+// command applies one operation and appends it; any replica rebuilds the
+// book from what is stored.
+func ExampleOpenBook() {
+	cny := func(s string) money.Amount { return money.MustParse(s, money.CNY) }
+	loanID, alice, bob := uuid.UUID{15: 0xF0}, uuid.UUID{15: 1}, uuid.UUID{15: 2}
+
+	book, _ := invest.NewBook(loanID, date.New(2024, time.January, 15),
+		[]invest.Funding{{Investor: alice, Amount: cny("6000")}, {Investor: bob, Amount: cny("4000")}},
+		invest.DefaultBookPolicy())
+	opening := book.Opening() // stored once, as the book's header
+
+	op := invest.BookOp{Distribute: &invest.Repayment{On: date.New(2024, time.February, 15), Installment: 1,
+		Paid: loan.Split{Principal: cny("2500"), Interest: cny("100")}}}
+	res, err := book.Apply(op) // the command: apply, then append op to the log
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := res.(*invest.Distribution)
+	fmt.Println(op.Kind(), op.Day(), "fees", d.Fees.Number())
+
+	// Another replica, later: the opening and the log give the same book.
+	again, err := opening.Open(loanID, op)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("outstanding", again.Outstanding().Number(), "holders", len(again.Holders()))
+	// Output:
+	// distribution 2024-02-15 fees 26.00
+	// outstanding 7500.00 holders 2
+}

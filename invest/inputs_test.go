@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
@@ -45,10 +46,10 @@ func TestDistributeRejectsAmountsAboveMaxMinor(t *testing.T) {
 			b := fundedBook(t)
 			before := b.Holdings()
 			_, err := b.Distribute(Repayment{On: day(2024, 2, 15), Installment: 1, Paid: c.paid})
-			var ve *ValidationError
+			var ve *fault.Fields
 			require.ErrorAs(t, err, &ve)
 			assert.ErrorIs(t, err, ErrInvalidInput)
-			assert.Equal(t, c.field, ve.Fields[0].Field)
+			assert.Equal(t, c.field, ve.List[0].Name)
 			assert.Equal(t, before, b.Holdings())
 		})
 	}

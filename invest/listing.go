@@ -1,11 +1,11 @@
 package invest
 
 import (
-	"fmt"
-
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/lifecycle"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -20,15 +20,16 @@ const (
 	ListingSettled                     // funded: commitments became holdings
 )
 
-var listingStateNames = [...]string{"open", "full", "failed", "settled"}
+var listingStateNames = enum.New[ListingState](ErrInvalidInput, "state", "open", "full", "failed", "settled")
 
 // String returns the state's name.
-func (s ListingState) String() string {
-	if int(s) < len(listingStateNames) {
-		return listingStateNames[s]
-	}
-	return fmt.Sprintf("ListingState(%d)", uint8(s))
-}
+func (s ListingState) String() string { return listingStateNames.String(s) }
+
+// MarshalText encodes the state's name.
+func (s ListingState) MarshalText() ([]byte, error) { return listingStateNames.MarshalText(s) }
+
+// UnmarshalText decodes a state's name.
+func (s *ListingState) UnmarshalText(b []byte) error { return listingStateNames.UnmarshalText(b, s) }
 
 // ListingEvent is something that happens to a listing.
 type ListingEvent uint8
@@ -42,54 +43,51 @@ const (
 	EventSettle                     // the loan is disbursed; commitments become holdings
 )
 
-var listingEventNames = [...]string{"commit", "fill", "expire", "cancel", "settle"}
+var listingEventNames = enum.New[ListingEvent](ErrInvalidInput, "event", "commit", "fill", "expire", "cancel", "settle")
 
 // String returns the event's name.
-func (e ListingEvent) String() string {
-	if int(e) < len(listingEventNames) {
-		return listingEventNames[e]
-	}
-	return fmt.Sprintf("ListingEvent(%d)", uint8(e))
-}
+func (e ListingEvent) String() string { return listingEventNames.String(e) }
 
-// listingTransitions is the listing lifecycle: the one table of legal moves.
-var listingTransitions = map[[2]uint8]ListingState{
-	{uint8(ListingOpen), uint8(EventCommit)}: ListingOpen,
-	{uint8(ListingOpen), uint8(EventFill)}:   ListingFull,
-	{uint8(ListingOpen), uint8(EventExpire)}: ListingFailed,
-	{uint8(ListingOpen), uint8(EventCancel)}: ListingFailed,
-	{uint8(ListingFull), uint8(EventCancel)}: ListingFailed,
-	{uint8(ListingFull), uint8(EventSettle)}: ListingSettled,
-}
+// MarshalText encodes the event's name.
+func (e ListingEvent) MarshalText() ([]byte, error) { return listingEventNames.MarshalText(e) }
 
-// next returns the state after event e, or a *TransitionError.
-func (s ListingState) next(e ListingEvent) (ListingState, error) {
-	to, ok := listingTransitions[[2]uint8{uint8(s), uint8(e)}]
-	if !ok {
-		return s, &TransitionError{From: s, Event: e}
-	}
-	return to, nil
-}
+// UnmarshalText decodes an event's name.
+func (e *ListingEvent) UnmarshalText(b []byte) error { return listingEventNames.UnmarshalText(b, e) }
+
+// listingLifecycle is the listing lifecycle: the one table of legal moves.
+// A move missing from it is a *fault.Transition wrapping
+// ErrIllegalTransition, and changes nothing.
+var listingLifecycle = lifecycle.New("listing", ErrIllegalTransition,
+	lifecycle.Move[ListingState, ListingEvent]{From: ListingOpen, On: EventCommit, To: ListingOpen},
+	lifecycle.Move[ListingState, ListingEvent]{From: ListingOpen, On: EventFill, To: ListingFull},
+	lifecycle.Move[ListingState, ListingEvent]{From: ListingOpen, On: EventExpire, To: ListingFailed},
+	lifecycle.Move[ListingState, ListingEvent]{From: ListingOpen, On: EventCancel, To: ListingFailed},
+	lifecycle.Move[ListingState, ListingEvent]{From: ListingFull, On: EventCancel, To: ListingFailed},
+	lifecycle.Move[ListingState, ListingEvent]{From: ListingFull, On: EventSettle, To: ListingSettled},
+)
+
+// next returns the state after event e, or a *fault.Transition.
+func (s ListingState) next(e ListingEvent) (ListingState, error) { return listingLifecycle.Next(s, e) }
 
 // ListingTerms are the funding conditions of a listing.
 type ListingTerms struct {
-	Loan      uuid.UUID
-	Target    money.Amount // the loan's principal: commitments must reach it exactly
-	MinTicket money.Amount // smallest commitment; the last commitment may be smaller when it completes the target
-	Deadline  date.Date    // last day commitments are taken
+	Loan      uuid.UUID    `json:"loan"`
+	Target    money.Amount `json:"target"`     // the loan's principal: commitments must reach it exactly
+	MinTicket money.Amount `json:"min_ticket"` // smallest commitment; the last commitment may be smaller when it completes the target
+	Deadline  date.Date    `json:"deadline"`   // last day commitments are taken
 }
 
 // Validate reports every bad field.
 func (t ListingTerms) Validate() error {
-	v := newInputError()
+	v := invalid()
 	if t.Loan == uuid.Nil {
 		v.Add("loan", "missing loan id")
 	}
 	if !t.Target.IsPositive() || t.Target.Currency().IsZero() {
-		v.Add("target", "%s must be a positive amount with a currency", t.Target)
+		v.Addf("target", "%s must be a positive amount with a currency", t.Target)
 	}
 	if t.MinTicket.IsNegative() || !t.MinTicket.SameCurrency(t.Target) || t.MinTicket.Minor() > t.Target.Minor() {
-		v.Add("min_ticket", "%s must be between zero and the target, in its currency", t.MinTicket)
+		v.Addf("min_ticket", "%s must be between zero and the target, in its currency", t.MinTicket)
 	}
 	if t.Deadline.IsZero() {
 		v.Add("deadline", "missing deadline")
@@ -99,9 +97,9 @@ func (t ListingTerms) Validate() error {
 
 // Commitment is an investor's pledge to a listing.
 type Commitment struct {
-	Investor uuid.UUID
-	Amount   money.Amount
-	On       date.Date
+	Investor uuid.UUID    `json:"investor"`
+	Amount   money.Amount `json:"amount"`
+	On       date.Date    `json:"on"`
 }
 
 // Listing is a loan in its funding phase (借款标): investors commit amounts
@@ -147,7 +145,7 @@ func (l *Listing) Commit(investor uuid.UUID, amount money.Amount, on date.Date) 
 	if _, err := l.state.next(EventCommit); err != nil {
 		return err
 	}
-	v := newInputError()
+	v := invalid()
 	remaining := l.Remaining()
 	switch {
 	case investor == uuid.Nil:
@@ -155,14 +153,14 @@ func (l *Listing) Commit(investor uuid.UUID, amount money.Amount, on date.Date) 
 	}
 	switch {
 	case !amount.IsPositive() || amount.Currency() != l.terms.Target.Currency():
-		v.Add("amount", "%s must be a positive %s amount", amount, l.terms.Target.Currency())
+		v.Addf("amount", "%s must be a positive %s amount", amount, l.terms.Target.Currency())
 	case amount.Cmp(remaining) > 0:
-		v.AddErr(ErrOversubscribed, "amount", "%s exceeds the remaining %s", amount, remaining)
+		addErr(v, ErrOversubscribed, "amount", "%s exceeds the remaining %s", amount, remaining)
 	case amount.Less(l.terms.MinTicket) && amount != remaining:
-		v.Add("amount", "%s is below the minimum ticket %s", amount, l.terms.MinTicket)
+		v.Addf("amount", "%s is below the minimum ticket %s", amount, l.terms.MinTicket)
 	}
 	if on.IsZero() || on.After(l.terms.Deadline) {
-		v.Add("on", "%s is after the deadline %s", on, l.terms.Deadline)
+		v.Addf("on", "%s is after the deadline %s", on, l.terms.Deadline)
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -184,8 +182,8 @@ func (l *Listing) Expire(asOf date.Date) ([]Commitment, error) {
 		return nil, err
 	}
 	if !asOf.After(l.terms.Deadline) {
-		v := newInputError()
-		v.Add("as_of", "%s is not after the deadline %s", asOf, l.terms.Deadline)
+		v := invalid()
+		v.Addf("as_of", "%s is not after the deadline %s", asOf, l.terms.Deadline)
 		return nil, v
 	}
 	return l.release(to), nil

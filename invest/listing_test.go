@@ -6,6 +6,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/fault"
 )
 
 func newListing(t *testing.T) *Listing {
@@ -28,9 +30,9 @@ func TestListingFunded(t *testing.T) {
 	assert.Equal(t, ListingFull, l.State())
 
 	// A full listing takes no more commitments.
-	var te *TransitionError
+	var te *fault.Transition
 	require.ErrorAs(t, l.Commit(dave, amt("100"), on), &te)
-	assert.Equal(t, TransitionError{From: ListingFull, Event: EventCommit}, *te)
+	assert.Equal(t, fault.Transition{Kind: ErrIllegalTransition, Machine: "listing", From: "full", Event: "commit"}, *te)
 
 	b, err := l.Settle(day(2024, 1, 15), DefaultBookPolicy())
 	require.NoError(t, err)
@@ -59,9 +61,9 @@ func TestListingFailed(t *testing.T) {
 	assert.Equal(t, []Commitment{{alice, amt("3000"), day(2024, 1, 10)}}, released)
 	assert.True(t, l.Committed().IsZero(), "commitments released")
 	_, err = l.Settle(day(2024, 1, 15), DefaultBookPolicy())
-	var te *TransitionError
+	var te *fault.Transition
 	require.ErrorAs(t, err, &te)
-	assert.Equal(t, ListingFailed, te.From)
+	assert.Equal(t, "failed", te.From)
 
 	l = newListing(t)
 	require.NoError(t, l.Commit(alice, amt("10000"), day(2024, 1, 10)))
@@ -93,7 +95,7 @@ func TestListingCommitRules(t *testing.T) {
 				require.NoError(t, err)
 				return
 			}
-			var ve *ValidationError
+			var ve *fault.Fields
 			require.ErrorAs(t, err, &ve)
 			assert.ErrorIs(t, err, c.errIs)
 			assert.Equal(t, amt("500"), l.Committed(), "nothing changed")

@@ -1,9 +1,10 @@
 package invest
 
 import (
-	"fmt"
 	"strconv"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -19,34 +20,16 @@ const (
 	FeeOnReceipt
 )
 
-var feeBasisNames = [...]string{"", "interest", "receipt"}
+var feeBasisNames = enum.New[FeeBasis](ErrInvalidPolicy, "basis", "", "interest", "receipt")
 
 // String returns the basis's name.
-func (f FeeBasis) String() string {
-	if int(f) < len(feeBasisNames) && f != 0 {
-		return feeBasisNames[f]
-	}
-	return "FeeBasis(" + strconv.Itoa(int(f)) + ")"
-}
+func (f FeeBasis) String() string { return feeBasisNames.String(f) }
 
 // MarshalText encodes the basis's name.
-func (f FeeBasis) MarshalText() ([]byte, error) {
-	if f != FeeOnInterest && f != FeeOnReceipt {
-		return nil, fmt.Errorf("%w: fee basis %d", ErrInvalidPolicy, uint8(f))
-	}
-	return []byte(f.String()), nil
-}
+func (f FeeBasis) MarshalText() ([]byte, error) { return feeBasisNames.MarshalText(f) }
 
 // UnmarshalText decodes a basis's name.
-func (f *FeeBasis) UnmarshalText(b []byte) error {
-	for i, n := range feeBasisNames {
-		if i > 0 && n == string(b) {
-			*f = FeeBasis(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: unknown fee basis %q", ErrInvalidPolicy, b)
-}
+func (f *FeeBasis) UnmarshalText(b []byte) error { return feeBasisNames.UnmarshalText(b, f) }
 
 // ServicingFee is the platform's fee on what investors receive from the
 // borrower. It is charged per holding on each distribution, rounded once
@@ -66,8 +49,8 @@ type BookPolicy struct {
 }
 
 // DefaultBookPolicy returns a 1 % servicing fee on each receipt, rounded
-// half-up (the figure of issue 8's example; platforms charged 0–1 %, no
-// regulation sets it — rules.md has no entry, NF: configure it), and
+// half-up (the figure of issue 8's example; platforms charged 0–1 %: lender
+// practice; no regulatory source found, so configure it), and
 // DefaultTransferPolicy.
 func DefaultBookPolicy() BookPolicy {
 	return BookPolicy{
@@ -78,26 +61,26 @@ func DefaultBookPolicy() BookPolicy {
 
 // Validate reports every bad field.
 func (p BookPolicy) Validate() error {
-	v := newPolicyError()
+	v := badPolicy()
 	p.Servicing.validate(v, "servicing")
 	p.Transfer.validate(v, "transfer")
 	return v.Err()
 }
 
-func (f ServicingFee) validate(v *ValidationError, field string) {
-	if f.Basis != FeeOnInterest && f.Basis != FeeOnReceipt {
-		v.Add(field+".basis", "unknown basis %d (want interest or receipt)", uint8(f.Basis))
+func (f ServicingFee) validate(v *fault.Fields, field string) {
+	if !feeBasisNames.Valid(f.Basis) {
+		v.Addf(field+".basis", "unknown basis %d (want interest or receipt)", uint8(f.Basis))
 	}
 	validateFraction(v, field+".rate", f.Rate)
 	if !f.Rounding.Valid() {
-		v.Add(field+".rounding", "unknown rounding mode %d", uint8(f.Rounding))
+		v.Addf(field+".rounding", "unknown rounding mode %d", uint8(f.Rounding))
 	}
 }
 
 // validateFraction requires 0 ≤ r ≤ 1.
-func validateFraction(v *ValidationError, field string, r money.Rate) {
+func validateFraction(v *fault.Fields, field string, r money.Rate) {
 	if r.IsNegative() || r.Cmp(one) > 0 {
-		v.Add(field, "%s must be between 0 and 1", r)
+		v.Addf(field, "%s must be between 0 and 1", r)
 	}
 }
 

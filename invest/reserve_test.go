@@ -1,11 +1,14 @@
 package invest
 
 import (
+	"encoding/json"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
@@ -32,8 +35,7 @@ var (
 
 // Issue 8, third hand-computed test: the reserve pays at 15 and at 90 days
 // past due, pro rata, and later recoveries flow back to it. The triggers are
-// DefaultReservePolicy's (NF in rules.md; P2P2016 — rules.md 3.4 — only
-// requires compensation to be disclosed).
+// DefaultReservePolicy's (lender practice; no regulatory source found).
 func TestReserveCompensation(t *testing.T) {
 	b := afterPeriod1(t) // holdings 4,605.76 / 2,763.45 / 1,842.30
 	r := newReserve(t, "10000")
@@ -206,7 +208,7 @@ func TestReservePay(t *testing.T) {
 	// Explicit payout beyond the balance: refused, nothing changed.
 	before := b.Holdings()
 	_, err := r.Pay(b, Payout{On: on, Installment: 2, Principal: amt("796.37"), Interest: amt("92.12")})
-	var ve *ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, err, &ve)
 	assert.ErrorIs(t, err, ErrInsufficientReserve)
 	assert.Equal(t, amt("500"), r.Balance())
@@ -217,4 +219,84 @@ func TestReservePay(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, amt("492.12"), c.Payout.Total())
 	assert.Equal(t, amt("7.88"), r.Balance())
+}
+
+// The stored-reserve flow: a reserve rebuilt from its stored balance
+// compensates books rebuilt from their logs; its Ledger is exactly the
+// movements to append (their sum takes the stored balance to the new one),
+// and each compensation's Op, appended to its book's log, replays to the
+// book the compensation left. The amounts are TestReserveCompensation's.
+func TestRestoredReserveCompensates(t *testing.T) {
+	live := afterPeriod1(t)
+	log := []BookOp{{Distribute: &period1}}
+	b, err := live.Opening().Open(loanID, log...)
+	require.NoError(t, err)
+
+	r, err := RestoreReserve(reserveID, DefaultReservePolicy(), amt("1000"))
+	require.NoError(t, err)
+	assert.Empty(t, r.Ledger(), "a restored reserve has decided nothing yet")
+	comps, err := r.Compensate(day(2024, 3, 30), []Default{{b, Arrears{DaysPastDue: 15, Overdue: []OverdueInstallment{inst2}}}})
+	require.NoError(t, err)
+	require.Len(t, comps, 1)
+
+	// What the host appends to the reserve: one payout of 888.49.
+	moves := r.Ledger()
+	require.Len(t, moves, 1)
+	assert.Equal(t, ReserveEntry{Kind: EntryPayout, Loan: loanID, On: day(2024, 3, 30), Amount: amt("-888.49"), Balance: amt("111.51")}, moves[0])
+	assert.Equal(t, amt("1000").Add(moves[0].Amount), r.Balance())
+	raw, err := json.Marshal(moves[0])
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"kind":"payout","loan":"00000000-0000-0000-0000-0000000000f0","on":"2024-03-30","amount":"CNY -888.49","balance":"CNY 111.51"}`, string(raw))
+
+	// What the host appends to the book: the payout, which replays to the
+	// same holdings and claim.
+	op := comps[0].Op()
+	assert.Equal(t, &PayoutOp{Payer: reserveID, Payout: Payout{On: day(2024, 3, 30), Installment: 2, Principal: amt("796.37"), Interest: amt("92.12")}}, op.Payout)
+	reopened, err := live.Opening().Open(loanID, append(log, op)...)
+	require.NoError(t, err)
+	assert.Equal(t, b.Holdings(), reopened.Holdings())
+	assert.Equal(t, b.Claims(), reopened.Claims())
+	assert.Equal(t, []uuid.UUID{alice, bob, carol, reserveID}, reopened.Holders())
+
+	// A balance too small for the cover pays what it can: a partial
+	// payout, interest first.
+	small, err := RestoreReserve(reserveID, DefaultReservePolicy(), amt("100"))
+	require.NoError(t, err)
+	b2, err := live.Opening().Open(loanID, log...)
+	require.NoError(t, err)
+	comps, err = small.Compensate(day(2024, 3, 30), []Default{{b2, Arrears{DaysPastDue: 15, Overdue: []OverdueInstallment{inst2}}}})
+	require.NoError(t, err)
+	require.Len(t, comps, 1)
+	assert.Equal(t, Payout{On: day(2024, 3, 30), Installment: 2, Principal: amt("7.88"), Interest: amt("92.12")}, comps[0].Payout)
+	assert.True(t, small.Balance().IsZero())
+}
+
+func TestRestoreReserveValidation(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		id      uuid.UUID
+		p       ReservePolicy
+		balance money.Amount
+		fields  []string
+	}{
+		{"negative balance", reserveID, DefaultReservePolicy(), amt("-0.01"), []string{"balance"}},
+		{"balance without a currency", reserveID, DefaultReservePolicy(), money.Amount{}, []string{"balance"}},
+		{"no id, bad policy", uuid.Nil, ReservePolicy{Rounding: money.HalfUp, Triggers: []Trigger{{DaysPastDue: 0, Cover: CoverOverdue}}}, amt("1"),
+			[]string{"id", "policy.triggers[0].days_past_due"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := RestoreReserve(c.id, c.p, c.balance)
+			var bad *fault.Fields
+			require.ErrorAs(t, err, &bad)
+			assert.ErrorIs(t, err, ErrInvalidInput)
+			var got []string
+			for _, f := range bad.List {
+				got = append(got, f.Name)
+			}
+			assert.Equal(t, c.fields, got)
+		})
+	}
+	r, err := RestoreReserve(reserveID, DefaultReservePolicy(), amt("0"))
+	require.NoError(t, err)
+	assert.Equal(t, amt("0"), r.Balance())
 }

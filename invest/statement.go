@@ -10,33 +10,33 @@ import (
 
 // Statement is an investor's position in one loan as of a date.
 type Statement struct {
-	Investor uuid.UUID
-	Loan     uuid.UUID
-	AsOf     date.Date
-	Holdings []HoldingID // every holding the investor has or had, in id order
+	Investor uuid.UUID   `json:"investor"`
+	Loan     uuid.UUID   `json:"loan"`
+	AsOf     date.Date   `json:"as_of"`
+	Holdings []HoldingID `json:"holdings"` // every holding the investor has or had, in id order
 
-	Received     loan.Split   // gross receipts from repayments, by component
-	Fees         money.Amount // servicing fees deducted
-	Net          money.Amount // Received.Total() − Fees
-	Compensation loan.Split   // payouts from a reserve or guarantor
+	Received     loan.Split   `json:"received"`     // gross receipts from repayments, by component
+	Fees         money.Amount `json:"fees"`         // servicing fees deducted
+	Net          money.Amount `json:"net"`          // Received.Total() − Fees
+	Compensation loan.Split   `json:"compensation"` // payouts from a reserve or guarantor
 
-	Sales     money.Amount // net proceeds of claims sold (price − seller fee)
-	SellerFee money.Amount // seller fees paid
-	Purchases money.Amount // prices paid for claims bought
+	Sales     money.Amount `json:"sales"`      // net proceeds of claims sold (price − seller fee)
+	SellerFee money.Amount `json:"seller_fee"` // seller fees paid
+	Purchases money.Amount `json:"purchases"`  // prices paid for claims bought
 
-	Outstanding money.Amount // principal still held
+	Outstanding money.Amount `json:"outstanding"` // principal still held
 	// Accrued is the interest on Outstanding from the period's start to
 	// AsOf under the loan's day count, rounded half-up once.
-	Accrued money.Amount
+	Accrued money.Amount `json:"accrued"`
 }
 
 // Statement returns investor's statement as of asOf, which must lie in
 // period. An investor with no holding gets ErrInvalidInput.
 func (b *Book) Statement(investor uuid.UUID, asOf date.Date, period Period) (Statement, error) {
-	v := newInputError()
+	v := invalid()
 	period.validate(v, "period")
-	if len(v.Fields) == 0 && (asOf.Before(period.Start) || asOf.After(period.Due)) {
-		v.Add("as_of", "%s must lie in the period %s..%s", asOf, period.Start, period.Due)
+	if v.Len() == 0 && (asOf.Before(period.Start) || asOf.After(period.Due)) {
+		v.Addf("as_of", "%s must lie in the period %s..%s", asOf, period.Start, period.Due)
 	}
 	zero := money.Zero(b.cur)
 	zs := loan.Split{Principal: zero, Interest: zero, Penalty: zero, Fee: zero}
@@ -63,7 +63,7 @@ func (b *Book) Statement(investor uuid.UUID, asOf date.Date, period Period) (Sta
 		}
 	}
 	if len(s.Holdings) == 0 {
-		v.Add("investor", "%s holds nothing in loan %s", investor, b.loan)
+		v.Addf("investor", "%s holds nothing in loan %s", investor, b.loan)
 	}
 	if err := v.Err(); err != nil {
 		return Statement{}, err
@@ -71,7 +71,7 @@ func (b *Book) Statement(investor uuid.UUID, asOf date.Date, period Period) (Sta
 	s.Net = s.Received.Total().Sub(s.Fees)
 	acc, err := period.Accrued(s.Outstanding, asOf)
 	if err != nil {
-		v.Add("period.annual_rate", "%v", err)
+		v.Addf("period.annual_rate", "%v", err)
 		return Statement{}, v
 	}
 	s.Accrued = acc

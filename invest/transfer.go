@@ -2,17 +2,22 @@ package invest
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
 // TransferPolicy is the eligibility and pricing policy of claim transfers
-// (债权转让). No regulation fixes these values (rules.md has no entry: NF);
-// they are platform rules, so every field is configurable.
+// (债权转让). No regulation fixes these values (lender practice; no
+// regulatory source found): they are platform rules, so every field is
+// configurable. The 2016 Interim Measures on P2P lending
+// (网络借贷信息中介机构业务活动管理暂行办法) art. 10(8) forbid transfers of
+// claims packaged as securitised assets, trust assets or fund shares; a
+// transfer here sells one investor's claim on one loan to another.
 type TransferPolicy struct {
 	// MinHoldingDays: the seller must have held the claim this many days.
 	MinHoldingDays int `json:"min_holding_days"`
@@ -35,11 +40,12 @@ type TransferPolicy struct {
 	SellerFeeRounding money.RoundingMode `json:"seller_fee_rounding"`
 }
 
-// DefaultTransferPolicy returns common P2P platform practice (NF — not a
-// regulation; platforms such as Lufax and Renrendai published rules of this
-// shape): hold 30 days, no transfer in the 3 days up to a due date or while
-// overdue, discounts up to 10 % of par, no minimum amount, at most 5
-// transfers per claim, a 0.5 % seller fee rounded half-up.
+// DefaultTransferPolicy returns common P2P platform practice (lender
+// practice; no regulatory source found — platforms such as Lufax and
+// Renrendai published rules of this shape): hold 30 days, no transfer in
+// the 3 days up to a due date or while overdue, discounts up to 10 % of
+// par, no minimum amount, at most 5 transfers per claim, a 0.5 % seller fee
+// rounded half-up.
 func DefaultTransferPolicy() TransferPolicy {
 	return TransferPolicy{
 		MinHoldingDays:    30,
@@ -53,28 +59,28 @@ func DefaultTransferPolicy() TransferPolicy {
 
 // Validate reports every bad field.
 func (p TransferPolicy) Validate() error {
-	v := newPolicyError()
+	v := badPolicy()
 	p.validate(v, "transfer")
 	return v.Err()
 }
 
-func (p TransferPolicy) validate(v *ValidationError, field string) {
+func (p TransferPolicy) validate(v *fault.Fields, field string) {
 	if p.MinHoldingDays < 0 {
-		v.Add(field+".min_holding_days", "%d must not be negative", p.MinHoldingDays)
+		v.Addf(field+".min_holding_days", "%d must not be negative", p.MinHoldingDays)
 	}
 	if p.BlackoutDays < 0 {
-		v.Add(field+".blackout_days", "%d must not be negative", p.BlackoutDays)
+		v.Addf(field+".blackout_days", "%d must not be negative", p.BlackoutDays)
 	}
 	validateFraction(v, field+".max_discount", p.MaxDiscount)
 	if p.MinAmount.IsNegative() {
-		v.Add(field+".min_amount", "%s must not be negative", p.MinAmount)
+		v.Addf(field+".min_amount", "%s must not be negative", p.MinAmount)
 	}
 	if p.MaxTransfers < 0 {
-		v.Add(field+".max_transfers", "%d must not be negative", p.MaxTransfers)
+		v.Addf(field+".max_transfers", "%d must not be negative", p.MaxTransfers)
 	}
 	validateFraction(v, field+".seller_fee", p.SellerFee)
 	if !p.SellerFeeRounding.Valid() {
-		v.Add(field+".seller_fee_rounding", "unknown rounding mode %d", uint8(p.SellerFeeRounding))
+		v.Addf(field+".seller_fee_rounding", "unknown rounding mode %d", uint8(p.SellerFeeRounding))
 	}
 }
 
@@ -91,45 +97,48 @@ const (
 	RuleMaxTransfers
 )
 
-var ruleNames = [...]string{"", "min_holding_days", "blackout", "overdue", "max_discount", "min_amount", "max_transfers"}
+var ruleNames = enum.New[Rule](ErrInvalidInput, "rule", "",
+	"min-holding-days", "blackout", "overdue", "max-discount", "min-amount", "max-transfers")
 
-// String returns the rule's name (the policy field it checks).
-func (r Rule) String() string {
-	if r != 0 && int(r) < len(ruleNames) {
-		return ruleNames[r]
-	}
-	return "Rule(" + strconv.Itoa(int(r)) + ")"
-}
+// String returns the rule's name: the policy field it checks, in
+// kebab-case like every enumeration's text.
+func (r Rule) String() string { return ruleNames.String(r) }
+
+// MarshalText encodes the rule's name.
+func (r Rule) MarshalText() ([]byte, error) { return ruleNames.MarshalText(r) }
+
+// UnmarshalText decodes a rule's name.
+func (r *Rule) UnmarshalText(b []byte) error { return ruleNames.UnmarshalText(b, r) }
 
 // LoanStatus are the facts about the loan a transfer needs.
 type LoanStatus struct {
-	Period      Period // the current interest period; the transfer date lies in it
-	DaysPastDue int
+	Period      Period `json:"period"` // the current interest period; the transfer date lies in it
+	DaysPastDue int    `json:"days_past_due"`
 }
 
 // TransferRequest asks to sell principal of a holding to a buyer.
 type TransferRequest struct {
-	Holding   HoldingID
-	Buyer     uuid.UUID
-	Principal money.Amount // principal sold: all or part of the holding
-	On        date.Date
+	Holding   HoldingID    `json:"holding"`
+	Buyer     uuid.UUID    `json:"buyer"`
+	Principal money.Amount `json:"principal"` // principal sold: all or part of the holding
+	On        date.Date    `json:"on"`
 	// Premium is added to the par price (principal + accrued interest); a
 	// negative premium is a discount.
-	Premium money.Amount
+	Premium money.Amount `json:"premium"`
 }
 
 // Transfer is a completed claim transfer.
 type Transfer struct {
-	From      HoldingID // the seller's holding
-	To        HoldingID // the buyer's new holding
-	Seller    uuid.UUID
-	Buyer     uuid.UUID
-	On        date.Date
-	Principal money.Amount
-	Accrued   money.Amount // interest accrued from the period start to On, paid to the seller
-	Premium   money.Amount // signed; negative is a discount
-	Price     money.Amount // Principal + Accrued + Premium, paid by the buyer
-	SellerFee money.Amount
+	From      HoldingID    `json:"from"` // the seller's holding
+	To        HoldingID    `json:"to"`   // the buyer's new holding
+	Seller    uuid.UUID    `json:"seller"`
+	Buyer     uuid.UUID    `json:"buyer"`
+	On        date.Date    `json:"on"`
+	Principal money.Amount `json:"principal"`
+	Accrued   money.Amount `json:"accrued"` // interest accrued from the period start to On, paid to the seller
+	Premium   money.Amount `json:"premium"` // signed; negative is a discount
+	Price     money.Amount `json:"price"`   // Principal + Accrued + Premium, paid by the buyer
+	SellerFee money.Amount `json:"seller_fee"`
 }
 
 // Par returns the price without premium or discount.
@@ -197,44 +206,44 @@ var eligibility = []struct {
 // Quote prices a transfer and checks it against the policy without changing
 // anything: the returned Transfer has no To holding yet.
 func (b *Book) Quote(req TransferRequest, status LoanStatus) (Transfer, error) {
-	v := newInputError()
+	v := invalid()
 	var h *Holding
 	if req.Holding < 0 || int(req.Holding) >= len(b.holdings) {
-		v.Add("holding", "no holding %d", req.Holding)
+		v.Addf("holding", "no holding %d", req.Holding)
 	} else {
 		h = &b.holdings[req.Holding]
 	}
 	if req.Buyer == uuid.Nil {
 		v.Add("buyer", "missing buyer id")
 	} else if h != nil && req.Buyer == h.Holder {
-		v.AddErr(ErrSelfTransfer, "buyer", "%s already holds the claim", req.Buyer)
+		addErr(v, ErrSelfTransfer, "buyer", "%s already holds the claim", req.Buyer)
 	}
 	if !req.Principal.IsPositive() || req.Principal.Currency() != b.cur {
-		v.Add("principal", "%s must be a positive %s amount", req.Principal, b.cur)
+		v.Addf("principal", "%s must be a positive %s amount", req.Principal, b.cur)
 	} else if h != nil && req.Principal.Cmp(h.Principal) > 0 {
-		v.AddErr(ErrInsufficientHolding, "principal", "%s exceeds the %s held", req.Principal, h.Principal)
+		addErr(v, ErrInsufficientHolding, "principal", "%s exceeds the %s held", req.Principal, h.Principal)
 	}
 	if !req.Premium.SameCurrency(money.Zero(b.cur)) {
-		v.Add("premium", "%s is not in %s", req.Premium, b.cur)
+		v.Addf("premium", "%s is not in %s", req.Premium, b.cur)
 	}
 	status.Period.validate(v, "status.period")
 	if status.DaysPastDue < 0 {
-		v.Add("status.days_past_due", "%d must not be negative", status.DaysPastDue)
+		v.Addf("status.days_past_due", "%d must not be negative", status.DaysPastDue)
 	}
 	if !b.policy.Transfer.MinAmount.SameCurrency(money.Zero(b.cur)) {
-		v.Add("policy.transfer.min_amount", "%s is not in %s", b.policy.Transfer.MinAmount, b.cur)
+		v.Addf("policy.transfer.min_amount", "%s is not in %s", b.policy.Transfer.MinAmount, b.cur)
 	}
 	if err := v.Err(); err != nil {
 		return Transfer{}, err
 	}
 	if req.On.Before(status.Period.Start) || req.On.After(status.Period.Due) || req.On.Before(h.Since) {
-		v.Add("on", "%s must lie in the period %s..%s and not before the holding's date %s",
+		v.Addf("on", "%s must lie in the period %s..%s and not before the holding's date %s",
 			req.On, status.Period.Start, status.Period.Due, h.Since)
 		return Transfer{}, v
 	}
 	accrued, err := status.Period.Accrued(req.Principal, req.On)
 	if err != nil {
-		v.Add("status.period.annual_rate", "%v", err)
+		v.Addf("status.period.annual_rate", "%v", err)
 		return Transfer{}, v
 	}
 	t := Transfer{
@@ -254,12 +263,12 @@ func (b *Book) Quote(req TransferRequest, status LoanStatus) (Transfer, error) {
 		return Transfer{}, &inel
 	}
 	if !t.Price.IsPositive() {
-		v.Add("premium", "price %s must be positive", t.Price)
+		v.Addf("premium", "price %s must be positive", t.Price)
 		return Transfer{}, v
 	}
 	t.SellerFee, err = t.Price.MulRate(p.SellerFee, p.SellerFeeRounding)
 	if err != nil {
-		v.Add("price", "%v", err)
+		v.Addf("price", "%v", err)
 		return Transfer{}, v
 	}
 	return t, nil
@@ -277,7 +286,7 @@ func (b *Book) Quote(req TransferRequest, status LoanStatus) (Transfer, error) {
 //
 // A request that breaks the policy returns *EligibilityError; malformed
 // input (unknown holding, more than held — ErrInsufficientHolding, selling to
-// oneself — ErrSelfTransfer) returns *ValidationError. Either way nothing
+// oneself — ErrSelfTransfer) returns *fault.Fields. Either way nothing
 // changes.
 func (b *Book) Transfer(req TransferRequest, status LoanStatus) (Transfer, error) {
 	t, err := b.Quote(req, status)

@@ -93,7 +93,8 @@ func TestTransferPartialAndChain(t *testing.T) {
 }
 
 // The eligibility table: each rule alone, and several at once. No
-// regulation sets these rules (rules.md has no entry: NF); the values are
+// regulation sets these rules (lender practice; no regulatory source
+// found); the values are
 // DefaultTransferPolicy's platform-practice figures, overridden per case.
 func TestTransferEligibility(t *testing.T) {
 	full := TransferRequest{Holding: 0, Buyer: dave, Principal: amt("4605.76"), On: day(2024, 2, 25)}

@@ -24,8 +24,8 @@ func TestEngineScenarioHandChecks(t *testing.T) {
 		// 2024-01-15 (periodic basis): installment 1 is 2,500 + 1 % of
 		// 10,000 = 2,600, installment 2 is 2,500 + 1 % of 7,500 = 2,575.
 		// Alice funds 6,000 (60 %), Bob 4,000 (40 %); the default servicing
-		// fee is 1 % of each receipt (invest.DefaultBookPolicy, NF: a
-		// platform rule).
+		// fee is 1 % of each receipt (invest.DefaultBookPolicy: lender
+		// practice; no regulatory source found).
 		{"p2p-funding-transfer", []check{
 			// The close of 02-15 distributes 2,600: Alice 60 % = 1,500
 			// principal + 60 interest = 1,560, fee 15.60, net 1,544.40;

@@ -11,7 +11,6 @@ import (
 
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/fault"
-	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 )
@@ -173,7 +172,6 @@ func firstField(err error) (name, problem string, ok bool) {
 	var fields [][2]string
 	var le *loan.ValidationError
 	var ce *collateral.ValidationError
-	var ie *invest.ValidationError
 	var fe *fault.Fields
 	switch {
 	case errors.As(err, &le):
@@ -182,10 +180,6 @@ func firstField(err error) (name, problem string, ok bool) {
 		}
 	case errors.As(err, &ce):
 		for _, f := range ce.Fields {
-			fields = append(fields, [2]string{f.Field, f.Problem})
-		}
-	case errors.As(err, &ie):
-		for _, f := range ie.Fields {
 			fields = append(fields, [2]string{f.Field, f.Problem})
 		}
 	case errors.As(err, &fe):

@@ -11,7 +11,8 @@ import (
 // TestP2P runs the walk-through and checks the figures a reader can work
 // out by hand. The servicing fee is invest.DefaultBookPolicy's 1 % of each
 // receipt, rounded half-up per holding; the transfer rules are
-// invest.DefaultTransferPolicy's (platform practice, NF in rules.md).
+// invest.DefaultTransferPolicy's (lender practice; no regulatory source
+// found).
 func TestP2P(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(&out))
