@@ -42,11 +42,13 @@ func (e *Engine) fund(ctx context.Context, tx storage.Tx, l *loan.Loan, f []Fund
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	open := invest.Opening{On: l.Terms().Start, Fundings: f}
-	b, err := invest.OpenBook(l.ID(), open.On, open.Fundings, e.policies.Investors)
+	// The book keeps the investor policy it was opened under: a policy
+	// changed later applies to new books, and old ones replay as they were.
+	b, err := invest.OpenBook(l.ID(), l.Terms().Start, f, e.policies.Investors)
 	if err != nil {
 		return err
 	}
+	open := b.Opening()
 	doc, err := json.Marshal(open)
 	if err != nil {
 		return err
@@ -75,7 +77,7 @@ func (e *Engine) openBookThrough(rec *storage.Book, n int) (*invest.Book, error)
 			return nil, fmt.Errorf("%w: investor book of %s, operation %d: %v", storage.ErrCorrupt, rec.LoanID, i+1, err)
 		}
 	}
-	b, err := invest.OpenBook(rec.LoanID, open.On, open.Fundings, e.policies.Investors, ops...)
+	b, err := open.Open(rec.LoanID, ops...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: investor book of %s: %w", storage.ErrCorrupt, rec.LoanID, err)
 	}

@@ -25,7 +25,10 @@ import (
 var ReserveID = uuid.NewSHA1(uuid.NameSpaceOID, []byte("lendcore/risk-reserve"))
 
 // ReserveMovement is the payload of an outbox record of topic "reserve":
-// one movement of the reserve, for the host's ledger.
+// one movement of the reserve, for the host's ledger. Unlike
+// invest.ReserveEntry it carries no running balance: movements paid in by
+// many replicas at once have no one order to run a balance in
+// (ReserveState gives the balance).
 type ReserveMovement struct {
 	Kind   string       `json:"kind"` // "contribution", "payout", "recovery"
 	Loan   uuid.UUID    `json:"loan"`
@@ -142,11 +145,8 @@ func (e *Engine) compensate(ctx context.Context, day date.Date) (int, error) {
 		if err != nil || !totals.Balance.IsPositive() {
 			return err
 		}
-		r, err := invest.NewReserve(ReserveID, totals.Currency, *p)
+		r, err := invest.RestoreReserve(ReserveID, *p, totals.Balance)
 		if err != nil {
-			return err
-		}
-		if err := r.Deposit(uuid.Nil, totals.Balance, day); err != nil {
 			return err
 		}
 		books := map[uuid.UUID]*storage.Book{}
@@ -182,8 +182,7 @@ func (e *Engine) compensate(ctx context.Context, day date.Date) (int, error) {
 				appends[c.Loan] = a
 				order = append(order, c.Loan)
 			}
-			row, err := bookOp(fmt.Sprintf("payout/%s/%d", day, len(a.Ops)),
-				invest.BookOp{Payout: &invest.PayoutOp{Payer: ReserveID, Payout: c.Payout}})
+			row, err := bookOp(fmt.Sprintf("payout/%s/%d", day, len(a.Ops)), c.Op())
 			if err != nil {
 				return err
 			}
