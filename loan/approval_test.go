@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -259,9 +260,10 @@ func TestApplicationBadMovesChangeNothing(t *testing.T) {
 			require.Error(t, err)
 			switch tt.kind {
 			case transition:
-				var te *TransitionError
+				var te *fault.Transition
 				require.ErrorAs(t, err, &te)
 				assert.ErrorIs(t, err, ErrIllegalTransition)
+				assert.Equal(t, "loan application", te.Machine)
 			case invalid:
 				assert.Contains(t, fields(t, err), tt.field)
 			case authority:

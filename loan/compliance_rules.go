@@ -6,6 +6,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -49,7 +50,7 @@ func (c RateCap) Limit() (money.Rate, bool, error) {
 	if c.LPRMultiple != 0 {
 		r, err := c.LPR.Mul(c.LPRMultiple, 1)
 		if err != nil {
-			return money.Rate{}, false, fmt.Errorf("%w: rate_cap: %w", ErrInvalidInput, err)
+			return money.Rate{}, false, invalid("rate_cap", err.Error())
 		}
 		return r, true, nil
 	}
@@ -59,7 +60,7 @@ func (c RateCap) Limit() (money.Rate, bool, error) {
 	return c.Fixed, true, nil
 }
 
-func (c RateCap) validate(field string, v *ValidationError) {
+func (c RateCap) validate(field string, v *fault.Fields) {
 	switch {
 	case c.LPRMultiple < 0:
 		v.Add(field+".lpr_multiple", "must not be negative")
@@ -128,7 +129,7 @@ func (t Term) String() string {
 	return fmt.Sprintf("%d months %d days", t.Months, t.Days)
 }
 
-func (t Term) validate(field string, v *ValidationError) {
+func (t Term) validate(field string, v *fault.Fields) {
 	if t.Months < 0 || t.Months > 1200 {
 		v.Add(field+".months", "must be between 0 and 1200")
 	}

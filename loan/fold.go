@@ -450,7 +450,5 @@ func (f *fold) accruedInterest(k int, x date.Date) int64 {
 func (f *fold) amount(minor int64) money.Amount { return money.New(minor, f.cur) }
 
 func (f *fold) errorf(field, format string, args ...any) error {
-	v := &ValidationError{}
-	v.Add(field, fmt.Sprintf(format, args...))
-	return v
+	return invalid(field, fmt.Sprintf(format, args...))
 }

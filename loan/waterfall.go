@@ -1,5 +1,10 @@
 package loan
 
+import (
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
+)
+
 // Direction is the order in which a payment walks the due installments.
 type Direction uint8
 
@@ -13,20 +18,16 @@ const (
 	Vertical
 )
 
-var directionNames = names{"", "horizontal", "vertical"}
+var directionNames = enum.New[Direction](ErrInvalidInput, "direction", "", "horizontal", "vertical")
 
 // String returns the direction's name.
-func (d Direction) String() string { return directionNames.str(uint8(d), "Direction") }
+func (d Direction) String() string { return directionNames.String(d) }
 
 // MarshalText encodes the direction's name.
-func (d Direction) MarshalText() ([]byte, error) { return directionNames.text(uint8(d), "direction") }
+func (d Direction) MarshalText() ([]byte, error) { return directionNames.MarshalText(d) }
 
-// UnmarshalText decodes a direction's name.
-func (d *Direction) UnmarshalText(b []byte) error {
-	v, err := directionNames.parse(b, "direction")
-	*d = Direction(v)
-	return err
-}
+// UnmarshalText decodes a direction's name; on an error d is unchanged.
+func (d *Direction) UnmarshalText(b []byte) error { return directionNames.UnmarshalText(b, d) }
 
 // Waterfall is one allocation rule: the order of components and the
 // direction across installments.
@@ -46,7 +47,7 @@ var StandardOrder = [componentCount]Component{Penalty, Fee, Interest, Principal}
 // first.
 var PrincipalFirstOrder = [componentCount]Component{Principal, Interest, Penalty, Fee}
 
-func (w *Waterfall) validate(prefix string, v *ValidationError) {
+func (w *Waterfall) validate(prefix string, v *fault.Fields) {
 	var seen [componentCount]bool
 	for _, c := range w.Order {
 		if c >= componentCount || seen[c] {
@@ -87,7 +88,7 @@ func DefaultWaterfallPolicy() WaterfallPolicy {
 	}
 }
 
-func (p *WaterfallPolicy) validate(prefix string, v *ValidationError) {
+func (p *WaterfallPolicy) validate(prefix string, v *fault.Fields) {
 	p.Performing.validate(prefix+"performing.", v)
 	if p.NonPerforming != nil {
 		p.NonPerforming.validate(prefix+"non_performing.", v)

@@ -12,6 +12,7 @@ import (
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
@@ -153,7 +154,7 @@ func decodeStrict(raw json.RawMessage, v any) error {
 }
 
 // fieldError turns a domain error into a field-naming input error: the
-// first field of a package's *ValidationError gets the prefix; other errors
+// first field of a package's field error gets the prefix; other errors
 // name the prefix.
 func fieldError(prefix string, err error) error {
 	if name, msg, ok := firstField(err); ok {
@@ -172,15 +173,15 @@ func fieldError(prefix string, err error) error {
 // the domain packages, with "(and n more)" when there are others.
 func firstField(err error) (name, problem string, ok bool) {
 	var fields [][2]string
-	var le *loan.ValidationError
+	var bad *fault.Fields // loan, schedule, money and every package on the shared vocabulary
 	var ce *collateral.ValidationError
 	var ke *collect.ValidationError
 	var ie *invest.ValidationError
 	var se *classify.ValidationError
 	switch {
-	case errors.As(err, &le):
-		for _, f := range le.Fields {
-			fields = append(fields, [2]string{f.Field, f.Problem})
+	case errors.As(err, &bad):
+		for _, f := range bad.List {
+			fields = append(fields, [2]string{f.Name, f.Problem})
 		}
 	case errors.As(err, &ce):
 		for _, f := range ce.Fields {
