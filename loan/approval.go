@@ -32,7 +32,7 @@ type AuthorityPolicy struct {
 // DefaultAuthorityPolicy returns a template with no officers (the host adds
 // its own) and a credit committee of three distinct approvals with no upper
 // bound, the usual odd-numbered quorum; the number is house policy, not
-// regulation (rules.md has no source for it: NF).
+// regulation (lender practice; no regulatory source found).
 func DefaultAuthorityPolicy() AuthorityPolicy { return AuthorityPolicy{CommitteeApprovals: 3} }
 
 // Validate reports every bad field of the policy in a *fault.Fields.

@@ -126,7 +126,7 @@ func TestCommitteeLimit(t *testing.T) {
 }
 
 func TestApproveChecksComplianceFirst(t *testing.T) {
-	// 30 % breaks the default 24 % cap (SPC 2015 art. 26, rules.md 3.1).
+	// 30 % breaks the default 24 % cap (SPC 2015 art. 26).
 	a := testApp(t, func(r *Request) { r.Terms.AnnualRate = money.MustRate("30%") })
 	err := a.Approve(act("senior"), testPolicy(), Exposure{})
 	var ce *ComplianceError

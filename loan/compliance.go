@@ -83,7 +83,7 @@ type Exposure struct {
 // the terms' presence; DefaultCompliancePolicy is a conservative start.
 type CompliancePolicy struct {
 	// RateCap bounds the nominal annual rate of the terms (fees are not
-	// included; an all-in cost cap is not sourced — rules.md 3.1, NF).
+	// included: no regulatory source was found for an all-in cost cap).
 	RateCap RateCap `json:"rate_cap,omitzero"`
 	// Limits bound the borrower's outstanding principal after this loan,
 	// by borrower kind; at most one row per kind, none = no limit.
@@ -102,7 +102,7 @@ type CompliancePolicy struct {
 
 // DefaultCompliancePolicy caps the nominal annual rate at 24 % (the
 // enforceable ceiling of the SPC private-lending provisions of 2015, art.
-// 26; rules.md 3.1, evidence S — re-check, or use RateCapLPR for contracts
+// 26; evidence S — re-check, or use RateCapLPR for contracts
 // under the 2020 revision), refuses applications with an adverse
 // investigation finding, and sets no amount, purpose or term limits.
 func DefaultCompliancePolicy() CompliancePolicy {

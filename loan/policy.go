@@ -105,7 +105,7 @@ type PrepaymentPolicy struct {
 }
 
 // DefaultPrepaymentPolicy keeps the term, charges interest accrued to the
-// prepayment date and no fee: Civil Code art. 677 (rules.md 3.1, V) lets a
+// prepayment date and no fee: Civil Code art. 677 (evidence V) lets a
 // borrower who repays early pay interest for the actual term only, and SPC
 // private-lending provisions art. 30 (V) allow prepayment unless agreed
 // otherwise.

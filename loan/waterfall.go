@@ -38,7 +38,7 @@ type Waterfall struct {
 
 // StandardOrder is penalty → fee → interest → principal, the default order
 // of most loan contracts. (The Civil Code art. 561 default, costs →
-// interest → principal, rules.md 3.1 V, applies when the contract is
+// interest → principal (evidence V), applies when the contract is
 // silent; fees and penalty are the costs.)
 var StandardOrder = [componentCount]Component{Penalty, Fee, Interest, Principal}
 
@@ -78,8 +78,9 @@ type WaterfallPolicy struct {
 // for performing and non-performing loans; for recoveries after write-off,
 // principal first across all installments (vertical), to reduce the
 // exposure first. NonPerformingDPD is 90, the ">90 days" non-performing
-// floor of the 2023 risk classification measures (rules.md CN23-DPD-2, S —
-// hence configurable).
+// floor of the 2023 risk classification measures (Measures for the Risk
+// Classification of Financial Assets of Commercial Banks, CBIRC/PBoC Order
+// 2023 No. 1; evidence S — hence configurable).
 func DefaultWaterfallPolicy() WaterfallPolicy {
 	return WaterfallPolicy{
 		Performing:       Waterfall{Order: StandardOrder, Direction: Horizontal},
