@@ -83,6 +83,9 @@ func TestTermsJSONOtherCalendar(t *testing.T) {
 	terms.Calendar = otherCalendar{}
 	_, err := json.Marshal(terms)
 	assert.ErrorIs(t, err, schedule.ErrInvalidTerms)
+	var bad *fault.Fields
+	require.ErrorAs(t, err, &bad)
+	assert.True(t, bad.Has("calendar"), "%v", err)
 }
 
 // TestUnknownNameListsTheAllowed: an unknown name, from a flag or from
