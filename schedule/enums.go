@@ -53,7 +53,8 @@ func textOrDefault[T ~uint8](n *enum.Names[T], v T) ([]byte, error) {
 // ErrInvalidName) that lists the names allowed.
 func ParseMethod(s string) (Method, error) { return methodNames.Parse(s) }
 
-// String returns the method's name, e.g. "equal-installment".
+// String returns the method's name, e.g. "equal-installment" (and
+// "default" for a method not set, as messages have always shown it).
 func (m Method) String() string { return display(methodNames, m) }
 
 // Valid reports whether m is one of the defined methods.
@@ -69,7 +70,8 @@ func (m *Method) UnmarshalText(b []byte) error { return methodNames.UnmarshalTex
 // "quarterly", "semi-annual", "annual" or "days" ("" is the default, monthly).
 func ParseFrequency(s string) (Frequency, error) { return orDefault(frequencyNames, s) }
 
-// String returns the frequency's name, e.g. "monthly".
+// String returns the frequency's name, e.g. "monthly" ("default" for the
+// zero default).
 func (f Frequency) String() string { return display(frequencyNames, f) }
 
 // Valid reports whether f is a defined frequency or the zero default.
@@ -99,7 +101,8 @@ func (f Frequency) effective() Frequency {
 // ("" is the default, act/360). Upper case is accepted.
 func ParseDayCount(s string) (DayCount, error) { return orDefault(dayCountNames, strings.ToLower(s)) }
 
-// String returns the day count's name, e.g. "act/365f".
+// String returns the day count's name, e.g. "act/365f" ("default" for the
+// zero default).
 func (dc DayCount) String() string { return display(dayCountNames, dc) }
 
 // Valid reports whether dc is a defined day count or the zero default.
