@@ -13,6 +13,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/collateral"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
 )
@@ -95,11 +96,11 @@ func (e *Engine) lastClosed(ctx context.Context, tx storage.Tx) (date.Date, bool
 // corrupt loan must not hold up the portfolio, so the host acts on the
 // report. Closing a day before the last closed one returns nothing.
 //
-// A zero day returns a *loan.ValidationError naming "day" and writes
+// A zero day returns a *fault.Fields naming "day" and writes
 // nothing.
 func (e *Engine) CloseOfDay(ctx context.Context, day date.Date) ([]CloseReport, error) {
 	if day.IsZero() {
-		return nil, &loan.ValidationError{Fields: []loan.FieldError{{Field: "day", Problem: "is missing"}}}
+		return nil, fault.Invalid(loan.ErrInvalidInput, "day", "is missing")
 	}
 	e.closing.Lock()
 	defer e.closing.Unlock()

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
 )
@@ -26,7 +27,7 @@ const (
 )
 
 // Submit files a loan application. The request is validated in full; an
-// invalid one returns a *loan.ValidationError and stores nothing.
+// invalid one returns a *fault.Fields and stores nothing.
 func (e *Engine) Submit(ctx context.Context, r loan.Request) (*loan.Application, error) {
 	app, err := loan.NewApplication(r)
 	if err != nil {
@@ -122,7 +123,7 @@ type Disbursement struct {
 // entry, its postings go to the outbox, all in one unit of work.
 func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) (*loan.Loan, error) {
 	if d.Actor == "" || d.IdempotencyKey == "" {
-		v := &loan.ValidationError{}
+		v := &fault.Fields{Kind: loan.ErrInvalidInput}
 		if d.Actor == "" {
 			v.Add("actor", "is missing")
 		}
@@ -244,7 +245,7 @@ func (e *Engine) Position(ctx context.Context, id uuid.UUID, day date.Date) (loa
 // retried on the fresh state. A rejected entry changes nothing.
 func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Result, error) {
 	if en.IdempotencyKey == "" {
-		return loan.Result{}, &loan.ValidationError{Fields: []loan.FieldError{{Field: "idempotency_key", Problem: "is missing"}}}
+		return loan.Result{}, fault.Invalid(loan.ErrInvalidInput, "idempotency_key", "is missing")
 	}
 	if en.ID == uuid.Nil {
 		en.ID = uuid.NewSHA1(id, []byte(en.IdempotencyKey))

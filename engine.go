@@ -14,7 +14,7 @@ import (
 )
 
 // Sentinel errors of the Engine; test with errors.Is. Errors from the
-// domain packages (loan.ErrInvalidInput, *loan.TransitionError, ...) and
+// domain packages (loan.ErrInvalidInput, *fault.Transition, ...) and
 // from storage (storage.ErrNotFound, ...) come back wrapped, unchanged in
 // kind.
 var (

@@ -10,6 +10,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
 )
@@ -28,7 +29,7 @@ func (e *Engine) RecordInspection(ctx context.Context, id uuid.UUID, rec classif
 		rec.Loan = id.String()
 	}
 	if rec.Loan != id.String() {
-		return &loan.ValidationError{Fields: []loan.FieldError{{Field: "loan", Problem: "is not the loan " + id.String()}}}
+		return fault.Invalid(loan.ErrInvalidInput, "loan", "is not the loan "+id.String())
 	}
 	if err := rec.Validate(); err != nil {
 		return err
@@ -38,8 +39,7 @@ func (e *Engine) RecordInspection(ctx context.Context, id uuid.UUID, rec classif
 			return err
 		}
 		if old, err := tx.Checkpoints().Get(ctx, scopeInspection, id.String()); err == nil && old.Day.After(rec.Date) {
-			return &loan.ValidationError{Fields: []loan.FieldError{{Field: "date",
-				Problem: fmt.Sprintf("%s is before the last inspection on %s", rec.Date, old.Day)}}}
+			return fault.Invalid(loan.ErrInvalidInput, "date", fmt.Sprintf("%s is before the last inspection on %s", rec.Date, old.Day))
 		} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
@@ -76,13 +77,12 @@ func (e *Engine) fund(ctx context.Context, tx storage.Tx, l *loan.Loan, f []Fund
 	sum := money.Zero(l.Currency())
 	for _, x := range f {
 		if !x.Amount.SameCurrency(sum) {
-			return &loan.ValidationError{Fields: []loan.FieldError{{Field: "funding", Problem: "amounts must be in " + l.Currency().Code()}}}
+			return fault.Invalid(loan.ErrInvalidInput, "funding", "amounts must be in "+l.Currency().Code())
 		}
 		sum = sum.Add(x.Amount)
 	}
 	if sum != l.Terms().Principal {
-		return &loan.ValidationError{Fields: []loan.FieldError{{Field: "funding",
-			Problem: fmt.Sprintf("sums to %s, the principal is %s", sum, l.Terms().Principal)}}}
+		return fault.Invalid(loan.ErrInvalidInput, "funding", fmt.Sprintf("sums to %s, the principal is %s", sum, l.Terms().Principal))
 	}
 	doc := bookDoc{On: l.Terms().Start, Fundings: f}
 	if _, err := doc.replay(l.ID(), e.policies.Investors); err != nil {
@@ -247,7 +247,7 @@ func (e *Engine) TransferClaim(ctx context.Context, id uuid.UUID, req invest.Tra
 		}
 		status := invest.LoanStatus{DaysPastDue: pos.DaysPastDue}
 		if pos.NextDue == nil {
-			return &loan.ValidationError{Fields: []loan.FieldError{{Field: "on", Problem: "the loan has no running interest period on " + req.On.String()}}}
+			return fault.Invalid(loan.ErrInvalidInput, "on", "the loan has no running interest period on "+req.On.String())
 		}
 		in := pos.Installments[pos.NextDue.Number-1]
 		terms := l.Terms()
