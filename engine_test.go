@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
@@ -123,9 +124,9 @@ func TestDisburseFundingMustMatchPrincipal(t *testing.T) {
 	require.NoError(t, err)
 	_, err = e.Disburse(ctx, id, lendcore.Disbursement{Actor: "teller", IdempotencyKey: "d1",
 		Funding: []lendcore.Funding{{Investor: uuid.New(), Amount: cny("6000")}, {Investor: uuid.New(), Amount: cny("3000")}}})
-	var v *loan.ValidationError
+	var v *fault.Fields
 	require.ErrorAs(t, err, &v)
-	assert.Equal(t, "funding", v.Fields[0].Field, "9,000 funded for a 10,000 loan")
+	assert.True(t, v.Has("funding"), "9,000 funded for a 10,000 loan: %v", err)
 	app, err := e.Application(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, loan.Approved, app.Status())

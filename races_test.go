@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
@@ -28,10 +29,10 @@ func TestCloseOfDayRejectsZeroDay(t *testing.T) {
 	before := snapshot(t, e.Store())
 
 	reports, err := e.CloseOfDay(ctx, date.Date{})
-	var v *loan.ValidationError
+	var v *fault.Fields
 	require.ErrorAs(t, err, &v)
-	require.Len(t, v.Fields, 1)
-	assert.Equal(t, "day", v.Fields[0].Field)
+	require.Equal(t, 1, v.Len())
+	assert.True(t, v.Has("day"), "%v", err)
 	assert.Empty(t, reports)
 	assert.Equal(t, before, snapshot(t, e.Store()), "nothing written")
 	_, ok, err := e.LastClosed(ctx)

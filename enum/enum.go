@@ -134,11 +134,21 @@ func (n *Names[T]) MarshalText(v T) ([]byte, error) {
 	return []byte(n.names[v]), nil
 }
 
-// UnmarshalText parses b into *dst; on an error *dst is unchanged.
+// UnmarshalText parses b into *dst; on an error *dst is unchanged. It
+// compares the bytes in place (a journal replay decodes an enum per
+// field), and makes a string of b only for the error.
 func (n *Names[T]) UnmarshalText(b []byte, dst *T) error {
-	v, err := n.Parse(string(b))
-	if err == nil {
-		*dst = v
+	if len(b) > 0 {
+		for i, name := range n.names {
+			if name == string(b) {
+				*dst = T(i)
+				return nil
+			}
+		}
+		if v, ok := n.aliases[string(b)]; ok {
+			*dst = v
+			return nil
+		}
 	}
-	return err
+	return n.unknown(string(b))
 }

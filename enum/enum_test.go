@@ -84,3 +84,10 @@ func TestTablesMustBeKebabCase(t *testing.T) {
 	assert.True(t, enum.Kebab("30/360"))
 	assert.False(t, enum.Kebab("-x"))
 }
+
+func TestUnmarshalTextDoesNotAllocate(t *testing.T) {
+	var g Grade
+	b := []byte("special-mention")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _ = g.UnmarshalText(b) }))
+	assert.Equal(t, SpecialMention, g)
+}

@@ -1,13 +1,14 @@
 package loan
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/schedule"
 )
 
@@ -21,32 +22,19 @@ const (
 	LegalEntity                         // legal person or other organisation (法人或其他组织)
 )
 
-var borrowerKindNames = names{"", "individual", "legal-entity"}
+var borrowerKindNames = enum.New[BorrowerKind](ErrInvalidInput, "borrower_kind",
+	"", "individual", "legal-entity")
 
 // String returns the kind's name used in JSON.
-func (k BorrowerKind) String() string {
-	if k.valid() {
-		return borrowerKindNames[k]
-	}
-	return fmt.Sprintf("BorrowerKind(%d)", uint8(k))
-}
+func (k BorrowerKind) String() string { return borrowerKindNames.String(k) }
 
-func (k BorrowerKind) valid() bool { return k == Individual || k == LegalEntity }
+func (k BorrowerKind) valid() bool { return borrowerKindNames.Valid(k) }
 
 // MarshalText encodes the kind's name.
-func (k BorrowerKind) MarshalText() ([]byte, error) {
-	if !k.valid() {
-		return nil, fmt.Errorf("%w: borrower kind %d", ErrInvalidInput, uint8(k))
-	}
-	return []byte(k.String()), nil
-}
+func (k BorrowerKind) MarshalText() ([]byte, error) { return borrowerKindNames.MarshalText(k) }
 
-// UnmarshalText decodes "individual" or "legal-entity".
-func (k *BorrowerKind) UnmarshalText(b []byte) error {
-	v, err := borrowerKindNames.parse(b, "borrower kind")
-	*k = BorrowerKind(v)
-	return err
-}
+// UnmarshalText decodes "individual" or "legal-entity"; on an error k is unchanged.
+func (k *BorrowerKind) UnmarshalText(b []byte) error { return borrowerKindNames.UnmarshalText(b, k) }
 
 // Request is what the submitting officer files: the terms, who borrows, what
 // for, what secures the loan, and the pre-loan investigation. It becomes an
@@ -78,7 +66,7 @@ type Request struct {
 }
 
 // validate reports every bad field of r into v.
-func (r *Request) validate(v *ValidationError) {
+func (r *Request) validate(v *fault.Fields) {
 	if r.ID == uuid.Nil {
 		v.Add("id", "is missing")
 	}
@@ -106,7 +94,7 @@ func (r *Request) validate(v *ValidationError) {
 	}
 }
 
-func validateRefs(ids []uuid.UUID, field string, v *ValidationError) {
+func validateRefs(ids []uuid.UUID, field string, v *fault.Fields) {
 	for i, id := range ids {
 		switch {
 		case id == uuid.Nil:
@@ -118,37 +106,12 @@ func validateRefs(ids []uuid.UUID, field string, v *ValidationError) {
 }
 
 // validateTerms checks the terms with schedule's own validation (the one
-// schedule.Generate applies), naming each bad field under the given prefix.
-func validateTerms(t *schedule.Terms, field string, v *ValidationError) {
-	err := t.Validate()
-	var se *schedule.ValidationError
-	switch {
-	case err == nil:
-	case errors.As(err, &se):
-		for _, f := range se.Fields {
-			v.Add(field+"."+jsonName(f.Field), f.Problem)
-		}
-	default:
+// schedule.Generate applies), naming each bad field under the given prefix
+// ("terms.annual_rate").
+func validateTerms(t *schedule.Terms, field string, v *fault.Fields) {
+	if err := t.Validate(); err != nil && !v.Merge(field, err) {
 		v.Add(field, err.Error())
 	}
-}
-
-// jsonName turns the Go name schedule gives a Terms field ("AnnualRate")
-// into the name it has in JSON ("annual_rate"), the spelling every other
-// field error of this package uses.
-func jsonName(goName string) string {
-	b := make([]byte, 0, len(goName)+4)
-	for i := 0; i < len(goName); i++ {
-		c := goName[i]
-		if 'A' <= c && c <= 'Z' {
-			if i > 0 && goName[i-1] != '.' && goName[i-1] != '[' {
-				b = append(b, '_')
-			}
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return string(b)
 }
 
 // Application is a loan application on its way through review: the filed
@@ -163,9 +126,9 @@ type Application struct {
 }
 
 // NewApplication validates r and returns a Submitted application. Every bad
-// field is listed in a *ValidationError.
+// field is listed in a *fault.Fields.
 func NewApplication(r Request) (*Application, error) {
-	var v ValidationError
+	v := fault.Fields{Kind: ErrInvalidInput}
 	r.validate(&v)
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -4,6 +4,9 @@ import (
 	"fmt"
 
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Area is one subject of the pre-loan investigation (贷前调查).
@@ -20,33 +23,19 @@ const (
 	areaEnd
 )
 
-var areaNames = names{"", "basic-eligibility", "operations", "finances", "credit-record",
-	"management", "guarantees"}
+var areaNames = enum.New[Area](ErrInvalidInput, "area",
+	"", "basic-eligibility", "operations", "finances", "credit-record", "management", "guarantees")
 
 // String returns the area's name used in JSON.
-func (a Area) String() string {
-	if a.valid() {
-		return areaNames[a]
-	}
-	return fmt.Sprintf("Area(%d)", uint8(a))
-}
-
-func (a Area) valid() bool { return a >= BasicEligibility && a < areaEnd }
+func (a Area) String() string { return areaNames.String(a) }
 
 // MarshalText encodes the area's name.
-func (a Area) MarshalText() ([]byte, error) {
-	if !a.valid() {
-		return nil, fmt.Errorf("%w: investigation area %d", ErrInvalidInput, uint8(a))
-	}
-	return []byte(a.String()), nil
-}
+func (a Area) MarshalText() ([]byte, error) { return areaNames.MarshalText(a) }
 
-// UnmarshalText decodes an area's name.
-func (a *Area) UnmarshalText(b []byte) error {
-	v, err := areaNames.parse(b, "investigation area")
-	*a = Area(v)
-	return err
-}
+// UnmarshalText decodes an area's name; on an error a is unchanged.
+func (a *Area) UnmarshalText(b []byte) error { return areaNames.UnmarshalText(b, a) }
+
+func (a Area) valid() bool { return areaNames.Valid(a) }
 
 // Finding is the investigators' conclusion on one area.
 type Finding struct {
@@ -68,7 +57,7 @@ type Dossier struct {
 	SignedOn      date.Date `json:"signed_on"`
 }
 
-func (d *Dossier) validate(field string, v *ValidationError) {
+func (d *Dossier) validate(field string, v *fault.Fields) {
 	var seen [areaEnd]bool
 	for i, f := range d.Findings {
 		name := fmt.Sprintf("%s.findings[%d]", field, i)

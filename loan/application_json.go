@@ -3,6 +3,8 @@ package loan
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/lendcore/lendcore/fault"
 )
 
 // applicationJSON is the stored form of an Application: the request's
@@ -27,28 +29,27 @@ func (a *Application) UnmarshalJSON(b []byte) error {
 	if err := guardedUnmarshal(b, &w); err != nil {
 		return err
 	}
-	var v ValidationError
+	v := fault.Fields{Kind: ErrInvalidInput}
 	w.Request.validate(&v)
 	if err := v.Err(); err != nil {
 		return err
 	}
 	replay := Application{req: w.Request, status: Submitted}
 	for i, d := range w.Decisions {
-		var dv ValidationError
+		at := fmt.Sprintf("decisions[%d]", i)
+		var dv fault.Fields
 		replay.validateAction(Action{d.Officer, d.On, d.Reason}, d.Event == EventReject || d.Event == EventCancel, &dv)
-		for _, f := range dv.Fields {
-			v.Add(fmt.Sprintf("decisions[%d].%s", i, f.Field), f.Problem)
-		}
-		to, err := replay.status.Next(d.Event)
+		v.Merge(at, &dv)
+		to, err := applicationLifecycle.Next(replay.status, d.Event)
 		switch {
 		case !isApplicationEvent(d.Event):
-			v.Add(fmt.Sprintf("decisions[%d].event", i), d.Event.String()+" is not a decision on an application")
+			v.Add(at+".event", d.Event.String()+" is not a decision on an application")
 		case err != nil:
-			v.Add(fmt.Sprintf("decisions[%d].event", i), err.Error())
+			v.Add(at+".event", err.Error())
 		case d.Event == EventApprove && d.Outcome == Submitted:
 			// a committee vote short of the quorum
 		case d.Outcome != to:
-			v.Add(fmt.Sprintf("decisions[%d].outcome", i), fmt.Sprintf("%s cannot follow from %s of a %s application", d.Outcome, d.Event, replay.status))
+			v.Add(at+".outcome", fmt.Sprintf("%s cannot follow from %s of a %s application", d.Outcome, d.Event, replay.status))
 		}
 		if err := v.Err(); err != nil {
 			return err
@@ -57,25 +58,27 @@ func (a *Application) UnmarshalJSON(b []byte) error {
 	}
 	if w.Status != replay.status {
 		v.Add("status", fmt.Sprintf("is %s but the decisions lead to %s", w.Status, replay.status))
-		return &v
+		return v.Err()
 	}
 	*a = replay
 	return nil
 }
 
 // isApplicationEvent reports whether e is one of the decisions an
-// application records; servicing events belong to the loan's journal.
+// application records (an event of its lifecycle table); servicing events
+// belong to the loan's journal.
 func isApplicationEvent(e Event) bool {
-	switch e {
-	case EventApprove, EventReject, EventWithdraw, EventCancel, EventDisburse:
-		return true
+	for _, m := range applicationLifecycle.Moves() {
+		if m.On == e {
+			return true
+		}
 	}
 	return false
 }
 
 // guardedUnmarshal decodes JSON, turning a panic inside a third-party
 // decoder (rickb777/date's ParseISO indexes malformed input unchecked) into
-// an error.
+// an error wrapping ErrInvalidInput.
 func guardedUnmarshal(b []byte, v any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -83,38 +86,34 @@ func guardedUnmarshal(b []byte, v any) (err error) {
 		}
 	}()
 	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		return decodeError(err)
 	}
 	return nil
 }
 
-// MarshalJSON encodes the decision with its event's name.
-func (d Decision) MarshalJSON() ([]byte, error) {
-	if d.Event == 0 || int(d.Event) >= len(eventNames) {
-		return nil, fmt.Errorf("%w: event %d", ErrInvalidInput, uint8(d.Event))
+// decodeError makes a JSON decoding error wrap ErrInvalidInput; a
+// *fault.Fields of this package (an unknown name) is returned as it is.
+func decodeError(err error) error {
+	if bad, ok := err.(*fault.Fields); ok && bad.Kind == ErrInvalidInput {
+		return err
 	}
-	type plain Decision
-	return json.Marshal(struct {
-		Event string `json:"event"`
-		plain
-	}{d.Event.String(), plain(d)})
+	return fmt.Errorf("%w: %w", ErrInvalidInput, err)
 }
 
-// UnmarshalJSON decodes a decision; the event is given by name.
+// MarshalJSON encodes the decision with its event's name.
+func (d Decision) MarshalJSON() ([]byte, error) {
+	type plain Decision
+	return json.Marshal(plain(d))
+}
+
+// UnmarshalJSON decodes a decision; the event is given by name. Malformed
+// dates yield an error, never a panic.
 func (d *Decision) UnmarshalJSON(b []byte) error {
 	type plain Decision
-	var w struct {
-		Event string `json:"event"`
-		plain
-	}
+	var w plain
 	if err := guardedUnmarshal(b, &w); err != nil {
 		return err
 	}
-	e, err := names(eventNames[:]).parse([]byte(w.Event), "event")
-	if err != nil {
-		return err
-	}
-	*d = Decision(w.plain)
-	d.Event = Event(e)
+	*d = Decision(w)
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -69,12 +70,12 @@ func testApp(t *testing.T, mutate ...func(*Request)) *Application {
 
 func fields(t *testing.T, err error) []string {
 	t.Helper()
-	var ve *ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, err, &ve)
 	require.ErrorIs(t, err, ErrInvalidInput)
 	var names []string
-	for _, f := range ve.Fields {
-		names = append(names, f.Field)
+	for _, f := range ve.List {
+		names = append(names, f.Name)
 	}
 	return names
 }
@@ -248,11 +249,17 @@ func FuzzApplicationJSON(f *testing.F) {
 	})
 }
 
-func TestJSONName(t *testing.T) {
-	for goName, want := range map[string]string{"Periods": "periods", "AnnualRate": "annual_rate",
-		"InterestFollowsAdjusted": "interest_follows_adjusted", "Calendar.Holidays[2]": "calendar.holidays[2]"} {
-		if got := jsonName(goName); got != want {
-			t.Errorf("jsonName(%q) = %q, want %q", goName, got, want)
-		}
-	}
+// TestTermsFieldsNestUnderTerms: the fields schedule names in bad terms
+// come back under "terms.", as the application's and the loan's JSON
+// spell them, from NewApplication and from New alike.
+func TestTermsFieldsNestUnderTerms(t *testing.T) {
+	r := testRequest()
+	r.Terms.AnnualRate = money.MustRate("-1%")
+	r.Terms.InterestGrace, r.Terms.InstallmentRounding = -1, money.RoundingMode(9)
+	want := []string{"terms.annual_rate", "terms.installment_rounding", "terms.interest_grace"}
+	_, err := NewApplication(r)
+	assert.Equal(t, want, fields(t, err))
+	_, err = New(testAppID, r.Terms, DefaultPolicy())
+	assert.Equal(t, want, fields(t, err))
+	assert.NotErrorIs(t, err, schedule.ErrInvalidTerms, "the loan's own kind, not schedule's")
 }

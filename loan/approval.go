@@ -6,6 +6,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -31,17 +32,17 @@ type AuthorityPolicy struct {
 // DefaultAuthorityPolicy returns a template with no officers (the host adds
 // its own) and a credit committee of three distinct approvals with no upper
 // bound, the usual odd-numbered quorum; the number is house policy, not
-// regulation (rules.md has no source for it: NF).
+// regulation (lender practice; no regulatory source found).
 func DefaultAuthorityPolicy() AuthorityPolicy { return AuthorityPolicy{CommitteeApprovals: 3} }
 
-// Validate reports every bad field of the policy in a *ValidationError.
+// Validate reports every bad field of the policy in a *fault.Fields.
 func (p AuthorityPolicy) Validate() error {
-	var v ValidationError
+	v := fault.Fields{Kind: ErrInvalidInput}
 	p.validate("", &v)
 	return v.Err()
 }
 
-func (p *AuthorityPolicy) validate(prefix string, v *ValidationError) {
+func (p *AuthorityPolicy) validate(prefix string, v *fault.Fields) {
 	var cur money.Currency
 	members := 0
 	for i, o := range p.Officers {
@@ -91,14 +92,12 @@ func DefaultApprovalPolicy() ApprovalPolicy {
 	return ApprovalPolicy{DefaultCompliancePolicy(), DefaultAuthorityPolicy()}
 }
 
-// Validate reports every bad field of both policies in one *ValidationError.
+// Validate reports every bad field of both policies in one *fault.Fields.
 func (p ApprovalPolicy) Validate() error {
-	var v ValidationError
-	var c ValidationError
+	v := fault.Fields{Kind: ErrInvalidInput}
+	var c fault.Fields
 	p.Compliance.validate(&c)
-	for _, f := range c.Fields {
-		v.Add("compliance."+f.Field, f.Problem)
-	}
+	v.Merge("compliance", &c)
 	p.Authority.validate("authority.", &v)
 	return v.Err()
 }
@@ -116,7 +115,8 @@ const (
 )
 
 // AuthorityError reports an approval the officer may not give; the
-// application is unchanged. It wraps ErrAuthority.
+// application is unchanged. It wraps ErrAuthority, so fault.CodeOf gives
+// fault.CodeRefused.
 type AuthorityError struct {
 	Officer string
 	Rule    AuthorityRule

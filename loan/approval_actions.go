@@ -2,6 +2,8 @@ package loan
 
 import (
 	"fmt"
+
+	"github.com/lendcore/lendcore/fault"
 )
 
 // Approve records officer act.Officer's approval, checked against p: the
@@ -10,16 +12,16 @@ import (
 // Above it, a committee member's approval is a vote, and the application
 // becomes Approved when CommitteeApprovals distinct members have voted.
 //
-// Errors, each leaving the application unchanged: *TransitionError when it
-// is not Submitted; *ValidationError for a bad action, policy or exposure;
+// Errors, each leaving the application unchanged: *fault.Transition when it
+// is not Submitted; *fault.Fields for a bad action, policy or exposure;
 // *ComplianceError naming the broken rules; *AuthorityError when the
 // officer is unknown, filed or investigated the application, already
 // voted, or lacks the authority.
 func (a *Application) Approve(act Action, p ApprovalPolicy, exp Exposure) error {
-	if _, err := a.status.Next(EventApprove); err != nil {
+	if _, err := a.next(EventApprove); err != nil {
 		return err
 	}
-	var v ValidationError
+	v := fault.Fields{Kind: ErrInvalidInput}
 	a.validateAction(act, false, &v)
 	if err := v.Err(); err != nil {
 		return err
@@ -86,7 +88,7 @@ func (a *Application) votedBy(id string) bool {
 // checkCurrency makes sure the policy's limits are in the application's
 // currency, so no comparison mixes currencies.
 func (a *Application) checkCurrency(p *AuthorityPolicy) error {
-	var v ValidationError
+	v := fault.Fields{Kind: ErrInvalidInput}
 	cur := a.req.Terms.Principal.Currency()
 	for i, o := range p.Officers {
 		if !o.Limit.SameCurrency(a.req.Terms.Principal) {
@@ -117,15 +119,15 @@ func (a *Application) Cancel(act Action) error { return a.decide(EventCancel, ac
 // Active. From here on the loan is serviced through its journal.
 //
 // On error the application is unchanged and no loan is returned: a
-// *TransitionError unless the application is Approved; a *ValidationError
+// *fault.Transition unless the application is Approved; a *fault.Fields
 // for a bad entry, policy, or a date before the last decision.
 func (a *Application) Disburse(e Entry, p Policy) (*Loan, error) {
-	to, err := a.status.Next(EventDisburse)
+	to, err := a.next(EventDisburse)
 	if err != nil {
 		return nil, err
 	}
 	act := Action{Officer: e.Actor, On: e.ValueDate, Reason: e.Reason}
-	var v ValidationError
+	v := fault.Fields{Kind: ErrInvalidInput}
 	if e.Kind != Disbursement {
 		v.Add("kind", "must be disbursement")
 	}
@@ -145,11 +147,11 @@ func (a *Application) Disburse(e Entry, p Policy) (*Loan, error) {
 }
 
 func (a *Application) decide(e Event, act Action, needReason bool) error {
-	to, err := a.status.Next(e)
+	to, err := a.next(e)
 	if err != nil {
 		return err
 	}
-	var v ValidationError
+	v := fault.Fields{Kind: ErrInvalidInput}
 	a.validateAction(act, needReason, &v)
 	if err := v.Err(); err != nil {
 		return err
@@ -160,7 +162,7 @@ func (a *Application) decide(e Event, act Action, needReason bool) error {
 
 // validateAction checks the actor, the date (not before the submission nor
 // before the last decision: decisions are recorded in order) and the reason.
-func (a *Application) validateAction(act Action, needReason bool, v *ValidationError) {
+func (a *Application) validateAction(act Action, needReason bool, v *fault.Fields) {
 	if act.Officer == "" {
 		v.Add("officer", "is missing")
 	}
@@ -176,6 +178,10 @@ func (a *Application) validateAction(act Action, needReason bool, v *ValidationE
 		v.Add("reason", "is required")
 	}
 }
+
+// next returns the status event e leads to in the application's
+// lifecycle, or a *fault.Transition.
+func (a *Application) next(e Event) (Status, error) { return applicationLifecycle.Next(a.status, e) }
 
 func (a *Application) record(e Event, act Action, outcome Status) {
 	a.decisions = append(a.decisions, Decision{Event: e, Officer: act.Officer, On: act.On, Reason: act.Reason, Outcome: outcome})

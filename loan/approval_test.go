@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -125,7 +126,7 @@ func TestCommitteeLimit(t *testing.T) {
 }
 
 func TestApproveChecksComplianceFirst(t *testing.T) {
-	// 30 % breaks the default 24 % cap (SPC 2015 art. 26, rules.md 3.1).
+	// 30 % breaks the default 24 % cap (SPC 2015 art. 26).
 	a := testApp(t, func(r *Request) { r.Terms.AnnualRate = money.MustRate("30%") })
 	err := a.Approve(act("senior"), testPolicy(), Exposure{})
 	var ce *ComplianceError
@@ -259,9 +260,10 @@ func TestApplicationBadMovesChangeNothing(t *testing.T) {
 			require.Error(t, err)
 			switch tt.kind {
 			case transition:
-				var te *TransitionError
+				var te *fault.Transition
 				require.ErrorAs(t, err, &te)
 				assert.ErrorIs(t, err, ErrIllegalTransition)
+				assert.Equal(t, "loan application", te.Machine)
 			case invalid:
 				assert.Contains(t, fields(t, err), tt.field)
 			case authority:

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -59,23 +60,18 @@ func with(k Kind, d string, a money.Amount, key string, mut func(*Entry)) Entry 
 }
 
 func TestBadInputLeavesLoanUnchanged(t *testing.T) {
-	// names reports a *ValidationError that names field: the type alone
+	// names reports a *fault.Fields that names field: the type alone
 	// would not catch a check reporting the wrong field.
 	names := func(field string) func(error) bool {
 		return func(err error) bool {
-			var v *ValidationError
-			if !errors.As(err, &v) {
-				return false
-			}
-			for _, f := range v.Fields {
-				if f.Field == field {
-					return true
-				}
-			}
-			return false
+			var v *fault.Fields
+			return errors.As(err, &v) && v.Has(field) && errors.Is(err, ErrInvalidInput)
 		}
 	}
-	isTransition := func(err error) bool { var v *TransitionError; return errors.As(err, &v) }
+	isTransition := func(err error) bool {
+		var v *fault.Transition
+		return errors.As(err, &v) && errors.Is(err, ErrIllegalTransition)
+	}
 	isDuplicate := func(err error) bool { return errors.Is(err, ErrDuplicateKey) }
 	reverse := func(target string) func(*Entry) {
 		return func(e *Entry) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -29,7 +30,8 @@ type Violation struct {
 }
 
 // ComplianceError lists every compliance rule an application breaks. It
-// wraps ErrCompliance.
+// wraps ErrCompliance, so fault.CodeOf gives fault.CodeRefused: the input
+// is well formed, a rule refuses it.
 type ComplianceError struct {
 	Violations []Violation
 }
@@ -81,7 +83,7 @@ type Exposure struct {
 // the terms' presence; DefaultCompliancePolicy is a conservative start.
 type CompliancePolicy struct {
 	// RateCap bounds the nominal annual rate of the terms (fees are not
-	// included; an all-in cost cap is not sourced — rules.md 3.1, NF).
+	// included: no regulatory source was found for an all-in cost cap).
 	RateCap RateCap `json:"rate_cap,omitzero"`
 	// Limits bound the borrower's outstanding principal after this loan,
 	// by borrower kind; at most one row per kind, none = no limit.
@@ -100,21 +102,21 @@ type CompliancePolicy struct {
 
 // DefaultCompliancePolicy caps the nominal annual rate at 24 % (the
 // enforceable ceiling of the SPC private-lending provisions of 2015, art.
-// 26; rules.md 3.1, evidence S — re-check, or use RateCapLPR for contracts
+// 26; evidence S — re-check, or use RateCapLPR for contracts
 // under the 2020 revision), refuses applications with an adverse
 // investigation finding, and sets no amount, purpose or term limits.
 func DefaultCompliancePolicy() CompliancePolicy {
 	return CompliancePolicy{RateCap: RateCap24(), RequireCleanDossier: true}
 }
 
-// Validate reports every bad field of the policy in a *ValidationError.
+// Validate reports every bad field of the policy in a *fault.Fields.
 func (p CompliancePolicy) Validate() error {
-	var v ValidationError
+	v := fault.Fields{Kind: ErrInvalidInput}
 	p.validate(&v)
 	return v.Err()
 }
 
-func (p *CompliancePolicy) validate(v *ValidationError) {
+func (p *CompliancePolicy) validate(v *fault.Fields) {
 	p.RateCap.validate("rate_cap", v)
 	var cur money.Currency
 	for i, l := range p.Limits {
@@ -146,9 +148,9 @@ func (p *CompliancePolicy) validate(v *ValidationError) {
 // Check tests the application against every rule of the policy, given the
 // borrower's existing exposure. It returns nil when all rules pass, a
 // *ComplianceError listing every broken rule (wrapping ErrCompliance), or a
-// *ValidationError when the policy or the exposure is malformed.
+// *fault.Fields when the policy or the exposure is malformed.
 func (p CompliancePolicy) Check(a *Application, exp Exposure) error {
-	var v ValidationError
+	v := fault.Fields{Kind: ErrInvalidInput}
 	p.validate(&v)
 	t := &a.req.Terms
 	cur := t.Principal.Currency()
@@ -217,7 +219,7 @@ func (p CompliancePolicy) Check(a *Application, exp Exposure) error {
 // checkLimit validates one limit of a policy: not negative, and in the same
 // currency as the policy's other limits (*cur, set by the first one that
 // has a currency).
-func checkLimit(a money.Amount, field string, cur *money.Currency, v *ValidationError) {
+func checkLimit(a money.Amount, field string, cur *money.Currency, v *fault.Fields) {
 	switch c := a.Currency(); {
 	case c.IsZero():
 	case cur.IsZero():

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -25,18 +26,18 @@ type RateCap struct {
 
 // RateCap24 is a 24 % cap: the ceiling up to which agreed interest was
 // enforceable under the SPC private-lending provisions of 2015, art. 26
-// (preset "legacy_2015"; rules.md 3.1, evidence S — second-hand, re-check
+// (preset "legacy_2015"; evidence S — second-hand, re-check
 // before relying on it).
 func RateCap24() RateCap { return RateCap{Fixed: money.MustRate("24%")} }
 
 // RateCap36 is a 36 % cap: above it agreed interest was void and
-// refundable under the same 2015 provisions, art. 26 (rules.md 3.1,
-// evidence S — second-hand, re-check before relying on it).
+// refundable under the same 2015 provisions, art. 26 (evidence S —
+// second-hand, re-check before relying on it).
 func RateCap36() RateCap { return RateCap{Fixed: money.MustRate("36%")} }
 
 // RateCapLPR is the cap of the SPC private-lending provisions as revised
 // 2020-12-29, art. 25: four times the one-year LPR at contract formation
-// (rules.md 3.1, evidence V). Licensed lenders are outside its scope (art. 1
+// (evidence V). Licensed lenders are outside its scope (art. 1
 // and the SPC reply effective 2021-01-01). lpr1y is the quote in force on
 // the contract date, e.g. 3.85 % gives a 15.4 % cap.
 func RateCapLPR(lpr1y money.Rate) RateCap { return RateCap{LPRMultiple: 4, LPR: lpr1y} }
@@ -49,7 +50,7 @@ func (c RateCap) Limit() (money.Rate, bool, error) {
 	if c.LPRMultiple != 0 {
 		r, err := c.LPR.Mul(c.LPRMultiple, 1)
 		if err != nil {
-			return money.Rate{}, false, fmt.Errorf("%w: rate_cap: %w", ErrInvalidInput, err)
+			return money.Rate{}, false, invalid("rate_cap", err.Error())
 		}
 		return r, true, nil
 	}
@@ -59,7 +60,7 @@ func (c RateCap) Limit() (money.Rate, bool, error) {
 	return c.Fixed, true, nil
 }
 
-func (c RateCap) validate(field string, v *ValidationError) {
+func (c RateCap) validate(field string, v *fault.Fields) {
 	switch {
 	case c.LPRMultiple < 0:
 		v.Add(field+".lpr_multiple", "must not be negative")
@@ -85,7 +86,7 @@ type BorrowingLimit struct {
 }
 
 // P2PLimits are the borrowing limits of the interim P2P measures (CBRC/MIIT/
-// MPS/CAC Order 2016 No. 1, art. 17; rules.md 3.4, evidence S — quoted
+// MPS/CAC Order 2016 No. 1, art. 17; evidence S — quoted
 // second-hand, so configurable): a natural person at most 200,000 on one
 // platform and 1,000,000 across platforms; a legal person or other
 // organisation 1,000,000 and 5,000,000. The amounts are yuan; c is the
@@ -128,7 +129,7 @@ func (t Term) String() string {
 	return fmt.Sprintf("%d months %d days", t.Months, t.Days)
 }
 
-func (t Term) validate(field string, v *ValidationError) {
+func (t Term) validate(field string, v *fault.Fields) {
 	if t.Months < 0 || t.Months > 1200 {
 		v.Add(field+".months", "must be between 0 and 1200")
 	}

@@ -23,13 +23,13 @@ func TestComplianceRules(t *testing.T) {
 		exp    Exposure
 		broken []RuleID
 	}{
-		// rules.md 3.1, SPC 2020 art. 25: with a 1Y LPR of 3.85 % the cap is
+		// SPC private-lending provisions 2020 art. 25: with a 1Y LPR of 3.85 % the cap is
 		// 15.4 %; an 18 % contract exceeds it by 2.6 points.
 		{"4×LPR: 18 % above 15.4 %", CompliancePolicy{RateCap: lpr},
 			func(r *Request) { r.Terms.AnnualRate = money.MustRate("18%") }, Exposure{}, []RuleID{RuleRateCap}},
 		{"4×LPR: exactly 15.4 % is allowed", CompliancePolicy{RateCap: lpr},
 			func(r *Request) { r.Terms.AnnualRate = money.MustRate("15.4%") }, Exposure{}, nil},
-		// rules.md 3.1, SPC 2015 art. 26 (S): 24 % enforceable, 36 % void above.
+		// SPC private-lending provisions 2015 art. 26 (S): 24 % enforceable, 36 % void above.
 		{"24 % cap: 24 % allowed", CompliancePolicy{RateCap: RateCap24()},
 			func(r *Request) { r.Terms.AnnualRate = money.MustRate("24%") }, Exposure{}, nil},
 		{"24 % cap: 24.01 % refused", CompliancePolicy{RateCap: RateCap24()},
@@ -38,7 +38,7 @@ func TestComplianceRules(t *testing.T) {
 			func(r *Request) { r.Terms.AnnualRate = money.MustRate("30%") }, Exposure{}, nil},
 		{"36 % cap: 36.5 % refused", CompliancePolicy{RateCap: RateCap36()},
 			func(r *Request) { r.Terms.AnnualRate = money.MustRate("36.5%") }, Exposure{}, []RuleID{RuleRateCap}},
-		// rules.md 3.4, P2P Order 2016 No. 1 art. 17 (S): a person with 180k
+		// P2P Order 2016 No. 1 art. 17 (S): a person with 180k
 		// on the platform asking 30k → 210k > 200k.
 		{"P2P individual per platform", p2p,
 			func(r *Request) { r.Terms.Principal = cny("30000") }, Exposure{OnPlatform: cny("180000")}, []RuleID{RuleAmountPerPlatform}},
@@ -155,7 +155,7 @@ func TestCompliancePolicyJSONRoundTrip(t *testing.T) {
 }
 
 func TestP2PLimitsAmounts(t *testing.T) {
-	// rules.md 3.4: 200k / 1M for natural persons, 1M / 5M for legal persons.
+	// P2P Order 2016 No. 1 art. 17: 200k / 1M for natural persons, 1M / 5M for legal persons.
 	l := P2PLimits(money.CNY)
 	require.Len(t, l, 2)
 	assert.Equal(t, BorrowingLimit{Individual, cny("200000"), cny("1000000")}, l[0])

@@ -1,8 +1,7 @@
 package loan
 
 import (
-	"fmt"
-
+	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -18,34 +17,17 @@ const (
 	componentCount
 )
 
-var componentNames = [...]string{"principal", "interest", "penalty", "fee"}
+var componentNames = enum.New[Component](ErrInvalidInput, "component",
+	"principal", "interest", "penalty", "fee")
 
 // String returns the component's name.
-func (c Component) String() string {
-	if c < componentCount {
-		return componentNames[c]
-	}
-	return fmt.Sprintf("Component(%d)", uint8(c))
-}
+func (c Component) String() string { return componentNames.String(c) }
 
 // MarshalText encodes the component's name.
-func (c Component) MarshalText() ([]byte, error) {
-	if c >= componentCount {
-		return nil, fmt.Errorf("%w: component %d", ErrInvalidInput, uint8(c))
-	}
-	return []byte(c.String()), nil
-}
+func (c Component) MarshalText() ([]byte, error) { return componentNames.MarshalText(c) }
 
-// UnmarshalText decodes a component's name.
-func (c *Component) UnmarshalText(b []byte) error {
-	for i, n := range componentNames {
-		if n == string(b) {
-			*c = Component(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: unknown component %q", ErrInvalidInput, b)
-}
+// UnmarshalText decodes a component's name; on an error c is unchanged.
+func (c *Component) UnmarshalText(b []byte) error { return componentNames.UnmarshalText(b, c) }
 
 // Split is an amount broken down by component: what a repayment paid, what
 // an installment owes, what a write-off removed.

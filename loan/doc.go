@@ -10,9 +10,9 @@
 // recovery, refund of credit balance and reversal. Each entry carries who
 // posted it, when it was booked (passed in — the package never reads a
 // clock), why, and an idempotency key. Post validates an entry completely
-// (a *ValidationError naming every bad field, or a *TransitionError for a
-// move the lifecycle forbids) before appending it; on error the loan is
-// unchanged.
+// (a *fault.Fields naming every bad field as JSON spells it, or a
+// *fault.Transition for a move the lifecycle table forbids: see Lifecycle)
+// before appending it; on error the loan is unchanged.
 //
 // Everything else is derived. PositionAt folds the journal up to a date in
 // value-date order (ties in posting order): installments with owed, paid

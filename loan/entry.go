@@ -7,6 +7,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -30,40 +32,22 @@ const (
 	kindEnd
 )
 
-var kindNames = [...]string{"", "disbursement", "repayment", "prepayment", "fee", "waiver", "restructure",
-	"acceleration", "write-off", "recovery", "refund", "reversal"}
+var kindNames = enum.New[Kind](ErrInvalidInput, "kind", "", "disbursement", "repayment", "prepayment", "fee",
+	"waiver", "restructure", "acceleration", "write-off", "recovery", "refund", "reversal")
+
+// String returns the kind's name as used in JSON.
+func (k Kind) String() string { return kindNames.String(k) }
+
+// MarshalText encodes the kind's name.
+func (k Kind) MarshalText() ([]byte, error) { return kindNames.MarshalText(k) }
+
+// UnmarshalText decodes a kind's name; on an error k is unchanged.
+func (k *Kind) UnmarshalText(b []byte) error { return kindNames.UnmarshalText(b, k) }
 
 // kindEvents maps an entry kind to the lifecycle event it is checked
 // against in the transition table (status.go).
 var kindEvents = [...]Event{0, EventDisburse, EventRepay, EventPrepay, EventCharge, EventWaive,
 	EventRestructure, EventAccelerate, EventWriteOff, EventRecover, EventRefund, EventReverse}
-
-// String returns the kind's name as used in JSON.
-func (k Kind) String() string {
-	if k > 0 && k < kindEnd {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
-
-// MarshalText encodes the kind's name.
-func (k Kind) MarshalText() ([]byte, error) {
-	if k == 0 || k >= kindEnd {
-		return nil, fmt.Errorf("%w: entry kind %d", ErrInvalidInput, uint8(k))
-	}
-	return []byte(k.String()), nil
-}
-
-// UnmarshalText decodes a kind's name.
-func (k *Kind) UnmarshalText(b []byte) error {
-	for i := 1; i < int(kindEnd); i++ {
-		if kindNames[i] == string(b) {
-			*k = Kind(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: unknown entry kind %q", ErrInvalidInput, b)
-}
 
 // Entry is one immutable line of a loan's journal. The host fills in what
 // happened; Post assigns Seq. Fields that a kind does not use must be left
@@ -144,7 +128,7 @@ const maxText = 500
 
 // validate checks what can be checked without folding: field shapes, the
 // fields the kind needs and the fields it must leave empty.
-func (e *Entry) validate(l *Loan, v *ValidationError) {
+func (e *Entry) validate(l *Loan, v *fault.Fields) {
 	cur := l.terms.Principal.Currency()
 	if e.Kind == 0 || e.Kind >= kindEnd {
 		v.Add("kind", "unknown entry kind")
@@ -237,7 +221,7 @@ func (e *Entry) validate(l *Loan, v *ValidationError) {
 	}
 }
 
-func (c *Change) validate(v *ValidationError) {
+func (c *Change) validate(v *fault.Fields) {
 	if c.Rate != nil && (c.Rate.IsNegative() || c.Rate.Cmp(money.MustRate("10")) > 0) {
 		v.Add("change.rate", "must be between 0 and 1000%")
 	}

@@ -1,49 +1,21 @@
 package loan
 
-import (
-	"errors"
+import "github.com/lendcore/lendcore/fault"
 
-	"github.com/lendcore/lendcore/internal/fielderr"
-)
-
-// Sentinel errors of package loan; test with errors.Is.
+// Sentinel errors of package loan; test with errors.Is. Bad input is a
+// *fault.Fields wrapping ErrInvalidInput that names every bad field as JSON
+// spells it; an illegal lifecycle move is a *fault.Transition wrapping
+// ErrIllegalTransition; a rule's refusal is a *ComplianceError or an
+// *AuthorityError.
 var (
-	ErrInvalidInput      = errors.New("loan: invalid input")
-	ErrIllegalTransition = errors.New("loan: illegal transition")
-	ErrCompliance        = errors.New("loan: compliance check failed")
-	ErrAuthority         = errors.New("loan: approval authority")
-	ErrDuplicateKey      = errors.New("loan: idempotency key reused with a different payload")
-	ErrNotFound          = errors.New("loan: not found")
+	ErrInvalidInput      = fault.New(fault.CodeInvalid, "loan: invalid input")
+	ErrIllegalTransition = fault.New(fault.CodeTransition, "loan: illegal transition")
+	ErrCompliance        = fault.New(fault.CodeRefused, "loan: compliance check failed")
+	ErrAuthority         = fault.New(fault.CodeRefused, "loan: approval authority")
+	ErrDuplicateKey      = fault.New(fault.CodeDuplicate, "loan: idempotency key reused with a different payload")
+	ErrNotFound          = fault.New(fault.CodeNotFound, "loan: not found")
 )
 
-// FieldError is one bad field of an input.
-type FieldError struct {
-	Field   string // the field's name as the caller knows it, e.g. "amount" or "terms.periods"
-	Problem string
-}
-
-// ValidationError lists every bad field of an input at once. It wraps
-// ErrInvalidInput.
-type ValidationError struct {
-	Fields []FieldError
-}
-
-func (e *ValidationError) Error() string {
-	return fielderr.Format("loan: invalid input", len(e.Fields), func(i int) (string, string) { return e.Fields[i].Field, e.Fields[i].Problem })
-}
-
-// Unwrap makes errors.Is(err, ErrInvalidInput) true.
-func (e *ValidationError) Unwrap() error { return ErrInvalidInput }
-
-// Add records a bad field.
-func (e *ValidationError) Add(field, problem string) {
-	e.Fields = append(e.Fields, FieldError{field, problem})
-}
-
-// Err returns e when it holds at least one field, else nil.
-func (e *ValidationError) Err() error {
-	if e == nil || len(e.Fields) == 0 {
-		return nil
-	}
-	return e
-}
+// invalid returns a *fault.Fields wrapping ErrInvalidInput with one bad
+// field.
+func invalid(field, problem string) error { return fault.Invalid(ErrInvalidInput, field, problem) }

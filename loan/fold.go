@@ -364,8 +364,8 @@ func (f *fold) graceEnds(i int) {
 }
 
 // dpd returns the days past due on day d: since the due date of the
-// oldest installment whose principal or interest is unpaid (rules.md
-// CN23-DPD: "本金、利息逾期").
+// oldest installment whose principal or interest is unpaid (the 2023 risk
+// classification measures, CBIRC/PBoC Order 2023 No. 1: "本金、利息逾期").
 func (f *fold) dpd(d date.Date) int {
 	for i := f.firstOpen; i < len(f.inst) && f.inst[i].due.Before(d); i++ {
 		if !f.inst[i].settled {
@@ -450,7 +450,5 @@ func (f *fold) accruedInterest(k int, x date.Date) int64 {
 func (f *fold) amount(minor int64) money.Amount { return money.New(minor, f.cur) }
 
 func (f *fold) errorf(field, format string, args ...any) error {
-	v := &ValidationError{}
-	v.Add(field, fmt.Sprintf(format, args...))
-	return v
+	return invalid(field, fmt.Sprintf(format, args...))
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/schedule"
 )
 
@@ -41,7 +42,7 @@ func (l *Loan) UnmarshalJSON(b []byte) (err error) {
 	}()
 	var j loanJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidInput, err)
+		return decodeError(err)
 	}
 	n, err := New(j.ID, j.Terms, j.Policy)
 	if err != nil {
@@ -49,16 +50,26 @@ func (l *Loan) UnmarshalJSON(b []byte) (err error) {
 	}
 	for i, e := range j.Journal {
 		if e.Seq != i+1 {
-			return fmt.Errorf("%w: journal entry %d has seq %d", ErrInvalidInput, i+1, e.Seq)
+			return invalid(fmt.Sprintf("journal[%d].seq", i), fmt.Sprintf("is %d, not %d", e.Seq, i+1))
 		}
 		e.Seq = 0
 		if _, err := n.Post(e); err != nil {
+			bad := &fault.Fields{Kind: ErrInvalidInput}
+			if bad.Merge(fmt.Sprintf("journal[%d]", i), err) {
+				return bad
+			}
 			return fmt.Errorf("journal entry %d: %w", i+1, err)
 		}
 	}
-	if j.Status != n.status || j.Version != len(n.journal) {
-		return fmt.Errorf("%w: stored status %s / version %d disagree with the journal (%s / %d)",
-			ErrInvalidInput, j.Status, j.Version, n.status, len(n.journal))
+	bad := &fault.Fields{Kind: ErrInvalidInput}
+	if j.Status != n.status {
+		bad.Add("status", fmt.Sprintf("is %s, the journal leads to %s", j.Status, n.status))
+	}
+	if j.Version != len(n.journal) {
+		bad.Add("version", fmt.Sprintf("is %d, the journal has %d entries", j.Version, len(n.journal)))
+	}
+	if err := bad.Err(); err != nil {
+		return err
 	}
 	*l = *n
 	return nil

@@ -1,12 +1,12 @@
 package loan
 
 import (
-	"errors"
 	"slices"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -65,9 +65,9 @@ func (l *Loan) lastDate() date.Date {
 // New returns an approved, not yet disbursed loan with the given terms and
 // servicing policy. Post a Disbursement (amount = terms.Principal, value
 // date = terms.Start) to make it Active. Invalid input gives a
-// *ValidationError naming every bad field.
+// *fault.Fields naming every bad field.
 func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
-	v := &ValidationError{}
+	v := &fault.Fields{Kind: ErrInvalidInput}
 	if id == uuid.Nil {
 		v.Add("id", "missing")
 	}
@@ -77,12 +77,7 @@ func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
 	} else if terms.Periods > maxPeriods {
 		v.Add("terms.periods", "above the supported maximum")
 	} else if s, err := generate(terms); err != nil {
-		var se *schedule.ValidationError
-		if errors.As(err, &se) {
-			for _, fe := range se.Fields {
-				v.Add("terms."+jsonName(fe.Field), fe.Problem)
-			}
-		} else {
+		if !v.Merge("terms", err) {
 			v.Add("terms", err.Error())
 		}
 	} else {
@@ -149,8 +144,8 @@ type Result struct {
 
 // Post validates e and appends it to the journal. Everything is checked
 // before anything changes: field errors come back together in a
-// *ValidationError; a move the lifecycle does not allow (paying a closed
-// loan, recovering an active one) is a *TransitionError; and the whole
+// *fault.Fields; a move the lifecycle does not allow (paying a closed
+// loan, recovering an active one) is a *fault.Transition; and the whole
 // journal is re-folded with the entry in value-date order, so a backdated
 // entry that would make a later one impossible is refused too. On any
 // error the loan is exactly as it was.
@@ -169,7 +164,7 @@ func (l *Loan) Post(e Entry) (Result, error) {
 			return r, nil
 		}
 	}
-	var v ValidationError // on the stack unless something is wrong
+	var v fault.Fields // on the stack unless something is wrong
 	e.validate(l, &v)
 	if e.Kind == Reversal && e.Reverses != uuid.Nil {
 		l.validateReversal(&e, &v)
@@ -179,8 +174,8 @@ func (l *Loan) Post(e Entry) (Result, error) {
 			v.Add("id", "already in the journal")
 		}
 	}
-	if len(v.Fields) > 0 {
-		return Result{}, &ValidationError{Fields: v.Fields}
+	if v.Len() > 0 {
+		return Result{}, &fault.Fields{Kind: ErrInvalidInput, List: v.List}
 	}
 	// The fold checks every other kind against the status on its value
 	// date; a reversal is not folded, so it is checked here.
@@ -245,7 +240,7 @@ func orderAt(order []int32, k int) int {
 	return int(order[k])
 }
 
-func (l *Loan) validateReversal(e *Entry, v *ValidationError) {
+func (l *Loan) validateReversal(e *Entry, v *fault.Fields) {
 	t := indexOf(l.journal, e)
 	if t < 0 {
 		v.Add("reverses", "no such entry in the journal")

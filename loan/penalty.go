@@ -1,6 +1,8 @@
 package loan
 
 import (
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -17,22 +19,17 @@ const (
 	OverdueInstallment
 )
 
-var penaltyBaseNames = names{"", "overdue-principal", "overdue-installment"}
+var penaltyBaseNames = enum.New[PenaltyBase](ErrInvalidInput, "base",
+	"", "overdue-principal", "overdue-installment")
 
 // String returns the base's name.
-func (b PenaltyBase) String() string { return penaltyBaseNames.str(uint8(b), "PenaltyBase") }
+func (b PenaltyBase) String() string { return penaltyBaseNames.String(b) }
 
 // MarshalText encodes the base's name.
-func (b PenaltyBase) MarshalText() ([]byte, error) {
-	return penaltyBaseNames.text(uint8(b), "penalty base")
-}
+func (b PenaltyBase) MarshalText() ([]byte, error) { return penaltyBaseNames.MarshalText(b) }
 
-// UnmarshalText decodes a base's name.
-func (b *PenaltyBase) UnmarshalText(t []byte) error {
-	v, err := penaltyBaseNames.parse(t, "penalty base")
-	*b = PenaltyBase(v)
-	return err
-}
+// UnmarshalText decodes a base's name; on an error b is unchanged.
+func (b *PenaltyBase) UnmarshalText(t []byte) error { return penaltyBaseNames.UnmarshalText(t, b) }
 
 // PenaltyRateKind says how PenaltyPolicy.Rate is read.
 type PenaltyRateKind uint8
@@ -48,23 +45,18 @@ const (
 	DailyRate
 )
 
-var penaltyRateKindNames = names{"", "contract-markup", "annual", "daily"}
+var penaltyRateKindNames = enum.New[PenaltyRateKind](ErrInvalidInput, "rate_kind",
+	"", "contract-markup", "annual", "daily")
 
 // String returns the kind's name.
-func (k PenaltyRateKind) String() string {
-	return penaltyRateKindNames.str(uint8(k), "PenaltyRateKind")
-}
+func (k PenaltyRateKind) String() string { return penaltyRateKindNames.String(k) }
 
 // MarshalText encodes the kind's name.
-func (k PenaltyRateKind) MarshalText() ([]byte, error) {
-	return penaltyRateKindNames.text(uint8(k), "penalty rate kind")
-}
+func (k PenaltyRateKind) MarshalText() ([]byte, error) { return penaltyRateKindNames.MarshalText(k) }
 
-// UnmarshalText decodes a kind's name.
-func (k *PenaltyRateKind) UnmarshalText(t []byte) error {
-	v, err := penaltyRateKindNames.parse(t, "penalty rate kind")
-	*k = PenaltyRateKind(v)
-	return err
+// UnmarshalText decodes a kind's name; on an error k is unchanged.
+func (k *PenaltyRateKind) UnmarshalText(b []byte) error {
+	return penaltyRateKindNames.UnmarshalText(b, k)
 }
 
 // PenaltyPolicy is penalty interest and late fees on overdue installments.
@@ -96,17 +88,17 @@ type PenaltyPolicy struct {
 	// of the original principal; accrual stops there. Zero: no cap.
 	CapShare money.Rate `json:"cap_share"`
 	// CapAnnualRate caps the penalty's annual rate; zero: no cap. SPC
-	// private-lending provisions art. 29 (rules.md 3.1, V) cap overdue
+	// private-lending provisions art. 29 (evidence V) cap overdue
 	// interest, damages and fees together at 4 × LPR — set CapShare and
 	// CapAnnualRate so the sum stays within it; the split is the lender's.
 	CapAnnualRate money.Rate `json:"cap_annual_rate"`
 }
 
 // DefaultPenaltyPolicy is the bank convention of PBoC 银发〔2003〕251号 §3
-// (rules.md 3.2 — evidence S, second-hand, so every figure is
-// configurable): overdue principal at the contract rate + 50 % (the top of
-// the +30 %..+50 % range), unpaid interest compounding at the penalty rate,
-// 360-day year, no grace days, no late fee and no cap.
+// (evidence S, second-hand, so every figure is configurable): overdue
+// principal at the contract rate + 50 % (the top of the +30 %..+50 %
+// range), unpaid interest compounding at the penalty rate, 360-day year, no
+// grace days, no late fee and no cap.
 func DefaultPenaltyPolicy() PenaltyPolicy {
 	return PenaltyPolicy{
 		Base: OverduePrincipal, RateKind: ContractMarkup, Rate: money.MustRate("0.5"),
@@ -114,7 +106,7 @@ func DefaultPenaltyPolicy() PenaltyPolicy {
 	}
 }
 
-func (p *PenaltyPolicy) validate(prefix string, v *ValidationError) {
+func (p *PenaltyPolicy) validate(prefix string, v *fault.Fields) {
 	if p.Base != OverduePrincipal && p.Base != OverdueInstallment {
 		v.Add(prefix+"base", "must be overdue-principal or overdue-installment")
 	}

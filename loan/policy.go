@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"unique"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -32,14 +34,14 @@ func DefaultPolicy() Policy {
 	}
 }
 
-// Validate reports every bad field at once in a *ValidationError.
+// Validate reports every bad field at once in a *fault.Fields.
 func (p Policy) Validate() error {
-	v := &ValidationError{}
+	v := &fault.Fields{Kind: ErrInvalidInput}
 	p.validate("policy.", v)
 	return v.Err()
 }
 
-func (p *Policy) validate(prefix string, v *ValidationError) {
+func (p *Policy) validate(prefix string, v *fault.Fields) {
 	p.Waterfall.validate(prefix+"waterfall.", v)
 	p.Penalty.validate(prefix+"penalty.", v)
 	p.Prepayment.validate(prefix+"prepayment.", v)
@@ -55,22 +57,17 @@ const (
 	KeepInstallment                           // same installment, fewer periods
 )
 
-var reamortizeNames = names{"", "keep-term", "keep-installment"}
+var reamortizeNames = enum.New[ReamortizeMode](ErrInvalidInput, "reamortize",
+	"", "keep-term", "keep-installment")
 
 // String returns the mode's name.
-func (m ReamortizeMode) String() string { return reamortizeNames.str(uint8(m), "ReamortizeMode") }
+func (m ReamortizeMode) String() string { return reamortizeNames.String(m) }
 
 // MarshalText encodes the mode's name.
-func (m ReamortizeMode) MarshalText() ([]byte, error) {
-	return reamortizeNames.text(uint8(m), "re-amortisation mode")
-}
+func (m ReamortizeMode) MarshalText() ([]byte, error) { return reamortizeNames.MarshalText(m) }
 
-// UnmarshalText decodes a mode's name.
-func (m *ReamortizeMode) UnmarshalText(b []byte) error {
-	v, err := reamortizeNames.parse(b, "re-amortisation mode")
-	*m = ReamortizeMode(v)
-	return err
-}
+// UnmarshalText decodes a mode's name; on an error m is unchanged.
+func (m *ReamortizeMode) UnmarshalText(b []byte) error { return reamortizeNames.UnmarshalText(b, m) }
 
 // PayoffInterest is the interest a payoff (or prepayment) charges for the
 // period running on its date.
@@ -82,21 +79,17 @@ const (
 	FullPeriodInterest                           // the whole running period's interest
 )
 
-var payoffInterestNames = names{"", "accrued", "full-period"}
+var payoffInterestNames = enum.New[PayoffInterest](ErrInvalidInput, "interest", "", "accrued", "full-period")
 
 // String returns the convention's name.
-func (p PayoffInterest) String() string { return payoffInterestNames.str(uint8(p), "PayoffInterest") }
+func (p PayoffInterest) String() string { return payoffInterestNames.String(p) }
 
 // MarshalText encodes the convention's name.
-func (p PayoffInterest) MarshalText() ([]byte, error) {
-	return payoffInterestNames.text(uint8(p), "payoff interest")
-}
+func (p PayoffInterest) MarshalText() ([]byte, error) { return payoffInterestNames.MarshalText(p) }
 
-// UnmarshalText decodes a convention's name.
+// UnmarshalText decodes a convention's name; on an error p is unchanged.
 func (p *PayoffInterest) UnmarshalText(b []byte) error {
-	v, err := payoffInterestNames.parse(b, "payoff interest")
-	*p = PayoffInterest(v)
-	return err
+	return payoffInterestNames.UnmarshalText(b, p)
 }
 
 // PrepaymentPolicy says what a prepayment (提前还款) costs and how the rest
@@ -112,7 +105,7 @@ type PrepaymentPolicy struct {
 }
 
 // DefaultPrepaymentPolicy keeps the term, charges interest accrued to the
-// prepayment date and no fee: Civil Code art. 677 (rules.md 3.1, V) lets a
+// prepayment date and no fee: Civil Code art. 677 (evidence V) lets a
 // borrower who repays early pay interest for the actual term only, and SPC
 // private-lending provisions art. 30 (V) allow prepayment unless agreed
 // otherwise.
@@ -120,7 +113,7 @@ func DefaultPrepaymentPolicy() PrepaymentPolicy {
 	return PrepaymentPolicy{Reamortize: KeepTerm, Interest: AccruedInterest}
 }
 
-func (p *PrepaymentPolicy) validate(prefix string, v *ValidationError) {
+func (p *PrepaymentPolicy) validate(prefix string, v *fault.Fields) {
 	if p.Reamortize != KeepTerm && p.Reamortize != KeepInstallment {
 		v.Add(prefix+"reamortize", "must be keep-term or keep-installment")
 	}
@@ -182,7 +175,7 @@ func (c *ChartOfAccounts) list() [11]struct{ field, code string } {
 	}
 }
 
-func (c *ChartOfAccounts) validate(prefix string, v *ValidationError) {
+func (c *ChartOfAccounts) validate(prefix string, v *fault.Fields) {
 	seen := map[string]string{}
 	for _, a := range c.list() {
 		switch prev, dup := seen[a.code]; {

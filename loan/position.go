@@ -3,6 +3,7 @@ package loan
 import (
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -21,24 +22,20 @@ const (
 	WrittenOffInstallment                              // written off; the claim is pursued
 )
 
-var installmentStatusNames = names{"", "not-due", "due", "partly-paid", "paid", "overdue", "paid-late",
-	"capitalized", "written-off"}
+var installmentStatusNames = enum.New[InstallmentStatus](ErrInvalidInput, "status",
+	"", "not-due", "due", "partly-paid", "paid", "overdue", "paid-late", "capitalized", "written-off")
 
 // String returns the status name.
-func (s InstallmentStatus) String() string {
-	return installmentStatusNames.str(uint8(s), "InstallmentStatus")
-}
+func (s InstallmentStatus) String() string { return installmentStatusNames.String(s) }
 
 // MarshalText encodes the status name.
 func (s InstallmentStatus) MarshalText() ([]byte, error) {
-	return installmentStatusNames.text(uint8(s), "installment status")
+	return installmentStatusNames.MarshalText(s)
 }
 
-// UnmarshalText decodes a status name.
+// UnmarshalText decodes a status name; on an error s is unchanged.
 func (s *InstallmentStatus) UnmarshalText(b []byte) error {
-	v, err := installmentStatusNames.parse(b, "installment status")
-	*s = InstallmentStatus(v)
-	return err
+	return installmentStatusNames.UnmarshalText(b, s)
 }
 
 // InstallmentPosition is one installment as of a date.
@@ -139,9 +136,7 @@ func (l *Loan) PositionAt(day date.Date) (Position, error) {
 // close): p is overwritten whole, and on error left as it was.
 func (l *Loan) PositionInto(p *Position, day date.Date) error {
 	if h := l.lastDate(); day.After(h) {
-		v := &ValidationError{}
-		v.Add("as_of", "after "+h.String()+", a century past the scheduled maturity")
-		return v
+		return invalid("as_of", "after "+h.String()+", a century past the scheduled maturity")
 	}
 	f := getFold(0)
 	defer putFold(f)

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -102,19 +103,16 @@ func TestLateFeeTooLarge(t *testing.T) {
 	p := DefaultPolicy()
 	p.Penalty.LateFee = money.New(maxPrincipal+1, money.CNY)
 	err := p.Validate()
-	var ve *ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("policy.penalty.late_fee"), "%v", err)
 	assert.Contains(t, ve.Error(), "penalty.late_fee: above the supported maximum")
 }
 
 func assertField(t *testing.T, err error, field string) {
 	t.Helper()
-	var ve *ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, err, &ve)
-	for _, f := range ve.Fields {
-		if f.Field == field {
-			return
-		}
-	}
-	t.Fatalf("%v does not name %s", err, field)
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.True(t, ve.Has(field), "%v does not name %s", err, field)
 }

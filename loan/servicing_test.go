@@ -18,7 +18,7 @@ import (
 //	#2 due 2026-03-15: principal 4,000.00 + interest  80.00 ( 8,000 × 1 %) = 4,080.00
 //	#3 due 2026-04-15: principal 4,000.00 + interest  40.00 ( 4,000 × 1 %) = 4,040.00
 //
-// Default penalty (PBoC 银发〔2003〕251号 §3, rules.md 3.2): contract rate
+// Default penalty (PBoC 银发〔2003〕251号 §3): contract rate
 // + 50 % = 18 % a year, /360 = 0.05 % a day, on overdue principal and
 // (compound, 复利) overdue interest, from the due date.
 func threeMonthLoan(t *testing.T, p Policy) *Loan {
@@ -59,7 +59,7 @@ func TestOnTimeToPayoff(t *testing.T) {
 }
 
 func TestLatePaymentPenaltyForExactDays(t *testing.T) {
-	// rules.md 3.2: penalty from the due date at contract rate + 50 %.
+	// PBoC 银发〔2003〕251号 §3: penalty from the due date at contract rate + 50 %.
 	// Installment 1 (4,120.00) paid 10 days late on 2026-02-25:
 	// 4,120.00 × 10 days × 0.18 / 360 = 20.60.
 	l := threeMonthLoan(t, DefaultPolicy())

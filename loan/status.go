@@ -1,7 +1,8 @@
 package loan
 
 import (
-	"fmt"
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/lifecycle"
 )
 
 // Status is a stage in the life of a loan, from application to closure.
@@ -21,35 +22,17 @@ const (
 	Closed                        // paid off, settled, or fully recovered (final)
 )
 
-var statusNames = [...]string{"", "submitted", "approved", "rejected", "withdrawn", "cancelled",
-	"active", "accelerated", "written-off", "closed"}
+var statusNames = enum.New[Status](ErrInvalidInput, "status", "", "submitted", "approved", "rejected",
+	"withdrawn", "cancelled", "active", "accelerated", "written-off", "closed")
 
 // String returns the status name used in JSON and reports.
-func (s Status) String() string {
-	if int(s) < len(statusNames) && s != 0 {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("Status(%d)", uint8(s))
-}
+func (s Status) String() string { return statusNames.String(s) }
 
 // MarshalText encodes the status name.
-func (s Status) MarshalText() ([]byte, error) {
-	if s == 0 || int(s) >= len(statusNames) {
-		return nil, fmt.Errorf("%w: status %d", ErrInvalidInput, uint8(s))
-	}
-	return []byte(s.String()), nil
-}
+func (s Status) MarshalText() ([]byte, error) { return statusNames.MarshalText(s) }
 
-// UnmarshalText decodes a status name.
-func (s *Status) UnmarshalText(b []byte) error {
-	for i, n := range statusNames {
-		if i > 0 && n == string(b) {
-			*s = Status(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: unknown status %q", ErrInvalidInput, b)
-}
+// UnmarshalText decodes a status name; on an error s is unchanged.
+func (s *Status) UnmarshalText(b []byte) error { return statusNames.UnmarshalText(b, s) }
 
 // Final reports whether no further transition is possible.
 func (s Status) Final() bool {
@@ -84,81 +67,79 @@ const (
 	EventReverse
 )
 
-var eventNames = [...]string{"", "approve", "reject", "withdraw", "cancel", "disburse",
-	"accelerate", "write-off", "pay-off", "reopen",
-	"repay", "prepay", "charge", "waive", "restructure", "recover", "refund", "reverse"}
+var eventNames = enum.New[Event](ErrInvalidInput, "event", "", "approve", "reject", "withdraw", "cancel",
+	"disburse", "accelerate", "write-off", "pay-off", "reopen",
+	"repay", "prepay", "charge", "waive", "restructure", "recover", "refund", "reverse")
 
 // String returns the event name.
-func (e Event) String() string {
-	if int(e) < len(eventNames) && e != 0 {
-		return eventNames[e]
-	}
-	return fmt.Sprintf("Event(%d)", uint8(e))
-}
+func (e Event) String() string { return eventNames.String(e) }
 
-type transition struct {
-	from  Status
-	event Event
-}
+// MarshalText encodes the event name.
+func (e Event) MarshalText() ([]byte, error) { return eventNames.MarshalText(e) }
 
-// transitions is the loan lifecycle: the only moves there are. A status and
-// event missing from the table is an illegal move.
-var transitions = map[transition]Status{
-	{Submitted, EventApprove}:    Approved,
-	{Submitted, EventReject}:     Rejected,
-	{Submitted, EventWithdraw}:   Withdrawn,
-	{Approved, EventWithdraw}:    Withdrawn,
-	{Approved, EventCancel}:      Cancelled,
-	{Approved, EventDisburse}:    Active,
-	{Active, EventAccelerate}:    Accelerated,
-	{Active, EventWriteOff}:      WrittenOff,
-	{Active, EventPayOff}:        Closed,
-	{Accelerated, EventWriteOff}: WrittenOff,
-	{Accelerated, EventPayOff}:   Closed,
-	{WrittenOff, EventPayOff}:    Closed,
-	{Closed, EventReopen}:        Active,
+// UnmarshalText decodes an event name; on an error e is unchanged.
+func (e *Event) UnmarshalText(b []byte) error { return eventNames.UnmarshalText(b, e) }
+
+// move is one row of a lifecycle table.
+type move = lifecycle.Move[Status, Event]
+
+// loanLifecycle is the life of a disbursed loan (a Loan starts Approved and
+// its disbursement makes it Active): the only moves there are. A status
+// and event missing from the table is an illegal move.
+var loanLifecycle = lifecycle.New("loan", ErrIllegalTransition,
+	move{From: Approved, On: EventDisburse, To: Active},
+	move{From: Active, On: EventAccelerate, To: Accelerated},
+	move{From: Active, On: EventWriteOff, To: WrittenOff},
+	move{From: Active, On: EventPayOff, To: Closed},
+	move{From: Accelerated, On: EventWriteOff, To: WrittenOff},
+	move{From: Accelerated, On: EventPayOff, To: Closed},
+	move{From: WrittenOff, On: EventPayOff, To: Closed},
+	move{From: Closed, On: EventReopen, To: Active},
 
 	// Servicing: the entry kinds each status accepts.
-	{Active, EventRepay}:            Active,
-	{Active, EventPrepay}:           Active,
-	{Active, EventCharge}:           Active,
-	{Active, EventWaive}:            Active,
-	{Active, EventRestructure}:      Active,
-	{Active, EventRefund}:           Active,
-	{Active, EventReverse}:          Active,
-	{Accelerated, EventRepay}:       Accelerated,
-	{Accelerated, EventPrepay}:      Accelerated,
-	{Accelerated, EventCharge}:      Accelerated,
-	{Accelerated, EventWaive}:       Accelerated,
-	{Accelerated, EventRestructure}: Active, // a restructure ends the acceleration
-	{Accelerated, EventRefund}:      Accelerated,
-	{Accelerated, EventReverse}:     Accelerated,
-	{WrittenOff, EventRecover}:      WrittenOff,
-	{WrittenOff, EventWaive}:        WrittenOff, // settlement of the claim
-	{WrittenOff, EventRefund}:       WrittenOff,
-	{WrittenOff, EventReverse}:      WrittenOff,
-	{Closed, EventRefund}:           Closed,
-	{Closed, EventReverse}:          Closed, // the fold reopens the loan if the outstanding comes back
-}
+	move{From: Active, On: EventRepay, To: Active},
+	move{From: Active, On: EventPrepay, To: Active},
+	move{From: Active, On: EventCharge, To: Active},
+	move{From: Active, On: EventWaive, To: Active},
+	move{From: Active, On: EventRestructure, To: Active},
+	move{From: Active, On: EventRefund, To: Active},
+	move{From: Active, On: EventReverse, To: Active},
+	move{From: Accelerated, On: EventRepay, To: Accelerated},
+	move{From: Accelerated, On: EventPrepay, To: Accelerated},
+	move{From: Accelerated, On: EventCharge, To: Accelerated},
+	move{From: Accelerated, On: EventWaive, To: Accelerated},
+	move{From: Accelerated, On: EventRestructure, To: Active}, // a restructure ends the acceleration
+	move{From: Accelerated, On: EventRefund, To: Accelerated},
+	move{From: Accelerated, On: EventReverse, To: Accelerated},
+	move{From: WrittenOff, On: EventRecover, To: WrittenOff},
+	move{From: WrittenOff, On: EventWaive, To: WrittenOff}, // settlement of the claim
+	move{From: WrittenOff, On: EventRefund, To: WrittenOff},
+	move{From: WrittenOff, On: EventReverse, To: WrittenOff},
+	move{From: Closed, On: EventRefund, To: Closed},
+	move{From: Closed, On: EventReverse, To: Closed}, // the fold reopens the loan if the outstanding comes back
+)
 
-// Next returns the status that event e leads to from s, or a
-// *TransitionError when the move is not in the lifecycle table.
-func (s Status) Next(e Event) (Status, error) {
-	if to, ok := transitions[transition{s, e}]; ok {
-		return to, nil
-	}
-	return s, &TransitionError{From: s, Event: e}
-}
+// applicationLifecycle is the life of an application, from submission to
+// disbursement, after which the loan's own lifecycle takes over.
+var applicationLifecycle = lifecycle.New("loan application", ErrIllegalTransition,
+	move{From: Submitted, On: EventApprove, To: Approved},
+	move{From: Submitted, On: EventReject, To: Rejected},
+	move{From: Submitted, On: EventWithdraw, To: Withdrawn},
+	move{From: Approved, On: EventWithdraw, To: Withdrawn},
+	move{From: Approved, On: EventCancel, To: Cancelled},
+	move{From: Approved, On: EventDisburse, To: Active},
+)
 
-// TransitionError reports an illegal lifecycle move; nothing was changed.
-type TransitionError struct {
-	From  Status
-	Event Event
-}
+// Lifecycle returns the transition table of a disbursed loan (package
+// lifecycle): which events each status accepts and where they lead, for a
+// host that shows the actions a loan allows or documents the lifecycle.
+func Lifecycle() *lifecycle.Table[Status, Event] { return loanLifecycle }
 
-func (e *TransitionError) Error() string {
-	return fmt.Sprintf("loan: cannot %s a loan that is %s", e.Event, e.From)
-}
+// ApplicationLifecycle returns the transition table of an application,
+// from Submitted to Active on disbursement.
+func ApplicationLifecycle() *lifecycle.Table[Status, Event] { return applicationLifecycle }
 
-// Unwrap makes errors.Is(err, ErrIllegalTransition) true.
-func (e *TransitionError) Unwrap() error { return ErrIllegalTransition }
+// Next returns the status that event e leads to from s in the lifecycle
+// of a disbursed loan, or s and a *fault.Transition wrapping
+// ErrIllegalTransition when the move is not in the table.
+func (s Status) Next(e Event) (Status, error) { return loanLifecycle.Next(s, e) }

@@ -1,5 +1,10 @@
 package loan
 
+import (
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
+)
+
 // Direction is the order in which a payment walks the due installments.
 type Direction uint8
 
@@ -13,20 +18,16 @@ const (
 	Vertical
 )
 
-var directionNames = names{"", "horizontal", "vertical"}
+var directionNames = enum.New[Direction](ErrInvalidInput, "direction", "", "horizontal", "vertical")
 
 // String returns the direction's name.
-func (d Direction) String() string { return directionNames.str(uint8(d), "Direction") }
+func (d Direction) String() string { return directionNames.String(d) }
 
 // MarshalText encodes the direction's name.
-func (d Direction) MarshalText() ([]byte, error) { return directionNames.text(uint8(d), "direction") }
+func (d Direction) MarshalText() ([]byte, error) { return directionNames.MarshalText(d) }
 
-// UnmarshalText decodes a direction's name.
-func (d *Direction) UnmarshalText(b []byte) error {
-	v, err := directionNames.parse(b, "direction")
-	*d = Direction(v)
-	return err
-}
+// UnmarshalText decodes a direction's name; on an error d is unchanged.
+func (d *Direction) UnmarshalText(b []byte) error { return directionNames.UnmarshalText(b, d) }
 
 // Waterfall is one allocation rule: the order of components and the
 // direction across installments.
@@ -37,7 +38,7 @@ type Waterfall struct {
 
 // StandardOrder is penalty → fee → interest → principal, the default order
 // of most loan contracts. (The Civil Code art. 561 default, costs →
-// interest → principal, rules.md 3.1 V, applies when the contract is
+// interest → principal (evidence V), applies when the contract is
 // silent; fees and penalty are the costs.)
 var StandardOrder = [componentCount]Component{Penalty, Fee, Interest, Principal}
 
@@ -46,7 +47,7 @@ var StandardOrder = [componentCount]Component{Penalty, Fee, Interest, Principal}
 // first.
 var PrincipalFirstOrder = [componentCount]Component{Principal, Interest, Penalty, Fee}
 
-func (w *Waterfall) validate(prefix string, v *ValidationError) {
+func (w *Waterfall) validate(prefix string, v *fault.Fields) {
 	var seen [componentCount]bool
 	for _, c := range w.Order {
 		if c >= componentCount || seen[c] {
@@ -77,8 +78,9 @@ type WaterfallPolicy struct {
 // for performing and non-performing loans; for recoveries after write-off,
 // principal first across all installments (vertical), to reduce the
 // exposure first. NonPerformingDPD is 90, the ">90 days" non-performing
-// floor of the 2023 risk classification measures (rules.md CN23-DPD-2, S —
-// hence configurable).
+// floor of the 2023 risk classification measures (Measures for the Risk
+// Classification of Financial Assets of Commercial Banks, CBIRC/PBoC Order
+// 2023 No. 1; evidence S — hence configurable).
 func DefaultWaterfallPolicy() WaterfallPolicy {
 	return WaterfallPolicy{
 		Performing:       Waterfall{Order: StandardOrder, Direction: Horizontal},
@@ -87,7 +89,7 @@ func DefaultWaterfallPolicy() WaterfallPolicy {
 	}
 }
 
-func (p *WaterfallPolicy) validate(prefix string, v *ValidationError) {
+func (p *WaterfallPolicy) validate(prefix string, v *fault.Fields) {
 	p.Performing.validate(prefix+"performing.", v)
 	if p.NonPerforming != nil {
 		p.NonPerforming.validate(prefix+"non_performing.", v)

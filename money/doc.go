@@ -19,7 +19,9 @@
 // then to the earlier index.
 //
 // Errors wrap the package's sentinels (ErrTooManyDecimals, ErrInvalidRate,
-// ...). The panics are programming errors. Combining two different real
+// ...), declared with package fault and all of code fault.CodeInvalid; an
+// unknown rounding-mode name is a *fault.Fields that lists the names
+// allowed. The panics are programming errors. Combining two different real
 // currencies panics in Add, Sub, Cmp, Less, Min, Max and Sum (lendcore
 // validates currencies where amounts enter; check with SameCurrency). MustParse
 // and MustRate, meant for constants, panic on malformed text.

@@ -1,18 +1,19 @@
 package money
 
-import "errors"
+import "github.com/lendcore/lendcore/fault"
 
 // Sentinel errors of package money. Errors returned by this package wrap one
-// of them; test with errors.Is.
+// of them; test with errors.Is. Every one is bad input (fault.CodeInvalid):
+// money does no I/O, so nothing else can go wrong in it.
 var (
-	ErrInvalidCurrency  = errors.New("money: invalid currency")
-	ErrUnknownCurrency  = errors.New("money: unknown currency")
-	ErrCurrencyMismatch = errors.New("money: currency mismatch")
-	ErrInvalidAmount    = errors.New("money: invalid amount")
-	ErrTooManyDecimals  = errors.New("money: more decimals than the currency allows")
-	ErrOutOfRange       = errors.New("money: amount out of range")
-	ErrInvalidRate      = errors.New("money: invalid rate")
-	ErrDivisionByZero   = errors.New("money: division by zero")
-	ErrInvalidRounding  = errors.New("money: invalid rounding")
-	ErrInvalidWeights   = errors.New("money: invalid allocation weights")
+	ErrInvalidCurrency  = fault.New(fault.CodeInvalid, "money: invalid currency")
+	ErrUnknownCurrency  = fault.New(fault.CodeInvalid, "money: unknown currency")
+	ErrCurrencyMismatch = fault.New(fault.CodeInvalid, "money: currency mismatch")
+	ErrInvalidAmount    = fault.New(fault.CodeInvalid, "money: invalid amount")
+	ErrTooManyDecimals  = fault.New(fault.CodeInvalid, "money: more decimals than the currency allows")
+	ErrOutOfRange       = fault.New(fault.CodeInvalid, "money: amount out of range")
+	ErrInvalidRate      = fault.New(fault.CodeInvalid, "money: invalid rate")
+	ErrDivisionByZero   = fault.New(fault.CodeInvalid, "money: division by zero")
+	ErrInvalidRounding  = fault.New(fault.CodeInvalid, "money: invalid rounding")
+	ErrInvalidWeights   = fault.New(fault.CodeInvalid, "money: invalid allocation weights")
 )

@@ -1,12 +1,14 @@
 package money_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -54,6 +56,30 @@ func TestInvalidRoundingMode(t *testing.T) {
 	// HalfUp is explicit in Rounding.Decimal.
 	assert.Equal(t, "1.01", money.Rounding{Mode: money.HalfUp, Scale: 2}.Decimal(decimal.RequireFromString("1.005")).String())
 	assert.Equal(t, "-1.01", money.Rounding{Mode: money.HalfUp, Scale: 2}.Decimal(decimal.RequireFromString("-1.005")).String())
+}
+
+// TestUnknownRoundingModeListsTheAllowed: an unknown name is a
+// *fault.Fields naming "rounding" that lists every mode, and leaves the
+// destination as it was.
+func TestUnknownRoundingModeListsTheAllowed(t *testing.T) {
+	m := money.HalfEven
+	err := json.Unmarshal([]byte(`"half-down"`), &m)
+	assert.ErrorIs(t, err, money.ErrInvalidRounding)
+	assert.Equal(t, money.HalfEven, m, "unchanged on error")
+	var bad *fault.Fields
+	require.ErrorAs(t, err, &bad)
+	f, ok := bad.Get("rounding")
+	require.True(t, ok, "%v", err)
+	assert.Equal(t, "half-down", f.Value)
+	assert.Equal(t, `unknown rounding "half-down"; want one of: half-up, half-even, down, up, ceiling, floor`, f.Problem)
+	assert.Equal(t, fault.CodeInvalid, fault.CodeOf(err))
+	_, err = money.RoundingMode(9).MarshalText()
+	assert.ErrorIs(t, err, money.ErrInvalidRounding)
+	for _, name := range []string{"half-up", "half-even", "down", "up", "ceiling", "floor"} {
+		m, err := money.ParseRoundingMode(name)
+		require.NoError(t, err)
+		assert.Equal(t, name, m.String())
+	}
 }
 
 // TestMulFracRange: MulFrac keeps results within MaxMinor, like MulRate.

@@ -5,6 +5,8 @@ import (
 	"math/bits"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/lendcore/lendcore/enum"
 )
 
 // RoundingMode says which way a value between two representable amounts goes.
@@ -20,49 +22,28 @@ const (
 	Up                           // away from zero: any remainder adds one unit
 	Ceiling                      // toward +∞
 	Floor                        // toward −∞
-	modeCount
 )
 
-var modeNames = [...]string{"half-up", "half-even", "down", "up", "ceiling", "floor"}
+// modeNames gives the modes their text in JSON and on the command line.
+var modeNames = enum.New[RoundingMode](ErrInvalidRounding, "rounding",
+	"half-up", "half-even", "down", "up", "ceiling", "floor")
 
 // String returns the mode's name as used in JSON and on the command line.
-func (m RoundingMode) String() string {
-	if m < modeCount {
-		return modeNames[m]
-	}
-	return fmt.Sprintf("RoundingMode(%d)", uint8(m))
-}
+func (m RoundingMode) String() string { return modeNames.String(m) }
 
 // Valid reports whether m is one of the defined modes.
-func (m RoundingMode) Valid() bool { return m < modeCount }
+func (m RoundingMode) Valid() bool { return modeNames.Valid(m) }
 
-// ParseRoundingMode parses a name such as "half-up" or "half-even".
-func ParseRoundingMode(s string) (RoundingMode, error) {
-	for i, n := range modeNames {
-		if n == s {
-			return RoundingMode(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: unknown mode %q (want half-up, half-even, down, up, ceiling or floor)", ErrInvalidRounding, s)
-}
+// ParseRoundingMode parses a name such as "half-up" or "half-even". An
+// unknown name is a *fault.Fields (wrapping ErrInvalidRounding) that lists
+// the names allowed.
+func ParseRoundingMode(s string) (RoundingMode, error) { return modeNames.Parse(s) }
 
 // MarshalText encodes the mode's name.
-func (m RoundingMode) MarshalText() ([]byte, error) {
-	if !m.Valid() {
-		return nil, fmt.Errorf("%w: %d", ErrInvalidRounding, uint8(m))
-	}
-	return []byte(m.String()), nil
-}
+func (m RoundingMode) MarshalText() ([]byte, error) { return modeNames.MarshalText(m) }
 
-// UnmarshalText decodes a mode's name.
-func (m *RoundingMode) UnmarshalText(b []byte) error {
-	v, err := ParseRoundingMode(string(b))
-	if err != nil {
-		return err
-	}
-	*m = v
-	return nil
-}
+// UnmarshalText decodes a mode's name; on an error m is unchanged.
+func (m *RoundingMode) UnmarshalText(b []byte) error { return modeNames.UnmarshalText(b, m) }
 
 // Rounding is a rounding point: a mode and the number of decimals kept.
 // Rounding{Mode: HalfUp, Scale: 2} rounds 1.005 to 1.01; Scale 0 rounds to

@@ -128,7 +128,7 @@ func adjust(d date.Date, c BusinessDayConvention, cal Calendar) (date.Date, erro
 			}
 			d = d.Add(dir)
 		}
-		return d, invalid("Calendar", fmt.Sprintf("no business day within %d days of %s", maxAdjustDays, d))
+		return d, invalid("calendar", fmt.Sprintf("no business day within %d days of %s", maxAdjustDays, d))
 	}
 	switch c {
 	case Following:
@@ -142,7 +142,7 @@ func adjust(d date.Date, c BusinessDayConvention, cal Calendar) (date.Date, erro
 		}
 		return step(d, -1)
 	}
-	return d, invalid("BusinessDay", "unknown convention "+c.String())
+	return d, invalid("business_day", "unknown convention "+c.String())
 }
 
 // isWeekend reports Saturday and Sunday.

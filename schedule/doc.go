@@ -4,9 +4,10 @@
 // Generate takes Terms (principal, nominal annual rate, method, frequency,
 // number of periods, start date and options) and returns a Schedule of
 // Installments. Terms.Validate reports every bad field at once in a
-// *ValidationError. Schedule.Totals, Schedule.APR (the IRR-based annual
-// rate) and Schedule.Reamortize (new principal from a date, keeping the
-// term or the installment) work on the result. Accrue and
+// *fault.Fields (package fault), each named as Terms spells it in JSON
+// ("annual_rate", "interest_grace"). Schedule.Totals, Schedule.APR (the
+// IRR-based annual rate) and Schedule.Reamortize (new principal from a
+// date, keeping the term or the installment) work on the result. Accrue and
 // DayCount.YearFraction give the interest on any amount for any dates, for
 // the packages that service loans. ParseDate reads YYYY-MM-DD input safely.
 //

@@ -1,104 +1,86 @@
 package schedule
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
+
+	"github.com/lendcore/lendcore/enum"
 )
 
-// The names used in JSON and on the command line, indexed by value. An
-// empty name marks a value that has no name of its own: the zero value of
-// an enum whose zero means "the default" encodes as "".
+// The names used in JSON and on the command line, one table per
+// enumeration (package enum). An empty name marks a zero value without a
+// name of its own: for Frequency and DayCount it means "the default" and
+// encodes as ""; for Method it means "not set" and is refused.
 var (
-	methodNames      = []string{"", "equal-installment", "equal-principal", "interest-only", "bullet", "flat"}
-	frequencyNames   = []string{"", "weekly", "bi-weekly", "semi-monthly", "monthly", "quarterly", "semi-annual", "annual", "days"}
-	dayCountNames    = []string{"", "30/360", "act/360", "act/365f", "act/act-isda"}
-	basisNames       = []string{"periodic", "actual"}
-	businessDayNames = []string{"none", "following", "modified-following", "preceding"}
-	totalsNames      = []string{"row-sum", "level-payment", "unrounded-payment"}
+	methodNames = enum.New[Method](ErrInvalidName, "method",
+		"", "equal-installment", "equal-principal", "interest-only", "bullet", "flat")
+	frequencyNames = enum.New[Frequency](ErrInvalidName, "frequency",
+		"", "weekly", "bi-weekly", "semi-monthly", "monthly", "quarterly", "semi-annual", "annual", "days")
+	dayCountNames = enum.New[DayCount](ErrInvalidName, "day_count",
+		"", "30/360", "act/360", "act/365f", "act/act-isda")
+	basisNames       = enum.New[InterestBasis](ErrInvalidName, "basis", "periodic", "actual")
+	businessDayNames = enum.New[BusinessDayConvention](ErrInvalidName, "business_day",
+		"none", "following", "modified-following", "preceding")
+	totalsNames = enum.New[TotalsConvention](ErrInvalidName, "totals",
+		"row-sum", "level-payment", "unrounded-payment")
 )
 
-func enumString(names []string, v uint8, kind string) string {
-	if int(v) < len(names) && (v != 0 || names[0] != "") {
-		return names[v]
-	}
-	if v == 0 {
+// display returns v's name, or "default" for a zero value without one.
+func display[T ~uint8](n *enum.Names[T], v T) string {
+	if v == 0 && !n.Valid(0) {
 		return "default"
 	}
-	return kind + "(" + strconv.Itoa(int(v)) + ")"
+	return n.String(v)
 }
 
-func enumValid(names []string, v uint8) bool { return int(v) < len(names) }
-
-func parseEnum(names []string, s, kind string) (uint8, error) {
-	for i, n := range names {
-		if n == s {
-			return uint8(i), nil
-		}
+// orDefault parses s, reading "" as the zero default.
+func orDefault[T ~uint8](n *enum.Names[T], s string) (T, error) {
+	if s == "" {
+		return 0, nil
 	}
-	want := make([]string, 0, len(names))
-	for _, n := range names {
-		if n != "" {
-			want = append(want, n)
-		}
-	}
-	return 0, fmt.Errorf("%w: %s %q (want %s)", ErrInvalidName, kind, s, strings.Join(want, ", "))
+	return n.Parse(s)
 }
 
-func marshalEnum(names []string, v uint8, kind string) ([]byte, error) {
-	if !enumValid(names, v) {
-		return nil, fmt.Errorf("%w: %s %d", ErrInvalidName, kind, v)
+// textOrDefault encodes v's name, and the zero default as "".
+func textOrDefault[T ~uint8](n *enum.Names[T], v T) ([]byte, error) {
+	if v == 0 {
+		return []byte{}, nil
 	}
-	return []byte(names[v]), nil
+	return n.MarshalText(v)
 }
 
 // ParseMethod parses "equal-installment", "equal-principal", "interest-only",
-// "bullet" or "flat".
-func ParseMethod(s string) (Method, error) {
-	v, err := parseEnum(methodNames, s, "method")
-	if err == nil && v == 0 {
-		_, err = parseEnum(methodNames[1:], s, "method") // "" is not a method
-	}
-	return Method(v), err
-}
+// "bullet" or "flat". An unknown name is a *fault.Fields (wrapping
+// ErrInvalidName) that lists the names allowed.
+func ParseMethod(s string) (Method, error) { return methodNames.Parse(s) }
 
-// String returns the method's name, e.g. "equal-installment".
-func (m Method) String() string { return enumString(methodNames, uint8(m), "Method") }
+// String returns the method's name, e.g. "equal-installment" (and
+// "default" for a method not set, as messages have always shown it).
+func (m Method) String() string { return display(methodNames, m) }
 
 // Valid reports whether m is one of the defined methods.
-func (m Method) Valid() bool { return m != 0 && enumValid(methodNames, uint8(m)) }
+func (m Method) Valid() bool { return methodNames.Valid(m) }
 
-// MarshalText encodes the method's name.
-func (m Method) MarshalText() ([]byte, error) { return marshalEnum(methodNames, uint8(m), "method") }
+// MarshalText encodes the method's name ("" for a method not set).
+func (m Method) MarshalText() ([]byte, error) { return textOrDefault(methodNames, m) }
 
-// UnmarshalText decodes a method's name.
-func (m *Method) UnmarshalText(b []byte) error {
-	v, err := ParseMethod(string(b))
-	if err == nil {
-		*m = v
-	}
-	return err
-}
+// UnmarshalText decodes a method's name; on an error m is unchanged.
+func (m *Method) UnmarshalText(b []byte) error { return methodNames.UnmarshalText(b, m) }
 
 // ParseFrequency parses "weekly", "bi-weekly", "semi-monthly", "monthly",
 // "quarterly", "semi-annual", "annual" or "days" ("" is the default, monthly).
-func ParseFrequency(s string) (Frequency, error) {
-	v, err := parseEnum(frequencyNames, s, "frequency")
-	return Frequency(v), err
-}
+func ParseFrequency(s string) (Frequency, error) { return orDefault(frequencyNames, s) }
 
-// String returns the frequency's name, e.g. "monthly".
-func (f Frequency) String() string { return enumString(frequencyNames, uint8(f), "Frequency") }
+// String returns the frequency's name, e.g. "monthly" ("default" for the
+// zero default).
+func (f Frequency) String() string { return display(frequencyNames, f) }
 
 // Valid reports whether f is a defined frequency or the zero default.
-func (f Frequency) Valid() bool { return enumValid(frequencyNames, uint8(f)) }
+func (f Frequency) Valid() bool { return f == 0 || frequencyNames.Valid(f) }
 
 // MarshalText encodes the frequency's name ("" for the zero default).
-func (f Frequency) MarshalText() ([]byte, error) {
-	return marshalEnum(frequencyNames, uint8(f), "frequency")
-}
+func (f Frequency) MarshalText() ([]byte, error) { return textOrDefault(frequencyNames, f) }
 
-// UnmarshalText decodes a frequency's name.
+// UnmarshalText decodes a frequency's name; on an error f is unchanged.
 func (f *Frequency) UnmarshalText(b []byte) error {
 	v, err := ParseFrequency(string(b))
 	if err == nil {
@@ -117,23 +99,19 @@ func (f Frequency) effective() Frequency {
 
 // ParseDayCount parses "30/360", "act/360", "act/365f" or "act/act-isda"
 // ("" is the default, act/360). Upper case is accepted.
-func ParseDayCount(s string) (DayCount, error) {
-	v, err := parseEnum(dayCountNames, strings.ToLower(s), "day count")
-	return DayCount(v), err
-}
+func ParseDayCount(s string) (DayCount, error) { return orDefault(dayCountNames, strings.ToLower(s)) }
 
-// String returns the day count's name, e.g. "act/365f".
-func (dc DayCount) String() string { return enumString(dayCountNames, uint8(dc), "DayCount") }
+// String returns the day count's name, e.g. "act/365f" ("default" for the
+// zero default).
+func (dc DayCount) String() string { return display(dayCountNames, dc) }
 
 // Valid reports whether dc is a defined day count or the zero default.
-func (dc DayCount) Valid() bool { return enumValid(dayCountNames, uint8(dc)) }
+func (dc DayCount) Valid() bool { return dc == 0 || dayCountNames.Valid(dc) }
 
 // MarshalText encodes the day count's name ("" for the zero default).
-func (dc DayCount) MarshalText() ([]byte, error) {
-	return marshalEnum(dayCountNames, uint8(dc), "day count")
-}
+func (dc DayCount) MarshalText() ([]byte, error) { return textOrDefault(dayCountNames, dc) }
 
-// UnmarshalText decodes a day count's name.
+// UnmarshalText decodes a day count's name; on an error dc is unchanged.
 func (dc *DayCount) UnmarshalText(b []byte) error {
 	v, err := ParseDayCount(string(b))
 	if err == nil {
@@ -143,84 +121,51 @@ func (dc *DayCount) UnmarshalText(b []byte) error {
 }
 
 // ParseInterestBasis parses "periodic" or "actual".
-func ParseInterestBasis(s string) (InterestBasis, error) {
-	v, err := parseEnum(basisNames, s, "interest basis")
-	return InterestBasis(v), err
-}
+func ParseInterestBasis(s string) (InterestBasis, error) { return basisNames.Parse(s) }
 
 // String returns "periodic" or "actual".
-func (b InterestBasis) String() string { return enumString(basisNames, uint8(b), "InterestBasis") }
+func (b InterestBasis) String() string { return basisNames.String(b) }
 
 // Valid reports whether b is a defined basis.
-func (b InterestBasis) Valid() bool { return enumValid(basisNames, uint8(b)) }
+func (b InterestBasis) Valid() bool { return basisNames.Valid(b) }
 
 // MarshalText encodes the basis's name.
-func (b InterestBasis) MarshalText() ([]byte, error) {
-	return marshalEnum(basisNames, uint8(b), "interest basis")
-}
+func (b InterestBasis) MarshalText() ([]byte, error) { return basisNames.MarshalText(b) }
 
-// UnmarshalText decodes a basis's name.
-func (b *InterestBasis) UnmarshalText(text []byte) error {
-	v, err := ParseInterestBasis(string(text))
-	if err == nil {
-		*b = v
-	}
-	return err
-}
+// UnmarshalText decodes a basis's name; on an error b is unchanged.
+func (b *InterestBasis) UnmarshalText(text []byte) error { return basisNames.UnmarshalText(text, b) }
 
 // ParseBusinessDayConvention parses "none", "following",
 // "modified-following" or "preceding".
 func ParseBusinessDayConvention(s string) (BusinessDayConvention, error) {
-	v, err := parseEnum(businessDayNames, s, "business-day convention")
-	return BusinessDayConvention(v), err
+	return businessDayNames.Parse(s)
 }
 
 // String returns the convention's name, e.g. "modified-following".
-func (c BusinessDayConvention) String() string {
-	return enumString(businessDayNames, uint8(c), "BusinessDayConvention")
-}
+func (c BusinessDayConvention) String() string { return businessDayNames.String(c) }
 
 // Valid reports whether c is a defined convention.
-func (c BusinessDayConvention) Valid() bool { return enumValid(businessDayNames, uint8(c)) }
+func (c BusinessDayConvention) Valid() bool { return businessDayNames.Valid(c) }
 
 // MarshalText encodes the convention's name.
-func (c BusinessDayConvention) MarshalText() ([]byte, error) {
-	return marshalEnum(businessDayNames, uint8(c), "business-day convention")
-}
+func (c BusinessDayConvention) MarshalText() ([]byte, error) { return businessDayNames.MarshalText(c) }
 
-// UnmarshalText decodes a convention's name.
+// UnmarshalText decodes a convention's name; on an error c is unchanged.
 func (c *BusinessDayConvention) UnmarshalText(b []byte) error {
-	v, err := ParseBusinessDayConvention(string(b))
-	if err == nil {
-		*c = v
-	}
-	return err
+	return businessDayNames.UnmarshalText(b, c)
 }
 
 // ParseTotalsConvention parses "row-sum", "level-payment" or "unrounded-payment".
-func ParseTotalsConvention(s string) (TotalsConvention, error) {
-	v, err := parseEnum(totalsNames, s, "totals convention")
-	return TotalsConvention(v), err
-}
+func ParseTotalsConvention(s string) (TotalsConvention, error) { return totalsNames.Parse(s) }
 
 // String returns the convention's name, e.g. "row-sum".
-func (c TotalsConvention) String() string {
-	return enumString(totalsNames, uint8(c), "TotalsConvention")
-}
+func (c TotalsConvention) String() string { return totalsNames.String(c) }
 
 // Valid reports whether c is a defined convention.
-func (c TotalsConvention) Valid() bool { return enumValid(totalsNames, uint8(c)) }
+func (c TotalsConvention) Valid() bool { return totalsNames.Valid(c) }
 
 // MarshalText encodes the convention's name.
-func (c TotalsConvention) MarshalText() ([]byte, error) {
-	return marshalEnum(totalsNames, uint8(c), "totals convention")
-}
+func (c TotalsConvention) MarshalText() ([]byte, error) { return totalsNames.MarshalText(c) }
 
-// UnmarshalText decodes a convention's name.
-func (c *TotalsConvention) UnmarshalText(b []byte) error {
-	v, err := ParseTotalsConvention(string(b))
-	if err == nil {
-		*c = v
-	}
-	return err
-}
+// UnmarshalText decodes a convention's name; on an error c is unchanged.
+func (c *TotalsConvention) UnmarshalText(b []byte) error { return totalsNames.UnmarshalText(b, c) }

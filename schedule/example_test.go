@@ -63,7 +63,7 @@ func ExampleTerms_Validate() {
 		MaxAnnualRate: money.MustRate("24%"),
 	}.Validate()
 	fmt.Println(err)
-	// Output: schedule: invalid terms: Principal: must be positive, got CNY 0.00; AnnualRate: 30% is above the cap of 24%
+	// Output: schedule: invalid terms: principal: must be positive, got CNY 0.00; annual_rate: 30% is above the cap of 24%
 }
 
 // Interest on an amount between two dates, as servicing code needs it.

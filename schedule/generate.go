@@ -5,11 +5,12 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
 // Generate returns the repayment schedule for t. Invalid terms give a
-// *ValidationError wrapping ErrInvalidTerms that lists every bad field; so
+// *fault.Fields wrapping ErrInvalidTerms that lists every bad field; so
 // do terms whose amounts would leave the range of money.Amount, and a
 // calendar under which due dates collapse. Generate is pure: the same terms
 // give the same schedule.
@@ -47,7 +48,7 @@ func newGenerator(t *Terms) (*generator, error) {
 	if ppy := t.Frequency.PeriodsPerYear(); ppy > 0 {
 		r, err := t.AnnualRate.PerPeriod(ppy)
 		if err != nil {
-			return nil, invalid("AnnualRate", err.Error())
+			return nil, invalid("annual_rate", err.Error())
 		}
 		g.periodic = r
 	}
@@ -58,7 +59,7 @@ func (g *generator) single() bool { return g.t.Frequency.effective() == Days || 
 
 // tooLarge reports an amount that left money.Amount's range.
 func tooLarge(err error) error {
-	return invalid("Principal", "the schedule's amounts exceed the range of money.Amount ("+err.Error()+")")
+	return invalid("principal", "the schedule's amounts exceed the range of money.Amount ("+err.Error()+")")
 }
 
 // dueDate returns installment k's adjusted due date and the date its
@@ -70,7 +71,7 @@ func (g *generator) dueDate(k int, prev date.Date) (due, accrualEnd date.Date, e
 		return due, due, err
 	}
 	if !due.After(prev) {
-		return due, due, invalid("Calendar", fmt.Sprintf("installment %d falls due on %s, not after %s", k, due, prev))
+		return due, due, invalid("calendar", fmt.Sprintf("installment %d falls due on %s, not after %s", k, due, prev))
 	}
 	if g.t.InterestFollowsAdjusted {
 		return due, due, nil
@@ -197,7 +198,7 @@ func (g *generator) amortisation(balance int64, m int) (pay, part int64, err err
 	case EqualInstallment:
 		a, err = levelInstallment(g.amount(balance), g.periodic, m, g.t)
 		if err == nil && !a.IsPositive() {
-			err = invalid("InstallmentMultiple", fmt.Sprintf("the installment rounds to %s", a))
+			err = invalid("installment_multiple", fmt.Sprintf("the installment rounds to %s", a))
 		}
 		pay = a.Minor()
 	case EqualPrincipal, Flat:
@@ -205,7 +206,7 @@ func (g *generator) amortisation(balance int64, m int) (pay, part int64, err err
 		part = a.Minor()
 	}
 	if err != nil {
-		if _, ok := err.(*ValidationError); !ok {
+		if _, ok := err.(*fault.Fields); !ok {
 			err = tooLarge(err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/schedule"
 )
 
@@ -21,9 +22,9 @@ func TestReamortizeRefusesDeferredGrace(t *testing.T) {
 	orig := generate(t, terms)
 	for _, from := range []string{"2026-02-15", "2026-03-15", "2026-04-15", "2026-04-20"} {
 		_, err := orig.Reamortize(d(from), cny("10000"), schedule.KeepTerm)
-		var ve *schedule.ValidationError
+		var ve *fault.Fields
 		require.ErrorAs(t, err, &ve, from)
-		assert.True(t, ve.Has("Start"), "%s: %v", from, err)
+		assert.True(t, ve.Has("from"), "%s: %v", from, err)
 	}
 	for _, from := range []string{"2026-01-15", "2026-02-01", "2026-05-15"} {
 		_, err := orig.Reamortize(d(from), cny("5000"), schedule.KeepTerm)
@@ -42,12 +43,12 @@ func TestReamortizeShortInstallments(t *testing.T) {
 	terms.PrincipalGrace = 3
 	s := generate(t, terms)
 	s.Installments = s.Installments[:1]
-	var ve *schedule.ValidationError
+	var ve *fault.Fields
 	require.NotPanics(t, func() {
 		_, err := s.Reamortize(d("2026-07-15"), cny("3000"), schedule.KeepInstallment)
 		require.ErrorAs(t, err, &ve)
 	})
-	assert.True(t, ve.Has("Installments"), "%v", ve)
+	assert.True(t, ve.Has("installments"), "%v", ve)
 }
 
 // TestNilHolidayCalendar: a typed nil *HolidayCalendar in Terms.Calendar is

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -67,7 +68,7 @@ func (t Terms) MarshalJSON() ([]byte, error) {
 	case *HolidayCalendar:
 		w.Calendar = c
 	default:
-		return nil, fmt.Errorf("%w: a calendar of type %T cannot be encoded as JSON", ErrInvalidTerms, c)
+		return nil, fault.Invalid(ErrInvalidTerms, "calendar", fmt.Sprintf("a %T cannot be encoded as JSON", c))
 	}
 	return json.Marshal(w)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -82,6 +83,45 @@ func TestTermsJSONOtherCalendar(t *testing.T) {
 	terms.Calendar = otherCalendar{}
 	_, err := json.Marshal(terms)
 	assert.ErrorIs(t, err, schedule.ErrInvalidTerms)
+	var bad *fault.Fields
+	require.ErrorAs(t, err, &bad)
+	assert.True(t, bad.Has("calendar"), "%v", err)
+}
+
+// TestUnknownNameListsTheAllowed: an unknown name, from a flag or from
+// JSON, is a *fault.Fields naming the enumeration (as Terms spells the field
+// in JSON) with the value given and every name allowed.
+func TestUnknownNameListsTheAllowed(t *testing.T) {
+	for _, c := range []struct {
+		parse func() error
+		field string
+		want  string
+	}{
+		{func() error { _, err := schedule.ParseMethod("annuity"); return err }, "method",
+			`unknown method "annuity"; want one of: equal-installment, equal-principal, interest-only, bullet, flat`},
+		{func() error { _, err := schedule.ParseFrequency("fortnightly"); return err }, "frequency",
+			`unknown frequency "fortnightly"; want one of: weekly, bi-weekly, semi-monthly, monthly, quarterly, semi-annual, annual, days`},
+		{func() error { _, err := schedule.ParseDayCount("act/364"); return err }, "day_count",
+			`unknown day_count "act/364"; want one of: 30/360, act/360, act/365f, act/act-isda`},
+		{func() error { _, err := schedule.ParseInterestBasis("daily"); return err }, "basis",
+			`unknown basis "daily"; want one of: periodic, actual`},
+		{func() error { _, err := schedule.ParseBusinessDayConvention("next"); return err }, "business_day",
+			`unknown business_day "next"; want one of: none, following, modified-following, preceding`},
+		{func() error { _, err := schedule.ParseTotalsConvention("sum"); return err }, "totals",
+			`unknown totals "sum"; want one of: row-sum, level-payment, unrounded-payment`},
+		{func() error { _, err := schedule.ParseKeep("keep-both"); return err }, "keep",
+			`unknown keep "keep-both"; want one of: keep-term, keep-installment`},
+		{func() error { var m schedule.Terms; return json.Unmarshal([]byte(`{"method":"annuity"}`), &m) }, "method",
+			`unknown method "annuity"; want one of: equal-installment, equal-principal, interest-only, bullet, flat`},
+	} {
+		err := c.parse()
+		assert.ErrorIs(t, err, schedule.ErrInvalidName)
+		var bad *fault.Fields
+		require.ErrorAs(t, err, &bad)
+		f, ok := bad.Get(c.field)
+		require.True(t, ok, "%v", err)
+		assert.Equal(t, c.want, f.Problem)
+	}
 }
 
 func TestEnumNames(t *testing.T) {
@@ -105,6 +145,12 @@ func TestEnumNames(t *testing.T) {
 	assert.Equal(t, schedule.Actual365Fixed, dc)
 	_, err = schedule.ParseMethod("")
 	assert.ErrorIs(t, err, schedule.ErrInvalidName)
-	assert.Equal(t, "Method(9)", schedule.Method(9).String())
+	assert.Equal(t, "method(9)", schedule.Method(9).String())
+	assert.Equal(t, "default", schedule.Frequency(0).String(), "the zero default has no name of its own")
+	b, err := json.Marshal(struct {
+		F schedule.Frequency `json:"f"`
+	}{})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"f":""}`, string(b), "the zero default encodes as \"\"")
 	assert.Equal(t, 12, schedule.Frequency(0).PeriodsPerYear())
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -23,16 +25,19 @@ const (
 	KeepInstallment
 )
 
+var keepNames = enum.New[Keep](ErrInvalidName, "keep", "", "keep-term", "keep-installment")
+
 // String returns "keep-term" or "keep-installment".
-func (k Keep) String() string {
-	switch k {
-	case KeepTerm:
-		return "keep-term"
-	case KeepInstallment:
-		return "keep-installment"
-	}
-	return fmt.Sprintf("Keep(%d)", uint8(k))
-}
+func (k Keep) String() string { return keepNames.String(k) }
+
+// ParseKeep parses "keep-term" or "keep-installment".
+func ParseKeep(s string) (Keep, error) { return keepNames.Parse(s) }
+
+// MarshalText encodes the choice's name.
+func (k Keep) MarshalText() ([]byte, error) { return keepNames.MarshalText(k) }
+
+// UnmarshalText decodes a choice's name; on an error k is unchanged.
+func (k *Keep) UnmarshalText(b []byte) error { return keepNames.UnmarshalText(b, k) }
 
 // Reamortize returns the plan for the rest of the loan when, on date from,
 // its outstanding principal becomes outstanding (after a prepayment, or a
@@ -49,23 +54,27 @@ func (k Keep) String() string {
 // the first due date and before installment InterestGrace+1 is due: the interest
 // deferred to that installment is not part of the new principal and would be
 // lost.
+//
+// Bad arguments are a *fault.Fields wrapping ErrInvalidTerms that names
+// each by its parameter ("from", "outstanding", "keep"), and the terms'
+// fields as Terms spells them in JSON ("method").
 func (s *Schedule) Reamortize(from date.Date, outstanding money.Amount, keep Keep) (*Schedule, error) {
 	t := s.Terms
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	var p problems
+	p := fault.Fields{Kind: ErrInvalidTerms}
 	if t.Frequency.effective() == Days || t.Method == Bullet {
-		p.add("Method", "a single-payment loan has nothing to re-amortise")
+		p.Add("method", "a single-payment loan has nothing to re-amortise")
 	}
 	switch {
 	case outstanding.Currency() != t.Principal.Currency():
-		p.add("Principal", fmt.Sprintf("outstanding %s is not in %s", outstanding, t.Principal.Currency()))
+		p.Add("outstanding", fmt.Sprintf("outstanding %s is not in %s", outstanding, t.Principal.Currency()))
 	case !outstanding.IsPositive() || outstanding.Minor() > money.MaxMinor:
-		p.add("Principal", "outstanding principal must be positive, got "+outstanding.String())
+		p.Add("outstanding", "outstanding principal must be positive, got "+outstanding.String())
 	}
 	if keep != KeepTerm && keep != KeepInstallment {
-		p.add("Keep", "unknown choice "+keep.String())
+		p.Add("keep", "unknown choice "+keep.String())
 	}
 	dues := t.dueDates()
 	done := 0 // installments due on or before from
@@ -73,14 +82,14 @@ func (s *Schedule) Reamortize(from date.Date, outstanding money.Amount, keep Kee
 		done++
 	}
 	if from.Before(t.Start) || done >= t.Periods {
-		p.add("Start", fmt.Sprintf("%s must fall on or after the start %s and before the last due date", from, t.Start))
+		p.Add("from", fmt.Sprintf("%s must fall on or after the start %s and before the last due date", from, t.Start))
 	} else if t.InterestGrace > 0 && !t.CapitalizeGrace && done >= 1 && done <= t.InterestGrace {
 		// The interest of the grace periods already past is deferred to
 		// installment InterestGrace+1, which the new plan replaces.
-		p.add("Start", fmt.Sprintf("%s falls inside the %d interest-grace periods whose interest is deferred to installment %d: the deferred grace interest would be lost",
+		p.Add("from", fmt.Sprintf("%s falls inside the %d interest-grace periods whose interest is deferred to installment %d: the deferred grace interest would be lost",
 			from, t.InterestGrace, t.InterestGrace+1))
 	}
-	if err := p.err(); err != nil {
+	if err := p.Err(); err != nil {
 		return nil, err
 	}
 
@@ -117,7 +126,7 @@ func (s *Schedule) Reamortize(from date.Date, outstanding money.Amount, keep Kee
 func (s *Schedule) shortenedTerm(nt *Terms) (int, error) {
 	t := &s.Terms
 	if nt.InterestGrace+nt.PrincipalGrace > 0 {
-		return 0, invalid("Keep", "keep-installment applies after the grace periods")
+		return 0, invalid("keep", "keep-installment applies after the grace periods")
 	}
 	g, err := newGenerator(t)
 	if err != nil {
@@ -127,7 +136,7 @@ func (s *Schedule) shortenedTerm(nt *Terms) (int, error) {
 	balance := t.Principal
 	if grace > 0 {
 		if grace > len(s.Installments) {
-			return 0, invalid("Installments", fmt.Sprintf("%d rows do not cover the %d grace periods of the terms", len(s.Installments), grace))
+			return 0, invalid("installments", fmt.Sprintf("%d rows do not cover the %d grace periods of the terms", len(s.Installments), grace))
 		}
 		balance = s.Installments[grace-1].Balance
 	}
@@ -161,5 +170,5 @@ func (s *Schedule) shortenedTerm(nt *Terms) (int, error) {
 		}
 		return lo, nil
 	}
-	return 0, invalid("Keep", "keep-installment applies to equal-installment, equal-principal and flat loans")
+	return 0, invalid("keep", "keep-installment applies to equal-installment, equal-principal and flat loans")
 }

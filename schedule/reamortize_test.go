@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -75,15 +76,15 @@ func TestReamortizeErrors(t *testing.T) {
 		keep        schedule.Keep
 		field       string
 	}{
-		{"after maturity", "2027-02-01", cny("100"), schedule.KeepTerm, "Start"},
-		{"before the start", "2025-12-01", cny("100"), schedule.KeepTerm, "Start"},
-		{"zero outstanding", "2026-07-15", cny("0"), schedule.KeepTerm, "Principal"},
-		{"other currency", "2026-07-15", money.MustParse("100", money.USD), schedule.KeepTerm, "Principal"},
-		{"unknown keep", "2026-07-15", cny("100"), schedule.Keep(0), "Keep"},
+		{"after maturity", "2027-02-01", cny("100"), schedule.KeepTerm, "from"},
+		{"before the start", "2025-12-01", cny("100"), schedule.KeepTerm, "from"},
+		{"zero outstanding", "2026-07-15", cny("0"), schedule.KeepTerm, "outstanding"},
+		{"other currency", "2026-07-15", money.MustParse("100", money.USD), schedule.KeepTerm, "outstanding"},
+		{"unknown keep", "2026-07-15", cny("100"), schedule.Keep(0), "keep"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := orig.Reamortize(d(c.from), c.outstanding, c.keep)
-			var ve *schedule.ValidationError
+			var ve *fault.Fields
 			require.ErrorAs(t, err, &ve)
 			assert.True(t, ve.Has(c.field), "%v", err)
 		})

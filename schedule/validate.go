@@ -5,6 +5,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -15,124 +16,128 @@ const (
 	MaxTermDays = 36600 // a hundred years, for single-period loans
 )
 
-// Validate reports every problem with the terms in one *ValidationError
-// (wrapping ErrInvalidTerms), or nil. Generate calls it first.
+// Validate reports every problem with the terms in one *fault.Fields
+// (wrapping ErrInvalidTerms), each field named as Terms spells it in JSON
+// ("principal", "interest_grace"), or nil. Generate calls it first.
 func (t Terms) Validate() error {
-	var p problems
+	var p fault.Fields // on the stack unless something is wrong
 	t.validateAmounts(&p)
 	t.validateShape(&p)
 	t.validateDates(&p)
-	return p.err()
+	if p.Len() == 0 {
+		return nil
+	}
+	return &fault.Fields{Kind: ErrInvalidTerms, List: p.List}
 }
 
-func (t *Terms) validateAmounts(p *problems) {
+func (t *Terms) validateAmounts(p *fault.Fields) {
 	switch {
 	case t.Principal.Currency().IsZero():
-		p.add("Principal", "needs a currency")
+		p.Add("principal", "needs a currency")
 	case !t.Principal.IsPositive():
-		p.add("Principal", "must be positive, got "+t.Principal.String())
+		p.Add("principal", "must be positive, got "+t.Principal.String())
 	case t.Principal.Minor() > money.MaxMinor:
-		p.add("Principal", "is too large")
+		p.Add("principal", "is too large")
 	}
 	if t.AnnualRate.IsNegative() {
-		p.add("AnnualRate", "must not be negative, got "+t.AnnualRate.String())
+		p.Add("annual_rate", "must not be negative, got "+t.AnnualRate.String())
 	}
 	switch {
 	case t.MaxAnnualRate.IsNegative():
-		p.add("MaxAnnualRate", "must not be negative, got "+t.MaxAnnualRate.String())
+		p.Add("max_annual_rate", "must not be negative, got "+t.MaxAnnualRate.String())
 	case !t.MaxAnnualRate.IsZero() && t.AnnualRate.Cmp(t.MaxAnnualRate) > 0:
-		p.add("AnnualRate", fmt.Sprintf("%s is above the cap of %s", t.AnnualRate.Percent(6), t.MaxAnnualRate.Percent(6)))
+		p.Add("annual_rate", fmt.Sprintf("%s is above the cap of %s", t.AnnualRate.Percent(6), t.MaxAnnualRate.Percent(6)))
 	}
 	if !t.Rounding.Valid() {
-		p.add("Rounding", "unknown rounding mode "+t.Rounding.String())
+		p.Add("rounding", "unknown rounding mode "+t.Rounding.String())
 	}
 	if !t.InstallmentRounding.Valid() {
-		p.add("InstallmentRounding", "unknown rounding mode "+t.InstallmentRounding.String())
+		p.Add("installment_rounding", "unknown rounding mode "+t.InstallmentRounding.String())
 	}
 	m := t.InstallmentMultiple
 	switch {
 	case m.IsZero():
 	case m.IsNegative():
-		p.add("InstallmentMultiple", "must not be negative, got "+m.String())
+		p.Add("installment_multiple", "must not be negative, got "+m.String())
 	case m.Currency() != t.Principal.Currency():
-		p.add("InstallmentMultiple", fmt.Sprintf("is in %s, the principal in %s", m.Currency(), t.Principal.Currency()))
+		p.Add("installment_multiple", fmt.Sprintf("is in %s, the principal in %s", m.Currency(), t.Principal.Currency()))
 	case t.Method != EqualInstallment:
-		p.add("InstallmentMultiple", "applies only to equal-installment schedules")
+		p.Add("installment_multiple", "applies only to equal-installment schedules")
 	}
 }
 
-func (t *Terms) validateShape(p *problems) {
+func (t *Terms) validateShape(p *fault.Fields) {
 	if !t.Method.Valid() {
-		p.add("Method", "unknown method "+t.Method.String())
+		p.Add("method", "unknown method "+t.Method.String())
 	}
 	if !t.Frequency.Valid() {
-		p.add("Frequency", "unknown frequency "+t.Frequency.String())
+		p.Add("frequency", "unknown frequency "+t.Frequency.String())
 	}
 	for _, e := range []struct {
 		ok    bool
 		field string
 		name  fmt.Stringer
 	}{
-		{t.DayCount.Valid(), "DayCount", t.DayCount},
-		{t.Basis.Valid(), "Basis", t.Basis},
-		{t.BusinessDay.Valid(), "BusinessDay", t.BusinessDay},
-		{t.Totals.Valid(), "Totals", t.Totals},
+		{t.DayCount.Valid(), "day_count", t.DayCount},
+		{t.Basis.Valid(), "basis", t.Basis},
+		{t.BusinessDay.Valid(), "business_day", t.BusinessDay},
+		{t.Totals.Valid(), "totals", t.Totals},
 	} {
 		if !e.ok {
-			p.add(e.field, "unknown value "+e.name.String())
+			p.Add(e.field, "unknown value "+e.name.String())
 		}
 	}
 	days := t.Frequency.effective() == Days
 	if days {
 		if t.Periods != 0 && t.Periods != 1 {
-			p.add("Periods", fmt.Sprintf("must be 1 (or 0) for a loan of days, got %d", t.Periods))
+			p.Add("periods", fmt.Sprintf("must be 1 (or 0) for a loan of days, got %d", t.Periods))
 		}
 		if t.TermDays < 1 || t.TermDays > MaxTermDays {
-			p.add("TermDays", fmt.Sprintf("must be 1 to %d for a loan of days, got %d", MaxTermDays, t.TermDays))
+			p.Add("term_days", fmt.Sprintf("must be 1 to %d for a loan of days, got %d", MaxTermDays, t.TermDays))
 		}
 	} else {
 		if t.Periods < 1 || t.Periods > MaxPeriods {
-			p.add("Periods", fmt.Sprintf("must be 1 to %d, got %d", MaxPeriods, t.Periods))
+			p.Add("periods", fmt.Sprintf("must be 1 to %d, got %d", MaxPeriods, t.Periods))
 		}
 		if t.TermDays != 0 {
-			p.add("TermDays", "applies only to frequency days")
+			p.Add("term_days", "applies only to frequency days")
 		}
 	}
 	single := days || t.Method == Bullet
 	if t.PrincipalGrace < 0 {
-		p.add("PrincipalGrace", "must not be negative")
+		p.Add("principal_grace", "must not be negative")
 	}
 	if t.InterestGrace < 0 {
-		p.add("InterestGrace", "must not be negative")
+		p.Add("interest_grace", "must not be negative")
 	}
 	if grace := t.PrincipalGrace + t.InterestGrace; grace > 0 {
-		field := "PrincipalGrace"
+		field := "principal_grace"
 		if t.PrincipalGrace <= 0 {
-			field = "InterestGrace"
+			field = "interest_grace"
 		}
 		switch {
 		case single:
-			p.add(field, "does not apply to a single-payment loan")
+			p.Add(field, "does not apply to a single-payment loan")
 		case t.PrincipalGrace >= 0 && t.InterestGrace >= 0 && grace >= t.Periods:
-			p.add(field, fmt.Sprintf("grace of %d periods must be shorter than the term of %d", grace, t.Periods))
+			p.Add(field, fmt.Sprintf("grace of %d periods must be shorter than the term of %d", grace, t.Periods))
 		}
 	}
 	if t.Totals != RowSum && t.Method != EqualInstallment {
-		p.add("Totals", "applies only to equal-installment schedules")
+		p.Add("totals", "applies only to equal-installment schedules")
 	}
 	if t.Totals != RowSum && t.InterestGrace > 0 && !t.CapitalizeGrace {
-		p.add("Totals", "cannot be combined with deferred grace interest")
+		p.Add("totals", "cannot be combined with deferred grace interest")
 	}
 }
 
-func (t *Terms) validateDates(p *problems) {
+func (t *Terms) validateDates(p *fault.Fields) {
 	startOK := true
 	switch {
 	case t.Start.IsZero():
-		p.add("Start", "is required")
+		p.Add("start", "is required")
 		startOK = false
 	case !inYearRange(t.Start):
-		p.add("Start", fmt.Sprintf("must be in the years %d to %d", minYear, maxYear))
+		p.Add("start", fmt.Sprintf("must be in the years %d to %d", minYear, maxYear))
 		startOK = false
 	}
 	f := t.Frequency.effective()
@@ -140,34 +145,34 @@ func (t *Terms) validateDates(p *problems) {
 	if t.AnchorDay != 0 {
 		switch {
 		case t.AnchorDay < 0 || t.AnchorDay > 31:
-			p.add("AnchorDay", fmt.Sprintf("must be 1 to 31, got %d", t.AnchorDay))
+			p.Add("anchor_day", fmt.Sprintf("must be 1 to 31, got %d", t.AnchorDay))
 			shapeOK = false
 		case !t.Frequency.Valid() || !shapes[f].anchored():
-			p.add("AnchorDay", "applies only to monthly, quarterly, semi-annual, annual and semi-monthly loans")
+			p.Add("anchor_day", "applies only to monthly, quarterly, semi-annual, annual and semi-monthly loans")
 			shapeOK = false
 		case startOK && t.FirstDue.IsZero() && !onAnchor(t.Start, f, t.AnchorDay):
-			p.add("AnchorDay", fmt.Sprintf("start %s is not on day %d", t.Start, t.AnchorDay))
+			p.Add("anchor_day", fmt.Sprintf("start %s is not on day %d", t.Start, t.AnchorDay))
 		case !t.FirstDue.IsZero() && inYearRange(t.FirstDue) && !onAnchor(t.FirstDue, f, t.AnchorDay):
-			p.add("AnchorDay", fmt.Sprintf("first due date %s is not on day %d", t.FirstDue, t.AnchorDay))
+			p.Add("anchor_day", fmt.Sprintf("first due date %s is not on day %d", t.FirstDue, t.AnchorDay))
 		}
 	}
 	if !t.FirstDue.IsZero() {
 		switch {
 		case f == Days || t.Method == Bullet:
-			p.add("FirstDue", "does not apply to a single-payment loan")
+			p.Add("first_due", "does not apply to a single-payment loan")
 		case !inYearRange(t.FirstDue):
-			p.add("FirstDue", fmt.Sprintf("must be in the years %d to %d", minYear, maxYear))
+			p.Add("first_due", fmt.Sprintf("must be in the years %d to %d", minYear, maxYear))
 		case startOK && !t.FirstDue.After(t.Start):
-			p.add("FirstDue", fmt.Sprintf("%s must be after the start %s", t.FirstDue, t.Start))
+			p.Add("first_due", fmt.Sprintf("%s must be after the start %s", t.FirstDue, t.Start))
 		case startOK && shapeOK && t.FirstDue.After(twoPeriodsAfter(f, t)):
-			p.add("FirstDue", fmt.Sprintf("%s is more than two periods after the start %s", t.FirstDue, t.Start))
+			p.Add("first_due", fmt.Sprintf("%s is more than two periods after the start %s", t.FirstDue, t.Start))
 		}
 	}
-	if startOK && shapeOK && len(*p) == 0 {
+	if startOK && shapeOK && p.Len() == 0 {
 		n := max(t.Periods, 1)
 		dues := t.dueDates()
 		if last := dues.at(n); !inYearRange(last) || last.Before(t.Start) {
-			p.add("Periods", fmt.Sprintf("the last due date falls after the year %d", maxYear))
+			p.Add("periods", fmt.Sprintf("the last due date falls after the year %d", maxYear))
 		}
 	}
 }

@@ -151,7 +151,7 @@ func decodeStrict(raw json.RawMessage, v any) error {
 }
 
 // fieldError turns a domain error into a field-naming input error: the
-// first field of a package's *ValidationError gets the prefix; other errors
+// first field of a package's field error gets the prefix; other errors
 // name the prefix.
 func fieldError(prefix string, err error) error {
 	if name, msg, ok := firstField(err); ok {
@@ -170,21 +170,16 @@ func fieldError(prefix string, err error) error {
 // the domain packages, with "(and n more)" when there are others.
 func firstField(err error) (name, problem string, ok bool) {
 	var fields [][2]string
-	var le *loan.ValidationError
+	var bad *fault.Fields // every package on the shared vocabulary
 	var ce *collateral.ValidationError
-	var fe *fault.Fields
 	switch {
-	case errors.As(err, &le):
-		for _, f := range le.Fields {
-			fields = append(fields, [2]string{f.Field, f.Problem})
+	case errors.As(err, &bad):
+		for _, f := range bad.List {
+			fields = append(fields, [2]string{f.Name, f.Problem})
 		}
 	case errors.As(err, &ce):
 		for _, f := range ce.Fields {
 			fields = append(fields, [2]string{f.Field, f.Problem})
-		}
-	case errors.As(err, &fe):
-		for _, f := range fe.List {
-			fields = append(fields, [2]string{f.Name, f.Problem})
 		}
 	}
 	if len(fields) == 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/rickb777/date"
 	"github.com/shopspring/decimal"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -53,14 +54,15 @@ func (f *scheduleFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.totals, "totals", "row-sum", "totals: row-sum, level-payment (payment × n) or unrounded-payment")
 }
 
-// flagOf names the flag behind each Terms field, for error messages.
+// flagOf names the flag behind each Terms field (as schedule names it,
+// the way Terms spells it in JSON), for error messages.
 var flagOf = map[string]string{
-	"Principal": "principal", "AnnualRate": "rate", "Method": "method", "Frequency": "frequency",
-	"Periods": "term", "TermDays": "term", "Start": "start", "FirstDue": "first-due", "DayCount": "day-count",
-	"Basis": "interest-basis", "Rounding": "rounding", "InstallmentMultiple": "installment-multiple",
-	"InstallmentRounding": "installment-rounding", "PrincipalGrace": "principal-grace",
-	"InterestGrace": "interest-grace", "BusinessDay": "business-day", "Calendar": "holidays",
-	"MaxAnnualRate": "max-rate", "AnchorDay": "anchor-day", "Totals": "totals",
+	"principal": "principal", "annual_rate": "rate", "method": "method", "frequency": "frequency",
+	"periods": "term", "term_days": "term", "start": "start", "first_due": "first-due", "day_count": "day-count",
+	"basis": "interest-basis", "rounding": "rounding", "installment_multiple": "installment-multiple",
+	"installment_rounding": "installment-rounding", "principal_grace": "principal-grace",
+	"interest_grace": "interest-grace", "business_day": "business-day", "calendar": "holidays",
+	"max_annual_rate": "max-rate", "anchor_day": "anchor-day", "totals": "totals",
 }
 
 // flagError is a bad flag value.
@@ -113,15 +115,15 @@ func cmdSchedule(args []string, stdout, stderr io.Writer) int {
 
 // describe renders an error on one line, naming flags instead of fields.
 func describe(err error) string {
-	var ve *schedule.ValidationError
+	var ve *fault.Fields
 	if !errors.As(err, &ve) {
 		return oneLine(err)
 	}
-	parts := make([]string, len(ve.Fields))
-	for i, fe := range ve.Fields {
-		name, ok := flagOf[fe.Field]
+	parts := make([]string, len(ve.List))
+	for i, fe := range ve.List {
+		name, ok := flagOf[fe.Name]
 		if !ok {
-			name = strings.ToLower(fe.Field)
+			name = strings.ReplaceAll(fe.Name, "_", "-")
 		}
 		parts[i] = "--" + name + ": " + fe.Problem
 	}
