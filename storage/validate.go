@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -69,8 +71,11 @@ func (u *IndexUpdate) Validate() error {
 
 func (x *LoanIndex) check(v *fault.Fields, prefix string) {
 	checkDate(v, prefix+".next_due", x.NextDue, false)
-	if x.DaysPastDue < 0 {
+	switch {
+	case x.DaysPastDue < 0:
 		v.Add(prefix+".days_past_due", "must not be negative")
+	case x.DaysPastDue > math.MaxInt32:
+		v.Addf(prefix+".days_past_due", "must be at most %d", math.MaxInt32) // a SQL INTEGER
 	}
 	checkText(v, prefix+".classification", x.Classification, false)
 	checkText(v, prefix+".bucket", x.Bucket, false)
@@ -126,6 +131,44 @@ func (m *Message) Validate() error {
 	return v.Err()
 }
 
+// ValidateLoans reports every bad field of the loans given to
+// Loans.Create, each named with the loan's position in the call
+// ("loans[1].status"), so a batch names all its bad loans at once.
+func ValidateLoans(ls []Loan) error {
+	v := invalid()
+	for i := range ls {
+		v.Merge(fmt.Sprintf("loans[%d]", i), ls[i].Validate())
+	}
+	return v.Err()
+}
+
+// ValidateIndexUpdates reports every bad field of the updates given to
+// Loans.UpdateIndex, each named with its position ("updates[2].index.as_of"),
+// and a loan named twice in one call (its PrevAsOf fence would hold for
+// one update only).
+func ValidateIndexUpdates(us []IndexUpdate) error {
+	v := invalid()
+	seen := make(map[uuid.UUID]int, len(us))
+	for i := range us {
+		f := fmt.Sprintf("updates[%d]", i)
+		v.Merge(f, us[i].Validate())
+		if j, dup := seen[us[i].LoanID]; dup && us[i].LoanID != uuid.Nil {
+			v.Addf(f+".loan_id", "repeats updates[%d]", j)
+		}
+		seen[us[i].LoanID] = i
+	}
+	return v.Err()
+}
+
+// ValidateMessages reports every bad field of the messages given to
+// Outbox.Add, each named with its position ("messages[0].topic").
+func ValidateMessages(ms []Message) error {
+	v := invalid()
+	for i := range ms {
+		v.Merge(fmt.Sprintf("messages[%d]", i), ms[i].Validate())
+	}
+	return v.Err()
+}
 
 // checkText rejects what a SQL text column cannot hold byte for byte
 // (PostgreSQL refuses NUL and invalid UTF-8), so every adapter accepts the
@@ -172,6 +215,30 @@ func checkDate(v *fault.Fields, field string, d date.Date, required bool) {
 	}
 }
 
+// checkTime rejects a time outside the years a SQL timestamp holds.
+func checkTime(v *fault.Fields, field string, t time.Time, required bool) {
+	switch {
+	case t.IsZero():
+		if required {
+			v.Add(field, "must be set")
+		}
+	case t.UTC().Year() < 1 || t.UTC().Year() > 9999:
+		v.Add(field, "must lie in years 1 to 9999")
+	}
+}
+
+// StoredTime returns t as every adapter stores and returns it: in UTC, to
+// the microsecond (PostgreSQL's resolution), without a monotonic clock
+// reading. The zero time stays zero. The replay checks compare stored
+// times, so a retry that carries the nanoseconds of time.Now() is still a
+// replay.
+func StoredTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
 // SameJSON reports whether a and b are the same JSON text apart from
 // insignificant white space. Two invalid documents are never the same.
 func SameJSON(a, b json.RawMessage) bool {
@@ -198,8 +265,8 @@ func checkVersion(v *fault.Fields, field string, n int64, min int64) {
 	}
 }
 
-// checkKeyed checks the key, day and payload of each row of an appended
-// list and that no key repeats.
+// checkKeys checks the key of each row of an appended list and that no key
+// repeats.
 func checkKeys(v *fault.Fields, prefix string, n int, key func(int) string) {
 	seen := make(map[string]int, n)
 	for i := range n {
@@ -240,11 +307,9 @@ func (a *BookAppend) Validate() error {
 	return v.Err()
 }
 
-func checkHolders(v *fault.Fields, ids []uuid.UUID) {
-	for i, id := range ids {
-		checkID(v, fmt.Sprintf("holders[%d]", i), id)
-	}
-}
+// checkHolders reports nil or repeated holders: a holder is one row of an
+// investor's statement index, so it is listed once.
+func checkHolders(v *fault.Fields, ids []uuid.UUID) { checkLinks(v, "holders", ids) }
 
 func checkOps(v *fault.Fields, prefix string, ops []BookOp) {
 	checkKeys(v, prefix, len(ops), func(i int) string { return ops[i].Key })
@@ -283,15 +348,16 @@ func (s *DebtorSave) Validate() error {
 		c := &s.Contacts[i]
 		f := fmt.Sprintf("contacts[%d]", i)
 		checkID(v, f+".loan_id", c.LoanID)
-		if c.At.IsZero() {
-			v.Add(f+".at", "must be set")
-		} else if y := c.At.UTC().Year(); y < 1 || y > 9999 {
-			v.Add(f+".at", "must lie in years 1 to 9999")
-		}
+		checkTime(v, f+".at", c.At, true)
 		checkJSON(v, f+".payload", c.Payload, true)
 	}
 	return v.Err()
 }
+
+// movementKinds are the kinds of reserve movements, true for the one that
+// takes money out: the totals sum by kind, so an unknown kind or a payout
+// paying in would make them disagree with the balance.
+var movementKinds = map[string]bool{"contribution": false, "payout": true, "recovery": false}
 
 // Validate reports every bad field of an add to the reserve.
 func (a *ReserveAdd) Validate() error {
@@ -305,7 +371,17 @@ func (a *ReserveAdd) Validate() error {
 	for i := range a.Movements {
 		m := &a.Movements[i]
 		f := fmt.Sprintf("movements[%d]", i)
-		checkText(v, f+".kind", m.Kind, true)
+		out, known := movementKinds[m.Kind]
+		switch {
+		case m.Kind == "":
+			v.Add(f+".kind", "must not be empty")
+		case !known:
+			v.Add(f+".kind", `must be "contribution", "payout" or "recovery"`)
+		case out && m.Amount.IsPositive():
+			v.Add(f+".amount", "a payout takes money out: must not be positive")
+		case !out && m.Amount.IsNegative():
+			v.Addf(f+".amount", "a %s pays in: must not be negative", m.Kind)
+		}
 		checkDate(v, f+".day", m.Day, true)
 		switch c := m.Amount.Currency(); {
 		case c.IsZero():
@@ -396,6 +472,7 @@ func (p *ClosePart) Validate() error {
 	}
 	checkVersion(v, "version", p.Version, 1)
 	checkText(v, "owner", p.Owner, false)
+	checkTime(v, "lease_until", p.LeaseUntil, false)
 	if p.Report != nil {
 		checkJSON(v, "report", p.Report, true)
 	}
