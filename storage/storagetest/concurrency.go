@@ -460,9 +460,15 @@ func testConcurrentPayouts(t *testing.T, ss [2]storage.Store) {
 		movement("seed", "contribution", uuid.New(), 1, unit*units)}})
 	require.NoError(t, err)
 	var paid atomic.Int32
+	var read sync.WaitGroup
+	read.Add(Writers)
 	race(t, ss, func(w int, s storage.Store) error {
 		for attempt := 0; ; attempt++ {
 			tot, err := s.Reserve().Totals(ctx)
+			if attempt == 0 { // every writer reads the first balance before any pays out
+				read.Done()
+				read.Wait()
+			}
 			if err != nil {
 				return err
 			}
