@@ -97,7 +97,8 @@ func testOutboxScan(t *testing.T, s storage.Store) {
 			})
 	}
 
-	// A scanned message is a copy.
+	// A message scanned, handed out by Pending or passed to Add is a
+	// copy.
 	for m, err := range s.Outbox().Scan(ctx, storage.MessageFilter{}) {
 		require.NoError(t, err)
 		m.Payload[0] = 'X'
@@ -105,6 +106,15 @@ func testOutboxScan(t *testing.T, s storage.Store) {
 	pending, err := s.Outbox().Pending(ctx, 1)
 	require.NoError(t, err)
 	assert.Equal(t, string(ms[1].Payload), string(pending[0].Payload))
+	pending[0].Payload[0] = 'X'
+	in := storage.Message{Key: "copy", Topic: "t", Day: day(2024, 3, 1), Payload: json.RawMessage(`{"n":1}`)}
+	_, err = s.Outbox().Add(ctx, in)
+	require.NoError(t, err)
+	in.Payload[2] = 'X'
+	pending, err = s.Outbox().Pending(ctx, 100)
+	require.NoError(t, err)
+	assert.Equal(t, string(ms[1].Payload), string(pending[0].Payload))
+	assert.Equal(t, `{"n":1}`, string(pending[len(pending)-1].Payload))
 }
 
 // testOutboxPurge: Purge deletes the delivered messages of days before the

@@ -65,6 +65,27 @@ func testReserveTotals(t *testing.T, s storage.Store) {
 		assert.Greater(t, got[i].Seq, got[i-1].Seq)
 	}
 	assert.Nil(t, got[0].Payload, "a movement without detail")
+
+	// Neither the movements passed in nor those scanned alias what is
+	// stored.
+	in := movement("c4", "contribution", loan, 5, 1)
+	in.Payload = json.RawMessage(`{"n":1}`)
+	_, err = s.Reserve().Add(ctx, storage.ReserveAdd{Movements: []storage.Movement{in}})
+	require.NoError(t, err)
+	in.Payload[2] = 'X'
+	for m, err := range s.Reserve().Scan(ctx, storage.MovementFilter{Kinds: []string{"payout"}}) {
+		require.NoError(t, err)
+		m.Payload[2] = 'X'
+	}
+	for m, err := range s.Reserve().Scan(ctx, storage.MovementFilter{Days: &storage.DateRange{From: day(2024, 3, 3)}}) {
+		require.NoError(t, err)
+		switch m.Key {
+		case "p1":
+			assert.Equal(t, string(p.Payload), string(m.Payload))
+		case "c4":
+			assert.Equal(t, `{"n":1}`, string(m.Payload))
+		}
+	}
 }
 
 // testReserveVersions: an add that takes money out states the version it

@@ -292,33 +292,55 @@ func testScanStops(t *testing.T, s storage.Store) {
 	assert.Equal(t, 1, mustGet(t, s, extra.ID).Index.DaysPastDue)
 }
 
+// testScanApplications: Applications.Scan by status and submission day,
+// alone and combined, in id order, every batch size.
 func testScanApplications(t *testing.T, s storage.Store) {
 	ctx := context.Background()
-	var submitted []uuid.UUID
+	var apps []storage.Application
 	for i := range 23 {
 		a := newApplication(uuid.New())
 		a.SubmittedOn = day(2024, 1, 1+i)
 		if i%3 == 0 {
 			a.Status = "approved"
-		} else {
-			submitted = append(submitted, a.ID)
 		}
 		require.NoError(t, s.Applications().Create(ctx, a))
+		a.Version = 1
+		apps = append(apps, a)
 	}
-	slices.SortFunc(submitted, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	var got []uuid.UUID
-	for a, err := range s.Applications().Scan(ctx, storage.ApplicationFilter{Statuses: []string{"submitted"}, BatchSize: 5}) {
+	cases := []struct {
+		name string
+		f    storage.ApplicationFilter
+		want func(i int) bool
+	}{
+		{"every application", storage.ApplicationFilter{}, func(int) bool { return true }},
+		{"submitted", storage.ApplicationFilter{Statuses: []string{"submitted"}}, func(i int) bool { return i%3 != 0 }},
+		{"either", storage.ApplicationFilter{Statuses: []string{"submitted", "approved"}}, func(int) bool { return true }},
+		// Submitted 2024-01-10..2024-01-12 is i in 9..11.
+		{"days", storage.ApplicationFilter{Submitted: &storage.DateRange{From: day(2024, 1, 10), To: day(2024, 1, 12)}},
+			func(i int) bool { return i >= 9 && i <= 11 }},
+		{"combined", storage.ApplicationFilter{Statuses: []string{"approved"}, Submitted: &storage.DateRange{From: day(2024, 1, 10)}},
+			func(i int) bool { return i%3 == 0 && i >= 9 }},
+	}
+	for _, tc := range cases {
+		var want []storage.Application
+		for i, a := range apps {
+			if tc.want(i) {
+				want = append(want, a)
+			}
+		}
+		slices.SortFunc(want, func(a, b storage.Application) int { return byteOrder(a.ID, b.ID) })
+		assertScan(t, tc.name, want, func(a storage.Application) storage.Application { return a },
+			func(batch int) iter.Seq2[storage.Application, error] {
+				f := tc.f
+				f.BatchSize = batch
+				return s.Applications().Scan(ctx, f)
+			})
+	}
+	for a, err := range s.Applications().Scan(ctx, storage.ApplicationFilter{}) {
 		require.NoError(t, err)
-		got = append(got, a.ID)
+		a.Document[0] = 'X'
 	}
-	assert.Equal(t, submitted, got)
-
-	// Submitted 2024-01-10..2024-01-12 is i in 9..11; i=9 is approved.
-	n := 0
-	for _, err := range s.Applications().Scan(ctx, storage.ApplicationFilter{
-		Submitted: &storage.DateRange{From: day(2024, 1, 10), To: day(2024, 1, 12)}, BatchSize: 2}) {
-		require.NoError(t, err)
-		n++
-	}
-	assert.Equal(t, 3, n)
+	got, err := s.Applications().Get(ctx, apps[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, apps[0], got, "a scanned application is a copy")
 }
