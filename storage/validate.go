@@ -137,7 +137,9 @@ func (m *Message) Validate() error {
 func ValidateLoans(ls []Loan) error {
 	v := invalid()
 	for i := range ls {
-		v.Merge(fmt.Sprintf("loans[%d]", i), ls[i].Validate())
+		if err := ls[i].Validate(); err != nil {
+			v.Merge(fmt.Sprintf("loans[%d]", i), err)
+		}
 	}
 	return v.Err()
 }
@@ -150,10 +152,11 @@ func ValidateIndexUpdates(us []IndexUpdate) error {
 	v := invalid()
 	seen := make(map[uuid.UUID]int, len(us))
 	for i := range us {
-		f := fmt.Sprintf("updates[%d]", i)
-		v.Merge(f, us[i].Validate())
+		if err := us[i].Validate(); err != nil {
+			v.Merge(fmt.Sprintf("updates[%d]", i), err)
+		}
 		if j, dup := seen[us[i].LoanID]; dup && us[i].LoanID != uuid.Nil {
-			v.Addf(f+".loan_id", "repeats updates[%d]", j)
+			v.Addf(fmt.Sprintf("updates[%d].loan_id", i), "repeats updates[%d]", j)
 		}
 		seen[us[i].LoanID] = i
 	}
@@ -165,7 +168,9 @@ func ValidateIndexUpdates(us []IndexUpdate) error {
 func ValidateMessages(ms []Message) error {
 	v := invalid()
 	for i := range ms {
-		v.Merge(fmt.Sprintf("messages[%d]", i), ms[i].Validate())
+		if err := ms[i].Validate(); err != nil {
+			v.Merge(fmt.Sprintf("messages[%d]", i), err)
+		}
 	}
 	return v.Err()
 }

@@ -70,13 +70,13 @@ func (r apps) Scan(ctx context.Context, f storage.ApplicationFilter) iter.Seq2[s
 		f.Submitted = &d
 	}
 	return func(yield func(storage.Application, error) bool) {
-		scanIndex(ctx, r.s, r.t, &r.s.apps.ids, f.Batch(), func(p *storage.Application, sl *slab) (storage.Application, bool) {
+		scanIndex(ctx, r.s, r.t, &r.s.apps.ids, f.Batch(), func(p *storage.Application, buf []storage.Application, sl *slab) []storage.Application {
 			if !f.Matches(p) {
-				return storage.Application{}, false
+				return buf
 			}
 			a := *p
 			a.Document = sl.clone(a.Document)
-			return a, true
+			return append(buf, a)
 		}, yield)
 	}
 }

@@ -155,14 +155,14 @@ func (r books) Append(ctx context.Context, a storage.BookAppend) (version int64,
 // see storage.Books.
 func (r books) Scan(ctx context.Context, f storage.BookFilter) iter.Seq2[storage.Book, error] {
 	return func(yield func(storage.Book, error) bool) {
-		scanIndex(ctx, r.s, r.t, &r.s.bookIDs, f.Batch(), func(rec *bookRec, sl *slab) (storage.Book, bool) {
+		scanIndex(ctx, r.s, r.t, &r.s.bookIDs, f.Batch(), func(rec *bookRec, buf []storage.Book, sl *slab) []storage.Book {
 			if !f.Matches(&rec.hdr) {
-				return storage.Book{}, false
+				return buf
 			}
 			b := rec.hdr
 			b.Holders = slices.Clone(b.Holders)
 			b.Document = sl.clone(b.Document)
-			return b, true
+			return append(buf, b)
 		}, yield)
 	}
 }

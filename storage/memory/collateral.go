@@ -54,14 +54,14 @@ func (r collateral) Items(ctx context.Context, f storage.ItemFilter) iter.Seq2[s
 	f.Statuses = slices.Clone(f.Statuses)
 	f.RevaluationDue, f.DocumentOut = cloneRange(f.RevaluationDue), cloneRange(f.DocumentOut)
 	return func(yield func(storage.Item, error) bool) {
-		scanIndex(ctx, r.s, r.t, &r.s.items.ids, f.Batch(), func(p *storage.Item, sl *slab) (storage.Item, bool) {
+		scanIndex(ctx, r.s, r.t, &r.s.items.ids, f.Batch(), func(p *storage.Item, buf []storage.Item, sl *slab) []storage.Item {
 			if !f.Matches(p) {
-				return storage.Item{}, false
+				return buf
 			}
 			it := *p
 			it.Loans = slices.Clone(it.Loans)
 			it.Document = sl.clone(it.Document)
-			return it, true
+			return append(buf, it)
 		}, yield)
 	}
 }
@@ -80,13 +80,13 @@ func (r collateral) SaveCover(ctx context.Context, c storage.Cover) (storage.Cov
 func (r collateral) Covers(ctx context.Context, f storage.CoverFilter) iter.Seq2[storage.Cover, error] {
 	f.Calls = slices.Clone(f.Calls)
 	return func(yield func(storage.Cover, error) bool) {
-		scanIndex(ctx, r.s, r.t, &r.s.covers.ids, f.Batch(), func(p *storage.Cover, sl *slab) (storage.Cover, bool) {
+		scanIndex(ctx, r.s, r.t, &r.s.covers.ids, f.Batch(), func(p *storage.Cover, buf []storage.Cover, sl *slab) []storage.Cover {
 			if !f.Matches(p) {
-				return storage.Cover{}, false
+				return buf
 			}
 			c := *p
 			c.Document = sl.clone(c.Document)
-			return c, true
+			return append(buf, c)
 		}, yield)
 	}
 }
@@ -107,14 +107,14 @@ func (r collateral) SaveGuarantor(ctx context.Context, g storage.Guarantor) (sto
 func (r collateral) Guarantors(ctx context.Context, f storage.GuarantorFilter) iter.Seq2[storage.Guarantor, error] {
 	f.PeriodEnd = cloneRange(f.PeriodEnd)
 	return func(yield func(storage.Guarantor, error) bool) {
-		scanIndex(ctx, r.s, r.t, &r.s.guars.ids, f.Batch(), func(p *storage.Guarantor, sl *slab) (storage.Guarantor, bool) {
+		scanIndex(ctx, r.s, r.t, &r.s.guars.ids, f.Batch(), func(p *storage.Guarantor, buf []storage.Guarantor, sl *slab) []storage.Guarantor {
 			if !f.Matches(p) {
-				return storage.Guarantor{}, false
+				return buf
 			}
 			g := *p
 			g.Loans = slices.Clone(g.Loans)
 			g.Document = sl.clone(g.Document)
-			return g, true
+			return append(buf, g)
 		}, yield)
 	}
 }

@@ -42,13 +42,13 @@ func (r collections) Save(ctx context.Context, c storage.Collection) (storage.Co
 func (r collections) Scan(ctx context.Context, f storage.CollectionFilter) iter.Seq2[storage.Collection, error] {
 	f.NextDeadline, f.Unfed = cloneRange(f.NextDeadline), cloneRange(f.Unfed)
 	return func(yield func(storage.Collection, error) bool) {
-		scanIndex(ctx, r.s, r.t, &r.s.colls.ids, f.Batch(), func(p *storage.Collection, sl *slab) (storage.Collection, bool) {
+		scanIndex(ctx, r.s, r.t, &r.s.colls.ids, f.Batch(), func(p *storage.Collection, buf []storage.Collection, sl *slab) []storage.Collection {
 			if !f.Matches(p) {
-				return storage.Collection{}, false
+				return buf
 			}
 			c := *p
 			c.Document = sl.clone(c.Document)
-			return c, true
+			return append(buf, c)
 		}, yield)
 	}
 }

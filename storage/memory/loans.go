@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
@@ -96,10 +97,9 @@ func (r *loanRec) keyAt(i int) string { return r.journal[i].key }
 
 func (r *loanRec) syncKeys() { r.keys.sync(len(r.journal), r.keyAt) }
 
-// copyOut returns a copy of the loan, with its journal when asked; the
-// copies of its byte slices come from sl.
-func (r *loanRec) copyOut(hdr storage.Loan, withJournal, noDoc, noState bool, sl *slab) storage.Loan {
-	l := hdr
+// copyInto makes l, the loan's header, a copy of the loan, with its
+// journal when asked; the copies of its byte slices come from sl.
+func (r *loanRec) copyInto(l *storage.Loan, withJournal, noDoc, noState bool, sl *slab) {
 	if noDoc {
 		l.Document = nil
 	} else {
@@ -113,12 +113,11 @@ func (r *loanRec) copyOut(hdr storage.Loan, withJournal, noDoc, noState bool, sl
 	if withJournal && len(r.journal) > 0 {
 		l.Journal = make([]storage.Entry, len(r.journal))
 		for i := range r.journal {
-			e := r.entry(i)
+			e := &l.Journal[i]
+			*e = r.entry(i)
 			e.Payload = sl.clone(e.Payload)
-			l.Journal[i] = e
 		}
 	}
-	return l
 }
 
 type loans struct {
@@ -171,7 +170,8 @@ func (r loans) Get(ctx context.Context, id uuid.UUID) (storage.Loan, error) {
 		for i := range rec.journal {
 			n += len(rec.journal[i].payload)
 		}
-		l = rec.copyOut(rec.header(), true, false, false, &slab{buf: make([]byte, 0, n)})
+		l = rec.header()
+		rec.copyInto(&l, true, false, false, &slab{buf: make([]byte, 0, n)})
 		return nil
 	})
 	return l, err
@@ -300,12 +300,17 @@ func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) 
 func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage.Loan, error] {
 	f = f.Clone()
 	return func(yield func(storage.Loan, error) bool) {
-		scanIndex(ctx, r.s, r.t, &r.s.loanIDs, f.Batch(), func(rec *loanRec, sl *slab) (storage.Loan, bool) {
-			hdr := rec.header()
-			if !f.Matches(&hdr) {
-				return storage.Loan{}, false
+		scanIndex(ctx, r.s, r.t, &r.s.loanIDs, f.Batch(), func(rec *loanRec, buf []storage.Loan, sl *slab) []storage.Loan {
+			// The loan is built in its slot of the batch, and taken back
+			// if the filter leaves it out.
+			buf = slices.Grow(buf, 1)[:len(buf)+1]
+			l := &buf[len(buf)-1]
+			*l = rec.header()
+			if !f.Matches(l) {
+				return buf[:len(buf)-1]
 			}
-			return rec.copyOut(hdr, f.Journal, f.NoDocument, f.NoState, sl), true
+			rec.copyInto(l, f.Journal, f.NoDocument, f.NoState, sl)
+			return buf
 		}, yield)
 	}
 }

@@ -29,7 +29,7 @@ type sorter interface {
 func batches[T any](ctx context.Context, s *Store, t *txn, n int, idx sorter,
 	fill func(buf []T, sl *slab) ([]T, bool), yield func(T, error) bool) {
 	var zero T
-	buf := make([]T, 0, min(n, 256))
+	buf := make([]T, 0, min(n, 1024))
 	for {
 		if err := ctx.Err(); err != nil {
 			yield(zero, err)
@@ -82,19 +82,19 @@ func (s *Store) locked(t *txn, idx sorter, f func()) {
 	f()
 }
 
-// scanIndex yields, batch by batch in id order, what pick returns for the
-// records of idx. pick runs under the lock and must return a copy.
+// scanIndex yields, batch by batch in id order, what pick appends to the
+// batch for the records of idx. pick runs under the lock and must append a
+// copy (or nothing, for a record the filter leaves out); appending in place
+// spares a scan of large records a copy of each.
 func scanIndex[R, T any](ctx context.Context, s *Store, t *txn, idx *idIndex[R], n int,
-	pick func(rec *R, sl *slab) (T, bool), yield func(T, error) bool) {
+	pick func(rec *R, buf []T, sl *slab) []T, yield func(T, error) bool) {
 	var cursor uuid.UUID
 	started := false
 	batches(ctx, s, t, n, idx, func(buf []T, sl *slab) ([]T, bool) {
 		i := idx.from(cursor, started)
 		limit := min(len(idx.items), i+examineFactor*n)
 		for ; i < limit && len(buf) < n; i++ {
-			if v, ok := pick(idx.items[i].rec, sl); ok {
-				buf = append(buf, v)
-			}
+			buf = pick(idx.items[i].rec, buf, sl)
 			cursor, started = idx.items[i].id, true
 		}
 		return buf, i < len(idx.items)
