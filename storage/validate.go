@@ -31,7 +31,7 @@ func (l *Loan) Validate() error {
 	checkJSON(v, "document", l.Document, true)
 	l.Index.check(v, "index")
 	checkEntries(v, "journal", l.Journal, l.Currency)
-	return v.Err()
+	return done(v)
 }
 
 // Validate reports every bad field of an append to a loan in currency cur
@@ -55,7 +55,7 @@ func (a *Append) Validate(cur money.Currency) error {
 		a.Index.check(v, "index")
 	}
 	checkEntries(v, "entries", a.Entries, cur)
-	return v.Err()
+	return done(v)
 }
 
 // Validate reports every bad field of an index update.
@@ -66,24 +66,33 @@ func (u *IndexUpdate) Validate() error {
 	}
 	checkDate(v, "prev_as_of", u.PrevAsOf, false)
 	u.Index.check(v, "index")
-	return v.Err()
+	return done(v)
 }
 
+// check reports the bad fields of x under prefix. The fields are named
+// without the prefix first and joined to it only when bad: the daily close
+// validates every loan's index every day, and joining the names up front
+// cost six allocations a loan.
 func (x *LoanIndex) check(v *fault.Fields, prefix string) {
-	checkDate(v, prefix+".next_due", x.NextDue, false)
+	var bad fault.Fields
+	checkDate(&bad, "next_due", x.NextDue, false)
 	switch {
 	case x.DaysPastDue < 0:
-		v.Add(prefix+".days_past_due", "must not be negative")
+		bad.Add("days_past_due", "must not be negative")
 	case x.DaysPastDue > math.MaxInt32:
-		v.Addf(prefix+".days_past_due", "must be at most %d", math.MaxInt32) // a SQL INTEGER
+		bad.Addf("days_past_due", "must be at most %d", math.MaxInt32) // a SQL INTEGER
 	}
-	checkText(v, prefix+".classification", x.Classification, false)
-	checkText(v, prefix+".bucket", x.Bucket, false)
-	checkText(v, prefix+".collection", x.Collection, false)
-	checkDate(v, prefix+".inspection_due", x.InspectionDue, false)
-	checkDate(v, prefix+".as_of", x.AsOf, false)
+	checkText(&bad, "classification", x.Classification, false)
+	checkText(&bad, "bucket", x.Bucket, false)
+	checkText(&bad, "collection", x.Collection, false)
+	checkDate(&bad, "inspection_due", x.InspectionDue, false)
+	checkDate(&bad, "as_of", x.AsOf, false)
 	if x.State != nil {
-		checkJSON(v, prefix+".state", x.State, true)
+		checkJSON(&bad, "state", x.State, true)
+	}
+	for _, f := range bad.List {
+		f.Name = fault.Join(prefix, f.Name)
+		v.List = append(v.List, f)
 	}
 }
 
@@ -118,7 +127,7 @@ func (a *Application) Validate() error {
 	checkText(v, "status", a.Status, true)
 	checkDate(v, "submitted_on", a.SubmittedOn, true)
 	checkJSON(v, "document", a.Document, true)
-	return v.Err()
+	return done(v)
 }
 
 // Validate reports every bad field of an outbox message.
@@ -128,7 +137,7 @@ func (m *Message) Validate() error {
 	checkText(v, "topic", m.Topic, true)
 	checkDate(v, "day", m.Day, true)
 	checkJSON(v, "payload", m.Payload, true)
-	return v.Err()
+	return done(v)
 }
 
 // ValidateLoans reports every bad field of the loans given to
@@ -141,7 +150,7 @@ func ValidateLoans(ls []Loan) error {
 			v.Merge(fmt.Sprintf("loans[%d]", i), err)
 		}
 	}
-	return v.Err()
+	return done(v)
 }
 
 // ValidateIndexUpdates reports every bad field of the updates given to
@@ -160,7 +169,7 @@ func ValidateIndexUpdates(us []IndexUpdate) error {
 		}
 		seen[us[i].LoanID] = i
 	}
-	return v.Err()
+	return done(v)
 }
 
 // ValidateMessages reports every bad field of the messages given to
@@ -172,7 +181,7 @@ func ValidateMessages(ms []Message) error {
 			v.Merge(fmt.Sprintf("messages[%d]", i), err)
 		}
 	}
-	return v.Err()
+	return done(v)
 }
 
 // checkText rejects what a SQL text column cannot hold byte for byte
@@ -296,7 +305,7 @@ func (b *Book) Validate() error {
 	checkJSON(v, "document", b.Document, true)
 	checkHolders(v, b.Holders)
 	checkOps(v, "ops", b.Ops)
-	return v.Err()
+	return done(v)
 }
 
 // Validate reports every bad field of an append to a book.
@@ -309,7 +318,7 @@ func (a *BookAppend) Validate() error {
 	}
 	checkHolders(v, a.Holders)
 	checkOps(v, "ops", a.Ops)
-	return v.Err()
+	return done(v)
 }
 
 // checkHolders reports nil or repeated holders: a holder is one row of an
@@ -334,7 +343,7 @@ func (c *Collection) Validate() error {
 	checkJSON(v, "document", c.Document, true)
 	checkDate(v, "next_deadline", c.NextDeadline, false)
 	checkDate(v, "unfed", c.Unfed, false)
-	return v.Err()
+	return done(v)
 }
 
 // Validate reports every bad field of a write to a debtor.
@@ -356,7 +365,7 @@ func (s *DebtorSave) Validate() error {
 		checkTime(v, f+".at", c.At, true)
 		checkJSON(v, f+".payload", c.Payload, true)
 	}
-	return v.Err()
+	return done(v)
 }
 
 // movementKinds are the kinds of reserve movements, true for the one that
@@ -400,7 +409,7 @@ func (a *ReserveAdd) Validate() error {
 			checkJSON(v, f+".payload", m.Payload, true)
 		}
 	}
-	return v.Err()
+	return done(v)
 }
 
 // Validate reports every bad field of an inspection given to Save.
@@ -412,7 +421,7 @@ func (i *Inspection) Validate() error {
 	checkDate(v, "date", i.Date, true)
 	checkText(v, "status", i.Status, true)
 	checkJSON(v, "document", i.Document, true)
-	return v.Err()
+	return done(v)
 }
 
 // Validate reports every bad field of an item given to SaveItem.
@@ -425,7 +434,7 @@ func (it *Item) Validate() error {
 	checkDate(v, "revaluation_due", it.RevaluationDue, false)
 	checkDate(v, "document_out", it.DocumentOut, false)
 	checkJSON(v, "document", it.Document, true)
-	return v.Err()
+	return done(v)
 }
 
 // Validate reports every bad field of a cover given to SaveCover.
@@ -435,7 +444,7 @@ func (c *Cover) Validate() error {
 	checkVersion(v, "version", c.Version, 0)
 	checkText(v, "call", c.Call, false)
 	checkJSON(v, "document", c.Document, true)
-	return v.Err()
+	return done(v)
 }
 
 // Validate reports every bad field of a guarantor given to SaveGuarantor.
@@ -446,7 +455,7 @@ func (g *Guarantor) Validate() error {
 	checkLinks(v, "loans", g.Loans)
 	checkDate(v, "period_end", g.PeriodEnd, false)
 	checkJSON(v, "document", g.Document, true)
-	return v.Err()
+	return done(v)
 }
 
 // checkLinks reports nil or repeated ids in a list of links.
@@ -481,7 +490,7 @@ func (p *ClosePart) Validate() error {
 	if p.Report != nil {
 		checkJSON(v, "report", p.Report, true)
 	}
-	return v.Err()
+	return done(v)
 }
 
 // ValidatePlan reports a bad day or number of partitions for Closes.Plan.
@@ -491,7 +500,7 @@ func ValidatePlan(day date.Date, parts int) error {
 	if parts < 1 || parts > maxParts {
 		v.Addf("parts", "must be 1 to %d", maxParts)
 	}
-	return v.Err()
+	return done(v)
 }
 
 // ValidateDay reports a missing or out-of-range day (Closes.Finish,
@@ -499,5 +508,5 @@ func ValidatePlan(day date.Date, parts int) error {
 func ValidateDay(day date.Date) error {
 	v := invalid()
 	checkDate(v, "day", day, true)
-	return v.Err()
+	return done(v)
 }

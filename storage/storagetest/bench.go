@@ -21,17 +21,51 @@ const ScanLoans = 100_000
 
 // Bench runs the shared benchmarks: append one entry, load a loan with 36
 // installments and 40 entries, scan 100,000 active loans, append with 8
-// concurrent writers, save a collection record at its version, pay into
-// the reserve, and an outbox message's life (added, delivered, purged).
+// concurrent writers, update the index of 1,000 loans (a batch of the
+// daily close), save a collection record at its version, pay into the
+// reserve, and an outbox message's life (added, delivered, purged).
 // Each reports its throughput as a custom metric.
 func Bench(b *testing.B, newStore Factory) {
 	b.Run("AppendOne", func(b *testing.B) { benchAppend(b, newStore(b)) })
 	b.Run("Load36x40", func(b *testing.B) { benchLoad(b, newStore(b)) })
 	b.Run("Scan100k", func(b *testing.B) { benchScan(b, newStore(b)) })
 	b.Run("AppendParallel8", func(b *testing.B) { benchAppendParallel(b, newStore(b)) })
+	b.Run("UpdateIndex1k", func(b *testing.B) { benchUpdateIndex(b, newStore(b)) })
 	b.Run("CollectionSave", func(b *testing.B) { benchCollectionSave(b, newStore(b)) })
 	b.Run("ReserveAdd", func(b *testing.B) { benchReserveAdd(b, newStore(b)) })
 	b.Run("OutboxCycle", func(b *testing.B) { benchOutboxCycle(b, newStore(b)) })
+}
+
+// benchUpdateIndex moves the index of 1,000 loans to the next day in one
+// call, as a batch of the daily close does: a new state document for one
+// loan in ten, the stored one kept for the others.
+func benchUpdateIndex(b *testing.B, s storage.Store) {
+	const n = 1000
+	ctx := context.Background()
+	ls := make([]storage.Loan, n)
+	for i := range ls {
+		ls[i] = newLoan()
+	}
+	mustCreate(b, s, ls...)
+	state := json.RawMessage(`{"grade":"normal","stage":"pre-due","overdue":"CNY 0.00","dpd":0,"bucket":"M0"}`)
+	updates := make([]storage.IndexUpdate, n)
+	var prev date.Date // never indexed
+	asOf := day(2024, 1, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range updates {
+			updates[i] = storage.IndexUpdate{LoanID: ls[i].ID, PrevAsOf: prev, Index: storage.LoanIndex{AsOf: asOf,
+				NextDue: asOf.Add(30), Classification: "normal", Bucket: "M0", Collection: "pre-due"}}
+			if i%10 == 0 {
+				updates[i].Index.State = state
+			}
+		}
+		if err := s.Loans().UpdateIndex(ctx, updates...); err != nil {
+			b.Fatal(err)
+		}
+		prev, asOf = asOf, asOf.Add(1)
+	}
+	b.ReportMetric(float64(b.N)*n/b.Elapsed().Seconds(), "loans/s")
 }
 
 // benchCollectionSave saves one loan's collection record at the version
