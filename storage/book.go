@@ -25,11 +25,13 @@ type Book struct {
 	Opened date.Date
 	// Holders are the investors holding a part of the loan now, the key
 	// of an investor's statement (BookFilter.Holder); each Append may
-	// replace them.
+	// replace them. Each is listed once; they come back in the order
+	// stored, nil when there are none.
 	Holders []uuid.UUID
 	// Document is the opening: the fundings and the policy, as JSON.
 	Document json.RawMessage
-	// Ops are the operations in Seq order; Get fills them.
+	// Ops are the operations in Seq order; Get fills them (nil when there
+	// are none), Scan leaves them nil.
 	Ops []BookOp
 }
 
@@ -93,9 +95,11 @@ type Books interface {
 	// Get returns a book with all its operations. Errors: ErrNotFound.
 	Get(ctx context.Context, loanID uuid.UUID) (Book, error)
 
-	// Append appends operations. When every key is already stored with
-	// the same content nothing is written and the stored book's version
-	// is returned with replayed set. Errors: ErrInvalid; ErrNotFound;
+	// Append appends operations and returns the book's new version. When
+	// every key is already stored with the same content nothing is written
+	// (the holders included) and the book's current version is returned
+	// with replayed set, whatever ExpectedVersion says: the retry of an
+	// append whose answer was lost. Errors: ErrInvalid; ErrNotFound;
 	// ErrDuplicate when a key is stored with other content or only some
 	// keys are stored; ErrConflict when ExpectedVersion is stale.
 	Append(ctx context.Context, a BookAppend) (version int64, replayed bool, err error)

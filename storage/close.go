@@ -24,7 +24,8 @@ type ClosePart struct {
 	// Owner names the replica holding the lease; empty when none does.
 	Owner string
 	// LeaseUntil is when the owner's lease runs out: after it, another
-	// replica may take the partition over.
+	// replica may take the partition over. Stored as StoredTime: in UTC,
+	// to the microsecond.
 	LeaseUntil time.Time
 	// Done is set when the partition's work is written.
 	Done bool
@@ -46,11 +47,16 @@ type Closes interface {
 	Plan(ctx context.Context, day date.Date, parts int) ([]ClosePart, error)
 
 	// Save stores p (owner, lease, done, report) and returns it with its
-	// new version. Errors: ErrInvalid; ErrNotFound when the partition was
-	// never planned; ErrConflict when p.Version is stale.
+	// new version; Day and Part say which partition. Errors: ErrInvalid
+	// (and, naming parts, when p.Parts is not the number the day was
+	// planned with; naming done, when p would undo a partition done: a
+	// partition's work is written once); ErrNotFound when the partition
+	// was never planned; ErrConflict when p.Version is stale.
 	Save(ctx context.Context, p ClosePart) (ClosePart, error)
 
 	// Finish records day as the last day closed. Errors: ErrInvalid;
-	// ErrConflict when day is not the day after Last (or Last is zero).
+	// ErrConflict when day is not the day after Last (any day is accepted
+	// while Last is zero), so a day is finished once: a second Finish of
+	// it conflicts.
 	Finish(ctx context.Context, day date.Date) error
 }

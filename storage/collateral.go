@@ -32,7 +32,7 @@ type Item struct {
 	// Status is the item's status ("proposed", "pledged", ...).
 	Status string
 	// Loans are the loans the item's liens secure: the register's link
-	// from loans to items.
+	// from loans to items. Each once, in the order saved; nil when none.
 	Loans []uuid.UUID
 	// RevaluationDue is the day the item's next revaluation falls due;
 	// the zero Date when none is scheduled.
@@ -58,7 +58,8 @@ type Cover struct {
 type Guarantor struct {
 	ID      uuid.UUID
 	Version int64
-	// Loans are the loans the guarantor guarantees.
+	// Loans are the loans the guarantor guarantees: each once, in the
+	// order saved; nil when none.
 	Loans []uuid.UUID
 	// PeriodEnd is the earliest end of a guarantee period with no demand
 	// made yet; the zero Date when none.
@@ -114,7 +115,8 @@ func (f GuarantorFilter) Matches(g *Guarantor) bool {
 
 // Collateral is the repository of the collateral register. Each Save takes
 // the record with the version read (0 for a new one) and returns it with
-// its new version. Errors of every Save: ErrInvalid; ErrConflict when the
+// its new version. Errors of every Save: ErrInvalid; ErrNotFound when the
+// version is not 0 and the record does not exist; ErrConflict when the
 // version is not the stored one (or 0 and the record exists). Errors of
 // every single read: ErrNotFound. Scans yield in ascending id order with
 // the guarantees of Loans.Scan.

@@ -54,6 +54,7 @@ type Collections interface {
 
 	// Save stores c and returns it with its new version. c.Version is the
 	// version read: 0 for a loan without a record. Errors: ErrInvalid;
+	// ErrNotFound when c.Version is not 0 and the loan has no record;
 	// ErrConflict when c.Version is not the stored version (or 0 and a
 	// record exists).
 	Save(ctx context.Context, c Collection) (Collection, error)

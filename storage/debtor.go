@@ -21,7 +21,8 @@ type Debtor struct {
 	Version int64
 	// State is the contact state as JSON; nil when never set.
 	State json.RawMessage
-	// Contacts are the attempts Get was asked for, in Seq order.
+	// Contacts are the attempts Get was asked for, in Seq order; nil when
+	// there are none.
 	Contacts []Contact
 }
 
@@ -35,16 +36,18 @@ type Contact struct {
 	// same content is a replay.
 	Key    string
 	LoanID uuid.UUID
-	// At is when the attempt was made.
+	// At is when the attempt was made, stored as StoredTime(At): in UTC,
+	// to the microsecond.
 	At time.Time
 	// Payload is the attempt as JSON.
 	Payload json.RawMessage
 }
 
 // SameRequest reports whether c and o are the same attempt for the
-// idempotency check.
+// idempotency check: same loan, same stored time (StoredTime), same
+// payload.
 func (c Contact) SameRequest(o Contact) bool {
-	return c.LoanID == o.LoanID && c.At.Equal(o.At) && SameJSON(c.Payload, o.Payload)
+	return c.LoanID == o.LoanID && StoredTime(c.At).Equal(StoredTime(o.At)) && SameJSON(c.Payload, o.Payload)
 }
 
 // DebtorSave is one write to a debtor: new contact attempts and the state
@@ -64,31 +67,37 @@ type DebtorSave struct {
 type ContactFilter struct {
 	Debtor    uuid.UUID
 	LoanID    uuid.UUID
-	From, To  time.Time // At in [From, To); a zero bound is open
+	From, To  time.Time // At in [From, To); a zero bound is open; bounds are compared as StoredTime
 	BatchSize int
 }
 
 // Batch returns the effective batch size.
 func (f ContactFilter) Batch() int { return batchSize(f.BatchSize) }
 
-// Matches reports whether c passes the filter.
+// Matches reports whether c, as stored, passes the filter.
 func (f ContactFilter) Matches(c *Contact) bool {
 	return (f.Debtor == uuid.Nil || f.Debtor == c.Debtor) && (f.LoanID == uuid.Nil || f.LoanID == c.LoanID) &&
-		(f.From.IsZero() || !c.At.Before(f.From)) && (f.To.IsZero() || c.At.Before(f.To))
+		(f.From.IsZero() || !c.At.Before(StoredTime(f.From))) && (f.To.IsZero() || c.At.Before(StoredTime(f.To)))
 }
 
 // Debtors is the repository of debtors' contact records.
 type Debtors interface {
 	// Get returns a debtor with the contact attempts made at or after
-	// since (all of them for the zero time). Errors: ErrNotFound when the
-	// debtor was never saved.
+	// StoredTime(since) (all of them for the zero time). Errors:
+	// ErrNotFound when the debtor was never saved.
 	Get(ctx context.Context, id uuid.UUID, since time.Time) (Debtor, error)
 
-	// Save appends contacts and replaces the state. When it appends
-	// contacts whose keys are all stored with the same content, nothing is
-	// written and replayed is set. Errors: ErrInvalid; ErrDuplicate when a
-	// key is stored with other content or only some keys are stored;
-	// ErrConflict when ExpectedVersion is stale.
+	// Save appends contacts and replaces the state, and returns the
+	// debtor's new version (+1 per Save, whether it carries contacts, a
+	// state or neither). When s carries contacts whose keys are all stored
+	// with the same content, nothing is written (the state included) and
+	// the debtor's current version is returned with replayed set, whatever
+	// ExpectedVersion says: the retry of a save whose answer was lost. A
+	// Save without contacts is never a replay. Errors: ErrInvalid;
+	// ErrDuplicate when a key is stored with other content or only some
+	// keys are stored; ErrNotFound when ExpectedVersion is not 0 and the
+	// debtor was never saved; ErrConflict when ExpectedVersion is stale
+	// (or 0 and the debtor exists).
 	Save(ctx context.Context, s DebtorSave) (version int64, replayed bool, err error)
 
 	// Contacts yields the attempts that match f, by debtor and Seq.

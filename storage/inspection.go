@@ -58,8 +58,10 @@ type Inspections interface {
 	// id is stored with the same loan, date, status and document is a
 	// replay that returns the stored one. Errors: ErrInvalid;
 	// ErrDuplicate when a new inspection's id is stored with other
-	// content; ErrConflict when i.Version is stale; ErrInvalid when the
-	// loan or date of a stored inspection would change.
+	// content; ErrNotFound when i.Version is not 0 and the id is unknown;
+	// ErrInvalid naming loan_id or date when the loan or date of a stored
+	// inspection would change (checked before the version); ErrConflict
+	// when i.Version is stale.
 	Save(ctx context.Context, i Inspection) (Inspection, error)
 
 	// Scan yields the inspections that match f ordered by loan id, date

@@ -19,6 +19,8 @@ type Loan struct {
 	ID uuid.UUID
 	// Borrower is the borrower's id, set at Create and never changed: the
 	// key of the debtor-level queries (all of a borrower's loans).
+	// uuid.Nil when the host names none; such a loan is found by no
+	// Borrower filter.
 	Borrower uuid.UUID
 	// Version counts the writes that changed the loan: 1 after Create, +1
 	// per Append. UpdateIndex does not change it: the index is derived.
@@ -33,7 +35,7 @@ type Loan struct {
 	// Index holds the derived columns the daily close filters on.
 	Index LoanIndex
 	// Journal is the loan's entries in Seq order. Get fills it; Scan fills
-	// it only when LoanFilter.Journal is set.
+	// it only when LoanFilter.Journal is set. Empty (nil) when none.
 	Journal []Entry
 }
 
@@ -289,8 +291,9 @@ func contains(list []string, s string) bool {
 type Loans interface {
 	// Create stores new loans, each with version 1 and its journal (if
 	// any) at seq 1, 2, ...; all or nothing. Errors: ErrInvalid (a
-	// *fault.Fields), ErrDuplicate when a loan with one of the ids
-	// exists.
+	// *fault.Fields naming each bad field with the loan's position in the
+	// call, "loans[1].status": ValidateLoans), ErrDuplicate when a loan
+	// with one of the ids exists or an id is given twice.
 	Create(ctx context.Context, loans ...Loan) error
 
 	// Get returns the loan with its whole journal. Errors: ErrNotFound.
@@ -307,9 +310,11 @@ type Loans interface {
 	Append(ctx context.Context, a Append) (AppendResult, error)
 
 	// UpdateIndex sets the index columns of several loans, all or nothing,
-	// without changing their versions. Errors: ErrInvalid, ErrNotFound
-	// when a loan does not exist, ErrConflict when a loan's stored AsOf is
-	// no longer the update's PrevAsOf.
+	// without changing their versions. Errors: ErrInvalid (fields named
+	// "updates[2].index.as_of", and a loan named twice in one call:
+	// ValidateIndexUpdates); ErrNotFound when a loan does not exist;
+	// otherwise ErrConflict when a loan's stored AsOf is no longer the
+	// update's PrevAsOf.
 	UpdateIndex(ctx context.Context, updates ...IndexUpdate) error
 
 	// Scan yields the loans that match f in ascending id order, reading

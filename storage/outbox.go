@@ -18,7 +18,8 @@ type Message struct {
 	// caused the message (e.g. "reminder/<loan>/2024-03-05"), so a re-run
 	// business day adds nothing twice.
 	Key string
-	// Seq orders the outbox; assigned by the store on Add.
+	// Seq orders the outbox; assigned by the store on Add, increasing, never
+	// reused: a key added again after Purge gets a new, greater Seq.
 	Seq int64
 	// Topic says what the message is ("reminder", "posting", ...).
 	Topic string
@@ -44,9 +45,10 @@ func (m Message) SameRequest(o Message) bool {
 // sees the message again, and dedupes on Key.
 type Outbox interface {
 	// Add stores messages, all or nothing. A message whose key is already
-	// stored with the same content is skipped; added counts the new ones.
-	// Errors: ErrInvalid, ErrDuplicate when a key is stored with different
-	// content (nothing is added).
+	// stored (or given earlier in the call) with the same content is
+	// skipped; added counts the new ones. Errors: ErrInvalid (fields named
+	// "messages[i].topic": ValidateMessages), ErrDuplicate when a key is
+	// stored or given earlier with different content (nothing is added).
 	Add(ctx context.Context, msgs ...Message) (added int, err error)
 
 	// Pending returns up to limit undelivered messages in Seq order.
@@ -65,7 +67,8 @@ type Outbox interface {
 	// Purge deletes the delivered messages of business days before day
 	// and returns how many it deleted: the retention of a store that runs
 	// for years. Pending messages are never purged. A message purged is
-	// gone: adding its key again adds it anew.
+	// gone: adding its key again adds it anew. Errors: ErrInvalid (a zero
+	// day: ValidateDay).
 	Purge(ctx context.Context, before date.Date) (int, error)
 }
 
@@ -86,8 +89,12 @@ type MessageFilter struct {
 	Topics   []string
 	Days     *DateRange
 	Delivery Delivery
-	// AfterSeq yields only messages with a greater Seq: a consumer resumes
-	// where it stopped.
+	// AfterSeq yields only messages with a greater Seq: a reader resumes
+	// where it stopped. Seqs are drawn when a unit of work adds its
+	// messages, not when it commits, so on a database with concurrent
+	// writers a message with a smaller Seq may commit after a reader saw a
+	// greater one: a consumer that must see every message goes by delivery
+	// state (Pending, MarkDelivered), not by a Seq high-water mark.
 	AfterSeq  int64
 	BatchSize int
 }

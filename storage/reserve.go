@@ -22,11 +22,13 @@ type Movement struct {
 	// Key is unique: adding a key already stored with the same content is
 	// a replay.
 	Key string
-	// Kind is "contribution", "payout" or "recovery".
+	// Kind is "contribution", "payout" or "recovery"; no other kind is
+	// accepted, so the totals by kind always add up to the balance.
 	Kind   string
 	LoanID uuid.UUID
 	Day    date.Date
-	// Amount is positive into the reserve, negative out of it.
+	// Amount is positive into the reserve, negative out of it: a payout
+	// is never positive, a contribution or recovery never negative.
 	Amount money.Amount
 	// Payload is the movement's detail as JSON (the payout by component,
 	// say); nil when none.
@@ -45,19 +47,24 @@ type ReserveTotals struct {
 	// Currency is that of the movements; zero while there are none.
 	Currency money.Currency
 	// Balance is the sum of every movement; Contributions, Payouts and
-	// Recoveries the sums by kind (Payouts as a positive amount).
+	// Recoveries the sums by kind (Payouts as a positive amount). All four
+	// are in Currency once there is a movement (Zero(Currency) for a kind
+	// with none), the currency-less zero Amount before.
 	Balance, Contributions, Payouts, Recoveries money.Amount
 	// Movements counts them.
 	Movements int64
-	// Version counts the adds that took money out: a payout states the
-	// version it read, so two payouts cannot both spend one balance.
+	// Version counts the adds that took money out (stored at least one new
+	// movement with a negative amount): a payout states the version it
+	// read, so two payouts cannot both spend one balance.
 	Version int64
 }
 
 // ReserveAdd is one write to the reserve.
 type ReserveAdd struct {
-	// ExpectedVersion must equal the stored Version when a movement takes
-	// money out (a negative amount); adds that only pay in ignore it.
+	// ExpectedVersion must equal the stored Version when a new movement
+	// takes money out (a negative amount); adds that only pay in ignore
+	// it, and so does a payout already stored (a retry is skipped, not a
+	// conflict).
 	ExpectedVersion int64
 	Movements       []Movement
 }
@@ -88,10 +95,10 @@ type Reserve interface {
 
 	// Add stores movements, all or nothing; one whose key is stored with
 	// the same content is skipped, and added counts the new ones. Errors:
-	// ErrInvalid (a movement in another currency than those stored, an
-	// empty key); ErrDuplicate when a key is stored with other content;
-	// ErrConflict when a movement takes money out and ExpectedVersion is
-	// not the stored version.
+	// ErrInvalid (ReserveAdd.Validate, and a movement in another currency
+	// than those stored, named "movements[i].amount"); ErrDuplicate when a
+	// key is stored with other content; ErrConflict when a new movement
+	// takes money out and ExpectedVersion is not the stored version.
 	Add(ctx context.Context, a ReserveAdd) (added int, err error)
 
 	// Scan yields the movements that match f in Seq order.

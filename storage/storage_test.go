@@ -95,9 +95,14 @@ func TestValidateLists(t *testing.T) {
 	}{
 		{"message", (&storage.Message{Payload: json.RawMessage(`x`)}).Validate(), []string{"key", "topic", "day", "payload"}},
 		{"close part", (&storage.ClosePart{Day: date.New(10000, 1, 1), Parts: 4, Part: 5}).Validate(), []string{"day", "part", "version"}},
-		{"reserve", (&storage.ReserveAdd{Movements: []storage.Movement{{Key: "a", Kind: "payout", Day: date.New(2024, 1, 1),
-			Amount: money.New(5, money.CNY)}, {Key: "a", Kind: "payout", Day: date.New(2024, 1, 1), Amount: money.New(5, money.USD)}}}).Validate(),
+		{"reserve", (&storage.ReserveAdd{Movements: []storage.Movement{{Key: "a", Kind: "contribution", Day: date.New(2024, 1, 1),
+			Amount: money.New(5, money.CNY)}, {Key: "a", Kind: "contribution", Day: date.New(2024, 1, 1), Amount: money.New(5, money.USD)}}}).Validate(),
 			[]string{"movements[1].key", "movements[1].amount"}},
+		{"reserve kinds and signs", (&storage.ReserveAdd{Movements: []storage.Movement{
+			{Key: "a", Kind: "payout", Day: date.New(2024, 1, 1), Amount: money.New(5, money.CNY)},
+			{Key: "b", Kind: "recovery", Day: date.New(2024, 1, 1), Amount: money.New(-5, money.CNY)},
+			{Key: "c", Kind: "fee", Day: date.New(2024, 1, 1), Amount: money.New(5, money.CNY)}}}).Validate(),
+			[]string{"movements[0].amount", "movements[1].amount", "movements[2].kind"}},
 		{"append", (&storage.Append{Status: "\xff", Entries: []storage.Entry{{IdempotencyKey: "k", Kind: "fee",
 			ValueDate: date.New(2024, 1, 1), Payload: []byte(`{}`), Amount: money.New(5, money.Currency{})}}}).Validate(money.CNY),
 			[]string{"loan_id", "expected_version", "status", "entries[0].amount"}},

@@ -73,6 +73,12 @@ func (x *idIndex[T]) from(cursor uuid.UUID, started bool) int {
 	return sort.Search(len(x.items), func(i int) bool { return cmpID(x.items[i].id, cursor) > 0 })
 }
 
+// atOrAfter returns the position of the first id not before id. The index
+// must be sorted.
+func (x *idIndex[T]) atOrAfter(id uuid.UUID) int {
+	return sort.Search(len(x.items), func(i int) bool { return cmpID(x.items[i].id, id) >= 0 })
+}
+
 // cmpID orders ids as bytes.Compare would, as two big-endian words.
 func cmpID(a, b uuid.UUID) int {
 	if c := cmp.Compare(binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])); c != 0 {

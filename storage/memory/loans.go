@@ -5,75 +5,127 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 
 	"github.com/google/uuid"
+	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 )
 
-// loanRec is a stored loan: the header (Journal nil), the journal, and the
-// journal position of each idempotency key.
+// loanRec is a stored loan. It is not a storage.Loan: the fields are laid
+// out to leave no padding (the dates beside the currency, days past due as
+// an int32 beside the Final flag), and the journal is its own slice, so a
+// loan costs 208 bytes of record rather than 224. The journal's rows drop
+// what the loan implies (the loan id, and the seq, which is the position
+// plus one): 104 bytes a row rather than 128. BenchmarkHeapPerLoan
+// measures it.
 type loanRec struct {
-	hdr     storage.Loan
-	journal []storage.Entry
-	// keys indexes the journal by idempotency key once it is long enough
-	// for a map to beat a scan; most loans never need one, and a map costs
-	// a few hundred bytes a loan.
-	keys map[string]int
+	id, borrower uuid.UUID
+	version      int64
+	status       string
+	cols         loanCols
+	doc          []byte
+	journal      []entryRec
+	keys         keyIndex
 }
 
-// keyMapAt is the journal length from which a loan gets a key map.
-const keyMapAt = 16
-
-// entryByKey returns the journal position of the entry with key k.
-func (r *loanRec) entryByKey(k string) (int, bool) {
-	if r.keys != nil {
-		i, ok := r.keys[k]
-		return i, ok
-	}
-	for i := range r.journal {
-		if r.journal[i].IdempotencyKey == k {
-			return i, true
-		}
-	}
-	return 0, false
+// loanCols are the currency and the index columns, which UpdateIndex
+// replaces (and its undo restores) in one assignment.
+type loanCols struct {
+	cur            money.Currency
+	nextDue        date.Date
+	inspectionDue  date.Date
+	asOf           date.Date
+	daysPastDue    int32 // LoanIndex.Validate bounds it to an int32
+	final          bool
+	classification string
+	bucket         string
+	collection     string
+	state          []byte
 }
 
-// indexKeys keeps the key map in step with the journal after entries were
-// appended or removed.
-func (r *loanRec) indexKeys() {
-	switch {
-	case len(r.journal) < keyMapAt:
-		r.keys = nil
-	case r.keys != nil && len(r.keys) <= len(r.journal):
-		// Keys are unique per loan: the map covers a prefix of the journal.
-		for i := len(r.keys); i < len(r.journal); i++ {
-			r.keys[r.journal[i].IdempotencyKey] = i
-		}
-	default:
-		r.keys = make(map[string]int, len(r.journal))
-		for i := range r.journal {
-			r.keys[r.journal[i].IdempotencyKey] = i
-		}
-	}
+// entryRec is a stored journal row.
+type entryRec struct {
+	id        uuid.UUID
+	version   int64
+	key       string
+	kind      string
+	amount    money.Amount
+	payload   []byte
+	valueDate date.Date
 }
 
-func (r *loanRec) copyOut(withJournal bool) storage.Loan {
-	l := r.hdr.Clone()
+func newLoanRec(l *storage.Loan) *loanRec {
+	rec := &loanRec{id: l.ID, borrower: l.Borrower, version: 1, status: l.Status, cols: loanCols{cur: l.Currency},
+		doc: bytes.Clone(l.Document)}
+	rec.cols.set(l.Index)
+	rec.cols.state = bytes.Clone(l.Index.State)
+	if len(l.Journal) > 0 {
+		rec.journal = make([]entryRec, len(l.Journal))
+		for i, e := range l.Journal {
+			rec.journal[i] = newEntryRec(e, 1)
+		}
+		rec.syncKeys()
+	}
+	return rec
+}
+
+func newEntryRec(e storage.Entry, version int64) entryRec {
+	return entryRec{id: e.ID, version: version, key: e.IdempotencyKey, kind: e.Kind, amount: e.Amount,
+		payload: bytes.Clone(e.Payload), valueDate: e.ValueDate}
+}
+
+// set sets the index columns of x but its State, which the caller copies
+// (or keeps).
+func (c *loanCols) set(x storage.LoanIndex) {
+	c.nextDue, c.inspectionDue, c.asOf = x.NextDue, x.InspectionDue, x.AsOf
+	c.daysPastDue, c.final = int32(x.DaysPastDue), x.Final
+	c.classification, c.bucket, c.collection = x.Classification, x.Bucket, x.Collection
+}
+
+// header returns the loan without its journal, sharing the record's
+// document and state: the caller copies them before they leave the lock.
+func (r *loanRec) header() storage.Loan {
+	c := &r.cols
+	return storage.Loan{ID: r.id, Borrower: r.borrower, Version: r.version, Status: r.status, Currency: c.cur,
+		Document: r.doc, Index: storage.LoanIndex{NextDue: c.nextDue, DaysPastDue: int(c.daysPastDue),
+			Classification: c.classification, Bucket: c.bucket, Collection: c.collection,
+			InspectionDue: c.inspectionDue, AsOf: c.asOf, Final: c.final, State: c.state}}
+}
+
+func (r *loanRec) entry(i int) storage.Entry {
+	e := &r.journal[i]
+	return storage.Entry{LoanID: r.id, Seq: int64(i + 1), Version: e.version, ID: e.id, IdempotencyKey: e.key,
+		ValueDate: e.valueDate, Kind: e.kind, Amount: e.amount, Payload: e.payload}
+}
+
+func (r *loanRec) keyAt(i int) string { return r.journal[i].key }
+
+func (r *loanRec) syncKeys() { r.keys.sync(len(r.journal), r.keyAt) }
+
+// copyInto makes l, the loan's header, a copy of the loan, with its
+// journal when asked; the copies of its byte slices come from sl.
+func (r *loanRec) copyInto(l *storage.Loan, withJournal, noDoc, noState bool, sl *slab) {
+	if noDoc {
+		l.Document = nil
+	} else {
+		l.Document = sl.clone(l.Document)
+	}
+	if noState {
+		l.Index.State = nil
+	} else {
+		l.Index.State = sl.clone(l.Index.State)
+	}
 	if withJournal && len(r.journal) > 0 {
-		// One slab for all payloads: a copy per loan, not per entry.
-		n := 0
-		for _, e := range r.journal {
-			n += len(e.Payload)
-		}
-		sl := &slab{buf: make([]byte, 0, n)}
 		l.Journal = make([]storage.Entry, len(r.journal))
-		for i, e := range r.journal {
+		for i := range r.journal {
+			e := &l.Journal[i]
+			*e = r.entry(i)
 			e.Payload = sl.clone(e.Payload)
-			l.Journal[i] = e
 		}
 	}
-	return l
 }
 
 type loans struct {
@@ -83,28 +135,24 @@ type loans struct {
 
 // Create stores new loans; see storage.Loans.
 func (r loans) Create(ctx context.Context, ls ...storage.Loan) error {
+	if err := storage.ValidateLoans(ls); err != nil {
+		return err
+	}
+	// Copy before taking the lock: a large batch holds up no one.
+	recs := make([]*loanRec, len(ls))
 	for i := range ls {
-		if err := ls[i].Validate(); err != nil {
-			return fmt.Errorf("loan %d: %w", i, err)
-		}
+		recs[i] = newLoanRec(&ls[i])
 	}
 	return r.s.write(ctx, r.t, func(t *txn) error {
-		seen := make(map[uuid.UUID]bool, len(ls))
-		for _, l := range ls {
-			if r.s.loans[l.ID] != nil || seen[l.ID] {
-				return fmt.Errorf("%w: loan %s exists", storage.ErrDuplicate, l.ID)
+		seen := make(map[uuid.UUID]bool, len(recs))
+		for _, rec := range recs {
+			if r.s.loans[rec.id] != nil || seen[rec.id] {
+				return fmt.Errorf("%w: loan %s exists", storage.ErrDuplicate, rec.id)
 			}
-			seen[l.ID] = true
+			seen[rec.id] = true
 		}
-		for _, l := range ls {
-			rec := &loanRec{hdr: l.Clone()}
-			rec.hdr.Journal = nil
-			rec.hdr.Version = 1
-			for i, e := range l.Journal {
-				rec.journal = append(rec.journal, stamp(e, l.ID, int64(i+1), 1))
-			}
-			rec.indexKeys()
-			id := l.ID
+		for _, rec := range recs {
+			id := rec.id
 			r.s.loans[id] = rec
 			r.s.loanIDs.add(id, rec)
 			t.onUndo(func() {
@@ -116,12 +164,6 @@ func (r loans) Create(ctx context.Context, ls ...storage.Loan) error {
 	})
 }
 
-func stamp(e storage.Entry, loan uuid.UUID, seq, version int64) storage.Entry {
-	e = e.Clone()
-	e.LoanID, e.Seq, e.Version = loan, seq, version
-	return e
-}
-
 // Get returns a loan with its journal; see storage.Loans.
 func (r loans) Get(ctx context.Context, id uuid.UUID) (storage.Loan, error) {
 	var l storage.Loan
@@ -130,7 +172,14 @@ func (r loans) Get(ctx context.Context, id uuid.UUID) (storage.Loan, error) {
 		if rec == nil {
 			return fmt.Errorf("%w: loan %s", storage.ErrNotFound, id)
 		}
-		l = rec.copyOut(true)
+		// One slab for the document, state and payloads: a copy per loan,
+		// not per entry.
+		n := len(rec.doc) + len(rec.cols.state)
+		for i := range rec.journal {
+			n += len(rec.journal[i].payload)
+		}
+		l = rec.header()
+		rec.copyInto(&l, true, false, false, &slab{buf: make([]byte, 0, n)})
 		return nil
 	})
 	return l, err
@@ -142,9 +191,12 @@ func (r loans) Append(ctx context.Context, a storage.Append) (storage.AppendResu
 	err := r.s.write(ctx, r.t, func(t *txn) error {
 		rec := r.s.loans[a.LoanID]
 		if rec == nil {
+			if err := a.Validate(money.Currency{}); err != nil {
+				return err
+			}
 			return fmt.Errorf("%w: loan %s", storage.ErrNotFound, a.LoanID)
 		}
-		if err := a.Validate(rec.hdr.Currency); err != nil {
+		if err := a.Validate(rec.cols.cur); err != nil {
 			return err
 		}
 		stored, err := replay(rec, a.Entries)
@@ -155,33 +207,34 @@ func (r loans) Append(ctx context.Context, a storage.Append) (storage.AppendResu
 			res = storage.AppendResult{Version: stored[0].Version, Entries: stored, Replayed: true}
 			return nil
 		}
-		if rec.hdr.Version != a.ExpectedVersion {
+		if rec.version != a.ExpectedVersion {
 			return fmt.Errorf("%w: loan %s is at version %d, not %d",
-				storage.ErrConflict, a.LoanID, rec.hdr.Version, a.ExpectedVersion)
+				storage.ErrConflict, a.LoanID, rec.version, a.ExpectedVersion)
 		}
-		oldHdr, oldLen := rec.hdr, len(rec.journal)
-		version := rec.hdr.Version + 1
+		old := *rec
+		version := rec.version + 1
 		res = storage.AppendResult{Version: version, Entries: make([]storage.Entry, len(a.Entries))}
 		for i, e := range a.Entries {
-			e = stamp(e, a.LoanID, int64(oldLen+i+1), version)
-			rec.journal = append(rec.journal, e)
-			res.Entries[i] = e.Clone()
+			rec.journal = append(rec.journal, newEntryRec(e, version))
+			res.Entries[i] = rec.entry(len(rec.journal) - 1)
+			res.Entries[i].Payload = bytes.Clone(e.Payload)
 		}
-		rec.indexKeys()
-		rec.hdr.Version = version
+		rec.syncKeys()
+		rec.version = version
 		if a.Status != "" {
-			rec.hdr.Status = a.Status
+			rec.status = a.Status
 		}
 		if a.Document != nil {
-			rec.hdr.Document = bytes.Clone(a.Document)
+			rec.doc = bytes.Clone(a.Document)
 		}
 		if a.Index != nil {
-			rec.hdr.Index = cloneIndex(*a.Index)
+			rec.cols.set(*a.Index)
+			rec.cols.state = bytes.Clone(a.Index.State)
 		}
 		t.onUndo(func() {
-			rec.journal = rec.journal[:oldLen]
-			rec.indexKeys()
-			rec.hdr = oldHdr
+			clear(rec.journal[len(old.journal):]) // release the rows' payloads
+			*rec = old
+			rec.syncKeys()
 		})
 		return nil
 	})
@@ -197,16 +250,18 @@ func (r loans) Append(ctx context.Context, a storage.Append) (storage.AppendResu
 func replay(rec *loanRec, entries []storage.Entry) ([]storage.Entry, error) {
 	var stored []storage.Entry
 	for i, e := range entries {
-		j, ok := rec.entryByKey(e.IdempotencyKey)
+		j, ok := rec.keys.find(len(rec.journal), rec.keyAt, e.IdempotencyKey)
 		switch {
 		case !ok && stored != nil, ok && stored == nil && i > 0:
 			return nil, fmt.Errorf("%w: only some idempotency keys of the append are stored", storage.ErrDuplicate)
 		case !ok:
 			continue
-		case !rec.journal[j].SameRequest(e):
+		}
+		got := rec.entry(j)
+		if !got.SameRequest(e) {
 			return nil, fmt.Errorf("%w: idempotency key %q", storage.ErrDuplicate, e.IdempotencyKey)
 		}
-		stored = append(stored, rec.journal[j].Clone())
+		stored = append(stored, got.Clone())
 	}
 	return stored, nil
 }
@@ -216,28 +271,43 @@ func replay(rec *loanRec, entries []storage.Entry) ([]storage.Entry, error) {
 // Validation and copying happen before the store is locked, so concurrent
 // writers (the daily close's workers) hold the lock only to swap indexes.
 func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) error {
+	if err := storage.ValidateIndexUpdates(updates); err != nil {
+		return err
+	}
 	in := make([]storage.IndexUpdate, len(updates))
 	for i, u := range updates {
-		if err := u.Validate(); err != nil {
-			return fmt.Errorf("update %d: %w", i, err)
-		}
-		in[i] = storage.IndexUpdate{LoanID: u.LoanID, Index: cloneIndex(u.Index)}
+		in[i] = u
+		in[i].Index.State = bytes.Clone(u.Index.State)
 	}
 	return r.s.write(ctx, r.t, func(t *txn) error {
-		for _, u := range in {
-			if r.s.loans[u.LoanID] == nil {
+		recs := make([]*loanRec, len(in))
+		for i, u := range in {
+			if recs[i] = r.s.loans[u.LoanID]; recs[i] == nil {
 				return fmt.Errorf("%w: loan %s", storage.ErrNotFound, u.LoanID)
 			}
 		}
-		for _, u := range in {
-			rec := r.s.loans[u.LoanID]
-			old := rec.hdr.Index
-			if u.Index.State == nil {
-				u.Index.State = old.State // nil keeps the stored document
+		for i, u := range in {
+			if asOf := recs[i].cols.asOf; asOf != u.PrevAsOf {
+				return fmt.Errorf("%w: loan %s has its index as of %s, not %s",
+					storage.ErrConflict, u.LoanID, asOf, u.PrevAsOf)
 			}
-			rec.hdr.Index = u.Index
-			t.onUndo(func() { rec.hdr.Index = old })
 		}
+		// Nothing can fail from here: one undo for the batch, not one per
+		// loan (the daily close updates every loan every day).
+		olds := make([]loanCols, len(in))
+		for i, u := range in {
+			c := &recs[i].cols
+			olds[i] = *c
+			c.set(u.Index)
+			if u.Index.State != nil { // nil keeps the stored document
+				c.state = u.Index.State
+			}
+		}
+		t.onUndo(func() {
+			for i, rec := range recs {
+				rec.cols = olds[i]
+			}
+		})
 		return nil
 	})
 }
@@ -246,31 +316,17 @@ func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) 
 func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage.Loan, error] {
 	f = f.Clone()
 	return func(yield func(storage.Loan, error) bool) {
-		scan(ctx, r.s, r.t, &r.s.loanIDs, f.Batch(), func(rec *loanRec, sl *slab) (storage.Loan, bool) {
-			if !f.Matches(&rec.hdr) {
-				return storage.Loan{}, false
+		scanIndex(ctx, r.s, r.t, &r.s.loanIDs, f.Batch(), func(rec *loanRec, buf []storage.Loan, sl *slab) []storage.Loan {
+			// The loan is built in its slot of the batch, and taken back
+			// if the filter leaves it out.
+			buf = slices.Grow(buf, 1)[:len(buf)+1]
+			l := &buf[len(buf)-1]
+			*l = rec.header()
+			if !f.Matches(l) {
+				return buf[:len(buf)-1]
 			}
-			if f.Journal {
-				return rec.copyOut(true), true
-			}
-			l := rec.hdr
-			if f.NoDocument {
-				l.Document = nil
-			} else {
-				l.Document = sl.clone(l.Document)
-			}
-			if f.NoState {
-				l.Index.State = nil
-			} else {
-				l.Index.State = sl.clone(l.Index.State)
-			}
-			return l, true
+			rec.copyInto(l, f.Journal, f.NoDocument, f.NoState, sl)
+			return buf
 		}, yield)
 	}
-}
-
-// cloneIndex copies x, including its State document.
-func cloneIndex(x storage.LoanIndex) storage.LoanIndex {
-	x.State = bytes.Clone(x.State)
-	return x
 }

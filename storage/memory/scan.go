@@ -12,15 +12,24 @@ import (
 // so a selective filter does not hold the lock over the whole portfolio.
 const examineFactor = 16
 
-// scan yields, batch by batch in id order, what pick returns for the
-// records of idx. pick runs under the lock and must return a copy; it may
-// carve copies out of the batch's slab (see slab).
-func scan[T, R any](ctx context.Context, s *Store, t *txn, idx *idIndex[R], batch int,
-	pick func(rec *R, sl *slab) (T, bool), yield func(T, error) bool) {
+// sorter is an index that may need sorting (under the write lock) before a
+// batch reads it; nil when none does.
+type sorter interface {
+	needsSort() bool
+	sortIDs()
+}
+
+// batches drives a scan. fill runs under the store's lock — a read lock
+// outside a unit of work, the unit's write lock inside one — and appends
+// to buf at most n values, copies of what it picked (it may carve them out
+// of the batch's slab), returning whether more may follow. The values are
+// yielded with the lock released, so the caller's loop may write to the
+// store, and a record written between two batches is seen at most once:
+// fill resumes from the key it stopped at, not from a position.
+func batches[T any](ctx context.Context, s *Store, t *txn, n int, idx sorter,
+	fill func(buf []T, sl *slab) ([]T, bool), yield func(T, error) bool) {
 	var zero T
-	var cursor uuid.UUID
-	started := false
-	buf := make([]T, 0, batch)
+	buf := make([]T, 0, min(n, 1024))
 	for {
 		if err := ctx.Err(); err != nil {
 			yield(zero, err)
@@ -32,23 +41,9 @@ func scan[T, R any](ctx context.Context, s *Store, t *txn, idx *idIndex[R], batc
 		}
 		clear(buf) // drop references to the last batch's slab
 		buf = buf[:0]
-		more := false
+		var more bool
 		sl := &slab{}
-		s.locked(t, func() {
-			if idx.needsSort() {
-				idx.sortIDs()
-			}
-		}, func() bool { return idx.needsSort() }, func() {
-			i := idx.from(cursor, started)
-			limit := min(len(idx.items), i+examineFactor*batch)
-			for ; i < limit && len(buf) < batch; i++ {
-				if v, ok := pick(idx.items[i].rec, sl); ok {
-					buf = append(buf, v)
-				}
-				cursor, started = idx.items[i].id, true
-			}
-			more = i < len(idx.items)
-		})
+		s.locked(t, idx, func() { buf, more = fill(buf, sl) })
 		for _, v := range buf {
 			if !yield(v, nil) {
 				return
@@ -61,17 +56,19 @@ func scan[T, R any](ctx context.Context, s *Store, t *txn, idx *idIndex[R], batc
 }
 
 // locked runs f with the store locked for reading (or inside t, under the
-// unit's write lock), after running prepare under the write lock when
-// needed reports it must.
-func (s *Store) locked(t *txn, prepare func(), needed func() bool, f func()) {
+// unit's write lock), after sorting idx under the write lock when it needs
+// it.
+func (s *Store) locked(t *txn, idx sorter, f func()) {
 	if t != nil {
 		t.enter()
-		prepare()
+		if idx != nil && idx.needsSort() {
+			idx.sortIDs()
+		}
 		f()
 		return
 	}
 	s.mu.RLock()
-	if !needed() {
+	if idx == nil || !idx.needsSort() {
 		defer s.mu.RUnlock()
 		f()
 		return
@@ -79,8 +76,29 @@ func (s *Store) locked(t *txn, prepare func(), needed func() bool, f func()) {
 	s.mu.RUnlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	prepare()
+	if idx.needsSort() {
+		idx.sortIDs()
+	}
 	f()
+}
+
+// scanIndex yields, batch by batch in id order, what pick appends to the
+// batch for the records of idx. pick runs under the lock and must append a
+// copy (or nothing, for a record the filter leaves out); appending in place
+// spares a scan of large records a copy of each.
+func scanIndex[R, T any](ctx context.Context, s *Store, t *txn, idx *idIndex[R], n int,
+	pick func(rec *R, buf []T, sl *slab) []T, yield func(T, error) bool) {
+	var cursor uuid.UUID
+	started := false
+	batches(ctx, s, t, n, idx, func(buf []T, sl *slab) ([]T, bool) {
+		i := idx.from(cursor, started)
+		limit := min(len(idx.items), i+examineFactor*n)
+		for ; i < limit && len(buf) < n; i++ {
+			buf = pick(idx.items[i].rec, buf, sl)
+			cursor, started = idx.items[i].id, true
+		}
+		return buf, i < len(idx.items)
+	}, yield)
 }
 
 // slab hands out copies of byte slices from one shared allocation per

@@ -12,28 +12,47 @@ import (
 // Store is an in-memory storage.Store. The zero value is not usable; call
 // New.
 type Store struct {
-	mu          sync.RWMutex
-	loans       map[uuid.UUID]*loanRec
-	loanIDs     idIndex[loanRec]
-	apps        map[uuid.UUID]*storage.Application
-	appIDs      idIndex[storage.Application]
-	outbox      map[string]*msgRec
-	queue       []*msgRec // in Seq order
-	head        int       // queue[:head] is all delivered
-	nextSeq     int64
-	checkpoints map[ckKey]storage.Checkpoint
+	mu      sync.RWMutex
+	loans   map[uuid.UUID]*loanRec
+	loanIDs idIndex[loanRec]
+	apps    table[storage.Application]
+	books   map[uuid.UUID]*bookRec
+	bookIDs idIndex[bookRec]
+	colls   table[storage.Collection]
+	debtors debtorStore
+	reserve reserveState
+	insp    inspectionStore
+	items   table[storage.Item]
+	covers  table[storage.Cover]
+	guars   table[storage.Guarantor]
+	closes  closeState
+	outbox  outboxState
 }
 
 var _ storage.Store = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{
-		loans:       map[uuid.UUID]*loanRec{},
-		apps:        map[uuid.UUID]*storage.Application{},
-		outbox:      map[string]*msgRec{},
-		checkpoints: map[ckKey]storage.Checkpoint{},
+	s := &Store{
+		loans: map[uuid.UUID]*loanRec{},
+		books: map[uuid.UUID]*bookRec{},
+		apps: newTable("application", func(a *storage.Application) *int64 { return &a.Version },
+			storage.Application.Clone),
+		colls: newTable("collection record", func(c *storage.Collection) *int64 { return &c.Version },
+			storage.Collection.Clone),
+		items: newTable("collateral item", func(it *storage.Item) *int64 { return &it.Version },
+			storage.Item.Clone),
+		covers: newTable("cover", func(c *storage.Cover) *int64 { return &c.Version },
+			storage.Cover.Clone),
+		guars: newTable("guarantor", func(g *storage.Guarantor) *int64 { return &g.Version },
+			storage.Guarantor.Clone),
 	}
+	s.debtors.init()
+	s.reserve.init()
+	s.insp.init()
+	s.closes.init()
+	s.outbox.init()
+	return s
 }
 
 // Loans returns the loan repository; each call is its own unit of work.
@@ -42,11 +61,29 @@ func (s *Store) Loans() storage.Loans { return loans{s, nil} }
 // Applications returns the application repository.
 func (s *Store) Applications() storage.Applications { return apps{s, nil} }
 
+// Books returns the repository of investor books.
+func (s *Store) Books() storage.Books { return books{s, nil} }
+
+// Collections returns the repository of collection records.
+func (s *Store) Collections() storage.Collections { return collections{s, nil} }
+
+// Debtors returns the repository of debtors' contact records.
+func (s *Store) Debtors() storage.Debtors { return debtors{s, nil} }
+
+// Reserve returns the repository of the risk reserve's movements.
+func (s *Store) Reserve() storage.Reserve { return reserve{s, nil} }
+
+// Inspections returns the repository of post-loan inspections.
+func (s *Store) Inspections() storage.Inspections { return inspections{s, nil} }
+
+// Collateral returns the repository of the collateral register.
+func (s *Store) Collateral() storage.Collateral { return collateral{s, nil} }
+
+// Closes returns the repository of the daily close's progress.
+func (s *Store) Closes() storage.Closes { return closes{s, nil} }
+
 // Outbox returns the outbox.
 func (s *Store) Outbox() storage.Outbox { return outbox{s, nil} }
-
-// Checkpoints returns the checkpoint repository.
-func (s *Store) Checkpoints() storage.Checkpoints { return checkpoints{s, nil} }
 
 // Close does nothing; it exists to satisfy storage.Store.
 func (s *Store) Close() error { return nil }
@@ -69,7 +106,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx storage.Tx) error) (err e
 		}
 		if t.held {
 			if p != nil || err != nil {
-				t.rollback()
+				t.rollback(0)
 			}
 			s.mu.Unlock()
 		}
@@ -97,11 +134,13 @@ func (t *txn) enter() {
 	}
 }
 
-func (t *txn) rollback() {
-	for i := len(t.undo) - 1; i >= 0; i-- {
+// rollback undoes the changes logged since the log had mark entries.
+func (t *txn) rollback(mark int) {
+	for i := len(t.undo) - 1; i >= mark; i-- {
 		t.undo[i]()
+		t.undo[i] = nil
 	}
-	t.undo = nil
+	t.undo = t.undo[:mark]
 }
 
 // onUndo registers how to revert a change just made.
@@ -114,12 +153,19 @@ type txRepos struct {
 
 func (r txRepos) Loans() storage.Loans               { return loans{r.s, r.t} }
 func (r txRepos) Applications() storage.Applications { return apps{r.s, r.t} }
+func (r txRepos) Books() storage.Books               { return books{r.s, r.t} }
+func (r txRepos) Collections() storage.Collections   { return collections{r.s, r.t} }
+func (r txRepos) Debtors() storage.Debtors           { return debtors{r.s, r.t} }
+func (r txRepos) Reserve() storage.Reserve           { return reserve{r.s, r.t} }
+func (r txRepos) Inspections() storage.Inspections   { return inspections{r.s, r.t} }
+func (r txRepos) Collateral() storage.Collateral     { return collateral{r.s, r.t} }
+func (r txRepos) Closes() storage.Closes             { return closes{r.s, r.t} }
 func (r txRepos) Outbox() storage.Outbox             { return outbox{r.s, r.t} }
-func (r txRepos) Checkpoints() storage.Checkpoints   { return checkpoints{r.s, r.t} }
 
-// write runs op with the lock held and an undo log: inside a unit of work
-// the log is the unit's; outside, op is its own unit and is undone when it
-// fails, so no write is ever half done.
+// write runs op with the lock held and an undo log. A failed op is undone
+// whether or not it runs in a unit of work, so no write is ever half done
+// and a unit whose write failed can go on: inside a unit of work the
+// unit's earlier changes stay; outside, op is its own unit.
 func (s *Store) write(ctx context.Context, t *txn, op func(t *txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -129,13 +175,18 @@ func (s *Store) write(ctx context.Context, t *txn, op func(t *txn) error) error 
 			return storage.ErrTxDone
 		}
 		t.enter()
-		return op(t)
+		mark := len(t.undo)
+		err := op(t)
+		if err != nil {
+			t.rollback(mark)
+		}
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	own := &txn{}
 	if err := op(own); err != nil {
-		own.rollback()
+		own.rollback(0)
 		return err
 	}
 	return nil

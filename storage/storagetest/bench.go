@@ -9,6 +9,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 )
@@ -17,13 +20,111 @@ import (
 const ScanLoans = 100_000
 
 // Bench runs the shared benchmarks: append one entry, load a loan with 36
-// installments and 40 entries, scan 100,000 active loans, and append with
-// 8 concurrent writers. Each reports its throughput as a custom metric.
+// installments and 40 entries, scan 100,000 active loans, append with 8
+// concurrent writers, update the index of 1,000 loans (a batch of the
+// daily close), save a collection record at its version, pay into the
+// reserve, and an outbox message's life (added, delivered, purged).
+// Each reports its throughput as a custom metric.
 func Bench(b *testing.B, newStore Factory) {
 	b.Run("AppendOne", func(b *testing.B) { benchAppend(b, newStore(b)) })
 	b.Run("Load36x40", func(b *testing.B) { benchLoad(b, newStore(b)) })
 	b.Run("Scan100k", func(b *testing.B) { benchScan(b, newStore(b)) })
 	b.Run("AppendParallel8", func(b *testing.B) { benchAppendParallel(b, newStore(b)) })
+	b.Run("UpdateIndex1k", func(b *testing.B) { benchUpdateIndex(b, newStore(b)) })
+	b.Run("CollectionSave", func(b *testing.B) { benchCollectionSave(b, newStore(b)) })
+	b.Run("ReserveAdd", func(b *testing.B) { benchReserveAdd(b, newStore(b)) })
+	b.Run("OutboxCycle", func(b *testing.B) { benchOutboxCycle(b, newStore(b)) })
+}
+
+// benchUpdateIndex moves the index of 1,000 loans to the next day in one
+// call, as a batch of the daily close does: a new state document for one
+// loan in ten, the stored one kept for the others.
+func benchUpdateIndex(b *testing.B, s storage.Store) {
+	const n = 1000
+	ctx := context.Background()
+	ls := make([]storage.Loan, n)
+	for i := range ls {
+		ls[i] = newLoan()
+	}
+	mustCreate(b, s, ls...)
+	state := json.RawMessage(`{"grade":"normal","stage":"pre-due","overdue":"CNY 0.00","dpd":0,"bucket":"M0"}`)
+	updates := make([]storage.IndexUpdate, n)
+	var prev date.Date // never indexed
+	asOf := day(2024, 1, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range updates {
+			updates[i] = storage.IndexUpdate{LoanID: ls[i].ID, PrevAsOf: prev, Index: storage.LoanIndex{AsOf: asOf,
+				NextDue: asOf.Add(30), Classification: "normal", Bucket: "M0", Collection: "pre-due"}}
+			if i%10 == 0 {
+				updates[i].Index.State = state
+			}
+		}
+		if err := s.Loans().UpdateIndex(ctx, updates...); err != nil {
+			b.Fatal(err)
+		}
+		prev, asOf = asOf, asOf.Add(1)
+	}
+	b.ReportMetric(float64(b.N)*n/b.Elapsed().Seconds(), "loans/s")
+}
+
+// benchCollectionSave saves one loan's collection record at the version
+// read, as a command recording a promise to pay does.
+func benchCollectionSave(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	c := storage.Collection{LoanID: uuid.New(), Document: json.RawMessage(`{"promises":[{"due":"2024-03-05","amount":"CNY 500.00"}]}`),
+		NextDeadline: day(2024, 3, 5)}
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if c, err = s.Collections().Save(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "saves/s")
+}
+
+// benchReserveAdd pays one contribution into the reserve per add, as each
+// disbursement of a P2P loan does.
+func benchReserveAdd(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	loan := uuid.New()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := s.Reserve().Add(ctx, storage.ReserveAdd{Movements: []storage.Movement{{Key: key("c%d", i),
+			Kind: "contribution", LoanID: loan, Day: day(2024, 1, 1), Amount: money.New(100_00, money.CNY)}}}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "adds/s")
+}
+
+// benchOutboxCycle adds a message, marks it delivered, and purges the
+// delivered messages every thousand: the outbox of a long-running host.
+func benchOutboxCycle(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	payload := json.RawMessage(`{"text":"您的还款日是3月5日","amount":"CNY 1060.66"}`)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		d := day(2024, 1, 1).Add(date.PeriodOfDays(i / 1000))
+		k := key("reminder/%d", i)
+		if _, err := s.Outbox().Add(ctx, storage.Message{Key: k, Topic: "reminder", Day: d, Payload: payload}); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Outbox().MarkDelivered(ctx, k); err != nil {
+			b.Fatal(err)
+		}
+		if i%1000 == 999 {
+			if _, err := s.Outbox().Purge(ctx, d.Add(1)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "messages/s")
 }
 
 func benchAppend(b *testing.B, s storage.Store) {

@@ -3,8 +3,9 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"math"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -41,7 +42,8 @@ func testLoanRoundTrip(t *testing.T, s storage.Store) {
 			// space must come back byte for byte.
 			l.Document = json.RawMessage(`{ "borrower": "张三", "terms": {"periods": 36} }`)
 			l.Index = storage.LoanIndex{NextDue: day(2024, 3, 5), DaysPastDue: 17,
-				Classification: "special-mention", AsOf: day(2024, 2, 29),
+				Classification: "special-mention", Bucket: "M1", Collection: "m1",
+				InspectionDue: day(2024, 2, 20), AsOf: day(2024, 2, 29), Final: true,
 				State: json.RawMessage(`{"stage": "M1", "overdue": "CNY 1060.66"}`)}
 			for i, a := range tc.amounts {
 				l.Journal = append(l.Journal, repayment(key("k%d", i), day(2024, 1, 1+i), amt(a, tc.cur)))
@@ -70,14 +72,22 @@ func testLoanRoundTrip(t *testing.T, s storage.Store) {
 		})
 	}
 
-	t.Run("no journal and no index", func(t *testing.T) {
+	t.Run("no journal, no index, no borrower", func(t *testing.T) {
 		l := newLoan()
+		l.Borrower = uuid.Nil
 		mustCreate(t, s, l)
 		got := mustGet(t, s, l.ID)
 		assert.Empty(t, got.Journal)
-		assert.True(t, got.Index.NextDue.IsZero())
-		assert.True(t, got.Index.AsOf.IsZero())
+		assert.Equal(t, storage.LoanIndex{}, got.Index)
+		assert.Equal(t, uuid.Nil, got.Borrower)
 		assert.Equal(t, int64(1), got.Version)
+	})
+
+	t.Run("the largest days past due a SQL INTEGER holds", func(t *testing.T) {
+		l := newLoan()
+		l.Index.DaysPastDue = math.MaxInt32
+		mustCreate(t, s, l)
+		assert.Equal(t, math.MaxInt32, mustGet(t, s, l.ID).Index.DaysPastDue)
 	})
 
 	t.Run("create several at once, all or nothing", func(t *testing.T) {
@@ -116,6 +126,25 @@ func testLoanCopies(t *testing.T, s storage.Store) {
 	l.Journal[0].Payload[2] = 'X'
 	l.Journal[0].Kind = "changed"
 
+	// An append's entries and result, and a scan's journal.
+	e := repayment("b", day(2024, 1, 6), amt("1.00", money.CNY))
+	newIdx := storage.LoanIndex{State: json.RawMessage(`{"stage":"M1"}`), AsOf: day(2024, 1, 6)}
+	res, err := s.Loans().Append(context.Background(), storage.Append{LoanID: l.ID, ExpectedVersion: 1,
+		Entries: []storage.Entry{e}, Document: json.RawMessage(`{"principal":"CNY 12000.00","periods":12}`), Index: &newIdx})
+	require.NoError(t, err)
+	want := string(e.Payload)
+	e.Payload[2] = 'X'
+	newIdx.State[2] = 'X'
+	res.Entries[0].Payload[3] = 'X'
+	for got, err := range s.Loans().Scan(context.Background(), storage.LoanFilter{Journal: true}) {
+		require.NoError(t, err)
+		got.Journal[1].Payload[4] = 'X'
+		got.Document[5] = 'X'
+	}
+	afterAppend := mustGet(t, s, l.ID)
+	assert.Equal(t, want, string(afterAppend.Journal[1].Payload))
+	assert.Equal(t, `{"stage":"M1"}`, string(afterAppend.Index.State))
+
 	got := mustGet(t, s, l.ID)
 	assert.Equal(t, `{"principal":"CNY 12000.00","periods":12}`, string(got.Document))
 	assert.Equal(t, "repayment", got.Journal[0].Kind)
@@ -139,48 +168,108 @@ func testLoanValidation(t *testing.T, s storage.Store) {
 			{IdempotencyKey: "k", Payload: json.RawMessage(`{}`), Amount: amt("1.00", money.USD)},
 		},
 	}
-	err := s.Loans().Create(ctx, bad)
-	require.ErrorIs(t, err, storage.ErrInvalid)
-	var v *storage.ValidationError
-	require.True(t, errors.As(err, &v))
-	fields := map[string]bool{}
-	for _, f := range v.Fields {
-		fields[f.Field] = true
-	}
-	for _, f := range []string{"id", "status", "currency", "document", "index.days_past_due",
-		"index.classification", "journal[1].idempotency_key", "journal[1].kind", "journal[1].value_date"} {
-		assert.True(t, fields[f], "missing %s in %v", f, v.Fields)
-	}
+	// Each loan of the call is named by its position; a good loan beside
+	// a bad one is not created either.
+	good := newLoan()
+	err := s.Loans().Create(ctx, good, bad)
+	assertInvalid(t, err, "loans[1].id", "loans[1].status", "loans[1].currency", "loans[1].document",
+		"loans[1].index.days_past_due", "loans[1].index.classification", "loans[1].journal[1].idempotency_key",
+		"loans[1].journal[1].kind", "loans[1].journal[1].value_date")
+	_, err = s.Loans().Get(ctx, good.ID)
+	require.ErrorIs(t, err, storage.ErrNotFound)
 
-	// A valid loan, then a bad append: nothing changes.
+	tooLate := newLoan()
+	tooLate.Index = storage.LoanIndex{DaysPastDue: math.MaxInt32 + 1, NextDue: day(10000, 1, 1), InspectionDue: day(0, 12, 31),
+		AsOf: day(2024, 1, 1), Bucket: "\xff", Collection: "m\x001", State: json.RawMessage(`{`)}
+	assertInvalid(t, s.Loans().Create(ctx, tooLate), "loans[0].index.days_past_due", "loans[0].index.next_due",
+		"loans[0].index.inspection_due", "loans[0].index.bucket", "loans[0].index.collection", "loans[0].index.state")
+
+	// A valid loan, then bad appends and index updates: nothing changes.
 	l := newLoan()
 	mustCreate(t, s, l)
 	_, err = s.Loans().Append(ctx, storage.Append{LoanID: l.ID, ExpectedVersion: 1,
 		Entries: []storage.Entry{repayment("usd", day(2024, 1, 1), amt("1.00", money.USD))}})
-	require.ErrorIs(t, err, storage.ErrInvalid, "a USD amount on a CNY loan")
-	_, err = s.Loans().Append(ctx, storage.Append{LoanID: l.ID, ExpectedVersion: 1})
-	require.ErrorIs(t, err, storage.ErrInvalid, "no entries")
+	assertInvalid(t, err, "entries[0].amount") // a USD amount on a CNY loan
+	_, err = s.Loans().Append(ctx, storage.Append{LoanID: l.ID, ExpectedVersion: 0, Status: "a\x00",
+		Document: json.RawMessage(`nope`), Index: &storage.LoanIndex{DaysPastDue: -1}})
+	assertInvalid(t, err, "expected_version", "entries", "status", "document", "index.days_past_due")
+	err = s.Loans().UpdateIndex(ctx,
+		storage.IndexUpdate{LoanID: l.ID, Index: storage.LoanIndex{DaysPastDue: 3}},
+		storage.IndexUpdate{LoanID: uuid.Nil, PrevAsOf: day(10000, 1, 1)},
+		storage.IndexUpdate{LoanID: l.ID, Index: storage.LoanIndex{DaysPastDue: 4}})
+	assertInvalid(t, err, "updates[1].loan_id", "updates[1].prev_as_of", "updates[2].loan_id")
 	got := mustGet(t, s, l.ID)
 	assert.Equal(t, int64(1), got.Version)
 	assert.Empty(t, got.Journal)
+	assert.Equal(t, l.Index, got.Index)
 }
 
+// testNotFound: every read of a key that was never stored, and every write
+// that needs a stored record, is ErrNotFound.
 func testNotFound(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	id := uuid.New()
-	_, err := s.Loans().Get(ctx, id)
-	assert.ErrorIs(t, err, storage.ErrNotFound)
+	var err error
+	check := func(name string, err error) {
+		t.Helper()
+		assert.ErrorIs(t, err, storage.ErrNotFound, name)
+	}
+	_, err = s.Loans().Get(ctx, id)
+	check("Loans.Get", err)
 	_, err = s.Loans().Append(ctx, storage.Append{LoanID: id, ExpectedVersion: 1,
 		Entries: []storage.Entry{repayment("k", day(2024, 1, 1), amt("1.00", money.CNY))}})
-	assert.ErrorIs(t, err, storage.ErrNotFound)
-	assert.ErrorIs(t, s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: id}), storage.ErrNotFound)
+	check("Loans.Append", err)
+	check("Loans.UpdateIndex", s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: id}))
 	_, err = s.Applications().Get(ctx, id)
-	assert.ErrorIs(t, err, storage.ErrNotFound)
-	_, err = s.Applications().Update(ctx, newApplication(id))
-	assert.ErrorIs(t, err, storage.ErrNotFound)
-	_, err = s.Checkpoints().Get(ctx, "close", "nothing")
-	assert.ErrorIs(t, err, storage.ErrNotFound)
-	assert.ErrorIs(t, s.Outbox().MarkDelivered(ctx, "nothing"), storage.ErrNotFound)
+	check("Applications.Get", err)
+	a := newApplication(id)
+	a.Version = 1
+	_, err = s.Applications().Update(ctx, a)
+	check("Applications.Update", err)
+	_, err = s.Books().Get(ctx, id)
+	check("Books.Get", err)
+	_, _, err = s.Books().Append(ctx, storage.BookAppend{LoanID: id, ExpectedVersion: 1, Ops: []storage.BookOp{bookOp("k", 1)}})
+	check("Books.Append", err)
+	_, err = s.Collections().Get(ctx, id)
+	check("Collections.Get", err)
+	_, err = s.Collections().Save(ctx, storage.Collection{LoanID: id, Version: 1, Document: doc("1")})
+	check("Collections.Save at a version", err)
+	_, err = s.Debtors().Get(ctx, id, time.Time{})
+	check("Debtors.Get", err)
+	_, _, err = s.Debtors().Save(ctx, storage.DebtorSave{ID: id, ExpectedVersion: 1, State: doc("1")})
+	check("Debtors.Save at a version", err)
+	_, err = s.Inspections().Get(ctx, id)
+	check("Inspections.Get", err)
+	_, err = s.Inspections().Last(ctx, id)
+	check("Inspections.Last", err)
+	_, err = s.Inspections().Save(ctx, storage.Inspection{ID: id, LoanID: id, Version: 1, Date: day(2024, 1, 1),
+		Status: "recorded", Document: doc("1")})
+	check("Inspections.Save at a version", err)
+	_, err = s.Collateral().Item(ctx, id)
+	check("Collateral.Item", err)
+	_, err = s.Collateral().SaveItem(ctx, storage.Item{ID: id, Version: 1, Status: "pledged", Document: doc("1")})
+	check("Collateral.SaveItem at a version", err)
+	_, err = s.Collateral().Cover(ctx, id)
+	check("Collateral.Cover", err)
+	_, err = s.Collateral().SaveCover(ctx, storage.Cover{LoanID: id, Version: 1, Document: doc("1")})
+	check("Collateral.SaveCover at a version", err)
+	_, err = s.Collateral().Guarantor(ctx, id)
+	check("Collateral.Guarantor", err)
+	_, err = s.Collateral().SaveGuarantor(ctx, storage.Guarantor{ID: id, Version: 1, Document: doc("1")})
+	check("Collateral.SaveGuarantor at a version", err)
+	_, err = s.Closes().Save(ctx, storage.ClosePart{Day: day(2024, 1, 1), Parts: 2, Version: 1})
+	check("Closes.Save of a day not planned", err)
+	check("Outbox.MarkDelivered", s.Outbox().MarkDelivered(ctx, "nothing"))
+
+	// Nothing was created by the failed writes.
+	_, err = s.Collections().Get(ctx, id)
+	check("Collections.Get after", err)
+	_, err = s.Debtors().Get(ctx, id, time.Time{})
+	check("Debtors.Get after", err)
+	_, err = s.Inspections().Get(ctx, id)
+	check("Inspections.Get after", err)
+	_, err = s.Collateral().Item(ctx, id)
+	check("Collateral.Item after", err)
 }
 
 // testAppendHeader: an append stores its entries at the next seqs and
@@ -318,18 +407,66 @@ func testUpdateIndex(t *testing.T, s storage.Store) {
 	// A nil state keeps the stored document; the columns change.
 	next := ia
 	next.State, next.AsOf, next.DaysPastDue = nil, day(2024, 4, 1), 32
-	require.NoError(t, s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: a.ID, Index: next}))
+	require.NoError(t, s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: a.ID, PrevAsOf: ia.AsOf, Index: next}))
 	next.State = ia.State
 	assert.Equal(t, next, mustGet(t, s, a.ID).Index)
 	ia = next
-	assert.Equal(t, int64(1), ga.Version, "the index is derived: no new version")
+	assert.Equal(t, int64(1), mustGet(t, s, a.ID).Version, "the index is derived: no new version")
 
 	// One unknown loan: nothing is updated.
-	err := s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: a.ID, Index: ib}, storage.IndexUpdate{LoanID: uuid.New(), Index: ib})
+	err := s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: a.ID, PrevAsOf: ia.AsOf, Index: ib},
+		storage.IndexUpdate{LoanID: uuid.New(), Index: ib})
 	require.ErrorIs(t, err, storage.ErrNotFound)
 	assert.Equal(t, ia, mustGet(t, s, a.ID).Index)
 
 	err = s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: a.ID, Index: storage.LoanIndex{DaysPastDue: -3}})
 	require.ErrorIs(t, err, storage.ErrInvalid)
 	assert.Equal(t, ia, mustGet(t, s, a.ID).Index)
+}
+
+// testUpdateIndexFence: an index update applies only while the stored AsOf
+// is the one the writer read (PrevAsOf), so two closes of one day cannot
+// both write; one stale update fails the whole batch.
+func testUpdateIndexFence(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	a, b := newLoan(), newLoan()
+	b.Index.AsOf = day(2024, 3, 31)
+	mustCreate(t, s, a, b)
+
+	// A loan never indexed has the zero AsOf.
+	first := storage.LoanIndex{AsOf: day(2024, 3, 31), Bucket: "M0", Collection: "pre-due", State: json.RawMessage(`{"n":1}`)}
+	require.NoError(t, s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: a.ID, Index: first}))
+
+	// The next day's update states the AsOf it read.
+	next := storage.LoanIndex{AsOf: day(2024, 4, 1), DaysPastDue: 1, Bucket: "M1", Collection: "m1", State: json.RawMessage(`{"n":2}`)}
+	stale := storage.LoanIndex{AsOf: day(2024, 4, 1), DaysPastDue: 99, Bucket: "M4", Collection: "legal"}
+	err := s.Loans().UpdateIndex(ctx, storage.IndexUpdate{LoanID: a.ID, Index: next}) // PrevAsOf zero: stale
+	require.ErrorIs(t, err, storage.ErrConflict)
+	assert.Equal(t, first, mustGet(t, s, a.ID).Index)
+
+	require.NoError(t, s.Loans().UpdateIndex(ctx,
+		storage.IndexUpdate{LoanID: a.ID, PrevAsOf: day(2024, 3, 31), Index: next},
+		storage.IndexUpdate{LoanID: b.ID, PrevAsOf: day(2024, 3, 31), Index: next}))
+	assert.Equal(t, next, mustGet(t, s, a.ID).Index)
+
+	// A second writer of the same day read 2024-03-31 too: it conflicts,
+	// and the fresh update of c in its batch is not written either.
+	c := newLoan()
+	mustCreate(t, s, c)
+	err = s.Loans().UpdateIndex(ctx,
+		storage.IndexUpdate{LoanID: c.ID, Index: stale},
+		storage.IndexUpdate{LoanID: a.ID, PrevAsOf: day(2024, 3, 31), Index: stale})
+	require.ErrorIs(t, err, storage.ErrConflict)
+	assert.Equal(t, next, mustGet(t, s, a.ID).Index)
+	assert.Equal(t, storage.LoanIndex{}, mustGet(t, s, c.ID).Index)
+
+	// An unknown loan beside a stale one: not found, nothing written.
+	err = s.Loans().UpdateIndex(ctx,
+		storage.IndexUpdate{LoanID: b.ID, PrevAsOf: day(2024, 4, 1), Index: stale},
+		storage.IndexUpdate{LoanID: uuid.New(), Index: stale})
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	assert.Equal(t, next, mustGet(t, s, b.ID).Index)
+
+	// Versions are untouched by index updates.
+	assert.Equal(t, int64(1), mustGet(t, s, a.ID).Version)
 }
