@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/lendcore/lendcore/classify"
-	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/collect"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
@@ -173,7 +173,7 @@ func fieldError(prefix string, err error) error {
 func firstField(err error) (name, problem string, ok bool) {
 	var fields [][2]string
 	var le *loan.ValidationError
-	var ce *collateral.ValidationError
+	var ce *fault.Fields
 	var ke *collect.ValidationError
 	var ie *invest.ValidationError
 	var se *classify.ValidationError
@@ -183,8 +183,8 @@ func firstField(err error) (name, problem string, ok bool) {
 			fields = append(fields, [2]string{f.Field, f.Problem})
 		}
 	case errors.As(err, &ce):
-		for _, f := range ce.Fields {
-			fields = append(fields, [2]string{f.Field, f.Problem})
+		for _, f := range ce.List {
+			fields = append(fields, [2]string{f.Name, f.Problem})
 		}
 	case errors.As(err, &ke):
 		for _, f := range ke.Fields {
