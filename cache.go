@@ -43,11 +43,11 @@ func WithLoanCache(on bool) Option {
 // noMemo remembers nothing.
 type noMemo struct{}
 
-func (noMemo) loan(uuid.UUID, int64) (*loan.Loan, bool)         { return nil, false }
-func (noMemo) keepLoan(uuid.UUID, int64, *loan.Loan)            {}
-func (noMemo) state(uuid.UUID, date.Date) (LoanState, bool)     { return LoanState{}, false }
-func (noMemo) keepState(uuid.UUID, date.Date, LoanState)        {}
-func (noMemo) forget(uuid.UUID)                                 {}
+func (noMemo) loan(uuid.UUID, int64) (*loan.Loan, bool)     { return nil, false }
+func (noMemo) keepLoan(uuid.UUID, int64, *loan.Loan)        {}
+func (noMemo) state(uuid.UUID, date.Date) (LoanState, bool) { return LoanState{}, false }
+func (noMemo) keepState(uuid.UUID, date.Date, LoanState)    {}
+func (noMemo) forget(uuid.UUID)                             {}
 
 // decode returns the domain loan of rec, which must carry its journal:
 // the remembered decoding of its version, or a fresh one. The loan is

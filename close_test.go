@@ -121,7 +121,7 @@ func TestCloseResumesAfterCrash(t *testing.T) {
 	killCtx, cancel := context.WithCancel(ctx)
 	store := &cancelAfter{Store: memory.New(), cancel: cancel}
 	e, err := lendcore.New(store, lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
-		lendcore.WithBatchSize(3), lendcore.WithWorkers(1))
+		lendcore.WithBatchSize(3), lendcore.WithWorkers(1), lendcore.WithPartitions(1))
 	require.NoError(t, err)
 	fixture(t, e, 20)
 	closeDays(t, e, d(2024, 1, 16), d(2024, 3, 19))

@@ -175,8 +175,7 @@ func (e *Engine) SetContactState(ctx context.Context, id uuid.UUID, st collect.C
 // moves the loan up the ladder at the next day's close (the ladder's
 // OnBrokenPromise rule).
 func (e *Engine) RecordPromise(ctx context.Context, id uuid.UUID, p collect.Promise) error {
-	// UTC+14 is the earliest zone: its date is the latest "today" anywhere.
-	if today := date.NewAt(e.clock().UTC().Add(14 * time.Hour)); p.Made.After(today) {
+	if today := e.latestToday(); p.Made.After(today) {
 		bad := &fault.Fields{Kind: collect.ErrInvalidInput}
 		bad.Merge("", p.Validate())
 		bad.Addf("made", "%s is after today (%s): a promise cannot be recorded before it is made", p.Made, today)

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rickb777/date"
+
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/storage"
@@ -267,6 +269,11 @@ func (e *Engine) Policies() Policies { return e.policies }
 // ReplicaID returns the name this Engine claims partitions of the close
 // under.
 func (e *Engine) ReplicaID() string { return e.replica }
+
+// latestToday is today's date where it is latest, by the Engine's clock:
+// dates carry no time zone, so an event dated tomorrow by UTC is accepted
+// while that is today somewhere (UTC+14 is the earliest zone).
+func (e *Engine) latestToday() date.Date { return date.NewAt(e.clock().UTC().Add(14 * time.Hour)) }
 
 // command runs one command the one way every command runs: fn reads what
 // it needs with versions, decides in a domain package, and writes with the

@@ -32,7 +32,7 @@ func (e *Engine) RecordInspection(ctx context.Context, id uuid.UUID, rec classif
 	if rec.Loan != id.String() {
 		bad.Add("loan", "is not the loan "+id.String())
 	}
-	if today := date.NewAt(e.clock()); rec.Date.After(today) {
+	if today := e.latestToday(); rec.Date.After(today) {
 		bad.Addf("date", "%s is after today (%s): an inspection is recorded once it is done", rec.Date, today)
 	}
 	if err := bad.Err(); err != nil {

@@ -4,12 +4,15 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/classify"
-	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/storage/memory"
 )
 
 // The default cadence (classify.DefaultInspection, NF: bank practice)
@@ -41,9 +44,40 @@ func TestInspectionCadence(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "inspector")
 	assert.Contains(t, err.Error(), "conclusion")
-	// So is one dated before the last.
-	err = e.RecordInspection(ctx, id, classify.InspectionRecord{Date: d(2024, 4, 1), Inspector: "x", Conclusion: classify.Concerns})
-	assert.ErrorIs(t, err, loan.ErrInvalidInput)
+	// One dated before the last is kept in the history and does not move
+	// the cadence back; recording it again adds nothing.
+	early := classify.InspectionRecord{Date: d(2024, 4, 1), Inspector: "x", Conclusion: classify.Concerns}
+	require.NoError(t, e.RecordInspection(ctx, id, early))
+	require.NoError(t, e.RecordInspection(ctx, id, early))
+	history, err := e.Inspections(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, history, 2)
+	assert.Equal(t, d(2024, 4, 1), history[0].Date, "oldest first")
+	closeDays(t, e, d(2024, 4, 26), d(2024, 4, 26))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, d(2024, 4, 20), st.LastInspection)
+
+	// One dated after today (the Engine's clock) is refused.
+	late := lateEngine(t)
+	lid := uuid.New()
+	openLoan(t, late, lid)
+	err = late.RecordInspection(ctx, lid, classify.InspectionRecord{Date: d(2025, 7, 2), Inspector: "x", Conclusion: classify.Concerns})
+	var bad *fault.Fields
+	require.ErrorAs(t, err, &bad)
+	assert.True(t, bad.Has("date"))
+	assert.ErrorIs(t, err, classify.ErrInvalidInput)
+	history, err = late.Inspections(ctx, lid)
+	require.NoError(t, err)
+	assert.Empty(t, history)
+}
+
+// lateEngine is an Engine whose clock reads 2025-06-30.
+func lateEngine(t *testing.T) *lendcore.Engine {
+	t.Helper()
+	e, err := lendcore.New(memory.New(), lendcore.WithPolicies(testPolicies()), lendcore.WithClock(lateClock))
+	require.NoError(t, err)
+	return e
 }
 
 func hasMessage(t *testing.T, e *lendcore.Engine, key string) bool {

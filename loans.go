@@ -2,6 +2,8 @@ package lendcore
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
@@ -78,6 +80,12 @@ func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) 
 			return err
 		}
 		if err := tx.Loans().Create(ctx, lrec); err != nil {
+			if errors.Is(err, storage.ErrDuplicate) {
+				// A concurrent Disburse of the application created the
+				// loan after this one read it undisbursed: retry, and the
+				// re-read takes the already-disbursed path.
+				return fmt.Errorf("%w: loan %s disbursed concurrently: %w", storage.ErrConflict, l.ID(), err)
+			}
 			return err
 		}
 		next, err := storage.FromApplication(app)

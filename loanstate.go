@@ -32,7 +32,7 @@ type LoanState struct {
 	// the books plus what is overdue of interest, penalty and fees; the
 	// claim still pursued once written off.
 	Exposure money.Amount `json:"exposure"`
-	DPD     int          `json:"dpd"`
+	DPD      int          `json:"dpd"`
 	// MaxDPD is the worst days past due the loan has reached.
 	MaxDPD int    `json:"max_dpd"`
 	Bucket string `json:"bucket"`

@@ -22,7 +22,7 @@ func TestLoanStateJSONMatchesReflection(t *testing.T) {
 	cny := func(s string) money.Amount { return money.MustParse(s, money.CNY) }
 	d := func(y, m, dd int) date.Date { return date.New(y, gotime.Month(m), dd) }
 	full := LoanState{
-		Status: "active", Balance: cny("9211.51"), Overdue: cny("890.71"), Claim: cny("0"), DPD: 5, MaxDPD: 40,
+		Status: loan.Active, Balance: cny("9211.51"), Overdue: cny("890.71"), Claim: cny("0"), Exposure: cny("9302.22"), DPD: 5, MaxDPD: 40,
 		Bucket: "M1", Grade: classify.SpecialMention, Stage: classify.Stage2, Level: classify.Yellow,
 		LevelSince: d(2024, 3, 1), Rules: "CN23-DPD-1,IFRS9-S2-DPD",
 		Track: classify.Track{Grade: classify.SpecialMention, Stage: classify.Stage2, Restructured: true,
@@ -34,7 +34,7 @@ func TestLoanStateJSONMatchesReflection(t *testing.T) {
 		LastDue:     d(2024, 3, 15), Maturity: d(2025, 1, 15), Disbursed: d(2024, 1, 15), LastInspection: d(2024, 2, 20),
 		InspectionDue: d(2024, 3, 16), Version: 7, Guarantors: 2,
 	}
-	odd := LoanState{Status: `a "quoted" <b> & \ é`, Bucket: "M6+"}
+	odd := LoanState{Status: loan.WrittenOff, Bucket: `M6+ "quoted" <b> & \ é`, Rules: "\u2028"}
 	for name, s := range map[string]LoanState{"zero": {}, "full": full, "odd": odd} {
 		got, err := json.Marshal(s)
 		require.NoError(t, err, name)

@@ -152,4 +152,3 @@ func (e *CurrencyError) Error() string {
 
 // Unwrap returns money.ErrCurrencyMismatch.
 func (e *CurrencyError) Unwrap() error { return money.ErrCurrencyMismatch }
-

@@ -17,7 +17,7 @@ import (
 func TestQuietOffFoldsClosedLoans(t *testing.T) {
 	day := date.New(2024, 3, 2)
 	rec := &storage.Loan{Version: 5}
-	prev := LoanState{Status: loan.Closed.String(), Version: 5, Day: day.Add(-1)}
+	prev := LoanState{Status: loan.Closed, Version: 5, Day: day.Add(-1)}
 
 	on, err := New(memory.New())
 	require.NoError(t, err)

@@ -196,7 +196,7 @@ func newWorkload(seed uint64, days int) *workload {
 				if day.After(w.end) {
 					break
 				}
-				value := cny("13000").MulInt(int64(100 - 3*k)).Minor() / 100
+				value := cny("13000").MulInt(int64(100-3*k)).Minor() / 100
 				at(day).concurrent = append(at(day).concurrent, command{fmt.Sprintf("value %d %s", i, day),
 					func(ctx context.Context, e *lendcore.Engine) error {
 						return e.AddValuation(ctx, item, collateral.Valuation{Date: day, Amount: money.New(value, money.CNY),
@@ -218,9 +218,10 @@ func newWorkload(seed uint64, days int) *workload {
 					}})
 			}
 		}
-		if i < 8 {
+		if i < 8 && (profile == 0 || profile == 3) {
 			// Investor 0 sells half of a holding to investor 2 or 3 each
-			// month, a week after the due date.
+			// month, a week after the due date (the loan is current: the
+			// transfer rules refuse an overdue one).
 			for k := 1; ; k++ {
 				day := w.start.AddDate(0, k, 7)
 				if day.After(w.end) {
@@ -427,6 +428,39 @@ func (w *workload) picture(t testing.TB, e *lendcore.Engine) map[string]string {
 	return out
 }
 
+// samePicture reports every part that differs, briefly.
+func samePicture(t testing.TB, want, got map[string]string, who string) {
+	t.Helper()
+	short := func(s string) string {
+		if len(s) > 400 {
+			return s[:400] + "…"
+		}
+		return s
+	}
+	var diff []string
+	for k, v := range want {
+		if g, ok := got[k]; !ok {
+			diff = append(diff, k+": missing")
+		} else if g != v {
+			i := 0
+			for i < len(v) && i < len(g) && v[i] == g[i] {
+				i++
+			}
+			diff = append(diff, fmt.Sprintf("%s: differs at byte %d:\n  want …%s\n  got  …%s", k, i, short(v[max(0, i-40):]), short(g[max(0, i-40):])))
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			diff = append(diff, k+": not in the reference")
+		}
+	}
+	sort.Strings(diff)
+	if len(diff) > 10 {
+		diff = append(diff[:10], fmt.Sprintf("… and %d more", len(diff)-10))
+	}
+	assert.Empty(t, diff, "%s differs from one Engine running the commands one by one", who)
+}
+
 // checkConservation verifies that investor books and the reserve hold
 // every cent: each book holds what its loan still owes in principal and
 // received what the close passed on, and the reserve's balance is its
@@ -484,13 +518,7 @@ func TestReplicasLoseNothing(t *testing.T) {
 			w.runReplicas(t, engines, seed)
 			w.checkConservation(t, engines[0])
 			for i, e := range engines {
-				got := w.picture(t, e)
-				for k, v := range want {
-					if !assert.Equal(t, v, got[k], "replica %d: %s", i, k) {
-						break
-					}
-				}
-				assert.Len(t, got, len(want), "replica %d: nothing more, nothing less", i)
+				samePicture(t, want, w.picture(t, e), fmt.Sprintf("replica %d", i))
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"strings"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -232,7 +233,18 @@ func (r *Record) AddDemand(ev LimitationEvent) (bool, error) {
 		}
 	}
 	r.Demands = append(r.Demands, ev)
-	slices.SortStableFunc(r.Demands, byDay)
+	// A total order — by day, kind, then evidence — so the record is the
+	// same whichever of two demands of one day was recorded first (two
+	// replicas may record them in either order).
+	slices.SortFunc(r.Demands, func(a, b LimitationEvent) int {
+		if c := byDay(a, b); c != 0 {
+			return c
+		}
+		if a.Kind != b.Kind {
+			return int(a.Kind) - int(b.Kind)
+		}
+		return strings.Compare(a.Evidence, b.Evidence)
+	})
 	return true, nil
 }
 

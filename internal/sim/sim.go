@@ -301,57 +301,47 @@ func (s *Sim) originate(ctx context.Context, p *plan, st *loanState) error {
 	}
 	st.opened = true
 	s.stats.Originated++
-	return s.secure(p)
+	return s.secure(ctx, p)
 }
 
-// secure registers what backs a secured or guaranteed loan with the
-// Engine's collateral register, when it has one: a flat or a car pledged
-// on the start date with a first appraisal, and a person guaranteeing the
-// whole debt jointly. The figures follow from the loan, not the random
-// stream, so the loans behave the same with or without a register.
-func (s *Sim) secure(p *plan) error {
-	if !p.secured && !p.guarantee {
-		return nil
-	}
-	err := s.eng.Collateral(func(r *collateral.Register) error {
-		start, principal := p.request.Terms.Start, p.request.Terms.Principal
-		if p.secured {
-			kind, value := collateral.Vehicle, principal.MulInt(5).Minor()/4 // 125 % of the loan
-			if principal.Minor() >= 10_000_000 {                             // 100,000.00 and up: a flat
-				kind, value = collateral.RealEstate, principal.MulInt(8).Minor()/5 // 160 %
-			}
-			it := collateral.Item{ID: uuid.NewSHA1(p.id, []byte("collateral")), Kind: kind, Owner: "borrower",
-				Currency: principal.Currency(), Liens: []collateral.Lien{{LoanID: p.id, Rank: 1}},
-				Registration: collateral.Registration{RegisteredOn: start, Rank: 1}}
-			if err := r.Add(it); err != nil {
-				return err
-			}
-			if err := r.Pledge(it.ID, start); err != nil {
-				return err
-			}
-			v := collateral.Valuation{Date: start, Amount: money.New(value, principal.Currency()),
-				Method: collateral.Appraisal, Source: "appraiser"}
-			if err := r.AddValuation(it.ID, v, start); err != nil {
-				return err
-			}
+// secure registers what backs a secured or guaranteed loan in the
+// Engine's collateral register: a flat or a car pledged on the start date
+// with a first appraisal, and a person guaranteeing the whole debt
+// jointly. The figures follow from the loan, not the random stream.
+func (s *Sim) secure(ctx context.Context, p *plan) error {
+	start, principal := p.request.Terms.Start, p.request.Terms.Principal
+	if p.secured {
+		kind, value := collateral.Vehicle, principal.MulInt(5).Minor()/4 // 125 % of the loan
+		if principal.Minor() >= 10_000_000 {                             // 100,000.00 and up: a flat
+			kind, value = collateral.RealEstate, principal.MulInt(8).Minor()/5 // 160 %
 		}
-		if p.guarantee {
-			g := collateral.Guarantor{ID: uuid.NewSHA1(p.id, []byte("guarantor")), Name: "guarantor",
-				Kind: collateral.PersonGuarantor, Assessments: []collateral.Assessment{{Date: start,
-					NetWorth: principal.MulInt(3), OtherGuarantees: money.Zero(principal.Currency())}}}
-			if err := r.AddGuarantor(g); err != nil {
-				return err
-			}
-			return r.AddGuarantee(collateral.Guarantee{ID: uuid.NewSHA1(p.id, []byte("guarantee")),
-				GuarantorID: g.ID, LoanID: p.id, Kind: collateral.JointAndSeveral,
-				DebtMaturity: p.schedule.Maturity()})
+		it := collateral.Item{ID: uuid.NewSHA1(p.id, []byte("collateral")), Kind: kind, Owner: "borrower",
+			Currency: principal.Currency(), Liens: []collateral.Lien{{LoanID: p.id, Rank: 1}},
+			Registration: collateral.Registration{RegisteredOn: start, Rank: 1}}
+		if err := s.eng.RegisterCollateral(ctx, it); err != nil {
+			return err
 		}
-		return nil
-	})
-	if errors.Is(err, lendcore.ErrInvalidOption) {
-		return nil // an Engine without a register
+		if err := s.eng.Pledge(ctx, it.ID, start); err != nil {
+			return err
+		}
+		v := collateral.Valuation{Date: start, Amount: money.New(value, principal.Currency()),
+			Method: collateral.Appraisal, Source: "appraiser"}
+		if err := s.eng.AddValuation(ctx, it.ID, v, start); err != nil {
+			return err
+		}
 	}
-	return err
+	if p.guarantee {
+		g := collateral.Guarantor{ID: uuid.NewSHA1(p.id, []byte("guarantor")), Name: "guarantor",
+			Kind: collateral.PersonGuarantor, Assessments: []collateral.Assessment{{Date: start,
+				NetWorth: principal.MulInt(3), OtherGuarantees: money.Zero(principal.Currency())}}}
+		if err := s.eng.AddGuarantor(ctx, g); err != nil {
+			return err
+		}
+		return s.eng.AddGuarantee(ctx, collateral.Guarantee{ID: uuid.NewSHA1(p.id, []byte("guarantee")),
+			GuarantorID: g.ID, LoanID: p.id, Kind: collateral.JointAndSeveral,
+			DebtMaturity: p.schedule.Maturity()})
+	}
+	return nil
 }
 
 // payDue pays everything that has fallen due by day, penalties included.
