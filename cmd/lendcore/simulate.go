@@ -13,7 +13,6 @@ import (
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/classify"
-	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/internal/sim"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/portfolio"
@@ -36,6 +35,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "verify portfolio invariants after every day")
 	faults := fs.Bool("faults", false, "inject duplicate commands, reversals and interrupted closes")
 	progress := fs.Bool("progress", true, "show a progress bar on stderr")
+	replicas := fs.Int("replicas", 1, "Engines on the one store, as replicas of a host service: commands are spread over them and all close every day (output unchanged)")
 	if code, done := parseFlags(fs, args, "simulate", "[flags]", stdout, stderr); done {
 		return code
 	}
@@ -50,28 +50,34 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		// for more memory (GOGC overrides).
 		debug.SetGCPercent(200)
 	}
-	st, err := openStore(*store)
+	if *replicas < 1 || *replicas > 64 {
+		fmt.Fprintf(stderr, "lendcore simulate: --replicas: %d outside 1..64\n", *replicas)
+		return 2
+	}
+	stores, err := openStores(*store, *replicas)
 	if err != nil {
 		fmt.Fprintf(stderr, "lendcore simulate: --store: %s\n", oneLine(err))
 		return 2
 	}
-	defer st.Close()
-	opts := []lendcore.Option{lendcore.WithLogger(slog.New(slog.DiscardHandler))}
+	defer func() {
+		for _, st := range stores {
+			st.Close()
+		}
+	}()
+	opts := []lendcore.Option{lendcore.WithLogger(slog.New(slog.DiscardHandler)), lendcore.WithPolicies(sim.Policies())}
 	if *workers != 0 {
 		opts = append(opts, lendcore.WithWorkers(*workers))
 	}
-	reg, err := collateral.NewRegister(collateral.DefaultPolicy())
-	if err != nil {
-		fmt.Fprintf(stderr, "lendcore simulate: %v\n", err)
-		return 1
+	engines := make([]*lendcore.Engine, len(stores))
+	for i, st := range stores {
+		e, err := lendcore.New(st, append(opts, lendcore.WithReplicaID(fmt.Sprintf("simulate-%d", i)))...)
+		if err != nil {
+			fmt.Fprintf(stderr, "lendcore simulate: --workers: %v\n", err)
+			return 2
+		}
+		engines[i] = e
 	}
-	opts = append(opts, lendcore.WithCollateral(reg))
-	eng, err := lendcore.New(st, append(opts, lendcore.WithPolicies(sim.Policies()))...)
-	if err != nil {
-		fmt.Fprintf(stderr, "lendcore simulate: --workers: %v\n", err)
-		return 2
-	}
-	s, err := sim.New(cfg, eng)
+	s, err := sim.New(cfg, engines[0], engines[1:]...)
 	if err != nil {
 		fmt.Fprintf(stderr, "lendcore simulate: %v\n", err)
 		return 2
@@ -94,44 +100,48 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// openStore opens and migrates the store a --store flag names; the
-// simulation needs it empty.
-func openStore(spec string) (storage.Store, error) {
-	var st storage.Store
+// openStores opens n stores on the one database a --store flag names (one
+// memory store shared n times, n SQLite connections to one file, n
+// PostgreSQL pools), migrated; the simulation needs it empty.
+func openStores(spec string, n int) ([]storage.Store, error) {
+	var open func() (storage.Store, error)
 	switch {
 	case spec == "memory":
-		return memory.New(), nil
+		s := memory.New()
+		open = func() (storage.Store, error) { return s, nil }
 	case strings.HasPrefix(spec, "sqlite:") && len(spec) > len("sqlite:"):
-		s, err := sqlstore.OpenSQLite(strings.TrimPrefix(spec, "sqlite:"))
-		if err != nil {
-			return nil, err
-		}
-		if err := s.Migrate(context.Background()); err != nil {
-			s.Close()
-			return nil, err
-		}
-		st = s
+		open = func() (storage.Store, error) { return sqlstore.OpenSQLite(strings.TrimPrefix(spec, "sqlite:")) }
 	case strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://"):
-		s, err := sqlstore.OpenPostgres(spec)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.Migrate(context.Background()); err != nil {
-			s.Close()
-			return nil, err
-		}
-		st = s
+		open = func() (storage.Store, error) { return sqlstore.OpenPostgres(spec) }
 	default:
 		return nil, fmt.Errorf("unknown store %q (want memory, sqlite:FILE or postgres://...)", spec)
 	}
-	for _, err := range st.Loans().Scan(context.Background(), storage.LoanFilter{BatchSize: 1}) {
-		st.Close()
-		if err != nil {
-			return nil, err
+	var out []storage.Store
+	fail := func(err error) ([]storage.Store, error) {
+		for _, st := range out {
+			st.Close()
 		}
-		return nil, fmt.Errorf("store %q already holds loans; the simulation needs an empty one", spec)
+		return nil, err
 	}
-	return st, nil
+	for range n {
+		st, err := open()
+		if err != nil {
+			return fail(err)
+		}
+		out = append(out, st)
+		if m, ok := st.(interface{ Migrate(context.Context) error }); ok && len(out) == 1 {
+			if err := m.Migrate(context.Background()); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	for _, err := range out[0].Loans().Scan(context.Background(), storage.LoanFilter{BatchSize: 1}) {
+		if err != nil {
+			return fail(err)
+		}
+		return fail(fmt.Errorf("store %q already holds loans; the simulation needs an empty one", spec))
+	}
+	return out, nil
 }
 
 func progressBar(w io.Writer) func(day, days int) {

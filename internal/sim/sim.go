@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
@@ -74,7 +75,8 @@ func (c Config) Validate() error {
 // Sim is one simulation over an Engine.
 type Sim struct {
 	cfg    Config
-	eng    *lendcore.Engine
+	eng    *lendcore.Engine   // the first replica: reads and the host's own scans
+	engs   []*lendcore.Engine // every replica: commands are spread over them, and all close
 	rng    *rand.Rand
 	plans  []plan
 	events [][]event // by day offset from cfg.Start
@@ -125,8 +127,10 @@ type loanState struct {
 }
 
 // New prepares a simulation: it generates the portfolio and the borrowers'
-// behaviour from cfg.Seed. eng must be empty.
-func New(cfg Config, eng *lendcore.Engine) (*Sim, error) {
+// behaviour from cfg.Seed. The Engines are replicas of one host on one
+// database, which must be empty: each loan's commands go to one of them
+// (by the loan's number), and every day all of them run the close.
+func New(cfg Config, eng *lendcore.Engine, replicas ...*lendcore.Engine) (*Sim, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -139,7 +143,8 @@ func New(cfg Config, eng *lendcore.Engine) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sim{cfg: cfg, eng: eng, rng: rng, plans: plans, state: make([]loanState, len(plans))}
+	s := &Sim{cfg: cfg, eng: eng, engs: append([]*lendcore.Engine{eng}, replicas...), rng: rng, plans: plans,
+		state: make([]loanState, len(plans))}
 	s.stats.Paid, s.stats.Recoveries = money.Zero(money.CNY), money.Zero(money.CNY)
 	s.days = int(cfg.Start.AddDate(0, cfg.Months, 0).Sub(cfg.Start))
 	s.events = make([][]event, s.days+1)
@@ -231,8 +236,9 @@ func (s *Sim) Run(ctx context.Context, month func(lendcore.Portfolio, Stats), pr
 	return s.stats, nil
 }
 
-// close runs the Engine's daily close; with faults, some days are first
-// cancelled midway and then re-run, which must change nothing.
+// close runs the daily close on every replica at once (they share the
+// day's partitions); with faults, some days are first cancelled midway
+// and then re-run, which must change nothing.
 func (s *Sim) close(ctx context.Context, day date.Date) error {
 	if s.cfg.Faults && s.rng.IntN(20) == 0 {
 		cctx, cancel := context.WithCancel(ctx)
@@ -240,17 +246,31 @@ func (s *Sim) close(ctx context.Context, day date.Date) error {
 		_, _ = s.eng.CloseOfDay(cctx, day)
 		s.stats.Faults++
 	}
-	reports, err := s.eng.CloseOfDay(ctx, day)
-	if err != nil {
+	reports := make([][]lendcore.CloseReport, len(s.engs))
+	errs := make([]error, len(s.engs))
+	var wg sync.WaitGroup
+	for i, e := range s.engs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reports[i], errs[i] = e.CloseOfDay(ctx, day)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	for _, r := range reports {
+	// Every replica reports the whole day; count it once.
+	for _, r := range reports[0] {
 		s.stats.LoanDays += int64(r.Loans)
 		s.stats.QuietDays += int64(r.Quiet)
 		s.stats.FailedLoans += len(r.Failed)
 	}
 	return nil
 }
+
+// on is the replica that takes loan id's commands.
+func (s *Sim) on(id uuid.UUID) *lendcore.Engine { return s.engs[int(s.index[id])%len(s.engs)] }
 
 func (s *Sim) apply(ctx context.Context, day date.Date, ev event) error {
 	p := &s.plans[ev.loan]
@@ -274,7 +294,7 @@ func (s *Sim) apply(ctx context.Context, day date.Date, ev event) error {
 		if !st.opened || st.closed || st.writtenOff {
 			return nil
 		}
-		err := s.eng.RecordInspection(ctx, p.id, classify.InspectionRecord{Date: day, Inspector: "post-loan-team",
+		err := s.on(p.id).RecordInspection(ctx, p.id, classify.InspectionRecord{Date: day, Inspector: "post-loan-team",
 			Conclusion: classify.Satisfactory})
 		if err == nil {
 			s.stats.Inspections++
@@ -285,18 +305,18 @@ func (s *Sim) apply(ctx context.Context, day date.Date, ev event) error {
 }
 
 func (s *Sim) originate(ctx context.Context, p *plan, st *loanState) error {
-	if _, err := s.eng.Submit(ctx, p.request); err != nil {
+	if _, err := s.on(p.id).Submit(ctx, p.request); err != nil {
 		return err
 	}
 	start := p.request.Terms.Start
-	if _, err := s.eng.Approve(ctx, p.id, loan.Action{Officer: "approver", On: start}, loan.Exposure{}); err != nil {
+	if _, err := s.on(p.id).Approve(ctx, p.id, loan.Action{Officer: "approver", On: start}, loan.Exposure{}); err != nil {
 		return err
 	}
 	d := lendcore.Disbursement{Actor: "platform", IdempotencyKey: "disburse"}
 	for _, f := range p.funding {
 		d.Funding = append(d.Funding, lendcore.Funding{Investor: f.investor, Amount: f.amount})
 	}
-	if _, err := s.eng.Disburse(ctx, p.id, d); err != nil {
+	if _, err := s.on(p.id).Disburse(ctx, p.id, d); err != nil {
 		return err
 	}
 	st.opened = true
@@ -318,15 +338,15 @@ func (s *Sim) secure(ctx context.Context, p *plan) error {
 		it := collateral.Item{ID: uuid.NewSHA1(p.id, []byte("collateral")), Kind: kind, Owner: "borrower",
 			Currency: principal.Currency(), Liens: []collateral.Lien{{LoanID: p.id, Rank: 1}},
 			Registration: collateral.Registration{RegisteredOn: start, Rank: 1}}
-		if err := s.eng.RegisterCollateral(ctx, it); err != nil {
+		if err := s.on(p.id).RegisterCollateral(ctx, it); err != nil {
 			return err
 		}
-		if err := s.eng.Pledge(ctx, it.ID, start); err != nil {
+		if err := s.on(p.id).Pledge(ctx, it.ID, start); err != nil {
 			return err
 		}
 		v := collateral.Valuation{Date: start, Amount: money.New(value, principal.Currency()),
 			Method: collateral.Appraisal, Source: "appraiser"}
-		if err := s.eng.AddValuation(ctx, it.ID, v, start); err != nil {
+		if err := s.on(p.id).AddValuation(ctx, it.ID, v, start); err != nil {
 			return err
 		}
 	}
@@ -334,10 +354,10 @@ func (s *Sim) secure(ctx context.Context, p *plan) error {
 		g := collateral.Guarantor{ID: uuid.NewSHA1(p.id, []byte("guarantor")), Name: "guarantor",
 			Kind: collateral.PersonGuarantor, Assessments: []collateral.Assessment{{Date: start,
 				NetWorth: principal.MulInt(3), OtherGuarantees: money.Zero(principal.Currency())}}}
-		if err := s.eng.AddGuarantor(ctx, g); err != nil {
+		if err := s.on(p.id).AddGuarantor(ctx, g); err != nil {
 			return err
 		}
-		return s.eng.AddGuarantee(ctx, collateral.Guarantee{ID: uuid.NewSHA1(p.id, []byte("guarantee")),
+		return s.on(p.id).AddGuarantee(ctx, collateral.Guarantee{ID: uuid.NewSHA1(p.id, []byte("guarantee")),
 			GuarantorID: g.ID, LoanID: p.id, Kind: collateral.JointAndSeveral,
 			DebtMaturity: p.schedule.Maturity()})
 	}
@@ -346,7 +366,7 @@ func (s *Sim) secure(ctx context.Context, p *plan) error {
 
 // payDue pays everything that has fallen due by day, penalties included.
 func (s *Sim) payDue(ctx context.Context, day date.Date, p *plan, st *loanState, n int32) error {
-	pos, err := s.eng.Position(ctx, p.id, day)
+	pos, err := s.on(p.id).Position(ctx, p.id, day)
 	if err != nil {
 		return err
 	}
@@ -370,7 +390,7 @@ func (s *Sim) payDue(ctx context.Context, day date.Date, p *plan, st *loanState,
 			return err
 		}
 	}
-	res, err := s.eng.Post(ctx, p.id, en)
+	res, err := s.on(p.id).Post(ctx, p.id, en)
 	if err != nil {
 		return err
 	}
@@ -396,17 +416,17 @@ func (s *Sim) fault(ctx context.Context, day date.Date, p *plan, en loan.Entry) 
 		wrong := en
 		wrong.IdempotencyKey = en.IdempotencyKey + "-mistake"
 		wrong.Amount = money.New(100, money.CNY)
-		res, err := s.eng.Post(ctx, p.id, wrong)
+		res, err := s.on(p.id).Post(ctx, p.id, wrong)
 		if err != nil {
 			return false, err
 		}
-		_, err = s.eng.Post(ctx, p.id, loan.Entry{Kind: loan.Reversal, ValueDate: day, BookedAt: bookedAt(day),
+		_, err = s.on(p.id).Post(ctx, p.id, loan.Entry{Kind: loan.Reversal, ValueDate: day, BookedAt: bookedAt(day),
 			Actor: "ops", Reason: "posted to the wrong loan", IdempotencyKey: en.IdempotencyKey + "-reversal",
 			Reverses: res.Entry.ID})
 		s.stats.Faults++
 		return false, err
 	case 1: // the same command submitted twice
-		if _, err := s.eng.Post(ctx, p.id, en); err != nil {
+		if _, err := s.on(p.id).Post(ctx, p.id, en); err != nil {
 			return false, err
 		}
 		s.stats.Faults++
@@ -416,14 +436,14 @@ func (s *Sim) fault(ctx context.Context, day date.Date, p *plan, en loan.Entry) 
 }
 
 func (s *Sim) payoff(ctx context.Context, day date.Date, p *plan, st *loanState) error {
-	pos, err := s.eng.Position(ctx, p.id, day)
+	pos, err := s.on(p.id).Position(ctx, p.id, day)
 	if err != nil {
 		return err
 	}
 	if !pos.Payoff.IsPositive() {
 		return nil
 	}
-	res, err := s.eng.Post(ctx, p.id, loan.Entry{Kind: loan.Prepayment, Payoff: true, ValueDate: day,
+	res, err := s.on(p.id).Post(ctx, p.id, loan.Entry{Kind: loan.Prepayment, Payoff: true, ValueDate: day,
 		BookedAt: bookedAt(day), Actor: "borrower", IdempotencyKey: "payoff", Amount: pos.Payoff})
 	if err != nil {
 		return err
@@ -438,7 +458,7 @@ func (s *Sim) payoff(ctx context.Context, day date.Date, p *plan, st *loanState)
 }
 
 func (s *Sim) recover(ctx context.Context, day date.Date, p *plan, pct int32) error {
-	pos, err := s.eng.Position(ctx, p.id, day)
+	pos, err := s.on(p.id).Position(ctx, p.id, day)
 	if err != nil {
 		return err
 	}
@@ -447,7 +467,7 @@ func (s *Sim) recover(ctx context.Context, day date.Date, p *plan, pct int32) er
 	if err != nil || !amt.IsPositive() {
 		return err
 	}
-	if _, err := s.eng.Post(ctx, p.id, loan.Entry{Kind: loan.Recovery, ValueDate: day, BookedAt: bookedAt(day),
+	if _, err := s.on(p.id).Post(ctx, p.id, loan.Entry{Kind: loan.Recovery, ValueDate: day, BookedAt: bookedAt(day),
 		Actor: "collections", IdempotencyKey: fmt.Sprintf("recovery-%s", day), Amount: amt}); err != nil {
 		return err
 	}
@@ -473,7 +493,7 @@ func (s *Sim) writeOffs(ctx context.Context, day date.Date) error {
 		if !ok {
 			continue
 		}
-		_, err := s.eng.Post(ctx, id, loan.Entry{Kind: loan.WriteOff, ValueDate: day, BookedAt: bookedAt(day),
+		_, err := s.on(id).Post(ctx, id, loan.Entry{Kind: loan.WriteOff, ValueDate: day, BookedAt: bookedAt(day),
 			Actor: "risk-officer", Approver: "risk-committee", Reason: "uncollectible after collection",
 			IdempotencyKey: "write-off"})
 		if err != nil {
