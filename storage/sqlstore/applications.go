@@ -47,13 +47,8 @@ func (r apps) Create(ctx context.Context, a storage.Application) error {
 
 // Get returns an application; see storage.Applications.
 func (r apps) Get(ctx context.Context, id uuid.UUID) (storage.Application, error) {
-	var a storage.Application
-	err := r.read(ctx, func(c conn) error {
-		var err error
-		a, err = getApp(ctx, c, id)
-		return err
-	})
-	return a, err
+	return readRow(ctx, r.repo, scanApp, "application "+id.String(),
+		"SELECT "+appCols+" FROM lendcore_applications WHERE id = $1", id.String())
 }
 
 func getApp(ctx context.Context, c conn, id uuid.UUID) (storage.Application, error) {
@@ -93,8 +88,8 @@ func (r apps) Update(ctx context.Context, a storage.Application) (storage.Applic
 // Scan yields matching applications in id order, one query per batch; see
 // storage.Applications.
 func (r apps) Scan(ctx context.Context, f storage.ApplicationFilter) iter.Seq2[storage.Application, error] {
-	q := scan[storage.Application]{sel: "SELECT " + appCols + " FROM lendcore_applications", keys: []string{"id"},
-		cursor: func(a *storage.Application) []any { return []any{a.ID.String()} }, batch: f.Batch(), read: scanApp}
+	q := idScan("SELECT "+appCols+" FROM lendcore_applications", "id",
+		func(a *storage.Application) uuid.UUID { return a.ID }, f.Batch(), scanApp)
 	q.w.in("status", f.Statuses)
 	q.w.dates("submitted_on", f.Submitted)
 	return q.run(ctx, r.repo)

@@ -148,12 +148,9 @@ func (r books) Append(ctx context.Context, a storage.BookAppend) (version int64,
 // Scan yields matching books, without their operations, in loan id order;
 // see storage.Books.
 func (r books) Scan(ctx context.Context, f storage.BookFilter) iter.Seq2[storage.Book, error] {
-	q := scan[storage.Book]{sel: "SELECT " + bookCols + " FROM lendcore_books", keys: []string{"loan_id"},
-		cursor: func(b *storage.Book) []any { return []any{b.LoanID.String()} }, batch: f.Batch(), read: scanBook,
-		enrich: func(ctx context.Context, c conn, batch []storage.Book) error {
-			return fill(ctx, c, holders, batch, func(b *storage.Book) uuid.UUID { return b.LoanID },
-				func(b *storage.Book, ids []uuid.UUID) { b.Holders = ids })
-		}}
+	id := func(b *storage.Book) uuid.UUID { return b.LoanID }
+	q := idScan("SELECT "+bookCols+" FROM lendcore_books", "loan_id", id, f.Batch(), scanBook)
+	q.enrich = fill(holders, id, func(b *storage.Book, ids []uuid.UUID) { b.Holders = ids })
 	q.w.linked("loan_id", holders, f.Holder)
 	return q.run(ctx, r.repo)
 }

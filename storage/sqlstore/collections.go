@@ -24,14 +24,8 @@ func scanCollection(r rowScanner) (storage.Collection, error) {
 
 // Get returns a loan's collection record; see storage.Collections.
 func (r collections) Get(ctx context.Context, loanID uuid.UUID) (storage.Collection, error) {
-	var x storage.Collection
-	err := r.read(ctx, func(c conn) error {
-		var err error
-		x, err = getRow(ctx, c, scanCollection, "collection record of loan "+loanID.String(),
-			"SELECT "+collectionCols+" FROM lendcore_collections WHERE loan_id = $1", loanID.String())
-		return err
-	})
-	return x, err
+	return readRow(ctx, r.repo, scanCollection, "collection record of loan "+loanID.String(),
+		"SELECT "+collectionCols+" FROM lendcore_collections WHERE loan_id = $1", loanID.String())
 }
 
 // Save stores a record at the version read; see storage.Collections.
@@ -53,8 +47,8 @@ func (r collections) Save(ctx context.Context, x storage.Collection) (storage.Co
 
 // Scan yields matching records in loan id order; see storage.Collections.
 func (r collections) Scan(ctx context.Context, f storage.CollectionFilter) iter.Seq2[storage.Collection, error] {
-	q := scan[storage.Collection]{sel: "SELECT " + collectionCols + " FROM lendcore_collections", keys: []string{"loan_id"},
-		cursor: func(x *storage.Collection) []any { return []any{x.LoanID.String()} }, batch: f.Batch(), read: scanCollection}
+	q := idScan("SELECT "+collectionCols+" FROM lendcore_collections", "loan_id",
+		func(x *storage.Collection) uuid.UUID { return x.LoanID }, f.Batch(), scanCollection)
 	q.w.dates("next_deadline", f.NextDeadline)
 	q.w.dates("unfed", f.Unfed)
 	return q.run(ctx, r.repo)

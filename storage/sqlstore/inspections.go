@@ -32,26 +32,15 @@ func getInspection(ctx context.Context, c conn, id uuid.UUID) (storage.Inspectio
 
 // Get returns an inspection; see storage.Inspections.
 func (r inspections) Get(ctx context.Context, id uuid.UUID) (storage.Inspection, error) {
-	var i storage.Inspection
-	err := r.read(ctx, func(c conn) error {
-		var err error
-		i, err = getInspection(ctx, c, id)
-		return err
-	})
-	return i, err
+	return readRow(ctx, r.repo, scanInspection, "inspection "+id.String(),
+		"SELECT "+inspectionCols+" FROM lendcore_inspections WHERE id = $1", id.String())
 }
 
 // Last returns a loan's latest inspection; see storage.Inspections.
 func (r inspections) Last(ctx context.Context, loanID uuid.UUID) (storage.Inspection, error) {
-	var i storage.Inspection
-	err := r.read(ctx, func(c conn) error {
-		var err error
-		i, err = getRow(ctx, c, scanInspection, "inspection of loan "+loanID.String(),
-			"SELECT "+inspectionCols+" FROM lendcore_inspections WHERE loan_id = $1 ORDER BY day DESC, id DESC LIMIT 1",
-			loanID.String())
-		return err
-	})
-	return i, err
+	return readRow(ctx, r.repo, scanInspection, "inspection of loan "+loanID.String(),
+		"SELECT "+inspectionCols+" FROM lendcore_inspections WHERE loan_id = $1 ORDER BY day DESC, id DESC LIMIT 1",
+		loanID.String())
 }
 
 // Save stores an inspection at the version read; see storage.Inspections.

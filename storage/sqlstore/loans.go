@@ -336,8 +336,8 @@ func whyNotUpdated(ctx context.Context, c conn, updates []storage.IndexUpdate) e
 // the journal); see storage.Loans.
 func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage.Loan, error] {
 	f = f.Clone()
-	q := scan[storage.Loan]{sel: "SELECT " + loanSelect(!f.NoDocument, !f.NoState) + " FROM lendcore_loans", keys: []string{"id"},
-		cursor: func(l *storage.Loan) []any { return []any{l.ID.String()} }, batch: f.Batch(), read: scanLoan}
+	q := idScan("SELECT "+loanSelect(!f.NoDocument, !f.NoState)+" FROM lendcore_loans", "id",
+		func(l *storage.Loan) uuid.UUID { return l.ID }, f.Batch(), scanLoan)
 	q.w.ids("id", f.IDs)
 	q.w.id("borrower", f.Borrower)
 	q.w.in("status", f.Statuses)

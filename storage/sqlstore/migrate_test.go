@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -46,53 +47,50 @@ func TestMigrateTwice(t *testing.T) {
 }
 
 // TestMigrateFrom0002: a database left at schema 0002 by the previous
-// release, with loans and the close's last day in lendcore_checkpoints,
-// migrates to this release: the last day becomes Closes.Last, the loans
-// read back with the new columns empty, and the checkpoints table is gone.
+// release, with a loan and (unless it never closed a day) the close's last
+// day in lendcore_checkpoints, migrates to this release: the last day
+// becomes Closes.Last, the loan reads back with the new columns empty, and
+// the checkpoints table is gone.
 func TestMigrateFrom0002(t *testing.T) {
 	for _, db := range databases {
-		t.Run(db.name, func(t *testing.T) {
-			ctx := context.Background()
-			s := db.new(t)(t)
-			require.NoError(t, s.MigrateTo(ctx, 2))
-			id := uuid.New()
-			_, err := s.DB().Exec(q(s, "INSERT INTO lendcore_loans (id, version, last_seq, status, currency, document, "+
-				"next_due, days_past_due, classification, as_of, state) VALUES ($1, 1, 0, 'active', 'CNY', '{}', $2, 3, 'normal', $3, '{\"s\":1}')"),
-				id.String(), "2024-04-15", "2024-03-31")
-			require.NoError(t, err)
-			_, err = s.DB().Exec(q(s, "INSERT INTO lendcore_checkpoints (scope, ckey, day, payload) VALUES "+
-				"('close', 'last-day', $1, NULL), ('close-batch', '7', $2, '{}')"), "2024-03-31", "2024-03-30")
-			require.NoError(t, err)
+		for _, last := range []date.Date{date.New(2024, time.March, 31), {}} {
+			name := "never closed"
+			if !last.IsZero() {
+				name = "last " + last.String()
+			}
+			t.Run(db.name+"/"+name, func(t *testing.T) {
+				ctx := context.Background()
+				s := db.new(t)(t)
+				require.NoError(t, s.MigrateTo(ctx, 2))
+				id := uuid.New()
+				_, err := s.DB().Exec(q(s, "INSERT INTO lendcore_loans (id, version, last_seq, status, currency, document, "+
+					"next_due, days_past_due, classification, as_of, state) VALUES ($1, 1, 0, 'active', 'CNY', '{}', $2, 3, 'normal', $3, '{\"s\":1}')"),
+					id.String(), "2024-04-15", "2024-03-31")
+				require.NoError(t, err)
+				_, err = s.DB().Exec(q(s, "INSERT INTO lendcore_checkpoints (scope, ckey, day, payload) VALUES ('close-batch', '7', $1, '{}')"),
+					"2024-03-30")
+				require.NoError(t, err)
+				if !last.IsZero() {
+					_, err = s.DB().Exec(q(s, "INSERT INTO lendcore_checkpoints (scope, ckey, day) VALUES ('close', 'last-day', $1)"), last.String())
+					require.NoError(t, err)
+				}
 
-			require.NoError(t, s.Migrate(ctx))
-			last, err := s.Closes().Last(ctx)
-			require.NoError(t, err)
-			assert.Equal(t, date.New(2024, time.March, 31), last, "the last closed day survives")
-			l, err := s.Loans().Get(ctx, id)
-			require.NoError(t, err)
-			assert.Equal(t, storage.Loan{ID: id, Version: 1, Status: "active", Currency: money.CNY, Document: json.RawMessage(`{}`),
-				Index: storage.LoanIndex{NextDue: date.New(2024, time.April, 15), DaysPastDue: 3, Classification: "normal",
-					AsOf: date.New(2024, time.March, 31), State: json.RawMessage(`{"s":1}`)}}, l)
-			_, err = s.DB().Exec("SELECT COUNT(*) FROM lendcore_checkpoints")
-			assert.Error(t, err, "lendcore_checkpoints is dropped")
-			require.NoError(t, s.Closes().Finish(ctx, date.New(2024, time.April, 1)), "the close goes on from the day it had reached")
-		})
-	}
-}
-
-// TestMigrateFrom0002WithoutCheckpoint: a database that never closed a
-// day has no last day after the migration.
-func TestMigrateFrom0002WithoutCheckpoint(t *testing.T) {
-	for _, db := range databases {
-		t.Run(db.name, func(t *testing.T) {
-			ctx := context.Background()
-			s := db.new(t)(t)
-			require.NoError(t, s.MigrateTo(ctx, 2))
-			require.NoError(t, s.Migrate(ctx))
-			last, err := s.Closes().Last(ctx)
-			require.NoError(t, err)
-			assert.True(t, last.IsZero(), "got %s", last)
-		})
+				require.NoError(t, s.Migrate(ctx))
+				got, err := s.Closes().Last(ctx)
+				require.NoError(t, err)
+				assert.Equal(t, last, got, "the last closed day survives")
+				l, err := s.Loans().Get(ctx, id)
+				require.NoError(t, err)
+				assert.Equal(t, storage.Loan{ID: id, Version: 1, Status: "active", Currency: money.CNY, Document: json.RawMessage(`{}`),
+					Index: storage.LoanIndex{NextDue: date.New(2024, time.April, 15), DaysPastDue: 3, Classification: "normal",
+						AsOf: date.New(2024, time.March, 31), State: json.RawMessage(`{"s":1}`)}}, l)
+				_, err = s.DB().Exec("SELECT COUNT(*) FROM lendcore_checkpoints")
+				assert.Error(t, err, "lendcore_checkpoints is dropped")
+				next := date.New(2024, time.April, 1)
+				require.NoError(t, s.Closes().Finish(ctx, next), "the close goes on from the day it had reached")
+				assert.ErrorIs(t, s.Closes().Finish(ctx, next.Add(2)), storage.ErrConflict)
+			})
+		}
 	}
 }
 
@@ -172,7 +170,7 @@ func first[T any](seq func(func(T, error) bool)) error {
 func TestNotMigrated(t *testing.T) {
 	for _, db := range databases {
 		for _, at := range []int{0, 2} {
-			t.Run(db.name+"/schema "+string(rune('0'+at)), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/schema %d", db.name, at), func(t *testing.T) {
 				ctx := context.Background()
 				s := db.new(t)(t)
 				if at > 0 {

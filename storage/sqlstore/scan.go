@@ -5,6 +5,8 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+
+	"github.com/google/uuid"
 )
 
 // scan is a portfolio scan: "SELECT ... WHERE conditions ORDER BY keyset
@@ -26,6 +28,12 @@ type scan[T any] struct {
 	// enrich, if set, completes a batch before it is yielded (loads the
 	// journals or links of its rows) in the same read.
 	enrich func(ctx context.Context, c conn, batch []T) error
+}
+
+// idScan is a scan of sel in the order of the id column key.
+func idScan[T any](sel, key string, id func(*T) uuid.UUID, batch int, read func(rowScanner) (T, error)) scan[T] {
+	return scan[T]{sel: sel, keys: []string{key}, cursor: func(v *T) []any { return []any{id(v).String()} },
+		batch: batch, read: read}
 }
 
 // run yields the rows. Each batch is read and its rows closed before the

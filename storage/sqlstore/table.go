@@ -110,6 +110,18 @@ func getRow[T any](ctx context.Context, c conn, read func(rowScanner) (T, error)
 	return v, err
 }
 
+// readRow reads the one row query returns, outside or inside r's unit of
+// work. Errors: ErrNotFound naming what when there is none.
+func readRow[T any](ctx context.Context, r repo, read func(rowScanner) (T, error), what string, query string, vals ...any) (T, error) {
+	var v T
+	err := r.read(ctx, func(c conn) error {
+		var err error
+		v, err = getRow(ctx, c, read, what, query, vals...)
+		return err
+	})
+	return v, err
+}
+
 // links is a link table from records (owner) to the loans they concern,
 // with each link's position so a record's list comes back in its order.
 type links struct {
@@ -150,20 +162,69 @@ func (l links) load(ctx context.Context, c conn, owners ...uuid.UUID) (map[uuid.
 	return out, nil
 }
 
-// fill sets the links of each record of batch, read in one query.
-func fill[T any](ctx context.Context, c conn, l links, batch []T, id func(*T) uuid.UUID, set func(*T, []uuid.UUID)) error {
-	owners := make([]uuid.UUID, len(batch))
-	for i := range batch {
-		owners[i] = id(&batch[i])
+// fill returns the enrich function of a scan that sets the links of each
+// record of its batch, read in one query.
+func fill[T any](l links, id func(*T) uuid.UUID, set func(*T, []uuid.UUID)) func(context.Context, conn, []T) error {
+	return func(ctx context.Context, c conn, batch []T) error {
+		owners := make([]uuid.UUID, len(batch))
+		for i := range batch {
+			owners[i] = id(&batch[i])
+		}
+		m, err := l.load(ctx, c, owners...)
+		if err != nil {
+			return err
+		}
+		for i := range batch {
+			set(&batch[i], m[owners[i]])
+		}
+		return nil
 	}
-	m, err := l.load(ctx, c, owners...)
-	if err != nil {
+}
+
+// linked is a table of versioned records that each list the loans they
+// concern in a link table: collateral items and guarantors.
+type linked[T any] struct {
+	rec   record
+	links links
+	sel   string // "SELECT columns FROM table"
+	read  func(rowScanner) (T, error)
+	id    func(*T) uuid.UUID
+	loans func(*T) *[]uuid.UUID
+}
+
+// get reads one record and its links.
+func (l linked[T]) get(ctx context.Context, r repo, id uuid.UUID) (T, error) {
+	var v T
+	err := r.read(ctx, func(c conn) error {
+		var err error
+		if v, err = getRow(ctx, c, l.read, l.rec.what+" "+id.String(), l.sel+" WHERE "+l.rec.key+" = $1", id.String()); err != nil {
+			return err
+		}
+		m, err := l.links.load(ctx, c, id)
+		*l.loans(&v) = m[id]
 		return err
-	}
-	for i := range batch {
-		set(&batch[i], m[owners[i]])
-	}
-	return nil
+	})
+	return v, err
+}
+
+// save saves v at the version read and replaces its links, in one write,
+// and returns the new version; vals are as for record.save.
+func (l linked[T]) save(ctx context.Context, r repo, v *T, version int64, vals ...any) (int64, error) {
+	err := r.write(ctx, func(c conn) error {
+		var err error
+		if version, err = l.rec.save(ctx, c, l.id(v).String(), version, vals...); err != nil {
+			return err
+		}
+		return l.links.replace(ctx, c, l.id(v), *l.loans(v))
+	})
+	return version, err
+}
+
+// scan returns a scan of the records in id order, with their links.
+func (l linked[T]) scan(batch int) scan[T] {
+	q := idScan(l.sel, l.rec.key, l.id, batch, l.read)
+	q.enrich = fill(l.links, l.id, func(v *T, ids []uuid.UUID) { *l.loans(v) = ids })
+	return q
 }
 
 // keyed describes rows that carry an idempotency key: the loan journal,
