@@ -2,7 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -13,17 +13,21 @@ import (
 
 const appCols = "id, version, status, submitted_on, loan_id, document"
 
-type apps struct {
-	s *Store
-	t *txn
-}
+type apps struct{ repo }
+
+// appTable's saves are updates: the day submitted is written by Create
+// only.
+var appTable = record{what: "application", table: "lendcore_applications", key: "id",
+	cols: []string{"status", "loan_id", "document"}}
 
 func scanApp(r rowScanner) (storage.Application, error) {
 	var a storage.Application
-	var loan uuid.NullUUID
-	err := r.Scan(&a.ID, &a.Version, &a.Status, dateCol{&a.SubmittedOn}, &loan, jsonCol{&a.Document})
-	a.LoanID = loan.UUID
+	err := r.Scan(&a.ID, &a.Version, &a.Status, dateCol{&a.SubmittedOn}, nullID{&a.LoanID}, jsonCol{&a.Document})
 	return a, err
+}
+
+func appArgs(a *storage.Application) []any {
+	return []any{a.Status, uuidArg(a.LoanID), string(a.Document)}
 }
 
 // Create stores a new application; see storage.Applications.
@@ -31,7 +35,7 @@ func (r apps) Create(ctx context.Context, a storage.Application) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return r.s.write(ctx, r.t, func(c conn) error {
+	return r.write(ctx, func(c conn) error {
 		_, err := c.exec(ctx, "INSERT INTO lendcore_applications ("+appCols+") VALUES ($1, 1, $2, $3, $4, $5)",
 			a.ID.String(), a.Status, dateArg(a.SubmittedOn), uuidArg(a.LoanID), string(a.Document))
 		if isUnique(err) {
@@ -43,16 +47,13 @@ func (r apps) Create(ctx context.Context, a storage.Application) error {
 
 // Get returns an application; see storage.Applications.
 func (r apps) Get(ctx context.Context, id uuid.UUID) (storage.Application, error) {
-	var a storage.Application
-	err := r.s.read(ctx, r.t, func(c conn) error {
-		var err error
-		a, err = scanApp(c.row(ctx, "SELECT "+appCols+" FROM lendcore_applications WHERE id = $1", id.String()))
-		if err == sql.ErrNoRows {
-			return fmt.Errorf("%w: application %s", storage.ErrNotFound, id)
-		}
-		return err
-	})
-	return a, err
+	return readRow(ctx, r.repo, scanApp, "application "+id.String(),
+		"SELECT "+appCols+" FROM lendcore_applications WHERE id = $1", id.String())
+}
+
+func getApp(ctx context.Context, c conn, id uuid.UUID) (storage.Application, error) {
+	return getRow(ctx, c, scanApp, "application "+id.String(),
+		"SELECT "+appCols+" FROM lendcore_applications WHERE id = $1", id.String())
 }
 
 // Update replaces an application at its expected version; see
@@ -62,23 +63,21 @@ func (r apps) Update(ctx context.Context, a storage.Application) (storage.Applic
 		return storage.Application{}, err
 	}
 	var out storage.Application
-	err := r.s.write(ctx, r.t, func(c conn) error {
-		n, err := affected(c.exec(ctx, "UPDATE lendcore_applications SET version = version + 1, status = $1, "+
-			"loan_id = $2, document = $3 WHERE id = $4 AND version = $5",
-			a.Status, uuidArg(a.LoanID), string(a.Document), a.ID.String(), a.Version))
+	err := r.write(ctx, func(c conn) error {
+		err := fmt.Errorf("%w: application %s: no version %d is ever stored", storage.ErrConflict, a.ID, a.Version)
+		if a.Version > 0 {
+			_, err = appTable.save(ctx, c, a.ID.String(), a.Version, appArgs(&a)...)
+		}
+		if errors.Is(err, storage.ErrConflict) {
+			if _, gerr := getApp(ctx, c, a.ID); gerr != nil {
+				return gerr // ErrNotFound
+			}
+		}
 		if err != nil {
 			return err
 		}
-		out, err = scanApp(c.row(ctx, "SELECT "+appCols+" FROM lendcore_applications WHERE id = $1", a.ID.String()))
-		switch {
-		case err == sql.ErrNoRows:
-			return fmt.Errorf("%w: application %s", storage.ErrNotFound, a.ID)
-		case err != nil:
-			return err
-		case n == 0:
-			return fmt.Errorf("%w: application %s is at version %d, not %d", storage.ErrConflict, a.ID, out.Version, a.Version)
-		}
-		return nil
+		out, err = getApp(ctx, c, a.ID)
+		return err
 	})
 	if err != nil {
 		return storage.Application{}, err
@@ -89,20 +88,9 @@ func (r apps) Update(ctx context.Context, a storage.Application) (storage.Applic
 // Scan yields matching applications in id order, one query per batch; see
 // storage.Applications.
 func (r apps) Scan(ctx context.Context, f storage.ApplicationFilter) iter.Seq2[storage.Application, error] {
-	var a args
-	var where []string
-	if len(f.Statuses) > 0 {
-		where = append(where, "status IN ("+a.list(stringsToAny(f.Statuses)...)+")")
-	}
-	if r := f.Submitted; r != nil {
-		if !r.From.IsZero() {
-			where = append(where, "submitted_on >= "+a.add(dateArg(r.From)))
-		}
-		if !r.To.IsZero() {
-			where = append(where, "submitted_on <= "+a.add(dateArg(r.To)))
-		}
-	}
-	return batches(ctx, r.s, r.t, "SELECT "+appCols+" FROM lendcore_applications", where, a, f.Batch(),
-		scanApp, func(a *storage.Application) uuid.UUID { return a.ID },
-		func(conn, []storage.Application) error { return nil })
+	q := idScan("SELECT "+appCols+" FROM lendcore_applications", "id",
+		func(a *storage.Application) uuid.UUID { return a.ID }, f.Batch(), scanApp)
+	q.w.in("status", f.Statuses)
+	q.w.dates("submitted_on", f.Submitted)
+	return q.run(ctx, r.repo)
 }

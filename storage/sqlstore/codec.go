@@ -147,3 +147,53 @@ func jsonArg(doc json.RawMessage) any {
 	}
 	return string(doc)
 }
+
+// timeLayout is how points in time are stored: as text, in UTC, to the
+// microsecond (storage.StoredTime), fixed width, so that text order is
+// time order on every database.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// timeArg is the query argument for t: text in timeLayout, or NULL for the
+// zero time.
+func timeArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return storage.StoredTime(t).Format(timeLayout)
+}
+
+// timeCol scans a point in time stored by timeArg; NULL gives the zero
+// time. Times come back in UTC.
+type timeCol struct{ t *time.Time }
+
+func (c timeCol) Scan(v any) error {
+	var s string
+	switch v := v.(type) {
+	case nil:
+		*c.t = time.Time{}
+		return nil
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	default:
+		return fmt.Errorf("%w: %T is not a time", storage.ErrCorrupt, v)
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return fmt.Errorf("%w: %q is not a time: %v", storage.ErrCorrupt, s, err)
+	}
+	*c.t = t
+	return nil
+}
+
+// nullID scans a nullable id column; NULL gives uuid.Nil.
+type nullID struct{ id *uuid.UUID }
+
+func (c nullID) Scan(v any) error {
+	if v == nil {
+		*c.id = uuid.Nil
+		return nil
+	}
+	return c.id.Scan(v)
+}

@@ -48,3 +48,21 @@ func FuzzParseISODate(f *testing.F) {
 		}
 	})
 }
+
+// TestPlaceholders: $N placeholders become SQLite's anonymous ? when they
+// come once each in order (the driver then binds by position, without
+// SQLite's linear search for each numbered parameter), ?N otherwise;
+// PostgreSQL keeps $N.
+func TestPlaceholders(t *testing.T) {
+	cases := []struct{ in, sqlite string }{
+		{"SELECT 1", "SELECT 1"},
+		{"a = $1 AND b IN ($2, $3)", "a = ? AND b IN (?, ?)"},
+		{"a = $1 AND b = $1", "a = ?1 AND b = ?1"},
+		{"a = $2 AND b = $1", "a = ?2 AND b = ?1"},
+		{"VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)", "VALUES (?, ?), (?, ?), (?, ?), (?, ?), (?, ?), (?, ?)"},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.sqlite, SQLite.q(c.in), c.in)
+		assert.Equal(t, c.in, Postgres.q(c.in), c.in)
+	}
+}

@@ -10,33 +10,63 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 )
 
+// loanSelect returns the columns scanLoan reads, with NULL in place of
+// the document or the state when the caller does not need them.
+func loanSelect(document, state bool) string {
+	doc, st := "document", "state"
+	if !document {
+		doc = "NULL"
+	}
+	if !state {
+		st = "NULL"
+	}
+	return "id, borrower, version, status, currency, " + doc + ", next_due, days_past_due, classification, " +
+		"bucket, collection, inspection_due, as_of, final, " + st
+}
+
+var loanCols = loanSelect(true, true)
+
 const (
-	loanCols  = "id, version, status, currency, document, next_due, days_past_due, classification, as_of, state"
 	entryCols = "loan_id, seq, version, entry_id, idempotency_key, value_date, kind, CAST(amount AS TEXT), payload"
 )
 
-type loans struct {
-	s *Store
-	t *txn
-}
+type loans struct{ repo }
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanLoan(r rowScanner) (storage.Loan, error) {
 	var l storage.Loan
 	var cur string
-	err := r.Scan(&l.ID, &l.Version, &l.Status, &cur, jsonCol{&l.Document}, dateCol{&l.Index.NextDue},
-		&l.Index.DaysPastDue, &l.Index.Classification, dateCol{&l.Index.AsOf}, jsonCol{&l.Index.State})
+	x := &l.Index
+	err := r.Scan(&l.ID, nullID{&l.Borrower}, &l.Version, &l.Status, &cur, jsonCol{&l.Document}, dateCol{&x.NextDue},
+		&x.DaysPastDue, &x.Classification, &x.Bucket, &x.Collection, dateCol{&x.InspectionDue}, dateCol{&x.AsOf},
+		&x.Final, jsonCol{&x.State})
 	if err != nil {
 		return l, err
 	}
 	l.Currency, err = parseCurrency(cur)
 	return l, err
+}
+
+// indexArgs are the values of x's columns, indexCols.
+func indexArgs(x *storage.LoanIndex) []any {
+	return []any{dateArg(x.NextDue), x.DaysPastDue, x.Classification, x.Bucket, x.Collection,
+		dateArg(x.InspectionDue), dateArg(x.AsOf), x.Final}
+}
+
+var indexCols = []string{"next_due", "days_past_due", "classification", "bucket", "collection", "inspection_due", "as_of", "final"}
+
+// entries is the loan journal's idempotency check.
+var entries = keyed[storage.Entry]{
+	sel: "SELECT " + entryCols + " FROM lendcore_loan_entries", parent: "loan_id", key: "idempotency_key",
+	keyOf: func(e *storage.Entry) string { return e.IdempotencyKey },
+	same:  func(s, e *storage.Entry) bool { return s.SameRequest(*e) },
 }
 
 // scanEntry reads an entry row; currency gives the currency of its loan.
@@ -54,77 +84,62 @@ func scanEntry(r rowScanner, currency func(uuid.UUID) money.Currency) (storage.E
 
 // Create stores new loans; see storage.Loans.
 func (r loans) Create(ctx context.Context, ls ...storage.Loan) error {
-	seen := make(map[uuid.UUID]bool, len(ls))
-	for i := range ls {
-		if err := ls[i].Validate(); err != nil {
-			return fmt.Errorf("loan %d: %w", i, err)
-		}
-		if seen[ls[i].ID] {
-			return fmt.Errorf("%w: loan %s given twice", storage.ErrDuplicate, ls[i].ID)
-		}
-		seen[ls[i].ID] = true
+	if err := storage.ValidateLoans(ls); err != nil {
+		return err
 	}
-	return r.s.write(ctx, r.t, func(c conn) error {
-		for chunk := range slices.Chunk(ls, maxRowsPerInsert) {
-			var a args
-			rows := make([]string, len(chunk))
-			for i, l := range chunk {
-				rows[i] = a.row(l.ID.String(), 1, len(l.Journal), l.Status, currencyArg(l.Currency), string(l.Document),
-					dateArg(l.Index.NextDue), l.Index.DaysPastDue, l.Index.Classification, dateArg(l.Index.AsOf),
-					jsonArg(l.Index.State))
-			}
-			_, err := c.exec(ctx, "INSERT INTO lendcore_loans (id, version, last_seq, status, currency, document, "+
-				"next_due, days_past_due, classification, as_of, state) VALUES "+strings.Join(rows, ", "), a.vals...)
-			if isUnique(err) {
-				return fmt.Errorf("%w: a loan with one of the ids exists", storage.ErrDuplicate)
-			}
-			if err != nil {
-				return err
+	seen := make(map[uuid.UUID]bool, len(ls))
+	for _, l := range ls {
+		if seen[l.ID] {
+			return fmt.Errorf("%w: loan %s given twice", storage.ErrDuplicate, l.ID)
+		}
+		seen[l.ID] = true
+	}
+	return r.write(ctx, func(c conn) error {
+		rows := make([][]any, len(ls))
+		var journal []storage.Entry
+		for i, l := range ls {
+			rows[i] = append([]any{l.ID.String(), uuidArg(l.Borrower), 1, len(l.Journal), l.Status,
+				currencyArg(l.Currency), string(l.Document), jsonArg(l.Index.State)}, indexArgs(&l.Index)...)
+			for j, e := range l.Journal {
+				e.LoanID, e.Seq, e.Version = l.ID, int64(j+1), 1
+				journal = append(journal, e)
 			}
 		}
-		var entries []storage.Entry
-		for _, l := range ls {
-			for i, e := range l.Journal {
-				e.LoanID, e.Seq, e.Version = l.ID, int64(i+1), 1
-				entries = append(entries, e)
-			}
+		err := insertRows(ctx, c, "INSERT INTO lendcore_loans (id, borrower, version, last_seq, status, currency, "+
+			"document, state, "+strings.Join(indexCols, ", ")+")", rows)
+		if isUnique(err) {
+			return fmt.Errorf("%w: a loan with one of the ids exists", storage.ErrDuplicate)
 		}
-		return insertEntries(ctx, c, entries)
+		if err != nil {
+			return err
+		}
+		return insertEntries(ctx, c, journal)
 	})
 }
 
 // insertEntries inserts stamped journal rows with multi-row INSERTs.
 func insertEntries(ctx context.Context, c conn, entries []storage.Entry) error {
-	for chunk := range slices.Chunk(entries, maxRowsPerInsert) {
-		var a args
-		rows := make([]string, len(chunk))
-		for i, e := range chunk {
-			rows[i] = a.row(e.LoanID.String(), e.Seq, e.Version, e.ID.String(), e.IdempotencyKey,
-				dateArg(e.ValueDate), e.Kind, amountArg(e.Amount), string(e.Payload))
-		}
-		_, err := c.exec(ctx, "INSERT INTO lendcore_loan_entries (loan_id, seq, version, entry_id, idempotency_key, "+
-			"value_date, kind, amount, payload) VALUES "+strings.Join(rows, ", "), a.vals...)
-		if isUnique(err) {
-			// The version check should have stopped a racing writer first;
-			// the (loan_id, seq) key is the last line of defence.
-			return fmt.Errorf("%w: journal position taken by a concurrent writer", storage.ErrConflict)
-		}
-		if err != nil {
-			return err
-		}
+	rows := make([][]any, len(entries))
+	for i, e := range entries {
+		rows[i] = []any{e.LoanID.String(), e.Seq, e.Version, e.ID.String(), e.IdempotencyKey,
+			dateArg(e.ValueDate), e.Kind, amountArg(e.Amount), string(e.Payload)}
 	}
-	return nil
+	err := insertRows(ctx, c, "INSERT INTO lendcore_loan_entries (loan_id, seq, version, entry_id, idempotency_key, "+
+		"value_date, kind, amount, payload)", rows)
+	if isUnique(err) {
+		// The version check should have stopped a racing writer first;
+		// the (loan_id, seq) key is the last line of defence.
+		return fmt.Errorf("%w: journal position taken by a concurrent writer", storage.ErrConflict)
+	}
+	return err
 }
 
 // Get returns a loan with its journal; see storage.Loans.
 func (r loans) Get(ctx context.Context, id uuid.UUID) (storage.Loan, error) {
 	var l storage.Loan
-	err := r.s.read(ctx, r.t, func(c conn) error {
+	err := r.read(ctx, func(c conn) error {
 		var err error
-		l, err = scanLoan(c.row(ctx, "SELECT "+loanCols+" FROM lendcore_loans WHERE id = $1", id.String()))
-		if err == sql.ErrNoRows {
-			return fmt.Errorf("%w: loan %s", storage.ErrNotFound, id)
-		}
+		l, err = getRow(ctx, c, scanLoan, "loan "+id.String(), "SELECT "+loanCols+" FROM lendcore_loans WHERE id = $1", id.String())
 		if err != nil {
 			return err
 		}
@@ -147,35 +162,33 @@ func journals(ctx context.Context, c conn, ls []storage.Loan) ([]storage.Entry, 
 		ids[i] = ls[i].ID.String()
 		byID[ls[i].ID] = &ls[i]
 	}
-	rows, err := c.query(ctx, "SELECT "+entryCols+" FROM lendcore_loan_entries WHERE loan_id IN ("+
-		a.list(ids...)+") ORDER BY loan_id, seq", a.vals...)
+	cur := func(id uuid.UUID) money.Currency { return byID[id].Currency }
+	all, err := queryRows(ctx, c, func(r rowScanner) (storage.Entry, error) { return scanEntry(r, cur) },
+		"SELECT "+entryCols+" FROM lendcore_loan_entries WHERE loan_id IN ("+a.list(ids...)+") ORDER BY loan_id, seq", a.vals...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []storage.Entry
-	cur := func(id uuid.UUID) money.Currency { return byID[id].Currency }
-	for rows.Next() {
-		e, err := scanEntry(rows, cur)
-		if err != nil {
-			return nil, err
-		}
+	out := all[:0]
+	for _, e := range all {
 		if e.Version <= byID[e.LoanID].Version {
 			out = append(out, e)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Append appends journal entries; see storage.Loans.
 func (r loans) Append(ctx context.Context, ap storage.Append) (storage.AppendResult, error) {
 	var res storage.AppendResult
-	err := r.s.write(ctx, r.t, func(c conn) error {
+	err := r.write(ctx, func(c conn) error {
 		var curText string
 		var version, lastSeq int64
 		err := c.row(ctx, "SELECT currency, version, last_seq FROM lendcore_loans WHERE id = $1",
 			ap.LoanID.String()).Scan(&curText, &version, &lastSeq)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
+			if verr := ap.Validate(money.Currency{}); verr != nil {
+				return verr
+			}
 			return fmt.Errorf("%w: loan %s", storage.ErrNotFound, ap.LoanID)
 		}
 		if err != nil {
@@ -188,7 +201,11 @@ func (r loans) Append(ctx context.Context, ap storage.Append) (storage.AppendRes
 		if err := ap.Validate(cur); err != nil {
 			return err
 		}
-		stored, err := storedByKey(ctx, c, ap.LoanID, cur, ap.Entries)
+		k := entries
+		k.read = func(r rowScanner) (storage.Entry, error) {
+			return scanEntry(r, func(uuid.UUID) money.Currency { return cur })
+		}
+		stored, err := k.replay(ctx, c, ap.LoanID.String(), ap.Entries)
 		if err != nil {
 			return err
 		}
@@ -196,32 +213,29 @@ func (r loans) Append(ctx context.Context, ap storage.Append) (storage.AppendRes
 			res = storage.AppendResult{Version: stored[0].Version, Entries: stored, Replayed: true}
 			return nil
 		}
-		conflict := fmt.Errorf("%w: loan %s is past version %d", storage.ErrConflict, ap.LoanID, ap.ExpectedVersion)
+		conflict := fmt.Errorf("%w: loan %s is at version %d, not %d", storage.ErrConflict, ap.LoanID, version, ap.ExpectedVersion)
 		if version != ap.ExpectedVersion {
 			return conflict
 		}
-		// The version condition makes the update the point where racing
-		// writers are decided: the loser updates no row.
-		var a args
-		set := "version = version + 1, last_seq = last_seq + " + a.add(len(ap.Entries))
+		var s setter
+		s.sets = append(s.sets, "last_seq = last_seq + "+s.a.add(len(ap.Entries)))
 		if ap.Status != "" {
-			set += ", status = " + a.add(ap.Status)
+			s.set("status", ap.Status)
 		}
 		if ap.Document != nil {
-			set += ", document = " + a.add(string(ap.Document))
+			s.set("document", string(ap.Document))
 		}
 		if x := ap.Index; x != nil {
-			set += ", next_due = " + a.add(dateArg(x.NextDue)) + ", days_past_due = " + a.add(x.DaysPastDue) +
-				", classification = " + a.add(x.Classification) + ", as_of = " + a.add(dateArg(x.AsOf)) +
-				", state = " + a.add(jsonArg(x.State))
+			for i, v := range indexArgs(x) {
+				s.set(indexCols[i], v)
+			}
+			s.set("state", jsonArg(x.State))
 		}
-		q := "UPDATE lendcore_loans SET " + set + " WHERE id = " + a.add(ap.LoanID.String()) +
-			" AND version = " + a.add(ap.ExpectedVersion)
-		n, err := affected(c.exec(ctx, q, a.vals...))
+		ok, err := s.cas(ctx, c, "lendcore_loans", "id", ap.LoanID.String(), ap.ExpectedVersion)
 		if err != nil {
 			return err
 		}
-		if n == 0 {
+		if !ok {
 			return conflict
 		}
 		res = storage.AppendResult{Version: version + 1, Entries: make([]storage.Entry, len(ap.Entries))}
@@ -238,118 +252,81 @@ func (r loans) Append(ctx context.Context, ap storage.Append) (storage.AppendRes
 	return res, nil
 }
 
-// storedByKey checks the idempotency keys of entries: it returns the
-// stored entries, in the order of entries, when all are stored with the
-// same content, nil when none is stored, and ErrDuplicate otherwise.
-func storedByKey(ctx context.Context, c conn, loan uuid.UUID, cur money.Currency, entries []storage.Entry) ([]storage.Entry, error) {
-	var a args
-	keys := make([]any, len(entries))
-	for i, e := range entries {
-		keys[i] = e.IdempotencyKey
-	}
-	q := "SELECT " + entryCols + " FROM lendcore_loan_entries WHERE loan_id = " + a.add(loan.String()) +
-		" AND idempotency_key IN (" + a.list(keys...) + ")"
-	rows, err := c.query(ctx, q, a.vals...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	found := map[string]storage.Entry{}
-	for rows.Next() {
-		e, err := scanEntry(rows, func(uuid.UUID) money.Currency { return cur })
-		if err != nil {
-			return nil, err
-		}
-		found[e.IdempotencyKey] = e
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(found) == 0 {
-		return nil, nil
-	}
-	if len(found) < len(entries) {
-		return nil, fmt.Errorf("%w: only some idempotency keys of the append are stored", storage.ErrDuplicate)
-	}
-	out := make([]storage.Entry, len(entries))
-	for i, e := range entries {
-		s := found[e.IdempotencyKey]
-		if !s.SameRequest(e) {
-			return nil, fmt.Errorf("%w: idempotency key %q", storage.ErrDuplicate, e.IdempotencyKey)
-		}
-		out[i] = s
-	}
-	return out, nil
-}
-
-func affected(res sql.Result, err error) (int64, error) {
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
-}
-
 // UpdateIndex sets index columns; see storage.Loans.
+//
+// Each chunk of updates is one statement (UPDATE ... FROM VALUES, which
+// PostgreSQL, SQLite ≥ 3.33 and CockroachDB accept) whose condition on
+// as_of is the PrevAsOf fence, so the daily close makes one round trip per
+// batch; a chunk that updates fewer rows than it names is rolled back and
+// only then are the missing or stale loans looked for.
 func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) error {
-	for i := range updates {
-		if err := updates[i].Validate(); err != nil {
-			return fmt.Errorf("update %d: %w", i, err)
-		}
+	if err := storage.ValidateIndexUpdates(updates); err != nil {
+		return err
 	}
-	// A later update of the same loan wins, as it would one at a time.
-	last := make(map[uuid.UUID]int, len(updates))
-	for i, u := range updates {
-		last[u.LoanID] = i
-	}
-	rows := make([]storage.IndexUpdate, 0, len(last))
-	for i, u := range updates {
-		if last[u.LoanID] == i {
-			rows = append(rows, u)
-		}
-	}
-	return r.s.write(ctx, r.t, func(c conn) error {
-		// One statement per chunk (UPDATE ... FROM VALUES, which
-		// PostgreSQL, SQLite ≥ 3.33 and CockroachDB accept), so the daily
-		// close makes no round trip per loan.
-		for start := 0; start < len(rows); start += maxRowsPerInsert {
-			chunk := rows[start:min(start+maxRowsPerInsert, len(rows))]
+	return r.write(ctx, func(c conn) error {
+		for chunk := range slices.Chunk(updates, maxRowsPerInsert) {
 			var a args
 			var b strings.Builder
-			b.WriteString("UPDATE lendcore_loans SET next_due = v.column2, days_past_due = v.column3, " +
-				"classification = v.column4, as_of = v.column5, state = COALESCE(v.column6, lendcore_loans.state) FROM (VALUES ")
+			b.WriteString("UPDATE lendcore_loans SET next_due = v.column3, days_past_due = v.column4, " +
+				"classification = v.column5, bucket = v.column6, collection = v.column7, inspection_due = v.column8, " +
+				"as_of = v.column9, final = v.column10, state = COALESCE(v.column11, lendcore_loans.state) FROM (VALUES ")
 			for i, u := range chunk {
 				if i > 0 {
 					b.WriteString(", ")
 				}
 				x := u.Index
-				fmt.Fprintf(&b, "(CAST(%s AS {{UUID}}), CAST(%s AS {{DATE}}), CAST(%s AS INTEGER), CAST(%s AS TEXT), CAST(%s AS {{DATE}}), CAST(%s AS TEXT))",
-					a.add(u.LoanID.String()), a.add(dateArg(x.NextDue)), a.add(x.DaysPastDue), a.add(x.Classification),
-					a.add(dateArg(x.AsOf)), a.add(jsonArg(x.State)))
+				fmt.Fprintf(&b, "(CAST(%s AS {{UUID}}), CAST(%s AS {{DATE}}), CAST(%s AS {{DATE}}), CAST(%s AS INTEGER), "+
+					"CAST(%s AS TEXT), CAST(%s AS TEXT), CAST(%s AS TEXT), CAST(%s AS {{DATE}}), CAST(%s AS {{DATE}}), "+
+					"CAST(%s AS BOOLEAN), CAST(%s AS TEXT))",
+					a.add(u.LoanID.String()), a.add(dateArg(u.PrevAsOf)), a.add(dateArg(x.NextDue)), a.add(x.DaysPastDue),
+					a.add(x.Classification), a.add(x.Bucket), a.add(x.Collection), a.add(dateArg(x.InspectionDue)),
+					a.add(dateArg(x.AsOf)), a.add(x.Final), a.add(jsonArg(x.State)))
 			}
-			b.WriteString(") AS v WHERE lendcore_loans.id = v.column1")
+			b.WriteString(") AS v WHERE lendcore_loans.id = v.column1 AND lendcore_loans.as_of IS NOT DISTINCT FROM v.column2")
 			n, err := affected(c.exec(ctx, c.d.types.Replace(b.String()), a.vals...))
 			if err != nil {
 				return err
 			}
 			if n != int64(len(chunk)) {
-				return r.missing(ctx, c, chunk)
+				return whyNotUpdated(ctx, c, chunk)
 			}
 		}
 		return nil
 	})
 }
 
-// missing returns ErrNotFound naming the first loan of updates that is not
-// stored.
-func (r loans) missing(ctx context.Context, c conn, updates []storage.IndexUpdate) error {
+// whyNotUpdated names the first loan of updates that does not exist
+// (ErrNotFound) or whose stored AsOf is not the update's PrevAsOf
+// (ErrConflict).
+func whyNotUpdated(ctx context.Context, c conn, updates []storage.IndexUpdate) error {
+	var a args
+	ids := make([]any, len(updates))
+	for i, u := range updates {
+		ids[i] = u.LoanID.String()
+	}
+	type asOf struct {
+		id  uuid.UUID
+		day date.Date
+	}
+	rows, err := queryRows(ctx, c, func(r rowScanner) (asOf, error) {
+		var v asOf
+		return v, r.Scan(&v.id, dateCol{&v.day})
+	}, "SELECT id, as_of FROM lendcore_loans WHERE id IN ("+a.list(ids...)+")", a.vals...)
+	if err != nil {
+		return err
+	}
+	stored := make(map[uuid.UUID]date.Date, len(rows))
+	for _, v := range rows {
+		stored[v.id] = v.day
+	}
 	for _, u := range updates {
-		var one int
-		err := c.row(ctx, "SELECT 1 FROM lendcore_loans WHERE id = $1", u.LoanID.String()).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
+		if _, ok := stored[u.LoanID]; !ok {
 			return fmt.Errorf("%w: loan %s", storage.ErrNotFound, u.LoanID)
 		}
-		if err != nil {
-			return err
+	}
+	for _, u := range updates {
+		if s := stored[u.LoanID]; s != u.PrevAsOf {
+			return fmt.Errorf("%w: loan %s: index as of %s, not %s", storage.ErrConflict, u.LoanID, s, u.PrevAsOf)
 		}
 	}
 	return fmt.Errorf("%w: an index update matched fewer loans than it named", storage.ErrConflict)
@@ -359,32 +336,22 @@ func (r loans) missing(ctx context.Context, c conn, updates []storage.IndexUpdat
 // the journal); see storage.Loans.
 func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage.Loan, error] {
 	f = f.Clone()
-	var a args
-	var where []string
-	if len(f.Statuses) > 0 {
-		where = append(where, "status IN ("+a.list(stringsToAny(f.Statuses)...)+")")
+	q := idScan("SELECT "+loanSelect(!f.NoDocument, !f.NoState)+" FROM lendcore_loans", "id",
+		func(l *storage.Loan) uuid.UUID { return l.ID }, f.Batch(), scanLoan)
+	q.w.ids("id", f.IDs)
+	q.w.id("borrower", f.Borrower)
+	q.w.in("status", f.Statuses)
+	q.w.dates("next_due", f.NextDue)
+	q.w.ints("days_past_due", f.DaysPastDue)
+	q.w.in("classification", f.Classifications)
+	q.w.in("bucket", f.Buckets)
+	q.w.in("collection", f.Collections)
+	q.w.dates("inspection_due", f.InspectionDue)
+	if f.Unfinished {
+		q.w.eq("final", false)
 	}
-	if r := f.NextDue; r != nil {
-		where = append(where, "next_due IS NOT NULL")
-		if !r.From.IsZero() {
-			where = append(where, "next_due >= "+a.add(dateArg(r.From)))
-		}
-		if !r.To.IsZero() {
-			where = append(where, "next_due <= "+a.add(dateArg(r.To)))
-		}
-	}
-	if r := f.DaysPastDue; r != nil {
-		where = append(where, "days_past_due >= "+a.add(r.Min), "days_past_due <= "+a.add(r.Max))
-	}
-	if len(f.Classifications) > 0 {
-		where = append(where, "classification IN ("+a.list(stringsToAny(f.Classifications)...)+")")
-	}
-	return batches(ctx, r.s, r.t, "SELECT "+loanCols+" FROM lendcore_loans", where, a, f.Batch(),
-		scanLoan, func(l *storage.Loan) uuid.UUID { return l.ID },
-		func(c conn, batch []storage.Loan) error {
-			if !f.Journal || len(batch) == 0 {
-				return nil
-			}
+	if f.Journal {
+		q.enrich = func(ctx context.Context, c conn, batch []storage.Loan) error {
 			entries, err := journals(ctx, c, batch)
 			if err != nil {
 				return err
@@ -398,5 +365,7 @@ func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage
 				l.Journal = append(l.Journal, e)
 			}
 			return nil
-		})
+		}
+	}
+	return q.run(ctx, r.repo)
 }

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"sort"
 	"strconv"
@@ -74,16 +75,30 @@ func splitSQL(body string) []string {
 // is a no-op. Two processes migrating at once are safe: each migration
 // first claims its version row, so the second waits for the first and
 // then skips it.
-func (s *Store) Migrate(ctx context.Context) error {
+func (s *Store) Migrate(ctx context.Context) error { return s.migrate(ctx, math.MaxInt) }
+
+// migrate applies the migrations up to version upTo.
+func (s *Store) migrate(ctx context.Context, upTo int) error {
 	ms, err := s.d.migrations()
 	if err != nil {
 		return err
 	}
-	c := conn{s.db, s.d}
-	if _, err := c.exec(ctx, "CREATE TABLE IF NOT EXISTS lendcore_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"); err != nil {
+	c := conn{q: s.db, d: s.d}
+	create := "CREATE TABLE IF NOT EXISTS lendcore_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+	_, err = c.exec(ctx, create)
+	if isUnique(err) || isDuplicateTable(err) {
+		// PostgreSQL's IF NOT EXISTS does not cover a table another
+		// process is creating at the same moment: that one has committed
+		// by the time this one fails, so a second try finds it.
+		_, err = c.exec(ctx, create)
+	}
+	if err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
 	for _, m := range ms {
+		if m.version > upTo {
+			break
+		}
 		if err := s.apply(ctx, m); err != nil {
 			return fmt.Errorf("sqlstore: migration %04d_%s: %w", m.version, m.name, err)
 		}
@@ -93,7 +108,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 func (s *Store) apply(ctx context.Context, m migration) error {
 	var n int
-	if err := (conn{s.db, s.d}).row(ctx, "SELECT COUNT(*) FROM lendcore_schema WHERE version = $1", m.version).Scan(&n); err != nil {
+	if err := (conn{q: s.db, d: s.d}).row(ctx, "SELECT COUNT(*) FROM lendcore_schema WHERE version = $1", m.version).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
@@ -104,7 +119,7 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
-	c := conn{tx, s.d}
+	c := conn{q: tx, d: s.d}
 	if _, err := c.exec(ctx, "INSERT INTO lendcore_schema (version, name) VALUES ($1, $2)", m.version, m.name); err != nil {
 		if isUnique(err) {
 			return nil // another process applied it meanwhile
@@ -125,7 +140,11 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 // scan, making each batch cost a pass over the table. (Autovacuum analyses
 // a grown table by itself within about a minute.)
 func (s *Store) Analyze(ctx context.Context) error {
-	for _, t := range []string{"lendcore_loans", "lendcore_loan_entries", "lendcore_applications", "lendcore_outbox"} {
+	for _, t := range []string{"lendcore_loans", "lendcore_loan_entries", "lendcore_applications", "lendcore_outbox",
+		"lendcore_books", "lendcore_book_ops", "lendcore_book_holders", "lendcore_collections", "lendcore_debtors",
+		"lendcore_debtor_contacts", "lendcore_reserve_movements", "lendcore_inspections", "lendcore_items",
+		"lendcore_item_loans", "lendcore_covers", "lendcore_guarantors", "lendcore_guarantor_loans",
+		"lendcore_close_parts"} {
 		if _, err := s.db.ExecContext(ctx, "ANALYZE "+t); err != nil {
 			return fmt.Errorf("sqlstore: analyze %s: %w", t, err)
 		}

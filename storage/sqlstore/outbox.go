@@ -2,51 +2,45 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"slices"
-	"strings"
+	"iter"
 
-	"github.com/google/uuid"
+	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/storage"
 )
 
 const msgCols = "seq, msg_key, topic, loan_id, day, payload, delivered"
 
-type outbox struct {
-	s *Store
-	t *txn
-}
+type outbox struct{ repo }
 
 func scanMsg(r rowScanner) (storage.Message, error) {
 	var m storage.Message
-	var loan uuid.NullUUID
-	err := r.Scan(&m.Seq, &m.Key, &m.Topic, &loan, dateCol{&m.Day}, jsonCol{&m.Payload}, &m.Delivered)
-	m.LoanID = loan.UUID
+	err := r.Scan(&m.Seq, &m.Key, &m.Topic, nullID{&m.LoanID}, dateCol{&m.Day}, jsonCol{&m.Payload}, &m.Delivered)
 	return m, err
+}
+
+var messages = keyed[storage.Message]{
+	sel: "SELECT " + msgCols + " FROM lendcore_outbox", key: "msg_key", read: scanMsg,
+	keyOf: func(m *storage.Message) string { return m.Key },
+	same:  func(s, m *storage.Message) bool { return s.SameRequest(*m) },
 }
 
 // Add stores new messages, skipping keys stored with the same content; see
 // storage.Outbox. Each chunk of messages is one INSERT ... ON CONFLICT DO
-// NOTHING, and the skipped keys are compared with one SELECT.
+// NOTHING, and only the skipped keys are read back.
 func (r outbox) Add(ctx context.Context, msgs ...storage.Message) (int, error) {
-	for i := range msgs {
-		if err := msgs[i].Validate(); err != nil {
-			return 0, fmt.Errorf("message %d: %w", i, err)
-		}
+	if err := storage.ValidateMessages(msgs); err != nil {
+		return 0, err
 	}
 	added := 0
-	err := r.s.write(ctx, r.t, func(c conn) error {
-		added = 0
-		for chunk := range slices.Chunk(msgs, maxRowsPerInsert) {
-			n, err := addChunk(ctx, c, chunk)
-			if err != nil {
-				return err
-			}
-			added += n
-		}
-		return nil
+	err := r.write(ctx, func(c conn) error {
+		inserted, err := messages.add(ctx, c, "INSERT INTO lendcore_outbox (msg_key, topic, loan_id, day, payload, delivered)",
+			msgs, func(m *storage.Message) []any {
+				return []any{m.Key, m.Topic, uuidArg(m.LoanID), dateArg(m.Day), string(m.Payload), false}
+			})
+		added = count(inserted)
+		return err
 	})
 	if err != nil {
 		return 0, err
@@ -54,64 +48,15 @@ func (r outbox) Add(ctx context.Context, msgs ...storage.Message) (int, error) {
 	return added, nil
 }
 
-func addChunk(ctx context.Context, c conn, msgs []storage.Message) (int, error) {
-	var a args
-	rows := make([]string, len(msgs))
-	for i, m := range msgs {
-		rows[i] = a.row(m.Key, m.Topic, uuidArg(m.LoanID), dateArg(m.Day), string(m.Payload), false)
-	}
-	rs, err := c.query(ctx, "INSERT INTO lendcore_outbox (msg_key, topic, loan_id, day, payload, delivered) VALUES "+
-		strings.Join(rows, ", ")+" ON CONFLICT (msg_key) DO NOTHING RETURNING msg_key", a.vals...)
-	if err != nil {
-		return 0, err
-	}
-	inserted := map[string]bool{}
-	for rs.Next() {
-		var k string
-		if err := rs.Scan(&k); err != nil {
-			rs.Close()
-			return 0, err
-		}
-		inserted[k] = true
-	}
-	if err := rs.Close(); err != nil {
-		return 0, err
-	}
-	if err := rs.Err(); err != nil {
-		return 0, err
-	}
-	var skipped []any
-	for _, m := range msgs {
-		if !inserted[m.Key] {
-			skipped = append(skipped, m.Key)
+// count returns the number of true values.
+func count(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
 		}
 	}
-	if len(skipped) == 0 {
-		return len(inserted), nil
-	}
-	var b args
-	stored := map[string]storage.Message{}
-	rs, err = c.query(ctx, "SELECT "+msgCols+" FROM lendcore_outbox WHERE msg_key IN ("+b.list(skipped...)+")", b.vals...)
-	if err != nil {
-		return 0, err
-	}
-	defer rs.Close()
-	for rs.Next() {
-		m, err := scanMsg(rs)
-		if err != nil {
-			return 0, err
-		}
-		stored[m.Key] = m
-	}
-	if err := rs.Err(); err != nil {
-		return 0, err
-	}
-	for _, m := range msgs {
-		if s, ok := stored[m.Key]; ok && !inserted[m.Key] && !s.SameRequest(m) {
-			return 0, fmt.Errorf("%w: outbox key %q", storage.ErrDuplicate, m.Key)
-		}
-	}
-	return len(inserted), nil
+	return n
 }
 
 // Pending returns undelivered messages in Seq order; see storage.Outbox.
@@ -120,43 +65,80 @@ func (r outbox) Pending(ctx context.Context, limit int) ([]storage.Message, erro
 		return nil, err
 	}
 	var out []storage.Message
-	err := r.s.read(ctx, r.t, func(c conn) error {
-		rs, err := c.query(ctx, "SELECT "+msgCols+" FROM lendcore_outbox WHERE delivered = $1 ORDER BY seq LIMIT $2", false, limit)
-		if err != nil {
-			return err
-		}
-		defer rs.Close()
-		for rs.Next() {
-			m, err := scanMsg(rs)
-			if err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return rs.Err()
+	err := r.read(ctx, func(c conn) error {
+		var err error
+		out, err = queryRows(ctx, c, scanMsg, "SELECT "+msgCols+" FROM lendcore_outbox WHERE delivered = $1 ORDER BY seq LIMIT $2",
+			false, limit)
+		return err
 	})
 	return out, err
 }
 
-// MarkDelivered marks messages delivered; see storage.Outbox.
+// MarkDelivered marks messages delivered; see storage.Outbox. Each chunk
+// of keys is one UPDATE and one count of the keys that exist.
 func (r outbox) MarkDelivered(ctx context.Context, keys ...string) error {
-	return r.s.write(ctx, r.t, func(c conn) error {
-		q := "UPDATE lendcore_outbox SET delivered = $1 WHERE msg_key = $2"
-		for _, k := range keys {
-			if _, err := c.exec(ctx, q, true, k); err != nil {
+	distinct := make(map[string]bool, len(keys))
+	var list []any
+	for _, k := range keys {
+		if !distinct[k] {
+			distinct[k] = true
+			list = append(list, k)
+		}
+	}
+	return r.write(ctx, func(c conn) error {
+		for start := 0; start < len(list); start += maxRowsPerInsert {
+			chunk := list[start:min(start+maxRowsPerInsert, len(list))]
+			var a, b args
+			if _, err := c.exec(ctx, "UPDATE lendcore_outbox SET delivered = "+a.add(true)+" WHERE delivered = "+a.add(false)+
+				" AND msg_key IN ("+a.list(chunk...)+")", a.vals...); err != nil {
 				return err
 			}
-			// RowsAffected is not portable for rows already delivered
-			// (MySQL-style drivers count changed rows), so check presence.
-			var one int
-			err := c.row(ctx, "SELECT 1 FROM lendcore_outbox WHERE msg_key = $1", k).Scan(&one)
-			if err == sql.ErrNoRows {
-				return fmt.Errorf("%w: outbox key %q", storage.ErrNotFound, k)
-			}
-			if err != nil {
+			// Rows already delivered are not updated, so count the keys
+			// that exist rather than the rows updated.
+			var n int
+			if err := c.row(ctx, "SELECT COUNT(*) FROM lendcore_outbox WHERE msg_key IN ("+b.list(chunk...)+")",
+				b.vals...).Scan(&n); err != nil {
 				return err
+			}
+			if n < len(chunk) {
+				return fmt.Errorf("%w: %d of the outbox keys given are not stored", storage.ErrNotFound, len(chunk)-n)
 			}
 		}
 		return nil
 	})
+}
+
+// Scan yields matching messages in Seq order, one query per batch; see
+// storage.Outbox.
+func (r outbox) Scan(ctx context.Context, f storage.MessageFilter) iter.Seq2[storage.Message, error] {
+	q := scan[storage.Message]{sel: "SELECT " + msgCols + " FROM lendcore_outbox", keys: []string{"seq"},
+		cursor: func(m *storage.Message) []any { return []any{m.Seq} }, batch: f.Batch(), read: scanMsg}
+	q.w.id("loan_id", f.LoanID)
+	q.w.in("topic", f.Topics)
+	q.w.dates("day", f.Days)
+	switch f.Delivery {
+	case storage.Pending:
+		q.w.eq("delivered", false)
+	case storage.Delivered:
+		q.w.eq("delivered", true)
+	}
+	if f.AfterSeq > 0 {
+		q.w.cond("seq > " + q.w.a.add(f.AfterSeq))
+	}
+	return q.run(ctx, r.repo)
+}
+
+// Purge deletes delivered messages of days before before; see
+// storage.Outbox.
+func (r outbox) Purge(ctx context.Context, before date.Date) (int, error) {
+	if err := storage.ValidateDay(before); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := r.write(ctx, func(c conn) error {
+		var err error
+		n, err = affected(c.exec(ctx, "DELETE FROM lendcore_outbox WHERE delivered = $1 AND day < $2", true, dateArg(before)))
+		return err
+	})
+	return int(n), err
 }

@@ -1,8 +1,14 @@
 package sqlstore
 
 import (
+	"context"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/lendcore/lendcore/storage"
 )
 
 // maxRowsPerInsert bounds a multi-row INSERT so its parameters stay well
@@ -35,10 +41,123 @@ func (a *args) list(vs ...any) string {
 // row appends vs and returns "($i, ...)".
 func (a *args) row(vs ...any) string { return "(" + a.list(vs...) + ")" }
 
-func stringsToAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
+// clone returns a copy whose further adds do not touch a.
+func (a args) clone() args { return args{vals: slices.Clone(a.vals)} }
+
+// where collects the conditions of a filtered query, ANDed, and their
+// arguments. Each method adds its condition only when the filter field is
+// set, so a repository's Scan is a list of calls, one per field.
+type where struct {
+	a     args
+	conds []string
+}
+
+// and returns the conditions joined by AND; "1 = 1" when there are none.
+func (w *where) and() string {
+	if len(w.conds) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(w.conds, " AND ")
+}
+
+// cond adds a literal condition.
+func (w *where) cond(c string) { w.conds = append(w.conds, c) }
+
+// eq adds "col = v".
+func (w *where) eq(col string, v any) { w.cond(col + " = " + w.a.add(v)) }
+
+// id adds "col = id" unless id is uuid.Nil.
+func (w *where) id(col string, id uuid.UUID) {
+	if id != uuid.Nil {
+		w.eq(col, id.String())
+	}
+}
+
+// in adds "col IN (vs...)" unless vs is empty.
+func (w *where) in(col string, vs []string) {
+	if len(vs) == 0 {
+		return
+	}
+	anys := make([]any, len(vs))
+	for i, v := range vs {
+		anys[i] = v
+	}
+	w.cond(col + " IN (" + w.a.list(anys...) + ")")
+}
+
+// dates adds the bounds of r on a nullable date column; a range open at
+// both ends still excludes NULL (the zero Date, "none").
+func (w *where) dates(col string, r *storage.DateRange) {
+	if r == nil {
+		return
+	}
+	if r.From.IsZero() && r.To.IsZero() {
+		w.cond(col + " IS NOT NULL")
+	}
+	if !r.From.IsZero() {
+		w.cond(col + " >= " + w.a.add(dateArg(r.From)))
+	}
+	if !r.To.IsZero() {
+		w.cond(col + " <= " + w.a.add(dateArg(r.To)))
+	}
+}
+
+// ints adds the bounds of r; a Max below Min leaves the top open.
+func (w *where) ints(col string, r *storage.IntRange) {
+	if r == nil {
+		return
+	}
+	w.cond(col + " >= " + w.a.add(r.Min))
+	if r.Max >= r.Min {
+		w.cond(col + " <= " + w.a.add(r.Max))
+	}
+}
+
+// ids adds the half-open range of ids r.
+func (w *where) ids(col string, r *storage.IDRange) {
+	if r == nil {
+		return
+	}
+	w.cond(col + " >= " + w.a.add(r.From.String()))
+	if r.To != uuid.Nil {
+		w.cond(col + " < " + w.a.add(r.To.String()))
+	}
+}
+
+// linked adds "col IN (SELECT owner FROM links WHERE loan_id = id)": the
+// records linked to a loan, unless id is uuid.Nil.
+func (w *where) linked(col string, l links, id uuid.UUID) {
+	if id != uuid.Nil {
+		w.cond(col + " IN (SELECT " + l.owner + " FROM " + l.table + " WHERE " + l.target + " = " + w.a.add(id.String()) + ")")
+	}
+}
+
+// insertRows inserts rows with multi-row INSERTs: head is "INSERT INTO t
+// (cols)", each row holds one value per column.
+func insertRows(ctx context.Context, c conn, head string, rows [][]any) error {
+	for chunk := range slices.Chunk(rows, maxRowsPerInsert) {
+		var a args
+		var b strings.Builder
+		b.WriteString(head)
+		b.WriteString(" VALUES ")
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(a.row(r...))
+		}
+		if _, err := c.exec(ctx, b.String(), a.vals...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// idArgs returns ids as query arguments.
+func idArgs(ids []uuid.UUID) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
 	}
 	return out
 }

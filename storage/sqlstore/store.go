@@ -15,10 +15,12 @@ import (
 )
 
 // Store is a storage.Store on a database/sql database. It is safe for
-// concurrent use.
+// concurrent use, and several Stores (in one process or in replicas of a
+// service) may share one database.
 type Store struct {
-	db *sql.DB
-	d  *Dialect
+	repo // the repositories outside a unit of work: each call is its own transaction
+	db   *sql.DB
+	d    *Dialect
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -26,7 +28,11 @@ var _ storage.Store = (*Store)(nil)
 // New returns a store on db, a pool the caller opened with the driver that
 // matches d ("pgx" for Postgres, "sqlite" for SQLite). Call Migrate before
 // first use. Close closes db.
-func New(db *sql.DB, d *Dialect) *Store { return &Store{db: db, d: d} }
+func New(db *sql.DB, d *Dialect) *Store {
+	s := &Store{db: db, d: d}
+	s.repo = repo{s: s}
+	return s
+}
 
 // OpenPostgres opens a store on the PostgreSQL (or CockroachDB) database
 // named by dsn, a pgx connection string such as
@@ -73,18 +79,6 @@ func (s *Store) Dialect() *Dialect { return s.d }
 // Close closes the pool.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Loans returns the loan repository; each call is its own transaction.
-func (s *Store) Loans() storage.Loans { return loans{s, nil} }
-
-// Applications returns the application repository.
-func (s *Store) Applications() storage.Applications { return apps{s, nil} }
-
-// Outbox returns the outbox.
-func (s *Store) Outbox() storage.Outbox { return outbox{s, nil} }
-
-// Checkpoints returns the checkpoint repository.
-func (s *Store) Checkpoints() storage.Checkpoints { return checkpoints{s, nil} }
-
 // WithTx runs fn in one database transaction; see storage.Store. A
 // cancelled ctx rolls the transaction back (database/sql does so as soon as
 // it notices). Errors: fn's error, ctx's error, ErrConflict when the
@@ -102,7 +96,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx storage.Tx) error) (err e
 			panic(p)
 		}
 	}()
-	if err := fn(txRepos{s, t}); err != nil {
+	if err := fn(repo{s, t}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -122,15 +116,45 @@ type txn struct {
 	done bool
 }
 
-type txRepos struct {
+// repo is the set of repositories bound to a unit of work t, or to none
+// (t nil: each call is its own transaction).
+type repo struct {
 	s *Store
 	t *txn
 }
 
-func (r txRepos) Loans() storage.Loans               { return loans{r.s, r.t} }
-func (r txRepos) Applications() storage.Applications { return apps{r.s, r.t} }
-func (r txRepos) Outbox() storage.Outbox             { return outbox{r.s, r.t} }
-func (r txRepos) Checkpoints() storage.Checkpoints   { return checkpoints{r.s, r.t} }
+// Loans returns the loan repository.
+func (r repo) Loans() storage.Loans { return loans{r} }
+
+// Applications returns the application repository.
+func (r repo) Applications() storage.Applications { return apps{r} }
+
+// Books returns the repository of investor books.
+func (r repo) Books() storage.Books { return books{r} }
+
+// Collections returns the repository of collection records.
+func (r repo) Collections() storage.Collections { return collections{r} }
+
+// Debtors returns the repository of debtors' contact records.
+func (r repo) Debtors() storage.Debtors { return debtors{r} }
+
+// Reserve returns the repository of the risk reserve's movements.
+func (r repo) Reserve() storage.Reserve { return reserve{r} }
+
+// Inspections returns the repository of post-loan inspections.
+func (r repo) Inspections() storage.Inspections { return inspections{r} }
+
+// Collateral returns the collateral register.
+func (r repo) Collateral() storage.Collateral { return collateralRepo{r} }
+
+// Closes returns the repository of the daily close's progress.
+func (r repo) Closes() storage.Closes { return closes{r} }
+
+// Outbox returns the outbox.
+func (r repo) Outbox() storage.Outbox { return outbox{r} }
+
+func (r repo) read(ctx context.Context, op func(c conn) error) error  { return r.s.read(ctx, r.t, op) }
+func (r repo) write(ctx context.Context, op func(c conn) error) error { return r.s.write(ctx, r.t, op) }
 
 // querier is what both *sql.DB and *sql.Tx offer.
 type querier interface {
@@ -163,12 +187,12 @@ func (s *Store) read(ctx context.Context, t *txn, op func(c conn) error) error {
 		return err
 	}
 	if t == nil {
-		return s.wrap(op(conn{s.db, s.d}))
+		return s.wrap(op(conn{q: s.db, d: s.d}))
 	}
 	if t.done {
 		return storage.ErrTxDone
 	}
-	return s.wrap(op(conn{t.tx, s.d}))
+	return s.wrap(op(conn{q: t.tx, d: s.d}))
 }
 
 // write runs op atomically: in its own transaction outside a unit of work,
@@ -183,7 +207,7 @@ func (s *Store) write(ctx context.Context, t *txn, op func(c conn) error) error 
 		if err != nil {
 			return s.wrap(err)
 		}
-		if err := op(conn{tx, s.d}); err != nil {
+		if err := op(conn{q: tx, d: s.d}); err != nil {
 			_ = tx.Rollback()
 			return s.wrap(err)
 		}
@@ -192,7 +216,7 @@ func (s *Store) write(ctx context.Context, t *txn, op func(c conn) error) error 
 	if t.done {
 		return storage.ErrTxDone
 	}
-	c := conn{t.tx, s.d}
+	c := conn{q: t.tx, d: s.d}
 	if _, err := c.exec(ctx, "SAVEPOINT lendcore_write"); err != nil {
 		return s.wrap(err)
 	}
@@ -208,8 +232,9 @@ func (s *Store) write(ctx context.Context, t *txn, op func(c conn) error) error 
 }
 
 // wrap maps driver errors onto the storage sentinels: contention to
-// ErrConflict, a finished transaction to ErrTxDone. Errors that already
-// wrap a storage sentinel pass through.
+// ErrConflict, a finished transaction to ErrTxDone, a missing table or
+// column to ErrNotMigrated. Errors that already wrap a storage sentinel
+// pass through.
 func (s *Store) wrap(err error) error {
 	switch {
 	case err == nil:
@@ -218,6 +243,8 @@ func (s *Store) wrap(err error) error {
 		return fmt.Errorf("%w: %v", storage.ErrTxDone, err)
 	case isContention(err) && !errors.Is(err, storage.ErrConflict):
 		return fmt.Errorf("%w: %v", storage.ErrConflict, err)
+	case isUndefined(err) && !errors.Is(err, storage.ErrNotMigrated):
+		return fmt.Errorf("%w: %v", storage.ErrNotMigrated, err)
 	}
 	return err
 }

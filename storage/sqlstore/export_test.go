@@ -1,0 +1,7 @@
+package sqlstore
+
+import "context"
+
+// MigrateTo applies the migrations up to version upTo: a database as an
+// older release left it.
+func (s *Store) MigrateTo(ctx context.Context, upTo int) error { return s.migrate(ctx, upTo) }
