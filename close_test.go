@@ -142,11 +142,13 @@ func TestCloseResumesAfterCrash(t *testing.T) {
 
 func TestQuietShortcutChangesNothing(t *testing.T) {
 	run := func(shortcut bool) map[string]string {
-		e, err := lendcore.New(memory.New(), lendcore.WithPolicies(sim.Policies()), lendcore.WithQuietShortcut(shortcut))
-		require.NoError(t, err)
 		cfg := sim.DefaultConfig()
 		cfg.Loans, cfg.Months, cfg.OriginationMonths, cfg.Seed = 120, 5, 2, 7
-		s, err := sim.New(cfg, e)
+		clock := sim.NewClock(cfg.Start)
+		e, err := lendcore.New(memory.New(), lendcore.WithPolicies(sim.Policies()), lendcore.WithQuietShortcut(shortcut),
+			lendcore.WithClock(clock.Now))
+		require.NoError(t, err)
+		s, err := sim.New(cfg, clock, e)
 		require.NoError(t, err)
 		_, err = s.Run(context.Background(), nil, nil)
 		require.NoError(t, err)

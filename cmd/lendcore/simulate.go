@@ -64,7 +64,9 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 			st.Close()
 		}
 	}()
-	opts := []lendcore.Option{lendcore.WithLogger(slog.New(slog.DiscardHandler)), lendcore.WithPolicies(sim.Policies())}
+	clock := sim.NewClock(cfg.Start)
+	opts := []lendcore.Option{lendcore.WithLogger(slog.New(slog.DiscardHandler)), lendcore.WithPolicies(sim.Policies()),
+		lendcore.WithClock(clock.Now)}
 	if *workers != 0 {
 		opts = append(opts, lendcore.WithWorkers(*workers))
 	}
@@ -77,7 +79,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		}
 		engines[i] = e
 	}
-	s, err := sim.New(cfg, engines[0], engines[1:]...)
+	s, err := sim.New(cfg, clock, engines[0], engines[1:]...)
 	if err != nil {
 		fmt.Fprintf(stderr, "lendcore simulate: %v\n", err)
 		return 2

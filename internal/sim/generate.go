@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"sync/atomic"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -185,3 +186,21 @@ func borrowerFrom(rng *rand.Rand) uuid.UUID { return uuidFrom(rng) }
 // bookedAt is the fixed booking clock of a simulation: the simulated day at
 // noon, so runs are byte-for-byte reproducible.
 func bookedAt(d date.Date) time.Time { return d.UTC().Add(12 * time.Hour) }
+
+// Clock is a simulation's clock for its Engines (lendcore.WithClock): the
+// simulated day at noon UTC, moved on by Run as the days pass — what a
+// host's clock reads while it records each day's business.
+type Clock struct{ day atomic.Int64 }
+
+// NewClock returns a clock reading start.
+func NewClock(start date.Date) *Clock {
+	c := &Clock{}
+	c.Set(start)
+	return c
+}
+
+// Set moves the clock to day.
+func (c *Clock) Set(day date.Date) { c.day.Store(int64(day.DaysSinceEpoch())) }
+
+// Now is the clock's time: the current simulated day at noon UTC.
+func (c *Clock) Now() time.Time { return bookedAt(date.NewOfDays(date.PeriodOfDays(c.day.Load()))) }

@@ -77,6 +77,7 @@ type Sim struct {
 	cfg    Config
 	eng    *lendcore.Engine   // the first replica: reads and the host's own scans
 	engs   []*lendcore.Engine // every replica: commands are spread over them, and all close
+	clock  *Clock
 	rng    *rand.Rand
 	plans  []plan
 	events [][]event // by day offset from cfg.Start
@@ -129,8 +130,10 @@ type loanState struct {
 // New prepares a simulation: it generates the portfolio and the borrowers'
 // behaviour from cfg.Seed. The Engines are replicas of one host on one
 // database, which must be empty: each loan's commands go to one of them
-// (by the loan's number), and every day all of them run the close.
-func New(cfg Config, eng *lendcore.Engine, replicas ...*lendcore.Engine) (*Sim, error) {
+// (by the loan's number), and every day all of them run the close. clock,
+// when not nil, is the Engines' clock (lendcore.WithClock(clock.Now)):
+// Run moves it on day by day.
+func New(cfg Config, clock *Clock, eng *lendcore.Engine, replicas ...*lendcore.Engine) (*Sim, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -143,7 +146,7 @@ func New(cfg Config, eng *lendcore.Engine, replicas ...*lendcore.Engine) (*Sim, 
 	if err != nil {
 		return nil, err
 	}
-	s := &Sim{cfg: cfg, eng: eng, engs: append([]*lendcore.Engine{eng}, replicas...), rng: rng, plans: plans,
+	s := &Sim{cfg: cfg, clock: clock, eng: eng, engs: append([]*lendcore.Engine{eng}, replicas...), rng: rng, plans: plans,
 		state: make([]loanState, len(plans))}
 	s.stats.Paid, s.stats.Recoveries = money.Zero(money.CNY), money.Zero(money.CNY)
 	s.days = int(cfg.Start.AddDate(0, cfg.Months, 0).Sub(cfg.Start))
@@ -203,6 +206,9 @@ func (s *Sim) schedule(i int32) {
 func (s *Sim) Run(ctx context.Context, month func(lendcore.Portfolio, Stats), progress func(day, days int)) (Stats, error) {
 	for off := 0; off <= s.days; off++ {
 		day := s.cfg.Start.Add(date.PeriodOfDays(off))
+		if s.clock != nil {
+			s.clock.Set(day)
+		}
 		for _, ev := range s.events[off] {
 			if err := s.apply(ctx, day, ev); err != nil {
 				return s.stats, fmt.Errorf("sim: day %s loan %s: %w", day, s.plans[ev.loan].id, err)
