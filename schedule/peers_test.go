@@ -615,3 +615,25 @@ func TestNewOptionsJSON(t *testing.T) {
 		assert.Error(t, json.Unmarshal([]byte(bad), &v), bad)
 	}
 }
+
+// TestNewOptionsEveryFieldAtOnce: the new options' bad fields are all
+// reported in one error, each by its JSON path.
+func TestNewOptionsEveryFieldAtOnce(t *testing.T) {
+	terms := monthly("10000", "12%", 12, schedule.EqualInstallment)
+	terms.GraceLayout = schedule.GraceLayout(7)
+	terms.BrokenPeriod = schedule.BrokenPeriodInterest(9)
+	terms.PeriodDays = 15                 // without every-n-days
+	terms.SemiMonthlyDays = [2]int{1, 16} // without semi-monthly
+	terms.DownPayment.Share = money.MustRate("2")
+	terms.Tranches = []schedule.Tranche{{Date: d("2026-01-15"), Amount: cny("5000")}, {Date: d("2027-06-01"), Amount: cny("5000")}}
+	_, err := schedule.Generate(terms)
+	assert.ElementsMatch(t, []string{"grace_layout", "broken_period", "period_days", "semi_monthly_days", "down_payment.share"},
+		fieldsOf(t, err))
+
+	// With the grid good, a tranche after maturity is named alongside.
+	terms = monthly("10000", "12%", 12, schedule.EqualInstallment)
+	terms.DownPayment.Amount = cny("6000")
+	terms.Tranches = []schedule.Tranche{{Date: d("2026-01-15"), Amount: cny("5000")}, {Date: d("2027-06-01"), Amount: cny("5000")}}
+	_, err = schedule.Generate(terms)
+	assert.Equal(t, []string{"down_payment.amount", "tranches[1].date"}, fieldsOf(t, err))
+}

@@ -294,7 +294,15 @@ func (t *Terms) validateDates(p *fault.Fields) {
 			p.Add("first_due", fmt.Sprintf("%s is more than two periods after the start %s", t.FirstDue, t.Start))
 		}
 	}
-	if startOK && shapeOK && p.Len() == 0 {
+	// The due dates are computed only from fields found good.
+	gridOK := startOK && shapeOK
+	for _, f := range p.List {
+		switch f.Name {
+		case "periods", "term_days", "frequency", "period_days", "semi_monthly_days", "anchor_day", "first_due":
+			gridOK = false
+		}
+	}
+	if gridOK {
 		n := max(t.Periods, 1)
 		dues := t.dueDates()
 		last := dues.at(n)
