@@ -637,3 +637,39 @@ func TestNewOptionsEveryFieldAtOnce(t *testing.T) {
 	_, err = schedule.Generate(terms)
 	assert.Equal(t, []string{"down_payment.amount", "tranches[1].date"}, fieldsOf(t, err))
 }
+
+// TestOptionsWithOlderOnes: the new options combine with the older ones.
+func TestOptionsWithOlderOnes(t *testing.T) {
+	// The level-payment totals of a loan with a down payment: 2,500 down,
+	// then 666.37 × 12 for 7,500: interest 7,996.44 − 7,500 = 496.44.
+	terms := monthly("10000", "12%", 12, schedule.EqualInstallment)
+	terms.DownPayment.Amount, terms.Totals = cny("2500"), schedule.LevelPayment
+	tot := generate(t, terms).Totals()
+	assert.Equal(t, cny("496.44"), tot.Interest)
+	assert.Equal(t, cny("10000"), tot.Principal)
+
+	// Re-amortising overlapping grace keeps what is left of it: interest
+	// grace 1 (capitalised) within principal grace 3 is the sequential
+	// interest grace 1 then principal grace 2, before and after.
+	over := monthly("10000", "12%", 12, schedule.EqualInstallment)
+	over.InterestGrace, over.PrincipalGrace, over.GraceLayout, over.CapitalizeGrace = 1, 3, schedule.GraceOverlapping, true
+	seq := over
+	seq.PrincipalGrace, seq.GraceLayout = 2, schedule.GraceSequential
+	a, err := generate(t, over).Reamortize(d("2026-02-15"), cny("9000"), schedule.KeepTerm)
+	require.NoError(t, err)
+	b, err := generate(t, seq).Reamortize(d("2026-02-15"), cny("9000"), schedule.KeepTerm)
+	require.NoError(t, err)
+	assert.Equal(t, b.Installments, a.Installments)
+	assert.Equal(t, []int{0, 2}, []int{a.Terms.InterestGrace, a.Terms.PrincipalGrace})
+	assert.Equal(t, cny("90.00"), a.Installments[0].Payment) // interest only on 9,000
+
+	// A broken first period under fixed semi-monthly days: spread.
+	semi := monthly("1200", "12%", 4, schedule.EqualInstallment)
+	semi.Frequency, semi.SemiMonthlyDays, semi.Start = schedule.SemiMonthly, [2]int{1, 16}, d("2026-02-03")
+	semi.BrokenPeriod = schedule.BrokenSpread
+	s := generate(t, semi)
+	// 2026-02-03 → 02-16 is 13 days: 1,200 × 12 % × 13/360 = 5.20 against
+	// half a month's 6.00: −0.80 spread as −0.20 on each installment.
+	assert.Equal(t, cny("5.80"), s.Installments[0].Interest)
+	assert.Equal(t, s.Installments[0].Payment, s.Installments[1].Payment)
+}
