@@ -76,7 +76,7 @@ func (t Terms) plan(disbursed []Tranche, prefix string) (*Schedule, error) {
 	}
 	base := t
 	base.Tranches, base.Principal = nil, disbursed[0].Amount
-	s, err := generate(base)
+	s, err := generate(&base)
 	if err != nil {
 		return nil, err
 	}
