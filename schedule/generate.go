@@ -59,7 +59,6 @@ type generator struct {
 	regular, extra int64
 }
 
-//
 // It returns the generator by value: kept on the caller's stack, it and
 // the terms it points to cost no allocation.
 func newGenerator(t *Terms) (generator, error) {
