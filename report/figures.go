@@ -19,9 +19,12 @@ import (
 // end; a Source reads them back from where the daily close stored them.
 type Figures struct {
 	// Title names the portfolio or the run in the report's heading.
-	Title    string           `json:"title"`
-	Currency money.Currency   `json:"currency"`
-	Buckets  classify.Buckets `json:"buckets"`
+	Title string `json:"title"`
+	// Currency is the currency of every amount.
+	Currency money.Currency `json:"currency"`
+	// Buckets is the delinquency bucket table the loans were graded with
+	// (the Engine's Classification.Buckets).
+	Buckets classify.Buckets `json:"buckets"`
 	// VintageBucket is the index in Buckets from which a loan counts as
 	// gone bad in the vintage curves: 3 (M3, 61+ days past due) with the
 	// China buckets, the same cut as lendcore.Portfolio.M3Plus.
@@ -55,8 +58,9 @@ type Month struct {
 	ByBucket []Tally `json:"by_bucket"`
 	// ByGrade tallies them by five-category grade, Normal first (see
 	// GradeNames); NPL is Substandard, Doubtful and Loss together.
-	ByGrade    [5]Tally     `json:"by_grade"`
-	NPL        Tally        `json:"npl"`
+	ByGrade [5]Tally `json:"by_grade"`
+	NPL     Tally    `json:"npl"`
+	// Provisions are the loan-loss provisions held against them.
 	Provisions money.Amount `json:"provisions"`
 	// Roll is how loans moved between buckets since the previous month
 	// end; nil for the first month end of a portfolio.
@@ -75,8 +79,8 @@ type Month struct {
 
 // Tally is a number of loans and their outstanding principal.
 type Tally struct {
-	Loans   int64        `json:"loans"`
-	Balance money.Amount `json:"balance"`
+	Loans   int64        `json:"loans"`   // how many loans
+	Balance money.Amount `json:"balance"` // their outstanding principal
 }
 
 // Roll is a roll-rate matrix between two month ends: row i is the bucket a
@@ -85,17 +89,17 @@ type Tally struct {
 // or written off). Balances are the loans' principal at the previous month
 // end.
 type Roll struct {
-	Count   [][]int64        `json:"count"`
-	Balance [][]money.Amount `json:"balance"`
+	Count   [][]int64        `json:"count"`   // loans, [from][to]
+	Balance [][]money.Amount `json:"balance"` // their principal at the previous month end, [from][to]
 }
 
 // Reserve is the risk reserve (风险准备金) at a month end and its movements
 // in the month.
 type Reserve struct {
-	Balance       money.Amount `json:"balance"`
-	Contributions money.Amount `json:"contributions"`
-	Payouts       money.Amount `json:"payouts"`
-	Recoveries    money.Amount `json:"recoveries"`
+	Balance       money.Amount `json:"balance"`       // at the month end
+	Contributions money.Amount `json:"contributions"` // paid in during the month
+	Payouts       money.Amount `json:"payouts"`       // paid out to investors during the month
+	Recoveries    money.Amount `json:"recoveries"`    // recovered into it during the month
 }
 
 // Vintage is one origination month's loans as of a month end: how many
@@ -113,8 +117,8 @@ type Vintage struct {
 // Product is one loan product's share of the portfolio: its figures at
 // each of Figures.Months' month ends, the same days in the same order.
 type Product struct {
-	Name   string  `json:"name"`
-	Months []Month `json:"months"`
+	Name   string  `json:"name"`   // the product's name in the catalogue
+	Months []Month `json:"months"` // its figures, without vintages
 }
 
 // GradeNames returns the names of Month.ByGrade's five grades, Normal

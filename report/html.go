@@ -12,6 +12,7 @@ import (
 	"github.com/rickb777/date"
 	"github.com/shopspring/decimal"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/portfolio"
 )
@@ -67,6 +68,9 @@ type table struct {
 }
 
 func writeHTML(w io.Writer, f *Figures) error {
+	if len(f.Months) == 0 {
+		return fault.Invalid(ErrInvalidFigures, "months", "a report needs at least one month end")
+	}
 	data, err := json.Marshal(chartsOf(f))
 	if err != nil {
 		return err
@@ -177,20 +181,26 @@ func tone(d int64, higherIsBad bool) string {
 	return "good"
 }
 
-// compactMoney writes an amount for a headline: "¥ 69.63 M"-style, in
-// the currency's code.
+// compactMoney writes an amount for a headline, in thousands, millions or
+// billions of the currency with three or four significant digits:
+// "CNY 35.47 M", "CNY 418.2 k".
 func compactMoney(a money.Amount) string {
 	d := a.Decimal()
 	unit := ""
-	switch {
-	case d.Abs().GreaterThanOrEqual(decimal.New(1, 9)):
-		d, unit = d.Div(decimal.New(1, 9)), " bn"
-	case d.Abs().GreaterThanOrEqual(decimal.New(1, 6)):
-		d, unit = d.Div(decimal.New(1, 6)), " M"
-	case d.Abs().GreaterThanOrEqual(decimal.New(1, 3)):
-		d, unit = d.Div(decimal.New(1, 3)), " k"
+	for _, u := range []struct {
+		exp  int32
+		name string
+	}{{9, " bn"}, {6, " M"}, {3, " k"}} {
+		if d.Abs().GreaterThanOrEqual(decimal.New(1, u.exp)) {
+			d, unit = d.Div(decimal.New(1, u.exp)), u.name
+			break
+		}
 	}
-	return a.Currency().Code() + " " + d.StringFixed(2) + unit
+	places := int32(2)
+	if unit != "" && d.Abs().GreaterThanOrEqual(decimal.New(100, 0)) {
+		places = 1
+	}
+	return a.Currency().Code() + " " + d.StringFixed(places) + unit
 }
 
 // group inserts thousands separators into a decimal number.

@@ -122,3 +122,14 @@ func TestAssets(t *testing.T) {
 		assert.NotRegexp(t, `(?i)</script|<!--`, string(b), name)
 	}
 }
+
+// A page needs a month end to show; the figures of none still export.
+func TestWriteWithoutMonthEnds(t *testing.T) {
+	f := sample()
+	f.Months = nil
+	require.NoError(t, f.Validate())
+	assert.ErrorIs(t, report.Write(&bytes.Buffer{}, f, report.HTML), report.ErrInvalidFigures)
+	rows, err := csv.NewReader(bytes.NewReader(write(t, f, report.CSV))).ReadAll()
+	require.NoError(t, err)
+	assert.Len(t, rows, 1, "the header alone")
+}

@@ -16,8 +16,6 @@ import (
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/fault"
-	"github.com/lendcore/lendcore/internal/sim"
-	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/report"
 	"github.com/lendcore/lendcore/schedule"
 	"github.com/lendcore/lendcore/storage"
@@ -179,6 +177,10 @@ func openStoreToRead(ctx context.Context, spec string) (storage.Store, error) {
 	default:
 		return nil, fmt.Errorf("unknown store %q (want sqlite:FILE or postgres://...)", spec)
 	}
+	if err := st.DB().PingContext(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("cannot open it: %s", oneLine(err))
+	}
 	for _, err := range st.Loans().Scan(ctx, storage.LoanFilter{BatchSize: 1, NoDocument: true, NoState: true}) {
 		if err != nil {
 			st.Close()
@@ -188,19 +190,6 @@ func openStoreToRead(ctx context.Context, spec string) (storage.Store, error) {
 	}
 	st.Close()
 	return nil, errors.New("holds no loans: a report needs a store the daily close ran on")
-}
-
-// collectMonth adds a month end of a simulation to the report: every loan's
-// days past due and status for the vintage curves, then the portfolio.
-func collectMonth(ctx context.Context, eng *lendcore.Engine, c *report.Collector, p *lendcore.Portfolio, st sim.Stats) error {
-	off := loan.WrittenOff.String()
-	for rec, err := range eng.Store().Loans().Scan(ctx, storage.LoanFilter{NoDocument: true, NoState: true}) {
-		if err != nil {
-			return err
-		}
-		c.Observe(report.LoanAt{ID: rec.ID, DPD: rec.Index.DaysPastDue, WrittenOff: rec.Status == off})
-	}
-	return c.Add(p, report.Totals{Recovered: st.Recoveries})
 }
 
 // outFile is a file written whole or not at all: the bytes go to a

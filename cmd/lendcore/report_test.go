@@ -442,3 +442,35 @@ func TestReportCommandBadInput(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"foreign.db", "empty.db"}, names, "no report and no temporary file was written")
 }
+
+// On PostgreSQL, a schema without lendcore's tables is a foreign store:
+// refused, and left as it was (no migration).
+func TestReportCommandForeignPostgres(t *testing.T) {
+	dsn := os.Getenv("LENDCORE_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("LENDCORE_TEST_POSTGRES_DSN is not set: .ci/run must start PostgreSQL")
+		}
+		t.Skip("LENDCORE_TEST_POSTGRES_DSN is not set")
+	}
+	admin, err := sql.Open("pgx", dsn)
+	require.NoError(t, err)
+	defer admin.Close()
+	schema := "lc_report_" + strconv.Itoa(os.Getpid())
+	_, err = admin.Exec("CREATE SCHEMA " + schema)
+	require.NoError(t, err)
+	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	out := filepath.Join(t.TempDir(), "r.html")
+	code, _, stderr := reportCmd(t, storedMonthEnds, "--store", dsn+sep+"search_path="+schema, "--from", "2025-01-01", "--to", "2025-12-31", "--out", out)
+	assert.Equal(t, 2, code)
+	assert.True(t, strings.HasPrefix(stderr, "lendcore report: --store: not a lendcore store"), stderr)
+	var tables int
+	require.NoError(t, admin.QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1", schema).Scan(&tables))
+	assert.Zero(t, tables, "nothing was created in the schema")
+	_, err = os.Stat(out)
+	assert.True(t, os.IsNotExist(err), "no report was written")
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/internal/sim"
+	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/portfolio"
 	"github.com/lendcore/lendcore/report"
@@ -141,6 +142,19 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "%d loan-days in %s: %.0f loan-days/s\n", stats.LoanDays, elapsed.Round(time.Millisecond),
 		float64(stats.LoanDays)/elapsed.Seconds())
 	return 0
+}
+
+// collectMonth adds a month end of a simulation to the report: every loan's
+// days past due and status for the vintage curves, then the portfolio.
+func collectMonth(ctx context.Context, eng *lendcore.Engine, c *report.Collector, p *lendcore.Portfolio, st sim.Stats) error {
+	off := loan.WrittenOff.String()
+	for rec, err := range eng.Store().Loans().Scan(ctx, storage.LoanFilter{NoDocument: true, NoState: true}) {
+		if err != nil {
+			return err
+		}
+		c.Observe(report.LoanAt{ID: rec.ID, DPD: rec.Index.DaysPastDue, WrittenOff: rec.Status == off})
+	}
+	return c.Add(p, report.Totals{Recovered: st.Recoveries})
 }
 
 // flagSet reports whether the flag name was given on the command line.
