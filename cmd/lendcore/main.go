@@ -2,7 +2,8 @@
 //
 //	lendcore schedule --principal 100000 --rate 12% --term 12 --start 2026-01-15
 //	lendcore run scenario.json
-//	lendcore simulate --loans 10000 --months 24 --seed 1
+//	lendcore simulate --loans 10000 --months 24 --seed 1 --report portfolio.html
+//	lendcore report --store sqlite:lend.db --from 2025-01-01 --to 2025-12-31 --out portfolio.html
 //
 // Each subcommand lives in its own file as a func(args, stdout, stderr) int
 // and is listed in commands. Exit status: 0 success, 1 an I/O failure,
@@ -29,6 +30,7 @@ var commands = []command{
 	{"schedule", "print the repayment schedule of a loan's terms", cmdSchedule},
 	{"run", "replay a scenario file of dated loan events", cmdRun},
 	{"simulate", "run the Engine over a synthetic P2P portfolio, day by day", cmdSimulate},
+	{"report", "write the portfolio report (charts, or CSV/JSON) over a stored portfolio", cmdReport},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -14,8 +14,10 @@ import (
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/internal/sim"
+	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/portfolio"
+	"github.com/lendcore/lendcore/report"
 	"github.com/lendcore/lendcore/storage"
 	"github.com/lendcore/lendcore/storage/memory"
 	"github.com/lendcore/lendcore/storage/sqlstore"
@@ -36,6 +38,8 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	faults := fs.Bool("faults", false, "inject duplicate commands, reversals and interrupted closes")
 	progress := fs.Bool("progress", true, "show a progress bar on stderr")
 	replicas := fs.Int("replicas", 1, "Engines on the one store, as replicas of a host service: commands are spread over them and all close every day (output unchanged)")
+	reportPath := fs.String("report", "", "also write the portfolio report to this file (see --format)")
+	formatFlag := fs.String("format", "html", "the report's format: html (a page of charts), csv or json (the monthly figures)")
 	if code, done := parseFlags(fs, args, "simulate", "[flags]", stdout, stderr); done {
 		return code
 	}
@@ -43,6 +47,23 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	cfg.OriginationMonths = max(1, min(cfg.OriginationMonths, cfg.Months)) // derived, not a flag: only --months is reported
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "lendcore simulate: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
+		return 2
+	}
+	format, err := report.ParseFormat(*formatFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "lendcore simulate: --format: %q is not html, csv or json\n", *formatFlag)
+		return 2
+	}
+	var out *outFile
+	if *reportPath != "" {
+		// Fail now, not after the run, on a path that cannot be written.
+		if out, err = createOut(*reportPath); err != nil {
+			fmt.Fprintf(stderr, "lendcore simulate: --report: %s\n", oneLine(err))
+			return 2
+		}
+		defer out.abort()
+	} else if flagSet(fs, "format") {
+		fmt.Fprintln(stderr, "lendcore simulate: --format: needs --report FILE")
 		return 2
 	}
 	if os.Getenv("GOGC") == "" {
@@ -89,17 +110,66 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	if *progress {
 		bar = progressBar(stderr)
 	}
+	ctx := context.Background()
+	month := t.row
+	var rep *report.Collector
+	var repErr error
+	if out != nil {
+		title := fmt.Sprintf("Simulated P2P portfolio: %d loans over %d months, seed %d", cfg.Loans, cfg.Months, cfg.Seed)
+		if rep, err = report.NewCollector(title, engines[0].Policies().Classification.Buckets); err != nil {
+			fmt.Fprintf(stderr, "lendcore simulate: %v\n", err)
+			return 1
+		}
+		month = func(p lendcore.Portfolio, st sim.Stats) {
+			t.row(p, st)
+			if repErr == nil {
+				repErr = collectMonth(ctx, engines[0], rep, &p, st)
+			}
+		}
+	}
 	began := time.Now()
-	stats, err := s.Run(context.Background(), t.row, bar)
+	stats, err := s.Run(ctx, month, bar)
 	elapsed := time.Since(began)
 	if err != nil {
 		fmt.Fprintf(stderr, "\nlendcore simulate: %v\n", err)
 		return 1
 	}
 	t.summary(stats)
+	if out != nil {
+		if repErr == nil {
+			repErr = report.Write(out.f, rep.Figures(), format)
+		}
+		if repErr == nil {
+			repErr = out.commit()
+		}
+		if repErr != nil {
+			fmt.Fprintf(stderr, "lendcore simulate: --report: %s\n", oneLine(repErr))
+			return 1
+		}
+	}
 	fmt.Fprintf(stderr, "%d loan-days in %s: %.0f loan-days/s\n", stats.LoanDays, elapsed.Round(time.Millisecond),
 		float64(stats.LoanDays)/elapsed.Seconds())
 	return 0
+}
+
+// collectMonth adds a month end of a simulation to the report: every loan's
+// days past due and status for the vintage curves, then the portfolio.
+func collectMonth(ctx context.Context, eng *lendcore.Engine, c *report.Collector, p *lendcore.Portfolio, st sim.Stats) error {
+	off := loan.WrittenOff.String()
+	for rec, err := range eng.Store().Loans().Scan(ctx, storage.LoanFilter{NoDocument: true, NoState: true}) {
+		if err != nil {
+			return err
+		}
+		c.Observe(report.LoanAt{ID: rec.ID, DPD: rec.Index.DaysPastDue, WrittenOff: rec.Status == off})
+	}
+	return c.Add(p, report.Totals{Recovered: st.Recoveries})
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // openStores opens n stores on the one database a --store flag names (one
