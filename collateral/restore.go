@@ -107,6 +107,7 @@ func Restore(p Policy, items []Item, covers []Cover, guarantors []Guarantor) (*R
 	r.byID = make(map[uuid.UUID]int, len(items))
 	r.loanSlot = make(map[uuid.UUID]int32, len(items)+len(covers))
 	r.slotCall = make([]*MarginCall, 0, len(items)+len(covers))
+	r.lienSlots = make([]int32, 0, len(items))
 	for i := range items {
 		c := items[i].clone()
 		for k := range c.Documents {
