@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 )
@@ -27,36 +28,31 @@ const (
 	AlertPeriodLapsed
 )
 
-var alertKindNames = enumNames{"AlertKind", []string{"", "capacity-shortfall", "reassessment-due",
-	"period-lapsing", "period-lapsed"}}
+var alertKindNames = enum.New[AlertKind](ErrInvalidInput, "alert_kind", "", "capacity-shortfall", "reassessment-due",
+	"period-lapsing", "period-lapsed")
 
 // String returns the kind's name.
-func (k AlertKind) String() string { return alertKindNames.String(uint8(k)) }
+func (k AlertKind) String() string { return alertKindNames.String(k) }
 
 // MarshalText encodes the kind's name.
-func (k AlertKind) MarshalText() ([]byte, error) { return alertKindNames.marshal(uint8(k)) }
+func (k AlertKind) MarshalText() ([]byte, error) { return alertKindNames.MarshalText(k) }
 
 // UnmarshalText decodes a kind's name.
-func (k *AlertKind) UnmarshalText(b []byte) error {
-	v, err := alertKindNames.parse(b)
-	if err == nil {
-		*k = AlertKind(v)
-	}
-	return err
-}
+func (k *AlertKind) UnmarshalText(b []byte) error { return alertKindNames.UnmarshalText(b, k) }
 
 // Alert is one guarantor-monitoring finding, returned as a value for the
 // host to route.
 type Alert struct {
-	Kind        AlertKind
-	GuarantorID uuid.UUID
-	GuaranteeID uuid.UUID // zero for guarantor-level alerts
-	LoanID      uuid.UUID // zero for guarantor-level alerts
+	Kind        AlertKind `json:"kind"`
+	GuarantorID uuid.UUID `json:"guarantor_id"`
+	GuaranteeID uuid.UUID `json:"guarantee_id,omitzero"` // zero for guarantor-level alerts
+	LoanID      uuid.UUID `json:"loan_id,omitzero"`      // zero for guarantor-level alerts
 	// Due is the guarantee period's last day (period alerts) or when the
 	// re-assessment fell due (zero if never assessed).
-	Due date.Date
+	Due date.Date `json:"due,omitzero"`
 	// Capacity and Guaranteed are set on capacity alerts.
-	Capacity, Guaranteed money.Amount
+	Capacity   money.Amount `json:"capacity,omitzero"`
+	Guaranteed money.Amount `json:"guaranteed,omitzero"`
 }
 
 // GuarantorAlerts checks every guarantor and guarantee as of day against
@@ -64,12 +60,13 @@ type Alert struct {
 // re-assessments due, and guarantee periods about to lapse or lapsed with
 // no demand. Guarantees of loans not listed, or listed with nothing
 // outstanding, raise no period alert and count for nothing. Alerts come
-// per guarantor in registration order.
+// per guarantor in the register's order (registration order, or the order
+// given to Restore).
 //
 // Every input is checked before any alert is made: a guarantee capped in a
 // currency other than its loan's exposure, a guarantor guaranteeing loans
 // in two currencies, or one assessed in another currency than it
-// guarantees gives one *ValidationError naming each exposures[j] (and the
+// guarantees gives one *fault.Fields naming each exposures[j] (and the
 // guarantee or guarantor) concerned.
 func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert, error) {
 	b, err := r.newBook(exposures)
@@ -79,15 +76,9 @@ func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert
 	if err := r.checkCaps(b, exposures, true); err != nil {
 		return nil, err
 	}
-	v := newValidation(ErrInvalidInput)
+	v := invalid(ErrInvalidInput)
 	pol := r.policy.Guarantees
 	var alerts []Alert
-	// Each guarantor's guarantees, in registration order: one pass here
-	// rather than a pass over every guarantee for every guarantor.
-	byGuarantor := make(map[uuid.UUID][]*Guarantee, len(r.guars))
-	for _, g := range r.gtees {
-		byGuarantor[g.GuarantorID] = append(byGuarantor[g.GuarantorID], g)
-	}
 	for _, gr := range r.guars {
 		var guaranteed money.Amount
 		guaranteedBy := -1 // the exposure that set guaranteed's currency
@@ -98,7 +89,8 @@ func (r *Register) GuarantorAlerts(day date.Date, exposures []Exposure) ([]Alert
 				break
 			}
 		}
-		for _, g := range byGuarantor[gr.ID] {
+		for i := range gr.Guarantees {
+			g := &gr.Guarantees[i]
 			j, ok := b.find(r, g.LoanID)
 			if !ok || !b.out(j).IsPositive() {
 				continue

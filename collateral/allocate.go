@@ -9,8 +9,8 @@ import (
 // Claim is one loan's claim on an item's value: its rank on the item and
 // what it has outstanding.
 type Claim struct {
-	Rank        int
-	Outstanding money.Amount
+	Rank        int          `json:"rank"`
+	Outstanding money.Amount `json:"outstanding"`
 }
 
 // AllocateValue splits an item's value across the loans it secures, for
@@ -43,7 +43,7 @@ func DistributeProceeds(net money.Amount, claims []Claim) (shares []money.Amount
 }
 
 func checkClaims(total money.Amount, claims []Claim) error {
-	v := newValidation(ErrInvalidInput)
+	v := invalid(ErrInvalidInput)
 	if total.IsNegative() {
 		v.Addf("value", "%s must not be negative", total)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,13 +38,13 @@ func TestBadInputsLeaveStateUnchanged(t *testing.T) {
 		is   error
 		as   any
 	}{
-		{"negative valuation", val(Valuation{Date: on, Amount: cny("-1.00"), Method: Appraisal, Source: "v"}), ErrInvalidInput, new(*ValidationError)},
-		{"valuation in another currency without a rate", val(Valuation{Date: on, Amount: money.MustParse("100.00", money.USD), Method: Appraisal, Source: "v"}), ErrInvalidInput, new(*ValidationError)},
-		{"exchange rate on a same-currency valuation", val(Valuation{Date: on, Amount: cny("100.00"), FXRate: rate("7"), Method: Appraisal, Source: "v"}), ErrInvalidInput, new(*ValidationError)},
-		{"negative exchange rate", val(Valuation{Date: on, Amount: money.MustParse("100.00", money.USD), FXRate: rate("-7"), Method: Appraisal, Source: "v"}), ErrInvalidInput, new(*ValidationError)},
-		{"future-dated valuation", val(Valuation{Date: on.Add(1), Amount: cny("100.00"), Method: Appraisal, Source: "v"}), ErrInvalidInput, new(*ValidationError)},
-		{"valuation without source or method", val(Valuation{Date: on, Amount: cny("100.00")}), ErrInvalidInput, new(*ValidationError)},
-		{"validity ending before the valuation", val(Valuation{Date: on, Amount: cny("100.00"), Method: Appraisal, Source: "v", ValidUntil: on.Add(-1)}), ErrInvalidInput, new(*ValidationError)},
+		{"negative valuation", val(Valuation{Date: on, Amount: cny("-1.00"), Method: Appraisal, Source: "v"}), ErrInvalidInput, new(*fault.Fields)},
+		{"valuation in another currency without a rate", val(Valuation{Date: on, Amount: money.MustParse("100.00", money.USD), Method: Appraisal, Source: "v"}), ErrInvalidInput, new(*fault.Fields)},
+		{"exchange rate on a same-currency valuation", val(Valuation{Date: on, Amount: cny("100.00"), FXRate: rate("7"), Method: Appraisal, Source: "v"}), ErrInvalidInput, new(*fault.Fields)},
+		{"negative exchange rate", val(Valuation{Date: on, Amount: money.MustParse("100.00", money.USD), FXRate: rate("-7"), Method: Appraisal, Source: "v"}), ErrInvalidInput, new(*fault.Fields)},
+		{"future-dated valuation", val(Valuation{Date: on.Add(1), Amount: cny("100.00"), Method: Appraisal, Source: "v"}), ErrInvalidInput, new(*fault.Fields)},
+		{"valuation without source or method", val(Valuation{Date: on, Amount: cny("100.00")}), ErrInvalidInput, new(*fault.Fields)},
+		{"validity ending before the valuation", val(Valuation{Date: on, Amount: cny("100.00"), Method: Appraisal, Source: "v", ValidUntil: on.Add(-1)}), ErrInvalidInput, new(*fault.Fields)},
 		{"valuation of an unknown item", func(r *Register) error {
 			return r.AddValuation(id(9), Valuation{Date: on, Amount: cny("1.00"), Method: Appraisal, Source: "v"}, on)
 		}, ErrNotFound, nil},
@@ -54,16 +55,16 @@ func TestBadInputsLeaveStateUnchanged(t *testing.T) {
 		}, ErrBreachesLTV, nil},
 		{"release missing a secured loan", func(r *Register) error {
 			return r.Release(id(2), on, []Exposure{{id(101), cny("0.00")}})
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"release of a proposed item", func(r *Register) error {
 			if err := r.Add(Item{ID: id(3), Kind: Vehicle, Owner: "o", Currency: money.CNY, Registration: Registration{Rank: 1}, Liens: []Lien{{id(103), 1}}}); err != nil {
 				return err
 			}
 			return r.Release(id(3), on, []Exposure{{id(103), cny("0.00")}})
 		}, nil, nil}, // the Add succeeds, so this one is checked separately below
-		{"check-out of a document already out", func(r *Register) error { return r.CheckOut(id(50), on, "Zhao", "inspection") }, ErrIllegalTransition, new(*TransitionError)},
-		{"return with no vault", func(r *Register) error { return r.Return(id(50), on, "Liu", "") }, ErrInvalidInput, new(*ValidationError)},
-		{"return dated before the check-out", func(r *Register) error { return r.Return(id(50), on.Add(-30), "Liu", "vault A") }, ErrInvalidInput, new(*ValidationError)},
+		{"check-out of a document already out", func(r *Register) error { return r.CheckOut(id(50), on, "Zhao", "inspection") }, ErrIllegalTransition, new(*fault.Transition)},
+		{"return with no vault", func(r *Register) error { return r.Return(id(50), on, "Liu", "") }, ErrInvalidInput, new(*fault.Fields)},
+		{"return dated before the check-out", func(r *Register) error { return r.Return(id(50), on.Add(-30), "Liu", "vault A") }, ErrInvalidInput, new(*fault.Fields)},
 		{"hand back while pledged", func(r *Register) error {
 			if err := r.Return(id(50), on, "Liu", "vault A"); err != nil {
 				return err
@@ -73,38 +74,38 @@ func TestBadInputsLeaveStateUnchanged(t *testing.T) {
 		{"liquidate a pledged item", func(r *Register) error {
 			_, err := r.Liquidate(id(1), Sale{Day: on, Proceeds: cny("1.00")}, []Exposure{{id(101), cny("1.00")}})
 			return err
-		}, ErrIllegalTransition, new(*TransitionError)},
-		{"pledge twice", func(r *Register) error { return r.Pledge(id(1), on) }, ErrIllegalTransition, new(*TransitionError)},
+		}, ErrIllegalTransition, new(*fault.Transition)},
+		{"pledge twice", func(r *Register) error { return r.Pledge(id(1), on) }, ErrIllegalTransition, new(*fault.Transition)},
 		{"duplicate item id", func(r *Register) error {
 			return r.Add(Item{ID: id(1), Kind: Vehicle, Owner: "o", Currency: money.CNY, Registration: Registration{Rank: 1}, Liens: []Lien{{id(103), 1}}})
 		}, ErrDuplicate, nil},
 		{"item with every field wrong", func(r *Register) error {
 			return r.Add(Item{ID: id(4), Registration: Registration{Rank: 1, PriorClaims: cny("5.00")}, Cost: cny("-1.00"), Units: -1,
 				Liens: []Lien{{id(103), 0}, {id(103), 1}}})
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"negative outstanding", func(r *Register) error {
 			_, err := r.Evaluate(on, []Exposure{{id(101), cny("-5.00")}, {id(102), cny("0.00")}})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"loan listed twice", func(r *Register) error {
 			_, err := r.Evaluate(on, []Exposure{{id(101), cny("5.00")}, {id(101), cny("5.00")}})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"co-secured loan left out", func(r *Register) error {
 			_, err := r.Evaluate(on, []Exposure{{id(102), cny("5.00")}})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"loan in another currency than its collateral", func(r *Register) error {
 			_, err := r.Evaluate(on, []Exposure{{id(101), money.MustParse("5.00", money.USD)}, {id(102), cny("0.00")}})
 			return err
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"demand after the guarantee period", func(r *Register) error { return r.RecordDemand(id(70), day(2024, time.October, 1)) }, ErrGuaranteeLapsed, nil},
 		{"future-dated reassessment", func(r *Register) error {
 			return r.Reassess(id(60), Assessment{Date: on.Add(1), NetWorth: cny("1.00")}, on)
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 		{"guarantee by an unknown guarantor", func(r *Register) error {
 			return r.AddGuarantee(Guarantee{ID: id(71), GuarantorID: id(61), LoanID: id(101), Kind: General, Cap: cny("-1.00")})
-		}, ErrInvalidInput, new(*ValidationError)},
+		}, ErrInvalidInput, new(*fault.Fields)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,10 +132,10 @@ func TestRefusedAfterSetup(t *testing.T) {
 		r := fixture(t)
 		require.NoError(t, r.Add(Item{ID: id(3), Kind: Vehicle, Owner: "o", Currency: money.CNY, Registration: Registration{Rank: 1}, Liens: []Lien{{id(103), 1}}}))
 		before := r.deepCopy()
-		var te *TransitionError
+		var te *fault.Transition
 		require.ErrorAs(t, r.Release(id(3), on, []Exposure{{id(103), cny("0.00")}}), &te)
-		assert.Equal(t, Proposed, te.From)
-		assert.Equal(t, EventRelease, te.Event)
+		assert.Equal(t, Proposed.String(), te.From)
+		assert.Equal(t, EventRelease.String(), te.Event)
 		assert.Equal(t, before, r)
 	})
 	t.Run("hand back while pledged", func(t *testing.T) {
@@ -150,11 +151,11 @@ func TestValidationErrorListsEveryField(t *testing.T) {
 	r := newRegister(t)
 	err := r.Add(Item{ID: id(4), Registration: Registration{Rank: 1, PriorClaims: cny("5.00")}, Cost: cny("-1.00"), Units: -1,
 		Liens: []Lien{{id(103), 0}, {id(103), 1}}})
-	var ve *ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, err, &ve)
 	var fields []string
-	for _, f := range ve.Fields {
-		fields = append(fields, f.Field)
+	for _, f := range ve.List {
+		fields = append(fields, f.Name)
 	}
 	// prior_claims has two problems: not in the (missing) currency, and a first charge has none.
 	assert.ElementsMatch(t, []string{"kind", "currency", "owner", "registration.prior_claims", "registration.prior_claims", "cost", "units",

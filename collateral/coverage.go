@@ -11,38 +11,38 @@ import (
 // Exposure is a loan's outstanding amount as of the evaluation day, as the
 // loan ledger reports it.
 type Exposure struct {
-	LoanID      uuid.UUID
-	Outstanding money.Amount
+	LoanID      uuid.UUID    `json:"loan_id"`
+	Outstanding money.Amount `json:"outstanding"`
 }
 
 // StaleItem is an item without a valuation in force: never valued, or its
 // latest valuation expired. It counts for nothing unless the policy counts
 // expired valuations, and is flagged either way.
 type StaleItem struct {
-	ItemID uuid.UUID
-	State  ValueState // NoValuation or ExpiredValue
+	ItemID uuid.UUID  `json:"item_id"`
+	State  ValueState `json:"state"` // NoValuation or ExpiredValue
 }
 
 // LoanCoverage is a loan's collateral position as of a day.
 type LoanCoverage struct {
-	LoanID      uuid.UUID
-	Outstanding money.Amount
+	LoanID      uuid.UUID    `json:"loan_id"`
+	Outstanding money.Amount `json:"outstanding"`
 	// MarketValue is the loan's share of its items' value after prior
 	// claims; LendingValue its share of their value after haircuts.
-	MarketValue  money.Amount
-	LendingValue money.Amount
+	MarketValue  money.Amount `json:"market_value"`
+	LendingValue money.Amount `json:"lending_value"`
 	// Shortfall is outstanding − lending value × allowed LTV (the lending
 	// value product rounded down), or zero.
-	Shortfall money.Amount
-	Action    Action
+	Shortfall money.Amount `json:"shortfall"`
+	Action    Action       `json:"action"`
 	// CallStatus and CallDeadline describe the loan's live margin call
 	// after this evaluation (zero when none); Register.Call has the rest.
-	CallStatus   CallStatus
-	CallDeadline date.Date
+	CallStatus   CallStatus `json:"call_status,omitzero"`
+	CallDeadline date.Date  `json:"call_deadline,omitzero"`
 	// Items counts the items securing the loan; Stale lists those without
 	// a valuation in force.
-	Items int
-	Stale []StaleItem
+	Items int         `json:"items"`
+	Stale []StaleItem `json:"stale,omitempty"`
 }
 
 // LTV returns outstanding ÷ lending value, the measure the thresholds use;
@@ -108,7 +108,7 @@ type book struct {
 
 // newBook validates and indexes exposures.
 func (r *Register) newBook(exposures []Exposure) (*book, error) {
-	v := newValidation(ErrInvalidInput)
+	v := invalid(ErrInvalidInput)
 	b := &book{exposures: exposures, expOf: make([]int32, len(r.slotCall)), slot: make([]int32, len(exposures))}
 	for i := range b.expOf {
 		b.expOf[i] = -1
@@ -173,7 +173,7 @@ type staleRec struct {
 // Every loan secured by an item that secures a listed loan must be listed
 // too, since the split between them depends on all their outstandings.
 func (r *Register) accumulate(b *book, t *tally, day date.Date, skip *Item) error {
-	v := newValidation(ErrInvalidInput)
+	v := invalid(ErrInvalidInput)
 	var claims []Claim
 	var idx []int
 	var lend, mkt, cnt []money.Amount
@@ -181,8 +181,9 @@ func (r *Register) accumulate(b *book, t *tally, day date.Date, skip *Item) erro
 		if it == skip || !it.Status.Secures() {
 			continue
 		}
-		if len(it.slots) == 1 { // the common case: one item, one loan
-			j := int(b.expOf[it.slots[0]])
+		slots := r.slots(it)
+		if len(slots) == 1 { // the common case: one item, one loan
+			j := int(b.expOf[slots[0]])
 			if j < 0 {
 				continue
 			}
@@ -196,7 +197,7 @@ func (r *Register) accumulate(b *book, t *tally, day date.Date, skip *Item) erro
 		}
 		claims, idx = claims[:0], idx[:0]
 		found, mismatch := 0, false
-		for k, s := range it.slots {
+		for k, s := range slots {
 			j := int(b.expOf[s])
 			if j >= 0 {
 				found++
@@ -376,7 +377,7 @@ func (r *Register) Release(id uuid.UUID, day date.Date, exposures []Exposure) er
 	if err != nil {
 		return err
 	}
-	v := newValidation(ErrInvalidInput)
+	v := invalid(ErrInvalidInput)
 	checkDay(v, "day", day, it.lastChange(), "status change")
 	for _, l := range it.Liens {
 		if j, ok := b.find(r, l.LoanID); !ok {

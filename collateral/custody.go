@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/lifecycle"
 	"github.com/rickb777/date"
 )
 
@@ -20,11 +22,17 @@ const (
 	OtherDocument
 )
 
-var documentKindNames = enumNames{"DocumentKind", []string{"", "mortgage-certificate", "title-deed",
-	"vehicle-certificate", "deposit-certificate", "pledge-receipt", "other"}}
+var documentKindNames = enum.New[DocumentKind](ErrInvalidInput, "document_kind", "", "mortgage-certificate", "title-deed",
+	"vehicle-certificate", "deposit-certificate", "pledge-receipt", "other")
 
 // String returns the kind's name.
-func (k DocumentKind) String() string { return documentKindNames.String(uint8(k)) }
+func (k DocumentKind) String() string { return documentKindNames.String(k) }
+
+// MarshalText encodes the kind's name.
+func (k DocumentKind) MarshalText() ([]byte, error) { return documentKindNames.MarshalText(k) }
+
+// UnmarshalText decodes a kind's name.
+func (k *DocumentKind) UnmarshalText(b []byte) error { return documentKindNames.UnmarshalText(b, k) }
 
 // CustodyState is where an original is.
 type CustodyState uint8
@@ -36,10 +44,16 @@ const (
 	HandedBack                         // returned to the owner when the security ended (final)
 )
 
-var custodyStateNames = enumNames{"CustodyState", []string{"", "in-vault", "checked-out", "handed-back"}}
+var custodyStateNames = enum.New[CustodyState](ErrInvalidInput, "custody_state", "", "in-vault", "checked-out", "handed-back")
 
 // String returns the state's name.
-func (s CustodyState) String() string { return custodyStateNames.String(uint8(s)) }
+func (s CustodyState) String() string { return custodyStateNames.String(s) }
+
+// MarshalText encodes the state's name.
+func (s CustodyState) MarshalText() ([]byte, error) { return custodyStateNames.MarshalText(s) }
+
+// UnmarshalText decodes a state's name.
+func (s *CustodyState) UnmarshalText(b []byte) error { return custodyStateNames.UnmarshalText(b, s) }
 
 // CustodyEvent moves a document between custody states.
 type CustodyEvent uint8
@@ -52,71 +66,85 @@ const (
 	CustodyHandBack                         // given back to the owner
 )
 
-var custodyEventNames = enumNames{"CustodyEvent", []string{"", "deposit", "check out", "return", "hand back"}}
+var custodyEventNames = enum.New[CustodyEvent](ErrInvalidInput, "custody_event", "", "deposit", "check-out", "return", "hand-back")
 
 // String returns the event's name.
-func (e CustodyEvent) String() string { return custodyEventNames.String(uint8(e)) }
+func (e CustodyEvent) String() string { return custodyEventNames.String(e) }
+
+// MarshalText encodes the event's name.
+func (e CustodyEvent) MarshalText() ([]byte, error) { return custodyEventNames.MarshalText(e) }
+
+// UnmarshalText decodes an event's name.
+func (e *CustodyEvent) UnmarshalText(b []byte) error { return custodyEventNames.UnmarshalText(b, e) }
 
 // custodyLifecycle: an original goes out only from the vault, comes back
-// only when out, and is handed back to the owner only from the vault.
-var custodyLifecycle = table[CustodyState, CustodyEvent]{"document", map[move[CustodyState, CustodyEvent]]CustodyState{
-	{InVault, CustodyCheckOut}:  CheckedOut,
-	{CheckedOut, CustodyReturn}: InVault,
-	{InVault, CustodyHandBack}:  HandedBack,
-}}
+// only when out, and is handed back to the owner only from the vault. The
+// deposit that starts the log is not a move: it puts the original in the
+// vault.
+var custodyLifecycle = lifecycle.New("document", ErrIllegalTransition,
+	lifecycle.Move[CustodyState, CustodyEvent]{From: InVault, On: CustodyCheckOut, To: CheckedOut},
+	lifecycle.Move[CustodyState, CustodyEvent]{From: CheckedOut, On: CustodyReturn, To: InVault},
+	lifecycle.Move[CustodyState, CustodyEvent]{From: InVault, On: CustodyHandBack, To: HandedBack},
+)
 
-// Document is an original title document in the lender's custody.
+// Document is an original title document in the lender's custody, kept
+// with the item it is for (Item.Documents).
 type Document struct {
-	ID     uuid.UUID
-	ItemID uuid.UUID
-	Kind   DocumentKind
-	Number string // the certificate's number
-	State  CustodyState
+	ID     uuid.UUID    `json:"id"`
+	ItemID uuid.UUID    `json:"item_id"`
+	Kind   DocumentKind `json:"kind"`
+	Number string       `json:"number"` // the certificate's number
+	State  CustodyState `json:"state"`
 	// Vault is where the original is kept while in the vault.
-	Vault string
+	Vault string `json:"vault,omitempty"`
 	// Holder, Purpose and OutSince describe the current check-out.
-	Holder, Purpose string
-	OutSince        date.Date
+	Holder   string    `json:"holder,omitempty"`
+	Purpose  string    `json:"purpose,omitempty"`
+	OutSince date.Date `json:"out_since,omitzero"`
 	// Log is every custody event, oldest first.
-	Log []CustodyEntry
+	Log []CustodyEntry `json:"log"`
 }
 
 // CustodyEntry is one line of a document's custody log.
 type CustodyEntry struct {
-	Day     date.Date
-	Event   CustodyEvent
-	Person  string // who deposited, took, returned or received it
-	Purpose string // why it went out
-	Vault   string // where it was put, on deposit and return
+	Day     date.Date    `json:"day"`
+	Event   CustodyEvent `json:"event"`
+	Person  string       `json:"person"`            // who deposited, took, returned or received it
+	Purpose string       `json:"purpose,omitempty"` // why it went out
+	Vault   string       `json:"vault,omitempty"`   // where it was put, on deposit and return
 }
 
 // OverdueDocument is an original out longer than the policy allows.
 type OverdueDocument struct {
-	DocumentID, ItemID uuid.UUID
-	Holder, Purpose    string
-	OutSince           date.Date
-	DaysOut            int
+	DocumentID uuid.UUID `json:"document_id"`
+	ItemID     uuid.UUID `json:"item_id"`
+	Holder     string    `json:"holder"`
+	Purpose    string    `json:"purpose"`
+	OutSince   date.Date `json:"out_since"`
+	DaysOut    int       `json:"days_out"`
 }
 
 func (d *Document) clone() Document {
 	c := *d
-	c.Log = append([]CustodyEntry(nil), d.Log...)
+	c.Log = slices.Clone(d.Log)
 	return c
 }
 
-// Deposit lodges an original for a registered item in the vault on day.
-// The document's ID, ItemID, Kind and Number are taken; the rest is set here.
+// Deposit lodges an original for a registered item in the vault on day;
+// it is kept with the item. The document's ID, ItemID, Kind and Number are
+// taken; the rest is set here.
 func (r *Register) Deposit(doc Document, day date.Date, person, vault string) error {
-	v := newValidation(ErrInvalidInput)
+	v := invalid(ErrInvalidInput)
 	if doc.ID == uuid.Nil {
 		v.Add("document.id", "must not be the nil uuid")
-	} else if _, dup := r.docByID[doc.ID]; dup {
+	} else if _, dup := r.docs[doc.ID]; dup {
 		v.Addf("document.id", "document %s is already in custody", doc.ID)
 	}
-	if _, ok := r.byID[doc.ItemID]; !ok {
+	i, ok := r.byID[doc.ItemID]
+	if !ok {
 		v.Addf("document.item_id", "no item %s", doc.ItemID)
 	}
-	if !documentKindNames.valid(uint8(doc.Kind)) {
+	if !documentKindNames.Valid(doc.Kind) {
 		v.Addf("document.kind", "unknown kind %d", uint8(doc.Kind))
 	}
 	checkText(v, "document.number", doc.Number, true)
@@ -125,15 +153,16 @@ func (r *Register) Deposit(doc Document, day date.Date, person, vault string) er
 	if err := v.Err(); err != nil {
 		return err
 	}
-	d := &Document{ID: doc.ID, ItemID: doc.ItemID, Kind: doc.Kind, Number: doc.Number, State: InVault, Vault: vault,
-		Log: []CustodyEntry{{Day: day, Event: CustodyDeposit, Person: person, Vault: vault}}}
-	r.docByID[d.ID] = len(r.docs)
-	r.docs = append(r.docs, d)
+	it := r.items[i]
+	r.docs[doc.ID] = docRef{item: i, k: len(it.Documents)}
+	it.Documents = append(it.Documents, Document{ID: doc.ID, ItemID: doc.ItemID, Kind: doc.Kind, Number: doc.Number,
+		State: InVault, Vault: vault, Log: []CustodyEntry{{Day: day, Event: CustodyDeposit, Person: person, Vault: vault}}})
+	r.changes.item(it.ID)
 	return nil
 }
 
 // CheckOut records that person took document id out of the vault on day
-// for purpose. A document already out is refused with a *TransitionError.
+// for purpose. A document already out is refused with a *fault.Transition.
 func (r *Register) CheckOut(id uuid.UUID, day date.Date, person, purpose string) error {
 	return r.custody(id, CustodyEntry{Day: day, Event: CustodyCheckOut, Person: person, Purpose: purpose})
 }
@@ -149,17 +178,26 @@ func (r *Register) HandBack(id uuid.UUID, day date.Date, person string) error {
 	return r.custody(id, CustodyEntry{Day: day, Event: CustodyHandBack, Person: person})
 }
 
-func (r *Register) custody(id uuid.UUID, e CustodyEntry) error {
-	i, ok := r.docByID[id]
+// document returns document id and the item it is kept with.
+func (r *Register) document(id uuid.UUID) (*Document, *Item, error) {
+	ref, ok := r.docs[id]
 	if !ok {
-		return notFound("document", id)
+		return nil, nil, notFound("document", id)
 	}
-	d := r.docs[i]
-	to, err := custodyLifecycle.next(d.State, e.Event)
+	it := r.items[ref.item]
+	return &it.Documents[ref.k], it, nil
+}
+
+func (r *Register) custody(id uuid.UUID, e CustodyEntry) error {
+	d, it, err := r.document(id)
 	if err != nil {
 		return err
 	}
-	v := newValidation(ErrInvalidInput)
+	to, err := custodyLifecycle.Next(d.State, e.Event)
+	if err != nil {
+		return err
+	}
+	v := invalid(ErrInvalidInput)
 	checkText(v, "person", e.Person, true)
 	checkDay(v, "day", e.Day, d.Log[len(d.Log)-1].Day, "custody entry")
 	switch e.Event {
@@ -168,7 +206,7 @@ func (r *Register) custody(id uuid.UUID, e CustodyEntry) error {
 	case CustodyReturn:
 		checkText(v, "vault", e.Vault, true)
 	case CustodyHandBack:
-		if st := r.items[r.byID[d.ItemID]].Status; st.Secures() || st == Proposed {
+		if st := it.Status; st.live() {
 			v.Addf("document", "item %s is %s: its originals stay in custody", d.ItemID, st)
 		}
 	}
@@ -184,30 +222,35 @@ func (r *Register) custody(id uuid.UUID, e CustodyEntry) error {
 		d.Holder, d.Purpose, d.OutSince = "", "", date.Date{}
 		d.Vault = e.Vault
 	}
+	r.changes.item(it.ID)
 	return nil
 }
 
 // Document returns a copy of document id with its full log.
 func (r *Register) Document(id uuid.UUID) (Document, error) {
-	i, ok := r.docByID[id]
-	if !ok {
-		return Document{}, notFound("document", id)
+	d, _, err := r.document(id)
+	if err != nil {
+		return Document{}, err
 	}
-	return r.docs[i].clone(), nil
+	return d.clone(), nil
 }
 
 // OverdueDocuments lists the originals out of the vault on day for longer
-// than the policy's MaxCheckoutDays, longest out first.
+// than the policy's MaxCheckoutDays, longest out first (on a tie, in the
+// order of their items, then of their deposit).
 func (r *Register) OverdueDocuments(day date.Date) []OverdueDocument {
 	var out []OverdueDocument
 	limit := r.policy.Custody.MaxCheckoutDays
-	for _, d := range r.docs {
-		if d.State != CheckedOut {
-			continue
-		}
-		if n := int(day.Sub(d.OutSince)); n > limit {
-			out = append(out, OverdueDocument{DocumentID: d.ID, ItemID: d.ItemID, Holder: d.Holder,
-				Purpose: d.Purpose, OutSince: d.OutSince, DaysOut: n})
+	for _, it := range r.items {
+		for i := range it.Documents {
+			d := &it.Documents[i]
+			if d.State != CheckedOut {
+				continue
+			}
+			if n := int(day.Sub(d.OutSince)); n > limit {
+				out = append(out, OverdueDocument{DocumentID: d.ID, ItemID: d.ItemID, Holder: d.Holder,
+					Purpose: d.Purpose, OutSince: d.OutSince, DaysOut: n})
+			}
 		}
 	}
 	slices.SortStableFunc(out, func(a, b OverdueDocument) int { return b.DaysOut - a.DaysOut })

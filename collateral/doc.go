@@ -14,8 +14,9 @@
 // …), each with its registration (certificate, registry, rank and the claims
 // of creditors ranking ahead) and the Liens linking it to the loans it
 // secures. An item moves through a transition table: proposed → pledged →
-// released, or pledged → seized → liquidated; an illegal move returns a
-// *TransitionError and changes nothing.
+// released, or pledged → seized → liquidated (package lifecycle); an
+// illegal move returns a *fault.Transition and changes nothing. Bad input
+// is a *fault.Fields naming every bad field.
 //
 // Valuations are kept in date order. The value as of a day is the latest
 // valuation dated on or before it; past its ValidUntil it is expired —
@@ -52,6 +53,21 @@
 // period is configurable). GuaranteeCoverage and GuarantorAlerts report
 // coverage, capacity below the guaranteed amount, re-assessments due, and
 // periods about to lapse with no demand made.
+//
+// # Stored parts and the daily monitor
+//
+// A Register is stored as three kinds of parts, each a versioned record
+// that round-trips through JSON: an Item with its title documents, a
+// loan's Cover (its live and cured margin calls and the coverage last
+// announced) and a Guarantor with its guarantees. Restore rebuilds a
+// register from the parts a command needs and refuses inconsistent ones;
+// after a command, Changes names the parts to write back. Monitor is the
+// daily job: it evaluates coverage, lists revaluations due and guarantor
+// alerts, and returns only what is news, recording what it announced in
+// the parts so that a restart or another replica does not announce it
+// twice. RevaluationDue, Item.DocumentOut, Item.SecuredLoans,
+// Guarantor.PeriodEnd, Guarantor.Loans and Cover.Live are the values a
+// store indexes.
 //
 // Percentages are exact fractions (money.Rate) and amounts money.Amount;
 // nothing here reads the clock: every as-of day is an argument.

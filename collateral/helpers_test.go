@@ -1,6 +1,8 @@
 package collateral
 
 import (
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -46,53 +48,32 @@ func pledged(t testing.TB, r *Register, itemID uuid.UUID, k Kind, value money.Am
 func (r *Register) deepCopy() *Register {
 	c := *r
 	c.policy = r.Policy()
+	c.kinds = c.policy.table()
 	c.items = make([]*Item, len(r.items))
 	for i, it := range r.items {
 		cp := it.clone()
 		c.items[i] = &cp
 	}
-	c.byID = copyMap(r.byID)
-	c.calls = map[uuid.UUID]*MarginCall{}
-	for k, v := range r.calls {
-		cp := *v
-		c.calls[k] = &cp
-	}
-	c.loanSlot = make(map[uuid.UUID]int32, len(r.loanSlot))
-	for k, v := range r.loanSlot {
-		c.loanSlot[k] = v
-	}
+	c.byID = maps.Clone(r.byID)
+	c.docs = maps.Clone(r.docs)
+	c.covers = make(map[uuid.UUID]*Cover, len(r.covers))
+	c.loanSlot = maps.Clone(r.loanSlot)
+	c.lienSlots = slices.Clone(r.lienSlots)
 	c.slotCall = make([]*MarginCall, len(r.slotCall))
-	for loan, call := range c.calls {
-		c.slotCall[c.loanSlot[loan]] = call
+	for loan, cv := range r.covers {
+		cp := cv.clone()
+		c.covers[loan] = &cp
+		if cp.Call != nil {
+			c.slotCall[c.loanSlot[loan]] = cp.Call
+		}
 	}
-	c.done = append([]MarginCall(nil), r.done...)
-	c.docs = make([]*Document, len(r.docs))
-	for i, d := range r.docs {
-		cp := d.clone()
-		c.docs[i] = &cp
-	}
-	c.docByID = copyMap(r.docByID)
 	c.guars = make([]*Guarantor, len(r.guars))
 	for i, g := range r.guars {
-		cp := *g
-		cp.Assessments = append([]Assessment(nil), g.Assessments...)
+		cp := g.clone()
 		c.guars[i] = &cp
 	}
-	c.guarByID = copyMap(r.guarByID)
-	c.gtees = make([]*Guarantee, len(r.gtees))
-	for i, g := range r.gtees {
-		cp := *g
-		c.gtees[i] = &cp
-	}
-	c.gteeByID = copyMap(r.gteeByID)
-	c.kinds = c.policy.table()
+	c.guarByID = maps.Clone(r.guarByID)
+	c.gtees = maps.Clone(r.gtees)
+	c.changes = changeSet{maps.Clone(r.changes.items), maps.Clone(r.changes.covers), maps.Clone(r.changes.guars)}
 	return &c
-}
-
-func copyMap(m map[uuid.UUID]int) map[uuid.UUID]int {
-	c := make(map[uuid.UUID]int, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }

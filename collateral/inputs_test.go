@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -30,17 +31,17 @@ func TestPolicyCopyDoesNotShareResidual(t *testing.T) {
 }
 
 // refusedWith runs op on r and checks that it is refused with a
-// *ValidationError naming field, leaving r unchanged.
+// *fault.Fields naming field, leaving r unchanged.
 func refusedWith(t *testing.T, r *Register, field string, op func(r *Register) error) {
 	t.Helper()
 	before := r.deepCopy()
 	err := op(r)
-	var ve *ValidationError
-	require.ErrorAs(t, err, &ve, "want *ValidationError, got %T: %v", err, err)
+	var ve *fault.Fields
+	require.ErrorAs(t, err, &ve, "want *fault.Fields, got %T: %v", err, err)
 	assert.ErrorIs(t, err, ErrInvalidInput)
 	var fields []string
-	for _, f := range ve.Fields {
-		fields = append(fields, f.Field)
+	for _, f := range ve.List {
+		fields = append(fields, f.Name)
 	}
 	assert.Contains(t, fields, field)
 	assert.Equal(t, before, r, "state changed by a refused operation")
@@ -106,7 +107,7 @@ func TestSecondDemandIsValidationError(t *testing.T) {
 
 // A USD cap on a CNY loan: the loan's currency is unknown when the
 // guarantee is added, so the monitoring calls check every guarantee first
-// and name the exposure and the guarantee in one *ValidationError.
+// and name the exposure and the guarantee in one *fault.Fields.
 func TestGuaranteeCapInAnotherCurrency(t *testing.T) {
 	on := day(2024, time.February, 1)
 	r := fixture(t)
@@ -116,11 +117,11 @@ func TestGuaranteeCapInAnotherCurrency(t *testing.T) {
 	exposures := []Exposure{{id(101), cny("1000.00")}, {id(102), cny("500.00")}}
 	check := func(err error) {
 		t.Helper()
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve, "want *ValidationError, got %T: %v", err, err)
-		require.Len(t, ve.Fields, 1)
-		assert.Equal(t, "exposures[1]", ve.Fields[0].Field)
-		assert.Contains(t, ve.Fields[0].Problem, id(71).String())
+		var ve *fault.Fields
+		require.ErrorAs(t, err, &ve, "want *fault.Fields, got %T: %v", err, err)
+		require.Len(t, ve.List, 1)
+		assert.Equal(t, "exposures[1]", ve.List[0].Name)
+		assert.Contains(t, ve.List[0].Problem, id(71).String())
 	}
 	_, err := r.GuarantorAlerts(on, exposures)
 	check(err)
@@ -150,8 +151,8 @@ func TestRevaluationInputErrorsAreValidationErrors(t *testing.T) {
 		{"day", day(2023, time.January, 1), []money.Rate{rate("100%")}},
 	} {
 		_, err := DepreciatedValue(cny("100.00"), day(2023, time.June, 1), c.day, c.residual)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve, "want *ValidationError, got %T: %v", err, err)
-		assert.Equal(t, c.field, ve.Fields[0].Field)
+		var ve *fault.Fields
+		require.ErrorAs(t, err, &ve, "want *fault.Fields, got %T: %v", err, err)
+		assert.Equal(t, c.field, ve.List[0].Name)
 	}
 }

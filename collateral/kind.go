@@ -1,5 +1,7 @@
 package collateral
 
+import "github.com/lendcore/lendcore/enum"
+
 // Kind is the type of asset an item is. Haircut, revaluation frequency and
 // method are set per kind in the Policy.
 type Kind uint8
@@ -17,27 +19,20 @@ const (
 	kindEnd
 )
 
-var kindNames = enumNames{"Kind", []string{"", "real-estate", "vehicle", "equipment", "inventory",
-	"receivables", "deposit", "listed-securities", "other"}}
+var kindNames = enum.New[Kind](ErrInvalidInput, "kind", "", "real-estate", "vehicle", "equipment", "inventory",
+	"receivables", "deposit", "listed-securities", "other")
 
 // String returns the kind's name as used in JSON ("real-estate").
-func (k Kind) String() string { return kindNames.String(uint8(k)) }
+func (k Kind) String() string { return kindNames.String(k) }
 
 // Valid reports whether k is one of the defined kinds.
-func (k Kind) Valid() bool { return kindNames.valid(uint8(k)) }
+func (k Kind) Valid() bool { return kindNames.Valid(k) }
 
 // MarshalText encodes the kind's name.
-func (k Kind) MarshalText() ([]byte, error) { return kindNames.marshal(uint8(k)) }
+func (k Kind) MarshalText() ([]byte, error) { return kindNames.MarshalText(k) }
 
 // UnmarshalText decodes a kind's name.
-func (k *Kind) UnmarshalText(b []byte) error {
-	v, err := kindNames.parse(b)
-	if err != nil {
-		return err
-	}
-	*k = Kind(v)
-	return nil
-}
+func (k *Kind) UnmarshalText(b []byte) error { return kindNames.UnmarshalText(b, k) }
 
 // Method is how a valuation was (or is to be) obtained.
 type Method uint8
@@ -49,30 +44,22 @@ const (
 	MarketPrice                     // quoted price × units held (listed securities)
 	IndexMethod                     // last appraisal × regional price index movement (real estate)
 	Depreciation                    // cost × residual fraction for the asset's age (vehicles, equipment)
-	methodEnd
 )
 
-var methodNames = enumNames{"Method", []string{"", "appraisal", "desktop-review", "market-price",
-	"index", "depreciation"}}
+var methodNames = enum.New[Method](ErrInvalidInput, "method", "", "appraisal", "desktop-review", "market-price",
+	"index", "depreciation")
 
 // String returns the method's name as used in JSON ("desktop-review").
-func (m Method) String() string { return methodNames.String(uint8(m)) }
+func (m Method) String() string { return methodNames.String(m) }
 
 // Valid reports whether m is one of the defined methods.
-func (m Method) Valid() bool { return methodNames.valid(uint8(m)) }
+func (m Method) Valid() bool { return methodNames.Valid(m) }
 
 // MarshalText encodes the method's name.
-func (m Method) MarshalText() ([]byte, error) { return methodNames.marshal(uint8(m)) }
+func (m Method) MarshalText() ([]byte, error) { return methodNames.MarshalText(m) }
 
 // UnmarshalText decodes a method's name.
-func (m *Method) UnmarshalText(b []byte) error {
-	v, err := methodNames.parse(b)
-	if err != nil {
-		return err
-	}
-	*m = Method(v)
-	return nil
-}
+func (m *Method) UnmarshalText(b []byte) error { return methodNames.UnmarshalText(b, m) }
 
 // manual reports whether the method needs a valuer's figure.
 func (m Method) manual() bool { return m == Appraisal || m == DesktopReview }

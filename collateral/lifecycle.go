@@ -1,33 +1,9 @@
 package collateral
 
-import "fmt"
-
-// move is one row key of a transition table: a state and an event.
-type move[S, E comparable] struct {
-	from  S
-	event E
-}
-
-// table is a lifecycle: the only moves there are. A state and event missing
-// from the table is an illegal move.
-type table[S interface {
-	comparable
-	fmt.Stringer
-}, E interface {
-	comparable
-	fmt.Stringer
-}] struct {
-	lifecycle string
-	moves     map[move[S, E]]S
-}
-
-// next returns the state that e leads to from s, or a *TransitionError.
-func (t table[S, E]) next(s S, e E) (S, error) {
-	if to, ok := t.moves[move[S, E]{s, e}]; ok {
-		return to, nil
-	}
-	return s, &TransitionError{Lifecycle: t.lifecycle, From: s, Event: e}
-}
+import (
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/lifecycle"
+)
 
 // Status is a stage in an item's life as security.
 type Status uint8
@@ -41,26 +17,24 @@ const (
 	Liquidated                   // sold; proceeds distributed (final)
 )
 
-var statusNames = enumNames{"Status", []string{"", "proposed", "pledged", "released", "seized", "liquidated"}}
+var statusNames = enum.New[Status](ErrInvalidInput, "status", "", "proposed", "pledged", "released", "seized", "liquidated")
 
 // String returns the status name used in JSON and reports.
-func (s Status) String() string { return statusNames.String(uint8(s)) }
+func (s Status) String() string { return statusNames.String(s) }
 
 // MarshalText encodes the status name.
-func (s Status) MarshalText() ([]byte, error) { return statusNames.marshal(uint8(s)) }
+func (s Status) MarshalText() ([]byte, error) { return statusNames.MarshalText(s) }
 
 // UnmarshalText decodes a status name.
-func (s *Status) UnmarshalText(b []byte) error {
-	v, err := statusNames.parse(b)
-	if err == nil {
-		*s = Status(v)
-	}
-	return err
-}
+func (s *Status) UnmarshalText(b []byte) error { return statusNames.UnmarshalText(b, s) }
 
 // Secures reports whether an item in this status counts as security for its
 // loans (pledged, or seized pending sale).
 func (s Status) Secures() bool { return s == Pledged || s == Seized }
+
+// live reports whether an item in this status is still watched: revalued,
+// and able to move on (proposed, pledged or seized).
+func (s Status) live() bool { return s == Proposed || s.Secures() }
 
 // Event moves an item from one status to another.
 type Event uint8
@@ -73,22 +47,28 @@ const (
 	EventLiquidate                  // the item is sold
 )
 
-var eventNames = enumNames{"Event", []string{"", "pledge", "release", "seize", "liquidate"}}
+var eventNames = enum.New[Event](ErrInvalidInput, "event", "", "pledge", "release", "seize", "liquidate")
 
 // String returns the event name.
-func (e Event) String() string { return eventNames.String(uint8(e)) }
+func (e Event) String() string { return eventNames.String(e) }
+
+// MarshalText encodes the event name.
+func (e Event) MarshalText() ([]byte, error) { return eventNames.MarshalText(e) }
+
+// UnmarshalText decodes an event name.
+func (e *Event) UnmarshalText(b []byte) error { return eventNames.UnmarshalText(b, e) }
 
 // itemLifecycle is the collateral lifecycle: proposed → pledged → released,
 // or pledged → seized → liquidated. A seized item whose debt is settled
 // before the sale may still be released.
-var itemLifecycle = table[Status, Event]{"item", map[move[Status, Event]]Status{
-	{Proposed, EventPledge}:  Pledged,
-	{Pledged, EventRelease}:  Released,
-	{Pledged, EventSeize}:    Seized,
-	{Seized, EventRelease}:   Released,
-	{Seized, EventLiquidate}: Liquidated,
-}}
+var itemLifecycle = lifecycle.New("item", ErrIllegalTransition,
+	lifecycle.Move[Status, Event]{From: Proposed, On: EventPledge, To: Pledged},
+	lifecycle.Move[Status, Event]{From: Pledged, On: EventRelease, To: Released},
+	lifecycle.Move[Status, Event]{From: Pledged, On: EventSeize, To: Seized},
+	lifecycle.Move[Status, Event]{From: Seized, On: EventRelease, To: Released},
+	lifecycle.Move[Status, Event]{From: Seized, On: EventLiquidate, To: Liquidated},
+)
 
 // Next returns the status that event e leads to from s, or a
-// *TransitionError when the move is not in the lifecycle table.
-func (s Status) Next(e Event) (Status, error) { return itemLifecycle.next(s, e) }
+// *fault.Transition when the move is not in the lifecycle table.
+func (s Status) Next(e Event) (Status, error) { return itemLifecycle.Next(s, e) }

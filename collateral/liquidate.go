@@ -10,34 +10,34 @@ import (
 
 // Sale is the outcome of selling a seized item.
 type Sale struct {
-	Day      date.Date
-	Proceeds money.Amount // gross price realised
-	Costs    money.Amount // auction, legal, storage and transfer costs borne by the proceeds
+	Day      date.Date    `json:"day"`
+	Proceeds money.Amount `json:"proceeds"` // gross price realised
+	Costs    money.Amount `json:"costs"`    // auction, legal, storage and transfer costs borne by the proceeds
 }
 
 // Recovery is the part of a sale's net proceeds due to one loan; the loan
 // package posts it as a recovery.
 type Recovery struct {
-	LoanID uuid.UUID
-	Amount money.Amount
+	LoanID uuid.UUID    `json:"loan_id"`
+	Amount money.Amount `json:"amount"`
 }
 
 // Liquidation reports how a sale's proceeds were applied:
 // Proceeds = Costs covered + PriorPaid + Σ Recoveries + Surplus.
 type Liquidation struct {
-	ItemID   uuid.UUID
-	Day      date.Date
-	Proceeds money.Amount
-	Costs    money.Amount
+	ItemID   uuid.UUID    `json:"item_id"`
+	Day      date.Date    `json:"day"`
+	Proceeds money.Amount `json:"proceeds"`
+	Costs    money.Amount `json:"costs"`
 	// UncoveredCosts is the part of Costs the proceeds did not cover.
-	UncoveredCosts money.Amount
+	UncoveredCosts money.Amount `json:"uncovered_costs"`
 	// PriorPaid went to creditors ranking ahead of the lender.
-	PriorPaid money.Amount
+	PriorPaid money.Amount `json:"prior_paid"`
 	// Net is what was left for the lender's loans after costs and prior claims.
-	Net        money.Amount
-	Recoveries []Recovery // in the order of the item's liens
+	Net        money.Amount `json:"net"`
+	Recoveries []Recovery   `json:"recoveries"` // in the order of the item's liens
 	// Surplus exceeds every secured loan's outstanding; it is due to the owner.
-	Surplus money.Amount
+	Surplus money.Amount `json:"surplus"`
 }
 
 // Liquidate records the sale of seized item id and splits the net proceeds
@@ -55,7 +55,7 @@ func (r *Register) Liquidate(id uuid.UUID, sale Sale, exposures []Exposure) (Liq
 	if err != nil {
 		return Liquidation{}, err
 	}
-	v := newValidation(ErrInvalidInput)
+	v := invalid(ErrInvalidInput)
 	checkDay(v, "sale.day", sale.Day, it.lastChange(), "status change")
 	checkAmount(v, "sale.proceeds", sale.Proceeds, it.Currency, false)
 	checkAmount(v, "sale.costs", sale.Costs, it.Currency, false)

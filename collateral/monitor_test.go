@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -112,9 +113,10 @@ func TestTitleDocumentCustody(t *testing.T) {
 		{Day: day(2024, time.April, 2), Event: CustodyHandBack, Person: "Owner Zhang"},
 	}, d.Log)
 	// Nothing can happen to a handed-back original.
-	var te *TransitionError
+	var te *fault.Transition
 	require.ErrorAs(t, r.CheckOut(id(50), day(2024, time.April, 3), "x", "y"), &te)
-	assert.Equal(t, HandedBack, te.From)
+	assert.Equal(t, HandedBack.String(), te.From)
+	assert.Equal(t, "document", te.Machine)
 }
 
 func TestGuaranteePeriodAndCoverage(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/rickb777/date"
 )
 
@@ -36,7 +37,7 @@ func (p Period) String() string {
 
 // check records a problem with p under field when it is negative, empty or
 // longer than a century.
-func (p Period) check(v *ValidationError, field string) {
+func (p Period) check(v *fault.Fields, field string) {
 	switch {
 	case p.Months < 0 || p.Days < 0:
 		v.Addf(field, "period %s must not be negative", p)

@@ -3,6 +3,7 @@ package collateral
 import (
 	"fmt"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -83,10 +84,12 @@ type GuaranteePolicy struct {
 	// article as quoted by several secondary sources; configurable).
 	DefaultPeriod Period `json:"default_period"`
 	// LapseWarningDays raises an alert this many days before a guarantee
-	// period ends with no demand made (NF: house rule, configurable).
+	// period ends with no demand made (lender practice; no regulatory
+	// source found; configurable).
 	LapseWarningDays int `json:"lapse_warning_days"`
 	// ReassessEvery is how often a guarantor's capacity must be
-	// re-assessed (NF: house rule, configurable).
+	// re-assessed (lender practice; no regulatory source found;
+	// configurable).
 	ReassessEvery Period `json:"reassess_every"`
 }
 
@@ -94,16 +97,20 @@ func pct(s string) money.Rate { return money.MustRate(s) }
 
 // DefaultPolicy returns an illustrative house policy. Sources:
 //   - revaluation frequencies (real estate yearly, vehicles quarterly,
-//     listed securities daily) follow the lendcore issue; the CBRC
-//     Collateral Management Guidelines (银监发〔2017〕16号) require
-//     regular revaluation but their frequencies were not read (NF);
+//     listed securities daily): lender practice; no regulatory source
+//     found. The CBRC Commercial Bank Collateral Management Guidelines
+//     (商业银行押品管理指引, 银监发〔2017〕16号) require regular revaluation,
+//     but the frequencies they set were not checked (NF);
 //   - haircuts: real estate 30 %, equipment 50 % mirror common maximum
-//     loan-to-value ratios (房产 70 %, 设备 50 %; S: a bank-practice
-//     summary); listed securities 40 % mirrors the 60 % pledge-ratio cap of
-//     exchange share-pledge rules (S); the others are NF;
-//   - depreciation schedules, thresholds, call days and custody limits are
-//     NF: house figures to be replaced by the lender's credit policy;
-//   - the six-month default guarantee period is Civil Code art. 692 (S).
+//     loan-to-value ratios (房产 70 %, 设备 50 %): lender practice (S);
+//     listed securities 40 % mirrors the 60 % cap on the pledge ratio of
+//     the exchanges' share-pledge repo rules (股票质押式回购交易及登记结算业务办法,
+//     2018 revision; article not checked, S); the others are lender
+//     practice; no regulatory source found;
+//   - depreciation schedules, thresholds, call days and custody limits:
+//     lender practice; no regulatory source found (house figures to be
+//     replaced by the lender's credit policy);
+//   - the six-month default guarantee period: Civil Code art. 692 (S).
 func DefaultPolicy() Policy {
 	return Policy{
 		Kinds: []KindPolicy{
@@ -140,10 +147,10 @@ var (
 	tenRate  = pct("10")
 )
 
-// Validate reports every bad field at once as a *ValidationError wrapping
+// Validate reports every bad field at once as a *fault.Fields wrapping
 // ErrInvalidPolicy.
 func (p *Policy) Validate() error {
-	v := newValidation(ErrInvalidPolicy)
+	v := invalid(ErrInvalidPolicy)
 	seen := map[Kind]bool{}
 	for i, k := range p.Kinds {
 		f := fmt.Sprintf("kinds[%d]", i)
@@ -182,7 +189,7 @@ func (p *Policy) Validate() error {
 	return v.Err()
 }
 
-func checkResidual(v *ValidationError, f string, k KindPolicy) {
+func checkResidual(v *fault.Fields, f string, k KindPolicy) {
 	if k.Method != Depreciation {
 		if len(k.Residual) > 0 {
 			v.Addf(f, "only method %s takes a residual schedule", Depreciation)
@@ -202,7 +209,7 @@ func checkResidual(v *ValidationError, f string, k KindPolicy) {
 	}
 }
 
-func (t Thresholds) check(v *ValidationError) {
+func (t Thresholds) check(v *fault.Fields) {
 	rates := []struct {
 		name string
 		r    money.Rate

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,12 +38,12 @@ func TestPolicyValidateReportsEveryField(t *testing.T) {
 	p.Custody.MaxCheckoutDays = -1
 	p.Guarantees.DefaultPeriod = Period{Months: -6}
 	err := p.Validate()
-	var ve *ValidationError
+	var ve *fault.Fields
 	require.ErrorAs(t, err, &ve)
 	assert.ErrorIs(t, err, ErrInvalidPolicy)
 	var fields []string
-	for _, f := range ve.Fields {
-		fields = append(fields, f.Field)
+	for _, f := range ve.List {
+		fields = append(fields, f.Name)
 	}
 	assert.ElementsMatch(t, []string{"kinds[0].haircut", "kinds[1].residual[2]", "kinds[2].every",
 		"kinds[3].residual", "kinds[4].method", "kinds", "thresholds.warning_ltv", "thresholds.call_days",
@@ -88,10 +89,11 @@ func TestItemLifecycleTable(t *testing.T) {
 				assert.NoError(t, err)
 				return
 			}
-			var te *TransitionError
+			var te *fault.Transition
 			require.ErrorAs(t, err, &te)
-			assert.Equal(t, tc.from, te.From)
-			assert.Equal(t, tc.e, te.Event)
+			assert.Equal(t, tc.from.String(), te.From)
+			assert.Equal(t, "item", te.Machine)
+			assert.Equal(t, tc.e.String(), te.Event)
 			assert.ErrorIs(t, err, ErrIllegalTransition)
 		})
 	}

@@ -7,10 +7,17 @@ import (
 	"github.com/rickb777/date"
 )
 
-// Register is a lender's collateral book: items and their valuations, the
-// loans they secure, open margin calls, title documents in custody, and
+// Register is a lender's collateral book: items with their valuations and
+// title documents, the loans they secure, each loan's margin calls, and
 // guarantors with their guarantees. It is an in-memory aggregate with no
 // clock: every method that depends on time takes the day as an argument.
+//
+// A Register is stored as three kinds of parts, each a versioned record
+// that round-trips through JSON: an Item (with its title documents), a
+// loan's Cover (its margin calls and the coverage last announced) and a
+// Guarantor (with its guarantees). Restore rebuilds a register from the
+// parts a command needs, Changes names the parts a command changed, and
+// Parts hands out every one.
 //
 // Every method validates its whole input before changing anything, so an
 // error leaves the register exactly as it was. A Register is not safe for
@@ -21,23 +28,31 @@ type Register struct {
 
 	items []*Item
 	byID  map[uuid.UUID]int
+	docs  map[uuid.UUID]docRef // every title document: where it is filed
 
-	calls map[uuid.UUID]*MarginCall // the live (open or escalated) call of each loan
+	covers map[uuid.UUID]*Cover // by loan: only loans with a call, a cured call or an announcement
 
-	// Every loan an item has ever secured has a slot: a dense index that
-	// lets an evaluation reach a loan's exposure and call without a map
-	// lookup per item.
-	loanSlot map[uuid.UUID]int32
-	slotCall []*MarginCall // the live call by slot (the same pointers as calls)
-	done     []MarginCall  // cured calls, in the order they closed
+	// Every loan an item secures (or that has a cover) has a slot: a dense
+	// index that lets an evaluation reach a loan's exposure and call
+	// without a map lookup per item.
+	loanSlot  map[uuid.UUID]int32
+	slotCall  []*MarginCall // the live call by slot (the same pointers as the covers')
+	lienSlots []int32       // the slots of every item's liens, item by item (Item.firstSlot)
 
-	docs     []*Document
-	docByID  map[uuid.UUID]int
 	guars    []*Guarantor
 	guarByID map[uuid.UUID]int
-	gtees    []*Guarantee
-	gteeByID map[uuid.UUID]int
+	gtees    map[uuid.UUID]gteeRef // every guarantee: where it is filed
+
+	changes changeSet
 }
+
+// docRef is where a document is filed: its item and its place among the
+// item's documents.
+type docRef struct{ item, k int }
+
+// gteeRef is where a guarantee is filed: its guarantor and its place among
+// the guarantor's guarantees.
+type gteeRef struct{ guar, k int }
 
 // NewRegister returns an empty register under policy p, which must pass
 // Validate. The register keeps its own copy of p.
@@ -45,17 +60,22 @@ func NewRegister(p Policy) (*Register, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	return emptyRegister(p), nil
+}
+
+// emptyRegister returns an empty register under a validated policy.
+func emptyRegister(p Policy) *Register {
 	r := &Register{
 		policy:   p.clone(),
 		byID:     map[uuid.UUID]int{},
-		calls:    map[uuid.UUID]*MarginCall{},
+		docs:     map[uuid.UUID]docRef{},
+		covers:   map[uuid.UUID]*Cover{},
 		loanSlot: map[uuid.UUID]int32{},
-		docByID:  map[uuid.UUID]int{},
 		guarByID: map[uuid.UUID]int{},
-		gteeByID: map[uuid.UUID]int{},
+		gtees:    map[uuid.UUID]gteeRef{},
 	}
 	r.kinds = r.policy.table()
-	return r, nil
+	return r
 }
 
 // Policy returns a deep copy of the register's policy: changing it, its
@@ -65,7 +85,8 @@ func (r *Register) Policy() Policy {
 }
 
 // Add registers a new item in status Proposed. The item must have no
-// status, history or valuations yet, and an id not already registered.
+// status, history, valuations or documents yet, and an id not already
+// registered.
 func (r *Register) Add(it Item) error {
 	if err := it.check(); err != nil {
 		return err
@@ -75,32 +96,54 @@ func (r *Register) Add(it Item) error {
 	}
 	c := it.clone()
 	c.Status = Proposed
-	c.slots = make([]int32, len(c.Liens))
-	for k, l := range c.Liens {
-		s, ok := r.loanSlot[l.LoanID]
-		if !ok {
-			s = int32(len(r.slotCall))
-			r.loanSlot[l.LoanID] = s
-			r.slotCall = append(r.slotCall, nil)
-		}
-		c.slots[k] = s
-	}
-	r.byID[c.ID] = len(r.items)
-	r.items = append(r.items, &c)
+	r.file(&c)
+	r.changes.item(c.ID)
 	return nil
 }
 
-// Item returns a copy of the item with that id.
+// file adds an item to the register's indexes, giving each loan it
+// secures a slot.
+func (r *Register) file(it *Item) {
+	it.firstSlot = int32(len(r.lienSlots))
+	for _, l := range it.Liens {
+		r.lienSlots = append(r.lienSlots, r.slot(l.LoanID))
+	}
+	if n := len(it.Valuations); n > 0 {
+		it.nextDue = it.Valuations[n-1].NextDue
+	}
+	r.byID[it.ID] = len(r.items)
+	r.items = append(r.items, it)
+}
+
+// slots returns the slots of the loans the item's liens secure, in the
+// liens' order.
+func (r *Register) slots(it *Item) []int32 {
+	return r.lienSlots[it.firstSlot : int(it.firstSlot)+len(it.Liens)]
+}
+
+// slot returns the loan's slot, giving it one if it has none.
+func (r *Register) slot(loan uuid.UUID) int32 {
+	s, ok := r.loanSlot[loan]
+	if !ok {
+		s = int32(len(r.slotCall))
+		r.loanSlot[loan] = s
+		r.slotCall = append(r.slotCall, nil)
+	}
+	return s
+}
+
+// Item returns a copy of the item with that id, its title documents
+// included.
 func (r *Register) Item(id uuid.UUID) (Item, error) {
 	it, err := r.item(id)
 	if err != nil {
 		return Item{}, err
 	}
-	return it.clone(), nil
+	return it.public(), nil
 }
 
-// Len returns the number of items ever registered (released and liquidated
-// ones included).
+// Len returns the number of items in the register (released and
+// liquidated ones included).
 func (r *Register) Len() int { return len(r.items) }
 
 func (r *Register) item(id uuid.UUID) (*Item, error) {
@@ -121,7 +164,7 @@ func (r *Register) Pledge(id uuid.UUID, day date.Date) error {
 //
 // For every status change (Pledge, Seize, Release, Liquidate's sale day)
 // the day must be set and not before the item's last status change: a
-// *ValidationError naming "day" ("sale.day") otherwise.
+// *fault.Fields naming "day" ("sale.day") otherwise.
 func (r *Register) Seize(id uuid.UUID, day date.Date) error {
 	return r.transition(id, EventSeize, day)
 }
@@ -135,12 +178,18 @@ func (r *Register) transition(id uuid.UUID, e Event, day date.Date) error {
 	if err != nil {
 		return err
 	}
-	v := newValidation(ErrInvalidInput)
+	v := invalid(ErrInvalidInput)
 	checkDay(v, "day", day, it.lastChange(), "status change")
 	if err := v.Err(); err != nil {
 		return err
 	}
 	it.History = append(it.History, StatusChange{Day: day, From: it.Status, To: to, Event: e})
 	it.Status = to
+	if !to.live() {
+		// A released or liquidated item is never due for revaluation
+		// again: what was announced about it is over.
+		it.Announced = nil
+	}
+	r.changes.item(id)
 	return nil
 }

@@ -3,8 +3,10 @@ package collateral
 import (
 	"fmt"
 	"math/bits"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 	"github.com/shopspring/decimal"
@@ -20,23 +22,30 @@ const (
 	Expired                          // the latest valuation is past its validity
 )
 
-var dueReasonNames = enumNames{"DueReason", []string{"", "never-valued", "scheduled", "expired"}}
+var dueReasonNames = enum.New[DueReason](ErrInvalidInput, "due_reason", "", "never-valued", "scheduled", "expired")
 
 // String returns the reason's name.
-func (d DueReason) String() string { return dueReasonNames.String(uint8(d)) }
+func (d DueReason) String() string { return dueReasonNames.String(d) }
+
+// MarshalText encodes the reason's name.
+func (d DueReason) MarshalText() ([]byte, error) { return dueReasonNames.MarshalText(d) }
+
+// UnmarshalText decodes a reason's name.
+func (d *DueReason) UnmarshalText(b []byte) error { return dueReasonNames.UnmarshalText(b, d) }
 
 // DueRevaluation is an item whose revaluation is due.
 type DueRevaluation struct {
-	ItemID uuid.UUID
-	Kind   Kind
-	Method Method    // the kind's revaluation method
-	DueOn  date.Date // when it fell due (zero when never valued)
-	Reason DueReason
+	ItemID uuid.UUID `json:"item_id"`
+	Kind   Kind      `json:"kind"`
+	Method Method    `json:"method"`          // the kind's revaluation method
+	DueOn  date.Date `json:"due_on,omitzero"` // when it fell due (zero when never valued)
+	Reason DueReason `json:"reason"`
 }
 
-// DueRevaluations lists, in registration order, the live items (proposed,
-// pledged or seized) whose revaluation is due on day: never valued, past
-// the kind's frequency since the latest valuation, or expired.
+// DueRevaluations lists, in the register's order of items, the live items
+// (proposed, pledged or seized) whose revaluation is due on day: never
+// valued, past the kind's frequency since the latest valuation, or
+// expired.
 func (r *Register) DueRevaluations(day date.Date) []DueRevaluation {
 	return r.AppendDueRevaluations(nil, day)
 }
@@ -45,7 +54,7 @@ func (r *Register) DueRevaluations(day date.Date) []DueRevaluation {
 // can reuse one buffer.
 func (r *Register) AppendDueRevaluations(dst []DueRevaluation, day date.Date) []DueRevaluation {
 	for _, it := range r.items {
-		if it.Status != Proposed && !it.Status.Secures() {
+		if !it.Status.live() {
 			continue
 		}
 		n := len(it.Valuations)
@@ -73,15 +82,42 @@ func (r *Register) AppendDueRevaluations(dst []DueRevaluation, day date.Date) []
 	return dst
 }
 
+// alwaysDue is what RevaluationDue gives for a live item never valued: a
+// day before any a store is asked about.
+var alwaysDue = date.New(1, time.January, 1)
+
+// RevaluationDue returns the first day on which DueRevaluations lists item
+// id, counting from its latest valuation: the earlier of the valuation's
+// NextDue and the day after its ValidUntil. A live item never valued is
+// due from the start (0001-01-01); a released or liquidated item, or an
+// unknown id, gives the zero date. It is the index a store keeps to find
+// the revaluations due by a day.
+func (r *Register) RevaluationDue(id uuid.UUID) date.Date {
+	i, ok := r.byID[id]
+	if !ok || !r.items[i].Status.live() {
+		return date.Date{}
+	}
+	it := r.items[i]
+	n := len(it.Valuations)
+	if n == 0 {
+		return alwaysDue
+	}
+	v := &it.Valuations[n-1]
+	if expiry := v.ValidUntil.Add(1); expiry.Before(v.NextDue) {
+		return expiry
+	}
+	return v.NextDue
+}
+
 // MarketData is the outside data a scheduled revaluation draws on.
 type MarketData struct {
 	// Indices holds each region's price index (real estate).
-	Indices map[string]IndexSeries
+	Indices map[string]IndexSeries `json:"indices,omitempty"`
 	// Prices holds the price of one unit of each instrument (listed
 	// securities), in the item's currency.
-	Prices map[string]money.Amount
+	Prices map[string]money.Amount `json:"prices,omitempty"`
 	// Source names the data provider; it becomes the valuation's Source.
-	Source string
+	Source string `json:"source,omitempty"`
 }
 
 // Revalue makes item id's scheduled revaluation on day by its kind's
@@ -146,13 +182,13 @@ func marketValue(it *Item, m MarketData) (money.Amount, error) {
 	case !ok:
 		return money.Amount{}, fmt.Errorf("%w: no price for instrument %q", ErrNoValuation, it.Instrument)
 	case price.Currency() != it.Currency || price.IsNegative():
-		v := newValidation(ErrInvalidInput)
+		v := invalid(ErrInvalidInput)
 		v.Addf(fmt.Sprintf("market.prices[%q]", it.Instrument), "price %s must be a non-negative %s amount", price, it.Currency)
 		return money.Amount{}, v
 	}
 	hi, lo := bits.Mul64(uint64(price.Minor()), uint64(it.Units))
 	if hi != 0 || lo > money.MaxMinor {
-		v := newValidation(ErrInvalidInput)
+		v := invalid(ErrInvalidInput)
 		v.Addf("item.units", "%d units at %s is out of range", it.Units, price)
 		return money.Amount{}, v
 	}
@@ -163,10 +199,10 @@ func marketValue(it *Item, m MarketData) (money.Amount, error) {
 // on day: residual[n] at n full years, moving linearly by whole months
 // between two years (age 1 year 6 months is halfway from residual[1] to
 // residual[2]), and staying at the last entry past the schedule's end.
-// Rounded half-up to the minor unit. Bad input gives a *ValidationError
+// Rounded half-up to the minor unit. Bad input gives a *fault.Fields
 // naming "residual", "day" or "cost".
 func DepreciatedValue(cost money.Amount, acquired, day date.Date, residual []money.Rate) (money.Amount, error) {
-	v := newValidation(ErrInvalidInput)
+	v := invalid(ErrInvalidInput)
 	if len(residual) == 0 {
 		v.Add("residual", "empty residual schedule")
 	}
@@ -223,8 +259,8 @@ func fullMonths(a, b date.Date) int {
 
 // IndexPoint is a price-index level published for a month.
 type IndexPoint struct {
-	Month date.Date // any day in the month the level applies to
-	Level decimal.Decimal
+	Month date.Date       `json:"month"` // any day in the month the level applies to
+	Level decimal.Decimal `json:"level"`
 }
 
 // IndexSeries is a regional price index, in ascending month order.
@@ -247,7 +283,7 @@ func (s IndexSeries) level(d date.Date) (int64, bool) {
 }
 
 func (s IndexSeries) check() error {
-	v := newValidation(ErrInvalidInput)
+	v := invalid(ErrInvalidInput)
 	limit := decimal.New(1, 9)
 	for i, p := range s {
 		f := fmt.Sprintf("index[%d]", i)

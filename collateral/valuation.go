@@ -1,33 +1,33 @@
 package collateral
 
 import (
-	"fmt"
-
 	"github.com/google/uuid"
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 )
 
 // Valuation is one valuation of an item.
 type Valuation struct {
-	Date date.Date
+	Date date.Date `json:"date"`
 	// Amount is the value as reported, in any currency.
-	Amount money.Amount
+	Amount money.Amount `json:"amount"`
 	// FXRate converts Amount into the item's currency (units of the item's
 	// currency per unit of Amount's); required when the currencies differ
 	// and not allowed when they are the same.
-	FXRate money.Rate
+	FXRate money.Rate `json:"fx_rate,omitzero"`
 	// Value is Amount in the item's currency (rounded half-up to its minor
 	// unit); AddValuation sets it.
-	Value  money.Amount
-	Method Method
-	Source string // the valuer, the data feed, or the index publisher
+	Value  money.Amount `json:"value"`
+	Method Method       `json:"method"`
+	Source string       `json:"source"` // the valuer, the data feed, or the index publisher
 	// ValidUntil is the last day the valuation counts; left zero,
 	// AddValuation sets it to Date + the kind's ValidFor.
-	ValidUntil date.Date
+	ValidUntil date.Date `json:"valid_until"`
 	// NextDue is when the next revaluation falls due: Date + the kind's
 	// Every. AddValuation sets it.
-	NextDue date.Date
+	NextDue date.Date `json:"next_due"`
 }
 
 // ValueState says whether an item has a valuation in force as of a day.
@@ -40,32 +40,35 @@ const (
 	ExpiredValue                   // the latest valuation has expired: flagged, and not counted unless the policy says so
 )
 
-var valueStateNames = [...]string{"none", "valid", "expired"}
+// valueStateNames names every state, "none" included: it is the zero
+// value and a valid state.
+var valueStateNames = enum.New[ValueState](ErrInvalidInput, "value_state", "none", "valid", "expired")
 
 // String returns "none", "valid" or "expired".
-func (s ValueState) String() string {
-	if int(s) < len(valueStateNames) {
-		return valueStateNames[s]
-	}
-	return fmt.Sprintf("ValueState(%d)", uint8(s))
-}
+func (s ValueState) String() string { return valueStateNames.String(s) }
+
+// MarshalText encodes the state's name.
+func (s ValueState) MarshalText() ([]byte, error) { return valueStateNames.MarshalText(s) }
+
+// UnmarshalText decodes a state's name.
+func (s *ValueState) UnmarshalText(b []byte) error { return valueStateNames.UnmarshalText(b, s) }
 
 // Value is an item's worth as of a day.
 type Value struct {
-	State ValueState
+	State ValueState `json:"state"`
 	// Valuation is the latest valuation dated on or before the day (zero
 	// when State is NoValuation).
-	Valuation Valuation
+	Valuation Valuation `json:"valuation,omitzero"`
 	// Market is the value counted: the valuation's Value, or zero when
 	// there is none or it expired and the policy does not count expired
 	// valuations.
-	Market money.Amount
+	Market money.Amount `json:"market"`
 	// Available is Market less the prior claims of creditors ranking ahead,
 	// never below zero.
-	Available money.Amount
+	Available money.Amount `json:"available"`
 	// Lending is Market × (1 − haircut) − prior claims, rounded down and
 	// never below zero: what the lender may lend against.
-	Lending money.Amount
+	Lending money.Amount `json:"lending"`
 }
 
 // AddValuation records a valuation of item id made no later than asOf. A
@@ -78,7 +81,7 @@ func (r *Register) AddValuation(id uuid.UUID, v Valuation, asOf date.Date) error
 		return err
 	}
 	kp := r.kinds.policy[it.Kind]
-	bad := newValidation(ErrInvalidInput)
+	bad := invalid(ErrInvalidInput)
 	if it.Status == Released || it.Status == Liquidated {
 		bad.Addf("item", "item %s is %s", id, it.Status)
 	}
@@ -109,12 +112,13 @@ func (r *Register) AddValuation(id uuid.UUID, v Valuation, asOf date.Date) error
 	copy(it.Valuations[at+1:], it.Valuations[at:])
 	it.Valuations[at] = v
 	it.nextDue = it.Valuations[len(it.Valuations)-1].NextDue
+	r.changes.item(id)
 	return nil
 }
 
 // convert returns amount in currency to, recording problems in bad; ok is
 // false when there was one.
-func convert(bad *ValidationError, amount money.Amount, fx money.Rate, to money.Currency) (money.Amount, bool) {
+func convert(bad *fault.Fields, amount money.Amount, fx money.Rate, to money.Currency) (money.Amount, bool) {
 	from := amount.Currency()
 	switch {
 	case from.IsZero():

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
@@ -169,27 +168,15 @@ func fieldError(prefix string, err error) error {
 // firstField returns the first bad field of a validation error of any of
 // the domain packages, with "(and n more)" when there are others.
 func firstField(err error) (name, problem string, ok bool) {
-	var fields [][2]string
-	var bad *fault.Fields // every package on the shared vocabulary
-	var ce *collateral.ValidationError
-	switch {
-	case errors.As(err, &bad):
-		for _, f := range bad.List {
-			fields = append(fields, [2]string{f.Name, f.Problem})
-		}
-	case errors.As(err, &ce):
-		for _, f := range ce.Fields {
-			fields = append(fields, [2]string{f.Field, f.Problem})
-		}
-	}
-	if len(fields) == 0 {
+	var bad *fault.Fields // one vocabulary: every package's bad input
+	if !errors.As(err, &bad) || bad.Len() == 0 {
 		return "", "", false
 	}
-	problem = fields[0][1]
-	if len(fields) > 1 {
-		problem += fmt.Sprintf(" (and %d more)", len(fields)-1)
+	name, problem = bad.List[0].Name, bad.List[0].Problem
+	if n := bad.Len(); n > 1 {
+		problem += fmt.Sprintf(" (and %d more)", n-1)
 	}
-	return fields[0][0], problem, true
+	return name, problem, true
 }
 
 // parseAmount reads "1234.56" in the scenario currency, or "CNY 1234.56".

@@ -13,7 +13,8 @@ import (
 // collateral.DefaultPolicy's: real estate 30 % yearly by index, vehicles
 // 40 % quarterly by depreciation (100 % new, 80 % at one year, linear by
 // month between); warn above 90 % LTV, call above 105 % with 10 days to
-// cure (house figures, NF in rules.md — configurable).
+// cure (house figures: lender practice, no regulatory source found —
+// configurable).
 func TestSecured(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(&out))
