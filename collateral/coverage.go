@@ -181,8 +181,9 @@ func (r *Register) accumulate(b *book, t *tally, day date.Date, skip *Item) erro
 		if it == skip || !it.Status.Secures() {
 			continue
 		}
-		if len(it.slots) == 1 { // the common case: one item, one loan
-			j := int(b.expOf[it.slots[0]])
+		slots := r.slots(it)
+		if len(slots) == 1 { // the common case: one item, one loan
+			j := int(b.expOf[slots[0]])
 			if j < 0 {
 				continue
 			}
@@ -196,7 +197,7 @@ func (r *Register) accumulate(b *book, t *tally, day date.Date, skip *Item) erro
 		}
 		claims, idx = claims[:0], idx[:0]
 		found, mismatch := 0, false
-		for k, s := range it.slots {
+		for k, s := range slots {
 			j := int(b.expOf[s])
 			if j >= 0 {
 				found++

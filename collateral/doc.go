@@ -66,7 +66,8 @@
 // alerts, and returns only what is news, recording what it announced in
 // the parts so that a restart or another replica does not announce it
 // twice. RevaluationDue, Item.DocumentOut, Item.SecuredLoans,
-// Guarantor.PeriodEnd and Guarantor.Loans are the values a store indexes.
+// Guarantor.PeriodEnd, Guarantor.Loans and Cover.Live are the values a
+// store indexes.
 //
 // Percentages are exact fractions (money.Rate) and amounts money.Amount;
 // nothing here reads the clock: every as-of day is an argument.

@@ -124,7 +124,9 @@ func (r *Register) AddGuarantor(g Guarantor) error {
 			v.Addf("guarantor.id", "guarantor %s is already registered", g.ID)
 		}
 	}
-	g.describe(v, "guarantor")
+	var own fault.Fields
+	g.describe(&own)
+	v.Merge("guarantor", &own)
 	if len(g.Guarantees) > 0 || len(g.Announced) > 0 {
 		v.Add("guarantor.guarantees", "a new guarantor has no guarantees or alerts yet: add guarantees with AddGuarantee")
 	}
@@ -138,20 +140,20 @@ func (r *Register) AddGuarantor(g Guarantor) error {
 	return nil
 }
 
-// describe checks a guarantor's own fields, naming them under path.
-func (g *Guarantor) describe(v *fault.Fields, path string) {
-	f := func(name string) string { return fault.Join(path, name) }
+// describe checks a guarantor's own fields, naming them as its JSON does;
+// a name is formatted only for a field found bad.
+func (g *Guarantor) describe(v *fault.Fields) {
 	if g.ID == uuid.Nil {
-		v.Add(f("id"), "must not be the nil uuid")
+		v.Add("id", "must not be the nil uuid")
 	}
-	checkText(v, f("name"), g.Name, true)
+	checkText(v, "name", g.Name, true)
 	if !guarantorKindNames.Valid(g.Kind) {
-		v.Addf(f("kind"), "unknown kind %d", uint8(g.Kind))
+		v.Addf("kind", "unknown kind %d", uint8(g.Kind))
 	}
 	for i, a := range g.Assessments {
-		checkAssessment(v, f(fmt.Sprintf("assessments[%d]", i)), a)
+		checkAssessment(v, func(f string) string { return fmt.Sprintf("assessments[%d].%s", i, f) }, a)
 		if i > 0 && a.Date.Before(g.Assessments[i-1].Date) {
-			v.Addf(f(fmt.Sprintf("assessments[%d].date", i)), "%s is before the assessment above", a.Date)
+			v.Addf(fmt.Sprintf("assessments[%d].date", i), "%s is before the assessment above", a.Date)
 		}
 	}
 }
@@ -198,15 +200,21 @@ func (g *Guarantor) PeriodEnd() date.Date {
 	return first
 }
 
-func checkAssessment(v *fault.Fields, f string, a Assessment) {
+// checkAssessment checks an assessment, naming its fields with name
+// ("net_worth" → "assessment.net_worth"), called only for a bad one.
+func checkAssessment(v *fault.Fields, name func(field string) string, a Assessment) {
 	if a.NetWorth.Currency().IsZero() {
-		v.Add(f+".net_worth", "missing currency")
+		v.Add(name("net_worth"), "missing currency")
 	}
 	if a.NetWorth.Minor() < -money.MaxMinor || a.NetWorth.Minor() > money.MaxMinor {
-		v.Addf(f+".net_worth", "%s is out of range", a.NetWorth)
+		v.Addf(name("net_worth"), "%s is out of range", a.NetWorth)
 	}
-	checkAmount(v, f+".other_guarantees", a.OtherGuarantees, a.NetWorth.Currency(), false)
-	checkText(v, f+".rating", a.Rating, false)
+	if p := amountProblem(a.OtherGuarantees, a.NetWorth.Currency(), false); p != "" {
+		v.Add(name("other_guarantees"), p)
+	}
+	if p := textProblem(a.Rating, false); p != "" {
+		v.Add(name("rating"), p)
+	}
 }
 
 // Reassess records a new capacity assessment of guarantor id, made no
@@ -218,7 +226,7 @@ func (r *Register) Reassess(id uuid.UUID, a Assessment, asOf date.Date) error {
 	}
 	g := r.guars[i]
 	v := invalid(ErrInvalidInput)
-	checkAssessment(v, "assessment", a)
+	checkAssessment(v, func(f string) string { return "assessment." + f }, a)
 	if a.Date.After(asOf) {
 		v.Addf("assessment.date", "%s is after the as-of date %s", a.Date, asOf)
 	}

@@ -2,6 +2,7 @@ package collateral
 
 import (
 	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -57,6 +58,7 @@ func (r *Register) deepCopy() *Register {
 	c.docs = maps.Clone(r.docs)
 	c.covers = make(map[uuid.UUID]*Cover, len(r.covers))
 	c.loanSlot = maps.Clone(r.loanSlot)
+	c.lienSlots = slices.Clone(r.lienSlots)
 	c.slotCall = make([]*MarginCall, len(r.slotCall))
 	for loan, cv := range r.covers {
 		cp := cv.clone()

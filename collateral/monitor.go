@@ -94,15 +94,18 @@ func (r *Register) announceCoverage(cov []LoanCoverage) []LoanCoverage {
 // and returns those that are news.
 func (r *Register) announceRevaluations(day date.Date) []DueRevaluation {
 	var news []DueRevaluation
+	due := r.DueRevaluations(day) // in the order of r.items
 	for _, it := range r.items {
-		d, due := r.dueRevaluation(it, day)
-		switch {
-		case !due:
+		if len(due) == 0 || due[0].ItemID != it.ID {
 			if it.Announced != nil {
 				it.Announced = nil
 				r.changes.item(it.ID)
 			}
-		case it.Announced == nil || *it.Announced != d:
+			continue
+		}
+		d := due[0]
+		due = due[1:]
+		if it.Announced == nil || *it.Announced != d {
 			it.Announced = &d
 			r.changes.item(it.ID)
 			news = append(news, d)
@@ -123,8 +126,12 @@ func (r *Register) announceAlerts(alerts []Alert) []Alert {
 		}
 		mine := alerts[:n:n]
 		alerts = alerts[n:]
+		before := make(map[Alert]bool, len(g.Announced))
+		for _, a := range g.Announced {
+			before[a] = true
+		}
 		for _, a := range mine {
-			if !slices.Contains(g.Announced, a) {
+			if !before[a] {
 				news = append(news, a)
 			}
 		}

@@ -35,8 +35,9 @@ type Register struct {
 	// Every loan an item secures (or that has a cover) has a slot: a dense
 	// index that lets an evaluation reach a loan's exposure and call
 	// without a map lookup per item.
-	loanSlot map[uuid.UUID]int32
-	slotCall []*MarginCall // the live call by slot (the same pointers as the covers')
+	loanSlot  map[uuid.UUID]int32
+	slotCall  []*MarginCall // the live call by slot (the same pointers as the covers')
+	lienSlots []int32       // the slots of every item's liens, item by item (Item.firstSlot)
 
 	guars    []*Guarantor
 	guarByID map[uuid.UUID]int
@@ -103,15 +104,21 @@ func (r *Register) Add(it Item) error {
 // file adds an item to the register's indexes, giving each loan it
 // secures a slot.
 func (r *Register) file(it *Item) {
-	it.slots = make([]int32, len(it.Liens))
-	for k, l := range it.Liens {
-		it.slots[k] = r.slot(l.LoanID)
+	it.firstSlot = int32(len(r.lienSlots))
+	for _, l := range it.Liens {
+		r.lienSlots = append(r.lienSlots, r.slot(l.LoanID))
 	}
 	if n := len(it.Valuations); n > 0 {
 		it.nextDue = it.Valuations[n-1].NextDue
 	}
 	r.byID[it.ID] = len(r.items)
 	r.items = append(r.items, it)
+}
+
+// slots returns the slots of the loans the item's liens secure, in the
+// liens' order.
+func (r *Register) slots(it *Item) []int32 {
+	return r.lienSlots[it.firstSlot : int(it.firstSlot)+len(it.Liens)]
 }
 
 // slot returns the loan's slot, giving it one if it has none.

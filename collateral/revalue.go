@@ -42,9 +42,10 @@ type DueRevaluation struct {
 	Reason DueReason `json:"reason"`
 }
 
-// DueRevaluations lists, in the register's order of items, the live items (proposed,
-// pledged or seized) whose revaluation is due on day: never valued, past
-// the kind's frequency since the latest valuation, or expired.
+// DueRevaluations lists, in the register's order of items, the live items
+// (proposed, pledged or seized) whose revaluation is due on day: never
+// valued, past the kind's frequency since the latest valuation, or
+// expired.
 func (r *Register) DueRevaluations(day date.Date) []DueRevaluation {
 	return r.AppendDueRevaluations(nil, day)
 }
@@ -53,40 +54,32 @@ func (r *Register) DueRevaluations(day date.Date) []DueRevaluation {
 // can reuse one buffer.
 func (r *Register) AppendDueRevaluations(dst []DueRevaluation, day date.Date) []DueRevaluation {
 	for _, it := range r.items {
-		if d, due := r.dueRevaluation(it, day); due {
-			dst = append(dst, d)
+		if !it.Status.live() {
+			continue
 		}
+		n := len(it.Valuations)
+		var v *Valuation
+		nextDue := it.nextDue
+		if n > 0 && !it.Valuations[n-1].Date.After(day) {
+			v = &it.Valuations[n-1] // the usual case: the latest valuation is in the past
+		} else if i := it.latest(day); i >= 0 {
+			v = &it.Valuations[i]
+			nextDue = v.NextDue
+		}
+		d := DueRevaluation{ItemID: it.ID, Kind: it.Kind, Method: r.kinds.policy[it.Kind].Method}
+		switch {
+		case v == nil:
+			d.Reason = NeverValued
+		case day.After(v.ValidUntil):
+			d.Reason, d.DueOn = Expired, nextDue
+		case !nextDue.After(day):
+			d.Reason, d.DueOn = Scheduled, nextDue
+		default:
+			continue
+		}
+		dst = append(dst, d)
 	}
 	return dst
-}
-
-// dueRevaluation reports whether the item's revaluation is due on day, and
-// why.
-func (r *Register) dueRevaluation(it *Item, day date.Date) (DueRevaluation, bool) {
-	if !it.Status.live() {
-		return DueRevaluation{}, false
-	}
-	n := len(it.Valuations)
-	var v *Valuation
-	nextDue := it.nextDue
-	if n > 0 && !it.Valuations[n-1].Date.After(day) {
-		v = &it.Valuations[n-1] // the usual case: the latest valuation is in the past
-	} else if i := it.latest(day); i >= 0 {
-		v = &it.Valuations[i]
-		nextDue = v.NextDue
-	}
-	d := DueRevaluation{ItemID: it.ID, Kind: it.Kind, Method: r.kinds.policy[it.Kind].Method}
-	switch {
-	case v == nil:
-		d.Reason = NeverValued
-	case day.After(v.ValidUntil):
-		d.Reason, d.DueOn = Expired, nextDue
-	case !nextDue.After(day):
-		d.Reason, d.DueOn = Scheduled, nextDue
-	default:
-		return DueRevaluation{}, false
-	}
-	return d, true
 }
 
 // alwaysDue is what RevaluationDue gives for a live item never valued: a
