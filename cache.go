@@ -199,3 +199,51 @@ func (c *loanCache) cached(id uuid.UUID) bool {
 	_, ok := sh.m[id]
 	return ok
 }
+
+// partCache remembers decoded parts of the collateral register by id and
+// version, so the daily close, which reads the whole live register every
+// day, decodes only what changed since. Like the loan memo it is keyed by
+// what the store holds: a stale entry misses, and Restore copies what it
+// is given, so the remembered value is never changed.
+type partCache[T any] struct {
+	mu sync.Mutex
+	m  map[uuid.UUID]versioned[T]
+}
+
+type versioned[T any] struct {
+	version int64
+	value   T
+}
+
+// get returns the decoding of raw, the document of id at version.
+func (c *partCache[T]) get(id uuid.UUID, version int64, raw []byte, decode func([]byte) (T, error)) (T, error) {
+	c.mu.Lock()
+	hit, ok := c.m[id]
+	c.mu.Unlock()
+	if ok && hit.version == version {
+		return hit.value, nil
+	}
+	v, err := decode(raw)
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[uuid.UUID]versioned[T]{}
+	}
+	c.m[id] = versioned[T]{version, v}
+	c.mu.Unlock()
+	return v, nil
+}
+
+// keep forgets every id not in live: the close calls it with the whole
+// live register, so the cache holds no more than the register does.
+func (c *partCache[T]) keep(live map[uuid.UUID]int64) {
+	c.mu.Lock()
+	for id := range c.m {
+		if _, ok := live[id]; !ok {
+			delete(c.m, id)
+		}
+	}
+	c.mu.Unlock()
+}

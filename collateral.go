@@ -60,9 +60,9 @@ func (e *Engine) loadRegister(ctx context.Context, tx storage.Tx, sc scope) (*re
 		if _, seen := g.items[rec.ID]; seen {
 			return nil
 		}
-		var it collateral.Item
-		if err := guardedUnmarshal(rec.Document, &it); err != nil {
-			return fmt.Errorf("%w: collateral item %s: %v", storage.ErrCorrupt, rec.ID, err)
+		it, err := e.items.get(rec.ID, rec.Version, rec.Document, decodeItem(rec.ID))
+		if err != nil {
+			return err
 		}
 		g.items[rec.ID] = rec.Version
 		items = append(items, it)
@@ -108,9 +108,9 @@ func (e *Engine) loadRegister(ctx context.Context, tx storage.Tx, sc scope) (*re
 		if err != nil {
 			return nil, err
 		}
-		var c collateral.Cover
-		if err := guardedUnmarshal(rec.Document, &c); err != nil {
-			return nil, fmt.Errorf("%w: collateral cover of %s: %v", storage.ErrCorrupt, l, err)
+		c, err := e.covers.get(l, rec.Version, rec.Document, decodeCover(l))
+		if err != nil {
+			return nil, err
 		}
 		g.covers[l] = rec.Version
 		covers = append(covers, c)
@@ -123,7 +123,7 @@ func (e *Engine) loadRegister(ctx context.Context, tx storage.Tx, sc scope) (*re
 		if err != nil {
 			return nil, err
 		}
-		gr, err := decodeGuarantor(&rec)
+		gr, err := e.guarantors.get(rec.ID, rec.Version, rec.Document, decodeGuarantorDoc(rec.ID))
 		if err != nil {
 			return nil, err
 		}
@@ -144,6 +144,33 @@ func decodeGuarantor(rec *storage.Guarantor) (collateral.Guarantor, error) {
 		return g, fmt.Errorf("%w: guarantor %s: %v", storage.ErrCorrupt, rec.ID, err)
 	}
 	return g, nil
+}
+
+// The parts' decoders, for the part caches.
+func decodeItem(id uuid.UUID) func([]byte) (collateral.Item, error) {
+	return func(raw []byte) (collateral.Item, error) {
+		var it collateral.Item
+		if err := guardedUnmarshal(raw, &it); err != nil {
+			return it, fmt.Errorf("%w: collateral item %s: %v", storage.ErrCorrupt, id, err)
+		}
+		return it, nil
+	}
+}
+
+func decodeCover(loan uuid.UUID) func([]byte) (collateral.Cover, error) {
+	return func(raw []byte) (collateral.Cover, error) {
+		var c collateral.Cover
+		if err := guardedUnmarshal(raw, &c); err != nil {
+			return c, fmt.Errorf("%w: collateral cover of %s: %v", storage.ErrCorrupt, loan, err)
+		}
+		return c, nil
+	}
+}
+
+func decodeGuarantorDoc(id uuid.UUID) func([]byte) (collateral.Guarantor, error) {
+	return func(raw []byte) (collateral.Guarantor, error) {
+		return decodeGuarantor(&storage.Guarantor{ID: id, Document: raw})
+	}
 }
 
 // save writes back what the register says changed; with touch, the covers
@@ -588,9 +615,9 @@ func (e *Engine) loadWholeRegister(ctx context.Context, tx storage.Tx) (*registe
 		if err != nil {
 			return nil, false, err
 		}
-		var it collateral.Item
-		if err := guardedUnmarshal(rec.Document, &it); err != nil {
-			return nil, false, fmt.Errorf("%w: collateral item %s: %v", storage.ErrCorrupt, rec.ID, err)
+		it, err := e.items.get(rec.ID, rec.Version, rec.Document, decodeItem(rec.ID))
+		if err != nil {
+			return nil, false, err
 		}
 		g.items[rec.ID] = rec.Version
 		items = append(items, it)
@@ -599,9 +626,9 @@ func (e *Engine) loadWholeRegister(ctx context.Context, tx storage.Tx) (*registe
 		if err != nil {
 			return nil, false, err
 		}
-		var c collateral.Cover
-		if err := guardedUnmarshal(rec.Document, &c); err != nil {
-			return nil, false, fmt.Errorf("%w: collateral cover of %s: %v", storage.ErrCorrupt, rec.LoanID, err)
+		c, err := e.covers.get(rec.LoanID, rec.Version, rec.Document, decodeCover(rec.LoanID))
+		if err != nil {
+			return nil, false, err
 		}
 		g.covers[rec.LoanID] = rec.Version
 		covers = append(covers, c)
@@ -610,13 +637,18 @@ func (e *Engine) loadWholeRegister(ctx context.Context, tx storage.Tx) (*registe
 		if err != nil {
 			return nil, false, err
 		}
-		gr, err := decodeGuarantor(&rec)
+		gr, err := e.guarantors.get(rec.ID, rec.Version, rec.Document, decodeGuarantorDoc(rec.ID))
 		if err != nil {
 			return nil, false, err
 		}
 		g.guarantors[rec.ID] = rec.Version
 		guarantors = append(guarantors, gr)
 	}
+	// The whole live register was read: what the caches hold beyond it
+	// (released items, say) will not be asked for again by the close.
+	e.items.keep(g.items)
+	e.covers.keep(g.covers)
+	e.guarantors.keep(g.guarantors)
 	if len(items) == 0 && len(covers) == 0 && len(guarantors) == 0 {
 		return g, true, nil
 	}

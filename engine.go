@@ -16,6 +16,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/storage"
 )
@@ -60,6 +61,10 @@ type Engine struct {
 	retention int // days a delivered outbox message is kept; 0 keeps them all
 
 	loans memo
+	// The collateral register's decoded parts (see partCache).
+	items      partCache[collateral.Item]
+	covers     partCache[collateral.Cover]
+	guarantors partCache[collateral.Guarantor]
 
 	classifier *classify.Classifier
 	// remindDue, remindMaturity and shortcuts drive the daily close's
