@@ -540,20 +540,38 @@ func (e *Engine) Guarantor(ctx context.Context, id uuid.UUID) (collateral.Guaran
 // replica announces nothing twice). Keys are derived from the day and
 // subject, so a re-run adds nothing twice.
 func (e *Engine) monitorCollateral(ctx context.Context, day date.Date) (int, error) {
+	// The register says which loans it needs the exposure of; their
+	// states were just derived by the day's partitions, so this replica
+	// remembers most of them and reads the rest.
+	var secured map[uuid.UUID]bool
+	err := e.store.WithTx(ctx, func(tx storage.Tx) error {
+		g, empty, err := e.loadWholeRegister(ctx, tx)
+		if err != nil || empty {
+			return err
+		}
+		secured = g.securedLoans()
+		return nil
+	})
+	if err != nil || len(secured) == 0 {
+		return 0, err
+	}
 	var exposures []collateral.Exposure
-	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{NoDocument: true,
+	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{NoDocument: true, NoState: true,
 		Statuses: []string{loan.Active.String(), loan.Accelerated.String()}}) {
 		if err != nil {
 			return 0, err
 		}
-		st, err := e.stateOf(&rec)
+		if !secured[rec.ID] {
+			continue
+		}
+		st, _, err := e.prevState(ctx, &rec)
 		if err != nil {
 			return 0, err
 		}
 		exposures = append(exposures, collateral.Exposure{LoanID: rec.ID, Outstanding: st.Exposure})
 	}
 	added := 0
-	err := e.command(ctx, "monitor collateral", func(tx storage.Tx) error {
+	err = e.command(ctx, "monitor collateral", func(tx storage.Tx) error {
 		added = 0
 		g, empty, err := e.loadWholeRegister(ctx, tx)
 		if err != nil || empty {
@@ -600,6 +618,27 @@ func (e *Engine) monitorCollateral(ctx context.Context, day date.Date) (int, err
 		return err
 	})
 	return added, err
+}
+
+// securedLoans returns the loans the register part holds anything about:
+// items' liens, guarantees, covers.
+func (g *register) securedLoans() map[uuid.UUID]bool {
+	out := map[uuid.UUID]bool{}
+	items, covers, guarantors := g.reg.Parts()
+	for i := range items {
+		for _, l := range items[i].SecuredLoans() {
+			out[l] = true
+		}
+	}
+	for _, c := range covers {
+		out[c.Loan] = true
+	}
+	for i := range guarantors {
+		for _, l := range guarantors[i].Loans() {
+			out[l] = true
+		}
+	}
+	return out
 }
 
 // loadWholeRegister reads the live part of the register: every item not
