@@ -144,7 +144,8 @@ func (e *Engine) distribution(ctx context.Context, id uuid.UUID, pos *loan.Posit
 		return nil, nil, err
 	}
 	st.Distributed = st.Distributed.Add(give)
-	m, err := message(TopicInvestor, fmt.Sprintf("distribution/%s/%d", id, d.Seq), id, day, d)
+	m, err := message(TopicInvestor, fmt.Sprintf("distribution/%s/%d", id, d.Seq), id, day,
+		InvestorEvent{Kind: "distribution", Distribution: d})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -214,7 +215,7 @@ func (e *Engine) TransferClaim(ctx context.Context, id uuid.UUID, req invest.Tra
 			Ops: []storage.BookOp{row}, Holders: b.Holders()}); err != nil {
 			return err
 		}
-		m, err := message(TopicInvestor, key+"/"+id.String(), id, req.On, out)
+		m, err := message(TopicInvestor, key+"/"+id.String(), id, req.On, InvestorEvent{Kind: "transfer", Transfer: &out})
 		if err != nil {
 			return err
 		}

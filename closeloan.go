@@ -68,10 +68,10 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 		}
 	}
 	e.loans.keepState(rec.ID, day, st)
-	if !st.InspectionDue.IsZero() {
-		// Keyed and dated by the due day, so an inspection that stays due
-		// is announced once.
-		m, err := message(TopicInspection, fmt.Sprintf("inspection/%s/%s", rec.ID, st.InspectionDue), rec.ID, st.InspectionDue,
+	if !st.InspectionDue.IsZero() && st.InspectionDue != prev.InspectionDue {
+		// Announced on the day it falls due (or is first seen due), keyed
+		// by the due day: an inspection that stays due is announced once.
+		m, err := message(TopicInspection, fmt.Sprintf("inspection/%s/%s", rec.ID, st.InspectionDue), rec.ID, day,
 			InspectionDue{Loan: rec.ID, Due: st.InspectionDue})
 		if err != nil {
 			return loanDay{}, err
@@ -86,7 +86,7 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 		out.messages = append(out.messages, m)
 	}
 	for i, a := range actions {
-		m, err := message(TopicCollection, fmt.Sprintf("collection/%s/%s/%d", rec.ID, day, i), rec.ID, day, a)
+		m, err := message(TopicAction, fmt.Sprintf("collection/%s/%s/%d", rec.ID, day, i), rec.ID, day, a)
 		if err != nil {
 			return loanDay{}, err
 		}

@@ -36,10 +36,10 @@ type CollectionRecord struct {
 }
 
 // CollectionEvent is the payload of the outbox records of topic
-// "collection" that the collection commands and the close's promise review
-// write (the ladder's actions due are collect.ActionDue payloads on the
-// same topic). Record says which: "contact", "promise", "promise-kept",
-// "promise-broken", "demand" or "legal".
+// "collection": what the collection commands and the close's promise
+// review recorded (the ladder's actions due are on topic
+// "collection-action"). Record says which: "contact", "promise",
+// "promise-kept", "promise-broken", "demand" or "legal".
 type CollectionEvent struct {
 	Record     string                   `json:"record"`
 	Loan       uuid.UUID                `json:"loan"`

@@ -52,10 +52,11 @@
 // # Effects
 //
 // Effects leave as outbox records (storage.Message) under the topics
-// TopicPosting, TopicReminder, TopicCollection, TopicInspection,
-// TopicInvestor, TopicReserve and TopicCollateral, keyed so that a re-run
-// adds nothing twice; the host drains them with storage.Drain or scans
-// them with Outbox.Scan.
+// TopicPosting, TopicReminder, TopicAction, TopicCollection,
+// TopicInspection, TopicInvestor, TopicReserve and TopicCollateral — one
+// payload type each, listed with the topics — keyed so that a re-run adds
+// nothing twice; the host drains them with storage.Drain or scans them
+// with Outbox.Scan (by loan, topic, day and delivery state).
 //
 // TopicPosting carries the postings a command causes (a disbursement, a
 // repayment's allocation, a write-off, a restatement by a backdated entry

@@ -3,19 +3,47 @@ package lendcore
 import (
 	"errors"
 
+	"github.com/lendcore/lendcore/invest"
+
 	"github.com/lendcore/lendcore/storage"
 )
 
-// Outbox topics of the messages the Engine writes.
+// Outbox topics of the messages the Engine writes. Each topic carries one
+// payload type, so a consumer decodes a topic's messages into one Go type;
+// types that carry several kinds of event say which in a kind field.
+//
+//	topic              payload                  what it is
+//	posting            loan.Posting             a posting a command caused, for the host's general ledger
+//	reminder           collect.Reminder         a repayment reminder to deliver
+//	collection-action  collect.ActionDue        a collection action the escalation ladder makes due
+//	collection         CollectionEvent          what collections recorded: a contact, a promise and its outcome, a demand, a legal step
+//	inspection         InspectionDue            a post-loan inspection that fell due
+//	investor           InvestorEvent            a distribution to investors, a claim transfer or a compensation payout
+//	reserve            ReserveMovement          a movement of the risk reserve
+//	collateral         CollateralEvent          a coverage action, a revaluation due or a guarantor alert
+//
+// Message.Day is the business day that produced the message: the day of
+// the close, or the value date of the command (the last closed day when
+// that is later).
 const (
-	TopicPosting    = "posting"    // a loan.Posting a command caused, for the host's general ledger (see doc.go: not the accruals)
-	TopicReminder   = "reminder"   // a repayment reminder to deliver
-	TopicCollection = "collection" // a collection action due, or a record of what collections did
-	TopicCollateral = "collateral" // a coverage action, a revaluation due or a guarantor alert
-	TopicInspection = "inspection" // a post-loan inspection due
-	TopicInvestor   = "investor"   // an investor distribution, transfer or compensation payout
-	TopicAlert      = "alert"      // an early-warning alert
-	TopicReserve    = "reserve"    // a movement of the risk reserve
+	TopicPosting    = "posting"
+	TopicReminder   = "reminder"
+	TopicAction     = "collection-action"
+	TopicCollection = "collection"
+	TopicInspection = "inspection"
+	TopicInvestor   = "investor"
+	TopicReserve    = "reserve"
+	TopicCollateral = "collateral"
 )
+
+// InvestorEvent is the payload of an outbox record of topic "investor":
+// Kind says which of the others is set — "distribution", "transfer" or
+// "compensation".
+type InvestorEvent struct {
+	Kind         string               `json:"kind"`
+	Distribution *invest.Distribution `json:"distribution,omitempty"`
+	Transfer     *invest.Transfer     `json:"transfer,omitempty"`
+	Compensation *invest.Compensation `json:"compensation,omitempty"`
+}
 
 func isNotFound(err error) bool { return errors.Is(err, storage.ErrNotFound) }

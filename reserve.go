@@ -190,7 +190,8 @@ func (e *Engine) compensate(ctx context.Context, day date.Date) (int, error) {
 			mv := storage.Movement{Key: fmt.Sprintf("payout/%s/%s/%d", c.Loan, day, len(a.Ops)-1),
 				Kind: invest.EntryPayout.String(), LoanID: c.Loan, Day: day, Amount: c.Payout.Total().Neg()}
 			moves = append(moves, mv)
-			cm, err := message(TopicInvestor, fmt.Sprintf("compensation/%s/%s/%d", c.Loan, day, i), c.Loan, day, c)
+			cm, err := message(TopicInvestor, fmt.Sprintf("compensation/%s/%s/%d", c.Loan, day, i), c.Loan, day,
+				InvestorEvent{Kind: "compensation", Compensation: c})
 			if err != nil {
 				return err
 			}

@@ -245,7 +245,7 @@ func run(w io.Writer) error {
 	for _, due := range slices.SortedFunc(maps.Keys(wk.reminders), func(a, b date.Date) int { return int(a.Sub(b)) }) {
 		fmt.Fprintf(w, " %d before %s", wk.reminders[due], due)
 	}
-	fmt.Fprintf(w, "\n  collection  %d actions\n", wk.counts[lendcore.TopicCollection])
+	fmt.Fprintf(w, "\n  collection  %d actions\n", wk.counts[lendcore.TopicAction])
 	fmt.Fprintf(w, "  postings    %d for the general ledger\n", wk.counts[lendcore.TopicPosting])
 	return nil
 }
@@ -306,7 +306,7 @@ func (wk *walk) deliver(m storage.Message, entered bool) error {
 		}
 		wk.reminders[r.Due]++
 	}
-	if m.Topic != lendcore.TopicCollection {
+	if m.Topic != lendcore.TopicAction {
 		return nil
 	}
 	var a collect.ActionDue

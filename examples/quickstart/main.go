@@ -200,7 +200,7 @@ func printOutbox(ctx context.Context, w io.Writer, eng *lendcore.Engine) error {
 				return err
 			}
 			fmt.Fprintf(w, "  %s reminder   %s by %s, due %s\n", m.Day, r.Party, r.Channel, r.Due)
-		case lendcore.TopicCollection:
+		case lendcore.TopicAction:
 			var a collect.ActionDue
 			if err := json.Unmarshal(m.Payload, &a); err != nil {
 				return err
