@@ -94,14 +94,18 @@ func TestEngineScenarioHandChecks(t *testing.T) {
 		// overdue installment; default ladder (collect.DefaultLadder).
 		{"collections-legal-writeoff", []check{
 			// 1 day past due: M1, special mention under China 2023 rule
-			// CN23-DPD-1; the M1 entry actions are an SMS and a call.
+			// CN23-DPD-1; an inspection falls due at once (the default
+			// inspection policy: immediately when overdue), announced by
+			// the close that finds it due; the M1 entry actions are an SMS
+			// and a call.
 			{0, []any{"state", "bucket"}, "M1"},
 			{0, []any{"state", "grade"}, "special-mention"},
 			{0, []any{"state", "collection"}, "m1"},
-			{0, []any{"messages", 0, "payload", "action"}, "sms"},
-			{0, []any{"messages", 1, "payload", "action"}, "call"},
+			{0, []any{"messages", 0, "topic"}, "inspection"},
+			{0, []any{"messages", 1, "payload", "action"}, "sms"},
+			{0, []any{"messages", 2, "payload", "action"}, "call"},
 			// The 22:30 call was refused under COL-2 (quiet hours 22:00–
-			// 08:00, rules.md §3.5); the promise of 1,030 by 02-29 was
+			// 08:00, GB/T 45251—2025); the promise of 1,030 by 02-29 was
 			// broken.
 			{1, []any{"collection", "refused", 0, "rule"}, "COL-2"},
 			{1, []any{"collection", "contacts"}, 2.0},
@@ -212,7 +216,7 @@ func TestRunBadEngineInput(t *testing.T) {
 }
 
 // TestRefusedContactIsReported: a contact the conduct rules refuse is
-// printed and counted, and the run goes on (rules.md COL-1: at most 3
+// printed and counted, and the run goes on (COL-1, GB/T 45251—2025: at most 3
 // connected calls a day).
 func TestRefusedContactIsReported(t *testing.T) {
 	call := `{"type":"contact","date":"2024-02-16","time":"%s","channel":"phone","outcome":"reached"}`
