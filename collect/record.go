@@ -1,12 +1,12 @@
 package collect
 
 import (
-	"strings"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"

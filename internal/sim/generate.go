@@ -1,9 +1,9 @@
 package sim
 
 import (
-	"sync/atomic"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
