@@ -103,15 +103,35 @@ func (e *Engine) Book(ctx context.Context, id uuid.UUID) (*invest.Book, error) {
 	return e.openBook(&rec)
 }
 
+// bookCursor is a loan's investor book during one close: read once, at
+// the first distribution, and written once, with the distributions of every
+// day the close derives.
+type bookCursor struct {
+	loaded  bool
+	rec     storage.Book
+	book    *invest.Book // nil: the loan has no investors
+	ops     []storage.BookOp
+	credits []storage.Movement
+}
+
+// write returns the append of the distributions made, nil when none.
+func (bk *bookCursor) write(id uuid.UUID) *storage.BookAppend {
+	if len(bk.ops) == 0 {
+		return nil
+	}
+	return &storage.BookAppend{LoanID: id, ExpectedVersion: bk.rec.Version, Ops: bk.ops, Holders: bk.book.Holders()}
+}
+
 // distribution computes the day's investor distribution of a funded loan:
 // what the borrower's payments allocated (and recoveries) since the last
 // distribution, by component. A component that went down (a reversal of a
 // payment already passed on) is held back and netted against later
 // payments, so investors are never paid a cent the loan did not receive.
-// It returns the book's new operation and what the distribution paid the
-// reserve on claims it took over, for the batch to write, and adds the
-// distribution's outbox record to msgs.
-func (e *Engine) distribution(ctx context.Context, id uuid.UUID, pos *loan.Position, st *LoanState, day date.Date, msgs *[]storage.Message) (*storage.BookAppend, *storage.Movement, error) {
+// The book's new operation and what it paid the reserve on claims it took
+// over go to bk, for the batch to write; the distribution's outbox records
+// to msgs.
+func (e *Engine) distribution(ctx context.Context, id uuid.UUID, pos *loan.Position, st *LoanState, day date.Date,
+	bk *bookCursor, msgs *[]storage.Message) error {
 	paid := pos.Paid.Add(pos.Recovered)
 	delta := paid.Sub(st.Distributed)
 	var give loan.Split
@@ -121,48 +141,54 @@ func (e *Engine) distribution(ctx context.Context, id uuid.UUID, pos *loan.Posit
 		}
 	}
 	if give.Total().IsZero() {
-		return nil, nil, nil
+		return nil
 	}
-	rec, err := e.store.Books().Get(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, nil, nil
+	if !bk.loaded {
+		rec, err := e.store.Books().Get(ctx, id)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		bk.loaded = true
+		if err == nil {
+			bk.rec = rec
+			if bk.book, err = e.openBook(&rec); err != nil {
+				return err
+			}
+		}
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	b, err := e.openBook(&rec)
-	if err != nil {
-		return nil, nil, err
+	if bk.book == nil {
+		return nil
 	}
 	r := invest.Repayment{On: day, Paid: give}
-	d, err := b.Distribute(r)
+	d, err := bk.book.Distribute(r)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	row, err := bookOp("distribution/"+day.String(), invest.BookOp{Distribute: &r})
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
+	bk.ops = append(bk.ops, row)
 	st.Distributed = st.Distributed.Add(give)
 	m, err := message(TopicInvestor, fmt.Sprintf("distribution/%s/%d", id, d.Seq), id, day,
 		InvestorEvent{Kind: "distribution", Distribution: d})
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	*msgs = append(*msgs, m)
-	app := &storage.BookAppend{LoanID: id, ExpectedVersion: rec.Version, Ops: []storage.BookOp{row}, Holders: b.Holders()}
 	toReserve := d.PaidTo(ReserveID)
 	if !toReserve.IsPositive() {
-		return app, nil, nil
+		return nil
 	}
 	mv := storage.Movement{Key: fmt.Sprintf("recovery/%s/%s", id, day), Kind: invest.EntryRecovery.String(),
 		LoanID: id, Day: day, Amount: toReserve}
 	rm, err := reserveMessage(mv)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	*msgs = append(*msgs, rm)
-	return app, &mv, nil
+	bk.credits = append(bk.credits, mv)
+	return nil
 }
 
 // TransferClaim sells all or part of an investor's holding to another

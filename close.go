@@ -502,9 +502,7 @@ func (c *dayClose) deriveBatch(ctx context.Context, recs []storage.Loan) (CloseR
 		if out.book != nil {
 			w.books = append(w.books, *out.book)
 		}
-		if out.credit != nil {
-			w.credits = append(w.credits, *out.credit)
-		}
+		w.credits = append(w.credits, out.credits...)
 	}
 	return r, w, nil
 }

@@ -26,18 +26,25 @@ import (
 // so the portfolio holds current loans and loans 1–3 months behind.
 func fixture(t *testing.T, e *lendcore.Engine, n int) []uuid.UUID {
 	t.Helper()
-	ctx := context.Background()
 	ids := make([]uuid.UUID, n)
 	for i := range ids {
 		ids[i] = uuid.NewSHA1(uuid.NameSpaceOID, []byte(fmt.Sprint("loan-", i)))
-		openLoan(t, e, ids[i])
-		for k := 1; k <= i%4; k++ {
-			_, err := e.Post(ctx, ids[i], loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 1, 15).AddDate(0, k, 0),
-				Actor: "borrower", IdempotencyKey: fmt.Sprint("pay-", k), Amount: cny("888.49")})
-			require.NoError(t, err)
-		}
+		openFixtureLoan(t, e, ids[i], i)
 	}
 	return ids
+}
+
+// openFixtureLoan opens fixture loan i: it pays its first i mod 4
+// installments on time.
+func openFixtureLoan(t *testing.T, e *lendcore.Engine, id uuid.UUID, i int) {
+	t.Helper()
+	ctx := context.Background()
+	openLoan(t, e, id)
+	for k := 1; k <= i%4; k++ {
+		_, err := e.Post(ctx, id, loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 1, 15).AddDate(0, k, 0),
+			Actor: "borrower", IdempotencyKey: fmt.Sprint("pay-", k), Amount: cny("888.49")})
+		require.NoError(t, err)
+	}
 }
 
 // snapshot is everything a close writes: each loan's index and derived

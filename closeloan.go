@@ -15,14 +15,24 @@ import (
 type loanDay struct {
 	index    storage.LoanIndex
 	messages []storage.Message
-	book     *storage.BookAppend // the day's distribution to the loan's investors
-	credit   *storage.Movement   // what that distribution paid the reserve
+	book     *storage.BookAppend // the distributions to the loan's investors
+	credits  []storage.Movement  // what those distributions paid the reserve
 	quiet    bool                // carried over without a fold
 }
 
 // closeLoan derives one loan's results for the day. It reads only rec, the
 // loan's investor book and inspections and the Engine's policies, so
 // workers run it in parallel.
+//
+// A loan's state on a day is what daily closes would have given it,
+// whatever days were actually closed: a loan the close has not seen since
+// before yesterday — the first close of an Engine over older loans, a loan
+// disbursed or imported with an earlier start, a loan that failed on the
+// days before — has each missed day derived in turn, as its daily close
+// would have derived it. The reminders and collection actions of those
+// days are recorded in the outbox as history (delivered: a reminder for a
+// day gone by is not sent as if new), and their distributions to
+// investors, which are money still owed, as pending.
 func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *storage.Loan, pos *loan.Position) (loanDay, error) {
 	e, day := c.e, c.day
 	prev, exists, err := e.prevState(ctx, rec)
@@ -40,18 +50,22 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 	if err != nil {
 		return loanDay{}, err
 	}
-	if err := l.PositionInto(pos, day); err != nil {
-		return loanDay{}, err
+	var out loanDay
+	var bk bookCursor
+	from := prev.Day.Add(1)
+	if prev.Day.IsZero() {
+		from = l.Terms().Start // never closed: from its first day
 	}
-	st, reminders, actions, err := e.derive(ctx, rec.ID, pos, prev, day, brokenPromise)
+	for d := from; d.Before(day); d = d.Add(1) {
+		if prev, err = c.deriveDay(ctx, rec, l, pos, prev, d, false, &bk, &out, true); err != nil {
+			return loanDay{}, err
+		}
+	}
+	st, err := c.deriveDay(ctx, rec, l, pos, prev, day, brokenPromise, &bk, &out, false)
 	if err != nil {
 		return loanDay{}, err
 	}
-	st.Version = rec.Version
-	var out loanDay
-	if out.book, out.credit, err = e.distribution(ctx, rec.ID, pos, &st, day, &out.messages); err != nil {
-		return loanDay{}, err
-	}
+	out.book, out.credits = bk.write(rec.ID), bk.credits
 	out.index = indexOf(pos)
 	out.index.Classification = st.Grade.String()
 	out.index.Bucket = st.Bucket
@@ -68,31 +82,53 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 		}
 	}
 	e.loans.keepState(rec.ID, day, st)
+	return out, nil
+}
+
+// deriveDay derives the loan's state on day d from the day before's, adds
+// the day's distribution to bk and its outbox records to out — as history
+// when the day is one the close derives after the fact.
+func (c *dayClose) deriveDay(ctx context.Context, rec *storage.Loan, l *loan.Loan, pos *loan.Position, prev LoanState,
+	d date.Date, brokenPromise bool, bk *bookCursor, out *loanDay, history bool) (LoanState, error) {
+	e := c.e
+	if err := l.PositionInto(pos, d); err != nil {
+		return prev, err
+	}
+	st, reminders, actions, err := e.derive(ctx, rec.ID, pos, prev, d, brokenPromise)
+	if err != nil {
+		return prev, err
+	}
+	st.Version = rec.Version
+	if err := e.distribution(ctx, rec.ID, pos, &st, d, bk, &out.messages); err != nil {
+		return prev, err
+	}
+	add := func(m storage.Message, err error) error {
+		if err != nil {
+			return err
+		}
+		m.Delivered = history
+		out.messages = append(out.messages, m)
+		return nil
+	}
 	if !st.InspectionDue.IsZero() && st.InspectionDue != prev.InspectionDue {
 		// Announced on the day it falls due (or is first seen due), keyed
 		// by the due day: an inspection that stays due is announced once.
-		m, err := message(TopicInspection, fmt.Sprintf("inspection/%s/%s", rec.ID, st.InspectionDue), rec.ID, day,
-			InspectionDue{Loan: rec.ID, Due: st.InspectionDue})
-		if err != nil {
-			return loanDay{}, err
+		if err := add(message(TopicInspection, fmt.Sprintf("inspection/%s/%s", rec.ID, st.InspectionDue), rec.ID, d,
+			InspectionDue{Loan: rec.ID, Due: st.InspectionDue})); err != nil {
+			return prev, err
 		}
-		out.messages = append(out.messages, m)
 	}
 	for i, r := range reminders {
-		m, err := message(TopicReminder, fmt.Sprintf("reminder/%s/%s/%d", rec.ID, day, i), rec.ID, day, r)
-		if err != nil {
-			return loanDay{}, err
+		if err := add(message(TopicReminder, fmt.Sprintf("reminder/%s/%s/%d", rec.ID, d, i), rec.ID, d, r)); err != nil {
+			return prev, err
 		}
-		out.messages = append(out.messages, m)
 	}
 	for i, a := range actions {
-		m, err := message(TopicAction, fmt.Sprintf("collection/%s/%s/%d", rec.ID, day, i), rec.ID, day, a)
-		if err != nil {
-			return loanDay{}, err
+		if err := add(message(TopicAction, fmt.Sprintf("collection/%s/%s/%d", rec.ID, d, i), rec.ID, d, a)); err != nil {
+			return prev, err
 		}
-		out.messages = append(out.messages, m)
 	}
-	return out, nil
+	return st, nil
 }
 
 // loadLoan returns the decoded loan of a scanned record (scans read no

@@ -29,7 +29,8 @@ type Message struct {
 	Day date.Date
 	// Payload is the message as JSON, stored as text.
 	Payload json.RawMessage
-	// Delivered is set by MarkDelivered.
+	// Delivered is set by MarkDelivered, or by the writer of a message that
+	// is history only (see Outbox.Add).
 	Delivered bool
 }
 
@@ -46,7 +47,10 @@ func (m Message) SameRequest(o Message) bool {
 type Outbox interface {
 	// Add stores messages, all or nothing. A message whose key is already
 	// stored (or given earlier in the call) with the same content is
-	// skipped; added counts the new ones. Errors: ErrInvalid (fields named
+	// skipped; added counts the new ones. A message given with Delivered
+	// set is recorded as delivered: history a host can scan, never pending
+	// (the daily close records this way the reminders and actions of days
+	// it derives after the fact). Errors: ErrInvalid (fields named
 	// "messages[i].topic": ValidateMessages), ErrDuplicate when a key is
 	// stored or given earlier with different content (nothing is added).
 	Add(ctx context.Context, msgs ...Message) (added int, err error)

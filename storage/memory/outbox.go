@@ -70,7 +70,7 @@ func (r outbox) Add(ctx context.Context, msgs ...storage.Message) (int, error) {
 				continue
 			}
 			x.seq++
-			m.Seq, m.Delivered = x.seq, false
+			m.Seq = x.seq
 			x.byKey[m.Key] = m
 			x.queue = append(x.queue, m)
 			x.peak = max(x.peak, len(x.byKey))

@@ -37,7 +37,7 @@ func (r outbox) Add(ctx context.Context, msgs ...storage.Message) (int, error) {
 	err := r.write(ctx, func(c conn) error {
 		inserted, err := messages.add(ctx, c, "INSERT INTO lendcore_outbox (msg_key, topic, loan_id, day, payload, delivered)",
 			msgs, func(m *storage.Message) []any {
-				return []any{m.Key, m.Topic, uuidArg(m.LoanID), dateArg(m.Day), string(m.Payload), false}
+				return []any{m.Key, m.Topic, uuidArg(m.LoanID), dateArg(m.Day), string(m.Payload), m.Delivered}
 			})
 		added = count(inserted)
 		return err

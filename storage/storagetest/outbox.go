@@ -159,7 +159,7 @@ func testOutboxPurge(t *testing.T, s storage.Store) {
 	// The purged key comes back as a new, pending message after every
 	// other.
 	again := ms[12]
-	again.Payload = json.RawMessage(`{"resent":true}`)
+	again.Payload, again.Delivered = json.RawMessage(`{"resent":true}`), false
 	added, err := s.Outbox().Add(ctx, again)
 	require.NoError(t, err)
 	assert.Equal(t, 1, added)
@@ -220,4 +220,36 @@ func testOutboxValidation(t *testing.T, s storage.Store) {
 	require.NoError(t, err)
 	require.Len(t, pending, 1)
 	assert.Equal(t, "ok", pending[0].Key)
+}
+
+// testOutboxHistory: a message added with Delivered set is recorded as
+// delivered — never pending, found by a scan of delivered messages — and
+// adding it again (delivered or not) is a replay, not a second message.
+func testOutboxHistory(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	loan := uuid.New()
+	past := storage.Message{Key: "history/1", Topic: "reminder", LoanID: loan, Day: day(2024, 3, 1),
+		Payload: doc(`{"n":1}`), Delivered: true}
+	now := storage.Message{Key: "pending/1", Topic: "reminder", LoanID: loan, Day: day(2024, 3, 9), Payload: doc(`{"n":2}`)}
+	added, err := s.Outbox().Add(ctx, past, now)
+	require.NoError(t, err)
+	require.Equal(t, 2, added)
+	pending, err := s.Outbox().Pending(ctx, 10)
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	assert.Equal(t, "pending/1", pending[0].Key)
+	var delivered []string
+	for m, err := range s.Outbox().Scan(ctx, storage.MessageFilter{Delivery: storage.Delivered}) {
+		require.NoError(t, err)
+		assert.True(t, m.Delivered)
+		delivered = append(delivered, m.Key)
+	}
+	assert.Equal(t, []string{"history/1"}, delivered)
+	past.Delivered = false
+	added, err = s.Outbox().Add(ctx, past)
+	require.NoError(t, err)
+	assert.Zero(t, added, "the same message again is a replay")
+	pending, err = s.Outbox().Pending(ctx, 10)
+	require.NoError(t, err)
+	assert.Len(t, pending, 1, "and stays history")
 }

@@ -89,6 +89,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"Outbox", testOutbox},
 		{"OutboxScan", testOutboxScan},
 		{"OutboxPurge", testOutboxPurge},
+		{"OutboxHistory", testOutboxHistory},
 		{"OutboxValidation", testOutboxValidation},
 		{"TxCommit", testTxCommit},
 		{"TxRollback", testTxRollback},
