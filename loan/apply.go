@@ -26,7 +26,7 @@ func (f *fold) apply(ix int, e *Entry) error {
 		err = f.disburse(e)
 	case Repayment:
 		f.received += a
-		f.toCredit(f.pay(ix, a, fromCash))
+		err = f.excess(ix, e, f.pay(ix, a, fromCash))
 	case Prepayment:
 		f.received += a
 		err = f.prepay(ix, e)
@@ -45,12 +45,28 @@ func (f *fold) apply(ix int, e *Entry) error {
 	case Recovery:
 		err = f.recover(ix, e)
 	case Refund:
+		// Fineract's credit balance refund: only money the loan holds for
+		// the borrower goes back (Dr overpayment liability, Cr cash).
 		if a > f.credit {
 			return f.errorf("amount", "refund %s exceeds the credit balance %s", e.Amount, f.amount(f.credit))
 		}
 		f.credit -= a
 		f.refunded += a
 		f.book.pair(f, e.ValueDate, f.l.policy.Accounts.Overpayment, f.l.policy.Accounts.Cash, a)
+	case Pause:
+		err = f.pause(e)
+	case Resume:
+		err = f.resume(e)
+	case ReAge:
+		err = f.reAge(e)
+	case ReAmortize:
+		err = f.reAmortize(e)
+	case Settlement:
+		err = f.settle(ix, e)
+	case Sale:
+		err = f.sell(e)
+	case Buyback:
+		err = f.buyBack(e)
 	}
 	if err != nil {
 		return err
@@ -60,6 +76,9 @@ func (f *fold) apply(ix int, e *Entry) error {
 		f.toCred = max(0, f.toCred+f.credit)
 	}
 	f.settleCredit()
+	if e.Kind == Repayment || e.Kind == Prepayment {
+		f.autoClose(e.ValueDate)
+	}
 	f.closeIfPaid()
 	return nil
 }
@@ -110,12 +129,16 @@ func (f *fold) setPenaltyRate() error {
 // loan's state calls for and returns what is left (the caller decides
 // whether that is credit). from names the account the money comes from.
 func (f *fold) pay(ix int, a int64, from source) int64 {
-	if a <= 0 || f.nextDue == 0 {
+	r := f.rule(ix)
+	if a <= 0 || f.nextDue == 0 && r == nil {
 		return a
 	}
 	f.chargeAccrued()
 	for f.firstUnpaid < f.nextDue && f.inst[f.firstUnpaid].outTotal() == 0 {
 		f.firstUnpaid++ // settled installments stay settled, except by a fee charge (see charge)
+	}
+	if r != nil {
+		return f.payByRule(ix, a, from, r)
 	}
 	w := f.l.policy.Waterfall.pick(f.status, f.dpd(f.day))
 	take := func(in *inst, c Component) {
@@ -276,7 +299,7 @@ func (f *fold) collapse(x date.Date, interest PayoffInterest, extraFee int64) er
 }
 
 func (f *fold) writeOff(e *Entry) error {
-	if err := f.collapse(e.ValueDate, AccruedInterest, 0); err != nil {
+	if err := f.collapse(e.ValueDate, f.l.policy.WriteOff.interest(), 0); err != nil {
 		return err
 	}
 	// Credit the borrower holds settles what just fell due before the rest
@@ -307,11 +330,21 @@ func (f *fold) writeOff(e *Entry) error {
 func (f *fold) recover(ix int, e *Entry) error {
 	a := e.Amount.Minor()
 	if claim := f.claim(); a > claim {
-		return f.errorf("amount", "recovery %s exceeds the written-off claim %s", e.Amount, f.amount(claim))
+		if f.l.policy.WriteOff.RecoveryExcess != ExcessAsIncome {
+			return f.errorf("amount", "recovery %s exceeds the written-off claim %s", e.Amount, f.amount(claim))
+		}
+		f.excessRecovered += a - claim
 	}
 	f.received += a
 	acc := &f.l.policy.Accounts
 	f.book.pair(f, e.ValueDate, acc.Cash, acc.RecoveryIncome, a)
+	f.recoverClaim(ix, min(a, f.claim()))
+	return nil
+}
+
+// recoverClaim allocates a, recovered on a written-off loan, over the
+// claim by the written-off waterfall.
+func (f *fold) recoverClaim(ix int, a int64) {
 	w := f.l.policy.Waterfall.WrittenOff
 	take := func(in *inst, c Component) {
 		n := min(a, f.claimOf(in, c))
@@ -330,12 +363,11 @@ func (f *fold) recover(ix int, e *Entry) error {
 				take(&f.inst[i], c)
 			}
 		}
-		return nil
+		return
 	}
 	for i := range f.inst {
 		for _, c := range w.Order {
 			take(&f.inst[i], c)
 		}
 	}
-	return nil
 }

@@ -87,6 +87,9 @@ func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
 	if fee := policy.Penalty.LateFee; !fee.IsZero() && fee.Currency() != terms.Principal.Currency() {
 		v.Add("policy.penalty.late_fee", "currency is not the loan's")
 	}
+	if c := policy.Payments.CloseBelow; !c.IsZero() && c.Currency() != terms.Principal.Currency() {
+		v.Add("policy.payments.close_below", "currency is not the loan's")
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -197,7 +200,7 @@ func (l *Loan) Post(e Entry) (Result, error) {
 	f := getFold(e.Seq)
 	defer putFold(f)
 	memo := l.memo
-	if memo == nil && (e.Kind == Prepayment || e.Kind == Restructure) {
+	if memo == nil && l.reamortizes(&e) {
 		memo = new(reamMemo)
 	}
 	if err := f.run(l, journal, order, journal[orderAt(order, len(journal)-1)].ValueDate, memo); err != nil {
@@ -278,4 +281,20 @@ func (l *Loan) resultFrom(f *fold, i int) Result {
 		r.Applied.Set(c, money.New(f.applied[c], l.Currency()))
 	}
 	return r
+}
+
+// reamortizes reports whether e may re-amortise the loan: a prepayment, a
+// restructure, or a repayment whose excess reduces the principal.
+func (l *Loan) reamortizes(e *Entry) bool {
+	switch e.Kind {
+	case Prepayment, Restructure:
+		return true
+	case Repayment:
+		m := e.Excess
+		if m == 0 {
+			m = l.policy.Payments.Excess
+		}
+		return m == ReduceTerm || m == ReduceInstallment
+	}
+	return false
 }

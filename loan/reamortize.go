@@ -51,14 +51,32 @@ func (f *fold) prepay(ix int, e *Entry) error {
 		if a+f.credit < total {
 			return f.errorf("amount", "below the payoff amount %s", f.amount(total-f.credit))
 		}
-		if err := f.collapse(x, pp.Interest, prepayFee); err != nil {
-			return err
-		}
-		f.settleCredit()
-		f.toCredit(f.pay(ix, a, fromCash))
-		return nil
+		return f.payOff(ix, x, a, prepayFee)
 	}
-	left := f.pay(ix, a, fromCash)
+	mode := e.Reamortize
+	if mode == 0 {
+		mode = pp.Reamortize
+	}
+	return f.prepayPrincipal(ix, x, f.pay(ix, a, fromCash), mode)
+}
+
+// payOff settles the whole loan on x with a (and the credit balance):
+// everything not yet due falls due, with the running period's interest
+// and the prepayment fee; what is left of a becomes credit.
+func (f *fold) payOff(ix int, x date.Date, a, prepayFee int64) error {
+	if err := f.collapse(x, f.l.policy.Prepayment.Interest, prepayFee); err != nil {
+		return err
+	}
+	f.settleCredit()
+	f.toCredit(f.pay(ix, a, fromCash))
+	return nil
+}
+
+// prepayPrincipal applies left, what a payment brought beyond the amounts
+// due, to the interest accrued in the running period, the prepayment fee
+// and principal, and re-amortises the rest of the loan by mode.
+func (f *fold) prepayPrincipal(ix int, x date.Date, left int64, mode ReamortizeMode) error {
+	pp := &f.l.policy.Prepayment
 	k := f.nextDue
 	if k >= len(f.inst) {
 		f.toCredit(left)
@@ -98,10 +116,6 @@ func (f *fold) prepay(ix int, e *Entry) error {
 			}
 			fee = a.Minor()
 		}
-	}
-	mode := e.Reamortize
-	if mode == 0 {
-		mode = pp.Reamortize
 	}
 	target := f.inst[k].owed[Principal] + f.inst[k].owed[Interest]
 	periods := len(f.inst) - k

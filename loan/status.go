@@ -65,11 +65,19 @@ const (
 	EventRecover
 	EventRefund
 	EventReverse
+	EventPause      // a delinquency pause begins
+	EventResume     // a delinquency pause ends early
+	EventReAge      // the arrears move to the end of the schedule
+	EventReAmortize // the arrears spread over the installments not yet due
+	EventSettle     // a settlement for less than the claim
+	EventSell       // the loan is sold to an external owner
+	EventBuyBack    // the loan is bought back from its external owner
 )
 
 var eventNames = enum.New[Event](ErrInvalidInput, "event", "", "approve", "reject", "withdraw", "cancel",
 	"disburse", "accelerate", "write-off", "pay-off", "reopen",
-	"repay", "prepay", "charge", "waive", "restructure", "recover", "refund", "reverse")
+	"repay", "prepay", "charge", "waive", "restructure", "recover", "refund", "reverse",
+	"pause", "resume", "re-age", "re-amortize", "settle", "sell", "buy-back")
 
 // String returns the event name.
 func (e Event) String() string { return eventNames.String(e) }
@@ -117,6 +125,33 @@ var loanLifecycle = lifecycle.New("loan", ErrIllegalTransition,
 	move{From: WrittenOff, On: EventReverse, To: WrittenOff},
 	move{From: Closed, On: EventRefund, To: Closed},
 	move{From: Closed, On: EventReverse, To: Closed}, // the fold reopens the loan if the outstanding comes back
+
+	// The servicing conventions of other systems. Delinquency pauses, as
+	// Fineract's delinquency actions, apply to a loan on the books.
+	move{From: Active, On: EventPause, To: Active},
+	move{From: Active, On: EventResume, To: Active},
+	move{From: Accelerated, On: EventPause, To: Accelerated},
+	move{From: Accelerated, On: EventResume, To: Accelerated},
+	// Re-ageing and re-amortisation: Fineract allows them on active loans
+	// only (LoanReAgingValidator, LoanReAmortizationValidator).
+	move{From: Active, On: EventReAge, To: Active},
+	move{From: Active, On: EventReAmortize, To: Active},
+	// A settlement pays off a loan on the books or a written-off claim; the
+	// fold closes it.
+	move{From: Active, On: EventSettle, To: Active},
+	move{From: Accelerated, On: EventSettle, To: Accelerated},
+	move{From: WrittenOff, On: EventSettle, To: WrittenOff},
+	// A sale changes the owner, not the status (a written-off loan only
+	// when the policy allows: the fold checks); a buyback is possible
+	// whatever became of the loan, a closed one included (Fineract buys
+	// back fully paid and overpaid loans).
+	move{From: Active, On: EventSell, To: Active},
+	move{From: Accelerated, On: EventSell, To: Accelerated},
+	move{From: WrittenOff, On: EventSell, To: WrittenOff},
+	move{From: Active, On: EventBuyBack, To: Active},
+	move{From: Accelerated, On: EventBuyBack, To: Accelerated},
+	move{From: WrittenOff, On: EventBuyBack, To: WrittenOff},
+	move{From: Closed, On: EventBuyBack, To: Closed},
 )
 
 // applicationLifecycle is the life of an application, from submission to

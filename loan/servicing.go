@@ -1,0 +1,389 @@
+package loan
+
+import (
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/money"
+)
+
+// The fold's side of the servicing conventions other systems offer:
+// excess money, auto-closure, delinquency pauses, re-ageing and
+// re-amortisation, settlement, and sale to an external owner.
+
+// excess decides what becomes of left, the part of repayment e beyond what
+// was due: by the entry's choice, else the policy's (see ExcessMode).
+func (f *fold) excess(ix int, e *Entry, left int64) error {
+	mode := e.Excess
+	if mode == 0 {
+		mode = f.l.policy.Payments.Excess
+	}
+	switch mode {
+	case NextInstallments:
+		left = f.payAhead(ix, left)
+	case ReduceTerm, ReduceInstallment:
+		if left > 0 && f.nextDue < len(f.inst) {
+			total, prepayFee := f.quote()
+			if left+f.credit >= total {
+				return f.payOff(ix, e.ValueDate, left, prepayFee)
+			}
+			if left > f.accruedInterest(f.nextDue, f.day) {
+				rm := KeepTerm
+				if mode == ReduceTerm {
+					rm = KeepInstallment
+				}
+				return f.prepayPrincipal(ix, e.ValueDate, left, rm)
+			}
+		}
+	}
+	f.toCredit(left)
+	return nil
+}
+
+// take settles up to a of component c of installment in from the account
+// of source from, on behalf of the entry at ix, and returns what it took.
+func (f *fold) take(ix int, in *inst, c Component, a int64, from source) int64 {
+	n := min(a, in.out(c))
+	if n <= 0 {
+		return 0
+	}
+	in.paid[c] += n
+	if ix+1 == f.track {
+		f.applied[c] += n
+	}
+	acc := &f.l.policy.Accounts
+	f.book.pair(f, f.day, from.account(acc), acc.receivable(c), n)
+	f.markSettled(in)
+	return n
+}
+
+// payAhead pays the installments not yet due with a, the next one first,
+// each by the performing waterfall's component order, and returns what is
+// left. Interest paid before it falls due is credited to interest
+// receivable, which the interest falling due brings back to zero.
+func (f *fold) payAhead(ix int, a int64) int64 {
+	order := &f.l.policy.Waterfall.Performing.Order
+	for i := f.nextDue; i < len(f.inst) && a > 0; i++ {
+		for _, c := range order {
+			a -= f.take(ix, &f.inst[i], c, a, fromCash)
+		}
+	}
+	return a
+}
+
+// autoClose waives a residual below the policy's tolerance after a
+// payment on x and lets the loan close (PaymentPolicy.CloseBelow).
+func (f *fold) autoClose(x date.Date) {
+	tol := f.l.policy.Payments.CloseBelow.Minor()
+	if tol <= 0 || f.status != Active && f.status != Accelerated {
+		return
+	}
+	total, prepayFee := f.quote()
+	if r := total - prepayFee - f.credit; r <= 0 || r >= tol {
+		return
+	}
+	if f.collapse(x, f.l.policy.Prepayment.Interest, 0) != nil {
+		return
+	}
+	f.settleCredit()
+	f.forgive(x)
+}
+
+// forgive waives everything still outstanding on x: interest, penalty and
+// fees against their income, principal against the write-off account.
+func (f *fold) forgive(x date.Date) {
+	acc := &f.l.policy.Accounts
+	for i := range f.inst {
+		in := &f.inst[i]
+		for c := range componentCount {
+			n := in.out(c)
+			if n == 0 {
+				continue
+			}
+			f.coldFor(in).waived[c] += n
+			in.gone[c] += n
+			if c == Principal {
+				f.book.pair(f, x, acc.WriteOff, acc.LoansReceivable, n)
+			} else {
+				f.book.pair(f, x, acc.income(c), acc.receivable(c), n)
+			}
+		}
+		f.markSettled(in)
+	}
+}
+
+// pause starts a delinquency pause: the days after the value date up to
+// and including Until leave days past due. Fineract's delinquency action
+// PAUSE: it lasts at least a day and overlaps no other pause
+// (DelinquencyActionParseAndValidator).
+func (f *fold) pause(e *Entry) error {
+	s := span{e.ValueDate, e.Until}
+	for _, p := range f.pauses {
+		if s.from.Before(p.until) && p.from.Before(s.until) {
+			return f.errorf("until", "overlaps the delinquency pause from %s to %s", p.from, p.until)
+		}
+	}
+	f.pauses = append(f.pauses, s)
+	return nil
+}
+
+// resume ends the pause in force on the value date there: Fineract's
+// delinquency action RESUME, which must fall within a pause.
+func (f *fold) resume(e *Entry) error {
+	x := e.ValueDate
+	for i := range f.pauses {
+		if p := &f.pauses[i]; !x.Before(p.from) && !x.After(p.until) {
+			p.until = x
+			return nil
+		}
+	}
+	return f.errorf("value_date", "no delinquency pause in force on %s", x)
+}
+
+// paused reports whether a delinquency pause covers day d.
+func (f *fold) paused(d date.Date) bool {
+	for _, p := range f.pauses {
+		if d.After(p.from) && !d.After(p.until) {
+			return true
+		}
+	}
+	return false
+}
+
+// pastDue reports whether principal or interest of an installment due
+// before d is unpaid: whether the loan is in arrears on d, however the
+// arrears policy counts the days.
+func (f *fold) pastDue(d date.Date) bool {
+	for i := 0; i < f.nextDue && f.inst[i].due.Before(d); i++ {
+		if !f.inst[i].settled {
+			return true
+		}
+	}
+	return false
+}
+
+// takeArrears takes everything outstanding off the installments fallen
+// due (the arrears) and returns it by component. The installments' owed
+// amounts drop by what moves, as a Fineract re-age or re-amortisation
+// zeroes the principal due of the installments it moves; interest already
+// recognised is reversed, to be recognised again when the installment it
+// moves to falls due.
+func (f *fold) takeArrears(x date.Date) (moved [componentCount]int64) {
+	for i := 0; i < f.nextDue; i++ {
+		in := &f.inst[i]
+		for c := range componentCount {
+			n := in.out(c)
+			if n == 0 {
+				continue
+			}
+			in.owed[c] -= n
+			f.coldFor(in).reaged[c] += n
+			moved[c] += n
+		}
+		f.markSettled(in)
+	}
+	acc := &f.l.policy.Accounts
+	f.book.pair(f, x, acc.InterestIncome, acc.InterestReceivable, moved[Interest])
+	return moved
+}
+
+// share returns the k-th (0-based) of n shares of total: total / n rounded
+// by the loan's mode for all but the last, which takes the remainder, as
+// Fineract spreads re-aged and re-amortised principal (the last
+// installment absorbs the rounding). Should rounding up leave the last
+// share negative, all shares round down instead.
+func (f *fold) share(total int64, n, k int) int64 {
+	each := total / int64(n)
+	if r, err := f.amount(total).MulFrac(1, int64(n), f.mode); err == nil && r.Minor()*int64(n-1) <= total {
+		each = r.Minor()
+	}
+	if k == n-1 {
+		return total - each*int64(n-1)
+	}
+	return each
+}
+
+// reAge moves the arrears into new installments after the last one
+// (Fineract's re-age: startDate, numberOfInstallments, frequency), so the
+// loan is no longer past due. Fineract re-ages only non-interest-bearing
+// loans at or after maturity, moving the outstanding principal; here any
+// loan in arrears may be re-aged, and everything outstanding on the
+// installments fallen due moves (principal, interest, penalty, fee), the
+// installments not yet due keeping their schedule. The new installments
+// bear no interest of their own.
+func (f *fold) reAge(e *Entry) error {
+	x, r := e.ValueDate, e.ReAging
+	if !f.pastDue(x) {
+		return f.errorf("value_date", "the loan is current on %s: nothing in arrears to re-age", x)
+	}
+	last := f.inst[len(f.inst)-1]
+	if !r.FirstDue.After(last.due) {
+		return f.errorf("re_aging.first_due", "must be after the last installment's due date %s", last.due)
+	}
+	if end := r.due(r.Installments - 1); end.After(f.l.lastDate()) {
+		return f.errorf("re_aging.installments", "the last new installment, due %s, is past %s", end, f.l.lastDate())
+	}
+	moved := f.takeArrears(x)
+	prev := last.due
+	for k := range r.Installments {
+		in := inst{number: last.number + 1 + int32(k), from: prev, due: r.due(k)}
+		for c := range componentCount {
+			in.owed[c] = f.share(moved[c], r.Installments, k)
+		}
+		f.inst = append(f.inst, in)
+		prev = in.due
+	}
+	return nil
+}
+
+// reAmortize spreads the arrears over the installments not yet due,
+// evenly, the last taking the rounding: Fineract's re-amortisation, which
+// moves the overdue principal of the installments due on or before the
+// transaction date to the future ones. Here every component outstanding on
+// them moves (Fineract re-amortises non-interest-bearing loans).
+func (f *fold) reAmortize(e *Entry) error {
+	x := e.ValueDate
+	if !f.pastDue(x) {
+		return f.errorf("value_date", "the loan is current on %s: nothing in arrears to re-amortise", x)
+	}
+	k := f.nextDue
+	n := len(f.inst) - k
+	if n == 0 {
+		return f.errorf("value_date", "no installment falls due after %s to re-amortise over", x)
+	}
+	moved := f.takeArrears(x)
+	for j := range n {
+		for c := range componentCount {
+			f.inst[k+j].owed[c] += f.share(moved[c], n, j)
+		}
+	}
+	return nil
+}
+
+// settle is a settlement (和解): the borrower pays less than the claim, a
+// second person approved it (the entry's approver), and the rest is
+// waived. On a loan on the books the claim is the payoff amount without
+// the prepayment fee; on a written-off loan, the claim still pursued.
+func (f *fold) settle(ix int, e *Entry) error {
+	a, x := e.Amount.Minor(), e.ValueDate
+	acc := &f.l.policy.Accounts
+	if f.status == WrittenOff {
+		claim := f.claim()
+		if a >= claim {
+			return f.errorf("amount", "%s is not below the written-off claim %s: post a recovery", e.Amount, f.amount(claim))
+		}
+		f.received += a
+		f.book.pair(f, x, acc.Cash, acc.RecoveryIncome, a)
+		f.recoverClaim(ix, a)
+		for i := range f.inst {
+			in := &f.inst[i]
+			for c := range componentCount {
+				if n := f.claimOf(in, c); n != 0 {
+					f.coldFor(in).forgiven[c] += n
+				}
+			}
+		}
+		f.settledByEntry, f.settledOn = true, x
+		return nil
+	}
+	total, prepayFee := f.quote()
+	if claim := total - prepayFee; a+f.credit >= claim {
+		return f.errorf("amount", "%s and the credit balance %s cover the payoff amount %s: post a payoff",
+			e.Amount, f.amount(f.credit), f.amount(claim))
+	}
+	f.received += a
+	if err := f.collapse(x, f.l.policy.Prepayment.Interest, 0); err != nil {
+		return err
+	}
+	f.settleCredit()
+	f.toCredit(f.pay(ix, a, fromCash))
+	f.forgive(x)
+	f.settledByEntry, f.settledOn = true, x
+	return nil
+}
+
+// sell transfers the loan to an external owner on the value date (the
+// settlement date): Fineract's external asset owner transfer (SALE).
+func (f *fold) sell(e *Entry) error {
+	switch {
+	case f.l.policy.Accounts.AssetTransfer == "":
+		return f.errorf("policy.accounts.asset_transfer", "missing: a sale moves the loan's balances through it")
+	case f.owner != "":
+		return f.errorf("owner", "the loan is owned by %s: buy it back before selling it again", f.owner)
+	case f.status == WrittenOff && !f.l.policy.Sale.AllowWrittenOff:
+		return f.errorf("kind", "a written-off loan may not be sold: policy.sale.allow_written_off is off")
+	}
+	f.transfer(e.ValueDate, e.Owner)
+	f.buyer, f.priceRatio, f.soldOn, f.sold, f.boughtBack = e.Owner, e.PriceRatio, e.ValueDate, true, false
+	return nil
+}
+
+// buyBack transfers the loan back from its external owner (Fineract's
+// BUYBACK), which must be the entry's owner when it names one.
+func (f *fold) buyBack(e *Entry) error {
+	switch {
+	case f.owner == "":
+		return f.errorf("kind", "the loan has no external owner to buy it back from")
+	case f.l.policy.Accounts.AssetTransfer == "":
+		return f.errorf("policy.accounts.asset_transfer", "missing: a buyback moves the loan's balances through it")
+	case e.Owner != "" && e.Owner != f.owner:
+		return f.errorf("owner", "the loan is owned by %s, not %s", f.owner, e.Owner)
+	}
+	f.transfer(e.ValueDate, "")
+	f.boughtBack, f.boughtBackOn = true, e.ValueDate
+	return nil
+}
+
+// transfer moves the loan's balances from the books of the current owner
+// to those of owner to through the asset-transfer account, as Fineract's
+// asset transfer journal entries do (the seller credits each receivable
+// and debits asset transfer; the buyer debits each receivable and credits
+// asset transfer), and makes to the owner of every posting after.
+func (f *fold) transfer(x date.Date, to string) {
+	b := f.book
+	if b == nil {
+		f.owner = to
+		return
+	}
+	acc := &f.l.policy.Accounts
+	accounts := [...]string{acc.LoansReceivable, acc.InterestReceivable, acc.PenaltyReceivable, acc.FeeReceivable,
+		acc.Overpayment}
+	var bal [len(accounts)]int64
+	for i := range b.postings {
+		p := &b.postings[i]
+		if p.Owner != f.owner {
+			continue
+		}
+		for j, a := range accounts {
+			if p.Debit == a {
+				bal[j] += p.Amount.Minor()
+			}
+			if p.Credit == a {
+				bal[j] -= p.Amount.Minor()
+			}
+		}
+	}
+	for j, a := range accounts {
+		b.pair(f, x, acc.AssetTransfer, a, bal[j])
+	}
+	f.owner = to
+	for j, a := range accounts {
+		b.pair(f, x, a, acc.AssetTransfer, bal[j])
+	}
+}
+
+// saleRecord returns the loan's latest sale, or nil.
+func (f *fold) saleRecord() *SaleRecord {
+	if !f.sold {
+		return nil
+	}
+	return &SaleRecord{Owner: f.buyer, PriceRatio: f.priceRatio, SettledOn: f.soldOn,
+		BoughtBackOn: datePtr(f.boughtBack, f.boughtBackOn)}
+}
+
+// SaleRecord is a loan's latest sale to an external owner.
+type SaleRecord struct {
+	Owner        string     `json:"owner"`
+	PriceRatio   money.Rate `json:"price_ratio"`
+	SettledOn    date.Date  `json:"settled_on"`
+	BoughtBackOn *date.Date `json:"bought_back_on,omitempty"`
+}
