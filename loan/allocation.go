@@ -331,6 +331,9 @@ func (f *fold) payByRule(ix int, a int64, from source, r *AllocationRule) int64 
 	}
 	if r.Direction == Vertical {
 		for _, b := range r.Order {
+			if f.noAhead && b.stage() == inAdvance {
+				continue
+			}
 			first, end, step := f.stageRange(r, b.stage())
 			for i := first; i != end && a > 0; i += step {
 				take(i, b.component())
@@ -341,7 +344,7 @@ func (f *fold) payByRule(ix int, a int64, from source, r *AllocationRule) int64 
 	var done [3]bool
 	for _, b := range r.Order {
 		s := b.stage()
-		if done[s] {
+		if done[s] || f.noAhead && s == inAdvance {
 			continue
 		}
 		done[s] = true

@@ -17,6 +17,7 @@ func (f *fold) apply(ix int, e *Entry) error {
 	f.chargeAccrued()
 	f.book.recognisePenalty(f, e.ValueDate)
 	f.book.begin(ix)
+	f.applying = ix
 	if ix+1 == f.track {
 		f.applied, f.toCred = [componentCount]int64{}, -f.credit
 	}
@@ -26,10 +27,17 @@ func (f *fold) apply(ix int, e *Entry) error {
 		err = f.disburse(e)
 	case Repayment:
 		f.received += a
-		err = f.excess(ix, e, f.pay(ix, a, fromCash))
+		// An excess applied to principal leaves installments not yet due
+		// to the re-amortisation: the allocation rule pays nothing ahead.
+		f.noAhead = f.l.reamortizes(e)
+		left := f.pay(ix, a, fromCash)
+		f.noAhead = false
+		err = f.excess(ix, e, left)
 	case Prepayment:
 		f.received += a
+		f.noAhead = true
 		err = f.prepay(ix, e)
+		f.noAhead = false
 	case FeeCharge:
 		err = f.charge(e)
 	case Waiver:
@@ -278,6 +286,7 @@ func (f *fold) collapse(x date.Date, interest PayoffInterest, extraFee int64) er
 	if k >= len(f.inst) {
 		return nil
 	}
+	f.unpayAhead(k)
 	var principal, fee int64
 	for i := k; i < len(f.inst); i++ {
 		principal += f.inst[i].out(Principal)

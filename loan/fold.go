@@ -117,8 +117,10 @@ type fold struct {
 	received, refunded int64 // money in (payments, recoveries) and out (refunds)
 	excessRecovered    int64 // recoveries beyond the claim, booked as income
 
-	nextFee int    // first installment whose late-fee check is pending, when the fee waits beyond the grace days
-	pauses  []span // delinquency pauses, in value-date order: days (from, until] do not count as past due
+	nextFee  int    // first installment whose late-fee check is pending, when the fee waits beyond the grace days
+	noAhead  bool   // allocation rules pay nothing in advance (a prepayment, an excess applied to principal)
+	applying int    // journal index of the entry being applied
+	pauses   []span // delinquency pauses, in value-date order: days (from, until] do not count as past due
 
 	owner                            string     // the external owner whose books the loan is in; "": the lender's own
 	buyer                            string     // the latest sale's owner

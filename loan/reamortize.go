@@ -23,8 +23,11 @@ func (f *fold) quote() (total, prepayFee int64) {
 	}
 	var principal int64
 	for i := k; i < len(f.inst); i++ {
-		principal += f.inst[i].out(Principal)
-		total += f.inst[i].out(Fee)
+		in := &f.inst[i]
+		principal += in.out(Principal)
+		// Interest and penalty paid before they fell due come back as
+		// credit when the payoff rewrites the installments (unpayAhead).
+		total += in.out(Fee) - in.paid[Interest] - in.paid[Penalty]
 	}
 	pp := &f.l.policy.Prepayment
 	if pp.Interest == FullPeriodInterest {
@@ -82,6 +85,7 @@ func (f *fold) prepayPrincipal(ix int, x date.Date, left int64, mode ReamortizeM
 		f.toCredit(left)
 		return nil
 	}
+	f.unpayAhead(k)
 	acc := f.accruedInterest(k, x)
 	if left <= acc {
 		return f.errorf("amount", "leaves nothing for principal after the amounts due and the accrued interest %s",
@@ -140,6 +144,7 @@ func (f *fold) prepayPrincipal(ix int, x date.Date, left int64, mode ReamortizeM
 func (f *fold) restructure(e *Entry) error {
 	c, x := e.Change, e.ValueDate
 	k := f.nextDue
+	f.unpayAhead(k)
 	var arrears int64
 	if c.CapitalizeArrears {
 		acc := &f.l.policy.Accounts

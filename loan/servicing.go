@@ -70,6 +70,31 @@ func (f *fold) payAhead(ix int, a int64) int64 {
 	return a
 }
 
+// unpayAhead turns what was paid on installments k and later before they
+// fell due back into credit balance, before a payoff, acceleration,
+// write-off, prepayment or restructure rewrites them: the money stays the
+// borrower's and settles the rewritten installments as they fall due.
+func (f *fold) unpayAhead(k int) {
+	acc := &f.l.policy.Accounts
+	for i := k; i < len(f.inst); i++ {
+		in := &f.inst[i]
+		if in.paid == [componentCount]int64{} {
+			continue
+		}
+		for c := range componentCount {
+			if n := in.paid[c]; n != 0 {
+				in.paid[c] = 0
+				f.credit += n
+				if f.applying+1 == f.track {
+					f.toCred -= n // the tracked entry did not leave this as credit
+				}
+				f.book.pair(f, f.day, acc.receivable(c), acc.Overpayment, n)
+			}
+		}
+		in.settled = false
+	}
+}
+
 // autoClose waives a residual below the policy's tolerance after a
 // payment on x and lets the loan close (PaymentPolicy.CloseBelow).
 func (f *fold) autoClose(x date.Date) {
