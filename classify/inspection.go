@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/schedule"
 	"github.com/rickb777/date"
 )
 
@@ -187,7 +188,7 @@ func (p InspectionPolicy) InspectionsDue(day date.Date, subjects []InspectionSub
 		}
 		i := slices.IndexFunc(p.Cadence, func(c Cadence) bool { return c.Standing == standing })
 		c := p.Cadence[i]
-		note(ByCadence, addMonths(base, c.Months).Add(date.PeriodOfDays(c.Days)))
+		note(ByCadence, schedule.AddMonths(base, c.Months).Add(date.PeriodOfDays(c.Days)))
 		if p.ImmediateWhenOverdue && s.DPD > 0 {
 			// DPD 1 is the day after the due date: the first overdue day.
 			if since := day.Add(-date.PeriodOfDays(s.DPD - 1)); s.LastInspection.Before(since) || s.LastInspection.IsZero() {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/schedule"
 )
 
 // Clock is a running count for a cure, probation or observation rule: the
@@ -152,7 +154,7 @@ func (t *Track) observe(o Observation, f *Facts, asOf date.Date) {
 	if f.Due == DuePaid {
 		k.Periods++
 	}
-	if k.Periods >= o.Periods && !asOf.Before(addMonths(k.Since, o.Months)) {
+	if k.Periods >= o.Periods && !asOf.Before(schedule.AddMonths(k.Since, o.Months)) {
 		if f.FinancialDifficulty {
 			*k = Clock{Since: asOf}
 			return
@@ -183,7 +185,7 @@ func (t *Track) stepGrade(p *Policy, floor Grade, f *Facts, asOf date.Date) bool
 		return true
 	}
 	periods := k.Periods >= rule.Periods
-	months := !asOf.Before(addMonths(k.Since, rule.Months))
+	months := !asOf.Before(schedule.AddMonths(k.Since, rule.Months))
 	if periods && months || rule.Combine == CombineShorter && (periods || months) {
 		t.Grade, *k = floor, Clock{}
 		return false
@@ -207,7 +209,7 @@ func (t *Track) stepStage(p *Policy, floor Stage, asOf date.Date) bool {
 	if !k.Running() {
 		k.Since = asOf
 	}
-	if !asOf.Before(addMonths(k.Since, months)) {
+	if !asOf.Before(schedule.AddMonths(k.Since, months)) {
 		t.Stage, *k = floor, Clock{}
 		return false
 	}

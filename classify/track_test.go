@@ -7,6 +7,8 @@ import (
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore/schedule"
 )
 
 // scenario feeds a classifier one Step per day from start to end; facts
@@ -219,7 +221,7 @@ func TestAddMonthsClamps(t *testing.T) {
 		{day(2024, time.January, 15), -13, day(2022, time.December, 15)},
 		{day(2024, time.August, 10), 12, day(2025, time.August, 10)},
 	} {
-		assert.Equal(t, tt.want, addMonths(tt.from, tt.n), "%s %+d", tt.from, tt.n)
+		assert.Equal(t, tt.want, schedule.AddMonths(tt.from, tt.n), "%s %+d", tt.from, tt.n)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/schedule"
 )
 
 // LimitationPolicy computes limitation periods (诉讼时效) under the PRC
@@ -66,23 +67,10 @@ func (p *LimitationPolicy) Validate() error {
 	return e.Err()
 }
 
-// addMonths adds n calendar months to d, clamping the day to the end of
-// the target month (2024-02-29 + 12 months = 2025-02-28). date.AddDate
-// would roll over into the next month instead.
-func addMonths(d date.Date, n int) date.Date {
-	y, m, day := d.Date()
-	t := y*12 + int(m) - 1 + n
-	ny, nm := t/12, time.Month(t%12+1)
-	if t < 0 {
-		ny, nm = (t-11)/12, time.Month((t%12+12)%12+1)
-	}
-	return date.New(ny, nm, min(day, date.DaysIn(ny, nm)))
-}
-
 // GuaranteeEnd returns the last day of the statutory guarantee period for
 // a main debt due on mainDue, when the contract agrees none.
 func (p *LimitationPolicy) GuaranteeEnd(mainDue date.Date) date.Date {
-	return addMonths(mainDue, p.GuaranteeMonths)
+	return schedule.AddMonths(mainDue, p.GuaranteeMonths)
 }
 
 // Interruption is what happened to a claim that may interrupt and restart
@@ -296,9 +284,9 @@ func (p *LimitationPolicy) Status(c *Claim, asOf date.Date) LimitationStatus {
 }
 
 func (p *LimitationPolicy) expiry(start, restart date.Date) date.Date {
-	e := addMonths(restart, 12*p.Years)
+	e := schedule.AddMonths(restart, 12*p.Years)
 	if p.LongStopYears > 0 {
-		e = e.Min(addMonths(start, 12*p.LongStopYears))
+		e = e.Min(schedule.AddMonths(start, 12*p.LongStopYears))
 	}
 	return e
 }
@@ -328,6 +316,6 @@ func (p *LimitationPolicy) DemandNoticeDue(c *Claim, asOf date.Date, nonPerformi
 			return DemandNotice{}, false
 		}
 	}
-	end := addMonths(first, p.DemandEveryMonths).Add(-1)
+	end := schedule.AddMonths(first, p.DemandEveryMonths).Add(-1)
 	return DemandNotice{Loan: c.Loan, Party: c.Party, Guarantor: c.Guarantor, PeriodEnd: end}, true
 }

@@ -413,9 +413,9 @@ func (a Amount) String() string {
 }
 
 // MarshalText encodes the amount as "CNY 1234.50", so JSON holds it as a
-// string that no reader turns into a float (a currency without a
-// predefined scale is written with it: "XTS/4 1.2345"). The zero Amount
-// encodes as "0".
+// string that no reader turns into a float (a currency outside the ISO 4217
+// table is written with its scale: "XTS/4 1.2345"). The zero Amount encodes
+// as "0".
 func (a Amount) MarshalText() ([]byte, error) {
 	return a.appendText(make([]byte, 0, 24)), nil
 }

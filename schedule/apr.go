@@ -32,7 +32,8 @@ type cashFlow struct {
 }
 
 // flows returns the borrower's payments with their whole-period exponents,
-// the stub fraction f and the principal advanced.
+// the stub fraction f and the principal advanced, less what the borrower
+// pays back at disbursement (a down payment, upfront interest).
 //
 // A broken first period of w whole periods and a fraction f is discounted
 // as the U.S. Regulation Z, Appendix J actuarial method does: the whole
@@ -41,8 +42,8 @@ func (s *Schedule) flows() (cfs []cashFlow, f decimal.Decimal, principal decimal
 	t := &s.Terms
 	w := 1
 	f = decimal.Zero
-	if !t.FirstDue.IsZero() && t.dueDates().broken {
-		back := newStepper(t.Frequency, t.FirstDue, t.TermDays, t.AnchorDay)
+	if d := t.dueDates(); d.broken {
+		back := t.stepper(d.first)
 		w = 0
 		for w < 3 && !back.at(-(w + 1)).Before(t.Start) {
 			w++
@@ -50,17 +51,23 @@ func (s *Schedule) flows() (cfs []cashFlow, f decimal.Decimal, principal decimal
 		whole, prior := back.at(-w), back.at(-(w + 1))
 		f = decimal.New(int64(whole.Sub(t.Start)), 0).DivRound(decimal.New(int64(whole.Sub(prior)), 0), irrWorkPlaces)
 	}
-	for k, in := range s.Installments {
+	principal = t.Principal.Decimal()
+	rows := s.Installments
+	for len(rows) > 0 && rows[0].AtDisbursement() {
+		principal = principal.Sub(rows[0].Payment.Decimal())
+		rows = rows[1:]
+	}
+	for k, in := range rows {
 		if in.Payment.IsZero() {
 			continue
 		}
 		e := w + k
-		if len(s.Installments) == 1 && t.Method == Bullet && t.Frequency.effective() != Days {
+		if len(rows) == 1 && t.Method == Bullet && t.Frequency.effective() != Days {
 			e = max(t.Periods, 1)
 		}
 		cfs = append(cfs, cashFlow{in.Payment.Decimal(), e})
 	}
-	return cfs, f, t.Principal.Decimal()
+	return cfs, f, principal
 }
 
 // npv returns Σ cᵢ·dᵢ − principal and its derivative in i.
@@ -153,17 +160,26 @@ func (s *Schedule) IRR() (decimal.Decimal, error) {
 // APR returns the annualised rate of the schedule's true cost, the measure
 // lenders must disclose in China when they state an annualised rate (PBoC
 // Announcement [2021] No. 3 asks for the IRR method; source not re-read
-// here): the periodic IRR × periods per year — or, for a loan of days,
-// × 365 / its days — rounded half-up to APRPlaces decimals. A flat-rate
-// loan at 1 % a month for 12 months shows about 0.2146.
+// here): the periodic IRR × periods per year — or, for a loan of days or
+// of periods of days, × 365 / the period's days — rounded half-up to
+// APRPlaces decimals. A flat-rate loan at 1 % a month for 12 months shows
+// about 0.2146. What the borrower pays at disbursement (AtDisbursement
+// installments) reduces the amount advanced. A loan disbursed in tranches
+// has no APR here (ErrNoIRR): its advances are spread over the term.
 func (s *Schedule) APR() (decimal.Decimal, error) {
+	t := &s.Terms
+	if len(t.Tranches) > 1 {
+		return decimal.Zero, fmt.Errorf("%w: the loan is disbursed in %d tranches", ErrNoIRR, len(t.Tranches))
+	}
 	i, err := s.IRR()
 	if err != nil {
 		return decimal.Zero, err
 	}
-	t := &s.Terms
-	if t.Frequency.effective() == Days {
+	switch t.Frequency.effective() {
+	case Days:
 		return i.Mul(decimal.New(365, 0)).DivRound(decimal.New(int64(max(t.TermDays, 1)), 0), APRPlaces), nil
+	case EveryNDays:
+		return i.Mul(decimal.New(365, 0)).DivRound(decimal.New(int64(max(t.PeriodDays, 1)), 0), APRPlaces), nil
 	}
 	return i.Mul(decimal.New(int64(t.Frequency.PeriodsPerYear()), 0)).Round(APRPlaces), nil
 }

@@ -47,14 +47,15 @@ func ParseDate(s string) (date.Date, error) {
 // civil is a proleptic Gregorian year, month (1–12) and day.
 type civil struct{ y, m, d int }
 
-// ymd returns the date y-m-d; the fields must already be in range.
-// It computes the day number directly (H. Hinnant's days_from_civil), which
-// is far cheaper than going through time.Time for every due date.
+// ymd returns the date y-m-d; month and day must already be in range, the
+// year may be any. It computes the day number directly (H. Hinnant's
+// days_from_civil), which is far cheaper than going through time.Time for
+// every due date.
 func ymd(y, m, d int) date.Date {
 	if m <= 2 {
 		y--
 	}
-	era := y / 400 // y ≥ minYear−1 > 0
+	era := floorDiv(y, 400)
 	yoe := y - era*400
 	mp := (m + 9) % 12 // March = 0
 	doy := (153*mp+2)/5 + d - 1
@@ -65,7 +66,7 @@ func ymd(y, m, d int) date.Date {
 // civilOf splits d into year, month and day (Hinnant's civil_from_days).
 func civilOf(d date.Date) civil {
 	z := int(d.DaysSinceEpoch()) + 719468
-	era := z / 146097 // z > 0 for every year ≥ 0
+	era := floorDiv(z, 146097)
 	doe := z - era*146097
 	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
 	y := yoe + era*400
@@ -93,14 +94,37 @@ func daysIn(y, m int) int {
 	return monthDays[m]
 }
 
+// floorDiv returns ⌊a/b⌋ for b > 0, also for negative a (Go's / truncates).
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b < 0 {
+		q--
+	}
+	return q
+}
+
 // addMonths returns the date months after c, on day anchor clamped to the
 // last day of that month: Jan 31 + 1 → Feb 28/29, + 2 → Mar 31. Anchoring
 // on the original day (not on the previous due date) keeps due dates from
 // drifting.
 func addMonths(c civil, months, anchor int) date.Date {
 	t := c.y*12 + c.m - 1 + months
-	y, m := t/12, t%12+1
+	y := floorDiv(t, 12)
+	m := t - y*12 + 1
 	return ymd(y, m, min(anchor, daysIn(y, m)))
+}
+
+// AddMonths returns d moved n calendar months (back when n is negative) to
+// the same day of the month, clamped to that month's last day:
+// 2024-01-31 + 1 month is 2024-02-29 and 2024-02-29 + 12 months is
+// 2025-02-28, where date.AddDate would roll over into the next month
+// (January 31 + 1 month = March 2). It is the month arithmetic of due dates,
+// exported for the packages that count months from a date: classification
+// and inspection periods, limitation and guarantee periods, revaluation
+// cadences. Any date works, not only the years schedules accept.
+func AddMonths(d date.Date, n int) date.Date {
+	c := civilOf(d)
+	return addMonths(c, n, c.d)
 }
 
 // inYearRange reports whether d lies within the years lendcore accepts.

@@ -7,9 +7,13 @@
 // *fault.Fields (package fault), each named as Terms spells it in JSON
 // ("annual_rate", "interest_grace"). Schedule.Totals, Schedule.APR (the
 // IRR-based annual rate) and Schedule.Reamortize (new principal from a
-// date, keeping the term or the installment) work on the result. Accrue and
-// DayCount.YearFraction give the interest on any amount for any dates, for
-// the packages that service loans. ParseDate reads YYYY-MM-DD input safely.
+// date, keeping the term or the installment; Terms.KeepInstallmentPeriods
+// is its rule for how many periods keep the installment) work on the
+// result. Terms.Plan gives the plan of a loan disbursed in tranches once
+// some have been paid out. Accrue and DayCount.YearFraction give the
+// interest on any amount for any dates, and AddMonths the month arithmetic
+// of due dates, for the packages that service loans. ParseDate reads
+// YYYY-MM-DD input safely.
 //
 // # Methods
 //
@@ -46,12 +50,24 @@
 //
 // The conventions other lenders use are options, so each can be reproduced
 // exactly: Rounding (half-even, down, up, ...) applies to every amount;
-// InstallmentMultiple rounds the level installment to a multiple (whole
-// yuan, say) with InstallmentRounding, principal being installment − interest;
+// InstallmentMultiple rounds the installment of an equal-installment or
+// flat loan to a multiple (whole yuan, say) with InstallmentRounding;
 // Basis Actual counts every period's interest by actual days with the
 // DayCount (30/360, ACT/360, ACT/365F, ACT/ACT ISDA) instead of the periodic
 // rate; Totals chooses whether totals are the sum of the rows, the rounded
 // payment × n, or the unrounded payment × n.
+//
+// Those of Apache Fineract, Frappe Lending and Mambu (each option's doc
+// comment names the peer it matches and the tests cite the worked
+// example): GraceLayout counts interest and principal grace from the
+// first period; BrokenPeriod charges a broken first period's extra
+// interest in the first installment, spread over the installments, or
+// upfront; EveryNDays with PeriodDays, and SemiMonthlyDays for two fixed
+// due days a month; DownPayment, due at each disbursement as an
+// installment of its own (Installment.AtDisbursement); Tranches, a
+// principal disbursed in parts, each re-amortising the rest (Terms.Plan,
+// Terms.Undisbursed). Every option's zero value is today's behaviour, and
+// Validate names each one that conflicts with another.
 //
 // # Dates
 //
@@ -59,7 +75,9 @@
 // of month and clamped to the month's last day: a loan starting on 31
 // January is due 28/29 February, 31 March, 30 April, never drifting.
 // Semi-monthly loans fall due on two days fifteen days apart (the 10th and
-// 25th, or the 16th and the month end). FirstDue gives a broken first period,
+// 25th, or the 16th and the month end), or on two fixed days
+// (SemiMonthlyDays: the 1st and 16th, the 15th and the month end). Loans of
+// EveryNDays fall due every PeriodDays days. FirstDue gives a broken first period,
 // short or long (up to two periods), whose interest is counted by its actual
 // days; later due dates keep to FirstDue's day. For an equal-installment
 // loan the broken period keeps the regular principal part, so only its
@@ -75,7 +93,9 @@
 // capitalised (CapitalizeGrace; the balance grows, see
 // Installment.Capitalized) or deferred to the first payment after them.
 // PrincipalGrace periods follow, paying interest only. The method then
-// amortises the balance over the remaining periods.
+// amortises the balance over the remaining periods. With GraceLayout
+// GraceOverlapping both count from the first period instead: the
+// interest-grace periods are the first of the principal-grace ones.
 //
 // # Arithmetic
 //

@@ -14,7 +14,7 @@ var (
 	methodNames = enum.New[Method](ErrInvalidName, "method",
 		"", "equal-installment", "equal-principal", "interest-only", "bullet", "flat")
 	frequencyNames = enum.New[Frequency](ErrInvalidName, "frequency",
-		"", "weekly", "bi-weekly", "semi-monthly", "monthly", "quarterly", "semi-annual", "annual", "days")
+		"", "weekly", "bi-weekly", "semi-monthly", "monthly", "quarterly", "semi-annual", "annual", "days", "every-n-days")
 	dayCountNames = enum.New[DayCount](ErrInvalidName, "day_count",
 		"", "30/360", "act/360", "act/365f", "act/act-isda")
 	basisNames       = enum.New[InterestBasis](ErrInvalidName, "basis", "periodic", "actual")
@@ -22,6 +22,9 @@ var (
 		"none", "following", "modified-following", "preceding")
 	totalsNames = enum.New[TotalsConvention](ErrInvalidName, "totals",
 		"row-sum", "level-payment", "unrounded-payment")
+	graceLayoutNames  = enum.New[GraceLayout](ErrInvalidName, "grace_layout", "sequential", "overlapping")
+	brokenPeriodNames = enum.New[BrokenPeriodInterest](ErrInvalidName, "broken_period",
+		"first-installment", "spread", "upfront")
 )
 
 // display returns v's name, or "default" for a zero value without one.
@@ -67,7 +70,8 @@ func (m Method) MarshalText() ([]byte, error) { return textOrDefault(methodNames
 func (m *Method) UnmarshalText(b []byte) error { return methodNames.UnmarshalText(b, m) }
 
 // ParseFrequency parses "weekly", "bi-weekly", "semi-monthly", "monthly",
-// "quarterly", "semi-annual", "annual" or "days" ("" is the default, monthly).
+// "quarterly", "semi-annual", "annual", "days" or "every-n-days" ("" is the
+// default, monthly).
 func ParseFrequency(s string) (Frequency, error) { return orDefault(frequencyNames, s) }
 
 // String returns the frequency's name, e.g. "monthly" ("default" for the
@@ -169,3 +173,37 @@ func (c TotalsConvention) MarshalText() ([]byte, error) { return totalsNames.Mar
 
 // UnmarshalText decodes a convention's name; on an error c is unchanged.
 func (c *TotalsConvention) UnmarshalText(b []byte) error { return totalsNames.UnmarshalText(b, c) }
+
+// ParseGraceLayout parses "sequential" or "overlapping".
+func ParseGraceLayout(s string) (GraceLayout, error) { return graceLayoutNames.Parse(s) }
+
+// String returns "sequential" or "overlapping".
+func (l GraceLayout) String() string { return graceLayoutNames.String(l) }
+
+// Valid reports whether l is a defined layout.
+func (l GraceLayout) Valid() bool { return graceLayoutNames.Valid(l) }
+
+// MarshalText encodes the layout's name.
+func (l GraceLayout) MarshalText() ([]byte, error) { return graceLayoutNames.MarshalText(l) }
+
+// UnmarshalText decodes a layout's name; on an error l is unchanged.
+func (l *GraceLayout) UnmarshalText(b []byte) error { return graceLayoutNames.UnmarshalText(b, l) }
+
+// ParseBrokenPeriodInterest parses "first-installment", "spread" or "upfront".
+func ParseBrokenPeriodInterest(s string) (BrokenPeriodInterest, error) {
+	return brokenPeriodNames.Parse(s)
+}
+
+// String returns the convention's name, e.g. "spread".
+func (b BrokenPeriodInterest) String() string { return brokenPeriodNames.String(b) }
+
+// Valid reports whether b is a defined convention.
+func (b BrokenPeriodInterest) Valid() bool { return brokenPeriodNames.Valid(b) }
+
+// MarshalText encodes the convention's name.
+func (b BrokenPeriodInterest) MarshalText() ([]byte, error) { return brokenPeriodNames.MarshalText(b) }
+
+// UnmarshalText decodes a convention's name; on an error b is unchanged.
+func (b *BrokenPeriodInterest) UnmarshalText(text []byte) error {
+	return brokenPeriodNames.UnmarshalText(text, b)
+}

@@ -89,3 +89,40 @@ func ExampleSchedule_WriteCSV() {
 	// 2,2026-03-31,1000.00,20.00,1020.00,1000.00
 	// 3,2026-04-30,1000.00,10.00,1010.00,0.00
 }
+
+// A CNY 10,000 loan disbursed in two tranches: 6,000 on 15 January, 4,000
+// on 1 March. Plan with the first tranche alone gives the plan so far;
+// the second re-amortises the rest over the months left.
+func ExampleTerms_Plan() {
+	cny := func(s string) money.Amount { return money.MustParse(s, money.CNY) }
+	terms := schedule.Terms{
+		Principal:  cny("10000"),
+		AnnualRate: money.MustRate("12%"),
+		Method:     schedule.EqualInstallment,
+		Periods:    12,
+		Start:      date.New(2026, time.January, 15),
+		Tranches: []schedule.Tranche{
+			{Date: date.New(2026, time.January, 15), Amount: cny("6000")},
+			{Date: date.New(2026, time.March, 1), Amount: cny("4000")},
+		},
+	}
+	first, err := terms.Plan(terms.Tranches[:1])
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("first tranche:", first.Installments[0].Payment, "a month; undisbursed", terms.Undisbursed(terms.Tranches[:1]))
+	both, err := terms.Plan(terms.Tranches)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, in := range both.Installments[:3] {
+		fmt.Println(in.Number, in.Due, in.Principal, in.Interest, in.Payment)
+	}
+	// Output:
+	// first tranche: CNY 533.09 a month; undisbursed CNY 4000.00
+	// 1 2026-02-15 CNY 473.09 CNY 60.00 CNY 533.09
+	// 2 2026-03-15 CNY 823.64 CNY 70.25 CNY 893.89
+	// 3 2026-04-15 CNY 831.88 CNY 87.03 CNY 918.91
+}

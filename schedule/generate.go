@@ -13,11 +13,20 @@ import (
 // *fault.Fields wrapping ErrInvalidTerms that lists every bad field; so
 // do terms whose amounts would leave the range of money.Amount, and a
 // calendar under which due dates collapse. Generate is pure: the same terms
-// give the same schedule.
+// give the same schedule. Terms with Tranches give the plan when every
+// tranche is paid out as planned (Plan with t.Tranches).
 func Generate(t Terms) (*Schedule, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
+	if len(t.Tranches) > 0 {
+		return t.plan(t.Tranches, "tranches")
+	}
+	return generate(t)
+}
+
+// generate builds the schedule of valid terms disbursed at once.
+func generate(t Terms) (*Schedule, error) {
 	g, err := newGenerator(&t)
 	if err != nil {
 		return nil, err
@@ -36,23 +45,82 @@ func Generate(t Terms) (*Schedule, error) {
 
 // generator holds what every period of one schedule shares.
 type generator struct {
-	t        *Terms
-	cur      money.Currency
-	dc       DayCount
-	periodic money.Rate // annual / periods per year
-	dues     dueDates
+	t         *Terms
+	cur       money.Currency
+	dc        DayCount
+	periodic  money.Rate // annual / periods per year
+	dues      dueDates
+	amortised int64 // Principal less the down payment
+	down      int64 // the down payment
+	// level is set when a broken first period charges only a regular
+	// period's interest (regular) in its installment, its extra going
+	// elsewhere (BrokenSpread, BrokenUpfront).
+	level          bool
+	regular, extra int64
 }
 
 func newGenerator(t *Terms) (*generator, error) {
-	g := &generator{t: t, cur: t.Principal.Currency(), dc: t.DayCount.effective(), dues: t.dueDates()}
+	g := &generator{t: t, cur: t.Principal.Currency(), dc: t.DayCount.effective(), dues: t.dueDates(),
+		amortised: t.Principal.Minor()}
 	if ppy := t.Frequency.PeriodsPerYear(); ppy > 0 {
 		r, err := t.AnnualRate.PerPeriod(ppy)
 		if err != nil {
 			return nil, invalid("annual_rate", err.Error())
 		}
 		g.periodic = r
+	} else if t.Frequency.effective() == EveryNDays {
+		r, err := t.AnnualRate.Mul(int64(t.PeriodDays), g.dc.yearDays())
+		if err != nil {
+			return nil, invalid("annual_rate", err.Error())
+		}
+		g.periodic = r
+	}
+	if !t.DownPayment.IsZero() {
+		down, err := t.downPaymentOn(t.Principal, true, "down_payment")
+		if err != nil {
+			return nil, err
+		}
+		g.down, g.amortised = down.Minor(), g.amortised-down.Minor()
 	}
 	return g, nil
+}
+
+// yearDays is the year a days frequency divides the annual rate by, as
+// Fineract's daysInYearType does: 360 for 30/360 and ACT/360, 365 for the
+// others (ACT/ACT's "actual" year counts as 365 there too).
+func (dc DayCount) yearDays() int64 {
+	switch dc.effective() {
+	case Thirty360, Actual360:
+		return 360
+	}
+	return 365
+}
+
+// downPaymentOn returns the down payment due when amount is disbursed (the
+// first disbursement, or a later tranche), rounded as DownPayment says;
+// field names the down payment in errors.
+func (t *Terms) downPaymentOn(amount money.Amount, first bool, field string) (money.Amount, error) {
+	dp := t.DownPayment
+	zero := money.Zero(amount.Currency())
+	switch {
+	case !dp.Share.IsZero():
+		// Rounded to the minor unit, then to the multiple, as Fineract
+		// does (Money.roundToMultiplesOf of the scaled share).
+		d, err := amount.MulRate(dp.Share, t.Rounding)
+		if m := t.InstallmentMultiple; err == nil && m.IsPositive() {
+			d, err = d.RoundToMultiple(m, t.InstallmentRounding)
+		}
+		if err != nil {
+			return zero, tooLarge(err)
+		}
+		if d.Cmp(amount) >= 0 {
+			return zero, invalid(field+".share", fmt.Sprintf("rounds to %s, leaving nothing of %s to repay", d, amount))
+		}
+		return d, nil
+	case first:
+		return dp.Amount, nil
+	}
+	return zero, nil
 }
 
 func (g *generator) single() bool { return g.t.Frequency.effective() == Days || g.t.Method == Bullet }
@@ -87,6 +155,9 @@ func (g *generator) interest(base int64, k int, from, to date.Date) (int64, erro
 		err error
 	)
 	if g.t.Basis == Actual || (k == 1 && g.dues.broken) {
+		if k == 1 && g.level {
+			return g.regular, nil // the extra goes elsewhere (BrokenPeriod)
+		}
 		a, err = Accrue(g.amount(base), g.t.AnnualRate, from, to, g.dc, g.t.Rounding)
 	} else {
 		a, err = g.amount(base).MulRate(g.periodic, g.t.Rounding)
@@ -124,17 +195,32 @@ func (g *generator) singlePayment() ([]Installment, error) {
 	}}, nil
 }
 
-// installments builds a multi-period schedule: InterestGrace periods with no
-// payment, PrincipalGrace interest-only periods, then the method's
-// amortising periods. The loop runs on int64 minor units of the one
-// currency; amounts are formed only for the rows.
+// installments builds a multi-period schedule: the periods with no
+// payment, the interest-only ones, then the method's amortising periods,
+// after a row due at disbursement when there is a down payment or upfront
+// interest. The loop runs on int64 minor units of the one currency;
+// amounts are formed only for the rows.
 func (g *generator) installments() ([]Installment, error) {
 	t := g.t
 	n := t.Periods
-	grace := t.InterestGrace + t.PrincipalGrace
+	noPay, interestOnly := t.graceSpan()
+	grace := noPay + interestOnly
 	m := n - grace // amortising periods
-	rows := make([]Installment, n)
-	bal, deferred := t.Principal.Minor(), int64(0)
+	if t.BrokenPeriod != BrokenFirstInstallment && g.dues.broken {
+		if err := g.brokenExtra(); err != nil {
+			return nil, err
+		}
+	}
+	upfront := int64(0)
+	if t.BrokenPeriod == BrokenUpfront {
+		upfront = g.extra
+	}
+	lead := 0
+	if g.down > 0 || upfront > 0 {
+		lead = 1
+	}
+	rows := make([]Installment, lead+n)
+	bal, deferred := g.amortised, int64(0)
 	var pay, part, flatBase int64
 	prev, from := t.Start, t.Start
 	for k := 1; k <= n; k++ {
@@ -159,7 +245,7 @@ func (g *generator) installments() ([]Installment, error) {
 		}
 		var principal, capitalized int64
 		switch {
-		case k <= t.InterestGrace:
+		case k <= noPay:
 			if t.CapitalizeGrace {
 				capitalized = interest
 				if bal += interest; bal > money.MaxMinor {
@@ -176,18 +262,104 @@ func (g *generator) installments() ([]Installment, error) {
 			if principal, err = g.principal(bal, interest, pay, part, k); err != nil {
 				return nil, err
 			}
+			if t.Method == Flat && t.InstallmentMultiple.IsPositive() {
+				principal = g.flatMultiple(principal, interest+deferred, bal)
+			}
 		}
-		if k > t.InterestGrace {
+		if k > noPay {
 			interest, deferred = interest+deferred, 0
 		}
 		bal -= principal
-		row := &rows[k-1]
-		row.Number, row.From, row.Due = k, from, due
+		row := &rows[lead+k-1]
+		row.Number, row.From, row.Due = lead+k, from, due
 		row.Principal, row.Interest, row.Payment = g.amount(principal), g.amount(interest), g.amount(principal+interest)
 		row.Balance, row.Capitalized = g.amount(bal), g.amount(capitalized)
 		prev, from = due, to
 	}
+	if lead > 0 {
+		rows[0] = Installment{Number: 1, From: t.Start, Due: t.Start,
+			Principal: g.amount(g.down), Interest: g.amount(upfront), Payment: g.amount(g.down + upfront),
+			Balance: g.amount(g.amortised), Capitalized: g.amount(0)}
+	}
+	if t.BrokenPeriod == BrokenSpread && g.extra != 0 {
+		if err := g.spread(rows[lead+grace:]); err != nil {
+			return nil, err
+		}
+	}
 	return rows, nil
+}
+
+// graceSpan returns the periods with no payment and the interest-only
+// periods after them, whichever GraceLayout the terms use.
+func (t *Terms) graceSpan() (noPay, interestOnly int) {
+	if t.GraceLayout == GraceOverlapping {
+		return t.InterestGrace, max(0, t.PrincipalGrace-t.InterestGrace)
+	}
+	return t.InterestGrace, t.PrincipalGrace
+}
+
+// brokenExtra sets the interest a broken first period charges beyond a
+// regular one, for the conventions that keep it out of the first
+// installment: the period's interest by days less a regular period's.
+func (g *generator) brokenExtra() error {
+	t := g.t
+	_, to, err := g.dueDate(1, t.Start)
+	if err != nil {
+		return err
+	}
+	actual, err := Accrue(g.amount(g.amortised), t.AnnualRate, t.Start, to, g.dc, t.Rounding)
+	if err != nil {
+		return tooLarge(err)
+	}
+	regular, err := g.amount(g.amortised).MulRate(g.periodic, t.Rounding)
+	if err != nil {
+		return tooLarge(err)
+	}
+	g.level, g.regular, g.extra = true, regular.Minor(), actual.Minor()-regular.Minor()
+	if t.BrokenPeriod == BrokenUpfront && g.extra < 0 {
+		return invalid("broken_period", fmt.Sprintf("upfront: the first period's interest by its days, %s, is below a regular period's %s, so there is nothing to charge upfront",
+			actual, regular))
+	}
+	return nil
+}
+
+// spread adds the broken period's extra interest to the amortising rows,
+// split by the largest-remainder method over equal weights: each row takes
+// the truncated share and the first rows one minor unit more (less for a
+// negative extra).
+func (g *generator) spread(rows []Installment) error {
+	n := int64(len(rows))
+	share, rest := g.extra/n, g.extra%n
+	unit := int64(1)
+	if rest < 0 {
+		unit, rest = -1, -rest
+	}
+	for i := range rows {
+		add := share
+		if int64(i) < rest {
+			add += unit
+		}
+		r := &rows[i]
+		r.Interest, r.Payment = g.amount(r.Interest.Minor()+add), g.amount(r.Payment.Minor()+add)
+		if r.Interest.IsNegative() {
+			return invalid("broken_period", fmt.Sprintf("spread: the short first period's negative extra interest %s leaves installment %d with negative interest",
+				g.amount(g.extra), r.Number))
+		}
+	}
+	return nil
+}
+
+// flatMultiple returns the principal of a flat installment whose principal
+// part and interest are each rounded to the installment multiple, as
+// Fineract computes it: rounded part + rounded interest − interest, kept
+// between zero and the balance. The part was rounded once by amortisation.
+func (g *generator) flatMultiple(part, interest, bal int64) int64 {
+	step := g.amount(g.t.InstallmentMultiple.Minor())
+	rounded, err := g.amount(interest).RoundToMultiple(step, g.t.InstallmentRounding)
+	if err != nil { // the mode and the multiple were validated
+		return max(0, min(part, bal))
+	}
+	return max(0, min(part+rounded.Minor()-interest, bal))
 }
 
 // amortisation returns the level installment (equal installment) or the
@@ -203,6 +375,9 @@ func (g *generator) amortisation(balance int64, m int) (pay, part int64, err err
 		pay = a.Minor()
 	case EqualPrincipal, Flat:
 		a, err = g.amount(balance).MulFrac(1, int64(m), g.t.Rounding)
+		if step := g.t.InstallmentMultiple; err == nil && step.IsPositive() { // flat only
+			a, err = a.RoundToMultiple(step, g.t.InstallmentRounding)
+		}
 		part = a.Minor()
 	}
 	if err != nil {

@@ -37,6 +37,12 @@ type termsJSON struct {
 	MaxAnnualRate           *money.Rate           `json:"max_annual_rate,omitempty"`
 	AnchorDay               int                   `json:"anchor_day,omitempty"`
 	Totals                  TotalsConvention      `json:"totals"`
+	GraceLayout             GraceLayout           `json:"grace_layout,omitempty"`
+	BrokenPeriod            BrokenPeriodInterest  `json:"broken_period,omitempty"`
+	PeriodDays              int                   `json:"period_days,omitempty"`
+	SemiMonthlyDays         *[2]int               `json:"semi_monthly_days,omitempty"`
+	DownPayment             DownPayment           `json:"down_payment,omitzero"`
+	Tranches                []Tranche             `json:"tranches,omitempty"`
 }
 
 func optionalDate(d date.Date) string {
@@ -56,6 +62,11 @@ func (t Terms) MarshalJSON() ([]byte, error) {
 		PrincipalGrace: t.PrincipalGrace, InterestGrace: t.InterestGrace, CapitalizeGrace: t.CapitalizeGrace,
 		BusinessDay: t.BusinessDay, InterestFollowsAdjusted: t.InterestFollowsAdjusted,
 		AnchorDay: t.AnchorDay, Totals: t.Totals,
+		GraceLayout: t.GraceLayout, BrokenPeriod: t.BrokenPeriod, PeriodDays: t.PeriodDays,
+		DownPayment: t.DownPayment, Tranches: t.Tranches,
+	}
+	if t.SemiMonthlyDays != [2]int{} {
+		w.SemiMonthlyDays = &t.SemiMonthlyDays
 	}
 	if !t.InstallmentMultiple.IsZero() {
 		w.InstallmentMultiple = &t.InstallmentMultiple
@@ -89,6 +100,11 @@ func (t *Terms) UnmarshalJSON(b []byte) error {
 		InstallmentRounding: w.InstallmentRounding, PrincipalGrace: w.PrincipalGrace, InterestGrace: w.InterestGrace,
 		CapitalizeGrace: w.CapitalizeGrace, BusinessDay: w.BusinessDay, InterestFollowsAdjusted: w.InterestFollowsAdjusted,
 		AnchorDay: w.AnchorDay, Totals: w.Totals,
+		GraceLayout: w.GraceLayout, BrokenPeriod: w.BrokenPeriod, PeriodDays: w.PeriodDays,
+		DownPayment: w.DownPayment, Tranches: w.Tranches,
+	}
+	if w.SemiMonthlyDays != nil {
+		v.SemiMonthlyDays = *w.SemiMonthlyDays
 	}
 	var err error
 	if v.Start, err = ParseDate(w.Start); err != nil {

@@ -100,7 +100,7 @@ func TestUnknownNameListsTheAllowed(t *testing.T) {
 		{func() error { _, err := schedule.ParseMethod("annuity"); return err }, "method",
 			`unknown method "annuity"; want one of: equal-installment, equal-principal, interest-only, bullet, flat`},
 		{func() error { _, err := schedule.ParseFrequency("fortnightly"); return err }, "frequency",
-			`unknown frequency "fortnightly"; want one of: weekly, bi-weekly, semi-monthly, monthly, quarterly, semi-annual, annual, days`},
+			`unknown frequency "fortnightly"; want one of: weekly, bi-weekly, semi-monthly, monthly, quarterly, semi-annual, annual, days, every-n-days`},
 		{func() error { _, err := schedule.ParseDayCount("act/364"); return err }, "day_count",
 			`unknown day_count "act/364"; want one of: 30/360, act/360, act/365f, act/act-isda`},
 		{func() error { _, err := schedule.ParseInterestBasis("daily"); return err }, "basis",

@@ -21,11 +21,12 @@ var shapes = [...]frequencyShape{
 	SemiAnnual:  {months: 6, periodsPerYear: 2},
 	Annual:      {months: 12, periodsPerYear: 1},
 	Days:        {},
+	EveryNDays:  {}, // its periodic rate is annual × days / the year's days
 }
 
 // PeriodsPerYear returns the number of periods a year used for the periodic
-// rate (12 for Monthly, 52 for Weekly), or 0 for Days, whose interest is
-// always counted by days.
+// rate (12 for Monthly, 52 for Weekly), or 0 for Days and EveryNDays, whose
+// rates follow their days (see EveryNDays).
 func (f Frequency) PeriodsPerYear() int {
 	if !f.Valid() {
 		return 0
@@ -47,22 +48,31 @@ type stepper struct {
 	baseHigh  bool
 }
 
-// newStepper steps from base; anchorDay 0 means base's own day.
-func newStepper(f Frequency, base date.Date, termDays, anchorDay int) stepper {
-	sh := shapes[f.effective()]
-	if f.effective() == Days {
-		sh.days = termDays
+// stepper steps from base by t's frequency; an AnchorDay of 0 means base's
+// own day.
+func (t *Terms) stepper(base date.Date) stepper {
+	f := t.Frequency.effective()
+	sh := shapes[f]
+	switch f {
+	case Days:
+		sh.days = t.TermDays
+	case EveryNDays:
+		sh.days = t.PeriodDays
 	}
-	s := stepper{shape: sh, base: base, c: civilOf(base), anchor: anchorDay}
+	s := stepper{shape: sh, base: base, c: civilOf(base), anchor: t.AnchorDay}
 	if s.anchor == 0 {
 		s.anchor = s.c.d
 	}
 	if sh.semiMonthly {
-		// Two due days fifteen days apart, e.g. the 10th and 25th, or the
-		// 16th and the 31st (clamped to month end).
-		if s.anchor <= 15 {
+		// Two due days a month: the fixed ones, or fifteen days apart,
+		// e.g. the 10th and 25th, or the 16th and the 31st (clamped to
+		// month end).
+		switch {
+		case t.SemiMonthlyDays[0] != 0:
+			s.low, s.high = t.SemiMonthlyDays[0], t.SemiMonthlyDays[1]
+		case s.anchor <= 15:
 			s.low, s.high = s.anchor, s.anchor+15
-		} else {
+		default:
 			s.low, s.high = s.anchor-15, s.anchor
 		}
 		s.baseHigh = s.c.d != min(s.low, daysIn(s.c.y, s.c.m))
@@ -114,7 +124,18 @@ type dueDates struct {
 }
 
 func (t *Terms) dueDates() dueDates {
-	fromStart := newStepper(t.Frequency, t.Start, t.TermDays, t.AnchorDay)
+	if t.fixedDays() {
+		// Fixed semi-monthly days: the first due date is the first of them
+		// after the start (or FirstDue); the period is regular only from
+		// one of them to the next.
+		first := t.FirstDue
+		if first.IsZero() {
+			first = t.nextFixedDay(t.Start)
+		}
+		return dueDates{first: first, steps: t.stepper(first),
+			broken: !t.onFixedDay(t.Start) || first != t.nextFixedDay(t.Start)}
+	}
+	fromStart := t.stepper(t.Start)
 	if t.FirstDue.IsZero() {
 		return dueDates{steps: fromStart}
 	}
@@ -125,9 +146,35 @@ func (t *Terms) dueDates() dueDates {
 		t.AnchorDay != 0 && fromStart.shape.anchored() && !onAnchor(t.Start, t.Frequency, t.AnchorDay)
 	return dueDates{
 		first:  t.FirstDue,
-		steps:  newStepper(t.Frequency, t.FirstDue, t.TermDays, t.AnchorDay),
+		steps:  t.stepper(t.FirstDue),
 		broken: broken,
 	}
+}
+
+// fixedDays reports semi-monthly due dates on the two SemiMonthlyDays.
+func (t *Terms) fixedDays() bool {
+	return t.SemiMonthlyDays[0] != 0 && t.Frequency.effective() == SemiMonthly
+}
+
+// nextFixedDay returns the first of the SemiMonthlyDays strictly after d
+// (the second clamped to the month's end), as Fineract's
+// SemiMonthlyScheduleDates.next does.
+func (t *Terms) nextFixedDay(d date.Date) date.Date {
+	c := civilOf(d)
+	lo, hi := t.SemiMonthlyDays[0], min(t.SemiMonthlyDays[1], daysIn(c.y, c.m))
+	switch {
+	case c.d < lo:
+		return ymd(c.y, c.m, lo)
+	case c.d < hi:
+		return ymd(c.y, c.m, hi)
+	}
+	return addMonths(civil{c.y, c.m, 1}, 1, lo)
+}
+
+// onFixedDay reports whether d is one of the SemiMonthlyDays.
+func (t *Terms) onFixedDay(d date.Date) bool {
+	c := civilOf(d)
+	return c.d == t.SemiMonthlyDays[0] || c.d == min(t.SemiMonthlyDays[1], daysIn(c.y, c.m))
 }
 
 // at returns the unadjusted due date of installment k (1-based).

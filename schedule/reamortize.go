@@ -55,6 +55,11 @@ func (k *Keep) UnmarshalText(b []byte) error { return keepNames.UnmarshalText(b,
 // deferred to that installment is not part of the new principal and would be
 // lost.
 //
+// The new plan has no down payment (outstanding is what is left to repay)
+// and charges a broken first period's interest in its first installment
+// (BrokenFirstInstallment). A loan disbursed in tranches is re-planned by
+// Plan instead, and refused here.
+//
 // Bad arguments are a *fault.Fields wrapping ErrInvalidTerms that names
 // each by its parameter ("from", "outstanding", "keep"), and the terms'
 // fields as Terms spells them in JSON ("method").
@@ -66,6 +71,9 @@ func (s *Schedule) Reamortize(from date.Date, outstanding money.Amount, keep Kee
 	p := fault.Fields{Kind: ErrInvalidTerms}
 	if t.Frequency.effective() == Days || t.Method == Bullet {
 		p.Add("method", "a single-payment loan has nothing to re-amortise")
+	}
+	if len(t.Tranches) > 0 {
+		p.Add("tranches", "a loan disbursed in tranches is re-planned with Plan")
 	}
 	switch {
 	case outstanding.Currency() != t.Principal.Currency():
@@ -83,7 +91,7 @@ func (s *Schedule) Reamortize(from date.Date, outstanding money.Amount, keep Kee
 	}
 	if from.Before(t.Start) || done >= t.Periods {
 		p.Add("from", fmt.Sprintf("%s must fall on or after the start %s and before the last due date", from, t.Start))
-	} else if t.InterestGrace > 0 && !t.CapitalizeGrace && done >= 1 && done <= t.InterestGrace {
+	} else if noPay, _ := t.graceSpan(); noPay > 0 && !t.CapitalizeGrace && done >= 1 && done <= noPay {
 		// The interest of the grace periods already past is deferred to
 		// installment InterestGrace+1, which the new plan replaces.
 		p.Add("from", fmt.Sprintf("%s falls inside the %d interest-grace periods whose interest is deferred to installment %d: the deferred grace interest would be lost",
@@ -95,9 +103,15 @@ func (s *Schedule) Reamortize(from date.Date, outstanding money.Amount, keep Kee
 
 	nt := t
 	nt.Principal, nt.Start, nt.FirstDue = outstanding, from, date.Date{}
-	nt.InterestGrace = max(0, t.InterestGrace-done)
-	nt.PrincipalGrace = max(0, t.InterestGrace+t.PrincipalGrace-done) - nt.InterestGrace
-	if shapes[t.Frequency.effective()].anchored() {
+	nt.DownPayment, nt.BrokenPeriod = DownPayment{}, BrokenFirstInstallment
+	noPay, interestOnly := t.graceSpan()
+	nt.InterestGrace = max(0, noPay-done)
+	left := max(0, noPay+interestOnly-done) // periods still without principal
+	nt.PrincipalGrace = left - nt.InterestGrace
+	if t.GraceLayout == GraceOverlapping {
+		nt.PrincipalGrace = left
+	}
+	if shapes[t.Frequency.effective()].anchored() && !t.fixedDays() {
 		nt.AnchorDay = t.AnchorDay
 		if nt.AnchorDay == 0 { // the day the original dates keep to
 			nt.AnchorDay = civilOf(t.Start).d
@@ -124,45 +138,117 @@ func (s *Schedule) Reamortize(from date.Date, outstanding money.Amount, keep Kee
 // shortenedTerm returns the fewest periods (at most nt.Periods) in which the
 // new principal is repaid without the installment exceeding the original one.
 func (s *Schedule) shortenedTerm(nt *Terms) (int, error) {
-	t := &s.Terms
-	if nt.InterestGrace+nt.PrincipalGrace > 0 {
-		return 0, invalid("keep", "keep-installment applies after the grace periods")
-	}
-	g, err := newGenerator(t)
+	kept, err := s.KeptInstallment()
 	if err != nil {
 		return 0, err
 	}
-	grace := t.InterestGrace + t.PrincipalGrace
-	balance := t.Principal
-	if grace > 0 {
-		if grace > len(s.Installments) {
-			return 0, invalid("installments", fmt.Sprintf("%d rows do not cover the %d grace periods of the terms", len(s.Installments), grace))
-		}
-		balance = s.Installments[grace-1].Balance
+	if !kept.IsPositive() { // a part that rounds to nothing keeps the term
+		return nt.Periods, nil
 	}
-	pay, part, err := g.amortisation(balance.Minor(), t.Periods-grace)
+	return nt.KeepInstallmentPeriods(kept)
+}
+
+// KeptInstallment returns what a keep-installment re-amortisation of the
+// schedule holds fixed: the level installment of an equal-installment loan,
+// the principal part of an equal-principal or flat loan — computed on the
+// balance after the grace periods over the amortising periods, so a broken
+// first period or the last installment's residual does not change it.
+// Other methods have none (a *fault.Fields naming "keep").
+func (s *Schedule) KeptInstallment() (money.Amount, error) {
+	t := &s.Terms
+	if err := t.Validate(); err != nil {
+		return money.Amount{}, err
+	}
+	if len(t.Tranches) > 0 {
+		return money.Amount{}, invalid("tranches", "a loan disbursed in tranches keeps no single installment")
+	}
+	g, err := newGenerator(t)
+	if err != nil {
+		return money.Amount{}, err
+	}
+	noPay, interestOnly := t.graceSpan()
+	grace := noPay + interestOnly
+	balance := g.amortised
+	if grace > 0 {
+		lead := 0
+		for lead < len(s.Installments) && s.Installments[lead].AtDisbursement() {
+			lead++
+		}
+		if lead+grace > len(s.Installments) {
+			return money.Amount{}, invalid("installments", fmt.Sprintf("%d rows do not cover the %d grace periods of the terms", len(s.Installments), grace))
+		}
+		balance = s.Installments[lead+grace-1].Balance.Minor()
+	}
+	pay, part, err := g.amortisation(balance, t.Periods-grace)
+	if err != nil {
+		return money.Amount{}, err
+	}
+	switch t.Method {
+	case EqualInstallment:
+		return g.amount(pay), nil
+	case EqualPrincipal, Flat:
+		return g.amount(part), nil
+	}
+	return money.Amount{}, invalid("keep", "keep-installment applies to equal-installment, equal-principal and flat loans")
+}
+
+// KeepInstallmentPeriods returns the number of periods a keep-installment
+// re-amortisation gives terms t: the fewest, at most t.Periods, in which
+// t.Principal is repaid while the installment does not exceed installment —
+// the level installment for an equal-installment loan (the shortest term
+// whose level payment fits), the principal part for an equal-principal or
+// flat loan (⌈principal / part⌉ periods of the same part, the last taking
+// the rest). Pass what KeptInstallment returns for the schedule being
+// re-amortised.
+//
+// An equal-principal loan keeps its principal part, not its payment: its
+// interest falls with the balance, so keeping the payment would raise the
+// part and shorten the term further than the borrower agreed. 12,000 at
+// 12 % over 12 months repays 1,000.00 a month; with 9,010.00 left after the
+// second installment, ⌈9,010 / 1,000⌉ = 10 periods remain (keeping the
+// payment of 1,100.00 would allow 9 periods of 1,001.11). Ten is the count
+// of Apache Fineract's REDUCE_NUMBER_OF_INSTALLMENTS, which keeps the fixed
+// principal amount (only REDUCE_EMI_AMOUNT resets it,
+// AbstractCumulativeLoanScheduleGenerator.adjustInstallmentOrPrincipalAmount:
+// nine of 1,000.00 and 10.00), and of Mambu's "recalculate the schedule,
+// keep the same principal amount"
+// (docs.mambu.com/docs/prepayment-recalculation-methods/). Reamortize then
+// spreads the principal equally over those periods (901.00 each), so no
+// installment's principal exceeds the agreed part.
+//
+// t must be valid and without grace periods; installment must be a
+// positive amount in t's currency. Errors are a *fault.Fields wrapping
+// ErrInvalidTerms naming "installment", "keep" or the terms' fields.
+func (t Terms) KeepInstallmentPeriods(installment money.Amount) (int, error) {
+	if err := t.Validate(); err != nil {
+		return 0, err
+	}
+	if noPay, interestOnly := t.graceSpan(); noPay+interestOnly > 0 {
+		return 0, invalid("keep", "keep-installment applies after the grace periods")
+	}
+	if installment.Currency() != t.Principal.Currency() || !installment.IsPositive() {
+		return 0, invalid("installment", fmt.Sprintf("must be a positive amount in %s, got %s", t.Principal.Currency(), installment))
+	}
+	g, err := newGenerator(&t)
 	if err != nil {
 		return 0, err
 	}
 	switch t.Method {
 	case EqualPrincipal, Flat:
-		// ⌈outstanding / part⌉ periods of the same principal part.
-		if part <= 0 {
-			return nt.Periods, nil
-		}
-		n := (nt.Principal.Minor() + part - 1) / part
-		return int(min(n, int64(nt.Periods))), nil
+		part := installment.Minor()
+		n := (g.amortised + part - 1) / part
+		return int(min(n, int64(t.Periods))), nil
 	case EqualInstallment:
 		// The installment falls as the term grows: binary search for the
 		// shortest term whose installment fits.
-		lo, hi := 1, nt.Periods
+		lo, hi := 1, t.Periods
 		for lo < hi {
 			mid := (lo + hi) / 2
-			inst, err := levelInstallment(nt.Principal, g.periodic, mid, nt)
+			inst, err := levelInstallment(g.amount(g.amortised), g.periodic, mid, &t)
 			if err != nil {
 				return 0, tooLarge(err)
 			}
-			if inst.Minor() <= pay {
+			if inst.Minor() <= installment.Minor() {
 				hi = mid
 			} else {
 				lo = mid + 1

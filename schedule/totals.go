@@ -40,18 +40,27 @@ func (s *Schedule) Totals() Totals {
 // schedule's shape does not allow it.
 func (s *Schedule) levelTotal() (money.Amount, bool) {
 	t := &s.Terms
-	grace := t.InterestGrace + t.PrincipalGrace
-	m := len(s.Installments) - grace
-	if t.Totals == RowSum || t.Method != EqualInstallment || grace < 0 || m < 1 {
+	if t.Totals == RowSum || t.Method != EqualInstallment {
+		return money.Amount{}, false
+	}
+	cur := t.Principal.Currency()
+	total, balance := money.Zero(cur), t.Principal
+	rows := s.Installments
+	for len(rows) > 0 && rows[0].AtDisbursement() { // a down payment
+		total, balance = total.Add(rows[0].Payment), rows[0].Balance
+		rows = rows[1:]
+	}
+	noPay, interestOnly := t.graceSpan()
+	grace := noPay + interestOnly
+	m := len(rows) - grace
+	if grace < 0 || m < 1 {
 		return money.Amount{}, false
 	}
 	g, err := newGenerator(t)
 	if err != nil {
 		return money.Amount{}, false
 	}
-	cur := t.Principal.Currency()
-	total, balance := money.Zero(cur), t.Principal
-	for _, in := range s.Installments[:grace] {
+	for _, in := range rows[:grace] {
 		total, balance = total.Add(in.Payment), in.Balance
 	}
 	l := annuity(balance, g.periodic, m)

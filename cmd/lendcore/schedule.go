@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -22,8 +23,9 @@ import (
 type scheduleFlags struct {
 	principal, rate, method, start, frequency, dayCount, firstDue, currency, format string
 	rounding, multiple, multipleRounding, basis, businessDay, holidays, workdays    string
-	maxRate, totals                                                                 string
-	term, principalGrace, interestGrace, anchorDay                                  int
+	maxRate, totals, graceLayout, brokenPeriod, semiMonthlyDays                     string
+	downShare, downAmount, tranches, disbursed                                      string
+	term, principalGrace, interestGrace, anchorDay, periodDays                      int
 	capitalize, followsAdjusted                                                     bool
 }
 
@@ -33,17 +35,25 @@ func (f *scheduleFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.term, "term", 0, "number of periods; for --frequency days, the loan's days (required)")
 	fs.StringVar(&f.method, "method", "equal-installment", "equal-installment, equal-principal, interest-only, bullet or flat")
 	fs.StringVar(&f.start, "start", "", "disbursement (value) date, YYYY-MM-DD (required)")
-	fs.StringVar(&f.frequency, "frequency", "monthly", "weekly, bi-weekly, semi-monthly, monthly, quarterly, semi-annual, annual or days")
+	fs.StringVar(&f.frequency, "frequency", "monthly", "weekly, bi-weekly, semi-monthly, monthly, quarterly, semi-annual, annual, days (one period of --term days) or every-n-days (--period-days)")
 	fs.StringVar(&f.dayCount, "day-count", "act/360", "30/360, act/360, act/365f or act/act-isda")
 	fs.StringVar(&f.firstDue, "first-due", "", "first due date for a broken first period, YYYY-MM-DD")
-	fs.StringVar(&f.currency, "currency", "CNY", "ISO currency code; XXX/3 for a code with 3 decimals")
+	fs.StringVar(&f.currency, "currency", "CNY", "ISO 4217 code (CNY, INR, KWD, ...); CODE/scale such as XAU/6 for a code outside ISO's table")
 	fs.StringVar(&f.format, "format", "table", "table, csv or json")
 	fs.StringVar(&f.rounding, "rounding", "half-up", "rounding of every amount: half-up, half-even, down, up, ceiling or floor")
-	fs.StringVar(&f.multiple, "installment-multiple", "", "round the equal installment to a multiple of this amount, e.g. 1")
+	fs.StringVar(&f.multiple, "installment-multiple", "", "round the installment of an equal-installment or flat loan to a multiple of this amount, e.g. 1")
 	fs.StringVar(&f.multipleRounding, "installment-rounding", "", "rounding mode for --installment-multiple (default: --rounding)")
-	fs.IntVar(&f.principalGrace, "principal-grace", 0, "interest-only periods before amortising")
-	fs.IntVar(&f.interestGrace, "interest-grace", 0, "periods with no payment; their interest is deferred to the first payment")
+	fs.IntVar(&f.principalGrace, "principal-grace", 0, "periods without principal before amortising (interest only; see --grace-layout)")
+	fs.IntVar(&f.interestGrace, "interest-grace", 0, "periods with no payment; their interest is deferred to the first payment (see --grace-layout)")
 	fs.BoolVar(&f.capitalize, "capitalize-grace", false, "capitalise the interest of --interest-grace periods instead")
+	fs.StringVar(&f.graceLayout, "grace-layout", "sequential", "sequential (interest grace, then principal grace) or overlapping (both from the first period, as Fineract)")
+	fs.StringVar(&f.brokenPeriod, "broken-period", "first-installment", "a broken first period's extra interest: first-installment, spread (over the installments) or upfront (due at disbursement)")
+	fs.IntVar(&f.periodDays, "period-days", 0, "days in each period, with --frequency every-n-days")
+	fs.StringVar(&f.semiMonthlyDays, "semi-monthly-days", "", "two fixed due days with --frequency semi-monthly, e.g. 1,16 or 15,31 (31 = month end)")
+	fs.StringVar(&f.downShare, "down-payment-share", "", "down payment as a share of each disbursement, e.g. 25%")
+	fs.StringVar(&f.downAmount, "down-payment-amount", "", "down payment as an amount of the first disbursement, e.g. 1000")
+	fs.StringVar(&f.tranches, "tranches", "", "planned disbursements DATE:AMOUNT,..., the first on --start, adding up to --principal")
+	fs.StringVar(&f.disbursed, "disbursed", "", "tranches disbursed so far DATE:AMOUNT,...: print the plan they give (default: every tranche as planned)")
 	fs.StringVar(&f.basis, "interest-basis", "periodic", "periodic (annual/periods a year) or actual (days × annual / day-count basis)")
 	fs.StringVar(&f.businessDay, "business-day", "none", "none, following, modified-following or preceding")
 	fs.StringVar(&f.holidays, "holidays", "", "comma-separated holidays, YYYY-MM-DD (weekends are always non-business days)")
@@ -63,6 +73,10 @@ var flagOf = map[string]string{
 	"installment_rounding": "installment-rounding", "principal_grace": "principal-grace",
 	"interest_grace": "interest-grace", "business_day": "business-day", "calendar": "holidays",
 	"max_annual_rate": "max-rate", "anchor_day": "anchor-day", "totals": "totals",
+	"grace_layout": "grace-layout", "broken_period": "broken-period", "period_days": "period-days",
+	"semi_monthly_days": "semi-monthly-days", "down_payment": "down-payment-share",
+	"down_payment.share": "down-payment-share", "down_payment.amount": "down-payment-amount",
+	"tranches": "tranches", "disbursed": "disbursed",
 }
 
 // flagError is a bad flag value.
@@ -91,7 +105,17 @@ func cmdSchedule(args []string, stdout, stderr io.Writer) int {
 		err = terms.Validate()
 	}
 	var s *schedule.Schedule
-	if err == nil {
+	var disbursed []schedule.Tranche
+	if err == nil && f.disbursed != "" {
+		if disbursed, err = parseTranches(f.disbursed, terms.Principal.Currency()); err != nil {
+			err = &flagError{"disbursed", err}
+		}
+	}
+	switch {
+	case err != nil:
+	case f.disbursed != "":
+		s, err = terms.Plan(disbursed)
+	default:
 		s, err = schedule.Generate(terms)
 	}
 	if err != nil {
@@ -122,7 +146,11 @@ func describe(err error) string {
 	parts := make([]string, len(ve.List))
 	for i, fe := range ve.List {
 		name, ok := flagOf[fe.Name]
-		if !ok {
+		switch base, rest, _ := strings.Cut(fe.Name, "["); {
+		case ok:
+		case flagOf[base] != "" && rest != "": // tranches[1].date: --tranches [1].date
+			name = flagOf[base] + " [" + rest
+		default:
 			name = strings.ReplaceAll(fe.Name, "_", "-")
 		}
 		parts[i] = "--" + name + ": " + fe.Problem
@@ -194,6 +222,30 @@ func (f *scheduleFlags) terms() (schedule.Terms, error) {
 			return
 		}},
 		{"totals", func() (err error) { t.Totals, err = schedule.ParseTotalsConvention(f.totals); return }},
+		{"grace-layout", func() (err error) { t.GraceLayout, err = schedule.ParseGraceLayout(f.graceLayout); return }},
+		{"broken-period", func() (err error) {
+			t.BrokenPeriod, err = schedule.ParseBrokenPeriodInterest(f.brokenPeriod)
+			return
+		}},
+		{"semi-monthly-days", func() (err error) { t.SemiMonthlyDays, err = parseDayPair(f.semiMonthlyDays); return }},
+		{"down-payment-share", func() (err error) {
+			if f.downShare != "" {
+				t.DownPayment.Share, err = money.ParseRate(f.downShare)
+			}
+			return
+		}},
+		{"down-payment-amount", func() (err error) {
+			if f.downAmount != "" {
+				t.DownPayment.Amount, err = money.Parse(f.downAmount, cur)
+			}
+			return
+		}},
+		{"tranches", func() (err error) {
+			if f.tranches != "" {
+				t.Tranches, err = parseTranches(f.tranches, cur)
+			}
+			return
+		}},
 	} {
 		if err := step.do(); err != nil {
 			if fe := (*flagError)(nil); errors.As(err, &fe) {
@@ -207,8 +259,44 @@ func (f *scheduleFlags) terms() (schedule.Terms, error) {
 		t.Periods, t.TermDays = 1, f.term
 	}
 	t.PrincipalGrace, t.InterestGrace, t.CapitalizeGrace = f.principalGrace, f.interestGrace, f.capitalize
-	t.InterestFollowsAdjusted, t.AnchorDay = f.followsAdjusted, f.anchorDay
+	t.InterestFollowsAdjusted, t.AnchorDay, t.PeriodDays = f.followsAdjusted, f.anchorDay, f.periodDays
 	return t, nil
+}
+
+// parseDayPair reads "1,16" (or "" for none).
+func parseDayPair(s string) ([2]int, error) {
+	var d [2]int
+	if s == "" {
+		return d, nil
+	}
+	a, b, ok := strings.Cut(s, ",")
+	x, err1 := strconv.Atoi(strings.TrimSpace(a))
+	y, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if !ok || err1 != nil || err2 != nil {
+		return d, fmt.Errorf("%q is not two days of the month such as 1,16", s)
+	}
+	return [2]int{x, y}, nil
+}
+
+// parseTranches reads "2026-01-15:6000,2026-03-01:4000".
+func parseTranches(s string, cur money.Currency) ([]schedule.Tranche, error) {
+	var out []schedule.Tranche
+	for i, part := range strings.Split(s, ",") {
+		day, amount, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok {
+			return nil, fmt.Errorf("tranche %d: %q is not DATE:AMOUNT", i+1, part)
+		}
+		d, err := schedule.ParseDate(day)
+		if err != nil {
+			return nil, fmt.Errorf("tranche %d: %w", i+1, err)
+		}
+		a, err := money.Parse(amount, cur)
+		if err != nil {
+			return nil, fmt.Errorf("tranche %d: %w", i+1, err)
+		}
+		out = append(out, schedule.Tranche{Date: d, Amount: a})
+	}
+	return out, nil
 }
 
 // errMissing reports a required flag left out.
@@ -290,8 +378,11 @@ func writeTable(w io.Writer, s *schedule.Schedule) error {
 }
 
 func termText(t schedule.Terms) string {
-	if t.Frequency == schedule.Days {
+	switch t.Frequency {
+	case schedule.Days:
 		return fmt.Sprintf("%d days", t.TermDays)
+	case schedule.EveryNDays:
+		return fmt.Sprintf("%d periods of %d days", t.Periods, t.PeriodDays)
 	}
 	return fmt.Sprintf("%d periods", t.Periods)
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -82,6 +84,41 @@ func TestScheduleOptions(t *testing.T) {
 		// 2026-02-15 is a Sunday.
 		{"following", []string{"--principal", "10000", "--business-day", "following"}, "1,2026-02-16,788.49,100.00,888.49,9211.51"},
 		{"half-even", []string{"--principal", "1000.50", "--method", "interest-only", "--rounding", "half-even"}, "1,2026-02-15,0.00,10.00,10.00,1000.50"},
+		// Issue 17. Fineract's flat multiples: 416.67 → 417 and 12.50 → 13.
+		{"flat multiple", []string{"--principal", "5000", "--rate", "3%", "--method", "flat", "--installment-multiple", "1"},
+			"1,2026-02-15,417.50,12.50,430.00,4582.50"},
+		// Overlapping grace: 2 periods without payment inside 3 without
+		// principal; period 3 pays the 3 months' interest.
+		{"overlapping grace", []string{"--principal", "10000", "--interest-grace", "2", "--principal-grace", "3", "--grace-layout", "overlapping"},
+			"3,2026-04-15,0.00,300.00,300.00,10000.00"},
+		{"overlapping grace amortises over 9", []string{"--principal", "10000", "--interest-grace", "2", "--principal-grace", "3", "--grace-layout", "overlapping"},
+			"4,2026-05-15,1067.40,100.00,1167.40,8932.60"},
+		// A 45-day first period, 50.00 of interest beyond a month's.
+		{"broken period spread", []string{"--principal", "10000", "--first-due", "2026-03-01", "--broken-period", "spread"},
+			"1,2026-03-01,788.49,104.17,892.66,9211.51"},
+		{"broken period upfront", []string{"--principal", "10000", "--first-due", "2026-03-01", "--broken-period", "upfront"},
+			"1,2026-01-15,0.00,50.00,50.00,10000.00"},
+		// 12,000 × 12 % × 15/365 = 59.178… → 59.18.
+		{"every 15 days", []string{"--principal", "12000", "--method", "equal-principal", "--frequency", "every-n-days",
+			"--period-days", "15", "--day-count", "act/365f"}, "1,2026-01-30,1000.00,59.18,1059.18,11000.00"},
+		// The 15th and month end; 1,200 × 12 % / 24 = 6.00.
+		{"semi-monthly days", []string{"--principal", "1200", "--method", "equal-principal", "--frequency", "semi-monthly",
+			"--semi-monthly-days", "15,31"}, "1,2026-01-31,100.00,6.00,106.00,1100.00"},
+		{"down payment share", []string{"--principal", "1200", "--rate", "0", "--down-payment-share", "25%"},
+			"1,2026-01-15,300.00,0.00,300.00,900.00"},
+		{"down payment amount", []string{"--principal", "1200", "--rate", "0", "--down-payment-amount", "240"},
+			"2,2026-02-15,80.00,0.00,80.00,880.00"},
+		// Half of 1,200 disbursed, the other half on 2026-07-15: 600 ÷ 12
+		// = 50 a month, then 300 + 600 over the 6 months left = 150.
+		{"tranches", []string{"--principal", "1200", "--rate", "0", "--tranches", "2026-01-15:600,2026-07-15:600"},
+			"7,2026-08-15,150.00,0.00,150.00,750.00"},
+		{"disbursed so far", []string{"--principal", "1200", "--rate", "0", "--tranches", "2026-01-15:600,2026-07-15:600",
+			"--disbursed", "2026-01-15:600"}, "12,2027-01-15,50.00,0.00,50.00,0.00"},
+		// Every ISO 4217 currency: the rupee has 2 decimals, the Chilean
+		// UF 4; a code outside the table gives its scale.
+		{"INR", []string{"--principal", "10000", "--currency", "INR"}, "1,2026-02-15,788.49,100.00,888.49,9211.51"},
+		{"CLF", []string{"--principal", "10000", "--currency", "CLF"}, "1,2026-02-15,788.4879,100.0000,888.4879,9211.5121"},
+		{"CODE/scale", []string{"--principal", "10000", "--currency", "XAU/3"}, "1,2026-02-15,788.488,100.000,888.488,9211.512"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -119,6 +156,24 @@ func TestScheduleBadFlags(t *testing.T) {
 		{"not a number", []string{"--term", "twelve"}, "-term"},
 		{"unknown flag", []string{"--colour", "red"}, "-colour"},
 		{"stray argument", []string{"extra"}, "extra"},
+		// Issue 17: every new option conflicting with another is refused,
+		// naming the flag.
+		{"unknown grace layout", []string{"--grace-layout", "parallel"}, "--grace-layout"},
+		{"interest grace beyond principal grace", []string{"--interest-grace", "3", "--principal-grace", "2", "--grace-layout", "overlapping"}, "--interest-grace"},
+		{"unknown broken period", []string{"--broken-period", "later"}, "--broken-period"},
+		{"upfront with a short first period", []string{"--first-due", "2026-02-01", "--broken-period", "upfront"}, "--broken-period"},
+		{"N-day periods without N", []string{"--frequency", "every-n-days"}, "--period-days"},
+		{"N without N-day periods", []string{"--period-days", "15"}, "--period-days"},
+		{"one semi-monthly day", []string{"--frequency", "semi-monthly", "--semi-monthly-days", "1"}, "--semi-monthly-days"},
+		{"semi-monthly days in the wrong order", []string{"--frequency", "semi-monthly", "--semi-monthly-days", "16,1"}, "--semi-monthly-days"},
+		{"a multiple with equal principal", []string{"--method", "equal-principal", "--installment-multiple", "1"}, "--installment-multiple"},
+		{"a down payment above the principal", []string{"--down-payment-amount", "200000"}, "--down-payment-amount"},
+		{"a down payment share of all", []string{"--down-payment-share", "100%"}, "--down-payment-share"},
+		{"a tranche after maturity", []string{"--tranches", "2026-01-15:50000,2028-01-15:50000"}, "--tranches [1].date"},
+		{"tranches not adding up", []string{"--tranches", "2026-01-15:50000,2026-03-15:40000"}, "--tranches"},
+		{"a malformed tranche", []string{"--tranches", "2026-01-15=50000"}, "--tranches"},
+		{"disbursed above the principal", []string{"--tranches", "2026-01-15:50000,2026-03-15:50000", "--disbursed", "2026-01-15:150000"}, "--disbursed"},
+		{"a currency code with another scale", []string{"--currency", "INR/3"}, "--currency"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -144,4 +199,24 @@ func TestDispatch(t *testing.T) {
 	code, out, _ := runCLI("schedule", "-h")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "--installment-multiple")
+}
+
+// TestScenarioCurrencies: issue 17 — scenario files take any ISO 4217
+// currency and the documented CODE/scale form for others.
+func TestScenarioCurrencies(t *testing.T) {
+	for _, c := range []struct{ currency, principal, repay string }{
+		{"INR", "INR 3000.00", "1030.00"},
+		{"KWD", "KWD 3000.000", "1030.000"},
+		{"XAU/3", "XAU/3 3000.000", "1030.000"},
+	} {
+		scenario := `{"currency": "` + c.currency + `",
+  "terms": {"principal": "` + c.principal + `", "annual_rate": "12%", "method": "equal-principal", "periods": 3,
+    "start": "2024-01-15", "basis": "periodic"},
+  "events": [{"type": "disburse", "date": "2024-01-15"}, {"type": "repay", "date": "2024-02-15", "amount": "` + c.repay + `"},
+    {"type": "report", "date": "2024-02-15"}]}`
+		path := filepath.Join(t.TempDir(), "scenario.json")
+		require.NoError(t, os.WriteFile(path, []byte(scenario), 0o644))
+		code, _, errOut := runCLI("run", path)
+		assert.Equal(t, 0, code, "%s: %s", c.currency, errOut)
+	}
 }
