@@ -158,9 +158,9 @@ func (r *ReAging) due(k int) date.Date {
 	case Weeks:
 		return r.FirstDue.Add(date.PeriodOfDays(7 * n))
 	case Years:
-		return addMonths(r.FirstDue, 12*n)
+		return schedule.AddMonths(r.FirstDue, 12*n)
 	}
-	return addMonths(r.FirstDue, n)
+	return schedule.AddMonths(r.FirstDue, n)
 }
 
 func (r *ReAging) validate(v *fault.Fields) {

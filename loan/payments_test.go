@@ -401,3 +401,26 @@ func TestWriteOffConventions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"excess_recovered":"CNY 960.00"`)
 }
+
+// TestKeepInstallmentIsScheduleRule: a keep-installment prepayment takes
+// its term from schedule.Terms.KeepInstallmentPeriods, the library's one
+// rule. 12,000.00 at 12 % over 12 months, equal principal, repays 1,000.00
+// a month; with 9,010.00 left after the second installment, keeping the
+// principal part gives ⌈9,010 / 1,000⌉ = 10 periods of 901.00 — Fineract's
+// REDUCE_NUMBER_OF_INSTALLMENTS and Mambu's "keep the same principal
+// amount" (keeping the 1,100.00 payment instead would allow 9 periods).
+func TestKeepInstallmentIsScheduleRule(t *testing.T) {
+	l := newTestLoan(t, testTerms(schedule.EqualPrincipal, 12), DefaultPolicy())
+	mustPost(t, l, entry(Repayment, day(2026, 2, 15), yuan("1120"), "r1"))
+	mustPost(t, l, entry(Repayment, day(2026, 3, 15), yuan("1110"), "r2"))
+	e := entry(Prepayment, day(2026, 3, 15), yuan("990"), "pp")
+	e.Reamortize = KeepInstallment
+	mustPost(t, l, e)
+	p := mustPos(t, l, day(2026, 3, 15))
+	rows := p.Installments[3:] // #1, #2, the prepayment line
+	require.Len(t, rows, 10)
+	for _, in := range rows {
+		assert.Equal(t, yuan("901"), in.Owed.Principal, "installment %d", in.Number)
+	}
+	assert.Equal(t, day(2027, 1, 15), rows[9].Due, "the maturity stays")
+}

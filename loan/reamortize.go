@@ -121,7 +121,13 @@ func (f *fold) prepayPrincipal(ix int, x date.Date, left int64, mode ReamortizeM
 			fee = a.Minor()
 		}
 	}
-	target := f.inst[k].owed[Principal] + f.inst[k].owed[Interest]
+	// What keeping the installment keeps: the level payment of an
+	// equal-installment loan, the principal part of the others (see
+	// schedule.Terms.KeepInstallmentPeriods).
+	target := f.inst[k].owed[Principal]
+	if f.method == schedule.EqualInstallment {
+		target += f.inst[k].owed[Interest]
+	}
 	periods := len(f.inst) - k
 	firstDue := f.inst[k].due
 	// The prepayment itself becomes a settled line of the schedule.
@@ -241,7 +247,13 @@ func (f *fold) reamortize(k int, x date.Date, principal int64, periods, keep int
 	return nil
 }
 
-// newSchedule generates the schedule k asks for from the loan's terms.
+// newSchedule generates the schedule k asks for from the loan's terms: a
+// plan of the outstanding principal, without down payment or further
+// tranches, a broken first period's interest in its first installment (as
+// schedule.Reamortize plans it). Keeping the installment, the term is the
+// one schedule.Terms.KeepInstallmentPeriods gives — the library's one
+// keep-installment rule; a method without a kept installment (interest
+// only, bullet) keeps the term.
 func (f *fold) newSchedule(k *reamKey) ([]planRow, error) {
 	t := f.l.terms
 	t.Principal = f.amount(k.principal)
@@ -250,48 +262,22 @@ func (f *fold) newSchedule(k *reamKey) ([]planRow, error) {
 	t.Start = k.x
 	t.FirstDue = k.firstDue
 	t.PrincipalGrace, t.InterestGrace, t.CapitalizeGrace = 0, k.holiday, false
-	periods := k.periods
+	t.DownPayment, t.Tranches, t.BrokenPeriod = schedule.DownPayment{}, nil, schedule.BrokenFirstInstallment
+	t.Periods = k.periods
 	if t.Frequency == schedule.Days {
-		periods = 1
+		t.Periods = 1
 		if !k.firstDue.IsZero() {
 			t.TermDays, t.FirstDue = int(k.firstDue.Sub(k.x)), date.Date{}
 		}
 	}
-	gen := func(n int) (*schedule.Schedule, error) {
-		t.Periods = n
-		return generate(t)
-	}
-	s, err := gen(periods)
-	if err == nil && k.keep > 0 && periods > 1 {
-		full := s
-		lo, hi := 1, periods // the smallest n whose installment fits
-		for lo < hi {
-			mid := (lo + hi) / 2
-			m, err := gen(mid)
-			if err == nil && maxPayment(m) <= int64(k.keep) {
-				hi, s = mid, m
-			} else {
-				lo = mid + 1
-			}
-		}
-		if lo == periods {
-			s = full // generation is deterministic: the same schedule
+	if k.keep > 0 && t.Periods > 1 {
+		if n, err := t.KeepInstallmentPeriods(f.amount(int64(k.keep))); err == nil {
+			t.Periods = n
 		}
 	}
+	s, err := generate(t)
 	if err != nil {
 		return nil, err
 	}
 	return rowsOf(s), nil
-}
-
-// maxPayment is the largest principal+interest of a schedule's
-// installments but the last (which absorbs rounding).
-func maxPayment(s *schedule.Schedule) int64 {
-	var m int64
-	for i, r := range s.Installments {
-		if i < len(s.Installments)-1 || len(s.Installments) == 1 {
-			m = max(m, r.Principal.Minor()+r.Interest.Minor())
-		}
-	}
-	return m
 }
