@@ -93,11 +93,12 @@ const (
 	// fall due.
 	CreditTransaction
 	SettlementTransaction
+	DownPaymentTransaction // Fineract's DOWN_PAYMENT
 	transactionEnd
 )
 
 var transactionNames = enum.New[Transaction](ErrInvalidInput, "transaction",
-	"default", "repayment", "prepayment", "credit", "settlement")
+	"default", "repayment", "prepayment", "credit", "settlement", "down-payment")
 
 // String returns the transaction's name.
 func (t Transaction) String() string { return transactionNames.String(t) }
@@ -121,6 +122,8 @@ func (f *fold) transactionOf(ix int) Transaction {
 		return PrepaymentTransaction
 	case Settlement:
 		return SettlementTransaction
+	case DownPayment:
+		return DownPaymentTransaction
 	}
 	return AnyTransaction
 }

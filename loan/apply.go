@@ -6,6 +6,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
 )
 
 // apply folds one entry at its value date (the fold has advanced to it).
@@ -75,6 +76,10 @@ func (f *fold) apply(ix int, e *Entry) error {
 		err = f.sell(e)
 	case Buyback:
 		err = f.buyBack(e)
+	case Tranche:
+		err = f.tranche(e)
+	case DownPayment:
+		err = f.downPayment(ix, e)
 	}
 	if err != nil {
 		return err
@@ -84,7 +89,7 @@ func (f *fold) apply(ix int, e *Entry) error {
 		f.toCred = max(0, f.toCred+f.credit)
 	}
 	f.settleCredit()
-	if e.Kind == Repayment || e.Kind == Prepayment {
+	if e.Kind == Repayment || e.Kind == Prepayment || e.Kind == DownPayment {
 		f.autoClose(e.ValueDate)
 	}
 	f.closeIfPaid()
@@ -93,22 +98,43 @@ func (f *fold) apply(ix int, e *Entry) error {
 
 func (f *fold) disburse(e *Entry) error {
 	l := f.l
-	if e.Amount != l.terms.Principal {
+	tranched := len(l.terms.Tranches) > 0
+	switch {
+	case tranched && e.Amount.Minor() > l.terms.Principal.Minor():
+		return f.errorf("amount", "the first tranche may not exceed the terms' principal %s", l.terms.Principal)
+	case !tranched && e.Amount != l.terms.Principal:
 		return f.errorf("amount", "must equal the terms' principal %s", l.terms.Principal)
 	}
 	if e.ValueDate != l.terms.Start {
 		return f.errorf("value_date", "must equal the terms' start %s", l.terms.Start)
 	}
-	// Room for the extra line a prepayment or payoff adds, in the buffer a
-	// pooled fold brings along.
-	n := l.plan.len()
-	f.inst = slices.Grow(f.inst[:0], n+2)[:n]
-	for i := range n {
-		r := l.plan.row(i, l.terms.Start)
-		f.inst[i] = inst{number: int32(i + 1), from: r.from, due: r.due,
-			owed: [componentCount]int64{r.principal, r.interest, 0, 0}}
+	f.disbursedTotal = e.Amount.Minor()
+	if tranched {
+		// A loan disbursed in tranches is scheduled for what is paid out:
+		// the first tranche now, each later one when it is (see tranche).
+		f.disbursed = append(f.disbursed[:0], schedule.Tranche{Date: e.ValueDate, Amount: e.Amount})
+		s, err := l.terms.Plan(f.disbursed)
+		if err != nil {
+			return f.planError(err)
+		}
+		f.inst = slices.Grow(f.inst[:0], len(s.Installments)+2)[:0]
+		for i, r := range s.Installments {
+			f.inst = append(f.inst, inst{number: int32(i + 1), from: r.From, due: r.Due,
+				owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, 0}})
+		}
+	} else {
+		// Room for the extra line a prepayment or payoff adds, in the buffer a
+		// pooled fold brings along.
+		n := l.plan.len()
+		f.inst = slices.Grow(f.inst[:0], n+2)[:n]
+		for i := range n {
+			r := l.plan.row(i, l.terms.Start)
+			f.inst[i] = inst{number: int32(i + 1), from: r.from, due: r.due,
+				owed: [componentCount]int64{r.principal, r.interest, 0, 0}}
+		}
 	}
 	f.started, f.day = true, e.ValueDate
+	f.fallDueToday()
 	if err := f.setPenaltyRate(); err != nil {
 		return err
 	}

@@ -36,12 +36,15 @@ const (
 	Settlement                   // a negotiated payoff for less than the claim (和解); the rest is waived
 	Sale                         // the loan is sold to an external owner (Fineract's external asset owner transfer)
 	Buyback                      // the loan is bought back from its external owner
+	Tranche                      // a later disbursement of a loan disbursed in tranches; the schedule is re-planned
+	DownPayment                  // the down payment received on a disbursement date
 	kindEnd
 )
 
 var kindNames = enum.New[Kind](ErrInvalidInput, "kind", "", "disbursement", "repayment", "prepayment", "fee",
 	"waiver", "restructure", "acceleration", "write-off", "recovery", "refund", "reversal",
-	"delinquency-pause", "delinquency-resume", "re-age", "re-amortize", "settlement", "sale", "buyback")
+	"delinquency-pause", "delinquency-resume", "re-age", "re-amortize", "settlement", "sale", "buyback",
+	"tranche", "down-payment")
 
 // String returns the kind's name as used in JSON.
 func (k Kind) String() string { return kindNames.String(k) }
@@ -56,7 +59,8 @@ func (k *Kind) UnmarshalText(b []byte) error { return kindNames.UnmarshalText(b,
 // against in the transition table (status.go).
 var kindEvents = [...]Event{0, EventDisburse, EventRepay, EventPrepay, EventCharge, EventWaive,
 	EventRestructure, EventAccelerate, EventWriteOff, EventRecover, EventRefund, EventReverse,
-	EventPause, EventResume, EventReAge, EventReAmortize, EventSettle, EventSell, EventBuyBack}
+	EventPause, EventResume, EventReAge, EventReAmortize, EventSettle, EventSell, EventBuyBack,
+	EventDisburseTranche, EventDownPay}
 
 // Entry is one immutable line of a loan's journal. The host fills in what
 // happened; Post assigns Seq. Fields that a kind does not use must be left
@@ -348,7 +352,7 @@ func (c *Change) validate(v *fault.Fields) {
 // moves says which entry kinds carry an amount of money; the others must
 // leave Amount zero (a WriteOff may state the amount it writes off).
 var moves = [kindEnd]bool{Disbursement: true, Repayment: true, Prepayment: true, FeeCharge: true, Waiver: true,
-	Recovery: true, Refund: true, Settlement: true}
+	Recovery: true, Refund: true, Settlement: true, Tranche: true, DownPayment: true}
 
 // validateServicing checks the fields of the servicing conventions: each
 // belongs to one or two kinds and is checked there.

@@ -122,6 +122,9 @@ type fold struct {
 	applying int    // journal index of the entry being applied
 	pauses   []span // delinquency pauses, in value-date order: days (from, until] do not count as past due
 
+	disbursedTotal int64              // principal paid out so far
+	disbursed      []schedule.Tranche // the tranches paid out, for a loan disbursed in tranches
+
 	owner                            string     // the external owner whose books the loan is in; "": the lender's own
 	buyer                            string     // the latest sale's owner
 	priceRatio                       money.Rate // the latest sale's purchase price ratio
@@ -141,7 +144,7 @@ type fold struct {
 func (f *fold) init(l *Loan, memo *reamMemo) {
 	*f = fold{l: l, cur: l.terms.Principal.Currency(), mode: l.terms.Rounding, status: Approved,
 		rate: l.terms.AnnualRate, method: l.terms.Method, capLeft: -1, track: f.track, book: f.book,
-		inst: f.inst[:0], cold: f.cold[:0], pauses: f.pauses[:0], memo: memo}
+		inst: f.inst[:0], cold: f.cold[:0], pauses: f.pauses[:0], disbursed: f.disbursed[:0], memo: memo}
 }
 
 // folds recycles the working state of folds: a position or a post needs

@@ -124,6 +124,9 @@ type Position struct {
 	Received money.Amount `json:"received"`
 	Refunded money.Amount `json:"refunded"`
 
+	// Undisbursed is the part of the principal of a loan disbursed in
+	// tranches not paid out yet (schedule.Terms.Undisbursed).
+	Undisbursed money.Amount `json:"undisbursed,omitzero"`
 	// ExcessRecovered is what recoveries brought beyond the written-off
 	// claim, booked as income (WriteOffPolicy.RecoveryExcess).
 	ExcessRecovered money.Amount `json:"excess_recovered,omitzero"`
@@ -290,6 +293,9 @@ func (f *fold) positionInto(p *Position, day date.Date) {
 	p.AcceleratedOn = datePtr(f.accelerated, f.acceleratedOn)
 	p.WrittenOffOn = datePtr(f.writtenOff, f.writtenOffOn)
 	p.Received, p.Refunded = f.amount(f.received), f.amount(f.refunded)
+	if f.started && len(f.l.terms.Tranches) > 0 {
+		p.Undisbursed = f.amount(f.l.terms.Principal.Minor() - f.disbursedTotal)
+	}
 	if f.excessRecovered != 0 {
 		p.ExcessRecovered = f.amount(f.excessRecovered)
 	}

@@ -1,9 +1,15 @@
 package loan
 
 import (
+	"errors"
+	"slices"
+	"strings"
+
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
 )
 
 // The fold's side of the servicing conventions other systems offer:
@@ -411,4 +417,127 @@ type SaleRecord struct {
 	PriceRatio   money.Rate `json:"price_ratio"`
 	SettledOn    date.Date  `json:"settled_on"`
 	BoughtBackOn *date.Date `json:"bought_back_on,omitempty"`
+}
+
+// fallDueToday makes the installments due on the fold's day fall due at
+// once: a down payment due on a disbursement date, which the day's
+// entries may pay.
+func (f *fold) fallDueToday() {
+	for f.nextDue < len(f.inst) && !f.inst[f.nextDue].due.After(f.day) {
+		f.fallDue(f.nextDue)
+		f.nextDue++
+	}
+}
+
+// tranche pays out a later tranche of a loan disbursed in tranches and
+// re-plans the installments not yet due through schedule.Terms.Plan: the
+// installments due on or before the tranche stay; the plan's rows after
+// it (and the tranche's own down payment, due on its date) replace the
+// rest. Fees and penalty already on the replaced installments move to the
+// first new one. The plan is the terms' own, so a loan re-amortised
+// since its last disbursement (prepaid, restructured, re-aged) cannot take
+// a tranche.
+func (f *fold) tranche(e *Entry) error {
+	t := &f.l.terms
+	if len(t.Tranches) == 0 {
+		return f.errorf("kind", "the terms plan no tranches (terms.tranches): the loan is disbursed at once")
+	}
+	x, a := e.ValueDate, e.Amount.Minor()
+	disbursed := append(slices.Clone(f.disbursed), schedule.Tranche{Date: x, Amount: e.Amount})
+	s, err := t.Plan(disbursed)
+	if err != nil {
+		return f.planError(err)
+	}
+	k := f.nextDue
+	f.unpayAhead(k)
+	var principal, carry [componentCount]int64
+	for i := k; i < len(f.inst); i++ {
+		principal[Principal] += f.inst[i].out(Principal)
+		carry[Penalty] += f.inst[i].out(Penalty)
+		carry[Fee] += f.inst[i].out(Fee)
+	}
+	number := int32(1)
+	if k > 0 {
+		number = f.inst[k-1].number + 1
+	}
+	rows := make([]inst, 0, len(s.Installments))
+	var sum int64
+	for _, r := range s.Installments {
+		if r.Due.After(x) || r.AtDisbursement() && r.Due == x && isNew(r, f.disbursed) {
+			rows = append(rows, inst{number: number + int32(len(rows)), from: r.From, due: r.Due,
+				owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, 0}})
+			sum += r.Principal.Minor()
+		}
+	}
+	if sum != principal[Principal]+a || len(rows) == 0 {
+		return f.errorf("kind", "the schedule was re-amortised since the last disbursement: a tranche re-plans only the terms' own schedule")
+	}
+	first := 0 // the first row after the tranche's own down payment
+	for first < len(rows)-1 && !rows[first].due.After(x) {
+		first++
+	}
+	rows[first].owed[Penalty] += carry[Penalty]
+	rows[first].owed[Fee] += carry[Fee]
+	f.inst = append(f.inst[:k], rows...)
+	f.disbursed = disbursed
+	f.disbursedTotal += a
+	acc := &f.l.policy.Accounts
+	f.book.pair(f, x, acc.LoansReceivable, acc.Cash, a)
+	f.fallDueToday()
+	return nil
+}
+
+// isNew reports whether plan row r, due at a disbursement, belongs to a
+// tranche not among those disbursed before (its own down payment).
+func isNew(r schedule.Installment, before []schedule.Tranche) bool {
+	for _, tr := range before {
+		if tr.Date == r.Due {
+			return false
+		}
+	}
+	return true
+}
+
+// planError names the fields of an error schedule's Plan gave as the
+// entry spells them: the tranche's date is its value date, its amount
+// (or the total disbursed beyond the principal) its amount.
+func (f *fold) planError(err error) error {
+	var bad *fault.Fields
+	if !errors.As(err, &bad) {
+		return f.errorf("kind", "cannot re-plan the schedule: %v", err)
+	}
+	out := &fault.Fields{Kind: ErrInvalidInput}
+	for _, x := range bad.List {
+		switch {
+		case strings.HasSuffix(x.Name, ".date"):
+			out.Add("value_date", x.Problem)
+		case strings.HasPrefix(x.Name, "disbursed"):
+			out.Add("amount", x.Problem)
+		default:
+			out.Add(fault.Join("terms", x.Name), x.Problem)
+		}
+	}
+	return out
+}
+
+// downPayment receives a down payment on a disbursement date: it pays the
+// installments due then (the down payment the schedule shows due at
+// disbursement) by the down-payment allocation, the rest becoming credit
+// — Fineract's DOWN_PAYMENT transaction.
+func (f *fold) downPayment(ix int, e *Entry) error {
+	if f.l.terms.DownPayment.IsZero() {
+		return f.errorf("kind", "the terms have no down payment (terms.down_payment)")
+	}
+	x := e.ValueDate
+	on := x == f.l.terms.Start
+	for _, tr := range f.disbursed {
+		on = on || tr.Date == x
+	}
+	if !on {
+		return f.errorf("value_date", "%s is not a disbursement date", x)
+	}
+	a := e.Amount.Minor()
+	f.received += a
+	f.toCredit(f.pay(ix, a, fromCash))
+	return nil
 }

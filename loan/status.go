@@ -65,19 +65,21 @@ const (
 	EventRecover
 	EventRefund
 	EventReverse
-	EventPause      // a delinquency pause begins
-	EventResume     // a delinquency pause ends early
-	EventReAge      // the arrears move to the end of the schedule
-	EventReAmortize // the arrears spread over the installments not yet due
-	EventSettle     // a settlement for less than the claim
-	EventSell       // the loan is sold to an external owner
-	EventBuyBack    // the loan is bought back from its external owner
+	EventPause           // a delinquency pause begins
+	EventResume          // a delinquency pause ends early
+	EventReAge           // the arrears move to the end of the schedule
+	EventReAmortize      // the arrears spread over the installments not yet due
+	EventSettle          // a settlement for less than the claim
+	EventSell            // the loan is sold to an external owner
+	EventBuyBack         // the loan is bought back from its external owner
+	EventDisburseTranche // a later tranche is paid out
+	EventDownPay         // a down payment is received
 )
 
 var eventNames = enum.New[Event](ErrInvalidInput, "event", "", "approve", "reject", "withdraw", "cancel",
 	"disburse", "accelerate", "write-off", "pay-off", "reopen",
 	"repay", "prepay", "charge", "waive", "restructure", "recover", "refund", "reverse",
-	"pause", "resume", "re-age", "re-amortize", "settle", "sell", "buy-back")
+	"pause", "resume", "re-age", "re-amortize", "settle", "sell", "buy-back", "disburse-tranche", "down-pay")
 
 // String returns the event name.
 func (e Event) String() string { return eventNames.String(e) }
@@ -152,6 +154,10 @@ var loanLifecycle = lifecycle.New("loan", ErrIllegalTransition,
 	move{From: Accelerated, On: EventBuyBack, To: Accelerated},
 	move{From: WrittenOff, On: EventBuyBack, To: WrittenOff},
 	move{From: Closed, On: EventBuyBack, To: Closed},
+	// A loan disbursed in tranches takes its later tranches while it is
+	// serviced normally; a down payment is received on a disbursement date.
+	move{From: Active, On: EventDisburseTranche, To: Active},
+	move{From: Active, On: EventDownPay, To: Active},
 )
 
 // applicationLifecycle is the life of an application, from submission to
