@@ -31,7 +31,8 @@ func pauseEntry(from, until string, key string) Entry {
 // delinquency pause E2E - full PAUSE period" and "- PAUSE period with
 // RESUME and second PAUSE"): the product's grace on arrears ageing is 3
 // days, so delinquent days = days past due − 3 − paused days, and a pause
-// from S to E freezes the count from S through E.
+// from S to E freezes the count from S through E (and is shown active
+// from S through E).
 func TestDelinquencyPauseAsFineract(t *testing.T) {
 	pol := DefaultPolicy()
 	pol.Arrears.AgeingGraceDays = 3
@@ -47,7 +48,7 @@ func TestDelinquencyPauseAsFineract(t *testing.T) {
 		{"2023-10-02", 0, 1, false},
 		{"2023-10-04", 0, 3, false},
 		{"2023-10-05", 1, 4, false},
-		{"2023-10-06", 2, 5, false},
+		{"2023-10-06", 2, 5, true},
 		{"2023-10-30", 2, 29, true},
 		{"2023-10-31", 3, 30, false},
 	} {

@@ -136,8 +136,9 @@ type Result struct {
 	Status  Status `json:"status"`  // the loan's status after the whole journal
 	Version int    `json:"version"` // the loan's version after the entry was posted (its Seq)
 	// Applied is what the entry settled by component (repayment,
-	// prepayment, recovery), and Credit what it left as credit balance, as
-	// the journal folds now: a later backdated entry can change both.
+	// prepayment, recovery, settlement, down payment), and Credit what it
+	// left as credit balance, as the journal folds now: a later backdated
+	// entry can change both.
 	Applied Split        `json:"applied"`
 	Credit  money.Amount `json:"credit"`
 	// Replayed is true when the idempotency key had been posted before

@@ -160,7 +160,7 @@ func (p *PrepaymentPolicy) validate(prefix string, v *fault.Fields) {
 type ChartOfAccounts struct {
 	Cash               string `json:"cash"`                // cash / clearing
 	LoansReceivable    string `json:"loans_receivable"`    // principal outstanding
-	InterestReceivable string `json:"interest_receivable"` // interest fallen due, unpaid
+	InterestReceivable string `json:"interest_receivable"` // interest fallen due, unpaid (less interest paid ahead of its due date)
 	PenaltyReceivable  string `json:"penalty_receivable"`  // penalty accrued, unpaid
 	FeeReceivable      string `json:"fee_receivable"`      // fees charged, unpaid
 	InterestIncome     string `json:"interest_income"`

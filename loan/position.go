@@ -130,7 +130,8 @@ type Position struct {
 	// ExcessRecovered is what recoveries brought beyond the written-off
 	// claim, booked as income (WriteOffPolicy.RecoveryExcess).
 	ExcessRecovered money.Amount `json:"excess_recovered,omitzero"`
-	// Paused is true when a delinquency pause covers AsOf.
+	// Paused is true when a delinquency pause is in force on AsOf (from
+	// its first day to its last).
 	Paused bool `json:"paused,omitempty"`
 	// SettledOn is the date of a settlement for less than the claim.
 	SettledOn *date.Date `json:"settled_on,omitempty"`

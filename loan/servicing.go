@@ -170,10 +170,11 @@ func (f *fold) resume(e *Entry) error {
 	return f.errorf("value_date", "no delinquency pause in force on %s", x)
 }
 
-// paused reports whether a delinquency pause covers day d.
+// paused reports whether a delinquency pause is in force on day d: from
+// its first day to its last, as Fineract shows a pause period active.
 func (f *fold) paused(d date.Date) bool {
 	for _, p := range f.pauses {
-		if d.After(p.from) && !d.After(p.until) {
+		if !d.Before(p.from) && !d.After(p.until) {
 			return true
 		}
 	}

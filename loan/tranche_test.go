@@ -18,7 +18,7 @@ func fineractTrancheTerms() schedule.Terms {
 	return schedule.Terms{Principal: yuan("1400"), AnnualRate: money.MustRate("0"), Method: schedule.EqualPrincipal,
 		Frequency: schedule.Monthly, Periods: 3, Start: day(2022, 1, 1), DayCount: schedule.Actual360,
 		DownPayment: schedule.DownPayment{Share: money.MustRate("25%")},
-		Tranches: []schedule.Tranche{{Date: day(2022, 1, 1), Amount: yuan("1000")}, {Date: day(2022, 1, 10), Amount: yuan("400")}}}
+		Tranches:    []schedule.Tranche{{Date: day(2022, 1, 1), Amount: yuan("1000")}, {Date: day(2022, 1, 10), Amount: yuan("400")}}}
 }
 
 // TestTranchesAndDownPaymentsAsFineract reproduces that scenario: after
