@@ -87,32 +87,46 @@ type Entry struct {
 	Payoff bool `json:"payoff,omitempty"`
 	// Reamortize overrides the policy's choice for a partial Prepayment.
 	Reamortize ReamortizeMode `json:"reamortize,omitempty"`
+	// Excess overrides the policy for what a Repayment's money beyond what
+	// is due becomes, when the payer says so; zero: the policy's.
+	Excess ExcessMode `json:"excess,omitempty"`
+	// Until is the last day of a delinquency Pause (Fineract's endDate): the
+	// days after ValueDate up to and including Until do not count as days
+	// past due.
+	Until date.Date `json:"until,omitzero"`
 	// Change holds a Restructure's new terms.
 	Change *Change `json:"change,omitempty"`
+	// ReAging holds a ReAge's new installments.
+	ReAging *ReAging `json:"re_aging,omitempty"`
 	// Approver is who authorised a Restructure, WriteOff, Waiver, ReAge,
 	// ReAmortize or Settlement; required for all but a Waiver, and must
 	// differ from Actor (four-eyes).
 	Approver string `json:"approver,omitempty"`
 	// Reverses is the ID of the entry a Reversal removes.
 	Reverses uuid.UUID `json:"reverses,omitzero"`
+	// Transfer names the external owner of a Sale (required) or a Buyback
+	// (optional), and a sale's price.
+	Transfer *Transfer `json:"transfer,omitempty"`
+}
 
-	// Until is the last day of a delinquency Pause (Fineract's endDate): the
-	// days after ValueDate up to and including Until do not count as days
-	// past due.
-	Until date.Date `json:"until,omitzero"`
-	// ReAging holds a ReAge's new installments.
-	ReAging *ReAging `json:"re_aging,omitempty"`
-	// Excess overrides the policy for what a Repayment's money beyond what
-	// is due becomes, when the payer says so; zero: the policy's.
-	Excess ExcessMode `json:"excess,omitempty"`
-	// Owner is the external owner a Sale sells the loan to (Fineract's
-	// ownerExternalId); on a Buyback it may name the owner, who must be
-	// the current one.
-	Owner string `json:"owner,omitempty"`
-	// PriceRatio is a Sale's purchase price as a share of the outstanding
+// Transfer is a sale of a loan to an external owner, or its buyback:
+// Fineract's external asset owner transfer.
+type Transfer struct {
+	// Owner is the external owner (Fineract's ownerExternalId): the buyer
+	// of a sale; on a buyback, when given, the current owner.
+	Owner string `json:"owner"`
+	// PriceRatio is a sale's purchase price as a share of the outstanding
 	// balance (Fineract's purchasePriceRatio): recorded, not booked — the
-	// price is settled between the lender and the owner.
+	// price is settled between the lender and the owner. A buyback has
+	// none.
 	PriceRatio money.Rate `json:"price_ratio,omitzero"`
+}
+
+func (t *Transfer) equal(u *Transfer) bool {
+	if t == nil || u == nil {
+		return t == u
+	}
+	return *t == *u
 }
 
 // ReAging is a re-age's new installments: Fineract's re-age parameters
@@ -227,8 +241,7 @@ func (e *Entry) samePayload(f *Entry) bool {
 		e.IdempotencyKey == f.IdempotencyKey && e.Amount == f.Amount && e.Component == f.Component &&
 		e.Installment == f.Installment && e.Payoff == f.Payoff && e.Reamortize == f.Reamortize &&
 		e.Change.equal(f.Change) && e.Approver == f.Approver && e.Reverses == f.Reverses &&
-		e.Until == f.Until && e.ReAging.equal(f.ReAging) && e.Excess == f.Excess && e.Owner == f.Owner &&
-		e.PriceRatio == f.PriceRatio
+		e.Until == f.Until && e.ReAging.equal(f.ReAging) && e.Excess == f.Excess && e.Transfer.equal(f.Transfer)
 }
 
 // maxText bounds free-text fields so a journal stays small.
@@ -255,7 +268,7 @@ func (e *Entry) validate(l *Loan, v *fault.Fields) {
 		v.Add("actor", "missing")
 	}
 	for _, s := range [...]struct{ name, val string }{{"actor", e.Actor}, {"reason", e.Reason},
-		{"idempotency_key", e.IdempotencyKey}, {"approver", e.Approver}, {"owner", e.Owner}} {
+		{"idempotency_key", e.IdempotencyKey}, {"approver", e.Approver}, {"transfer.owner", e.owner()}} {
 		if len(s.val) > maxText {
 			v.Add(s.name, fmt.Sprintf("longer than %d bytes", maxText))
 		}
@@ -379,17 +392,30 @@ func (e *Entry) validateServicing(v *fault.Fields) {
 		v.Add("excess", "only a repayment says what its excess becomes")
 	}
 	switch {
-	case e.Kind == Sale && e.Owner == "":
-		v.Add("owner", "required for a sale")
-	case e.Owner != "" && e.Kind != Sale && e.Kind != Buyback:
-		v.Add("owner", "only a sale or a buyback names an owner")
+	case e.Transfer != nil && e.Kind != Sale && e.Kind != Buyback:
+		v.Add("transfer", "only a sale or a buyback transfers the loan")
+	case e.Kind == Sale && e.Transfer == nil:
+		v.Add("transfer", "required for a sale: the owner and the price ratio")
+	case e.Kind == Sale:
+		r := e.Transfer.PriceRatio
+		if e.Transfer.Owner == "" {
+			v.Add("transfer.owner", "required for a sale")
+		}
+		switch {
+		case r.IsZero() || r.IsNegative():
+			v.Add("transfer.price_ratio", "required for a sale, and positive")
+		case r.Cmp(money.MustRate("10")) > 0:
+			v.Add("transfer.price_ratio", "must not exceed 1000%")
+		}
+	case e.Kind == Buyback && e.Transfer != nil && !e.Transfer.PriceRatio.IsZero():
+		v.Add("transfer.price_ratio", "a buyback has no price ratio")
 	}
-	switch {
-	case e.Kind != Sale && !e.PriceRatio.IsZero():
-		v.Add("price_ratio", "only a sale has a price ratio")
-	case e.Kind == Sale && (e.PriceRatio.IsZero() || e.PriceRatio.IsNegative()):
-		v.Add("price_ratio", "required for a sale, and positive")
-	case e.Kind == Sale && e.PriceRatio.Cmp(money.MustRate("10")) > 0:
-		v.Add("price_ratio", "must not exceed 1000%")
+}
+
+// owner returns the transfer's owner, or "".
+func (e *Entry) owner() string {
+	if e.Transfer == nil {
+		return ""
 	}
+	return e.Transfer.Owner
 }

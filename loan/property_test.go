@@ -151,7 +151,7 @@ func journalFromBytes(t *testing.T, data []byte) *Loan {
 			e.Approver, e.Reason = "manager", "settlement"
 		case 19:
 			e = entry(Sale, d, money.Zero(money.CNY), key)
-			e.Owner, e.PriceRatio = fmt.Sprint("fund-", amt%3), money.MustRate("0.95")
+			e.Transfer = &Transfer{Owner: fmt.Sprint("fund-", amt%3), PriceRatio: money.MustRate("0.95")}
 		case 20:
 			e = entry(Buyback, d, money.Zero(money.CNY), key)
 		case 21:

@@ -11,7 +11,9 @@ import (
 )
 
 func saleEntry(on, owner, ratio, key string) Entry {
-	return with(Sale, on, money.Amount{}, key, func(e *Entry) { e.Owner, e.PriceRatio = owner, money.MustRate(ratio) })
+	return with(Sale, on, money.Amount{}, key, func(e *Entry) {
+		e.Transfer = &Transfer{Owner: owner, PriceRatio: money.MustRate(ratio)}
+	})
 }
 
 // TestSaleAndBuybackAsFineract reproduces Fineract's external asset owner
@@ -31,7 +33,7 @@ func TestSaleAndBuybackAsFineract(t *testing.T) {
 	mustPost(t, l, entry(FeeCharge, day(2023, 5, 10), yuan("10"), "fee"))
 	sale := mustPost(t, l, saleEntry("2023-05-21", "fund-a", "1", "sale"))
 	pay := mustPost(t, l, entry(Repayment, day(2023, 5, 25), yuan("10"), "fee paid"))
-	back := mustPost(t, l, with(Buyback, "2023-05-30", money.Amount{}, "buyback", func(e *Entry) { e.Owner = "fund-a" }))
+	back := mustPost(t, l, with(Buyback, "2023-05-30", money.Amount{}, "buyback", func(e *Entry) { e.Transfer = &Transfer{Owner: "fund-a"} }))
 
 	acc := DefaultChartOfAccounts()
 	ps, err := l.Postings(day(2023, 6, 1))
@@ -99,9 +101,9 @@ func TestSaleRefusals(t *testing.T) {
 	assertField(t, err, "kind")
 	mustPost(t, l, saleEntry("2026-02-01", "fund-a", "0.98", "sale"))
 	_, err = l.Post(saleEntry("2026-02-02", "fund-b", "1", "again"))
-	assertField(t, err, "owner")
-	_, err = l.Post(with(Buyback, "2026-02-03", money.Amount{}, "bb", func(e *Entry) { e.Owner = "fund-b" }))
-	assertField(t, err, "owner")
+	assertField(t, err, "transfer.owner")
+	_, err = l.Post(with(Buyback, "2026-02-03", money.Amount{}, "bb", func(e *Entry) { e.Transfer = &Transfer{Owner: "fund-b"} }))
+	assertField(t, err, "transfer.owner")
 
 	wo := writtenOffLoan(t)
 	_, err = wo.Post(saleEntry("2026-04-01", "fund-a", "0.1", "sale"))

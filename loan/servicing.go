@@ -340,12 +340,12 @@ func (f *fold) sell(e *Entry) error {
 	case f.l.policy.Accounts.AssetTransfer == "":
 		return f.errorf("policy.accounts.asset_transfer", "missing: a sale moves the loan's balances through it")
 	case f.owner != "":
-		return f.errorf("owner", "the loan is owned by %s: buy it back before selling it again", f.owner)
+		return f.errorf("transfer.owner", "the loan is owned by %s: buy it back before selling it again", f.owner)
 	case f.status == WrittenOff && !f.l.policy.Sale.AllowWrittenOff:
 		return f.errorf("kind", "a written-off loan may not be sold: policy.sale.allow_written_off is off")
 	}
-	f.transfer(e.ValueDate, e.Owner)
-	f.buyer, f.priceRatio, f.soldOn, f.sold, f.boughtBack = e.Owner, e.PriceRatio, e.ValueDate, true, false
+	f.transfer(e.ValueDate, e.Transfer.Owner)
+	f.buyer, f.priceRatio, f.soldOn, f.sold, f.boughtBack = e.Transfer.Owner, e.Transfer.PriceRatio, e.ValueDate, true, false
 	return nil
 }
 
@@ -357,8 +357,8 @@ func (f *fold) buyBack(e *Entry) error {
 		return f.errorf("kind", "the loan has no external owner to buy it back from")
 	case f.l.policy.Accounts.AssetTransfer == "":
 		return f.errorf("policy.accounts.asset_transfer", "missing: a buyback moves the loan's balances through it")
-	case e.Owner != "" && e.Owner != f.owner:
-		return f.errorf("owner", "the loan is owned by %s, not %s", f.owner, e.Owner)
+	case e.owner() != "" && e.owner() != f.owner:
+		return f.errorf("transfer.owner", "the loan is owned by %s, not %s", f.owner, e.owner())
 	}
 	f.transfer(e.ValueDate, "")
 	f.boughtBack, f.boughtBackOn = true, e.ValueDate
