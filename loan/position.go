@@ -305,9 +305,14 @@ func (f *fold) positionInto(p *Position, day date.Date) {
 	p.Owner, p.Sale = f.owner, f.saleRecord()
 }
 
+// datePtr returns a pointer to a copy of d when ok, else nil. The copy is
+// made only when asked for: returning &d would move every d to the heap,
+// an allocation per call even when the answer is nil.
 func datePtr(ok bool, d date.Date) *date.Date {
 	if !ok {
 		return nil
 	}
-	return &d
+	p := new(date.Date)
+	*p = d
+	return p
 }
