@@ -11,7 +11,7 @@ import (
 
 // apply folds one entry at its value date (the fold has advanced to it).
 func (f *fold) apply(ix int, e *Entry) error {
-	next, err := f.status.Next(kindEvents[e.Kind])
+	next, err := f.status.next(kindEvents[e.Kind])
 	if err != nil {
 		return err
 	}

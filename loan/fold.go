@@ -532,7 +532,7 @@ func (f *fold) closeIfPaid() {
 	}
 	if paid {
 		// The lifecycle table says where paying off leads.
-		if next, err := f.status.Next(EventPayOff); err == nil {
+		if next, err := f.status.next(EventPayOff); err == nil {
 			f.status = next
 		}
 	}

@@ -44,6 +44,9 @@ type Loan struct {
 	// memo remembers re-amortised schedules; made by the first accepted
 	// prepayment or restructure, so most loans never carry one.
 	memo *reamMemo
+	// last is lastDate, fixed by the terms: every post and position checks
+	// its date against it.
+	last date.Date
 }
 
 // horizonYears bounds the dates a loan is folded to: a century past the
@@ -54,7 +57,10 @@ const horizonYears = 100
 
 // lastDate is the last date entries may take effect on and positions be
 // asked for.
-func (l *Loan) lastDate() date.Date {
+func (l *Loan) lastDate() date.Date { return l.last }
+
+// horizonOf computes lastDate for a loan's terms and plan.
+func (l *Loan) horizonOf() date.Date {
 	last := l.terms.Start
 	if n := l.plan.len(); n > 0 {
 		last = l.plan.row(n-1, l.terms.Start).due
@@ -94,7 +100,9 @@ func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
 		return nil, err
 	}
 	policy.Accounts = policy.Accounts.interned()
-	return &Loan{id: id, terms: terms, policy: policy, plan: pl, status: Approved}, nil
+	l := &Loan{id: id, terms: terms, policy: policy, plan: pl, status: Approved}
+	l.last = l.horizonOf()
+	return l, nil
 }
 
 // ID returns the loan's id.

@@ -20,6 +20,7 @@ const (
 	Accelerated                   // the whole outstanding has been declared due (宣布提前到期)
 	WrittenOff                    // written off (核销); the claim is still pursued (账销案存)
 	Closed                        // paid off, settled, or fully recovered (final)
+	statusEnd
 )
 
 var statusNames = enum.New[Status](ErrInvalidInput, "status", "", "submitted", "approved", "rejected",
@@ -74,6 +75,7 @@ const (
 	EventBuyBack         // the loan is bought back from its external owner
 	EventDisburseTranche // a later tranche is paid out
 	EventDownPay         // a down payment is received
+	eventEnd
 )
 
 var eventNames = enum.New[Event](ErrInvalidInput, "event", "", "approve", "reject", "withdraw", "cancel",
@@ -159,6 +161,27 @@ var loanLifecycle = lifecycle.New("loan", ErrIllegalTransition,
 	move{From: Active, On: EventDisburseTranche, To: Active},
 	move{From: Active, On: EventDownPay, To: Active},
 )
+
+// loanMoves is loanLifecycle as an array indexed by status and event
+// (zero: not in the table). The fold asks for the move of every entry it
+// applies, on every post and position: an array index instead of the
+// table's map lookup, which was about a tenth of BenchmarkPostRepayment.
+var loanMoves = func() (m [statusEnd][eventEnd]Status) {
+	for _, mv := range loanLifecycle.Moves() {
+		m[mv.From][mv.On] = mv.To
+	}
+	return m
+}()
+
+// next is Next for the fold: the same answer, read from loanMoves.
+func (s Status) next(e Event) (Status, error) {
+	if s < statusEnd && e < eventEnd {
+		if to := loanMoves[s][e]; to != 0 {
+			return to, nil
+		}
+	}
+	return s.Next(e)
+}
 
 // applicationLifecycle is the life of an application, from submission to
 // disbursement, after which the loan's own lifecycle takes over.
