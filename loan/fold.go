@@ -282,7 +282,9 @@ func (f *fold) accrue(to date.Date) {
 		f.firstOpen++
 	}
 	p := &f.l.policy.Penalty
-	dueDay := p.DayOne == DueDate
+	if p.DayOne == DueDate {
+		f.accrueDueDay(from)
+	}
 	for i := f.firstOpen; i < f.nextDue; i++ {
 		in := &f.inst[i]
 		if in.settled {
@@ -293,13 +295,7 @@ func (f *fold) accrue(to date.Date) {
 			base += in.out(Interest)
 		}
 		if base > 0 {
-			d := days
-			if dueDay && in.due == from {
-				// The due date is penalty day 1: it counts once, at the base
-				// left at its end, when the fold first moves past it.
-				d++
-			}
-			in.baseDays += base * d
+			in.baseDays += base * days
 			switch {
 			case !in.late:
 			case f.capLeft < 0:
@@ -307,6 +303,27 @@ func (f *fold) accrue(to date.Date) {
 			default:
 				f.chargePenalty(in)
 			}
+		}
+	}
+}
+
+// accrueDueDay counts the due date as penalty day 1 (PenaltyPolicy.DayOne)
+// for the installments due on day, when the fold first moves past it: one
+// more day at the base left at the day's end. They are not late yet (the
+// grace check runs on a later day), so nothing is charged here.
+func (f *fold) accrueDueDay(day date.Date) {
+	p := &f.l.policy.Penalty
+	for i := f.nextDue - 1; i >= f.firstOpen && f.inst[i].due == day; i-- {
+		in := &f.inst[i]
+		if in.settled {
+			continue
+		}
+		base := in.out(Principal)
+		if p.Base == OverdueInstallment || p.Compound {
+			base += in.out(Interest)
+		}
+		if base > 0 {
+			in.baseDays += base
 		}
 	}
 }
@@ -392,7 +409,7 @@ func (f *fold) graceEnds(i int) {
 		return
 	}
 	in.late = true
-	if !f.l.policy.Penalty.lateFeeAfterGrace() {
+	if p := &f.l.policy.Penalty; p.chargesLateFee() && !p.lateFeeAfterGrace() {
 		f.chargeLateFee(in)
 	}
 	f.chargePenalty(in)
