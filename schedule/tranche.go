@@ -58,7 +58,8 @@ func (t Terms) Undisbursed(disbursed []Tranche) money.Amount {
 // then 400 on 10 January at 0 %, 25 % down, gives 250 down, 100 down and
 // three installments of 350).
 //
-// The result's Terms are t; its installments are numbered from 1. Bad
+// The result's Terms are t; its installments, numbered from 1, repay the
+// amount disbursed (Totals().Principal), not the undisbursed rest. Bad
 // tranches are a *fault.Fields wrapping ErrInvalidTerms naming each as
 // "disbursed[i].date" or "disbursed[i].amount"; bad terms name their
 // fields as Validate does.
@@ -76,7 +77,7 @@ func (t Terms) plan(disbursed []Tranche, prefix string) (*Schedule, error) {
 	}
 	base := t
 	base.Tranches, base.Principal = nil, disbursed[0].Amount
-	s, err := generate(base)
+	s, err := generate(&base)
 	if err != nil {
 		return nil, err
 	}
