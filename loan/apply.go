@@ -6,17 +6,19 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
 )
 
 // apply folds one entry at its value date (the fold has advanced to it).
 func (f *fold) apply(ix int, e *Entry) error {
-	next, err := f.status.Next(kindEvents[e.Kind])
+	next, err := f.status.next(kindEvents[e.Kind])
 	if err != nil {
 		return err
 	}
 	f.chargeAccrued()
 	f.book.recognisePenalty(f, e.ValueDate)
 	f.book.begin(ix)
+	f.applying = ix
 	if ix+1 == f.track {
 		f.applied, f.toCred = [componentCount]int64{}, -f.credit
 	}
@@ -26,10 +28,17 @@ func (f *fold) apply(ix int, e *Entry) error {
 		err = f.disburse(e)
 	case Repayment:
 		f.received += a
-		f.toCredit(f.pay(ix, a, fromCash))
+		// An excess applied to principal leaves installments not yet due
+		// to the re-amortisation: the allocation rule pays nothing ahead.
+		f.noAhead = f.l.reamortizes(e)
+		left := f.pay(ix, a, fromCash)
+		f.noAhead = false
+		err = f.excess(ix, e, left)
 	case Prepayment:
 		f.received += a
+		f.noAhead = true
 		err = f.prepay(ix, e)
+		f.noAhead = false
 	case FeeCharge:
 		err = f.charge(e)
 	case Waiver:
@@ -45,12 +54,32 @@ func (f *fold) apply(ix int, e *Entry) error {
 	case Recovery:
 		err = f.recover(ix, e)
 	case Refund:
+		// Fineract's credit balance refund: only money the loan holds for
+		// the borrower goes back (Dr overpayment liability, Cr cash).
 		if a > f.credit {
 			return f.errorf("amount", "refund %s exceeds the credit balance %s", e.Amount, f.amount(f.credit))
 		}
 		f.credit -= a
 		f.refunded += a
 		f.book.pair(f, e.ValueDate, f.l.policy.Accounts.Overpayment, f.l.policy.Accounts.Cash, a)
+	case Pause:
+		err = f.pause(e)
+	case Resume:
+		err = f.resume(e)
+	case ReAge:
+		err = f.reAge(e)
+	case ReAmortize:
+		err = f.reAmortize(e)
+	case Settlement:
+		err = f.settle(ix, e)
+	case Sale:
+		err = f.sell(e)
+	case Buyback:
+		err = f.buyBack(e)
+	case Tranche:
+		err = f.tranche(e)
+	case DownPayment:
+		err = f.downPayment(ix, e)
 	}
 	if err != nil {
 		return err
@@ -60,28 +89,52 @@ func (f *fold) apply(ix int, e *Entry) error {
 		f.toCred = max(0, f.toCred+f.credit)
 	}
 	f.settleCredit()
+	if e.Kind == Repayment || e.Kind == Prepayment || e.Kind == DownPayment {
+		f.autoClose(e.ValueDate)
+	}
 	f.closeIfPaid()
 	return nil
 }
 
 func (f *fold) disburse(e *Entry) error {
 	l := f.l
-	if e.Amount != l.terms.Principal {
+	tranched := len(l.terms.Tranches) > 0
+	switch {
+	case tranched && e.Amount.Minor() > l.terms.Principal.Minor():
+		return f.errorf("amount", "the first tranche may not exceed the terms' principal %s", l.terms.Principal)
+	case !tranched && e.Amount != l.terms.Principal:
 		return f.errorf("amount", "must equal the terms' principal %s", l.terms.Principal)
 	}
 	if e.ValueDate != l.terms.Start {
 		return f.errorf("value_date", "must equal the terms' start %s", l.terms.Start)
 	}
-	// Room for the extra line a prepayment or payoff adds, in the buffer a
-	// pooled fold brings along.
-	n := l.plan.len()
-	f.inst = slices.Grow(f.inst[:0], n+2)[:n]
-	for i := range n {
-		r := l.plan.row(i, l.terms.Start)
-		f.inst[i] = inst{number: int32(i + 1), from: r.from, due: r.due,
-			owed: [componentCount]int64{r.principal, r.interest, 0, 0}}
+	f.disbursedTotal = e.Amount.Minor()
+	if tranched {
+		// A loan disbursed in tranches is scheduled for what is paid out:
+		// the first tranche now, each later one when it is (see tranche).
+		f.disbursed = append(f.disbursed[:0], schedule.Tranche{Date: e.ValueDate, Amount: e.Amount})
+		s, err := l.terms.Plan(f.disbursed)
+		if err != nil {
+			return f.planError(err)
+		}
+		f.inst = slices.Grow(f.inst[:0], len(s.Installments)+2)[:0]
+		for i, r := range s.Installments {
+			f.inst = append(f.inst, inst{number: int32(i + 1), from: r.From, due: r.Due,
+				owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, 0}})
+		}
+	} else {
+		// Room for the extra line a prepayment or payoff adds, in the buffer a
+		// pooled fold brings along.
+		n := l.plan.len()
+		f.inst = slices.Grow(f.inst[:0], n+2)[:n]
+		for i := range n {
+			r := l.plan.row(i, l.terms.Start)
+			f.inst[i] = inst{number: int32(i + 1), from: r.from, due: r.due,
+				owed: [componentCount]int64{r.principal, r.interest, 0, 0}}
+		}
 	}
 	f.started, f.day = true, e.ValueDate
+	f.fallDueToday()
 	if err := f.setPenaltyRate(); err != nil {
 		return err
 	}
@@ -110,12 +163,16 @@ func (f *fold) setPenaltyRate() error {
 // loan's state calls for and returns what is left (the caller decides
 // whether that is credit). from names the account the money comes from.
 func (f *fold) pay(ix int, a int64, from source) int64 {
-	if a <= 0 || f.nextDue == 0 {
+	r := f.rule(ix)
+	if a <= 0 || f.nextDue == 0 && r == nil {
 		return a
 	}
 	f.chargeAccrued()
 	for f.firstUnpaid < f.nextDue && f.inst[f.firstUnpaid].outTotal() == 0 {
 		f.firstUnpaid++ // settled installments stay settled, except by a fee charge (see charge)
+	}
+	if r != nil {
+		return f.payByRule(ix, a, from, r)
 	}
 	w := f.l.policy.Waterfall.pick(f.status, f.dpd(f.day))
 	take := func(in *inst, c Component) {
@@ -255,6 +312,7 @@ func (f *fold) collapse(x date.Date, interest PayoffInterest, extraFee int64) er
 	if k >= len(f.inst) {
 		return nil
 	}
+	f.unpayAhead(k)
 	var principal, fee int64
 	for i := k; i < len(f.inst); i++ {
 		principal += f.inst[i].out(Principal)
@@ -276,7 +334,7 @@ func (f *fold) collapse(x date.Date, interest PayoffInterest, extraFee int64) er
 }
 
 func (f *fold) writeOff(e *Entry) error {
-	if err := f.collapse(e.ValueDate, AccruedInterest, 0); err != nil {
+	if err := f.collapse(e.ValueDate, f.l.policy.WriteOff.interest(), 0); err != nil {
 		return err
 	}
 	// Credit the borrower holds settles what just fell due before the rest
@@ -307,11 +365,21 @@ func (f *fold) writeOff(e *Entry) error {
 func (f *fold) recover(ix int, e *Entry) error {
 	a := e.Amount.Minor()
 	if claim := f.claim(); a > claim {
-		return f.errorf("amount", "recovery %s exceeds the written-off claim %s", e.Amount, f.amount(claim))
+		if f.l.policy.WriteOff.RecoveryExcess != ExcessAsIncome {
+			return f.errorf("amount", "recovery %s exceeds the written-off claim %s", e.Amount, f.amount(claim))
+		}
+		f.excessRecovered += a - claim
 	}
 	f.received += a
 	acc := &f.l.policy.Accounts
 	f.book.pair(f, e.ValueDate, acc.Cash, acc.RecoveryIncome, a)
+	f.recoverClaim(ix, min(a, f.claim()))
+	return nil
+}
+
+// recoverClaim allocates a, recovered on a written-off loan, over the
+// claim by the written-off waterfall.
+func (f *fold) recoverClaim(ix int, a int64) {
 	w := f.l.policy.Waterfall.WrittenOff
 	take := func(in *inst, c Component) {
 		n := min(a, f.claimOf(in, c))
@@ -330,12 +398,11 @@ func (f *fold) recover(ix int, e *Entry) error {
 				take(&f.inst[i], c)
 			}
 		}
-		return nil
+		return
 	}
 	for i := range f.inst {
 		for _, c := range w.Order {
 			take(&f.inst[i], c)
 		}
 	}
-	return nil
 }

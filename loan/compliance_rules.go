@@ -2,7 +2,6 @@ package loan
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/rickb777/date"
 
@@ -115,7 +114,7 @@ func (t Term) IsZero() bool { return t.Months == 0 && t.Days == 0 }
 
 // From returns the date t after d.
 func (t Term) From(d date.Date) date.Date {
-	return addMonths(d, t.Months).Add(date.PeriodOfDays(t.Days))
+	return schedule.AddMonths(d, t.Months).Add(date.PeriodOfDays(t.Days))
 }
 
 // String returns "36 months", "30 days" or "1 months 15 days".
@@ -136,21 +135,6 @@ func (t Term) validate(field string, v *fault.Fields) {
 	if t.Days < 0 || t.Days > 36600 {
 		v.Add(field+".days", "must be between 0 and 36600")
 	}
-}
-
-// addMonths adds n calendar months, clamping the day to the target month's
-// last day (date.AddDate would roll over into the next month).
-func addMonths(d date.Date, n int) date.Date {
-	y, m, day := d.Date()
-	mi := int(m) - 1 + n
-	y += mi / 12
-	mi %= 12
-	if mi < 0 {
-		mi += 12
-		y--
-	}
-	month := time.Month(mi + 1)
-	return date.New(y, month, min(day, date.DaysIn(y, month)))
 }
 
 // periodStep is the spacing of due dates per frequency, for the maturity

@@ -162,7 +162,9 @@ func TestP2PLimitsAmounts(t *testing.T) {
 	assert.Equal(t, BorrowingLimit{LegalEntity, cny("1000000"), cny("5000000")}, l[1])
 }
 
-func TestAddMonthsClamps(t *testing.T) {
+// TestTermFromClamps: a term in months clamps to the month's last day
+// (schedule.AddMonths, the library's one month arithmetic).
+func TestTermFromClamps(t *testing.T) {
 	tests := []struct {
 		from   string
 		months int
@@ -178,6 +180,6 @@ func TestAddMonthsClamps(t *testing.T) {
 	for _, tt := range tests {
 		from, err := date.ParseISO(tt.from) // trusted constant
 		require.NoError(t, err)
-		assert.Equal(t, tt.want, addMonths(from, tt.months).String(), "%s + %d months", tt.from, tt.months)
+		assert.Equal(t, tt.want, Term{Months: tt.months}.From(from).String(), "%s + %d months", tt.from, tt.months)
 	}
 }

@@ -7,7 +7,10 @@
 // A Loan holds its terms (schedule.Terms), its servicing Policy and an
 // append-only journal of Entry values: disbursement, repayment,
 // prepayment, fee charge, waiver, restructure, acceleration, write-off,
-// recovery, refund of credit balance and reversal. Each entry carries who
+// recovery, refund of credit balance and reversal — and the transactions
+// other systems offer: delinquency pause and resume, re-age,
+// re-amortisation, settlement, sale to an external owner and buyback,
+// tranche disbursement and down payment. Each entry carries who
 // posted it, when it was booked (passed in — the package never reads a
 // clock), why, and an idempotency key. Post validates an entry completely
 // (a *fault.Fields naming every bad field as JSON spells it, or a
@@ -35,6 +38,45 @@
 // prepayment (keep term or keep installment, interest to date or for the
 // full period, fee) and the chart of accounts.
 //
+// # Other systems' conventions
+//
+// A lender migrating its book from Apache Fineract, Mambu or Frappe
+// Lending replays it with the options those systems use; each is policy
+// data whose zero value is lendcore's own convention, and each names the
+// peer it matches:
+//
+//   - Arrears: the due date as day 1 (Frappe Lending) or the day after
+//     (Fineract, Mambu); a grace on arrears ageing (Fineract, Mambu's
+//     arrears tolerance); Pause and Resume entries that take dated
+//     periods out of days past due (Fineract's delinquency actions).
+//   - Penalty and accrual: penalty days counted the same two ways; a late
+//     fee as a share of the overdue principal, principal and interest, or
+//     installment, after a wait, booked as a fee or a penalty (Fineract's
+//     overdue charges); accrued interest rounded per period (Fineract) or
+//     each day (Frappe Lending).
+//   - Payments: excess money held as credit, paid ahead to the next
+//     installments, or applied to principal reducing the term or the
+//     installment (PaymentPolicy, or the payer's choice on the entry);
+//     advanced allocation rules over {past due, due, in advance} ×
+//     components per transaction (Fineract's advanced payment
+//     allocation) — the waterfalls are such rules (Waterfall.Rule); the
+//     Refund entry is Fineract's credit balance refund; an auto-closure
+//     tolerance (Frappe Lending's auto write-off amount).
+//   - Restructuring: ReAge moves the arrears into new installments after
+//     maturity and ReAmortize spreads them over the installments not yet
+//     due (Fineract's re-age and re-amortisation); a Settlement (和解)
+//     pays less than the claim with a second approver and waives the rest.
+//   - Write-off and sale: the claim takes the running period's interest
+//     accrued or in full; recoveries beyond the claim are refused
+//     (Fineract) or income; Sale and Buyback move the loan to an external
+//     owner's books and back through the asset-transfer account
+//     (Fineract's external asset owner transfer), and every posting in
+//     between names the owner (Posting.Owner).
+//   - Disbursement: a loan disbursed in tranches (schedule.Terms.Tranches)
+//     takes each later tranche as a Tranche entry that re-plans the
+//     schedule (schedule.Terms.Plan); a DownPayment entry receives the
+//     down payment the schedule asks on a disbursement date.
+//
 // Penalty accrues exactly: each installment keeps Σ base × days and the
 // penalty owed is that sum times the daily rate, rounded once — no per-day
 // loop and no drift however payments split the days. A restructure that
@@ -47,6 +89,13 @@
 // the disbursement, interest recognised when it falls due, penalty as it
 // accrues, fees when charged, payments by component, credit balance as a
 // liability, write-off against the allowance and recoveries as income.
+// Interest paid before it falls due is credited to interest receivable,
+// which the interest falling due brings back to zero; interest a re-age or
+// re-amortisation moves to a later installment is taken back from income
+// until that installment falls due; what a settlement or the auto-closure
+// tolerance waives goes against income (principal against the write-off
+// account); a sale moves every balance through the asset-transfer account
+// into the owner's books.
 //
 // All amounts are money.Amount (int64 minor units); nothing on a money
 // path uses float64.

@@ -46,3 +46,40 @@ func Example() {
 	// installment 1: paid-late next due: 2026-03-15 CNY 4080.00
 	// payoff on 2026-03-01 is CNY 8040.00
 }
+
+// A loan migrated from Apache Fineract keeps Fineract's arrears
+// conventions: three days of grace on arrears ageing and a delinquency
+// pause, which freezes the days past due from its first day to its last.
+func ExamplePolicy_fineractArrears() {
+	terms := schedule.Terms{
+		Principal: money.MustParse("12000", money.CNY), AnnualRate: money.MustRate("12%"),
+		Method: schedule.EqualPrincipal, Frequency: schedule.Monthly, Periods: 3,
+		Start: date.New(2026, time.January, 15), DayCount: schedule.Actual360,
+	}
+	pol := loan.DefaultPolicy()
+	pol.Arrears.AgeingGraceDays = 3
+	l, err := loan.New(uuid.MustParse("0b7d8f0e-6d8e-4f2f-9d43-5b8a9b1c2d3e"), terms, pol)
+	if err != nil {
+		panic(err)
+	}
+	booked := time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC)
+	post := func(e loan.Entry) {
+		e.ID, e.BookedAt, e.Actor = uuid.NewSHA1(uuid.NameSpaceURL, []byte(e.IdempotencyKey)), booked, "servicer-2"
+		if _, err := l.Post(e); err != nil {
+			panic(err)
+		}
+	}
+	post(loan.Entry{Kind: loan.Disbursement, ValueDate: terms.Start, IdempotencyKey: "disburse", Amount: terms.Principal})
+	// Installment 1 falls due on 2026-02-15 and is not paid; a dispute
+	// pauses delinquency from 2026-02-20 to 2026-03-01.
+	post(loan.Entry{Kind: loan.Pause, ValueDate: date.New(2026, time.February, 20), Until: date.New(2026, time.March, 1),
+		IdempotencyKey: "dispute"})
+	for _, d := range []date.Date{date.New(2026, time.February, 20), date.New(2026, time.March, 1), date.New(2026, time.March, 5)} {
+		p, _ := l.PositionAt(d)
+		fmt.Println(d, "days past due:", p.DaysPastDue, "paused:", p.Paused)
+	}
+	// Output:
+	// 2026-02-20 days past due: 2 paused: true
+	// 2026-03-01 days past due: 2 paused: true
+	// 2026-03-05 days past due: 6 paused: false
+}

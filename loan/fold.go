@@ -41,6 +41,7 @@ type instCold struct {
 	woff     [componentCount]int64 // written off: the claim
 	recov    [componentCount]int64 // recovered on the claim after write-off
 	forgiven [componentCount]int64 // claim waived after write-off (settlement)
+	reaged   [componentCount]int64 // moved to other installments by a re-age or re-amortisation
 }
 
 // noCold is what an installment without cold columns reads. Never written.
@@ -114,6 +115,21 @@ type fold struct {
 	restructured, accelerated, writtenOff       bool
 
 	received, refunded int64 // money in (payments, recoveries) and out (refunds)
+	excessRecovered    int64 // recoveries beyond the claim, booked as income
+
+	nextFee  int    // first installment whose late-fee check is pending, when the fee waits beyond the grace days
+	noAhead  bool   // allocation rules pay nothing in advance (a prepayment, an excess applied to principal)
+	applying int    // journal index of the entry being applied
+	pauses   []span // delinquency pauses, in value-date order: days (from, until] do not count as past due
+
+	disbursedTotal int64              // principal paid out so far
+	disbursed      []schedule.Tranche // the tranches paid out, for a loan disbursed in tranches
+
+	owner                            string     // the external owner whose books the loan is in; "": the lender's own
+	buyer                            string     // the latest sale's owner
+	priceRatio                       money.Rate // the latest sale's purchase price ratio
+	soldOn, boughtBackOn, settledOn  date.Date
+	sold, boughtBack, settledByEntry bool
 
 	track   int                   // 1 + journal index of the entry whose effect is recorded below; 0: none
 	applied [componentCount]int64 // what the tracked entry settled
@@ -128,7 +144,7 @@ type fold struct {
 func (f *fold) init(l *Loan, memo *reamMemo) {
 	*f = fold{l: l, cur: l.terms.Principal.Currency(), mode: l.terms.Rounding, status: Approved,
 		rate: l.terms.AnnualRate, method: l.terms.Method, capLeft: -1, track: f.track, book: f.book,
-		inst: f.inst[:0], cold: f.cold[:0], memo: memo}
+		inst: f.inst[:0], cold: f.cold[:0], pauses: f.pauses[:0], disbursed: f.disbursed[:0], memo: memo}
 }
 
 // folds recycles the working state of folds: a position or a post needs
@@ -212,29 +228,41 @@ func (f *fold) advance(to date.Date) {
 		return
 	}
 	f.book.begin(-1)
-	grace := date.PeriodOfDays(f.l.policy.Penalty.GraceDays)
+	p := &f.l.policy.Penalty
+	grace := date.PeriodOfDays(p.GraceDays)
+	feeWait, feeApart := date.PeriodOfDays(p.LateFeeWaitDays), p.lateFeeAfterGrace()
 	for {
-		next, isDue := to, false
+		// The next milestone: a grace period ending, a late fee falling
+		// due, an installment falling due — in that order on the same day.
+		next, what := to, 0
 		if f.nextCheck < f.nextDue {
 			if c := f.inst[f.nextCheck].due.Add(grace + 1); !c.After(next) {
-				next = c
+				next, what = c, 1
+			}
+		}
+		if feeApart && f.nextFee < f.nextDue {
+			if c := f.inst[f.nextFee].due.Add(feeWait + 1); c.Before(next) || c == next && what == 0 {
+				next, what = c, 2
 			}
 		}
 		if f.nextDue < len(f.inst) {
-			if d := f.inst[f.nextDue].due; d.Before(next) || d == next && f.nextCheck >= f.nextDue {
-				next, isDue = d, true
+			if d := f.inst[f.nextDue].due; d.Before(next) || d == next && what == 0 {
+				next, what = d, 3
 			}
 		}
 		f.accrue(next)
-		switch {
-		case isDue:
+		switch what {
+		case 3:
 			f.fallDue(f.nextDue)
 			f.nextDue++
 			f.settleCredit()
 			f.closeIfPaid()
-		case f.nextCheck < f.nextDue && f.inst[f.nextCheck].due.Add(grace+1) == next:
+		case 1:
 			f.graceEnds(f.nextCheck)
 			f.nextCheck++
+		case 2:
+			f.lateFeeDue(f.nextFee)
+			f.nextFee++
 		default:
 			return
 		}
@@ -245,6 +273,7 @@ func (f *fold) advance(to date.Date) {
 // installment that has fallen due and is not paid.
 func (f *fold) accrue(to date.Date) {
 	days := int64(to.Sub(f.day))
+	from := f.day
 	f.day = to
 	if days <= 0 || f.status == WrittenOff || f.status == Closed {
 		return
@@ -253,6 +282,9 @@ func (f *fold) accrue(to date.Date) {
 		f.firstOpen++
 	}
 	p := &f.l.policy.Penalty
+	if p.DayOne == DueDate {
+		f.accrueDueDay(from)
+	}
 	for i := f.firstOpen; i < f.nextDue; i++ {
 		in := &f.inst[i]
 		if in.settled {
@@ -271,6 +303,27 @@ func (f *fold) accrue(to date.Date) {
 			default:
 				f.chargePenalty(in)
 			}
+		}
+	}
+}
+
+// accrueDueDay counts the due date as penalty day 1 (PenaltyPolicy.DayOne)
+// for the installments due on day, when the fold first moves past it: one
+// more day at the base left at the day's end. They are not late yet (the
+// grace check runs on a later day), so nothing is charged here.
+func (f *fold) accrueDueDay(day date.Date) {
+	p := &f.l.policy.Penalty
+	for i := f.nextDue - 1; i >= f.firstOpen && f.inst[i].due == day; i-- {
+		in := &f.inst[i]
+		if in.settled {
+			continue
+		}
+		base := in.out(Principal)
+		if p.Base == OverdueInstallment || p.Compound {
+			base += in.out(Interest)
+		}
+		if base > 0 {
+			in.baseDays += base
 		}
 	}
 }
@@ -356,21 +409,99 @@ func (f *fold) graceEnds(i int) {
 		return
 	}
 	in.late = true
-	if fee := f.capped(f.l.policy.Penalty.LateFee.Minor()); fee > 0 {
-		in.owed[Fee] += fee
-		f.book.recognise(f, f.day, Fee, fee)
+	if p := &f.l.policy.Penalty; p.chargesLateFee() && !p.lateFeeAfterGrace() {
+		f.chargeLateFee(in)
 	}
 	f.chargePenalty(in)
 }
 
+// lateFeeDue runs at the start of the day after an installment's late-fee
+// wait, when it is longer than the grace days: still unpaid, the
+// installment is charged the late fee.
+func (f *fold) lateFeeDue(i int) {
+	if in := &f.inst[i]; in.late && !in.settled && f.status != WrittenOff && f.status != Closed {
+		f.chargeLateFee(in)
+	}
+}
+
+// chargeLateFee charges an installment the policy's late fee, within the
+// cap: the flat amount, or the rate times its base, rounded with the
+// loan's mode; booked as a fee or as a penalty.
+func (f *fold) chargeLateFee(in *inst) {
+	p := &f.l.policy.Penalty
+	fee := p.LateFee.Minor()
+	if !p.LateFeeRate.IsZero() {
+		var base int64
+		switch p.LateFeeBase {
+		case LateOnPrincipal:
+			base = in.out(Principal)
+		case LateOnPrincipalInterest:
+			base = in.out(Principal) + in.out(Interest)
+		default:
+			base = in.owed[Principal] + in.owed[Interest]
+		}
+		a, err := f.amount(base).MulRate(p.LateFeeRate, f.mode)
+		if err != nil {
+			return // beyond MaxMinor: no rate Validate accepts gets here
+		}
+		fee = a.Minor()
+	}
+	if fee = f.capped(fee); fee <= 0 {
+		return
+	}
+	c := p.LateFeeAs.component()
+	in.owed[c] += fee
+	if c == Penalty {
+		// Penalty is recognised as it accrues: book it now, on the fee's day.
+		f.book.recognisePenalty(f, f.day)
+		return
+	}
+	f.book.recognise(f, f.day, c, fee)
+}
+
 // dpd returns the days past due on day d: since the due date of the
 // oldest installment whose principal or interest is unpaid (the 2023 risk
-// classification measures, CBIRC/PBoC Order 2023 No. 1: "本金、利息逾期").
+// classification measures, CBIRC/PBoC Order 2023 No. 1: "本金、利息逾期"),
+// counted as the arrears policy says (day one, ageing grace) and less the
+// days of delinquency pauses.
 func (f *fold) dpd(d date.Date) int {
-	for i := f.firstOpen; i < len(f.inst) && f.inst[i].due.Before(d); i++ {
-		if !f.inst[i].settled {
-			return int(d.Sub(f.inst[i].due))
+	a := &f.l.policy.Arrears
+	if a.DayOne == AfterDue && a.AgeingGraceDays == 0 && len(f.pauses) == 0 {
+		for i := f.firstOpen; i < len(f.inst) && f.inst[i].due.Before(d); i++ {
+			if !f.inst[i].settled {
+				return int(d.Sub(f.inst[i].due))
+			}
 		}
+		return 0
+	}
+	// Overdue days are the days (since, d]: since is the due date, or the
+	// day before it when the due date counts as day 1.
+	for i := f.firstOpen; i < len(f.inst) && !f.inst[i].due.After(d); i++ {
+		in := &f.inst[i]
+		if in.settled {
+			continue
+		}
+		since := in.due
+		if a.DayOne == DueDate {
+			since = since.Add(-1)
+		} else if in.due == d {
+			return 0
+		}
+		n := int(d.Sub(since)) - a.AgeingGraceDays
+		for _, p := range f.pauses {
+			// Paused days (p.from, p.until] within (since, d].
+			lo, hi := p.from, p.until
+			if lo.Before(since) {
+				lo = since
+			}
+			if hi.After(d) {
+				hi = d
+			}
+			if hi.After(lo) {
+				n -= int(hi.Sub(lo))
+			}
+		}
+		return max(0, n)
 	}
 	return 0
 }
@@ -418,7 +549,7 @@ func (f *fold) closeIfPaid() {
 	}
 	if paid {
 		// The lifecycle table says where paying off leads.
-		if next, err := f.status.Next(EventPayOff); err == nil {
+		if next, err := f.status.next(EventPayOff); err == nil {
 			f.status = next
 		}
 	}
@@ -440,12 +571,23 @@ func (f *fold) accruedInterest(k int, x date.Date) int64 {
 	case el >= span:
 		return total
 	}
+	if f.l.policy.Accrual.Rounding == Daily {
+		day, err := money.New(total, f.cur).MulFrac(1, span, f.mode)
+		if err != nil {
+			return 0
+		}
+		return min(total, day.Minor()*el)
+	}
 	a, err := money.New(total, f.cur).MulFrac(el, span, f.mode)
 	if err != nil {
 		return 0
 	}
 	return a.Minor()
 }
+
+// span is a delinquency pause: the days after from up to and including
+// until leave days past due.
+type span struct{ from, until date.Date }
 
 func (f *fold) amount(minor int64) money.Amount { return money.New(minor, f.cur) }
 

@@ -67,3 +67,6 @@ func mustPos(t testing.TB, l *Loan, d date.Date) Position {
 var _ = fmt.Sprint
 
 func mustRate(s string) money.Rate { return money.MustRate(s) }
+
+// uuidOf derives a deterministic id from a name.
+func uuidOf(name string) uuid.UUID { return uuid.NewSHA1(uuid.NameSpaceOID, []byte(name)) }

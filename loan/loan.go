@@ -44,6 +44,9 @@ type Loan struct {
 	// memo remembers re-amortised schedules; made by the first accepted
 	// prepayment or restructure, so most loans never carry one.
 	memo *reamMemo
+	// last is lastDate, fixed by the terms: every post and position checks
+	// its date against it.
+	last date.Date
 }
 
 // horizonYears bounds the dates a loan is folded to: a century past the
@@ -54,7 +57,10 @@ const horizonYears = 100
 
 // lastDate is the last date entries may take effect on and positions be
 // asked for.
-func (l *Loan) lastDate() date.Date {
+func (l *Loan) lastDate() date.Date { return l.last }
+
+// horizonOf computes lastDate for a loan's terms and plan.
+func (l *Loan) horizonOf() date.Date {
 	last := l.terms.Start
 	if n := l.plan.len(); n > 0 {
 		last = l.plan.row(n-1, l.terms.Start).due
@@ -87,11 +93,16 @@ func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
 	if fee := policy.Penalty.LateFee; !fee.IsZero() && fee.Currency() != terms.Principal.Currency() {
 		v.Add("policy.penalty.late_fee", "currency is not the loan's")
 	}
+	if c := policy.Payments.CloseBelow; !c.IsZero() && c.Currency() != terms.Principal.Currency() {
+		v.Add("policy.payments.close_below", "currency is not the loan's")
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	policy.Accounts = policy.Accounts.interned()
-	return &Loan{id: id, terms: terms, policy: policy, plan: pl, status: Approved}, nil
+	l := &Loan{id: id, terms: terms, policy: policy, plan: pl, status: Approved}
+	l.last = l.horizonOf()
+	return l, nil
 }
 
 // ID returns the loan's id.
@@ -133,8 +144,9 @@ type Result struct {
 	Status  Status `json:"status"`  // the loan's status after the whole journal
 	Version int    `json:"version"` // the loan's version after the entry was posted (its Seq)
 	// Applied is what the entry settled by component (repayment,
-	// prepayment, recovery), and Credit what it left as credit balance, as
-	// the journal folds now: a later backdated entry can change both.
+	// prepayment, recovery, settlement, down payment), and Credit what it
+	// left as credit balance, as the journal folds now: a later backdated
+	// entry can change both.
 	Applied Split        `json:"applied"`
 	Credit  money.Amount `json:"credit"`
 	// Replayed is true when the idempotency key had been posted before
@@ -197,7 +209,7 @@ func (l *Loan) Post(e Entry) (Result, error) {
 	f := getFold(e.Seq)
 	defer putFold(f)
 	memo := l.memo
-	if memo == nil && (e.Kind == Prepayment || e.Kind == Restructure) {
+	if memo == nil && l.reamortizes(&e) {
 		memo = new(reamMemo)
 	}
 	if err := f.run(l, journal, order, journal[orderAt(order, len(journal)-1)].ValueDate, memo); err != nil {
@@ -278,4 +290,20 @@ func (l *Loan) resultFrom(f *fold, i int) Result {
 		r.Applied.Set(c, money.New(f.applied[c], l.Currency()))
 	}
 	return r
+}
+
+// reamortizes reports whether e may re-amortise the loan: a prepayment, a
+// restructure, or a repayment whose excess reduces the principal.
+func (l *Loan) reamortizes(e *Entry) bool {
+	switch e.Kind {
+	case Prepayment, Restructure:
+		return true
+	case Repayment:
+		m := e.Excess
+		if m == 0 {
+			m = l.policy.Payments.Excess
+		}
+		return m == ReduceTerm || m == ReduceInstallment
+	}
+	return false
 }

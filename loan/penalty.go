@@ -92,6 +92,91 @@ type PenaltyPolicy struct {
 	// interest, damages and fees together at 4 × LPR — set CapShare and
 	// CapAnnualRate so the sum stays within it; the split is the lender's.
 	CapAnnualRate money.Rate `json:"cap_annual_rate"`
+
+	// DayOne says which day is the first penalty day: the day after the
+	// due date (zero value: an installment paid ten days late owes ten
+	// days) or the due date itself (eleven days), the way Frappe Lending
+	// counts days past due (see DueDate).
+	DayOne DayOne `json:"day_one,omitempty"`
+	// LateFeeRate charges the late fee as a share of LateFeeBase instead
+	// of the flat LateFee (the two are exclusive). Fineract's overdue
+	// charges compute a percentage of the overdue installment's principal
+	// outstanding ("% Amount") or of its principal and interest
+	// outstanding ("% Loan Amount + Interest"):
+	// Loan.calculateOverdueAmountPercentageAppliedTo.
+	LateFeeRate money.Rate `json:"late_fee_rate,omitzero"`
+	// LateFeeBase is what LateFeeRate is a share of; required with it.
+	LateFeeBase LateFeeBase `json:"late_fee_base,omitempty"`
+	// LateFeeWaitDays is how many days after the due date the late fee
+	// waits: an installment still unpaid at the end of them is charged it
+	// once. Zero charges it at the end of GraceDays (as before); otherwise
+	// it must be at least GraceDays, since a payment within the grace days
+	// owes no late fee. Fineract's "penalty-wait-period" (the charge
+	// applies once the business date less the wait is after the due date)
+	// and Mambu's penalty tolerance period.
+	LateFeeWaitDays int `json:"late_fee_wait_days,omitempty"`
+	// LateFeeAs books the late fee as a fee (zero value) or as a penalty
+	// (penalty receivable and income, in the penalty's place in the
+	// waterfall), as a Fineract overdue charge is a fee or a penalty by
+	// its "penalty" flag.
+	LateFeeAs ChargeKind `json:"late_fee_as,omitempty"`
+}
+
+// LateFeeBase is the amount a percentage late fee is a share of.
+type LateFeeBase uint8
+
+// Late fee bases.
+const (
+	// LateOnPrincipal: the installment's principal still outstanding
+	// (Fineract "% Amount").
+	LateOnPrincipal LateFeeBase = iota + 1
+	// LateOnPrincipalInterest: its principal and interest still
+	// outstanding (Fineract "% Loan Amount + Interest").
+	LateOnPrincipalInterest
+	// LateOnInstallment: the installment as scheduled, principal and
+	// interest, however much of it was paid (逾期费 charged on 当期应还
+	// 金额; lender practice, no peer source found).
+	LateOnInstallment
+)
+
+var lateFeeBaseNames = enum.New[LateFeeBase](ErrInvalidInput, "late_fee_base",
+	"", "overdue-principal", "overdue-principal-interest", "installment")
+
+// String returns the base's name.
+func (b LateFeeBase) String() string { return lateFeeBaseNames.String(b) }
+
+// MarshalText encodes the base's name.
+func (b LateFeeBase) MarshalText() ([]byte, error) { return lateFeeBaseNames.MarshalText(b) }
+
+// UnmarshalText decodes a base's name; on an error b is unchanged.
+func (b *LateFeeBase) UnmarshalText(t []byte) error { return lateFeeBaseNames.UnmarshalText(t, b) }
+
+// ChargeKind is how a charge is booked: as a fee or as a penalty.
+type ChargeKind uint8
+
+// Charge kinds.
+const (
+	AsFee     ChargeKind = iota // fee receivable and fee income
+	AsPenalty                   // penalty receivable and penalty income
+)
+
+var chargeKindNames = enum.New[ChargeKind](ErrInvalidInput, "late_fee_as", "fee", "penalty")
+
+// String returns the kind's name.
+func (k ChargeKind) String() string { return chargeKindNames.String(k) }
+
+// MarshalText encodes the kind's name.
+func (k ChargeKind) MarshalText() ([]byte, error) { return chargeKindNames.MarshalText(k) }
+
+// UnmarshalText decodes a kind's name; on an error k is unchanged.
+func (k *ChargeKind) UnmarshalText(b []byte) error { return chargeKindNames.UnmarshalText(b, k) }
+
+// component returns the component a charge of kind k is booked to.
+func (k ChargeKind) component() Component {
+	if k == AsPenalty {
+		return Penalty
+	}
+	return Fee
 }
 
 // DefaultPenaltyPolicy is the bank convention of PBoC 银发〔2003〕251号 §3
@@ -138,6 +223,41 @@ func (p *PenaltyPolicy) validate(prefix string, v *fault.Fields) {
 	if p.CapAnnualRate.IsNegative() || p.CapAnnualRate.Cmp(limit) > 0 {
 		v.Add(prefix+"cap_annual_rate", "must be between 0 and 1000%")
 	}
+	if !dayOneNames.Valid(p.DayOne) {
+		v.Add(prefix+"day_one", "must be after-due or due-date")
+	}
+	switch {
+	case p.LateFeeRate.IsNegative() || p.LateFeeRate.Cmp(one) > 0:
+		v.Add(prefix+"late_fee_rate", "must be between 0 and 100%")
+	case !p.LateFeeRate.IsZero() && !p.LateFee.IsZero():
+		v.Add(prefix+"late_fee_rate", "conflicts with late_fee: a late fee is a flat amount or a share, not both")
+	}
+	switch {
+	case p.LateFeeBase != 0 && !lateFeeBaseNames.Valid(p.LateFeeBase):
+		v.Add(prefix+"late_fee_base", "must be overdue-principal, overdue-principal-interest or installment")
+	case p.LateFeeBase == 0 && !p.LateFeeRate.IsZero():
+		v.Add(prefix+"late_fee_base", "required with late_fee_rate")
+	case p.LateFeeBase != 0 && p.LateFeeRate.IsZero():
+		v.Add(prefix+"late_fee_base", "only with late_fee_rate")
+	}
+	switch {
+	case p.LateFeeWaitDays < 0 || p.LateFeeWaitDays > 366:
+		v.Add(prefix+"late_fee_wait_days", "must be between 0 and 366")
+	case p.LateFeeWaitDays > 0 && p.LateFeeWaitDays < p.GraceDays:
+		v.Add(prefix+"late_fee_wait_days", "shorter than grace_days: a payment within the grace days owes no late fee")
+	}
+	if !chargeKindNames.Valid(p.LateFeeAs) {
+		v.Add(prefix+"late_fee_as", "must be fee or penalty")
+	}
+}
+
+// chargesLateFee reports whether the policy charges a late fee at all.
+func (p *PenaltyPolicy) chargesLateFee() bool { return !p.LateFee.IsZero() || !p.LateFeeRate.IsZero() }
+
+// lateFeeAfterGrace reports whether the late fee waits longer than the
+// grace days, so it has a milestone of its own.
+func (p *PenaltyPolicy) lateFeeAfterGrace() bool {
+	return p.chargesLateFee() && p.LateFeeWaitDays > p.GraceDays
 }
 
 // dailyRate returns the daily penalty rate for a loan at the contract

@@ -15,11 +15,33 @@ var one = money.MustRate("1")
 // interest and late fees, prepayment, and the chart of accounts its
 // postings use. It is plain data: load it from JSON, check it with
 // Validate, start from DefaultPolicy.
+//
+// The parts after Accounts are the conventions on which lenders' systems
+// (Apache Fineract, Mambu, Frappe Lending) differ; each one's zero value
+// is lendcore's own convention and is left out of the JSON, so a loan
+// migrated from another system is reproduced by setting the options that
+// system uses, and a policy that sets none behaves and encodes as before.
 type Policy struct {
 	Waterfall  WaterfallPolicy  `json:"waterfall"`
 	Penalty    PenaltyPolicy    `json:"penalty"`
 	Prepayment PrepaymentPolicy `json:"prepayment"`
 	Accounts   ChartOfAccounts  `json:"accounts"`
+
+	// Arrears: how days past due are counted.
+	Arrears ArrearsPolicy `json:"arrears,omitzero"`
+	// Accrual: how interest accrued within a period is rounded.
+	Accrual AccrualPolicy `json:"accrual,omitzero"`
+	// Payments: what becomes of money beyond what is due, and the
+	// auto-closure tolerance.
+	Payments PaymentPolicy `json:"payments,omitzero"`
+	// Allocation holds advanced allocation rules, one per transaction
+	// kind, replacing the performing and non-performing waterfalls; empty,
+	// the waterfalls apply (they are the rules Waterfall.Rule returns).
+	Allocation []AllocationRule `json:"allocation,omitempty"`
+	// WriteOff: what a write-off claims and what recoveries may bring.
+	WriteOff WriteOffPolicy `json:"write_off,omitzero"`
+	// Sale: which loans may be sold to an external owner.
+	Sale SalePolicy `json:"sale,omitzero"`
 }
 
 // DefaultPolicy returns the defaults documented on each part:
@@ -46,6 +68,14 @@ func (p *Policy) validate(prefix string, v *fault.Fields) {
 	p.Penalty.validate(prefix+"penalty.", v)
 	p.Prepayment.validate(prefix+"prepayment.", v)
 	p.Accounts.validate(prefix+"accounts.", v)
+	p.Arrears.validate(prefix+"arrears.", v)
+	p.Accrual.validate(prefix+"accrual.", v)
+	p.Payments.validate(prefix+"payments.", v)
+	validateAllocation(p.Allocation, prefix+"allocation", v)
+	if len(p.Allocation) > 0 && p.Waterfall.NonPerforming != nil {
+		v.Add(prefix+"allocation", "conflicts with waterfall.non_performing: allocation rules apply whatever the loan's days past due")
+	}
+	p.WriteOff.validate(prefix+"write_off.", v)
 }
 
 // ReamortizeMode is what a partial prepayment shortens.
@@ -130,7 +160,7 @@ func (p *PrepaymentPolicy) validate(prefix string, v *fault.Fields) {
 type ChartOfAccounts struct {
 	Cash               string `json:"cash"`                // cash / clearing
 	LoansReceivable    string `json:"loans_receivable"`    // principal outstanding
-	InterestReceivable string `json:"interest_receivable"` // interest fallen due, unpaid
+	InterestReceivable string `json:"interest_receivable"` // interest fallen due, unpaid (less interest paid ahead of its due date)
 	PenaltyReceivable  string `json:"penalty_receivable"`  // penalty accrued, unpaid
 	FeeReceivable      string `json:"fee_receivable"`      // fees charged, unpaid
 	InterestIncome     string `json:"interest_income"`
@@ -139,6 +169,11 @@ type ChartOfAccounts struct {
 	Overpayment        string `json:"overpayment"`     // credit balance owed to the borrower (a liability)
 	WriteOff           string `json:"write_off"`       // write-off expense or loan-loss allowance
 	RecoveryIncome     string `json:"recovery_income"` // recoveries after write-off
+	// AssetTransfer is the clearing account a sale to an external owner
+	// and its buyback move the loan's balances through (Fineract's "asset
+	// transfer" financial activity account). Optional: a chart without it
+	// refuses sales.
+	AssetTransfer string `json:"asset_transfer,omitempty"`
 }
 
 // DefaultChartOfAccounts returns the accounts the issue names, with
@@ -150,7 +185,7 @@ func DefaultChartOfAccounts() ChartOfAccounts {
 		FeeReceivable: "fee-receivable", InterestIncome: "interest-income",
 		PenaltyIncome: "penalty-income", FeeIncome: "fee-income",
 		Overpayment: "overpayment-liability", WriteOff: "write-off-allowance",
-		RecoveryIncome: "recovery-income",
+		RecoveryIncome: "recovery-income", AssetTransfer: "asset-transfer",
 	}
 }
 
@@ -159,26 +194,34 @@ func DefaultChartOfAccounts() ChartOfAccounts {
 // holding the copies its decoded document allocated.
 func (c ChartOfAccounts) interned() ChartOfAccounts {
 	for _, code := range []*string{&c.Cash, &c.LoansReceivable, &c.InterestReceivable, &c.PenaltyReceivable,
-		&c.FeeReceivable, &c.InterestIncome, &c.PenaltyIncome, &c.FeeIncome, &c.Overpayment, &c.WriteOff, &c.RecoveryIncome} {
+		&c.FeeReceivable, &c.InterestIncome, &c.PenaltyIncome, &c.FeeIncome, &c.Overpayment, &c.WriteOff, &c.RecoveryIncome,
+		&c.AssetTransfer} {
 		*code = unique.Make(*code).Value()
 	}
 	return c
 }
 
-func (c *ChartOfAccounts) list() [11]struct{ field, code string } {
-	return [11]struct{ field, code string }{
+// optionalAccounts is how many accounts at the end of list may be left
+// empty: those only some entry kinds post to.
+const optionalAccounts = 1
+
+func (c *ChartOfAccounts) list() [12]struct{ field, code string } {
+	return [12]struct{ field, code string }{
 		{"cash", c.Cash}, {"loans_receivable", c.LoansReceivable},
 		{"interest_receivable", c.InterestReceivable}, {"penalty_receivable", c.PenaltyReceivable},
 		{"fee_receivable", c.FeeReceivable}, {"interest_income", c.InterestIncome},
 		{"penalty_income", c.PenaltyIncome}, {"fee_income", c.FeeIncome},
 		{"overpayment", c.Overpayment}, {"write_off", c.WriteOff}, {"recovery_income", c.RecoveryIncome},
+		{"asset_transfer", c.AssetTransfer},
 	}
 }
 
 func (c *ChartOfAccounts) validate(prefix string, v *fault.Fields) {
 	seen := map[string]string{}
-	for _, a := range c.list() {
+	list := c.list()
+	for i, a := range list {
 		switch prev, dup := seen[a.code]; {
+		case a.code == "" && i >= len(list)-optionalAccounts:
 		case a.code == "":
 			v.Add(prefix+a.field, "missing")
 		case len(a.code) > 64:

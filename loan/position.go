@@ -20,10 +20,11 @@ const (
 	PaidLate                                           // paid in full after its due date
 	Capitalized                                        // its arrears were moved into a restructured principal
 	WrittenOffInstallment                              // written off; the claim is pursued
+	ReAgedInstallment                                  // its arrears were moved to other installments (re-age, re-amortisation)
 )
 
 var installmentStatusNames = enum.New[InstallmentStatus](ErrInvalidInput, "status",
-	"", "not-due", "due", "partly-paid", "paid", "overdue", "paid-late", "capitalized", "written-off")
+	"", "not-due", "due", "partly-paid", "paid", "overdue", "paid-late", "capitalized", "written-off", "re-aged")
 
 // String returns the status name.
 func (s InstallmentStatus) String() string { return installmentStatusNames.String(s) }
@@ -55,6 +56,9 @@ type InstallmentPosition struct {
 	// books.
 	Capitalized *Split `json:"capitalized,omitempty"`
 	WrittenOff  *Split `json:"written_off,omitempty"`
+	// ReAged is what a re-age or re-amortisation moved off the installment
+	// to others (its Owed already less it).
+	ReAged *Split `json:"re_aged,omitempty"`
 	// DaysLate is how many days past due its principal and interest were
 	// (or are) cleared; 0 when on time.
 	DaysLate int `json:"days_late"`
@@ -119,6 +123,22 @@ type Position struct {
 	// Refunded all credit paid back.
 	Received money.Amount `json:"received"`
 	Refunded money.Amount `json:"refunded"`
+
+	// Undisbursed is the part of the principal of a loan disbursed in
+	// tranches not paid out yet (schedule.Terms.Undisbursed).
+	Undisbursed money.Amount `json:"undisbursed,omitzero"`
+	// ExcessRecovered is what recoveries brought beyond the written-off
+	// claim, booked as income (WriteOffPolicy.RecoveryExcess).
+	ExcessRecovered money.Amount `json:"excess_recovered,omitzero"`
+	// Paused is true when a delinquency pause is in force on AsOf (from
+	// its first day to its last).
+	Paused bool `json:"paused,omitempty"`
+	// SettledOn is the date of a settlement for less than the claim.
+	SettledOn *date.Date `json:"settled_on,omitempty"`
+	// Owner is the external owner the loan belongs to on AsOf; "": the
+	// lender. Sale is its latest sale, bought back or not.
+	Owner string      `json:"owner,omitempty"`
+	Sale  *SaleRecord `json:"sale,omitempty"`
 }
 
 // PositionAt folds the journal up to day (entries with a later value date
@@ -192,7 +212,7 @@ func (f *fold) positionInto(p *Position, day date.Date) {
 		ip := &p.Installments[i]
 		ip.Number, ip.From, ip.Due = int(in.number), in.from, in.due
 		ip.Owed, ip.Paid, ip.Outstanding = f.split(&in.owed), f.split(&in.paid), f.split(&o)
-		moved, writtenOff := false, false
+		moved, writtenOff, reaged := false, false, false
 		if in.cold == 0 {
 			ip.Waived = f.split(&[componentCount]int64{})
 		} else {
@@ -210,6 +230,9 @@ func (f *fold) positionInto(p *Position, day date.Date) {
 			if w := f.splitPtr(&x.woff); w != nil {
 				ip.WrittenOff, writtenOff = w, true
 			}
+			if r := f.splitPtr(&x.reaged); r != nil {
+				ip.ReAged, reaged = r, true
+			}
 		}
 		late := in.settled && in.settledOn.After(in.due)
 		if in.settled {
@@ -222,6 +245,8 @@ func (f *fold) positionInto(p *Position, day date.Date) {
 			ip.Status = WrittenOffInstallment
 		case moved && total == 0:
 			ip.Status = Capitalized
+		case reaged && total == 0:
+			ip.Status = ReAgedInstallment
 		case total == 0 && late:
 			ip.Status = PaidLate
 		case total == 0 && !day.Before(in.due) || total == 0 && in.settled:
@@ -269,11 +294,25 @@ func (f *fold) positionInto(p *Position, day date.Date) {
 	p.AcceleratedOn = datePtr(f.accelerated, f.acceleratedOn)
 	p.WrittenOffOn = datePtr(f.writtenOff, f.writtenOffOn)
 	p.Received, p.Refunded = f.amount(f.received), f.amount(f.refunded)
+	if f.started && len(f.l.terms.Tranches) > 0 {
+		p.Undisbursed = f.amount(f.l.terms.Principal.Minor() - f.disbursedTotal)
+	}
+	if f.excessRecovered != 0 {
+		p.ExcessRecovered = f.amount(f.excessRecovered)
+	}
+	p.Paused = len(f.pauses) > 0 && f.paused(day)
+	p.SettledOn = datePtr(f.settledByEntry, f.settledOn)
+	p.Owner, p.Sale = f.owner, f.saleRecord()
 }
 
+// datePtr returns a pointer to a copy of d when ok, else nil. The copy is
+// made only when asked for: returning &d would move every d to the heap,
+// an allocation per call even when the answer is nil.
 func datePtr(ok bool, d date.Date) *date.Date {
 	if !ok {
 		return nil
 	}
-	return &d
+	p := new(date.Date)
+	*p = d
+	return p
 }

@@ -22,6 +22,9 @@ type Posting struct {
 	Debit  string       `json:"debit"`
 	Credit string       `json:"credit"`
 	Amount money.Amount `json:"amount"`
+	// Owner is the external owner in whose books the accounts are, from
+	// the sale of the loan to its buyback; "": the lender's own books.
+	Owner string `json:"owner,omitempty"`
 }
 
 // book collects postings during a fold.
@@ -46,7 +49,7 @@ func (b *book) pair(f *fold, d date.Date, debit, credit string, a int64) {
 	if a < 0 {
 		debit, credit, a = credit, debit, -a
 	}
-	p := Posting{Date: d, Kind: "accrual", Debit: debit, Credit: credit, Amount: f.amount(a)}
+	p := Posting{Date: d, Kind: "accrual", Debit: debit, Credit: credit, Amount: f.amount(a), Owner: f.owner}
 	if b.entry >= 0 {
 		e := &f.journal[b.entry]
 		p.Entry, p.Seq, p.Kind = e.ID, e.Seq, e.Kind.String()

@@ -23,8 +23,11 @@ func (f *fold) quote() (total, prepayFee int64) {
 	}
 	var principal int64
 	for i := k; i < len(f.inst); i++ {
-		principal += f.inst[i].out(Principal)
-		total += f.inst[i].out(Fee)
+		in := &f.inst[i]
+		principal += in.out(Principal)
+		// Interest and penalty paid before they fell due come back as
+		// credit when the payoff rewrites the installments (unpayAhead).
+		total += in.out(Fee) - in.paid[Interest] - in.paid[Penalty]
 	}
 	pp := &f.l.policy.Prepayment
 	if pp.Interest == FullPeriodInterest {
@@ -51,19 +54,38 @@ func (f *fold) prepay(ix int, e *Entry) error {
 		if a+f.credit < total {
 			return f.errorf("amount", "below the payoff amount %s", f.amount(total-f.credit))
 		}
-		if err := f.collapse(x, pp.Interest, prepayFee); err != nil {
-			return err
-		}
-		f.settleCredit()
-		f.toCredit(f.pay(ix, a, fromCash))
-		return nil
+		return f.payOff(ix, x, a, prepayFee)
 	}
-	left := f.pay(ix, a, fromCash)
+	mode := e.Reamortize
+	if mode == 0 {
+		mode = pp.Reamortize
+	}
+	return f.prepayPrincipal(ix, x, f.pay(ix, a, fromCash), mode)
+}
+
+// payOff settles the whole loan on x with a (and the credit balance):
+// everything not yet due falls due, with the running period's interest
+// and the prepayment fee; what is left of a becomes credit.
+func (f *fold) payOff(ix int, x date.Date, a, prepayFee int64) error {
+	if err := f.collapse(x, f.l.policy.Prepayment.Interest, prepayFee); err != nil {
+		return err
+	}
+	f.settleCredit()
+	f.toCredit(f.pay(ix, a, fromCash))
+	return nil
+}
+
+// prepayPrincipal applies left, what a payment brought beyond the amounts
+// due, to the interest accrued in the running period, the prepayment fee
+// and principal, and re-amortises the rest of the loan by mode.
+func (f *fold) prepayPrincipal(ix int, x date.Date, left int64, mode ReamortizeMode) error {
+	pp := &f.l.policy.Prepayment
 	k := f.nextDue
 	if k >= len(f.inst) {
 		f.toCredit(left)
 		return nil
 	}
+	f.unpayAhead(k)
 	acc := f.accruedInterest(k, x)
 	if left <= acc {
 		return f.errorf("amount", "leaves nothing for principal after the amounts due and the accrued interest %s",
@@ -99,11 +121,13 @@ func (f *fold) prepay(ix int, e *Entry) error {
 			fee = a.Minor()
 		}
 	}
-	mode := e.Reamortize
-	if mode == 0 {
-		mode = pp.Reamortize
+	// What keeping the installment keeps: the level payment of an
+	// equal-installment loan, the principal part of the others (see
+	// schedule.Terms.KeepInstallmentPeriods).
+	target := f.inst[k].owed[Principal]
+	if f.method == schedule.EqualInstallment {
+		target += f.inst[k].owed[Interest]
 	}
-	target := f.inst[k].owed[Principal] + f.inst[k].owed[Interest]
 	periods := len(f.inst) - k
 	firstDue := f.inst[k].due
 	// The prepayment itself becomes a settled line of the schedule.
@@ -126,6 +150,7 @@ func (f *fold) prepay(ix int, e *Entry) error {
 func (f *fold) restructure(e *Entry) error {
 	c, x := e.Change, e.ValueDate
 	k := f.nextDue
+	f.unpayAhead(k)
 	var arrears int64
 	if c.CapitalizeArrears {
 		acc := &f.l.policy.Accounts
@@ -222,7 +247,13 @@ func (f *fold) reamortize(k int, x date.Date, principal int64, periods, keep int
 	return nil
 }
 
-// newSchedule generates the schedule k asks for from the loan's terms.
+// newSchedule generates the schedule k asks for from the loan's terms: a
+// plan of the outstanding principal, without down payment or further
+// tranches, a broken first period's interest in its first installment (as
+// schedule.Reamortize plans it). Keeping the installment, the term is the
+// one schedule.Terms.KeepInstallmentPeriods gives — the library's one
+// keep-installment rule; a method without a kept installment (interest
+// only, bullet) keeps the term.
 func (f *fold) newSchedule(k *reamKey) ([]planRow, error) {
 	t := f.l.terms
 	t.Principal = f.amount(k.principal)
@@ -231,48 +262,22 @@ func (f *fold) newSchedule(k *reamKey) ([]planRow, error) {
 	t.Start = k.x
 	t.FirstDue = k.firstDue
 	t.PrincipalGrace, t.InterestGrace, t.CapitalizeGrace = 0, k.holiday, false
-	periods := k.periods
+	t.DownPayment, t.Tranches, t.BrokenPeriod = schedule.DownPayment{}, nil, schedule.BrokenFirstInstallment
+	t.Periods = k.periods
 	if t.Frequency == schedule.Days {
-		periods = 1
+		t.Periods = 1
 		if !k.firstDue.IsZero() {
 			t.TermDays, t.FirstDue = int(k.firstDue.Sub(k.x)), date.Date{}
 		}
 	}
-	gen := func(n int) (*schedule.Schedule, error) {
-		t.Periods = n
-		return generate(t)
-	}
-	s, err := gen(periods)
-	if err == nil && k.keep > 0 && periods > 1 {
-		full := s
-		lo, hi := 1, periods // the smallest n whose installment fits
-		for lo < hi {
-			mid := (lo + hi) / 2
-			m, err := gen(mid)
-			if err == nil && maxPayment(m) <= int64(k.keep) {
-				hi, s = mid, m
-			} else {
-				lo = mid + 1
-			}
-		}
-		if lo == periods {
-			s = full // generation is deterministic: the same schedule
+	if k.keep > 0 && t.Periods > 1 {
+		if n, err := t.KeepInstallmentPeriods(f.amount(int64(k.keep))); err == nil {
+			t.Periods = n
 		}
 	}
+	s, err := generate(t)
 	if err != nil {
 		return nil, err
 	}
 	return rowsOf(s), nil
-}
-
-// maxPayment is the largest principal+interest of a schedule's
-// installments but the last (which absorbs rounding).
-func maxPayment(s *schedule.Schedule) int64 {
-	var m int64
-	for i, r := range s.Installments {
-		if i < len(s.Installments)-1 || len(s.Installments) == 1 {
-			m = max(m, r.Principal.Minor()+r.Interest.Minor())
-		}
-	}
-	return m
 }

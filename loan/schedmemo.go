@@ -28,8 +28,7 @@ const reamMemoSize = 4
 
 // reamMemo remembers the schedules a loan's prepayments and restructures
 // re-amortised to, so a fold re-amortises by copying rows instead of
-// generating schedules (a keep-installment prepayment generates about
-// log2(periods) of them). It is a pure memo keyed by every input: it holds
+// generating a schedule each time. It is a pure memo keyed by every input: it holds
 // no state of the loan, and several folds may share it, so it locks.
 type reamMemo struct {
 	mu   sync.Mutex

@@ -1,0 +1,257 @@
+package loan
+
+import (
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/money"
+)
+
+// The servicing conventions on which lenders' systems differ. Each is an
+// option whose zero value is lendcore's own convention, so a policy stored
+// before the option existed (and DefaultPolicy) keeps its behaviour and its
+// JSON: a zero option is left out of the encoding.
+
+// DayOne says which day counts as the first day past due.
+type DayOne uint8
+
+// Day-one conventions.
+const (
+	// AfterDue counts the day after the due date as day 1: an installment
+	// unpaid on its due date is 0 days past due that day, 10 days past due
+	// ten days later. Apache Fineract (overdue days = business date − due
+	// date, LoanDelinquencyDomainServiceImpl) and Mambu count this way, and
+	// so does the 2023 risk classification measures' "逾期天数".
+	AfterDue DayOne = iota
+	// DueDate counts the due date itself as day 1: an installment unpaid on
+	// its due date is 1 day past due that day. Frappe Lending counts days
+	// past due this way (days_past_due = date_diff(posting_date,
+	// demand_date) + 1, update_days_past_due_in_loans in
+	// lending/loan_management/doctype/loan/loan.py).
+	DueDate
+)
+
+var dayOneNames = enum.New[DayOne](ErrInvalidInput, "day_one", "after-due", "due-date")
+
+// String returns the convention's name.
+func (d DayOne) String() string { return dayOneNames.String(d) }
+
+// MarshalText encodes the convention's name.
+func (d DayOne) MarshalText() ([]byte, error) { return dayOneNames.MarshalText(d) }
+
+// UnmarshalText decodes a convention's name; on an error d is unchanged.
+func (d *DayOne) UnmarshalText(b []byte) error { return dayOneNames.UnmarshalText(b, d) }
+
+// ArrearsPolicy says how days past due are counted: which day is day 1 and
+// how many days of grace the ageing allows. Delinquency pauses (Pause and
+// Resume entries) take their days out of the count as well.
+type ArrearsPolicy struct {
+	// DayOne: the day after the due date (zero value) or the due date
+	// itself.
+	DayOne DayOne `json:"day_one,omitempty"`
+	// AgeingGraceDays are taken off the days past due of an overdue loan
+	// (never below zero): Fineract's "grace on arrears ageing" (delinquent
+	// days = overdue days − graceOnArrearsAgeing −
+	// paused days, LoanDelinquencyDomainServiceImpl) and Mambu's arrears
+	// tolerance period ("days in arrears … excludes the arrears tolerance
+	// period", Mambu Arrears Settings). Zero: none.
+	AgeingGraceDays int `json:"ageing_grace_days,omitempty"`
+}
+
+func (p *ArrearsPolicy) validate(prefix string, v *fault.Fields) {
+	if !dayOneNames.Valid(p.DayOne) {
+		v.Add(prefix+"day_one", "must be after-due or due-date")
+	}
+	if p.AgeingGraceDays < 0 || p.AgeingGraceDays > 366 {
+		v.Add(prefix+"ageing_grace_days", "must be between 0 and 366")
+	}
+}
+
+// AccrualRounding says when the interest accrued within a period is
+// rounded to the currency's minor unit.
+type AccrualRounding uint8
+
+// Accrual rounding conventions.
+const (
+	// PerPeriod accrues the period's interest pro rata by days and rounds
+	// the result once: interest × elapsed days / period days, as Fineract
+	// does (LoanAccrualsProcessingServiceImpl.getInterestAccruedTillDate:
+	// accruable income / days in the period × days to accrue, then scaled
+	// to the currency's decimals).
+	PerPeriod AccrualRounding = iota
+	// Daily rounds one day's interest (the period's interest / its days)
+	// first and accrues that amount each day, the period's last day taking
+	// what is left so the period still earns its scheduled interest: Frappe
+	// Lending run with a daily interest accrual, whose every Loan Interest
+	// Accrual entry is rounded to the currency precision
+	// (make_loan_interest_accrual_entry).
+	Daily
+)
+
+var accrualRoundingNames = enum.New[AccrualRounding](ErrInvalidInput, "rounding", "per-period", "daily")
+
+// String returns the convention's name.
+func (r AccrualRounding) String() string { return accrualRoundingNames.String(r) }
+
+// MarshalText encodes the convention's name.
+func (r AccrualRounding) MarshalText() ([]byte, error) { return accrualRoundingNames.MarshalText(r) }
+
+// UnmarshalText decodes a convention's name; on an error r is unchanged.
+func (r *AccrualRounding) UnmarshalText(b []byte) error {
+	return accrualRoundingNames.UnmarshalText(b, r)
+}
+
+// AccrualPolicy says how interest accrued but not yet due is rounded: the
+// figure positions report, payoffs charge, and acceleration and write-off
+// bring due.
+type AccrualPolicy struct {
+	Rounding AccrualRounding `json:"rounding,omitempty"`
+}
+
+func (p *AccrualPolicy) validate(prefix string, v *fault.Fields) {
+	if !accrualRoundingNames.Valid(p.Rounding) {
+		v.Add(prefix+"rounding", "must be per-period or daily")
+	}
+}
+
+// ExcessMode is what becomes of money a repayment brings beyond what is
+// due.
+type ExcessMode uint8
+
+// Excess conventions.
+const (
+	// HoldAsCredit keeps the excess as credit balance, which settles the
+	// next installments as they fall due (or is refunded): a repayment
+	// never touches amounts not yet due. A policy's zero value means it
+	// too; an entry's zero value means "as the policy says".
+	HoldAsCredit ExcessMode = iota + 1
+	// NextInstallments pays the installments not yet due at once, the next
+	// one first (by the performing waterfall's component order): Fineract's
+	// advanced payment allocation with the NEXT_INSTALLMENT future
+	// installment allocation rule. What is left after the last installment
+	// is credit.
+	NextInstallments
+	// ReduceTerm applies the excess to principal as a partial prepayment
+	// that keeps the installment and shortens the term (Fineract's
+	// "reduce number of installments", Mambu's "reduce number of
+	// installments" prepayment recalculation).
+	ReduceTerm
+	// ReduceInstallment applies the excess to principal as a partial
+	// prepayment that keeps the term and lowers the installment
+	// (Fineract's "reduce EMI amount", Mambu's "reduce amount per
+	// installment").
+	ReduceInstallment
+)
+
+var excessNames = enum.New[ExcessMode](ErrInvalidInput, "excess",
+	"", "hold-as-credit", "next-installments", "reduce-term", "reduce-installment")
+
+// String returns the mode's name.
+func (m ExcessMode) String() string { return excessNames.String(m) }
+
+// MarshalText encodes the mode's name.
+func (m ExcessMode) MarshalText() ([]byte, error) { return excessNames.MarshalText(m) }
+
+// UnmarshalText decodes a mode's name; on an error m is unchanged.
+func (m *ExcessMode) UnmarshalText(b []byte) error { return excessNames.UnmarshalText(b, m) }
+
+// PaymentPolicy says what becomes of money beyond what is due and when a
+// small residual is forgiven.
+type PaymentPolicy struct {
+	// Excess is what a repayment's excess does, unless the repayment
+	// says otherwise (Entry.Excess). With ReduceTerm or ReduceInstallment
+	// the excess is a partial prepayment under the prepayment policy
+	// (interest accrued to the day, fee); an excess that cannot cover the
+	// interest accrued in the running period is held as credit.
+	Excess ExcessMode `json:"excess,omitempty"`
+	// CloseBelow is the auto-closure tolerance: when a payment leaves a
+	// payoff amount above zero and below CloseBelow, the residual is
+	// waived (principal against the write-off account, the rest against
+	// income) and the loan closes. Frappe Lending's "Auto Write Off
+	// Amount" of a loan product ("Loan Write Off will be automatically
+	// created on loan closure request if pending amount is below this
+	// limit"). Zero: never.
+	CloseBelow money.Amount `json:"close_below,omitzero"`
+}
+
+func (p *PaymentPolicy) validate(prefix string, v *fault.Fields) {
+	if p.Excess != 0 && !excessNames.Valid(p.Excess) {
+		v.Add(prefix+"excess", "must be hold-as-credit, next-installments, reduce-term or reduce-installment")
+	}
+	switch {
+	case p.CloseBelow.IsNegative():
+		v.Add(prefix+"close_below", "must not be negative")
+	case p.CloseBelow.Minor() > maxPrincipal:
+		v.Add(prefix+"close_below", "above the supported maximum")
+	}
+}
+
+// RecoveryExcess is what happens to a recovery above the written-off claim.
+type RecoveryExcess uint8
+
+// Recovery-excess conventions.
+const (
+	// RefuseExcess refuses a recovery above the claim, as Fineract does
+	// ("The transaction amount cannot greater than the remaining written off
+	// amount", Loan.handleRepaymentOrRecoveryOrWaiverTransaction).
+	RefuseExcess RecoveryExcess = iota
+	// ExcessAsIncome accepts it: the claim is settled and the excess is
+	// recovery income too (Position.ExcessRecovered), for a lender whose
+	// collection agent remits more than the claim (costs or interest
+	// awarded after the write-off). Lender practice; no peer or regulatory
+	// source found.
+	ExcessAsIncome
+)
+
+var recoveryExcessNames = enum.New[RecoveryExcess](ErrInvalidInput, "recovery_excess", "refuse", "income")
+
+// String returns the convention's name.
+func (r RecoveryExcess) String() string { return recoveryExcessNames.String(r) }
+
+// MarshalText encodes the convention's name.
+func (r RecoveryExcess) MarshalText() ([]byte, error) { return recoveryExcessNames.MarshalText(r) }
+
+// UnmarshalText decodes a convention's name; on an error r is unchanged.
+func (r *RecoveryExcess) UnmarshalText(b []byte) error {
+	return recoveryExcessNames.UnmarshalText(b, r)
+}
+
+// WriteOffPolicy says what a write-off takes off the books and what
+// recoveries may bring back.
+type WriteOffPolicy struct {
+	// Interest is the running period's interest in the claim: accrued to
+	// the write-off date (zero value, or "accrued") or to the end of the
+	// current period ("full-period": the running installment's scheduled
+	// interest: a Fineract write-off, Loan.closeAsWrittenOff, writes off a
+	// loan without interest recalculation with its installments' scheduled
+	// interest, the running one's in full).
+	Interest PayoffInterest `json:"interest,omitempty"`
+	// RecoveryExcess: a recovery above the claim is refused (zero value)
+	// or accepted with the excess booked as income.
+	RecoveryExcess RecoveryExcess `json:"recovery_excess,omitempty"`
+}
+
+func (p *WriteOffPolicy) validate(prefix string, v *fault.Fields) {
+	if p.Interest != 0 && p.Interest != AccruedInterest && p.Interest != FullPeriodInterest {
+		v.Add(prefix+"interest", "must be accrued or full-period")
+	}
+	if !recoveryExcessNames.Valid(p.RecoveryExcess) {
+		v.Add(prefix+"recovery_excess", "must be refuse or income")
+	}
+}
+
+// interest returns the claim's interest convention.
+func (p *WriteOffPolicy) interest() PayoffInterest {
+	if p.Interest == 0 {
+		return AccruedInterest
+	}
+	return p.Interest
+}
+
+// SalePolicy says which loans may be sold to an external owner (Sale).
+type SalePolicy struct {
+	// AllowWrittenOff lets a written-off loan be sold (its claim then
+	// recovered for the owner); by default only a loan on the books
+	// (active or accelerated) may be, as Fineract refuses a sale of a loan
+	// that is not active ("LOAN_NOT_ACTIVE").
+	AllowWrittenOff bool `json:"allow_written_off,omitempty"`
+}
