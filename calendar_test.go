@@ -8,9 +8,11 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
 )
 
@@ -58,6 +60,12 @@ func TestStateIndependentOfClosingCalendar(t *testing.T) {
 	}
 	daily := keepAll(t)
 	ids := fixture(t, daily, 12)
+	// And two good borrowers who pay every installment: their state stays
+	// put day after day, the case where a close writes no new document.
+	good := []uuid.UUID{uuid.NewSHA1(uuid.NameSpaceOID, []byte("good-0")), uuid.NewSHA1(uuid.NameSpaceOID, []byte("good-1"))}
+	for _, id := range good {
+		openGoodLoan(t, daily, id)
+	}
 	closeDays(t, daily, d(2024, 1, 15), end)
 	want := everything(t, daily.Store())
 
@@ -73,11 +81,13 @@ func TestStateIndependentOfClosingCalendar(t *testing.T) {
 				late[i] = rng.IntN(3) == 0
 			}
 			openSome(t, e, ids, func(i int) bool { return !late[i] })
+			openGoodLoan(t, e, good[0])
 			day := d(2024, 1, 15).Add(date.PeriodOfDays(rng.IntN(150)))
 			opened := false
 			for !day.After(end) {
 				if !opened && day.After(d(2024, 3, 1)) {
 					openSome(t, e, ids, func(i int) bool { return late[i] })
+					openGoodLoan(t, e, good[1])
 					opened = true
 				}
 				_, err := e.CloseOfDay(ctx, day)
@@ -86,6 +96,7 @@ func TestStateIndependentOfClosingCalendar(t *testing.T) {
 			}
 			if !opened {
 				openSome(t, e, ids, func(i int) bool { return late[i] })
+				openGoodLoan(t, e, good[1])
 			}
 			_, err := e.CloseOfDay(ctx, end)
 			require.NoError(t, err)
@@ -103,4 +114,50 @@ func openSome(t *testing.T, e *lendcore.Engine, ids []uuid.UUID, pick func(int) 
 			openFixtureLoan(t, e, id, i)
 		}
 	}
+}
+
+// openGoodLoan opens a loan whose borrower pays all twelve installments on
+// their due dates.
+func openGoodLoan(t *testing.T, e *lendcore.Engine, id uuid.UUID) {
+	t.Helper()
+	openLoan(t, e, id)
+	for k := 1; k <= 12; k++ {
+		_, err := e.Post(context.Background(), id, loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 1, 15).AddDate(0, k, 0),
+			Actor: "borrower", IdempotencyKey: fmt.Sprint("pay-", k), Amount: cny("888.49")})
+		require.NoError(t, err)
+	}
+}
+
+// TestFirstCloseCatchesUp: a loan first closed months after it began has,
+// right after that close, the state daily closes give it — a good loan
+// stays normal and current (not a state with nothing derived), and one
+// that stopped paying is as far up the collection ladder, and has been
+// there since the same day, as if every day had been closed.
+func TestFirstCloseCatchesUp(t *testing.T) {
+	ctx := context.Background()
+	first := d(2024, 5, 20) // day 126 of the loans
+	daily, late := newEngine(t), newEngine(t)
+	good, bad := uuid.New(), uuid.New()
+	for _, e := range []*lendcore.Engine{daily, late} {
+		openGoodLoan(t, e, good)
+		openLoan(t, e, bad) // pays nothing
+	}
+	closeDays(t, daily, d(2024, 1, 15), first)
+	_, err := late.CloseOfDay(ctx, first)
+	require.NoError(t, err)
+	for _, id := range []uuid.UUID{good, bad} {
+		want, err := daily.State(ctx, id)
+		require.NoError(t, err)
+		got, err := late.State(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+	st, err := late.State(ctx, good)
+	require.NoError(t, err)
+	assert.Equal(t, "M0", st.Bucket)
+	assert.Equal(t, loan.Active, st.Status)
+	st, err = late.State(ctx, bad)
+	require.NoError(t, err)
+	assert.Equal(t, 95, st.DPD, "due 2024-02-15, unpaid: the 16th is day 1 (14 in February, 31 in March, 30 in April, 20 in May)")
+	assert.NotEqual(t, first, st.CollectionSince, "in its stage since a day before the first close")
 }

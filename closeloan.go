@@ -52,6 +52,7 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 	}
 	var out loanDay
 	var bk bookCursor
+	stored := prev // what the store holds, to write only a changed state
 	from := prev.Day.Add(1)
 	if prev.Day.IsZero() {
 		from = l.Terms().Start // never closed: from its first day
@@ -75,7 +76,7 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 	// Nothing left to do for a closed loan whose closing this state has
 	// seen: later closes leave it out.
 	out.index.Final = st.Status == loan.Closed && st.sameStored(&prev)
-	if !st.sameStored(&prev) || !exists {
+	if !st.sameStored(&stored) || !exists {
 		// Else nil: the stored document stays.
 		if out.index.State, err = st.encode(); err != nil {
 			return loanDay{}, err
