@@ -543,15 +543,7 @@ func (e *Engine) monitorCollateral(ctx context.Context, day date.Date) (int, err
 	// The register says which loans it needs the exposure of; their
 	// states were just derived by the day's partitions, so this replica
 	// remembers most of them and reads the rest.
-	var secured map[uuid.UUID]bool
-	err := e.store.WithTx(ctx, func(tx storage.Tx) error {
-		g, empty, err := e.loadWholeRegister(ctx, tx)
-		if err != nil || empty {
-			return err
-		}
-		secured = g.securedLoans()
-		return nil
-	})
+	secured, err := e.securedLoans(ctx)
 	if err != nil || len(secured) == 0 {
 		return 0, err
 	}
@@ -620,25 +612,37 @@ func (e *Engine) monitorCollateral(ctx context.Context, day date.Date) (int, err
 	return added, err
 }
 
-// securedLoans returns the loans the register part holds anything about:
-// items' liens, guarantees, covers.
-func (g *register) securedLoans() map[uuid.UUID]bool {
+// securedLoans returns the loans the live register secures — by an item's
+// lien, a cover or a guarantee — from the stored records' loan columns,
+// without restoring the register: the monitor needs only their exposures
+// before it restores it.
+func (e *Engine) securedLoans(ctx context.Context) (map[uuid.UUID]bool, error) {
 	out := map[uuid.UUID]bool{}
-	items, covers, guarantors := g.reg.Parts()
-	for i := range items {
-		for _, l := range items[i].SecuredLoans() {
+	c := e.store.Collateral()
+	live := []string{collateral.Proposed.String(), collateral.Pledged.String(), collateral.Seized.String()}
+	for rec, err := range c.Items(ctx, storage.ItemFilter{Statuses: live}) {
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range rec.Loans {
 			out[l] = true
 		}
 	}
-	for _, c := range covers {
-		out[c.Loan] = true
+	for rec, err := range c.Covers(ctx, storage.CoverFilter{}) {
+		if err != nil {
+			return nil, err
+		}
+		out[rec.LoanID] = true
 	}
-	for i := range guarantors {
-		for _, l := range guarantors[i].Loans() {
+	for rec, err := range c.Guarantors(ctx, storage.GuarantorFilter{}) {
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range rec.Loans {
 			out[l] = true
 		}
 	}
-	return out
+	return out, nil
 }
 
 // loadWholeRegister reads the live part of the register: every item not

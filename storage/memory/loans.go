@@ -316,7 +316,7 @@ func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) 
 func (r loans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage.Loan, error] {
 	f = f.Clone()
 	return func(yield func(storage.Loan, error) bool) {
-		scanIndex(ctx, r.s, r.t, &r.s.loanIDs, f.Batch(), func(rec *loanRec, buf []storage.Loan, sl *slab) []storage.Loan {
+		scanRange(ctx, r.s, r.t, &r.s.loanIDs, f.IDs, f.Batch(), func(rec *loanRec, buf []storage.Loan, sl *slab) []storage.Loan {
 			// The loan is built in its slot of the batch, and taken back
 			// if the filter leaves it out.
 			buf = slices.Grow(buf, 1)[:len(buf)+1]

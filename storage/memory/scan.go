@@ -29,7 +29,10 @@ type sorter interface {
 func batches[T any](ctx context.Context, s *Store, t *txn, n int, idx sorter,
 	fill func(buf []T, sl *slab) ([]T, bool), yield func(T, error) bool) {
 	var zero T
-	buf := make([]T, 0, min(n, 1024))
+	// The batch grows as it fills: a partition or a selective filter
+	// yields far fewer values than n, and n large records cost a large
+	// allocation per scan.
+	var buf []T
 	for {
 		if err := ctx.Err(); err != nil {
 			yield(zero, err)
@@ -88,16 +91,31 @@ func (s *Store) locked(t *txn, idx sorter, f func()) {
 // spares a scan of large records a copy of each.
 func scanIndex[R, T any](ctx context.Context, s *Store, t *txn, idx *idIndex[R], n int,
 	pick func(rec *R, buf []T, sl *slab) []T, yield func(T, error) bool) {
+	scanRange(ctx, s, t, idx, nil, n, pick, yield)
+}
+
+// scanRange is scanIndex over the ids in r only (all when r is nil): it
+// starts at r.From and stops at r.To, so a close partition costs its own
+// loans, not a pass over the whole portfolio.
+func scanRange[R, T any](ctx context.Context, s *Store, t *txn, idx *idIndex[R], r *storage.IDRange, n int,
+	pick func(rec *R, buf []T, sl *slab) []T, yield func(T, error) bool) {
 	var cursor uuid.UUID
 	started := false
 	batches(ctx, s, t, n, idx, func(buf []T, sl *slab) ([]T, bool) {
 		i := idx.from(cursor, started)
-		limit := min(len(idx.items), i+examineFactor*n)
+		if !started && r != nil {
+			i = idx.atOrAfter(r.From)
+		}
+		end := len(idx.items)
+		if r != nil && r.To != uuid.Nil {
+			end = idx.atOrAfter(r.To)
+		}
+		limit := min(end, i+examineFactor*n)
 		for ; i < limit && len(buf) < n; i++ {
 			buf = pick(idx.items[i].rec, buf, sl)
 			cursor, started = idx.items[i].id, true
 		}
-		return buf, i < len(idx.items)
+		return buf, i < end
 	}, yield)
 }
 
