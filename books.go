@@ -67,21 +67,33 @@ func (e *Engine) openBook(rec *storage.Book) (*invest.Book, error) {
 
 // openBookThrough replays the opening and the first n operations.
 func (e *Engine) openBookThrough(rec *storage.Book, n int) (*invest.Book, error) {
-	var open invest.Opening
-	if err := guardedUnmarshal(rec.Document, &open); err != nil {
-		return nil, fmt.Errorf("%w: investor book of %s: %v", storage.ErrCorrupt, rec.LoanID, err)
-	}
-	ops := make([]invest.BookOp, n)
-	for i := range n {
-		if err := guardedUnmarshal(rec.Ops[i].Payload, &ops[i]); err != nil {
-			return nil, fmt.Errorf("%w: investor book of %s, operation %d: %v", storage.ErrCorrupt, rec.LoanID, i+1, err)
-		}
+	open, ops, err := e.books.decode(rec, n)
+	if err != nil {
+		return nil, err
 	}
 	b, err := open.Open(rec.LoanID, ops...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: investor book of %s: %w", storage.ErrCorrupt, rec.LoanID, err)
 	}
 	return b, nil
+}
+
+// decodeBook decodes a stored book's opening and its first n operations
+// after the first from (which the caller already holds decoded).
+func decodeBook(rec *storage.Book, from, n int, open *invest.Opening, ops []invest.BookOp) ([]invest.BookOp, error) {
+	if from == 0 {
+		if err := guardedUnmarshal(rec.Document, open); err != nil {
+			return nil, fmt.Errorf("%w: investor book of %s: %v", storage.ErrCorrupt, rec.LoanID, err)
+		}
+	}
+	for i := from; i < n; i++ {
+		var op invest.BookOp
+		if err := guardedUnmarshal(rec.Ops[i].Payload, &op); err != nil {
+			return nil, fmt.Errorf("%w: investor book of %s, operation %d: %v", storage.ErrCorrupt, rec.LoanID, i+1, err)
+		}
+		ops = append(ops, op)
+	}
+	return ops, nil
 }
 
 // bookOp is the stored row of an operation on a book.

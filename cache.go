@@ -1,12 +1,15 @@
 package lendcore
 
 import (
+	"bytes"
 	"encoding/binary"
+	"slices"
 	"sync"
 
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
 )
@@ -26,15 +29,16 @@ type memo interface {
 	forget(id uuid.UUID)
 }
 
-// WithLoanCache turns the Engine's memory of decoded loans and derived
-// states on (the default) or off. Off, every command and every close
-// decodes from the store: slower, with the same results.
+// WithLoanCache turns the Engine's memory of decoded loans, derived
+// states and decoded investor books on (the default) or off. Off, every
+// command and every close decodes from the store: slower, with the same
+// results.
 func WithLoanCache(on bool) Option {
 	return func(e *Engine) error {
 		if on {
-			e.loans = newLoanCache()
+			e.loans, e.books = newLoanCache(), &bookCache{}
 		} else {
-			e.loans = noMemo{}
+			e.loans, e.books = noMemo{}, nil
 		}
 		return nil
 	}
@@ -245,5 +249,94 @@ func (c *partCache[T]) keep(live map[uuid.UUID]int64) {
 			delete(c.m, id)
 		}
 	}
+	c.mu.Unlock()
+}
+
+// bookCache keeps each investor book's decoded opening and operations, so
+// a read decodes only the operations added since the last one: a book's
+// operations are append-only and its opening never changes (a P2P loan's
+// monthly distribution would otherwise decode its whole history again).
+// An entry is used only while the stored opening and the keys of the
+// operations it holds are what the store returns, so another replica's
+// writes make it miss, not lie. A nil cache (WithLoanCache(false))
+// decodes everything every time.
+type bookCache struct {
+	mu sync.Mutex
+	m  map[uuid.UUID]*bookParts
+}
+
+// bookParts is one book decoded: never changed once cached, so readers
+// share it without a lock.
+type bookParts struct {
+	doc  []byte
+	open invest.Opening
+	keys []string
+	ops  []invest.BookOp
+}
+
+// decode returns the opening and the first n operations of rec.
+func (c *bookCache) decode(rec *storage.Book, n int) (invest.Opening, []invest.BookOp, error) {
+	var open invest.Opening
+	if c == nil {
+		ops, err := decodeBook(rec, 0, n, &open, make([]invest.BookOp, 0, n))
+		return open, ops, err
+	}
+	c.mu.Lock()
+	hit := c.m[rec.LoanID]
+	c.mu.Unlock()
+	if hit != nil && hit.matches(rec, n) {
+		open = hit.open
+		if len(hit.ops) >= n {
+			return open, hit.ops[:n:n], nil
+		}
+	} else {
+		hit = nil
+	}
+	from := 0
+	var ops []invest.BookOp
+	if hit != nil {
+		from = len(hit.ops)
+		ops = append(make([]invest.BookOp, 0, n), hit.ops...)
+	} else {
+		ops = make([]invest.BookOp, 0, n)
+	}
+	ops, err := decodeBook(rec, from, n, &open, ops)
+	if err != nil {
+		return open, nil, err
+	}
+	keys := make([]string, n)
+	for i := range n {
+		keys[i] = rec.Ops[i].Key
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[uuid.UUID]*bookParts{}
+	}
+	c.m[rec.LoanID] = &bookParts{doc: slices.Clone(rec.Document), open: open, keys: keys, ops: ops}
+	c.mu.Unlock()
+	return open, ops[:n:n], nil
+}
+
+// matches reports whether p is a prefix of rec's first n operations under
+// the same opening.
+func (p *bookParts) matches(rec *storage.Book, n int) bool {
+	if !bytes.Equal(p.doc, rec.Document) || len(p.keys) > n {
+		return false
+	}
+	for i, k := range p.keys {
+		if rec.Ops[i].Key != k {
+			return false
+		}
+	}
+	return true
+}
+
+// forget drops a book the close has finished with.
+func (c *bookCache) forget(id uuid.UUID) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	delete(c.m, id)
 	c.mu.Unlock()
 }

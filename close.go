@@ -445,6 +445,7 @@ func (e *Engine) afterBatch(w *batchWrite) {
 	for _, u := range w.updates {
 		if u.Index.Final {
 			e.loans.forget(u.LoanID)
+			e.books.forget(u.LoanID)
 		}
 	}
 }

@@ -61,6 +61,7 @@ type Engine struct {
 	retention int // days a delivered outbox message is kept; 0 keeps them all
 
 	loans memo
+	books *bookCache // nil: no cache
 	// The collateral register's decoded parts (see partCache).
 	items      partCache[collateral.Item]
 	covers     partCache[collateral.Cover]
@@ -234,6 +235,7 @@ func New(store storage.Store, opts ...Option) (*Engine, error) {
 		leaseNow:  time.Now,
 		retention: 90,
 		loans:     newLoanCache(),
+		books:     &bookCache{},
 		shortcuts: true,
 	}
 	for _, o := range opts {

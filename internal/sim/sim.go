@@ -370,6 +370,16 @@ func (s *Sim) secure(ctx context.Context, p *plan) error {
 	return nil
 }
 
+// release frees a repaid loan's pledged item, as a lender does once the
+// debt is paid (解押): the register then holds only what secures loans on
+// the books, and the daily monitor's work stays bounded.
+func (s *Sim) release(ctx context.Context, day date.Date, p *plan) error {
+	if !p.secured {
+		return nil
+	}
+	return s.on(p.id).Release(ctx, uuid.NewSHA1(p.id, []byte("collateral")), day)
+}
+
 // payDue pays everything that has fallen due by day, penalties included.
 func (s *Sim) payDue(ctx context.Context, day date.Date, p *plan, st *loanState, n int32) error {
 	pos, err := s.on(p.id).Position(ctx, p.id, day)
@@ -409,6 +419,7 @@ func (s *Sim) payDue(ctx context.Context, day date.Date, p *plan, st *loanState,
 	}
 	if res.Status == loan.Closed {
 		st.closed = true
+		return s.release(ctx, day, p)
 	}
 	return nil
 }
@@ -459,6 +470,7 @@ func (s *Sim) payoff(ctx context.Context, day date.Date, p *plan, st *loanState)
 	s.stats.Paid = s.stats.Paid.Add(pos.Payoff)
 	if res.Status == loan.Closed {
 		st.closed = true
+		return s.release(ctx, day, p)
 	}
 	return nil
 }
