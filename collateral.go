@@ -1,9 +1,12 @@
 package lendcore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/google/uuid"
@@ -547,20 +550,9 @@ func (e *Engine) monitorCollateral(ctx context.Context, day date.Date) (int, err
 	if err != nil || len(secured) == 0 {
 		return 0, err
 	}
-	var exposures []collateral.Exposure
-	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{NoDocument: true, NoState: true,
-		Statuses: []string{loan.Active.String(), loan.Accelerated.String()}}) {
-		if err != nil {
-			return 0, err
-		}
-		if !secured[rec.ID] {
-			continue
-		}
-		st, _, err := e.prevState(ctx, &rec)
-		if err != nil {
-			return 0, err
-		}
-		exposures = append(exposures, collateral.Exposure{LoanID: rec.ID, Outstanding: st.Exposure})
+	exposures, err := e.securedExposures(ctx, day, secured)
+	if err != nil {
+		return 0, err
 	}
 	added := 0
 	err = e.command(ctx, "monitor collateral", func(tx storage.Tx) error {
@@ -610,6 +602,37 @@ func (e *Engine) monitorCollateral(ctx context.Context, day date.Date) (int, err
 		return err
 	})
 	return added, err
+}
+
+// securedExposures returns the exposures of the secured loans on the books
+// (active or accelerated), in loan-id order, from the states the day's
+// partitions just derived: this replica remembers most of them, and reads
+// the others, so the monitor costs the secured loans, not the portfolio.
+func (e *Engine) securedExposures(ctx context.Context, day date.Date, secured map[uuid.UUID]bool) ([]collateral.Exposure, error) {
+	ids := slices.SortedFunc(maps.Keys(secured), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	out := make([]collateral.Exposure, 0, len(ids))
+	for _, id := range ids {
+		st, ok := e.loans.state(id, day)
+		if !ok {
+			rec, err := e.store.Loans().Get(ctx, id)
+			if errors.Is(err, storage.ErrNotFound) {
+				continue // registered against a loan not disbursed yet
+			}
+			if err != nil {
+				return nil, err
+			}
+			if rec.Status != loan.Active.String() && rec.Status != loan.Accelerated.String() {
+				continue
+			}
+			if st, _, err = e.prevState(ctx, &rec); err != nil {
+				return nil, err
+			}
+		} else if st.Status != loan.Active && st.Status != loan.Accelerated {
+			continue
+		}
+		out = append(out, collateral.Exposure{LoanID: id, Outstanding: st.Exposure})
+	}
+	return out, nil
 }
 
 // securedLoans returns the loans the live register secures — by an item's
