@@ -66,8 +66,8 @@ func requireRule(t *testing.T, err error, rule collect.RuleID) {
 	assert.ErrorIs(t, err, collect.ErrContactRefused)
 }
 
-// COL-1 (rules.md §3.5, S): at most 3 connected calls a day to the
-// debtor, counted across all their loans; calls not answered do not count.
+// COL-1 (GB/T 45251—2025, secondary): at most 3 connected calls a day to
+// the debtor, counted across all their loans; calls not answered do not count.
 func TestContactCallLimit(t *testing.T) {
 	ctx := context.Background()
 	e := collectionEngine(t)
@@ -131,8 +131,8 @@ func TestContactCallLimit(t *testing.T) {
 	assert.Empty(t, rec.Contacts)
 }
 
-// COL-2 (rules.md §3.5, S): no contact 22:00–08:00 local time unless the
-// debtor agreed.
+// COL-2 (GB/T 45251—2025, secondary): no contact 22:00–08:00 local time
+// unless the debtor agreed.
 func TestContactQuietHours(t *testing.T) {
 	ctx := context.Background()
 	e := collectionEngine(t)
@@ -255,7 +255,7 @@ func TestBrokenPromiseEscalates(t *testing.T) {
 	assert.Equal(t, d(2024, 2, 27), stA.CollectionSince, "fed once: the stage was entered once")
 }
 
-// The limitation period (rules.md §3.3; Civil Code arts. 188–189, 195):
+// The limitation period (Civil Code arts. 188–189, 195):
 // three years from the due date of the last installment — the test loan's
 // 12th falls due 2025-01-15, so it expires 2028-01-15 — restarted by an
 // SMS demand that reached the borrower on 2025-03-01 (SPC art. 8) →

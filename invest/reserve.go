@@ -56,7 +56,7 @@ type ReservePolicy struct {
 	Triggers []Trigger `json:"triggers"`
 }
 
-// DefaultReservePolicy returns the example of issue 8: 1 % of each loan's
+// DefaultReservePolicy returns an illustrative reserve: 1 % of each loan's
 // principal, nothing from repayments, the overdue installment paid at 15
 // days past due and the whole outstanding at 90. These figures are lender
 // practice; no regulatory source found, so configure them. The 2016

@@ -102,7 +102,7 @@ type CompliancePolicy struct {
 
 // DefaultCompliancePolicy caps the nominal annual rate at 24 % (the
 // enforceable ceiling of the SPC private-lending provisions of 2015, art.
-// 26; evidence S — re-check, or use RateCapLPR for contracts
+// 26; evidence secondary — re-check, or use RateCapLPR for contracts
 // under the 2020 revision), refuses applications with an adverse
 // investigation finding, and sets no amount, purpose or term limits.
 func DefaultCompliancePolicy() CompliancePolicy {

@@ -25,18 +25,18 @@ type RateCap struct {
 
 // RateCap24 is a 24 % cap: the ceiling up to which agreed interest was
 // enforceable under the SPC private-lending provisions of 2015, art. 26
-// (preset "legacy_2015"; evidence S — second-hand, re-check
-// before relying on it).
+// (preset "legacy_2015"; evidence secondary — re-check before relying
+// on it).
 func RateCap24() RateCap { return RateCap{Fixed: money.MustRate("24%")} }
 
 // RateCap36 is a 36 % cap: above it agreed interest was void and
-// refundable under the same 2015 provisions, art. 26 (evidence S —
-// second-hand, re-check before relying on it).
+// refundable under the same 2015 provisions, art. 26 (evidence secondary —
+// re-check before relying on it).
 func RateCap36() RateCap { return RateCap{Fixed: money.MustRate("36%")} }
 
 // RateCapLPR is the cap of the SPC private-lending provisions as revised
 // 2020-12-29, art. 25: four times the one-year LPR at contract formation
-// (evidence V). Licensed lenders are outside its scope (art. 1
+// (evidence verified). Licensed lenders are outside its scope (art. 1
 // and the SPC reply effective 2021-01-01). lpr1y is the quote in force on
 // the contract date, e.g. 3.85 % gives a 15.4 % cap.
 func RateCapLPR(lpr1y money.Rate) RateCap { return RateCap{LPRMultiple: 4, LPR: lpr1y} }
@@ -85,10 +85,10 @@ type BorrowingLimit struct {
 }
 
 // P2PLimits are the borrowing limits of the interim P2P measures (CBRC/MIIT/
-// MPS/CAC Order 2016 No. 1, art. 17; evidence S — quoted
-// second-hand, so configurable): a natural person at most 200,000 on one
-// platform and 1,000,000 across platforms; a legal person or other
-// organisation 1,000,000 and 5,000,000. The amounts are yuan; c is the
+// MPS/CAC Order 2016 No. 1, art. 17; evidence secondary, so
+// configurable): a natural person at most 200,000 on one platform and
+// 1,000,000 across platforms; a legal person or other organisation
+// 1,000,000 and 5,000,000. The amounts are yuan; c is the
 // currency they are expressed in (CNY).
 func P2PLimits(c money.Currency) []BorrowingLimit {
 	yuan := func(s string) money.Amount {

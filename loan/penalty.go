@@ -88,7 +88,7 @@ type PenaltyPolicy struct {
 	// of the original principal; accrual stops there. Zero: no cap.
 	CapShare money.Rate `json:"cap_share"`
 	// CapAnnualRate caps the penalty's annual rate; zero: no cap. SPC
-	// private-lending provisions art. 29 (evidence V) cap overdue
+	// private-lending provisions art. 29 (evidence verified) cap overdue
 	// interest, damages and fees together at 4 × LPR — set CapShare and
 	// CapAnnualRate so the sum stays within it; the split is the lender's.
 	CapAnnualRate money.Rate `json:"cap_annual_rate"`
@@ -180,7 +180,7 @@ func (k ChargeKind) component() Component {
 }
 
 // DefaultPenaltyPolicy is the bank convention of PBoC 银发〔2003〕251号 §3
-// (evidence S, second-hand, so every figure is configurable): overdue
+// (evidence secondary, so every figure is configurable): overdue
 // principal at the contract rate + 50 % (the top of the +30 %..+50 %
 // range), unpaid interest compounding at the penalty rate, 360-day year, no
 // grace days, no late fee and no cap.

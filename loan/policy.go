@@ -135,9 +135,9 @@ type PrepaymentPolicy struct {
 }
 
 // DefaultPrepaymentPolicy keeps the term, charges interest accrued to the
-// prepayment date and no fee: Civil Code art. 677 (evidence V) lets a
+// prepayment date and no fee: Civil Code art. 677 (evidence verified) lets a
 // borrower who repays early pay interest for the actual term only, and SPC
-// private-lending provisions art. 30 (V) allow prepayment unless agreed
+// private-lending provisions art. 30 (verified) allow prepayment unless agreed
 // otherwise.
 func DefaultPrepaymentPolicy() PrepaymentPolicy {
 	return PrepaymentPolicy{Reamortize: KeepTerm, Interest: AccruedInterest}

@@ -38,7 +38,7 @@ type Waterfall struct {
 
 // StandardOrder is penalty → fee → interest → principal, the default order
 // of most loan contracts. (The Civil Code art. 561 default, costs →
-// interest → principal (evidence V), applies when the contract is
+// interest → principal (evidence verified), applies when the contract is
 // silent; fees and penalty are the costs.)
 var StandardOrder = [componentCount]Component{Penalty, Fee, Interest, Principal}
 
@@ -80,7 +80,7 @@ type WaterfallPolicy struct {
 // exposure first. NonPerformingDPD is 90, the ">90 days" non-performing
 // floor of the 2023 risk classification measures (Measures for the Risk
 // Classification of Financial Assets of Commercial Banks, CBIRC/PBoC Order
-// 2023 No. 1; evidence S — hence configurable).
+// 2023 No. 1; evidence secondary — hence configurable).
 func DefaultWaterfallPolicy() WaterfallPolicy {
 	return WaterfallPolicy{
 		Performing:       Waterfall{Order: StandardOrder, Direction: Horizontal},

@@ -91,7 +91,7 @@ func RollRates(buckets classify.Buckets, from, to []Position) (*RollMatrix, erro
 
 // FlowRates returns the flow rates between two month-end snapshots made
 // with the same buckets: element k is the balance in bucket k+1 now ÷ the
-// balance in bucket k a month earlier (M_k → M_{k+1}; K).
+// balance in bucket k a month earlier (M_k → M_{k+1}; evidence known).
 func FlowRates(prev, cur *Snapshot) ([]Ratio, error) {
 	e := inputErrors()
 	if prev == nil || len(prev.ByBucket) == 0 {

@@ -18,10 +18,11 @@ func TestCollections(t *testing.T) {
 	got := out.String()
 
 	for _, want := range []string{
-		// collect.DefaultLadder (market practice; M1–M3 bounds per rules.md
-		// §4.1, S): M1 from 1 DPD with SMS and a call, M2 from 31 DPD with
+		// collect.DefaultLadder (lender practice; the M1–M3 bounds are the
+		// market's convention, no regulatory source found): M1 from 1 DPD with SMS and a call, M2 from 31 DPD with
 		// a collection letter and notice to the guarantor, M3 from 61 DPD.
-		// Any DPD makes the grade special-mention (rules.md CN23-DPD-1).
+		// Any DPD makes the grade special-mention (CN23-DPD-1:
+		// 《商业银行金融资产风险分类办法》, ch. 2).
 		"2026-03-16 m1                 dpd   1, M1, grade special-mention",
 		"2026-04-15 m2                 dpd  31, M2, grade special-mention",
 		"notify-guarantor   guarantor",
@@ -36,7 +37,7 @@ func TestCollections(t *testing.T) {
 		"2026-06-14 legal-review       dpd  91, M4, grade substandard",
 		"2026-12-11 legal-review       dpd 271, M6+, grade doubtful",
 		"2027-03-11 write-off-proposal dpd 361, M6+, grade loss",
-		// COL-2 (rules.md §3.5, S): no calls 22:00–08:00 local time.
+		// COL-2 (GB/T 45251—2025): no calls 22:00–08:00 local time.
 		"2026-04-20 22:30 call refused: collect: contact refused by rule COL-2",
 		"2026-04-21 10:00 call recorded: promised-to-pay",
 		// 500 paid against 1,800 promised, no shortfall tolerance: broken.
@@ -56,7 +57,7 @@ func TestCollections(t *testing.T) {
 		// Letters repeat every 90 days in legal review (entered
 		// 2026-05-16: 08-14, 11-12, 2027-02-10) and in write-off proposal
 		// (entered 2027-03-11: 06-09). Each receipted demand restarts the
-		// 3-year period (Civil Code art. 188 and 195, rules.md §3.3, V):
+		// 3-year period (Civil Code arts. 188 and 195):
 		// 2027-06-09 + 3 years; without them, 2026-06-20 + 3 years.
 		"demand letters since the acceleration: 2026-08-14 2026-11-12 2027-02-10 2027-06-09",
 		"period restarted 2027-06-09, expires 2030-06-09 (1090 days left)",

@@ -36,8 +36,8 @@ func TestQuickstart(t *testing.T) {
 		// + 50 % = 18 % a year over 360 days = 0.05 % a day, on overdue
 		// principal and, compounding, on overdue interest): 888.49 × 5 ×
 		// 0.0005 = 2.22, so 888.49 + 2.22 = 890.71 is overdue. Any days past
-		// due make the loan special-mention (rules.md CN23-DPD-1, preset
-		// classify.China2023), provisioned at 2 % of the 9,211.51 balance
+		// due make the loan special-mention (rule CN23-DPD-1 of preset
+		// classify.China2023: 《商业银行金融资产风险分类办法》, ch. 2), provisioned at 2 % of the 9,211.51 balance
 		// (classify.LegacyChinaProvision) = 184.23.
 		"dpd 5, bucket M1, grade special-mention, collection m1, overdue CNY 890.71, provision CNY 184.23",
 		// collect.DefaultReminderPolicy: SMS and push 7 days, 1 day and 0

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
@@ -28,15 +29,11 @@ const (
 	profileCount
 )
 
-var profileNames = [...]string{"on-time", "occasionally-late", "chronically-late", "defaulter", "curer", "prepayer"}
+var profileNames = enum.New[Profile](nil, "profile",
+	"on-time", "occasionally-late", "chronically-late", "defaulter", "curer", "prepayer")
 
 // String returns the profile's name.
-func (p Profile) String() string {
-	if p < profileCount {
-		return profileNames[p]
-	}
-	return fmt.Sprintf("Profile(%d)", uint8(p))
-}
+func (p Profile) String() string { return profileNames.String(p) }
 
 // profileWeights is the mix of behaviours, in percent; a table so the mix is
 // data, not code.
