@@ -27,6 +27,9 @@ type Store struct {
 	guars   table[storage.Guarantor]
 	closes  closeState
 	outbox  outboxState
+
+	accounts accountState
+	listings table[storage.Listing]
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -46,12 +49,15 @@ func New() *Store {
 			storage.Cover.Clone),
 		guars: newTable("guarantor", func(g *storage.Guarantor) *int64 { return &g.Version },
 			storage.Guarantor.Clone),
+		listings: newTable("listing", func(l *storage.Listing) *int64 { return &l.Version },
+			storage.Listing.Clone),
 	}
 	s.debtors.init()
 	s.reserve.init()
 	s.insp.init()
 	s.closes.init()
 	s.outbox.init()
+	s.accounts.init()
 	return s
 }
 
@@ -84,6 +90,12 @@ func (s *Store) Closes() storage.Closes { return closes{s, nil} }
 
 // Outbox returns the outbox.
 func (s *Store) Outbox() storage.Outbox { return outbox{s, nil} }
+
+// Accounts returns the repository of members' cash accounts.
+func (s *Store) Accounts() storage.Accounts { return accounts{s, nil} }
+
+// Listings returns the repository of loan listings.
+func (s *Store) Listings() storage.Listings { return listings{s, nil} }
 
 // Close does nothing; it exists to satisfy storage.Store.
 func (s *Store) Close() error { return nil }
@@ -161,6 +173,8 @@ func (r txRepos) Inspections() storage.Inspections   { return inspections{r.s, r
 func (r txRepos) Collateral() storage.Collateral     { return collateral{r.s, r.t} }
 func (r txRepos) Closes() storage.Closes             { return closes{r.s, r.t} }
 func (r txRepos) Outbox() storage.Outbox             { return outbox{r.s, r.t} }
+func (r txRepos) Accounts() storage.Accounts         { return accounts{r.s, r.t} }
+func (r txRepos) Listings() storage.Listings         { return listings{r.s, r.t} }
 
 // write runs op with the lock held and an undo log. A failed op is undone
 // whether or not it runs in a unit of work, so no write is ever half done
