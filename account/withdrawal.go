@@ -73,7 +73,9 @@ type Withdrawal struct {
 
 // WithdrawalKey is the idempotency key of the entry that records event
 // ("requested", "completed", "failed") of withdrawal id.
-func WithdrawalKey(id uuid.UUID, event string) string { return "withdrawal/" + id.String() + "/" + event }
+func WithdrawalKey(id uuid.UUID, event string) string {
+	return "withdrawal/" + id.String() + "/" + event
+}
 
 // RequestWithdrawal asks for amount to be paid out to the member's bank
 // account on day: the amount is frozen until the rail answers. Above the
