@@ -1,10 +1,14 @@
 package invest
 
 import (
+	"encoding/json"
+	"fmt"
+
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/lifecycle"
 	"github.com/lendcore/lendcore/money"
 )
@@ -75,6 +79,16 @@ type ListingTerms struct {
 	Target    money.Amount `json:"target"`     // the loan's principal: commitments must reach it exactly
 	MinTicket money.Amount `json:"min_ticket"` // smallest commitment; the last commitment may be smaller when it completes the target
 	Deadline  date.Date    `json:"deadline"`   // last day commitments are taken
+	// MaxTicket is the most one investor may commit in all; zero for no
+	// limit but the target.
+	MaxTicket money.Amount `json:"max_ticket,omitzero"`
+	// Borrower, when set, may not commit to their own listing.
+	Borrower uuid.UUID `json:"borrower,omitzero"`
+	// Reward is what the borrower pays the investors on top of interest
+	// when the listing is full, pro rata to their commitments (the
+	// platform freezes it from the borrower's balance at publishing);
+	// zero for none.
+	Reward money.Amount `json:"reward,omitzero"`
 }
 
 // Validate reports every bad field.
@@ -92,6 +106,12 @@ func (t ListingTerms) Validate() error {
 	if t.Deadline.IsZero() {
 		v.Add("deadline", "missing deadline")
 	}
+	if !t.MaxTicket.IsZero() && (!t.MaxTicket.SameCurrency(t.Target) || t.MaxTicket.Less(t.MinTicket) || t.MaxTicket.Minor() > t.Target.Minor() || t.MaxTicket.IsNegative()) {
+		v.Addf("max_ticket", "%s must be zero or between the minimum ticket and the target, in its currency", t.MaxTicket)
+	}
+	if t.Reward.IsNegative() || !t.Reward.SameCurrency(t.Target) {
+		v.Addf("reward", "%s must be zero or a positive amount in the target's currency", t.Reward)
+	}
 	return v.Err()
 }
 
@@ -100,6 +120,8 @@ type Commitment struct {
 	Investor uuid.UUID    `json:"investor"`
 	Amount   money.Amount `json:"amount"`
 	On       date.Date    `json:"on"`
+	// Key is the bid's idempotency key; empty when the host keeps none.
+	Key string `json:"key,omitempty"`
 }
 
 // Listing is a loan in its funding phase (借款标): investors commit amounts
@@ -111,6 +133,7 @@ type Listing struct {
 	state       ListingState
 	committed   money.Amount
 	commitments []Commitment
+	released    []Commitment // the commitments a failed listing gave back
 }
 
 // NewListing opens a listing.
@@ -142,6 +165,14 @@ func (l *Listing) Commitments() []Commitment { return append([]Commitment(nil), 
 // target), after the deadline, or in another currency is refused and nothing
 // changes.
 func (l *Listing) Commit(investor uuid.UUID, amount money.Amount, on date.Date) error {
+	return l.Bid(Commitment{Investor: investor, Amount: amount, On: on})
+}
+
+// Bid records commitment c, as Commit does; besides, an investor may not
+// commit more than the maximum ticket in all, nor the borrower to their
+// own listing, and a key already used by another commitment is refused.
+func (l *Listing) Bid(c Commitment) error {
+	investor, amount, on := c.Investor, c.Amount, c.On
 	if _, err := l.state.next(EventCommit); err != nil {
 		return err
 	}
@@ -150,6 +181,16 @@ func (l *Listing) Commit(investor uuid.UUID, amount money.Amount, on date.Date) 
 	switch {
 	case investor == uuid.Nil:
 		v.Add("investor", "missing investor id")
+	case investor == l.terms.Borrower:
+		v.Add("investor", "the borrower may not bid on their own listing")
+	}
+	if c.Key != "" {
+		if _, ok := l.Find(c.Key); ok {
+			v.Addf("key", "bid %q is recorded already", c.Key)
+		}
+	}
+	if m := l.terms.MaxTicket; !m.IsZero() && amount.SameCurrency(m) && l.CommittedBy(investor).Add(amount).Cmp(m) > 0 {
+		v.Addf("amount", "%s would take the investor's commitments above the maximum ticket %s", amount, m)
 	}
 	switch {
 	case !amount.IsPositive() || amount.Currency() != l.terms.Target.Currency():
@@ -165,7 +206,7 @@ func (l *Listing) Commit(investor uuid.UUID, amount money.Amount, on date.Date) 
 	if err := v.Err(); err != nil {
 		return err
 	}
-	l.commitments = append(l.commitments, Commitment{investor, amount, on})
+	l.commitments = append(l.commitments, c)
 	l.committed = l.committed.Add(amount)
 	if l.committed == l.terms.Target {
 		l.state, _ = l.state.next(EventFill)
@@ -200,6 +241,7 @@ func (l *Listing) Cancel() ([]Commitment, error) {
 
 func (l *Listing) release(to ListingState) []Commitment {
 	released := l.commitments
+	l.released = released
 	l.commitments = nil
 	l.committed = money.Zero(l.terms.Target.Currency())
 	l.state = to
@@ -214,6 +256,42 @@ func (l *Listing) Settle(on date.Date, policy BookPolicy) (*Book, error) {
 	if err != nil {
 		return nil, err
 	}
+	b, err := NewBook(l.terms.Loan, on, l.Fundings(), policy)
+	if err != nil {
+		return nil, err
+	}
+	l.state = to
+	return b, nil
+}
+
+// Released returns a copy of the commitments a failed listing released.
+func (l *Listing) Released() []Commitment { return append([]Commitment(nil), l.released...) }
+
+// Find returns the live commitment with key k.
+func (l *Listing) Find(k string) (Commitment, bool) {
+	for _, c := range l.commitments {
+		if c.Key == k {
+			return c, true
+		}
+	}
+	return Commitment{}, false
+}
+
+// CommittedBy returns the sum of investor's live commitments.
+func (l *Listing) CommittedBy(investor uuid.UUID) money.Amount {
+	t := money.Zero(l.terms.Target.Currency())
+	for _, c := range l.commitments {
+		if c.Investor == investor {
+			t = t.Add(c.Amount)
+		}
+	}
+	return t
+}
+
+// Fundings returns the investors' commitments summed per investor, in the
+// order of each one's first commitment: the funding of the loan a full
+// listing becomes.
+func (l *Listing) Fundings() []Funding {
 	idx := make(map[uuid.UUID]int, len(l.commitments))
 	var fundings []Funding
 	for _, c := range l.commitments {
@@ -224,10 +302,83 @@ func (l *Listing) Settle(on date.Date, policy BookPolicy) (*Book, error) {
 		idx[c.Investor] = len(fundings)
 		fundings = append(fundings, Funding{Investor: c.Investor, Amount: c.Amount})
 	}
-	b, err := NewBook(l.terms.Loan, on, fundings, policy)
+	return fundings
+}
+
+// RewardShares splits the borrower's reward among the investors pro rata
+// to their fundings by the largest-remainder method, so the shares add up
+// to the reward; in the order of Fundings, nil when there is no reward.
+func (l *Listing) RewardShares() ([]Funding, error) {
+	if l.terms.Reward.IsZero() {
+		return nil, nil
+	}
+	f := l.Fundings()
+	w := make([]money.Amount, len(f))
+	for i := range f {
+		w[i] = f[i].Amount
+	}
+	parts, err := money.AllocateAmounts(l.terms.Reward, w)
 	if err != nil {
 		return nil, err
 	}
-	l.state = to
-	return b, nil
+	out := make([]Funding, len(f))
+	for i := range f {
+		out[i] = Funding{Investor: f[i].Investor, Amount: parts[i]}
+	}
+	return out, nil
+}
+
+// listingDoc is a listing's stored form.
+type listingDoc struct {
+	Terms       ListingTerms `json:"terms"`
+	State       ListingState `json:"state"`
+	Commitments []Commitment `json:"commitments"`
+	Released    []Commitment `json:"released,omitempty"`
+}
+
+// MarshalJSON encodes the listing: terms, state, commitments and the
+// commitments released.
+func (l *Listing) MarshalJSON() ([]byte, error) {
+	c := l.commitments
+	if c == nil {
+		c = []Commitment{}
+	}
+	return json.Marshal(listingDoc{Terms: l.terms, State: l.state, Commitments: c, Released: l.released})
+}
+
+// UnmarshalJSON decodes a listing by replaying it: the commitments
+// (live, or released for a failed listing) go through Bid again, so a
+// document no sequence of moves could make — a commitment below the
+// minimum, an open listing at its target — is refused with a
+// *fault.Fields.
+func (l *Listing) UnmarshalJSON(b []byte) error {
+	var d listingDoc
+	if err := json.Unmarshal(b, &d); err != nil {
+		return fault.Invalid(ErrInvalidInput, "listing", err.Error())
+	}
+	r, err := NewListing(d.Terms)
+	if err != nil {
+		return err
+	}
+	bids := d.Commitments
+	if d.State == ListingFailed {
+		bids = d.Released
+	}
+	for i, c := range bids {
+		if err := r.Bid(c); err != nil {
+			return fault.Invalid(ErrInvalidInput, fmt.Sprintf("commitments[%d]", i), err.Error())
+		}
+	}
+	full := r.state == ListingFull
+	switch {
+	case d.State == ListingOpen && !full, d.State == ListingFull && full:
+	case d.State == ListingSettled && full:
+		r.state = ListingSettled
+	case d.State == ListingFailed && len(d.Commitments) == 0:
+		r.release(ListingFailed)
+	default:
+		return fault.Invalid(ErrInvalidInput, "state", fmt.Sprintf("%s does not fit commitments of %s to a target of %s", d.State, r.committed, d.Terms.Target))
+	}
+	*l = *r
+	return nil
 }
