@@ -209,9 +209,9 @@ func (a *Account) Post(k Kind, key, ref string, day date.Date, amount money.Amou
 }
 
 // Transfer moves amount from the available balance of from to to on day,
-// and returns the two entries (keys key+"/out" and key+"/in", each naming
-// the other member). Errors as for Post; a transfer to the same account or
-// between currencies is refused. Nothing changes on an error.
+// and returns the two entries (keys key+"/out" and key+"/in", both with
+// Ref key, which pairs them). Errors as for Post; a transfer to the same
+// account or between currencies is refused. Nothing changes on an error.
 func Transfer(from, to *Account, key string, day date.Date, amount money.Amount) ([]Entry, error) {
 	v := invalid()
 	if from.ID == to.ID {
@@ -223,11 +223,11 @@ func Transfer(from, to *Account, key string, day date.Date, amount money.Amount)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	out, err := from.Post(TransferOut, key+"/out", to.ID.String(), day, amount)
+	out, err := from.Post(TransferOut, key+"/out", key, day, amount)
 	if err != nil {
 		return nil, err
 	}
-	in, err := to.Post(TransferIn, key+"/in", from.ID.String(), day, amount)
+	in, err := to.Post(TransferIn, key+"/in", key, day, amount)
 	if err != nil {
 		from.Balance = from.Balance.Sub(out.Amount) // undo: nothing changes on an error
 		return nil, err
