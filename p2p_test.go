@@ -1,10 +1,12 @@
 package lendcore_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -385,4 +387,73 @@ func TestBidsOnTwoReplicas(t *testing.T) {
 			assert.Equal(t, cny("10000"), b.Balance)
 		})
 	}
+}
+
+// TestReconcileAndHomePage: the books agree with a statement that says
+// what they say; every disagreement — a total, a sub-account, an account
+// the bank lacks, one the books lack — is reported with its gap; entries
+// after the statement's day do not count. The home page counts the
+// members, listings, funds and applications.
+func TestReconcileAndHomePage(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	alice := member(t, e, account.Investor, "1000")
+	bob := member(t, e, account.Investor, "250.50")
+	carol := member(t, e, account.Investor, "0")
+	_, err := e.Deposit(ctx, bob, lendcore.CashMove{Key: "late", Day: d(2024, 1, 12), Amount: cny("99")})
+	require.NoError(t, err)
+	_, err = e.RequestWithdrawal(ctx, alice, uuid.New(), d(2024, 1, 11), cny("100"))
+	require.NoError(t, err)
+	asOf := d(2024, 1, 11)
+
+	total := cny("1250.50")
+	r, err := e.Reconcile(ctx, account.Statement{AsOf: asOf, Total: &total})
+	require.NoError(t, err)
+	assert.True(t, r.Balanced(), "%v", r.Differences)
+	r, err = e.Reconcile(ctx, account.Statement{AsOf: asOf, Balances: map[uuid.UUID]money.Amount{alice: cny("1000"), bob: cny("250.50")}})
+	require.NoError(t, err)
+	assert.True(t, r.Balanced(), "carol's zero balance need not be reported: %v", r.Differences)
+
+	stranger := uuid.New()
+	bank := cny("1300")
+	r, err = e.Reconcile(ctx, account.Statement{AsOf: asOf, Total: &bank,
+		Balances: map[uuid.UUID]money.Amount{alice: cny("999.99"), stranger: cny("5"), carol: cny("0")}})
+	require.NoError(t, err)
+	want := []account.Difference{{Kind: account.TotalDiffers, Books: cny("1250.50"), Bank: cny("1300"), Gap: cny("49.50")}}
+	for _, id := range sortIDs(alice, bob, stranger) {
+		switch id {
+		case alice:
+			want = append(want, account.Difference{Kind: account.BalanceDiffers, Account: alice, Books: cny("1000"), Bank: cny("999.99"), Gap: cny("-0.01")})
+		case bob:
+			want = append(want, account.Difference{Kind: account.MissingAtBank, Account: bob, Books: cny("250.50"), Bank: cny("0"), Gap: cny("-250.50")})
+		case stranger:
+			want = append(want, account.Difference{Kind: account.MissingInBooks, Account: stranger, Books: cny("0"), Bank: cny("5"), Gap: cny("5")})
+		}
+	}
+	assert.Equal(t, want, r.Differences)
+	_, err = e.Reconcile(ctx, account.Statement{AsOf: asOf, Balances: map[uuid.UUID]money.Amount{alice: money.MustParse("1", money.USD)}})
+	hasField(t, err, "balances."+alice.String())
+
+	app, other := uuid.New(), uuid.New()
+	approved(t, e, app)
+	approved(t, e, other)
+	_, err = e.Submit(ctx, request(uuid.New()))
+	require.NoError(t, err)
+	_, err = e.PublishListing(ctx, app, lendcore.ListingRequest{Day: d(2024, 1, 12), Closes: d(2024, 1, 14), MinBid: cny("100")})
+	require.NoError(t, err)
+	_, err = e.PlaceBid(ctx, app, lendcore.Bid{Investor: alice, Amount: cny("800"), Day: d(2024, 1, 12), Key: "a"})
+	require.NoError(t, err)
+	h, err := e.HomePage(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int64{"investor": 3}, h.Members)
+	assert.Equal(t, map[string]lendcore.ListingFigures{"open": {Count: 1, Target: cny("10000"), Committed: cny("800")}}, h.Listings)
+	assert.Equal(t, lendcore.Funds{Balance: cny("1349.50"), Frozen: cny("900"), Available: cny("449.50"),
+		PendingWithdrawals: cny("100"), Withdrawals: 1}, h.Funds)
+	assert.Equal(t, 1, h.AwaitingReview)
+	assert.Equal(t, 1, h.AwaitingListing, "approved, neither listed nor disbursed")
+}
+
+func sortIDs(ids ...uuid.UUID) []uuid.UUID {
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	return ids
 }
