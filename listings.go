@@ -173,7 +173,10 @@ func (e *Engine) PublishListing(ctx context.Context, app uuid.UUID, r ListingReq
 // (account.ErrInsufficientFunds), in another currency, after the closing
 // day, by the borrower; a *fault.Transition on a listing no longer open;
 // storage.ErrNotFound for an unknown listing or an investor without an
-// account.
+// account. When the bid fills the listing but the settlement fails (the
+// loan cannot be disbursed), the bid stays recorded: PlaceBid returns the
+// full listing with the settlement's error, and sending the bid again (or
+// CloseListings) retries the settlement.
 func (e *Engine) PlaceBid(ctx context.Context, listing uuid.UUID, b Bid) (*Listing, error) {
 	if b.Key == "" {
 		return nil, fault.Invalid(invest.ErrInvalidInput, "key", "missing idempotency key")
@@ -221,7 +224,11 @@ func (e *Engine) PlaceBid(ctx context.Context, listing uuid.UUID, b Bid) (*Listi
 		return nil, err
 	}
 	if out.State() == invest.ListingFull {
-		return e.settleListing(ctx, listing, b.Day)
+		settled, err := e.settleListing(ctx, listing, b.Day)
+		if err != nil {
+			return out, fmt.Errorf("lendcore: the bid filled listing %s, which did not settle (sending the bid again retries): %w", listing, err)
+		}
+		return settled, nil
 	}
 	return out, nil
 }
@@ -417,7 +424,9 @@ func (e *Engine) failListing(ctx context.Context, id uuid.UUID, day date.Date, e
 // CloseListings closes the listings at the end of business day day: an
 // open listing whose closing day is day or earlier fails and its bids are
 // released; a full listing whose settlement stopped half-way is settled.
-// It returns how many listings it closed. Each listing is its own unit of
+// It returns how many listings it closed, and the errors of those it could
+// not close (a full listing whose loan cannot be disbursed, say), joined,
+// after trying every one. Each listing is its own unit of
 // work, so two replicas may run it at once: the second finds the listing
 // closed and leaves it. The daily close runs it as a portfolio step.
 func (e *Engine) CloseListings(ctx context.Context, day date.Date) (int, error) {
@@ -432,6 +441,7 @@ func (e *Engine) CloseListings(ctx context.Context, day date.Date) (int, error) 
 		}
 	}
 	n := 0
+	var failed []error
 	for _, rec := range due {
 		var l *Listing
 		var err error
@@ -445,13 +455,17 @@ func (e *Engine) CloseListings(ctx context.Context, day date.Date) (int, error) 
 			continue // a bid filled it meanwhile: the bid settles it
 		}
 		if err != nil {
-			return n, fmt.Errorf("listing %s: %w", rec.ID, err)
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			failed = append(failed, fmt.Errorf("listing %s: %w", rec.ID, err))
+			continue
 		}
 		if l.State() != invest.ListingOpen {
 			n++
 		}
 	}
-	return n, nil
+	return n, errors.Join(failed...)
 }
 
 // Listing returns a stored listing. Errors: storage.ErrNotFound.
@@ -555,8 +569,15 @@ func renameField(err error, from, to string) error {
 
 // closeListings is the daily close's listings step: CloseListings at the
 // end of day. The listings' own records are not counted as the close's
-// messages (the step reports listings, not loans).
+// messages (the step reports listings, not loans); a listing that fails
+// to close is logged and left for the next day.
 func (e *Engine) closeListings(ctx context.Context, day date.Date) (int, error) {
 	_, err := e.CloseListings(ctx, day)
+	if err != nil && ctx.Err() == nil {
+		// A listing that cannot close must not hold up the day's close:
+		// the host acts on the log, and the next close tries again.
+		e.log.Warn("listings not closed", "day", day.String(), "error", err)
+		return 0, nil
+	}
 	return 0, err
 }
