@@ -133,7 +133,8 @@ type Listing struct {
 	state       ListingState
 	committed   money.Amount
 	commitments []Commitment
-	released    []Commitment // the commitments a failed listing gave back
+	released    []Commitment    // the commitments a failed listing gave back
+	keys        map[string]bool // the keys of the live commitments: a listing decoded replays every bid
 }
 
 // NewListing opens a listing.
@@ -185,7 +186,7 @@ func (l *Listing) Bid(c Commitment) error {
 		v.Add("investor", "the borrower may not bid on their own listing")
 	}
 	if c.Key != "" {
-		if _, ok := l.Find(c.Key); ok {
+		if l.keys[c.Key] {
 			v.Addf("key", "bid %q is recorded already", c.Key)
 		}
 	}
@@ -207,6 +208,12 @@ func (l *Listing) Bid(c Commitment) error {
 		return err
 	}
 	l.commitments = append(l.commitments, c)
+	if c.Key != "" {
+		if l.keys == nil {
+			l.keys = map[string]bool{}
+		}
+		l.keys[c.Key] = true
+	}
 	l.committed = l.committed.Add(amount)
 	if l.committed == l.terms.Target {
 		l.state, _ = l.state.next(EventFill)
@@ -242,7 +249,7 @@ func (l *Listing) Cancel() ([]Commitment, error) {
 func (l *Listing) release(to ListingState) []Commitment {
 	released := l.commitments
 	l.released = released
-	l.commitments = nil
+	l.commitments, l.keys = nil, nil
 	l.committed = money.Zero(l.terms.Target.Currency())
 	l.state = to
 	return released
