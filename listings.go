@@ -44,11 +44,22 @@ type Listing struct {
 	*invest.Listing
 }
 
-// listingDoc is a listing's stored document.
+// listingDoc is a listing's stored document: its terms; the bids are
+// rows of their own.
 type listingDoc struct {
-	Loan      schedule.Terms  `json:"loan"`
-	Published date.Date       `json:"published"`
-	Listing   *invest.Listing `json:"listing"`
+	Loan      schedule.Terms      `json:"loan"`
+	Published date.Date           `json:"published"`
+	Terms     invest.ListingTerms `json:"terms"`
+}
+
+// ListingStatus is where a listing stands after a bid: its state, the sum
+// and count of its bids and what it still needs.
+type ListingStatus struct {
+	ID        uuid.UUID           `json:"id"`
+	State     invest.ListingState `json:"state"`
+	Committed money.Amount        `json:"committed"`
+	Remaining money.Amount        `json:"remaining"`
+	Bids      int64               `json:"bids"`
 }
 
 // ListingEvent is the payload of an outbox record of topic "listing".
@@ -118,8 +129,8 @@ func (e *Engine) PublishListing(ctx context.Context, app uuid.UUID, r ListingReq
 			return err
 		}
 		l := &Listing{ID: app, Borrower: borrower, Loan: terms, Published: r.Day, Listing: il}
-		if old, err := tx.Listings().Get(ctx, app); err == nil {
-			prev, err := decodeListing(&old)
+		if _, err := tx.Listings().Get(ctx, app); err == nil {
+			prev, _, err := loadListing(ctx, tx, app)
 			if err != nil {
 				return err
 			}
@@ -158,7 +169,7 @@ func (e *Engine) PublishListing(ctx context.Context, app uuid.UUID, r ListingReq
 			return err
 		}
 		out = l
-		return listingMessage(ctx, tx, "published", "published", l, r.Day, nil)
+		return listingMessage(ctx, tx, "published", "published", app, l.State(), l.Committed(), r.Day, nil)
 	})
 	return out, err
 }
@@ -177,29 +188,42 @@ func (e *Engine) PublishListing(ctx context.Context, app uuid.UUID, r ListingReq
 // loan cannot be disbursed), the bid stays recorded: PlaceBid returns the
 // full listing with the settlement's error, and sending the bid again (or
 // CloseListings) retries the settlement.
-func (e *Engine) PlaceBid(ctx context.Context, listing uuid.UUID, b Bid) (*Listing, error) {
+func (e *Engine) PlaceBid(ctx context.Context, listing uuid.UUID, b Bid) (ListingStatus, error) {
 	if b.Key == "" {
-		return nil, fault.Invalid(invest.ErrInvalidInput, "key", "missing idempotency key")
+		return ListingStatus{}, fault.Invalid(invest.ErrInvalidInput, "key", "missing idempotency key")
 	}
-	var out *Listing
+	var out ListingStatus
 	err := e.command(ctx, "bid", func(tx storage.Tx) error {
 		rec, err := tx.Listings().Get(ctx, listing)
 		if err != nil {
 			return err
 		}
-		l, err := decodeListing(&rec)
+		doc, state, err := decodeHeader(&rec)
 		if err != nil {
 			return err
 		}
-		out = l
+		out = statusOf(&rec, state, doc.Terms.Target)
 		bid := invest.Commitment{Investor: b.Investor, Amount: b.Amount, On: b.Day, Key: b.Key}
-		if c, ok := l.Find(b.Key); ok {
-			if c != bid {
+		for stored, err := range tx.Listings().Bids(ctx, listing, storage.BidFilter{Key: b.Key}) {
+			if err != nil {
+				return err
+			}
+			if (invest.Commitment{Investor: stored.Investor, Amount: stored.Amount, On: stored.Day, Key: stored.Key}) != bid {
 				return fault.Invalid(invest.ErrInvalidInput, "key", "another bid on the listing has the key")
 			}
 			return nil // sent again
 		}
-		if err := l.Bid(bid); err != nil {
+		by := money.Zero(rec.Committed.Currency())
+		if !doc.Terms.MaxTicket.IsZero() {
+			for stored, err := range tx.Listings().Bids(ctx, listing, storage.BidFilter{Investor: b.Investor}) {
+				if err != nil {
+					return err
+				}
+				by = by.Add(stored.Amount)
+			}
+		}
+		to, err := doc.Terms.CheckBid(state, rec.Committed, by, bid, false)
+		if err != nil {
 			return err
 		}
 		c := newCashTx(ctx, tx)
@@ -212,25 +236,32 @@ func (e *Engine) PlaceBid(ctx context.Context, listing uuid.UUID, b Bid) (*Listi
 			return err
 		}
 		c.add(en)
-		if err := saveListing(ctx, tx, l); err != nil {
+		rec.State, rec.Committed = to.String(), rec.Committed.Add(b.Amount)
+		saved, err := tx.Listings().Update(ctx, rec, storage.ListingBid{Key: b.Key, Investor: b.Investor, Amount: b.Amount, Day: b.Day})
+		if err != nil {
 			return err
 		}
+		out = statusOf(&saved, to, doc.Terms.Target)
 		if err := c.write("bid", b.Day, nil); err != nil {
 			return err
 		}
-		return listingMessage(ctx, tx, "bid", b.Key, l, b.Day, &bid)
+		return listingMessage(ctx, tx, "bid", b.Key, listing, to, saved.Committed, b.Day, &bid)
 	})
 	if err != nil {
-		return nil, err
+		return ListingStatus{}, err
 	}
-	if out.State() == invest.ListingFull {
+	if out.State == invest.ListingFull {
 		settled, err := e.settleListing(ctx, listing, b.Day)
 		if err != nil {
 			return out, fmt.Errorf("lendcore: the bid filled listing %s, which did not settle (sending the bid again retries): %w", listing, err)
 		}
-		return settled, nil
+		out.State = settled.State()
 	}
 	return out, nil
+}
+
+func statusOf(rec *storage.Listing, s invest.ListingState, target money.Amount) ListingStatus {
+	return ListingStatus{ID: rec.ID, State: s, Committed: rec.Committed, Remaining: target.Sub(rec.Committed), Bids: rec.Bids}
 }
 
 func bidKey(listing uuid.UUID, key string) string { return "bid/" + listing.String() + "/" + key }
@@ -256,11 +287,7 @@ func (e *Engine) settleListing(ctx context.Context, id uuid.UUID, day date.Date)
 	}
 	var out *Listing
 	err = e.command(ctx, "settle listing", func(tx storage.Tx) error {
-		rec, err := tx.Listings().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		l, err := decodeListing(&rec)
+		l, rec, err := loadListing(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -318,13 +345,13 @@ func (e *Engine) settleListing(ctx context.Context, id uuid.UUID, day date.Date)
 		if _, err := l.Settle(day, e.policies.Investors); err != nil {
 			return err
 		}
-		if err := saveListing(ctx, tx, l); err != nil {
+		if err := saveState(ctx, tx, rec, l); err != nil {
 			return err
 		}
 		if err := c.write("listing-full", day, nil); err != nil {
 			return err
 		}
-		return listingMessage(ctx, tx, "settled", "settled", l, day, nil)
+		return listingMessage(ctx, tx, "settled", "settled", id, l.State(), rec.Committed, day, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -359,11 +386,7 @@ func (e *Engine) CancelListing(ctx context.Context, id uuid.UUID, day date.Date)
 func (e *Engine) failListing(ctx context.Context, id uuid.UUID, day date.Date, expire bool) (*Listing, error) {
 	var out *Listing
 	err := e.command(ctx, "fail listing", func(tx storage.Tx) error {
-		rec, err := tx.Listings().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		l, err := decodeListing(&rec)
+		l, rec, err := loadListing(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -410,13 +433,13 @@ func (e *Engine) failListing(ctx context.Context, id uuid.UUID, day date.Date, e
 			}
 			c.add(en)
 		}
-		if err := saveListing(ctx, tx, l); err != nil {
+		if err := saveState(ctx, tx, rec, l); err != nil {
 			return err
 		}
 		if err := c.write("listing-failed", day, nil); err != nil {
 			return err
 		}
-		return listingMessage(ctx, tx, kind, kind, l, day, nil)
+		return listingMessage(ctx, tx, kind, kind, id, l.State(), rec.Committed, day, nil)
 	})
 	return out, err
 }
@@ -468,69 +491,100 @@ func (e *Engine) CloseListings(ctx context.Context, day date.Date) (int, error) 
 	return n, errors.Join(failed...)
 }
 
-// Listing returns a stored listing. Errors: storage.ErrNotFound.
+// Listing returns a stored listing with its bids. Errors:
+// storage.ErrNotFound.
 func (e *Engine) Listing(ctx context.Context, id uuid.UUID) (*Listing, error) {
-	rec, err := e.store.Listings().Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return decodeListing(&rec)
+	l, _, err := loadListing(ctx, e.store, id)
+	return l, err
 }
 
-// OpenListings yields the listings taking bids, in id order.
-func (e *Engine) OpenListings(ctx context.Context) iter.Seq2[*Listing, error] {
-	return func(yield func(*Listing, error) bool) {
+// OpenListings yields the listings taking bids, in id order, with the
+// sums of their bids (ListingStatus; Listing reads one with its bids).
+func (e *Engine) OpenListings(ctx context.Context) iter.Seq2[ListingStatus, error] {
+	return func(yield func(ListingStatus, error) bool) {
 		for rec, err := range e.store.Listings().Scan(ctx, storage.ListingFilter{States: []string{invest.ListingOpen.String()}}) {
-			var l *Listing
+			var st ListingStatus
 			if err == nil {
-				l, err = decodeListing(&rec)
+				var doc listingDoc
+				var s invest.ListingState
+				if doc, s, err = decodeHeader(&rec); err == nil {
+					st = statusOf(&rec, s, doc.Terms.Target)
+				}
 			}
-			if !yield(l, err) || err != nil {
+			if !yield(st, err) || err != nil {
 				return
 			}
 		}
 	}
 }
 
-// Bids returns a listing's bids in the order they came: the live ones, or
-// for a failed listing those it released.
+// Bids returns a listing's bids in the order they came (for a failed
+// listing, those it released).
 func (e *Engine) Bids(ctx context.Context, id uuid.UUID) ([]invest.Commitment, error) {
-	l, err := e.Listing(ctx, id)
-	if err != nil {
+	if _, err := e.store.Listings().Get(ctx, id); err != nil {
 		return nil, err
 	}
-	if l.State() == invest.ListingFailed {
-		return l.Released(), nil
-	}
-	return l.Commitments(), nil
+	return listingBids(ctx, e.store, id)
 }
 
-func decodeListing(rec *storage.Listing) (*Listing, error) {
+func listingBids(ctx context.Context, tx storage.Tx, id uuid.UUID) ([]invest.Commitment, error) {
+	var out []invest.Commitment
+	for b, err := range tx.Listings().Bids(ctx, id, storage.BidFilter{}) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, invest.Commitment{Investor: b.Investor, Amount: b.Amount, On: b.Day, Key: b.Key})
+	}
+	return out, nil
+}
+
+// decodeHeader decodes a listing's terms and state.
+func decodeHeader(rec *storage.Listing) (listingDoc, invest.ListingState, error) {
 	var d listingDoc
-	if err := guardedUnmarshal(rec.Document, &d); err != nil || d.Listing == nil {
-		return nil, fmt.Errorf("%w: listing %s: %v", storage.ErrCorrupt, rec.ID, err)
+	var s invest.ListingState
+	if err := guardedUnmarshal(rec.Document, &d); err != nil {
+		return d, s, fmt.Errorf("%w: listing %s: %v", storage.ErrCorrupt, rec.ID, err)
 	}
-	if d.Listing.State().String() != rec.State {
-		return nil, fmt.Errorf("%w: listing %s: state %q, document %s", storage.ErrCorrupt, rec.ID, rec.State, d.Listing.State())
+	if err := s.UnmarshalText([]byte(rec.State)); err != nil {
+		return d, s, fmt.Errorf("%w: listing %s: %v", storage.ErrCorrupt, rec.ID, err)
 	}
-	return &Listing{ID: rec.ID, Version: rec.Version, Borrower: rec.Borrower, Loan: d.Loan, Published: d.Published, Listing: d.Listing}, nil
+	return d, s, nil
+}
+
+// loadListing reads a listing with its bids and rebuilds it through
+// package invest, and returns the header read.
+func loadListing(ctx context.Context, tx storage.Tx, id uuid.UUID) (*Listing, storage.Listing, error) {
+	rec, err := tx.Listings().Get(ctx, id)
+	if err != nil {
+		return nil, rec, err
+	}
+	doc, state, err := decodeHeader(&rec)
+	if err != nil {
+		return nil, rec, err
+	}
+	bids, err := listingBids(ctx, tx, id)
+	if err != nil {
+		return nil, rec, err
+	}
+	il, err := invest.RestoreListing(doc.Terms, state, bids)
+	if err != nil {
+		return nil, rec, fmt.Errorf("%w: listing %s: %v", storage.ErrCorrupt, id, err)
+	}
+	return &Listing{ID: id, Version: rec.Version, Borrower: rec.Borrower, Loan: doc.Loan, Published: doc.Published, Listing: il}, rec, nil
 }
 
 func encodeListing(l *Listing) (storage.Listing, error) {
-	doc, err := json.Marshal(listingDoc{Loan: l.Loan, Published: l.Published, Listing: l.Listing})
+	doc, err := json.Marshal(listingDoc{Loan: l.Loan, Published: l.Published, Terms: l.Terms()})
 	if err != nil {
 		return storage.Listing{}, err
 	}
 	return storage.Listing{ID: l.ID, Version: l.Version, State: l.State().String(), Borrower: l.Borrower,
-		Closes: l.Terms().Deadline, Document: doc}, nil
+		Closes: l.Terms().Deadline, Committed: l.Committed(), Document: doc}, nil
 }
 
-// saveListing writes l at the version it was read at.
-func saveListing(ctx context.Context, tx storage.Tx, l *Listing) error {
-	rec, err := encodeListing(l)
-	if err != nil {
-		return err
-	}
+// saveState writes l's new state over the header rec it was read with.
+func saveState(ctx context.Context, tx storage.Tx, rec storage.Listing, l *Listing) error {
+	rec.State = l.State().String()
 	saved, err := tx.Listings().Update(ctx, rec)
 	if err != nil {
 		return err
@@ -540,9 +594,10 @@ func saveListing(ctx context.Context, tx storage.Tx, l *Listing) error {
 }
 
 // listingMessage adds the outbox record of a listing event.
-func listingMessage(ctx context.Context, tx storage.Tx, kind, key string, l *Listing, day date.Date, bid *invest.Commitment) error {
-	m, err := message(TopicListing, "listing/"+l.ID.String()+"/"+kind+"/"+key, l.ID, day,
-		ListingEvent{Kind: kind, Listing: l.ID, State: l.State(), Committed: l.Committed(), Bid: bid})
+func listingMessage(ctx context.Context, tx storage.Tx, kind, key string, id uuid.UUID, s invest.ListingState,
+	committed money.Amount, day date.Date, bid *invest.Commitment) error {
+	m, err := message(TopicListing, "listing/"+id.String()+"/"+kind+"/"+key, id, day,
+		ListingEvent{Kind: kind, Listing: id, State: s, Committed: committed, Bid: bid})
 	if err != nil {
 		return err
 	}

@@ -193,9 +193,10 @@ func TestListingFull(t *testing.T) {
 		_, err := e.PlaceBid(ctx, app, tc.b)
 		hasField(t, err, tc.field, tc.name)
 	}
-	l, err = e.PlaceBid(ctx, app, lendcore.Bid{Investor: alice, Amount: cny("4000"), Day: on, Key: "a1"})
+	st, err := e.PlaceBid(ctx, app, lendcore.Bid{Investor: alice, Amount: cny("4000"), Day: on, Key: "a1"})
 	require.NoError(t, err)
-	assert.Equal(t, cny("4000"), l.Committed(), "nothing of the refused bids")
+	assert.Equal(t, lendcore.ListingStatus{ID: app, State: invest.ListingOpen, Committed: cny("4000"), Remaining: cny("6000"), Bids: 1}, st,
+		"nothing of the refused bids")
 	_, frozen = balances(t, e, alice)
 	assert.Equal(t, cny("4000"), frozen)
 	_, err = e.PlaceBid(ctx, app, lendcore.Bid{Investor: alice, Amount: cny("4000"), Day: on, Key: "a1"})
@@ -203,9 +204,15 @@ func TestListingFull(t *testing.T) {
 	_, err = e.PlaceBid(ctx, app, lendcore.Bid{Investor: bob, Amount: cny("6000.01"), Day: on, Key: "b0"})
 	assert.ErrorIs(t, err, invest.ErrOversubscribed, "above the remainder")
 
-	l, err = e.PlaceBid(ctx, app, lendcore.Bid{Investor: bob, Amount: cny("6000"), Day: on, Key: "b1"})
+	_, err = e.PlaceBid(ctx, app, lendcore.Bid{Investor: bob, Amount: cny("100"), Day: on, Key: "a1"})
+	hasField(t, err, "key", "another bid's key")
+	st, err = e.PlaceBid(ctx, app, lendcore.Bid{Investor: bob, Amount: cny("6000"), Day: on, Key: "b1"})
+	require.NoError(t, err)
+	assert.Equal(t, invest.ListingSettled, st.State)
+	l, err = e.Listing(ctx, app)
 	require.NoError(t, err)
 	assert.Equal(t, invest.ListingSettled, l.State())
+	assert.Len(t, l.Commitments(), 2)
 
 	// The loan is disbursed, funded by the bids.
 	b, err := e.Book(ctx, app)
@@ -239,9 +246,9 @@ func TestListingFails(t *testing.T) {
 		require.NoError(t, err)
 	}
 	var open []uuid.UUID
-	for l, err := range e.OpenListings(ctx) {
+	for st, err := range e.OpenListings(ctx) {
 		require.NoError(t, err)
-		open = append(open, l.ID)
+		open = append(open, st.ID)
 	}
 	assert.ElementsMatch(t, []uuid.UUID{app, other}, open)
 

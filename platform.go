@@ -133,17 +133,17 @@ func (e *Engine) HomePage(ctx context.Context) (HomePage, error) {
 		if err != nil {
 			return h, err
 		}
-		l, err := decodeListing(&rec)
+		doc, state, err := decodeHeader(&rec)
 		if err != nil {
 			return h, err
 		}
-		listed[l.ID] = true
+		listed[rec.ID] = true
 		f := h.Listings[rec.State]
 		f.Count++
-		f.Target = f.Target.Add(l.Terms().Target)
-		committed := l.Committed()
-		if l.State() == invest.ListingFailed {
-			committed = money.Zero(committed.Currency())
+		f.Target = f.Target.Add(doc.Terms.Target)
+		committed := rec.Committed
+		if state == invest.ListingFailed {
+			committed = money.Zero(committed.Currency()) // released
 		}
 		f.Committed = f.Committed.Add(committed)
 		h.Listings[rec.State] = f

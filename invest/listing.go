@@ -169,44 +169,67 @@ func (l *Listing) Commit(investor uuid.UUID, amount money.Amount, on date.Date) 
 	return l.Bid(Commitment{Investor: investor, Amount: amount, On: on})
 }
 
+// CheckBid decides bid c on a listing with these terms in state s, with
+// committed already committed, byInvestor of it by c's investor (needed
+// only with a maximum ticket) and keyUsed telling whether another bid has
+// c's key; it returns the state after the bid (full when c reaches the
+// target). It is the one statement of the bid rules: Listing.Bid applies
+// it to a listing in memory, and a store that keeps bids apart can apply
+// it to the listing's sums without reading every bid. An illegal move is
+// a *fault.Transition; a bad bid a *fault.Fields naming every bad field
+// (an amount above the remainder also wraps ErrOversubscribed).
+func (t ListingTerms) CheckBid(s ListingState, committed, byInvestor money.Amount, c Commitment, keyUsed bool) (ListingState, error) {
+	investor, amount, on := c.Investor, c.Amount, c.On
+	if _, err := s.next(EventCommit); err != nil {
+		return s, err
+	}
+	v := invalid()
+	remaining := t.Target.Sub(committed)
+	switch {
+	case investor == uuid.Nil:
+		v.Add("investor", "missing investor id")
+	case investor == t.Borrower:
+		v.Add("investor", "the borrower may not bid on their own listing")
+	}
+	if keyUsed {
+		v.Addf("key", "bid %q is recorded already", c.Key)
+	}
+	if m := t.MaxTicket; !m.IsZero() && amount.SameCurrency(m) && byInvestor.SameCurrency(m) && byInvestor.Add(amount).Cmp(m) > 0 {
+		v.Addf("amount", "%s would take the investor's commitments above the maximum ticket %s", amount, m)
+	}
+	switch {
+	case !amount.IsPositive() || amount.Currency() != t.Target.Currency():
+		v.Addf("amount", "%s must be a positive %s amount", amount, t.Target.Currency())
+	case amount.Cmp(remaining) > 0:
+		addErr(v, ErrOversubscribed, "amount", "%s exceeds the remaining %s", amount, remaining)
+	case amount.Less(t.MinTicket) && amount != remaining:
+		v.Addf("amount", "%s is below the minimum ticket %s", amount, t.MinTicket)
+	}
+	if on.IsZero() || on.After(t.Deadline) {
+		v.Addf("on", "%s is after the deadline %s", on, t.Deadline)
+	}
+	if err := v.Err(); err != nil {
+		return s, err
+	}
+	if amount == remaining {
+		return s.next(EventFill)
+	}
+	return s, nil
+}
+
 // Bid records commitment c, as Commit does; besides, an investor may not
 // commit more than the maximum ticket in all, nor the borrower to their
 // own listing, and a key already used by another commitment is refused.
 func (l *Listing) Bid(c Commitment) error {
-	investor, amount, on := c.Investor, c.Amount, c.On
-	if _, err := l.state.next(EventCommit); err != nil {
+	var by money.Amount
+	if !l.terms.MaxTicket.IsZero() {
+		by = l.CommittedBy(c.Investor)
+	}
+	to, err := l.terms.CheckBid(l.state, l.committed, by, c, c.Key != "" && l.keys[c.Key])
+	if err != nil {
 		return err
 	}
-	v := invalid()
-	remaining := l.Remaining()
-	switch {
-	case investor == uuid.Nil:
-		v.Add("investor", "missing investor id")
-	case investor == l.terms.Borrower:
-		v.Add("investor", "the borrower may not bid on their own listing")
-	}
-	if c.Key != "" {
-		if l.keys[c.Key] {
-			v.Addf("key", "bid %q is recorded already", c.Key)
-		}
-	}
-	if m := l.terms.MaxTicket; !m.IsZero() && amount.SameCurrency(m) && l.CommittedBy(investor).Add(amount).Cmp(m) > 0 {
-		v.Addf("amount", "%s would take the investor's commitments above the maximum ticket %s", amount, m)
-	}
-	switch {
-	case !amount.IsPositive() || amount.Currency() != l.terms.Target.Currency():
-		v.Addf("amount", "%s must be a positive %s amount", amount, l.terms.Target.Currency())
-	case amount.Cmp(remaining) > 0:
-		addErr(v, ErrOversubscribed, "amount", "%s exceeds the remaining %s", amount, remaining)
-	case amount.Less(l.terms.MinTicket) && amount != remaining:
-		v.Addf("amount", "%s is below the minimum ticket %s", amount, l.terms.MinTicket)
-	}
-	if on.IsZero() || on.After(l.terms.Deadline) {
-		v.Addf("on", "%s is after the deadline %s", on, l.terms.Deadline)
-	}
-	if err := v.Err(); err != nil {
-		return err
-	}
+	l.state = to
 	l.commitments = append(l.commitments, c)
 	if c.Key != "" {
 		if l.keys == nil {
@@ -214,10 +237,7 @@ func (l *Listing) Bid(c Commitment) error {
 		}
 		l.keys[c.Key] = true
 	}
-	l.committed = l.committed.Add(amount)
-	if l.committed == l.terms.Target {
-		l.state, _ = l.state.next(EventFill)
-	}
+	l.committed = l.committed.Add(c.Amount)
 	return nil
 }
 
@@ -353,39 +373,51 @@ func (l *Listing) MarshalJSON() ([]byte, error) {
 	return json.Marshal(listingDoc{Terms: l.terms, State: l.state, Commitments: c, Released: l.released})
 }
 
-// UnmarshalJSON decodes a listing by replaying it: the commitments
-// (live, or released for a failed listing) go through Bid again, so a
-// document no sequence of moves could make — a commitment below the
-// minimum, an open listing at its target — is refused with a
-// *fault.Fields.
+// UnmarshalJSON decodes a listing by replaying it (RestoreListing).
 func (l *Listing) UnmarshalJSON(b []byte) error {
 	var d listingDoc
 	if err := json.Unmarshal(b, &d); err != nil {
 		return fault.Invalid(ErrInvalidInput, "listing", err.Error())
 	}
-	r, err := NewListing(d.Terms)
+	bids := d.Commitments
+	if d.State == ListingFailed {
+		if len(d.Commitments) > 0 {
+			return fault.Invalid(ErrInvalidInput, "commitments", "a failed listing holds none")
+		}
+		bids = d.Released
+	}
+	r, err := RestoreListing(d.Terms, d.State, bids)
 	if err != nil {
 		return err
 	}
-	bids := d.Commitments
-	if d.State == ListingFailed {
-		bids = d.Released
+	*l = *r
+	return nil
+}
+
+// RestoreListing rebuilds a stored listing in state s from its terms and
+// its bids in the order they came (for a failed listing, those it
+// released) by replaying them through Bid, so a record no sequence of
+// moves could make — a bid below the minimum, an open listing at its
+// target — is refused with a *fault.Fields.
+func RestoreListing(t ListingTerms, s ListingState, bids []Commitment) (*Listing, error) {
+	r, err := NewListing(t)
+	if err != nil {
+		return nil, err
 	}
 	for i, c := range bids {
 		if err := r.Bid(c); err != nil {
-			return fault.Invalid(ErrInvalidInput, fmt.Sprintf("commitments[%d]", i), err.Error())
+			return nil, fault.Invalid(ErrInvalidInput, fmt.Sprintf("commitments[%d]", i), err.Error())
 		}
 	}
 	full := r.state == ListingFull
 	switch {
-	case d.State == ListingOpen && !full, d.State == ListingFull && full:
-	case d.State == ListingSettled && full:
+	case s == ListingOpen && !full, s == ListingFull && full:
+	case s == ListingSettled && full:
 		r.state = ListingSettled
-	case d.State == ListingFailed && len(d.Commitments) == 0:
+	case s == ListingFailed: // open or full when it failed
 		r.release(ListingFailed)
 	default:
-		return fault.Invalid(ErrInvalidInput, "state", fmt.Sprintf("%s does not fit commitments of %s to a target of %s", d.State, r.committed, d.Terms.Target))
+		return nil, fault.Invalid(ErrInvalidInput, "state", fmt.Sprintf("%s does not fit commitments of %s to a target of %s", s, r.committed, t.Target))
 	}
-	*l = *r
-	return nil
+	return r, nil
 }

@@ -29,7 +29,7 @@ type Store struct {
 	outbox  outboxState
 
 	accounts accountState
-	listings table[storage.Listing]
+	listings listingState
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -49,8 +49,6 @@ func New() *Store {
 			storage.Cover.Clone),
 		guars: newTable("guarantor", func(g *storage.Guarantor) *int64 { return &g.Version },
 			storage.Guarantor.Clone),
-		listings: newTable("listing", func(l *storage.Listing) *int64 { return &l.Version },
-			storage.Listing.Clone),
 	}
 	s.debtors.init()
 	s.reserve.init()
@@ -58,6 +56,7 @@ func New() *Store {
 	s.closes.init()
 	s.outbox.init()
 	s.accounts.init()
+	s.listings.init()
 	return s
 }
 

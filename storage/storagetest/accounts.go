@@ -265,16 +265,18 @@ func testScanAccounts(t *testing.T, s storage.Store) {
 	}
 }
 
-// testListings: a listing round-trips at version 1; an update states the
-// version read (a stale one conflicts), never changes the borrower; scans
-// filter by state, closing day and borrower.
+// testListings: a listing round-trips at version 1 without bids; an
+// update states the version read (a stale one conflicts and appends
+// nothing), never changes the borrower, and appends bids numbered 1, 2,
+// ... whose keys are unique on the listing; Bids filters by investor and
+// key; scans filter by state, closing day and borrower.
 func testListings(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	borrower := uuid.New()
 	var ls []storage.Listing
 	for i := range 6 {
 		l := storage.Listing{ID: uuid.New(), State: []string{"open", "full", "failed"}[i%3], Borrower: borrower,
-			Closes: day(2024, 3, 1+i), Document: json.RawMessage(fmt.Sprintf(`{"n": %d, "名": "标"}`, i))}
+			Closes: day(2024, 3, 1+i), Committed: cny(0), Document: json.RawMessage(fmt.Sprintf(`{"n": %d, "名": "标"}`, i))}
 		if i == 5 {
 			l.Borrower = uuid.New()
 		}
@@ -289,20 +291,60 @@ func testListings(t *testing.T, s storage.Store) {
 	got.Document = ls[1].Document
 	assert.Equal(t, ls[1], got)
 
+	alice, bob := uuid.New(), uuid.New()
+	bid := func(k string, who uuid.UUID, minor int64) storage.ListingBid {
+		return storage.ListingBid{Key: k, Investor: who, Amount: cny(minor), Day: day(2024, 3, 2)}
+	}
 	next := ls[0]
-	next.State, next.Borrower, next.Document = "full", uuid.New(), json.RawMessage(`{"n": 100}`)
-	out, err := s.Listings().Update(ctx, next)
+	next.Committed, next.Borrower, next.Document = cny(300_00), uuid.New(), json.RawMessage(`{"n": 100}`)
+	out, err := s.Listings().Update(ctx, next, bid("a1", alice, 100_00), bid("b1", bob, 200_00))
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), out.Version)
 	assert.Equal(t, borrower, out.Borrower, "the borrower never changes")
-	assert.Equal(t, "full", out.State)
-	_, err = s.Listings().Update(ctx, next)
-	assert.ErrorIs(t, err, storage.ErrConflict)
+	assert.Equal(t, cny(300_00), out.Committed)
+	assert.Equal(t, int64(2), out.Bids)
+	_, err = s.Listings().Update(ctx, next, bid("a2", alice, 1))
+	assert.ErrorIs(t, err, storage.ErrConflict, "stale")
+	next.Version, next.Committed = 2, cny(350_00)
+	_, err = s.Listings().Update(ctx, next, bid("a1", alice, 50_00))
+	assert.ErrorIs(t, err, storage.ErrDuplicate, "a key on the listing")
+	out, err = s.Listings().Update(ctx, next, bid("a2", alice, 50_00))
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), out.Bids)
+	assert.Equal(t, int64(3), out.Version, "nothing of the refused updates")
+	// A key is unique per listing, not across listings.
+	other := ls[1]
+	other.Committed = cny(1)
+	_, err = s.Listings().Update(ctx, other, bid("a1", alice, 1))
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name string
+		f    storage.BidFilter
+		want []string
+	}{
+		{"every bid", storage.BidFilter{}, []string{"a1", "b1", "a2"}},
+		{"investor", storage.BidFilter{Investor: alice}, []string{"a1", "a2"}},
+		{"key", storage.BidFilter{Key: "b1"}, []string{"b1"}},
+	} {
+		assertScan(t, tc.name, tc.want, func(b storage.ListingBid) string { return b.Key },
+			func(batch int) iter.Seq2[storage.ListingBid, error] {
+				f := tc.f
+				f.BatchSize = batch
+				return s.Listings().Bids(ctx, ls[0].ID, f)
+			})
+	}
+	for b, err := range s.Listings().Bids(ctx, ls[0].ID, storage.BidFilter{Key: "a2"}) {
+		require.NoError(t, err)
+		assert.Equal(t, storage.ListingBid{Seq: 3, Key: "a2", Investor: alice, Amount: cny(50_00), Day: day(2024, 3, 2)}, b)
+	}
+
 	next.ID = uuid.New()
 	_, err = s.Listings().Update(ctx, next)
 	assert.ErrorIs(t, err, storage.ErrNotFound)
-	assertInvalid(t, s.Listings().Create(ctx, storage.Listing{Version: -1}), "id", "version", "state", "borrower", "closes", "document")
-	ls[0].State = "full"
+	assertInvalid(t, s.Listings().Create(ctx, storage.Listing{Version: -1}), "id", "version", "state", "borrower", "closes", "committed", "document")
+	_, err = s.Listings().Update(ctx, ls[2], storage.ListingBid{}, bid("x", alice, 1), bid("x", alice, 1))
+	assertInvalid(t, err, "bids[0].key", "bids[0].investor", "bids[0].amount", "bids[0].day", "bids[2].key")
 
 	sorted := slices.Clone(ls)
 	slices.SortFunc(sorted, func(a, b storage.Listing) int { return bytes.Compare(a.ID[:], b.ID[:]) })
@@ -387,4 +429,46 @@ func testConcurrentAccounts(t *testing.T, ss [2]storage.Store) {
 	assert.Equal(t, cny(unit*units), got.Frozen)
 	assert.Equal(t, int64(1+units), got.Version)
 	assert.Equal(t, cny(Writers/2*perWriter), account(t, ss[0], b).Balance)
+}
+
+// testConcurrentBids: the writers each append bids to one listing at the
+// version they read, adding their amount to its committed sum, retrying
+// on conflict: no bid is lost, the bids are numbered 1 to N without gaps,
+// and the sum is theirs.
+func testConcurrentBids(t *testing.T, ss [2]storage.Store) {
+	ctx := context.Background()
+	l := storage.Listing{ID: uuid.New(), State: "open", Borrower: uuid.New(), Closes: day(2024, 3, 9), Committed: cny(0),
+		Document: json.RawMessage(`{}`)}
+	require.NoError(t, ss[0].Listings().Create(ctx, l))
+	race(t, ss, func(w int, s storage.Store) error {
+		for i := range perWriter {
+			err := retry(func() error {
+				cur, err := s.Listings().Get(ctx, l.ID)
+				if err != nil {
+					return err
+				}
+				cur.Committed = cur.Committed.Add(cny(int64(w + 1)))
+				_, err = s.Listings().Update(ctx, cur, storage.ListingBid{Key: key("w%d-%d", w, i), Investor: uuid.New(),
+					Amount: cny(int64(w + 1)), Day: day(2024, 3, 2)})
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	got, err := ss[1].Listings().Get(ctx, l.ID)
+	require.NoError(t, err)
+	var sum, seq int64
+	for b, err := range ss[0].Listings().Bids(ctx, l.ID, storage.BidFilter{}) {
+		require.NoError(t, err)
+		seq++
+		assert.Equal(t, seq, b.Seq)
+		sum += b.Amount.Minor()
+	}
+	assert.Equal(t, int64(Writers*perWriter), seq)
+	assert.Equal(t, int64(Writers*perWriter), got.Bids)
+	assert.Equal(t, cny(sum), got.Committed)
+	assert.Equal(t, int64(perWriter*Writers*(Writers+1)/2), sum)
 }

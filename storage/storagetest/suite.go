@@ -138,6 +138,7 @@ func runConcurrent(t *testing.T, newPair PairFactory) {
 		{"ConcurrentOutbox", testConcurrentOutbox},
 		{"ConcurrentTx", testConcurrentTx},
 		{"ConcurrentAccounts", testConcurrentAccounts},
+		{"ConcurrentBids", testConcurrentBids},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

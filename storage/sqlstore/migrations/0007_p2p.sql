@@ -34,18 +34,35 @@ CREATE INDEX lendcore_account_entries_ref ON lendcore_account_entries (ref, seq)
 
 CREATE INDEX lendcore_account_entries_day ON lendcore_account_entries (day, seq);
 
--- Loan listings: the terms and bids as a document, the state and closing
--- day as columns for the deadline sweep (open listings closing before a
--- day) and the home page (listings by state).
+-- Loan listings: the terms as a document; the state and closing day as
+-- columns for the deadline sweep and the home page; the sum and count of
+-- the bids, which a bid compares-and-sets with the version. The bids are
+-- rows of their own, appended, so a bid does not rewrite those before it.
 CREATE TABLE lendcore_listings (
-    id       {{UUID}} PRIMARY KEY,
-    version  BIGINT NOT NULL,
-    state    TEXT NOT NULL,
-    borrower {{UUID}} NOT NULL,
-    closes   {{DATE}} NOT NULL,
-    document TEXT NOT NULL
+    id              {{UUID}} PRIMARY KEY,
+    version         BIGINT NOT NULL,
+    state           TEXT NOT NULL,
+    borrower        {{UUID}} NOT NULL,
+    closes          {{DATE}} NOT NULL,
+    currency        TEXT NOT NULL,
+    committed_minor BIGINT NOT NULL,
+    bids            BIGINT NOT NULL,
+    document        TEXT NOT NULL
 );
 
 CREATE INDEX lendcore_listings_state ON lendcore_listings (state, id);
 
 CREATE INDEX lendcore_listings_borrower ON lendcore_listings (borrower, id);
+
+CREATE TABLE lendcore_listing_bids (
+    listing_id   {{UUID}} NOT NULL REFERENCES lendcore_listings (id),
+    seq          BIGINT NOT NULL,
+    bid_key      TEXT NOT NULL,
+    investor     {{UUID}} NOT NULL,
+    amount_minor BIGINT NOT NULL,
+    day          {{DATE}} NOT NULL,
+    PRIMARY KEY (listing_id, seq),
+    UNIQUE (listing_id, bid_key)
+);
+
+CREATE INDEX lendcore_listing_bids_investor ON lendcore_listing_bids (listing_id, investor, seq);
