@@ -105,16 +105,10 @@ func (e *Engine) Deposit(ctx context.Context, id uuid.UUID, m CashMove) (*accoun
 	var out *account.Account
 	err := e.command(ctx, "deposit", func(tx storage.Tx) error {
 		c := newCashTx(ctx, tx)
-		a, err := c.get(id)
-		if err != nil {
+		if err := c.post(id, account.Deposit, "deposit/"+id.String()+"/"+m.Key, m.Key, m.Day, m.Amount); err != nil {
 			return err
 		}
-		en, err := a.Post(account.Deposit, "deposit/"+id.String()+"/"+m.Key, m.Key, m.Day, m.Amount)
-		if err != nil {
-			return err
-		}
-		c.add(en)
-		out = a
+		out = c.accounts[id]
 		return c.write("deposit", m.Day, nil)
 	})
 	return out, err
@@ -313,6 +307,21 @@ func (c *cashTx) get(id uuid.UUID) (*account.Account, error) {
 }
 
 func (c *cashTx) add(es ...account.Entry) { c.entries = append(c.entries, es...) }
+
+// post records a movement of account id (account.Account.Post) in the
+// unit of work.
+func (c *cashTx) post(id uuid.UUID, k account.Kind, key, ref string, day date.Date, amount money.Amount) error {
+	a, err := c.get(id)
+	if err != nil {
+		return err
+	}
+	en, err := a.Post(k, key, ref, day, amount)
+	if err != nil {
+		return err
+	}
+	c.add(en)
+	return nil
+}
 
 // write posts the entries, stating the version read of each account an
 // entry takes from, and adds their outbox record of kind kind.

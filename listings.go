@@ -144,18 +144,13 @@ func (e *Engine) PublishListing(ctx context.Context, app uuid.UUID, r ListingReq
 		}
 		c := newCashTx(ctx, tx)
 		if r.Reward.IsPositive() {
-			b, err := c.get(borrower)
+			err := c.post(borrower, account.Freeze, "listing/"+app.String()+"/reward", app.String(), r.Day, r.Reward)
 			if isNotFound(err) {
 				return fault.Invalid(invest.ErrInvalidInput, "reward", "the borrower has no cash account to pay it from")
 			}
 			if err != nil {
-				return err
-			}
-			en, err := b.Post(account.Freeze, "listing/"+app.String()+"/reward", app.String(), r.Day, r.Reward)
-			if err != nil {
 				return renameField(err, "amount", "reward")
 			}
-			c.add(en)
 		}
 		rec, err := encodeListing(l)
 		if err != nil {
@@ -227,15 +222,9 @@ func (e *Engine) PlaceBid(ctx context.Context, listing uuid.UUID, b Bid) (Listin
 			return err
 		}
 		c := newCashTx(ctx, tx)
-		a, err := c.get(b.Investor)
-		if err != nil {
+		if err := c.post(b.Investor, account.Freeze, bidKey(listing, b.Key), listing.String(), b.Day, b.Amount); err != nil {
 			return err
 		}
-		en, err := a.Post(account.Freeze, bidKey(listing, b.Key), listing.String(), b.Day, b.Amount)
-		if err != nil {
-			return err
-		}
-		c.add(en)
 		rec.State, rec.Committed = to.String(), rec.Committed.Add(b.Amount)
 		saved, err := tx.Listings().Update(ctx, rec, storage.ListingBid{Key: b.Key, Investor: b.Investor, Amount: b.Amount, Day: b.Day})
 		if err != nil {
@@ -298,48 +287,31 @@ func (e *Engine) settleListing(ctx context.Context, id uuid.UUID, day date.Date)
 		c := newCashTx(ctx, tx)
 		ref := id.String()
 		for _, b := range l.Commitments() {
-			inv, err := c.get(b.Investor)
-			if err != nil {
+			if err := c.post(b.Investor, account.Settle, bidKey(id, b.Key)+"/settled", ref, day, b.Amount); err != nil {
 				return err
 			}
-			en, err := inv.Post(account.Settle, bidKey(id, b.Key)+"/settled", ref, day, b.Amount)
-			if err != nil {
-				return err
-			}
-			c.add(en)
 		}
-		bor, err := e.borrowerAccount(ctx, tx, c, l.Borrower, l.Loan.Principal.Currency(), day)
-		if err != nil {
+		if err := e.openBorrower(ctx, tx, c, l.Borrower, l.Loan.Principal.Currency(), day); err != nil {
 			return err
 		}
-		en, err := bor.Post(account.Proceeds, "listing/"+ref+"/proceeds", ref, day, l.Loan.Principal)
-		if err != nil {
+		if err := c.post(l.Borrower, account.Proceeds, "listing/"+ref+"/proceeds", ref, day, l.Loan.Principal); err != nil {
 			return err
 		}
-		c.add(en)
 		shares, err := l.RewardShares()
 		if err != nil {
 			return err
 		}
 		if len(shares) > 0 {
-			en, err := bor.Post(account.Settle, "listing/"+ref+"/reward/paid", ref, day, l.Terms().Reward)
-			if err != nil {
+			if err := c.post(l.Borrower, account.Settle, "listing/"+ref+"/reward/paid", ref, day, l.Terms().Reward); err != nil {
 				return err
 			}
-			c.add(en)
 			for _, s := range shares {
 				if !s.Amount.IsPositive() {
 					continue
 				}
-				inv, err := c.get(s.Investor)
-				if err != nil {
+				if err := c.post(s.Investor, account.Reward, "listing/"+ref+"/reward/"+s.Investor.String(), ref, day, s.Amount); err != nil {
 					return err
 				}
-				en, err := inv.Post(account.Reward, "listing/"+ref+"/reward/"+s.Investor.String(), ref, day, s.Amount)
-				if err != nil {
-					return err
-				}
-				c.add(en)
 			}
 		}
 		if _, err := l.Settle(day, e.policies.Investors); err != nil {
@@ -360,17 +332,18 @@ func (e *Engine) settleListing(ctx context.Context, id uuid.UUID, day date.Date)
 	return out, nil
 }
 
-// borrowerAccount returns the borrower's account in c, opening it when
-// the borrower has none.
-func (e *Engine) borrowerAccount(ctx context.Context, tx storage.Tx, c *cashTx, id uuid.UUID, cur money.Currency, day date.Date) (*account.Account, error) {
-	a, err := c.get(id)
+// openBorrower reads the borrower's account into c, opening it when the
+// borrower has none.
+func (e *Engine) openBorrower(ctx context.Context, tx storage.Tx, c *cashTx, id uuid.UUID, cur money.Currency, day date.Date) error {
+	_, err := c.get(id)
 	if !isNotFound(err) {
-		return a, err
+		return err
 	}
 	if err := tx.Accounts().Open(ctx, storage.Account{ID: id, Role: account.Borrower.String(), Currency: cur, Opened: day}); err != nil {
-		return nil, err
+		return err
 	}
-	return c.get(id)
+	_, err = c.get(id)
+	return err
 }
 
 // CancelListing withdraws a listing that is open or full but not yet
@@ -412,26 +385,14 @@ func (e *Engine) failListing(ctx context.Context, id uuid.UUID, day date.Date, e
 		}
 		c := newCashTx(ctx, tx)
 		for _, b := range released {
-			a, err := c.get(b.Investor)
-			if err != nil {
+			if err := c.post(b.Investor, account.Release, bidKey(id, b.Key)+"/released", id.String(), day, b.Amount); err != nil {
 				return err
 			}
-			en, err := a.Post(account.Release, bidKey(id, b.Key)+"/released", id.String(), day, b.Amount)
-			if err != nil {
-				return err
-			}
-			c.add(en)
 		}
 		if r := l.Terms().Reward; r.IsPositive() {
-			b, err := c.get(l.Borrower)
-			if err != nil {
+			if err := c.post(l.Borrower, account.Release, "listing/"+id.String()+"/reward/released", id.String(), day, r); err != nil {
 				return err
 			}
-			en, err := b.Post(account.Release, "listing/"+id.String()+"/reward/released", id.String(), day, r)
-			if err != nil {
-				return err
-			}
-			c.add(en)
 		}
 		if err := saveState(ctx, tx, rec, l); err != nil {
 			return err
