@@ -10,6 +10,7 @@ import (
 
 	"github.com/lendcore/lendcore/account"
 	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 )
@@ -453,4 +454,32 @@ func creditInvestors(ctx context.Context, tx storage.Tx, msgs []storage.Message)
 	}
 	_, err := tx.Outbox().Add(ctx, out...)
 	return err
+}
+
+// payClaimTransfer moves a claim transfer's price in the unit of work that
+// records it (债权转让): the price out of the buyer's available balance,
+// the price less the seller's fee into the seller's account (the fee is
+// the platform's, and leaves the members' money). Only when both have a
+// cash account: a host that keeps its investors' cash itself settles the
+// price itself. A buyer who cannot pay is refused
+// (account.ErrInsufficientFunds), and the transfer with it.
+func payClaimTransfer(ctx context.Context, tx storage.Tx, key string, t *invest.Transfer) error {
+	key = "claim/" + key
+	c := newCashTx(ctx, tx)
+	for _, id := range []uuid.UUID{t.Buyer, t.Seller} {
+		if _, err := c.get(id); isNotFound(err) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+	if err := c.post(t.Buyer, account.TransferOut, key+"/buyer", key, t.On, t.Price); err != nil {
+		return renameField(err, "amount", "price")
+	}
+	if net := t.SellerNet(); net.IsPositive() {
+		if err := c.post(t.Seller, account.TransferIn, key+"/seller", key, t.On, net); err != nil {
+			return err
+		}
+	}
+	return c.write("claim-transfer", t.On, nil)
 }

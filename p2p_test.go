@@ -464,3 +464,43 @@ func sortIDs(ids ...uuid.UUID) []uuid.UUID {
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	return ids
 }
+
+// TestClaimTransferPaysCash: a claim transfer between two members with
+// accounts moves the price from the buyer to the seller (less the
+// seller's fee) in the transfer's unit of work; a buyer who cannot pay is
+// refused, and the holding stays the seller's.
+func TestClaimTransferPaysCash(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	app := uuid.New()
+	approved(t, e, app)
+	_, err := e.PublishListing(ctx, app, lendcore.ListingRequest{Day: d(2024, 1, 12), Closes: d(2024, 1, 14), MinBid: cny("100")})
+	require.NoError(t, err)
+	alice := member(t, e, account.Investor, "10000")
+	_, err = e.PlaceBid(ctx, app, lendcore.Bid{Investor: alice, Amount: cny("10000"), Day: d(2024, 1, 13), Key: "a"})
+	require.NoError(t, err)
+	poor, rich := member(t, e, account.Investor, "10"), member(t, e, account.Investor, "5000")
+	b, err := e.Book(ctx, app)
+	require.NoError(t, err)
+	h := b.HoldingsOf(alice)[0]
+	_, err = e.Post(ctx, app, loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 2, 15), Actor: "bank",
+		IdempotencyKey: "pay-1", Amount: cny("888.49")})
+	require.NoError(t, err)
+	// Held 36 days, the first installment paid, 24 days before the next.
+	req := invest.TransferRequest{Holding: h, Buyer: poor, Principal: cny("1000"), On: d(2024, 2, 20)}
+	_, err = e.TransferClaim(ctx, app, req)
+	assert.ErrorIs(t, err, account.ErrInsufficientFunds)
+	b, err = e.Book(ctx, app)
+	require.NoError(t, err)
+	assert.Empty(t, b.HoldingsOf(poor), "nothing transferred")
+
+	req.Buyer = rich
+	tr, err := e.TransferClaim(ctx, app, req)
+	require.NoError(t, err)
+	_, err = e.TransferClaim(ctx, app, req)
+	require.NoError(t, err, "sent again")
+	bal, _ := balances(t, e, rich)
+	assert.Equal(t, cny("5000").Sub(tr.Price), bal, "the buyer paid the price once")
+	bal, _ = balances(t, e, alice)
+	assert.Equal(t, tr.SellerNet(), bal, "the seller received the price less the fee")
+}
