@@ -28,10 +28,24 @@ import (
 // "listing-published", "listing-full", "listing-failed", "distribution",
 // "compensation"), and for a withdrawal the withdrawal, which the host's
 // payment rail pays out (then AnswerWithdrawal).
+//
+// Postings are the entries' balanced double-entry postings
+// (account.Entry.Posting), one an entry: a ledger built from them holds
+// the custody account and the members' money as the accounts do.
 type CashEvent struct {
 	Kind       string              `json:"kind"`
 	Entries    []account.Entry     `json:"entries"`
+	Postings   []account.Posting   `json:"postings"`
 	Withdrawal *account.Withdrawal `json:"withdrawal,omitempty"`
+}
+
+// cashEvent is the outbox record of entries es.
+func cashEvent(kind string, day date.Date, es []account.Entry, w *account.Withdrawal) (storage.Message, error) {
+	ps := make([]account.Posting, len(es))
+	for i, en := range es {
+		ps[i] = en.Posting()
+	}
+	return message(TopicCash, "cash/"+es[0].Key, uuid.Nil, day, CashEvent{Kind: kind, Entries: es, Postings: ps, Withdrawal: w})
 }
 
 // CashMove is a movement a member asks for: its idempotency key, business
@@ -341,7 +355,7 @@ func (c *cashTx) write(kind string, day date.Date, w *account.Withdrawal) error 
 	if _, err := c.tx.Accounts().Post(c.ctx, p); err != nil {
 		return err
 	}
-	m, err := message(TopicCash, "cash/"+c.entries[0].Key, uuid.Nil, day, CashEvent{Kind: kind, Entries: c.entries, Withdrawal: w})
+	m, err := cashEvent(kind, day, c.entries, w)
 	if err != nil {
 		return err
 	}
@@ -446,7 +460,7 @@ func creditInvestors(ctx context.Context, tx storage.Tx, msgs []storage.Message)
 		for j < len(entries) && entries[j].Ref == en.Ref {
 			j++
 		}
-		m, err := message(TopicCash, "cash/"+en.Ref, uuid.Nil, en.Day, CashEvent{Kind: en.Kind.String(), Entries: entries[i:j]})
+		m, err := cashEvent(en.Kind.String(), en.Day, entries[i:j], nil)
 		if err != nil {
 			return err
 		}

@@ -137,6 +137,7 @@ func TestAccountsThroughEngine(t *testing.T) {
 		kinds = append(kinds, en.Kind.String())
 	}
 	assert.Equal(t, []string{"deposit", "withdrawal-requested", "withdrawal-paid", "withdrawal-requested", "withdrawal-failed", "transfer-out"}, kinds)
+	checkCashLedger(t, e)
 }
 
 // approved submits and approves application id (10,000 CNY, start
@@ -230,6 +231,7 @@ func TestListingFull(t *testing.T) {
 	assert.ErrorAs(t, err, &te, "a bid on a settled listing")
 	_, err = e.CancelListing(ctx, app, on)
 	assert.Error(t, err, "a disbursed listing cannot be cancelled")
+	checkCashLedger(t, e)
 }
 
 // TestListingFails: at the end of its closing day a listing short of its
@@ -327,6 +329,7 @@ func TestDistributionsCreditAccounts(t *testing.T) {
 		total = total.Add(bal)
 	}
 	assert.Equal(t, cny("888.49").Sub(dist.Fees), total, "the repayment less the servicing fees")
+	checkCashLedger(t, e)
 }
 
 // TestBidsOnTwoReplicas: investors bid on one listing from two Engines
@@ -392,6 +395,7 @@ func TestBidsOnTwoReplicas(t *testing.T) {
 			b, err := engines[0].Account(ctx, l.Borrower)
 			require.NoError(t, err)
 			assert.Equal(t, cny("10000"), b.Balance)
+			checkCashLedger(t, engines[0])
 		})
 	}
 }
@@ -503,4 +507,48 @@ func TestClaimTransferPaysCash(t *testing.T) {
 	assert.Equal(t, cny("5000").Sub(tr.Price), bal, "the buyer paid the price once")
 	bal, _ = balances(t, e, alice)
 	assert.Equal(t, tr.SellerNet(), bal, "the seller received the price less the fee")
+}
+
+// checkCashLedger builds a ledger from the outbox's cash postings alone
+// and checks it against the accounts: each member's available and frozen
+// sub-ledgers are their account's, the custody account holds the sum of
+// the balances, and the clearing account is empty.
+func checkCashLedger(t *testing.T, e *lendcore.Engine) {
+	t.Helper()
+	ctx := context.Background()
+	type key struct {
+		ledger string
+		member uuid.UUID
+	}
+	ledger := map[key]money.Amount{}
+	seen := map[string]bool{}
+	for m, err := range e.Store().Outbox().Scan(ctx, storage.MessageFilter{Topics: []string{lendcore.TopicCash}}) {
+		require.NoError(t, err)
+		var ev lendcore.CashEvent
+		require.NoError(t, json.Unmarshal(m.Payload, &ev))
+		require.Len(t, ev.Postings, len(ev.Entries))
+		for _, p := range ev.Postings {
+			require.False(t, seen[p.Key], "entry %s posted twice", p.Key)
+			seen[p.Key] = true
+			for side, code := range map[int]string{1: p.Debit, -1: p.Credit} {
+				k := key{code, p.Member}
+				if code == account.LedgerCustody || code == account.LedgerClearing {
+					k.member = uuid.Nil
+				}
+				ledger[k] = ledger[k].Add(p.Amount.MulInt(int64(side)))
+			}
+		}
+	}
+	total := cny("0")
+	for a, err := range e.Store().Accounts().Scan(ctx, storage.AccountFilter{}) {
+		require.NoError(t, err)
+		// A ledger never posted to is the currency-less zero: compare
+		// differences.
+		assert.True(t, a.Balance.Sub(a.Frozen).Add(ledger[key{account.LedgerAvailable, a.ID}]).IsZero(), "available of %s", a.ID)
+		assert.True(t, a.Frozen.Add(ledger[key{account.LedgerFrozen, a.ID}]).IsZero(), "frozen of %s", a.ID)
+		total = total.Add(a.Balance)
+	}
+	assert.True(t, total.Sub(ledger[key{account.LedgerCustody, uuid.Nil}]).IsZero(), "custody %s, accounts %s",
+		ledger[key{account.LedgerCustody, uuid.Nil}], total)
+	assert.True(t, ledger[key{account.LedgerClearing, uuid.Nil}].IsZero(), "clearing %s", ledger[key{account.LedgerClearing, uuid.Nil}])
 }

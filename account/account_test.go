@@ -173,3 +173,47 @@ func TestReconcileTotalOnly(t *testing.T) {
 	require.ErrorAs(t, err, &f)
 	assert.True(t, f.Has("as_of") && f.Has("balances"))
 }
+
+// TestPostings: every kind posts its amount from a debit to a credit;
+// applied to the ledgers, the postings of an account's entries leave
+// member-available at the available balance and member-frozen at the
+// frozen part, and the custody account at what came in less what went
+// out — double entry keeps every ledger's sum at zero.
+func TestPostings(t *testing.T) {
+	a := newAccount(t, "")
+	b := newAccount(t, "")
+	var es []Entry
+	post := func(acc *Account, k Kind, key, amount string) {
+		t.Helper()
+		e, err := acc.Post(k, key, "", day(2), cny(amount))
+		require.NoError(t, err)
+		es = append(es, e)
+	}
+	post(a, Deposit, "1", "1000")
+	post(a, Freeze, "2", "600")
+	post(a, Settle, "3", "600")
+	post(b, Proceeds, "4", "600")
+	post(a, WithdrawalRequested, "5", "100")
+	post(a, WithdrawalPaid, "6", "100")
+	post(b, Distribution, "7", "12.34")
+	ledgers := map[string]money.Amount{}
+	memberAvailable := map[uuid.UUID]money.Amount{}
+	for _, e := range es {
+		p := e.Posting()
+		assert.True(t, p.Amount.IsPositive(), e.Kind.String())
+		ledgers[p.Debit] = ledgers[p.Debit].Add(p.Amount)
+		ledgers[p.Credit] = ledgers[p.Credit].Sub(p.Amount)
+		if p.Credit == LedgerAvailable {
+			memberAvailable[p.Member] = memberAvailable[p.Member].Add(p.Amount)
+		}
+		if p.Debit == LedgerAvailable {
+			memberAvailable[p.Member] = memberAvailable[p.Member].Sub(p.Amount)
+		}
+	}
+	assert.Equal(t, cny("912.34"), ledgers[LedgerCustody], "1000 + 12.34 in, 100 out")
+	assert.Equal(t, cny("-912.34"), ledgers[LedgerAvailable], "the members' available money, a liability")
+	assert.True(t, ledgers[LedgerFrozen].IsZero())
+	assert.True(t, ledgers[LedgerClearing].IsZero(), "the settlement cleared")
+	assert.Equal(t, a.Available(), memberAvailable[a.ID])
+	assert.Equal(t, b.Available(), memberAvailable[b.ID])
+}
