@@ -157,6 +157,11 @@ func (e *Engine) PublishListing(ctx context.Context, app uuid.UUID, r ListingReq
 			return err
 		}
 		if err := tx.Listings().Create(ctx, rec); err != nil {
+			if errors.Is(err, storage.ErrDuplicate) {
+				// Another replica published it after this one read: retry,
+				// and the re-read takes the published path.
+				return fmt.Errorf("%w: listing %s published concurrently: %w", storage.ErrConflict, app, err)
+			}
 			return err
 		}
 		l.Version = 1
