@@ -25,6 +25,14 @@ const accountSel = "SELECT a.id, a.version, a.role, a.currency, a.opened, " +
 	"(SELECT CAST(COALESCE(SUM(e.frozen_minor), 0) AS BIGINT) FROM lendcore_account_entries e WHERE e.account_id = a.id), " +
 	"(SELECT COUNT(*) FROM lendcore_account_entries e WHERE e.account_id = a.id) FROM lendcore_accounts a"
 
+// accountGet reads one account, summing its entries in one pass (a scan
+// of many accounts uses accountSel's subqueries, which its WHERE and
+// ORDER BY can follow).
+const accountGet = "SELECT a.id, a.version, a.role, a.currency, a.opened, " +
+	"CAST(COALESCE(SUM(e.amount_minor), 0) AS BIGINT), CAST(COALESCE(SUM(e.frozen_minor), 0) AS BIGINT), COUNT(e.seq) " +
+	"FROM lendcore_accounts a LEFT JOIN lendcore_account_entries e ON e.account_id = a.id WHERE a.id = $1 " +
+	"GROUP BY a.id, a.version, a.role, a.currency, a.opened"
+
 func scanAccount(r rowScanner) (storage.Account, error) {
 	var a storage.Account
 	var cur string
@@ -80,7 +88,7 @@ func (r accounts) Open(ctx context.Context, a storage.Account) error {
 		if err != nil || n == 1 {
 			return err
 		}
-		old, err := getRow(ctx, c, scanAccount, "account "+a.ID.String(), accountSel+" WHERE a.id = $1", a.ID.String())
+		old, err := getRow(ctx, c, scanAccount, "account "+a.ID.String(), accountGet, a.ID.String())
 		if err != nil {
 			return err
 		}
@@ -93,7 +101,7 @@ func (r accounts) Open(ctx context.Context, a storage.Account) error {
 
 // Get returns an account with its totals; see storage.Accounts.
 func (r accounts) Get(ctx context.Context, id uuid.UUID) (storage.Account, error) {
-	return readRow(ctx, r.repo, scanAccount, "account "+id.String(), accountSel+" WHERE a.id = $1", id.String())
+	return readRow(ctx, r.repo, scanAccount, "account "+id.String(), accountGet, id.String())
 }
 
 // Post stores new entries; see storage.Accounts. A post of credits is one
