@@ -253,6 +253,9 @@ func (e *Engine) TransferClaim(ctx context.Context, id uuid.UUID, req invest.Tra
 			Ops: []storage.BookOp{row}, Holders: b.Holders()}); err != nil {
 			return err
 		}
+		if err := payClaimTransfer(ctx, tx, key, &out); err != nil {
+			return err
+		}
 		m, err := message(TopicInvestor, key+"/"+id.String(), id, req.On, InvestorEvent{Kind: "transfer", Transfer: &out})
 		if err != nil {
 			return err

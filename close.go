@@ -430,6 +430,9 @@ func (w *batchWrite) apply(ctx context.Context) func(tx storage.Tx) error {
 				return err
 			}
 		}
+		if err := creditInvestors(ctx, tx, w.msgs); err != nil {
+			return err
+		}
 		if len(w.msgs) > 0 {
 			n, err := tx.Outbox().Add(ctx, w.msgs...)
 			w.added = n
@@ -553,6 +556,7 @@ func (c *dayClose) portfolioSteps(ctx context.Context, p storage.ClosePart) erro
 		name string
 		run  func(context.Context, date.Date) (int, error)
 	}{
+		{"listings", e.closeListings},
 		{"promises", e.reviewPromises},
 		{"compensation", e.compensate},
 		{"collateral", e.monitorCollateral},

@@ -23,7 +23,15 @@
 //   - the collateral register: RegisterCollateral, Pledge, AddValuation,
 //     Revalue, Release, Seize, Liquidate (which posts each loan's share),
 //     DepositDocument, CheckOutDocument, ReturnDocument, HandBackDocument,
-//     AddGuarantor, AddGuarantee, Reassess, DemandGuarantor.
+//     AddGuarantor, AddGuarantee, Reassess, DemandGuarantor;
+//   - a P2P platform's cash accounts (package account): OpenAccount,
+//     Deposit, RequestWithdrawal and AnswerWithdrawal (the host's payment
+//     rail pays out through the outbox), TransferCash;
+//   - listings (借款标): PublishListing, PlaceBid (which freezes the bid
+//     in the investor's account; the bid that fills the listing disburses
+//     the loan funded by the bids and moves the money to the borrower),
+//     CancelListing, CloseListings (the listings past their closing day
+//     fail and release their bids; the daily close runs it).
 //
 // # The daily close
 //
@@ -33,7 +41,9 @@
 // collection stage with the reminders and actions due, post-loan
 // inspections due and the investors' distribution of what was paid. Then,
 // once for the portfolio, it settles promises to pay, compensates investors
-// from the reserve (代偿), monitors the collateral register and purges
+// from the reserve (代偿) — crediting the investors' cash accounts with
+// their distributions and payouts —, closes the listings past their
+// closing day, monitors the collateral register and purges
 // delivered outbox messages past their retention. It catches up skipped
 // days in order, is idempotent per day, and resumes after a crash without
 // emitting anything twice. A current loan on a day when nothing can change
@@ -53,7 +63,8 @@
 //
 // Effects leave as outbox records (storage.Message) under the topics
 // TopicPosting, TopicReminder, TopicAction, TopicCollection,
-// TopicInspection, TopicInvestor, TopicReserve and TopicCollateral — one
+// TopicInspection, TopicInvestor, TopicReserve, TopicCollateral, TopicCash
+// and TopicListing — one
 // payload type each, listed with the topics — keyed so that a re-run adds
 // nothing twice; the host drains them with storage.Drain or scans them
 // with Outbox.Scan (by loan, topic, day and delivery state).
@@ -73,7 +84,11 @@
 // PortfolioAt, the back office's dashboard: counts and balances by
 // status, bucket, grade and stage, overdue and NPL ratios, provisions,
 // roll rates since the previous month end, collection stages,
-// applications awaiting approval and the reserve. The dashboard is
+// applications awaiting approval and the reserve. A P2P platform reads
+// Account, AccountEntries (a member's statement), Withdrawal, Listing,
+// OpenListings, Bids, HomePage (its home page: members, listings by state,
+// funds, items awaiting review) and Reconcile (the books against the
+// custodian bank's statement, 资金存管). The dashboard is
 // single-currency: a portfolio holding loans in several currencies
 // returns a *CurrencyError.
 //

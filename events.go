@@ -21,6 +21,8 @@ import (
 //	investor           InvestorEvent            a distribution to investors, a claim transfer or a compensation payout
 //	reserve            ReserveMovement          a movement of the risk reserve
 //	collateral         CollateralEvent          a coverage action, a revaluation due or a guarantor alert
+//	cash               CashEvent                movements of members' cash accounts; a withdrawal for the payment rail
+//	listing            ListingEvent             a listing published, bid on, full, failed or cancelled
 //
 // Message.Day is the business day that produced the message: the day of
 // the close, or the value date of the command (the last closed day when
@@ -34,6 +36,8 @@ const (
 	TopicInvestor   = "investor"
 	TopicReserve    = "reserve"
 	TopicCollateral = "collateral"
+	TopicCash       = "cash"
+	TopicListing    = "listing"
 )
 
 // InvestorEvent is the payload of an outbox record of topic "investor":

@@ -215,6 +215,9 @@ func (e *Engine) compensate(ctx context.Context, day date.Date) (int, error) {
 		if _, err := tx.Reserve().Add(ctx, storage.ReserveAdd{ExpectedVersion: totals.Version, Movements: moves}); err != nil {
 			return err
 		}
+		if err := creditInvestors(ctx, tx, msgs); err != nil {
+			return err
+		}
 		added, err = tx.Outbox().Add(ctx, msgs...)
 		return err
 	})

@@ -1,6 +1,8 @@
 package invest
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -58,7 +60,7 @@ func TestListingFailed(t *testing.T) {
 	released, err := l.Expire(day(2024, 1, 15))
 	require.NoError(t, err)
 	assert.Equal(t, ListingFailed, l.State())
-	assert.Equal(t, []Commitment{{alice, amt("3000"), day(2024, 1, 10)}}, released)
+	assert.Equal(t, []Commitment{{Investor: alice, Amount: amt("3000"), On: day(2024, 1, 10)}}, released)
 	assert.True(t, l.Committed().IsZero(), "commitments released")
 	_, err = l.Settle(day(2024, 1, 15), DefaultBookPolicy())
 	var te *fault.Transition
@@ -107,4 +109,91 @@ func TestListingCommitRules(t *testing.T) {
 	require.NoError(t, l.Commit(alice, amt("9950"), day(2024, 1, 1)))
 	require.NoError(t, l.Commit(bob, amt("50"), day(2024, 1, 1)))
 	assert.Equal(t, ListingFull, l.State())
+}
+
+// TestListingBidRules: the maximum ticket counts an investor's
+// commitments together, the borrower may not bid on their own listing, a
+// key is used once; each refusal names its field and changes nothing.
+func TestListingBidRules(t *testing.T) {
+	l, err := NewListing(ListingTerms{Loan: loanID, Target: amt("10000"), MinTicket: amt("100"), MaxTicket: amt("4000"),
+		Borrower: dave, Deadline: day(2024, 1, 14)})
+	require.NoError(t, err)
+	on := day(2024, 1, 10)
+	require.NoError(t, l.Bid(Commitment{Investor: alice, Amount: amt("3000"), On: on, Key: "a1"}))
+	for _, tc := range []struct {
+		name  string
+		c     Commitment
+		field string
+	}{
+		{"above the maximum in all", Commitment{Investor: alice, Amount: amt("1000.01"), On: on, Key: "a2"}, "amount"},
+		{"the borrower", Commitment{Investor: dave, Amount: amt("100"), On: on, Key: "d1"}, "investor"},
+		{"a key used", Commitment{Investor: bob, Amount: amt("100"), On: on, Key: "a1"}, "key"},
+	} {
+		err := l.Bid(tc.c)
+		var f *fault.Fields
+		require.ErrorAs(t, err, &f, tc.name)
+		assert.True(t, f.Has(tc.field), "%s: %v", tc.name, err)
+	}
+	assert.Equal(t, amt("3000"), l.Committed(), "nothing changed")
+	require.NoError(t, l.Bid(Commitment{Investor: alice, Amount: amt("1000"), On: on, Key: "a2"}), "exactly the maximum")
+	c, ok := l.Find("a2")
+	assert.True(t, ok)
+	assert.Equal(t, amt("1000"), c.Amount)
+	assert.Equal(t, amt("4000"), l.CommittedBy(alice))
+
+	_, err = NewListing(ListingTerms{Loan: loanID, Target: amt("100"), MinTicket: amt("50"), MaxTicket: amt("40"),
+		Reward: amt("-1"), Deadline: day(2024, 1, 14)})
+	var f *fault.Fields
+	require.ErrorAs(t, err, &f)
+	assert.True(t, f.Has("max_ticket") && f.Has("reward"), "%v", err)
+}
+
+// TestListingReward: the reward is split pro rata to each investor's
+// commitments in all, by largest remainder, and the shares add up to it:
+// 100.00 over 3,333.33 / 3,333.33 / 3,333.34 is 33.33 / 33.33 / 33.34 (the
+// largest remainder, 0.3334 of a fen against 0.3333, takes the last fen).
+func TestListingReward(t *testing.T) {
+	l, err := NewListing(ListingTerms{Loan: loanID, Target: amt("10000"), MinTicket: amt("100"), Reward: amt("100"), Deadline: day(2024, 1, 14)})
+	require.NoError(t, err)
+	on := day(2024, 1, 10)
+	require.NoError(t, l.Commit(alice, amt("3333.33"), on))
+	require.NoError(t, l.Commit(bob, amt("3000"), on))
+	require.NoError(t, l.Commit(carol, amt("3333.34"), on))
+	require.NoError(t, l.Commit(bob, amt("333.33"), on))
+	shares, err := l.RewardShares()
+	require.NoError(t, err)
+	assert.Equal(t, []Funding{{alice, amt("33.33")}, {bob, amt("33.33")}, {carol, amt("33.34")}}, shares)
+}
+
+// TestListingJSON: a listing in each state survives its stored form, and
+// a document no sequence of moves makes is refused.
+func TestListingJSON(t *testing.T) {
+	on := day(2024, 1, 10)
+	open := newListing(t)
+	require.NoError(t, open.Bid(Commitment{Investor: alice, Amount: amt("3000"), On: on, Key: "k"}))
+	full := newListing(t)
+	require.NoError(t, full.Commit(alice, amt("10000"), on))
+	failed := newListing(t)
+	require.NoError(t, failed.Commit(bob, amt("500"), on))
+	_, err := failed.Cancel()
+	require.NoError(t, err)
+	settled := newListing(t)
+	require.NoError(t, settled.Commit(carol, amt("10000"), on))
+	_, err = settled.Settle(day(2024, 1, 15), DefaultBookPolicy())
+	require.NoError(t, err)
+	for _, l := range []*Listing{open, full, failed, settled} {
+		raw, err := json.Marshal(l)
+		require.NoError(t, err)
+		var back Listing
+		require.NoError(t, json.Unmarshal(raw, &back), "%s", raw)
+		assert.Equal(t, l, &back, "%s", raw)
+	}
+	raw, err := json.Marshal(open)
+	require.NoError(t, err)
+	bad := strings.Replace(string(raw), `"state":"open"`, `"state":"full"`, 1)
+	var back Listing
+	err = json.Unmarshal([]byte(bad), &back)
+	var f *fault.Fields
+	require.ErrorAs(t, err, &f)
+	assert.True(t, f.Has("state"), "%v", err)
 }

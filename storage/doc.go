@@ -29,6 +29,11 @@
 //   - Outbox: effects for the host to deliver, deduplicated by key,
 //     queryable by loan, topic, day and delivery state, purged by
 //     retention.
+//   - Accounts: a P2P platform's cash accounts, each its entries; a post
+//     that takes money from an account states its version, a credit does
+//     not, and no post may leave an account overdrawn.
+//   - Listings: loan listings, a header with the sum of the bids and the
+//     bids as rows appended under the header's version.
 //
 // Concurrency is optimistic everywhere: each write names the version it
 // read and fails with ErrConflict when another writer got there first; the

@@ -15,6 +15,8 @@ type Tx interface {
 	Collateral() Collateral
 	Closes() Closes
 	Outbox() Outbox
+	Accounts() Accounts
+	Listings() Listings
 }
 
 // Store is a storage adapter. Used directly, each repository call is its

@@ -27,6 +27,9 @@ type Store struct {
 	guars   table[storage.Guarantor]
 	closes  closeState
 	outbox  outboxState
+
+	accounts accountState
+	listings listingState
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -52,6 +55,8 @@ func New() *Store {
 	s.insp.init()
 	s.closes.init()
 	s.outbox.init()
+	s.accounts.init()
+	s.listings.init()
 	return s
 }
 
@@ -84,6 +89,12 @@ func (s *Store) Closes() storage.Closes { return closes{s, nil} }
 
 // Outbox returns the outbox.
 func (s *Store) Outbox() storage.Outbox { return outbox{s, nil} }
+
+// Accounts returns the repository of members' cash accounts.
+func (s *Store) Accounts() storage.Accounts { return accounts{s, nil} }
+
+// Listings returns the repository of loan listings.
+func (s *Store) Listings() storage.Listings { return listings{s, nil} }
 
 // Close does nothing; it exists to satisfy storage.Store.
 func (s *Store) Close() error { return nil }
@@ -161,6 +172,8 @@ func (r txRepos) Inspections() storage.Inspections   { return inspections{r.s, r
 func (r txRepos) Collateral() storage.Collateral     { return collateral{r.s, r.t} }
 func (r txRepos) Closes() storage.Closes             { return closes{r.s, r.t} }
 func (r txRepos) Outbox() storage.Outbox             { return outbox{r.s, r.t} }
+func (r txRepos) Accounts() storage.Accounts         { return accounts{r.s, r.t} }
+func (r txRepos) Listings() storage.Listings         { return listings{r.s, r.t} }
 
 // write runs op with the lock held and an undo log. A failed op is undone
 // whether or not it runs in a unit of work, so no write is ever half done

@@ -153,6 +153,12 @@ func (r repo) Closes() storage.Closes { return closes{r} }
 // Outbox returns the outbox.
 func (r repo) Outbox() storage.Outbox { return outbox{r} }
 
+// Accounts returns the repository of members' cash accounts.
+func (r repo) Accounts() storage.Accounts { return accounts{r} }
+
+// Listings returns the repository of loan listings.
+func (r repo) Listings() storage.Listings { return listings{r} }
+
 func (r repo) read(ctx context.Context, op func(c conn) error) error  { return r.s.read(ctx, r.t, op) }
 func (r repo) write(ctx context.Context, op func(c conn) error) error { return r.s.write(ctx, r.t, op) }
 

@@ -97,6 +97,12 @@ func Run(t *testing.T, newStore Factory) {
 		{"TxCancelled", testTxCancelled},
 		{"TxFailedWriteKeepsTx", testTxFailedWrite},
 		{"TxDone", testTxDone},
+		{"AccountRoundTrip", testAccountRoundTrip},
+		{"AccountPost", testAccountPost},
+		{"AccountIdempotency", testAccountIdempotency},
+		{"AccountValidation", testAccountValidation},
+		{"ScanAccounts", testScanAccounts},
+		{"Listings", testListings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
@@ -131,6 +137,8 @@ func runConcurrent(t *testing.T, newPair PairFactory) {
 		{"ConcurrentClosePlan", testConcurrentClosePlan},
 		{"ConcurrentOutbox", testConcurrentOutbox},
 		{"ConcurrentTx", testConcurrentTx},
+		{"ConcurrentAccounts", testConcurrentAccounts},
+		{"ConcurrentBids", testConcurrentBids},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
