@@ -1,0 +1,112 @@
+package line
+
+import (
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/money"
+)
+
+// Observation is what the daily close knows of a line's loans on a day.
+type Observation struct {
+	Day date.Date `json:"day"`
+	// Outstanding is the outstanding principal of the line's loans.
+	Outstanding money.Amount `json:"outstanding"`
+	// WorstDPD and WorstLevel are the worst days past due and early-warning
+	// level among the line's loans.
+	WorstDPD   int            `json:"worst_dpd"`
+	WorstLevel classify.Level `json:"worst_level"`
+}
+
+// Review is a line's monitoring result for a day: its use, its loans'
+// worst delinquency, the warning rules that fired and the action they ask
+// for.
+type Review struct {
+	Day         date.Date    `json:"day"`
+	Limit       money.Amount `json:"limit"`
+	Outstanding money.Amount `json:"outstanding"`
+	Available   money.Amount `json:"available"`
+	// UtilisationBP is what is used of the limit in basis points (10000 =
+	// 100 %, above it when a decrease left the line over its limit),
+	// rounded down; 10000 on a zero limit with something used.
+	UtilisationBP int64          `json:"utilisation_bp"`
+	WorstDPD      int            `json:"worst_dpd"`
+	WorstLevel    classify.Level `json:"worst_level"`
+	// Fired lists the ids of the warning rules that fired, in table order.
+	Fired []string `json:"fired,omitempty"`
+	// Action is the strongest action the fired rules ask for that the
+	// line's status allows (a frozen line is not frozen again); NoAction
+	// when none.
+	Action Action `json:"action"`
+	// Expire is set when the day is after the line's validity and the line
+	// may still expire.
+	Expire bool `json:"expire,omitempty"`
+}
+
+// Review checks the line against p's warning rules on o. It changes
+// nothing: the caller applies Action (and Expire) through Apply, so the
+// move is recorded like any other. Errors: *fault.Fields naming every bad
+// field of o or p.
+func (l *Line) Review(o Observation, p Policy) (Review, error) {
+	v := fault.Fields{Kind: ErrInvalidInput}
+	if o.Day.IsZero() {
+		v.Add("day", "is missing")
+	}
+	if !o.Outstanding.SameCurrency(l.terms.Limit) {
+		v.Add("outstanding", "is not in the line's currency "+l.Currency().Code())
+	} else if o.Outstanding.IsNegative() {
+		v.Add("outstanding", "must not be negative")
+	}
+	if o.WorstDPD < 0 {
+		v.Add("worst_dpd", "must not be negative")
+	}
+	if o.WorstLevel > classify.Red {
+		v.Add("worst_level", "is not a warning level")
+	}
+	p.validate(&v)
+	if err := v.Err(); err != nil {
+		return Review{}, err
+	}
+	limit := l.Limit(o.Day)
+	used := l.Used(o.Outstanding)
+	r := Review{Day: o.Day, Limit: limit, Outstanding: money.Zero(l.Currency()).Add(o.Outstanding),
+		Available: l.Available(o.Day, o.Outstanding), WorstDPD: o.WorstDPD, WorstLevel: o.WorstLevel}
+	switch {
+	case limit.IsPositive():
+		bp, err := used.MulFrac(10000, limit.Minor(), money.Down)
+		if err != nil {
+			return Review{}, fault.Invalid(ErrInvalidInput, "outstanding", err.Error())
+		}
+		r.UtilisationBP = bp.Minor()
+	case used.IsPositive():
+		r.UtilisationBP = 10000
+	}
+	for _, w := range p.Warnings {
+		if w.MinDPD > 0 && o.WorstDPD < w.MinDPD ||
+			w.MinLevel != classify.LevelNone && o.WorstLevel < w.MinLevel ||
+			w.MinUtilisationBP > 0 && r.UtilisationBP < w.MinUtilisationBP {
+			continue
+		}
+		r.Fired = append(r.Fired, w.ID)
+		if w.Action > r.Action && Lifecycle.Can(l.status, w.Action.Event()) {
+			r.Action = w.Action
+		}
+	}
+	r.Expire = o.Day.After(l.terms.Until) && Lifecycle.Can(l.status, EventExpire)
+	return r, nil
+}
+
+// Facts returns the line-level facts the review feeds to classification:
+// the worst days past due of its loans, the outstanding as the balance,
+// and whether it revolves (an open-end credit).
+func (r Review) Facts(revolving bool) classify.Facts {
+	return classify.Facts{DPD: r.WorstDPD, Balance: r.Outstanding, OpenEnd: revolving}
+}
+
+// Behaviour sets the review's utilisation in b, the behaviour-score input
+// classify.UtilisationBP, and returns b.
+func (r Review) Behaviour(b classify.Behaviour) classify.Behaviour {
+	b[classify.UtilisationBP] = r.UtilisationBP
+	return b
+}
