@@ -15,6 +15,7 @@ type Tx interface {
 	Collateral() Collateral
 	Closes() Closes
 	Outbox() Outbox
+	Lines() Lines
 }
 
 // Store is a storage adapter. Used directly, each repository call is its

@@ -97,6 +97,10 @@ func Run(t *testing.T, newStore Factory) {
 		{"TxCancelled", testTxCancelled},
 		{"TxFailedWriteKeepsTx", testTxFailedWrite},
 		{"TxDone", testTxDone},
+		{"LineRoundTrip", testLineRoundTrip},
+		{"LineVersions", testLineVersions},
+		{"LineValidation", testLineValidation},
+		{"ScanLines", testScanLines},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
@@ -131,6 +135,7 @@ func runConcurrent(t *testing.T, newPair PairFactory) {
 		{"ConcurrentClosePlan", testConcurrentClosePlan},
 		{"ConcurrentOutbox", testConcurrentOutbox},
 		{"ConcurrentTx", testConcurrentTx},
+		{"ConcurrentLines", testConcurrentLines},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
