@@ -323,3 +323,55 @@ func TestCloseFreezesDelinquentLine(t *testing.T) {
 	assert.Equal(t, classify.Facts{DPD: 30, Balance: cny("10000"), OpenEnd: true}, frozen.Review.Facts(true))
 	assert.Equal(t, int64(5000), frozen.Review.UtilisationBP, "10,000 of 20,000")
 }
+
+// Two replicas closing the same days review each line once: the line
+// step runs after the partitions under the close's claim, and each move
+// is a versioned write of the line, so the freeze is made and announced
+// once on every database.
+func TestLineMonitorOnTwoReplicas(t *testing.T) {
+	for _, db := range databases(t) {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			stores := db.stores(t, 2)
+			var engines []*lendcore.Engine
+			for i, s := range stores {
+				e, err := lendcore.New(s, lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
+					lendcore.WithPartitions(4), lendcore.WithReplicaID(fmt.Sprintf("replica-%d", i)))
+				require.NoError(t, err)
+				engines = append(engines, e)
+			}
+			var ids []uuid.UUID
+			for i := range 3 {
+				l, err := engines[i%2].OpenLine(ctx, lineTerms(true), d(2024, 1, 10))
+				require.NoError(t, err)
+				_, err = drawOn(ctx, engines[i%2], l.ID(), "d1", "10000", d(2024, 1, 15))
+				require.NoError(t, err)
+				ids = append(ids, l.ID())
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, e := range engines {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = e.CloseOfDay(ctx, d(2024, 3, 20))
+				}()
+			}
+			wg.Wait()
+			require.NoError(t, errors.Join(errs...))
+			for _, id := range ids {
+				got, err := engines[1].Line(ctx, id)
+				require.NoError(t, err)
+				assert.Equal(t, line.Frozen, got.Status())
+			}
+			frozen := 0
+			for _, ev := range lineEvents(t, engines[0].Store()) {
+				if ev.Kind == lendcore.LineFrozen {
+					frozen++
+					assert.Equal(t, d(2024, 3, 20), ev.Day, "the first close starts at the day given")
+				}
+			}
+			assert.Equal(t, len(ids), frozen, "each line frozen once")
+		})
+	}
+}
