@@ -113,8 +113,9 @@ const sourceMonitoring = "个人贷款管理暂行办法 (CBRC Order 2010 No. 2)
 // DefaultPolicy returns a template with no officers (the host adds its
 // own), decreases that block drawdowns without calling the excess, and
 // two warning rules: a line whose worst loan is 30 or more days past due
-// (the end of the first delinquency bucket, M1) is frozen, and so is one
-// with a loan on a red early warning.
+// (the last day of bucket M1 under classify.ChinaBuckets) is frozen, and
+// so is one with a loan on a red early warning. docs/regulations.md lists
+// them with their sources.
 func DefaultPolicy() Policy {
 	return Policy{
 		Authority: loan.AuthorityPolicy{},
