@@ -215,14 +215,7 @@ func TestLineConcurrentDrawdownsNeverExceedLimit(t *testing.T) {
 	for _, db := range databases(t) {
 		t.Run(db.name, func(t *testing.T) {
 			ctx := context.Background()
-			stores := db.stores(t, 2)
-			var engines []*lendcore.Engine
-			for i, s := range stores {
-				e, err := lendcore.New(s, lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
-					lendcore.WithRetries(1000), lendcore.WithReplicaID(fmt.Sprintf("replica-%d", i)))
-				require.NoError(t, err)
-				engines = append(engines, e)
-			}
+			engines := lineReplicas(t, db, lendcore.WithRetries(1000))
 			l, err := engines[0].OpenLine(ctx, lineTerms(true), d(2024, 1, 10))
 			require.NoError(t, err)
 			var wg sync.WaitGroup
@@ -332,14 +325,7 @@ func TestLineMonitorOnTwoReplicas(t *testing.T) {
 	for _, db := range databases(t) {
 		t.Run(db.name, func(t *testing.T) {
 			ctx := context.Background()
-			stores := db.stores(t, 2)
-			var engines []*lendcore.Engine
-			for i, s := range stores {
-				e, err := lendcore.New(s, lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
-					lendcore.WithPartitions(4), lendcore.WithReplicaID(fmt.Sprintf("replica-%d", i)))
-				require.NoError(t, err)
-				engines = append(engines, e)
-			}
+			engines := lineReplicas(t, db, lendcore.WithPartitions(4))
 			var ids []uuid.UUID
 			for i := range 3 {
 				l, err := engines[i%2].OpenLine(ctx, lineTerms(true), d(2024, 1, 10))
@@ -374,4 +360,16 @@ func TestLineMonitorOnTwoReplicas(t *testing.T) {
 			assert.Equal(t, len(ids), frozen, "each line frozen once")
 		})
 	}
+}
+
+// lineReplicas returns two Engines on one fresh database of db.
+func lineReplicas(t *testing.T, db database, opt lendcore.Option) []*lendcore.Engine {
+	var engines []*lendcore.Engine
+	for i, s := range db.stores(t, 2) {
+		e, err := lendcore.New(s, lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock), opt,
+			lendcore.WithReplicaID(fmt.Sprintf("replica-%d", i)))
+		require.NoError(t, err)
+		engines = append(engines, e)
+	}
+	return engines
 }
