@@ -176,6 +176,9 @@ func (e *Engine) Drawdown(ctx context.Context, lineID uuid.UUID, r DrawRequest) 
 			return err
 		}
 		exp := r.Exposure
+		if !exp.OnPlatform.SameCurrency(obs.Outstanding) {
+			return fault.Invalid(line.ErrInvalidInput, "exposure.on_platform", "is not in the line's currency "+l.Currency().Code())
+		}
 		exp.OnPlatform = exp.OnPlatform.Add(obs.Outstanding)
 		if err := app.Approve(loan.Action{Officer: line.Approver(lineID), On: day, Reason: "drawdown on credit line"},
 			l.ApprovalPolicy(e.policies.Approval.Compliance, r.Terms.Principal), exp); err != nil {

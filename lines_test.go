@@ -149,6 +149,11 @@ func TestLineDrawdownRefusals(t *testing.T) {
 			assert.True(t, f.Has(tc.field), "%v", err)
 		})
 	}
+	_, err = e.Drawdown(ctx, l.ID(), lendcore.DrawRequest{Terms: drawTerms("100", d(2024, 1, 15)), By: "app",
+		IdempotencyKey: "usd-exposure", Exposure: loan.Exposure{OnPlatform: money.MustParse("5", money.USD)}})
+	var f *fault.Fields
+	require.ErrorAs(t, err, &f)
+	assert.True(t, f.Has("exposure.on_platform"), "%v", err)
 	_, err = e.FreezeLine(ctx, l.ID(), loan.Action{Officer: "risk", On: d(2024, 1, 12), Reason: "fraud alert"})
 	require.NoError(t, err)
 	_, err = drawOn(ctx, e, l.ID(), "frozen", "100", d(2024, 1, 15))

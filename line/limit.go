@@ -188,7 +188,7 @@ func officer(p *loan.AuthorityPolicy, id string) (loan.Officer, bool) {
 // EventExpire; an expiry is legal only after the validity's last day.
 //
 // Errors, each leaving the line unchanged: *fault.Transition when the
-// move is not in Lifecycle; *fault.Fields naming every bad field.
+// move is not in Lifecycle(); *fault.Fields naming every bad field.
 func (l *Line) Apply(e Event, act loan.Action) error {
 	v := fault.Fields{Kind: ErrInvalidInput}
 	switch e {

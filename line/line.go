@@ -351,7 +351,7 @@ func (l *Line) Clone() *Line {
 }
 
 // next checks that event e is legal from the line's status.
-func (l *Line) next(e Event) (Status, error) { return Lifecycle.Next(l.status, e) }
+func (l *Line) next(e Event) (Status, error) { return lineLifecycle.Next(l.status, e) }
 
 // validateAction checks who, when and (when needReason) why.
 func validateAction(act loan.Action, needReason bool, v *fault.Fields) {

@@ -346,3 +346,21 @@ func FuzzUnmarshalLine(f *testing.F) {
 		}
 	})
 }
+
+// The table is the documented lifecycle: only an active line is drawn
+// on, an expired line only closes, a closed line does nothing.
+func TestLifecycleTable(t *testing.T) {
+	tab := line.Lifecycle()
+	for _, tc := range []struct {
+		from   line.Status
+		events []line.Event
+	}{
+		{line.Active, []line.Event{line.EventDraw, line.EventAdjust, line.EventFreeze, line.EventSuspend, line.EventExpire, line.EventClose}},
+		{line.Frozen, []line.Event{line.EventAdjust, line.EventUnfreeze, line.EventExpire, line.EventClose}},
+		{line.Suspended, []line.Event{line.EventAdjust, line.EventFreeze, line.EventResume, line.EventExpire, line.EventClose}},
+		{line.Expired, []line.Event{line.EventClose}},
+		{line.Closed, nil},
+	} {
+		assert.ElementsMatch(t, tc.events, tab.Events(tc.from), "%s", tc.from)
+	}
+}

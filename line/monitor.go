@@ -89,11 +89,11 @@ func (l *Line) Review(o Observation, p Policy) (Review, error) {
 			continue
 		}
 		r.Fired = append(r.Fired, w.ID)
-		if w.Action > r.Action && Lifecycle.Can(l.status, w.Action.Event()) {
+		if w.Action > r.Action && lineLifecycle.Can(l.status, w.Action.Event()) {
 			r.Action = w.Action
 		}
 	}
-	r.Expire = o.Day.After(l.terms.Until) && Lifecycle.Can(l.status, EventExpire)
+	r.Expire = o.Day.After(l.terms.Until) && lineLifecycle.Can(l.status, EventExpire)
 	return r, nil
 }
 

@@ -65,11 +65,13 @@ func (e *Event) UnmarshalText(b []byte) error { return eventNames.UnmarshalText(
 
 type move = lifecycle.Move[Status, Event]
 
-// Lifecycle is the line's transition table: every legal move, and nothing
-// else. A frozen or suspended line may still have its limit changed (a
-// decrease is the usual companion of a freeze) and may expire or close; an
-// expired line may only close.
-var Lifecycle = lifecycle.New("credit line", ErrIllegalTransition,
+// Lifecycle returns the line's transition table: every legal move, and
+// nothing else. A frozen or suspended line may still have its limit
+// changed (a decrease is the usual companion of a freeze) and may expire
+// or close; an expired line may only close.
+func Lifecycle() *lifecycle.Table[Status, Event] { return lineLifecycle }
+
+var lineLifecycle = lifecycle.New("credit line", ErrIllegalTransition,
 	move{From: Active, On: EventDraw, To: Active},
 	move{From: Active, On: EventAdjust, To: Active},
 	move{From: Frozen, On: EventAdjust, To: Frozen},
