@@ -81,6 +81,7 @@ func TestLineDrawdownsAndRepayments(t *testing.T) {
 			app, err := e.Application(ctx, first.ID())
 			require.NoError(t, err)
 			assert.Equal(t, []string{line.Approver(l.ID())}, app.Approvers(), "the line approved the drawdown")
+			assert.Equal(t, l.ID(), app.Request().Line, "the loan's application names its line")
 			of, err := e.LineOf(ctx, first.ID())
 			require.NoError(t, err)
 			assert.Equal(t, l.ID(), of.ID(), "the loan's line is found by the loan")

@@ -134,11 +134,12 @@ func Approver(id uuid.UUID) string { return "line:" + id.String() }
 
 // Request returns the loan application a drawdown files: the line's
 // borrower, purpose and dossier with the drawdown's terms, submitted by
-// the one who asked for it on its start day. The Engine approves it under
+// the one who asked for it on its start day, naming the line. The Engine approves it under
 // ApprovalPolicy.
 func (l *Line) Request(d Draw) loan.Request {
 	return loan.Request{ID: d.Loan, Terms: d.Terms, Borrower: l.terms.Borrower, BorrowerKind: l.terms.BorrowerKind,
-		Purpose: l.terms.Purpose, Dossier: l.Terms().Dossier, SubmittedBy: d.By, SubmittedOn: d.Terms.Start}
+		Purpose: l.terms.Purpose, Dossier: l.Terms().Dossier, SubmittedBy: d.By, SubmittedOn: d.Terms.Start,
+		Line: l.terms.ID}
 }
 
 // ApprovalPolicy returns the approval policy a drawdown's application is
