@@ -23,7 +23,11 @@
 //   - the collateral register: RegisterCollateral, Pledge, AddValuation,
 //     Revalue, Release, Seize, Liquidate (which posts each loan's share),
 //     DepositDocument, CheckOutDocument, ReturnDocument, HandBackDocument,
-//     AddGuarantor, AddGuarantee, Reassess, DemandGuarantor.
+//     AddGuarantor, AddGuarantee, Reassess, DemandGuarantor;
+//   - credit lines: OpenLine, Drawdown (a loan approved by the line and
+//     disbursed in the same unit of work), AdjustLimit, ApproveLimit,
+//     RejectLimit, FreezeLine, UnfreezeLine, SuspendLine, ResumeLine,
+//     CloseLine.
 //
 // # The daily close
 //
@@ -33,10 +37,11 @@
 // collection stage with the reminders and actions due, post-loan
 // inspections due and the investors' distribution of what was paid. Then,
 // once for the portfolio, it settles promises to pay, compensates investors
-// from the reserve (代偿), monitors the collateral register and purges
-// delivered outbox messages past their retention. It catches up skipped
-// days in order, is idempotent per day, and resumes after a crash without
-// emitting anything twice. A current loan on a day when nothing can change
+// from the reserve (代偿), monitors the collateral register, reviews the
+// credit lines against their warning rules (freezing or expiring them)
+// and purges delivered outbox messages past their retention. It catches
+// up skipped days in order, is idempotent per day, and resumes after a
+// crash without emitting anything twice. A current loan on a day when nothing can change
 // keeps yesterday's state without a fold (WithQuietShortcut).
 //
 // # Replicas
