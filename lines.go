@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/line"
 	"github.com/lendcore/lendcore/loan"
@@ -332,13 +333,25 @@ func (e *Engine) LineOf(ctx context.Context, loanID uuid.UUID) (*line.Line, erro
 	return nil, fmt.Errorf("%w: no line has loan %s", storage.ErrNotFound, loanID)
 }
 
-// LineReview returns a line's review as of day, derived now from its
+// LineStanding is a line's review with the classification its facts
+// get from the Engine's classifier.
+type LineStanding struct {
+	line.Review
+	// Grade and Stage are what the classification policy gives the line
+	// as one open-end claim (Review.Facts): its worst loan's days past due
+	// and its outstanding.
+	Grade classify.Grade `json:"grade"`
+	Stage classify.Stage `json:"stage"`
+}
+
+// LineReview returns a line's standing as of day, derived now from its
 // loans: limit, outstanding, available, utilisation, the worst days past
 // due and warning level of its loans, the warning rules that fire and the
-// action they ask for (applied only by the daily close or a command).
-// Review.Facts and Review.Behaviour feed the figures to package classify.
-func (e *Engine) LineReview(ctx context.Context, id uuid.UUID, day date.Date) (line.Review, error) {
-	var r line.Review
+// action they ask for (applied only by the daily close or a command), and
+// the grade and stage its facts are classified at. Review.Behaviour feeds
+// the utilisation to a behaviour scorecard.
+func (e *Engine) LineReview(ctx context.Context, id uuid.UUID, day date.Date) (LineStanding, error) {
+	var out LineStanding
 	err := e.store.WithTx(ctx, func(tx storage.Tx) error {
 		_, l, err := e.readLine(ctx, tx, id)
 		if err != nil {
@@ -348,10 +361,15 @@ func (e *Engine) LineReview(ctx context.Context, id uuid.UUID, day date.Date) (l
 		if err != nil {
 			return err
 		}
-		r, err = l.Review(obs, e.policies.Lines)
+		if out.Review, err = l.Review(obs, e.policies.Lines); err != nil {
+			return err
+		}
+		facts := out.Facts(l.Revolving())
+		res, err := e.classifier.Classify(&facts, day)
+		out.Grade, out.Stage = res.Grade, res.Stage
 		return err
 	})
-	return r, err
+	return out, err
 }
 
 // readLine reads and decodes a line with its version.

@@ -104,6 +104,7 @@ func TestLineDrawdownsAndRepayments(t *testing.T) {
 			r, err := e.LineReview(ctx, l.ID(), d(2024, 2, 15))
 			require.NoError(t, err)
 			assert.Equal(t, cny(tc.after), r.Available)
+			assert.Equal(t, classify.Normal, r.Grade, "current")
 			_, err = drawOn(ctx, e, l.ID(), "d3", tc.after, d(2024, 2, 15))
 			require.NoError(t, err, "exactly what is available may be drawn")
 			r, err = e.LineReview(ctx, l.ID(), d(2024, 2, 15))
@@ -321,6 +322,15 @@ func TestCloseFreezesDelinquentLine(t *testing.T) {
 	assert.Equal(t, []string{"dpd-30-freeze"}, frozen.Review.Fired)
 	assert.Equal(t, classify.Facts{DPD: 30, Balance: cny("10000"), OpenEnd: true}, frozen.Review.Facts(true))
 	assert.Equal(t, int64(5000), frozen.Review.UtilisationBP, "10,000 of 20,000")
+
+	// The line's facts are classified as one claim: 46 days past due on
+	// 2024-04-01 is 关注 and, past 30 days, IFRS 9 stage 2 (CN23-DPD-1,
+	// IFRS9-S2-DPD in docs/regulations.md).
+	st, err := e.LineReview(ctx, l.ID(), d(2024, 4, 1))
+	require.NoError(t, err)
+	assert.Equal(t, 46, st.WorstDPD)
+	assert.Equal(t, classify.SpecialMention, st.Grade)
+	assert.Equal(t, classify.Stage2, st.Stage)
 }
 
 // Two replicas closing the same days review each line once: the line
