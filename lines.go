@@ -471,12 +471,17 @@ func (e *Engine) observeLine(ctx context.Context, tx storage.Tx, l *line.Line, d
 	return obs, nil
 }
 
+// monitorOfficer is the officer the daily close's line moves are recorded
+// under.
+const monitorOfficer = "daily-close"
+
 // monitorLines is the daily close's credit-line step, run once after the
 // loan partitions (so the loans' states are the day's): each line that
 // can still be drawn on is reviewed against the line policy's warning
 // table, and a line the rules freeze or suspend, or whose validity has
 // ended, is moved through the line's own command path, one unit of work
-// per line. A replica that takes the step over re-reads each line: one
+// per line; a reduction the rules ask for is filed as a limit change for
+// an officer to approve (ApproveLimit), the close being its maker. A replica that takes the step over re-reads each line: one
 // already moved is not moved again, and an event is keyed by the line's
 // version, so nothing is written twice.
 func (e *Engine) monitorLines(ctx context.Context, day date.Date) (int, error) {
@@ -505,30 +510,37 @@ func (e *Engine) monitorLines(ctx context.Context, day date.Date) (int, error) {
 			if err != nil {
 				return err
 			}
-			ev, kind, reason := r.Action.Event(), "", "warning rules: "+strings.Join(r.Fired, ", ")
-			switch {
-			case r.Expire:
-				ev, kind, reason = line.EventExpire, LineExpired, "validity ended on "+l.Terms().Until.String()
-			case r.Action == line.Freeze:
-				kind = LineFrozen
-			case r.Action == line.Suspend:
-				kind = LineSuspended
-			default:
-				return nil
-			}
 			// A host may have dated its last command on the line after the
-			// day being closed (closing a backlog): the move is dated no
+			// day being closed (closing a backlog): a move is dated no
 			// earlier than it.
 			on := day
 			if h := l.History(); h[len(h)-1].On.After(on) {
 				on = h[len(h)-1].On
 			}
-			if err := l.Apply(ev, loan.Action{Officer: "daily-close", On: on, Reason: reason}); err != nil {
+			act := loan.Action{Officer: monitorOfficer, On: on, Reason: "warning rules: " + strings.Join(r.Fired, ", ")}
+			var kind string
+			var amount money.Amount
+			switch {
+			case r.Expire:
+				act.Reason = "validity ended on " + l.Terms().Until.String()
+				kind, err = LineExpired, l.Apply(line.EventExpire, act)
+			case r.Action == line.Freeze:
+				kind, err = LineFrozen, l.Apply(line.EventFreeze, act)
+			case r.Action == line.Suspend:
+				kind, err = LineSuspended, l.Apply(line.EventSuspend, act)
+			case r.Action == line.Reduce:
+				c := l.Reduction(r, monitorOfficer)
+				c.RequestedOn = on
+				kind, amount, err = LineLimitRequested, c.Limit, l.RequestChange(c)
+			default:
+				return nil
+			}
+			if err != nil {
 				return err
 			}
 			moved = true
-			return e.saveLine(ctx, tx, rec.Version, l, LineEvent{Kind: kind, Day: on, Officer: "daily-close",
-				Reason: reason, Review: &r})
+			return e.saveLine(ctx, tx, rec.Version, l, LineEvent{Kind: kind, Day: on, Officer: monitorOfficer,
+				Reason: act.Reason, Amount: amount, Review: &r})
 		})
 		switch fault.CodeOf(err) {
 		case fault.CodeInvalid, fault.CodeTransition, fault.CodeCorrupt:

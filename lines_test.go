@@ -389,3 +389,50 @@ func lineReplicas(t *testing.T, db database, opt lendcore.Option) []*lendcore.En
 	}
 	return engines
 }
+
+// A rule may reduce a line rather than freeze it: at one day past due the
+// close files a cut of the limit to what is outstanding, with itself as
+// the maker, once; an officer approves it (four-eyes), and the freeze
+// rule still applies at 30 days.
+func TestCloseReducesLineByPolicy(t *testing.T) {
+	ctx := context.Background()
+	p := testPolicies()
+	p.Lines.Authority.Officers = []loan.Officer{{ID: "checker", Limit: cny("100000")}}
+	p.Lines.Warnings = append([]line.WarningRule{{ID: "dpd-1-reduce", MinDPD: 1, Action: line.Reduce,
+		Source: "house"}}, p.Lines.Warnings...)
+	e, err := lendcore.New(memoryStores(t, 1)[0], lendcore.WithPolicies(p), lendcore.WithClock(fixedClock))
+	require.NoError(t, err)
+	l, err := e.OpenLine(ctx, lineTerms(true), d(2024, 1, 10))
+	require.NoError(t, err)
+	_, err = drawOn(ctx, e, l.ID(), "d1", "10000", d(2024, 1, 15))
+	require.NoError(t, err)
+
+	_, err = e.CloseOfDay(ctx, d(2024, 2, 15))
+	require.NoError(t, err)
+	_, err = e.CloseOfDay(ctx, d(2024, 2, 20)) // 1 to 5 days past due
+	require.NoError(t, err)
+	got, err := e.Line(ctx, l.ID())
+	require.NoError(t, err)
+	c, pending := got.Pending()
+	require.True(t, pending, "the close filed a reduction")
+	assert.Equal(t, line.Change{Limit: cny("10000"), RequestedBy: "daily-close", RequestedOn: d(2024, 2, 16),
+		Reason: "warning rules: dpd-1-reduce"}, c)
+	assert.Equal(t, line.Active, got.Status())
+
+	_, adj, err := e.ApproveLimit(ctx, l.ID(), loan.Action{Officer: "checker", On: d(2024, 2, 21)})
+	require.NoError(t, err)
+	assert.Equal(t, cny("10000"), adj.To)
+	assert.True(t, adj.Excess.IsZero())
+
+	_, err = e.CloseOfDay(ctx, d(2024, 3, 16))
+	require.NoError(t, err)
+	got, err = e.Line(ctx, l.ID())
+	require.NoError(t, err)
+	assert.Equal(t, line.Frozen, got.Status())
+	var kinds []string
+	for _, ev := range lineEvents(t, e.Store()) {
+		kinds = append(kinds, ev.Kind)
+	}
+	assert.Equal(t, []string{lendcore.LineOpened, lendcore.LineDrawdown, lendcore.LineLimitRequested,
+		lendcore.LineLimitApproved, lendcore.LineFrozen}, kinds, "one reduction while nothing more can be cut")
+}

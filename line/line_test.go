@@ -366,3 +366,22 @@ func TestLifecycleTable(t *testing.T) {
 		assert.ElementsMatch(t, tc.events, tab.Events(tc.from), "%s", tc.from)
 	}
 }
+
+// A reduction is proposed only when there is something to cut and no
+// change is pending; Reduction files the cut to what is used.
+func TestReviewReduce(t *testing.T) {
+	p := line.DefaultPolicy()
+	p.Warnings = []line.WarningRule{{ID: "dpd-1-reduce", MinDPD: 1, Action: line.Reduce, Source: "house"}}
+	l := open(t, terms())
+	obs := line.Observation{Day: d(2024, 6, 1), Outstanding: cny("12500"), WorstDPD: 3}
+	r, err := l.Review(obs, p)
+	require.NoError(t, err)
+	assert.Equal(t, line.Reduce, r.Action)
+	c := l.Reduction(r, "monitor")
+	assert.Equal(t, cny("12500"), c.Limit)
+	require.NoError(t, l.RequestChange(c))
+	r, err = l.Review(obs, p)
+	require.NoError(t, err)
+	assert.Equal(t, line.NoAction, r.Action, "a change is pending")
+	assert.Equal(t, []string{"dpd-1-reduce"}, r.Fired)
+}

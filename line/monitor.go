@@ -1,6 +1,8 @@
 package line
 
 import (
+	"strings"
+
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/classify"
@@ -36,8 +38,8 @@ type Review struct {
 	// Fired lists the ids of the warning rules that fired, in table order.
 	Fired []string `json:"fired,omitempty"`
 	// Action is the strongest action the fired rules ask for that the
-	// line's status allows (a frozen line is not frozen again); NoAction
-	// when none.
+	// line's state allows (a frozen line is not frozen again, a line with
+	// a change pending is not reduced again); NoAction when none.
 	Action Action `json:"action"`
 	// Expire is set when the day is after the line's validity and the line
 	// may still expire.
@@ -89,12 +91,31 @@ func (l *Line) Review(o Observation, p Policy) (Review, error) {
 			continue
 		}
 		r.Fired = append(r.Fired, w.ID)
-		if w.Action > r.Action && lineLifecycle.Can(l.status, w.Action.Event()) {
+		if w.Action > r.Action && l.can(w.Action, used, limit) {
 			r.Action = w.Action
 		}
 	}
 	r.Expire = o.Day.After(l.terms.Until) && lineLifecycle.Can(l.status, EventExpire)
 	return r, nil
+}
+
+// can reports whether action a would change the line: its event is legal
+// from the status, and a reduction has something to cut and no other
+// change pending.
+func (l *Line) can(a Action, used, limit money.Amount) bool {
+	if !lineLifecycle.Can(l.status, a.Event()) {
+		return false
+	}
+	return a != Reduce || l.pending == nil && used.Cmp(limit) < 0
+}
+
+// Reduction returns the limit change a Reduce action files on the
+// review's day: down to what the line uses, requested by officer for the
+// rules that fired. The line's policy then needs a second officer to
+// approve it, as any decrease does.
+func (l *Line) Reduction(r Review, officer string) Change {
+	return Change{Limit: l.Used(r.Outstanding), RequestedBy: officer, RequestedOn: r.Day,
+		Reason: "warning rules: " + strings.Join(r.Fired, ", ")}
 }
 
 // Facts returns the line-level facts the review feeds to classification:

@@ -41,14 +41,18 @@ func (x *Excess) UnmarshalText(b []byte) error { return excessNames.UnmarshalTex
 type Action uint8
 
 // Warning actions, weakest first: when several rules fire, the strongest
-// applies.
+// the line's state allows applies.
 const (
 	NoAction Action = iota
-	Suspend         // stop drawdowns pending a review (EventSuspend)
-	Freeze          // stop drawdowns on the risk (EventFreeze)
+	// Reduce files a limit change down to what is used (降低额度): the
+	// limit is cut to the outstanding once a second officer approves it,
+	// so what was freed by repayments cannot be drawn again.
+	Reduce
+	Suspend // stop drawdowns pending a review (EventSuspend)
+	Freeze  // stop drawdowns on the risk (EventFreeze)
 )
 
-var actionNames = enum.New[Action](ErrInvalidInput, "action", "none", "suspend", "freeze")
+var actionNames = enum.New[Action](ErrInvalidInput, "action", "none", "reduce", "suspend", "freeze")
 
 // String returns the name used in JSON.
 func (a Action) String() string { return actionNames.String(a) }
@@ -66,6 +70,8 @@ func (a Action) Event() Event {
 		return EventFreeze
 	case Suspend:
 		return EventSuspend
+	case Reduce:
+		return EventAdjust
 	}
 	return 0
 }
@@ -161,8 +167,8 @@ func (p *Policy) validate(v *fault.Fields) {
 		if r.MinDPD == 0 && r.MinLevel == classify.LevelNone && r.MinUtilisationBP == 0 {
 			v.Add(name, "sets no condition")
 		}
-		if r.Action != Freeze && r.Action != Suspend {
-			v.Add(name+".action", "must be freeze or suspend")
+		if r.Action != Freeze && r.Action != Suspend && r.Action != Reduce {
+			v.Add(name+".action", "must be freeze, suspend or reduce")
 		}
 		if r.Source == "" {
 			v.Add(name+".source", "is missing")
