@@ -29,6 +29,9 @@
 //   - Outbox: effects for the host to deliver, deduplicated by key,
 //     queryable by loan, topic, day and delivery state, purged by
 //     retention.
+//   - Lines: credit lines, each a versioned document linked to the loans
+//     drawn under it (so a loan's line is an indexed query); every
+//     drawdown writes its line, which serialises a line's drawdowns.
 //
 // Concurrency is optimistic everywhere: each write names the version it
 // read and fails with ErrConflict when another writer got there first; the
