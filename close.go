@@ -560,6 +560,7 @@ func (c *dayClose) portfolioSteps(ctx context.Context, p storage.ClosePart) erro
 		{"promises", e.reviewPromises},
 		{"compensation", e.compensate},
 		{"collateral", e.monitorCollateral},
+		{"lines", e.monitorLines},
 		{"outbox retention", e.purgeOutbox},
 	}
 	for _, s := range steps {

@@ -32,6 +32,10 @@
 //     the loan funded by the bids and moves the money to the borrower),
 //     CancelListing, CloseListings (the listings past their closing day
 //     fail and release their bids; the daily close runs it).
+//   - credit lines: OpenLine, Drawdown (a loan approved by the line and
+//     disbursed in the same unit of work), AdjustLimit, ApproveLimit,
+//     RejectLimit, FreezeLine, UnfreezeLine, SuspendLine, ResumeLine,
+//     CloseLine.
 //
 // # The daily close
 //
@@ -43,7 +47,8 @@
 // once for the portfolio, it settles promises to pay, compensates investors
 // from the reserve (代偿) — crediting the investors' cash accounts with
 // their distributions and payouts —, closes the listings past their
-// closing day, monitors the collateral register and purges
+// closing day, monitors the collateral register, reviews the credit lines
+// against their warning rules (freezing or expiring them) and purges
 // delivered outbox messages past their retention. It catches up skipped
 // days in order, is idempotent per day, and resumes after a crash without
 // emitting anything twice. A current loan on a day when nothing can change

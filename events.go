@@ -23,6 +23,7 @@ import (
 //	collateral         CollateralEvent          a coverage action, a revaluation due or a guarantor alert
 //	cash               CashEvent                movements of members' cash accounts; a withdrawal for the payment rail
 //	listing            ListingEvent             a listing published, bid on, full, failed or cancelled
+//	line               LineEvent                a credit line opened, drawn on, its limit changed, frozen, reviewed or closed
 //
 // Message.Day is the business day that produced the message: the day of
 // the close, or the value date of the command (the last closed day when
@@ -38,6 +39,7 @@ const (
 	TopicCollateral = "collateral"
 	TopicCash       = "cash"
 	TopicListing    = "listing"
+	TopicLine       = "line"
 )
 
 // InvestorEvent is the payload of an outbox record of topic "investor":

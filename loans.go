@@ -55,52 +55,8 @@ func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) 
 		if err != nil {
 			return err
 		}
-		terms := app.Terms()
-		l, err := app.Disburse(loan.Entry{ID: uuid.NewSHA1(appID, []byte(d.IdempotencyKey)), Kind: loan.Disbursement,
-			ValueDate: terms.Start, BookedAt: e.clock(), Actor: d.Actor, IdempotencyKey: d.IdempotencyKey,
-			Amount: terms.Principal}, e.policies.Servicing)
-		if err != nil {
-			return err
-		}
-		if err := e.fund(ctx, tx, l, d.Funding); err != nil {
-			return err
-		}
-		lrec, err := storage.FromLoan(l, storage.LoanIndex{})
-		if err != nil {
-			return err
-		}
-		lrec.Borrower = app.Request().Borrower
-		pos, err := l.PositionAt(terms.Start)
-		if err != nil {
-			return err
-		}
-		lrec.Index = indexOf(&pos)
-		lrec.Index.AsOf = date.Date{} // not closed yet
-		if lrec.Index.State, err = (LoanState{Guarantors: len(app.Request().Guarantees)}).encode(); err != nil {
-			return err
-		}
-		if err := tx.Loans().Create(ctx, lrec); err != nil {
-			if errors.Is(err, storage.ErrDuplicate) {
-				// A concurrent Disburse of the application created the
-				// loan after this one read it undisbursed: retry, and the
-				// re-read takes the already-disbursed path.
-				return fmt.Errorf("%w: loan %s disbursed concurrently: %w", storage.ErrConflict, l.ID(), err)
-			}
-			return err
-		}
-		next, err := storage.FromApplication(app)
-		if err != nil {
-			return err
-		}
-		next.Version, next.LoanID = rec.Version, l.ID()
-		if _, err := tx.Applications().Update(ctx, next); err != nil {
-			return err
-		}
-		if err := e.emitPostings(ctx, tx, nil, l, terms.Start); err != nil {
-			return err
-		}
-		out = l
-		return nil
+		out, err = e.disburseIn(ctx, tx, rec, app, d)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -108,6 +64,59 @@ func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) 
 	e.loans.keepLoan(out.ID(), int64(out.Version()), out)
 	e.log.Info("loan disbursed", "loan", out.ID(), "application", appID)
 	return out, nil
+}
+
+// disburseIn pays out app, stored as rec, in the unit of work tx: the
+// loan with its disbursement entry, the investor book and reserve share
+// of a P2P loan, the application made Active, and the postings. Disburse
+// and a drawdown on a credit line both disburse this way.
+func (e *Engine) disburseIn(ctx context.Context, tx storage.Tx, rec storage.Application, app *loan.Application, d Disbursement) (*loan.Loan, error) {
+	appID := rec.ID
+	terms := app.Terms()
+	l, err := app.Disburse(loan.Entry{ID: uuid.NewSHA1(appID, []byte(d.IdempotencyKey)), Kind: loan.Disbursement,
+		ValueDate: terms.Start, BookedAt: e.clock(), Actor: d.Actor, IdempotencyKey: d.IdempotencyKey,
+		Amount: terms.Principal}, e.policies.Servicing)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.fund(ctx, tx, l, d.Funding); err != nil {
+		return nil, err
+	}
+	lrec, err := storage.FromLoan(l, storage.LoanIndex{})
+	if err != nil {
+		return nil, err
+	}
+	lrec.Borrower = app.Request().Borrower
+	pos, err := l.PositionAt(terms.Start)
+	if err != nil {
+		return nil, err
+	}
+	lrec.Index = indexOf(&pos)
+	lrec.Index.AsOf = date.Date{} // not closed yet
+	if lrec.Index.State, err = (LoanState{Guarantors: len(app.Request().Guarantees)}).encode(); err != nil {
+		return nil, err
+	}
+	if err := tx.Loans().Create(ctx, lrec); err != nil {
+		if errors.Is(err, storage.ErrDuplicate) {
+			// A concurrent Disburse of the application created the
+			// loan after this one read it undisbursed: retry, and the
+			// re-read takes the already-disbursed path.
+			return nil, fmt.Errorf("%w: loan %s disbursed concurrently: %w", storage.ErrConflict, l.ID(), err)
+		}
+		return nil, err
+	}
+	next, err := storage.FromApplication(app)
+	if err != nil {
+		return nil, err
+	}
+	next.Version, next.LoanID = rec.Version, l.ID()
+	if _, err := tx.Applications().Update(ctx, next); err != nil {
+		return nil, err
+	}
+	if err := e.emitPostings(ctx, tx, nil, l, terms.Start); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 // disbursedAlready answers a Disburse of an application that has its loan:

@@ -8,6 +8,7 @@ import (
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/collect"
 	"github.com/lendcore/lendcore/invest"
+	"github.com/lendcore/lendcore/line"
 	"github.com/lendcore/lendcore/loan"
 )
 
@@ -30,6 +31,10 @@ type Policies struct {
 	// Reserve is the platform's risk reserve (风险准备金) and compensation
 	// (代偿) policy; nil runs no reserve.
 	Reserve *invest.ReservePolicy `json:"reserve,omitempty"`
+	// Lines is the credit lines' policy: who approves limit changes, what
+	// a decrease below the outstanding does, and the warning rules the
+	// daily close applies to each line.
+	Lines line.Policy `json:"lines"`
 }
 
 // DefaultPolicies returns each package's documented defaults: the loan
@@ -50,6 +55,7 @@ func DefaultPolicies() Policies {
 		Limitation:     collect.DefaultLimitationPolicy(),
 		Investors:      invest.DefaultBookPolicy(),
 		Collateral:     collateral.DefaultPolicy(),
+		Lines:          line.DefaultPolicy(),
 	}
 }
 
@@ -72,6 +78,7 @@ func (p Policies) Validate() error {
 	check("limitation", p.Limitation.Validate())
 	check("investors", p.Investors.Validate())
 	check("collateral", p.Collateral.Validate())
+	check("lines", p.Lines.Validate())
 	if p.Reserve != nil {
 		check("reserve", p.Reserve.Validate())
 	}

@@ -57,6 +57,10 @@ type Request struct {
 	// unsecured loan.
 	Guarantees []uuid.UUID `json:"guarantees,omitempty"`
 	Collateral []uuid.UUID `json:"collateral,omitempty"`
+	// Line is the credit line the loan is drawn under (package line), the
+	// line's own approval standing for a full one; uuid.Nil for a loan
+	// applied for on its own.
+	Line uuid.UUID `json:"line,omitzero"`
 	// Dossier is the pre-loan investigation (贷前调查).
 	Dossier Dossier `json:"dossier"`
 	// SubmittedBy is the officer filing the application; SubmittedOn the

@@ -34,6 +34,9 @@
 //     not, and no post may leave an account overdrawn.
 //   - Listings: loan listings, a header with the sum of the bids and the
 //     bids as rows appended under the header's version.
+//   - Lines: credit lines, each a versioned document linked to the loans
+//     drawn under it (so a loan's line is an indexed query); every
+//     drawdown writes its line, which serialises a line's drawdowns.
 //
 // Concurrency is optimistic everywhere: each write names the version it
 // read and fails with ErrConflict when another writer got there first; the

@@ -17,6 +17,7 @@ type Tx interface {
 	Outbox() Outbox
 	Accounts() Accounts
 	Listings() Listings
+	Lines() Lines
 }
 
 // Store is a storage adapter. Used directly, each repository call is its

@@ -30,6 +30,7 @@ type Store struct {
 
 	accounts accountState
 	listings listingState
+	lines    table[storage.Line]
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -49,6 +50,7 @@ func New() *Store {
 			storage.Cover.Clone),
 		guars: newTable("guarantor", func(g *storage.Guarantor) *int64 { return &g.Version },
 			storage.Guarantor.Clone),
+		lines: newTable("line", func(l *storage.Line) *int64 { return &l.Version }, storage.Line.Clone),
 	}
 	s.debtors.init()
 	s.reserve.init()
@@ -174,6 +176,7 @@ func (r txRepos) Closes() storage.Closes             { return closes{r.s, r.t} }
 func (r txRepos) Outbox() storage.Outbox             { return outbox{r.s, r.t} }
 func (r txRepos) Accounts() storage.Accounts         { return accounts{r.s, r.t} }
 func (r txRepos) Listings() storage.Listings         { return listings{r.s, r.t} }
+func (r txRepos) Lines() storage.Lines               { return lines{r.s, r.t} }
 
 // write runs op with the lock held and an undo log. A failed op is undone
 // whether or not it runs in a unit of work, so no write is ever half done

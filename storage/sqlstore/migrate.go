@@ -144,7 +144,8 @@ func (s *Store) Analyze(ctx context.Context) error {
 		"lendcore_books", "lendcore_book_ops", "lendcore_book_holders", "lendcore_collections", "lendcore_debtors",
 		"lendcore_debtor_contacts", "lendcore_reserve_movements", "lendcore_inspections", "lendcore_items",
 		"lendcore_item_loans", "lendcore_covers", "lendcore_guarantors", "lendcore_guarantor_loans",
-		"lendcore_close_parts", "lendcore_accounts", "lendcore_account_entries", "lendcore_listings", "lendcore_listing_bids"} {
+		"lendcore_close_parts", "lendcore_accounts", "lendcore_account_entries", "lendcore_listings", "lendcore_listing_bids",
+		"lendcore_lines", "lendcore_line_loans"} {
 		if _, err := s.db.ExecContext(ctx, "ANALYZE "+t); err != nil {
 			return fmt.Errorf("sqlstore: analyze %s: %w", t, err)
 		}

@@ -103,6 +103,10 @@ func Run(t *testing.T, newStore Factory) {
 		{"AccountValidation", testAccountValidation},
 		{"ScanAccounts", testScanAccounts},
 		{"Listings", testListings},
+		{"LineRoundTrip", testLineRoundTrip},
+		{"LineVersions", testLineVersions},
+		{"LineValidation", testLineValidation},
+		{"ScanLines", testScanLines},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
@@ -139,6 +143,7 @@ func runConcurrent(t *testing.T, newPair PairFactory) {
 		{"ConcurrentTx", testConcurrentTx},
 		{"ConcurrentAccounts", testConcurrentAccounts},
 		{"ConcurrentBids", testConcurrentBids},
+		{"ConcurrentLines", testConcurrentLines},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
