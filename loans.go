@@ -167,25 +167,26 @@ func (e *Engine) Position(ctx context.Context, id uuid.UUID, day date.Date) (loa
 // postings it causes are written in one unit of work (the investors' share
 // is distributed by the daily close); a version conflict with a concurrent
 // writer is retried on the fresh state. A rejected entry changes nothing.
+//
+// Every bad field is reported at once (a missing idempotency key among
+// them); an entry value-dated after today by the Engine's clock is refused
+// unless Policies.Posting allows the lead. A payment on an application
+// that is approved but not yet disbursed is ErrNotDisbursed.
 func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Result, error) {
-	if en.IdempotencyKey == "" {
-		return loan.Result{}, fault.Invalid(loan.ErrInvalidInput, "idempotency_key", "is missing")
-	}
-	if en.ID == uuid.Nil {
-		en.ID = uuid.NewSHA1(id, []byte(en.IdempotencyKey))
-	}
-	if en.BookedAt.IsZero() {
-		en.BookedAt = e.clock()
-	}
+	ahead := e.aheadOfClock(en.ValueDate)
+	en = e.withDefaults(id, en)
 	var res loan.Result
 	var done *loan.Loan
 	var version int64
 	err := e.command(ctx, "post "+en.Kind.String(), func(tx storage.Tx) error {
 		rec, err := tx.Loans().Get(ctx, id)
 		if err != nil {
+			if isNotFound(err) {
+				return e.notDisbursed(ctx, tx, id, "post a "+en.Kind.String()+" to", err)
+			}
 			return err
 		}
-		res, done, version, err = e.postIn(ctx, tx, &rec, en)
+		res, done, version, err = e.postChecked(ctx, tx, &rec, en, ahead)
 		return err
 	})
 	if err != nil {
@@ -198,16 +199,76 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 	return res, nil
 }
 
-// postIn posts en to the loan read as rec, in the unit of work tx: the
-// entry, the loan's new status and the postings it causes. It returns the
-// loan after the entry and its version (the loan as read, on a replay).
-func (e *Engine) postIn(ctx context.Context, tx storage.Tx, rec *storage.Loan, en loan.Entry) (loan.Result, *loan.Loan, int64, error) {
+// aheadOfClock returns the bad field of a value date later than the
+// Engine's clock allows (Policies.Posting), nil when it is not. A missing
+// date is the loan's to report.
+func (e *Engine) aheadOfClock(day date.Date) *fault.Field {
+	if day.IsZero() {
+		return nil
+	}
+	lead := e.policies.Posting.FutureDays
+	if today := e.latestToday(); day.After(today.Add(date.PeriodOfDays(lead))) {
+		return &fault.Field{Name: "value_date", Value: day.String(),
+			Problem: fmt.Sprintf("later than today, %s by the Engine's clock, plus the %d days policy posting.future_days allows", today, lead)}
+	}
+	return nil
+}
+
+// postChecked is postIn for an entry a caller sent: when the caller's
+// checks found a bad field (ahead), the loan still validates the entry, so
+// every bad field comes back together, and nothing is written.
+func (e *Engine) postChecked(ctx context.Context, tx storage.Tx, rec *storage.Loan, en loan.Entry, ahead *fault.Field) (loan.Result, *loan.Loan, int64, error) {
+	if ahead == nil {
+		return e.postIn(ctx, tx, rec, en)
+	}
+	before, err := e.decode(rec)
+	if err != nil {
+		return loan.Result{}, nil, 0, err
+	}
+	res, err := before.Clone().Post(e.withDefaults(rec.ID, en))
+	if err == nil && res.Replayed {
+		// A retry of an entry accepted when its day had come.
+		return res, before, rec.Version, nil
+	}
+	bad := &fault.Fields{Kind: loan.ErrInvalidInput}
+	var fields *fault.Fields
+	if errors.As(err, &fields) {
+		bad.List = append(bad.List, fields.List...)
+	}
+	bad.List = append(bad.List, *ahead)
+	return loan.Result{}, nil, 0, bad
+}
+
+// withDefaults fills in what the Engine assigns an entry: its id, derived
+// from the loan and the idempotency key (a missing key is the loan's to
+// report, and an id made up for it keeps "id" out of the report), and its
+// booking time.
+func (e *Engine) withDefaults(loanID uuid.UUID, en loan.Entry) loan.Entry {
 	if en.ID == uuid.Nil {
-		en.ID = uuid.NewSHA1(rec.ID, []byte(en.IdempotencyKey))
+		en.ID = uuid.NewSHA1(loanID, []byte(en.IdempotencyKey))
 	}
 	if en.BookedAt.IsZero() {
 		en.BookedAt = e.clock()
 	}
+	return en
+}
+
+// notDisbursed turns a loan that is not found into ErrNotDisbursed when
+// its application exists but has not been disbursed; otherwise it returns
+// notFound. what is the refused move ("post a repayment to").
+func (e *Engine) notDisbursed(ctx context.Context, tx storage.Tx, id uuid.UUID, what string, notFound error) error {
+	app, err := tx.Applications().Get(ctx, id)
+	if err != nil || app.LoanID != uuid.Nil {
+		return notFound
+	}
+	return &fault.Transition{Kind: ErrNotDisbursed, Machine: "loan application", From: app.Status + ", not disbursed", Event: what}
+}
+
+// postIn posts en to the loan read as rec, in the unit of work tx: the
+// entry, the loan's new status and the postings it causes. It returns the
+// loan after the entry and its version (the loan as read, on a replay).
+func (e *Engine) postIn(ctx context.Context, tx storage.Tx, rec *storage.Loan, en loan.Entry) (loan.Result, *loan.Loan, int64, error) {
+	en = e.withDefaults(rec.ID, en)
 	// The remembered loan of this version is read-only: it is the ledger
 	// before the entry, and a clone of it takes the entry.
 	before, err := e.decode(rec)
