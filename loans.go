@@ -133,11 +133,13 @@ func (e *Engine) disbursedAlready(ctx context.Context, tx storage.Tx, id uuid.UU
 	return err
 }
 
-// Loan returns a loan rebuilt from its journal. Errors: storage.ErrNotFound.
+// Loan returns a loan rebuilt from its journal. Errors: storage.ErrNotFound,
+// a *fault.Transition wrapping ErrNotDisbursed for an application not
+// disbursed.
 func (e *Engine) Loan(ctx context.Context, id uuid.UUID) (*loan.Loan, error) {
 	rec, err := e.store.Loans().Get(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, e.notDisbursed(ctx, e.store.Applications(), id, "read", err)
 	}
 	l, err := e.decode(&rec)
 	if err != nil {
@@ -147,11 +149,12 @@ func (e *Engine) Loan(ctx context.Context, id uuid.UUID) (*loan.Loan, error) {
 }
 
 // Position returns a loan's position as of day. Errors:
-// storage.ErrNotFound.
+// storage.ErrNotFound, a *fault.Transition wrapping ErrNotDisbursed for an
+// application not disbursed.
 func (e *Engine) Position(ctx context.Context, id uuid.UUID, day date.Date) (loan.Position, error) {
 	rec, err := e.store.Loans().Get(ctx, id)
 	if err != nil {
-		return loan.Position{}, err
+		return loan.Position{}, e.notDisbursed(ctx, e.store.Applications(), id, "read the position of", err)
 	}
 	l, err := e.decode(&rec) // read-only use: the remembered decoding will do
 	if err != nil {
@@ -181,10 +184,7 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 	err := e.command(ctx, "post "+en.Kind.String(), func(tx storage.Tx) error {
 		rec, err := tx.Loans().Get(ctx, id)
 		if err != nil {
-			if isNotFound(err) {
-				return e.notDisbursed(ctx, tx, id, "post a "+en.Kind.String()+" to", err)
-			}
-			return err
+			return e.notDisbursed(ctx, tx.Applications(), id, "post a "+en.Kind.String()+" to", err)
 		}
 		res, done, version, err = e.postChecked(ctx, tx, &rec, en, ahead)
 		return err
@@ -253,13 +253,16 @@ func (e *Engine) withDefaults(loanID uuid.UUID, en loan.Entry) loan.Entry {
 	return en
 }
 
-// notDisbursed turns a loan that is not found into ErrNotDisbursed when
-// its application exists but has not been disbursed; otherwise it returns
-// notFound. what is the refused move ("post a repayment to").
-func (e *Engine) notDisbursed(ctx context.Context, tx storage.Tx, id uuid.UUID, what string, notFound error) error {
-	app, err := tx.Applications().Get(ctx, id)
-	if err != nil || app.LoanID != uuid.Nil {
-		return notFound
+// notDisbursed turns a loan that is not found (err) into ErrNotDisbursed
+// when its application exists but has not been disbursed; it returns any
+// other err as it is. what is the refused move ("post a repayment to").
+func (e *Engine) notDisbursed(ctx context.Context, apps storage.Applications, id uuid.UUID, what string, err error) error {
+	if !isNotFound(err) {
+		return err
+	}
+	app, aerr := apps.Get(ctx, id)
+	if aerr != nil || app.LoanID != uuid.Nil {
+		return err
 	}
 	return &fault.Transition{Kind: ErrNotDisbursed, Machine: "loan application", From: app.Status + ", not disbursed", Event: what}
 }
@@ -302,16 +305,6 @@ func (e *Engine) postIn(ctx context.Context, tx storage.Tx, rec *storage.Loan, e
 		return res, nil, 0, err
 	}
 	return res, l, ar.Version, nil
-}
-
-// State returns the loan's state as of its last daily close. Errors:
-// storage.ErrNotFound.
-func (e *Engine) State(ctx context.Context, id uuid.UUID) (LoanState, error) {
-	rec, err := e.store.Loans().Get(ctx, id)
-	if err != nil {
-		return LoanState{}, err
-	}
-	return storedState(&rec)
 }
 
 // LastClosed returns the last business day the close completed, and false

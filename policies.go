@@ -165,7 +165,8 @@ func (p Policies) Validate() error {
 //   - an unknown enum name lists the names allowed;
 //   - then every rule of Validate.
 //
-// A file that is not JSON is one error naming the line and column.
+// A file that is not JSON is one error, on the field "$" (the whole
+// document), naming the line and column.
 func LoadPolicies(r io.Reader) (Policies, error) {
 	p := DefaultPolicies()
 	src, err := io.ReadAll(r)
@@ -177,11 +178,16 @@ func LoadPolicies(r io.Reader) (Policies, error) {
 	}
 	bad := &fault.Fields{Kind: ErrInvalidPolicies}
 	strictCheck(src, reflect.TypeFor[Policies](), "", bad)
+	for i := range bad.List {
+		if bad.List[i].Name == "" {
+			bad.List[i].Name = rootPath
+		}
+	}
 	if err := bad.Err(); err != nil {
 		return DefaultPolicies(), err
 	}
 	if err := json.Unmarshal(src, &p); err != nil { // the checks above found nothing it could refuse
-		bad.Add("", err.Error())
+		bad.Add(rootPath, err.Error())
 		return DefaultPolicies(), bad
 	}
 	if err := p.Validate(); err != nil {
@@ -189,6 +195,10 @@ func LoadPolicies(r io.Reader) (Policies, error) {
 	}
 	return p, nil
 }
+
+// rootPath names the whole document in an error about it (a syntax error,
+// a document that is not an object), as JSONPath does.
+const rootPath = "$"
 
 // syntaxCheck reports a document that is not one JSON value, with the line
 // and column of the first mistake.
@@ -200,7 +210,7 @@ func syntaxCheck(src []byte) error {
 		if _, extra := dec.Token(); extra != io.EOF {
 			off := dec.InputOffset()
 			line, col := lineCol(src, off)
-			return &fault.Fields{Kind: ErrInvalidPolicies, List: []fault.Field{{Name: "",
+			return &fault.Fields{Kind: ErrInvalidPolicies, List: []fault.Field{{Name: rootPath,
 				Problem: fmt.Sprintf("line %d, column %d: more than one JSON value", line, col)}}}
 		}
 		return nil
@@ -215,7 +225,7 @@ func syntaxCheck(src []byte) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		msg = "unexpected end of the file"
 	}
-	return &fault.Fields{Kind: ErrInvalidPolicies, List: []fault.Field{{Name: "",
+	return &fault.Fields{Kind: ErrInvalidPolicies, List: []fault.Field{{Name: rootPath,
 		Problem: fmt.Sprintf("line %d, column %d: %s", line, col, strings.TrimPrefix(msg, "json: "))}}}
 }
 
