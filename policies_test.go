@@ -81,3 +81,12 @@ func TestLoadPoliciesIsStrict(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadPoliciesReadmeExample checks the error the README shows.
+func TestLoadPoliciesReadmeExample(t *testing.T) {
+	_, err := lendcore.LoadPolicies(strings.NewReader(`{"ladder": {"stages": [{"stage": "m7"}]}, "nonsense": 1, "posting": {"future_days": "3"}, "reminders": {"timed": ["sms", "pigeon"]}}`))
+	assert.EqualError(t, err, `lendcore: invalid policies: ladder.stages[0].stage: unknown stage "m7"; want one of: pre-due, m1, m2, `+
+		`m3, legal-review, write-off-proposal; nonsense: unknown field; posting.future_days: want a whole `+
+		`number, not string; reminders.timed: unknown channel "pigeon"; want one of: sms, email, phone, `+
+		`app-push, letter, visit`)
+}
