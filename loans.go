@@ -134,12 +134,12 @@ func (e *Engine) disbursedAlready(ctx context.Context, tx storage.Tx, id uuid.UU
 }
 
 // Loan returns a loan rebuilt from its journal. Errors: storage.ErrNotFound,
-// a *fault.Transition wrapping ErrNotDisbursed for an application not
+// with a *fault.Transition wrapping ErrNotDisbursed for an application not
 // disbursed.
 func (e *Engine) Loan(ctx context.Context, id uuid.UUID) (*loan.Loan, error) {
 	rec, err := e.store.Loans().Get(ctx, id)
 	if err != nil {
-		return nil, e.notDisbursed(ctx, e.store.Applications(), id, "read", err)
+		return nil, e.readNotDisbursed(ctx, id, "read", err)
 	}
 	l, err := e.decode(&rec)
 	if err != nil {
@@ -149,12 +149,12 @@ func (e *Engine) Loan(ctx context.Context, id uuid.UUID) (*loan.Loan, error) {
 }
 
 // Position returns a loan's position as of day. Errors:
-// storage.ErrNotFound, a *fault.Transition wrapping ErrNotDisbursed for an
-// application not disbursed.
+// storage.ErrNotFound, with a *fault.Transition wrapping ErrNotDisbursed
+// for an application not disbursed.
 func (e *Engine) Position(ctx context.Context, id uuid.UUID, day date.Date) (loan.Position, error) {
 	rec, err := e.store.Loans().Get(ctx, id)
 	if err != nil {
-		return loan.Position{}, e.notDisbursed(ctx, e.store.Applications(), id, "read the position of", err)
+		return loan.Position{}, e.readNotDisbursed(ctx, id, "read the position of", err)
 	}
 	l, err := e.decode(&rec) // read-only use: the remembered decoding will do
 	if err != nil {
@@ -265,6 +265,16 @@ func (e *Engine) notDisbursed(ctx context.Context, apps storage.Applications, id
 		return err
 	}
 	return &fault.Transition{Kind: ErrNotDisbursed, Machine: "loan application", From: app.Status + ", not disbursed", Event: what}
+}
+
+// readNotDisbursed is notDisbursed for a read: the loan does not exist, so
+// the error is still storage.ErrNotFound (and its code not-found), and
+// says why.
+func (e *Engine) readNotDisbursed(ctx context.Context, id uuid.UUID, what string, err error) error {
+	if nd := e.notDisbursed(ctx, e.store.Applications(), id, what, err); nd != err {
+		return fmt.Errorf("%w: %w", err, nd)
+	}
+	return err
 }
 
 // postIn posts en to the loan read as rec, in the unit of work tx: the

@@ -166,13 +166,13 @@ func rowOf(rec *storage.Loan) (LoanRow, error) {
 }
 
 // State returns the loan's state as of its last daily close. Errors:
-// ErrNotClosed before the first close that covered the loan (a
-// *fault.Transition wrapping ErrNotDisbursed when the id is an
-// application's that was not disbursed), storage.ErrNotFound.
+// ErrNotClosed before the first close that covered the loan;
+// storage.ErrNotFound, with a *fault.Transition wrapping ErrNotDisbursed
+// when the id is an application's that was not disbursed.
 func (e *Engine) State(ctx context.Context, id uuid.UUID) (LoanState, error) {
 	rec, err := e.store.Loans().Get(ctx, id)
 	if err != nil {
-		return LoanState{}, e.notDisbursed(ctx, e.store.Applications(), id, "read the state of", err)
+		return LoanState{}, e.readNotDisbursed(ctx, id, "read the state of", err)
 	}
 	if rec.Index.AsOf.IsZero() {
 		return LoanState{}, ErrNotClosed
@@ -185,7 +185,7 @@ func (e *Engine) State(ctx context.Context, id uuid.UUID) (LoanState, error) {
 // and tranche up to day, each with what it asks for (principal, interest,
 // penalty accrued so far, fees), what was paid and waived, and what
 // remains. The original plan is schedule.Generate of the loan's terms.
-// Errors: storage.ErrNotFound, a *fault.Transition wrapping
+// Errors: storage.ErrNotFound, with a *fault.Transition wrapping
 // ErrNotDisbursed for an application not disbursed.
 func (e *Engine) Schedule(ctx context.Context, id uuid.UUID, day date.Date) ([]loan.InstallmentPosition, error) {
 	pos, err := e.Position(ctx, id, day)

@@ -172,10 +172,17 @@ func TestPaymentOnAnApplicationNotDisbursed(t *testing.T) {
 	assert.Contains(t, err.Error(), "approved, not disbursed")
 	assert.NotErrorIs(t, err, storage.ErrNotFound)
 
+	// A read finds no loan, and says why.
 	_, err = e.Position(ctx, id, d(2024, 2, 15))
 	assert.ErrorIs(t, err, lendcore.ErrNotDisbursed)
+	assert.ErrorIs(t, err, storage.ErrNotFound)
 	_, err = e.State(ctx, id)
 	assert.ErrorIs(t, err, lendcore.ErrNotDisbursed)
+	assert.ErrorIs(t, err, storage.ErrNotFound)
+	_, err = e.Loan(ctx, id)
+	assert.ErrorIs(t, err, lendcore.ErrNotDisbursed)
+	assert.Equal(t, fault.CodeNotFound, fault.CodeOf(err))
+	assert.Contains(t, err.Error(), "approved, not disbursed")
 
 	// An id nobody knows is still "not found".
 	_, err = e.Post(ctx, uuid.New(), loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 2, 15), Actor: "bank-feed",
