@@ -2,6 +2,7 @@ package lendcore_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -196,23 +197,38 @@ func TestPaymentOnAnApplicationNotDisbursed(t *testing.T) {
 
 func TestStoreUsedBeforeMigrate(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlstore.OpenSQLite(filepath.Join(t.TempDir(), "fresh.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
-	e, err := lendcore.New(s, lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock))
-	require.NoError(t, err)
+	open := map[string]func(t *testing.T) (*sqlstore.Store, error){
+		"sqlite": func(t *testing.T) (*sqlstore.Store, error) {
+			return sqlstore.OpenSQLite(filepath.Join(t.TempDir(), "fresh.db"))
+		},
+	}
+	if os.Getenv(postgresDSNEnv) != "" {
+		open["postgres"] = func(t *testing.T) (*sqlstore.Store, error) { return sqlstore.OpenPostgres(postgresSchema(t)) }
+	}
+	for name, open := range open {
+		t.Run(name, func(t *testing.T) {
+			s, err := open(t)
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = s.Close() })
+			e, err := lendcore.New(s, lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock))
+			require.NoError(t, err)
 
-	_, err = e.Submit(ctx, request(uuid.New()))
-	require.ErrorIs(t, err, storage.ErrNotMigrated)
-	assert.Contains(t, err.Error(), "run Migrate")
-	_, err = e.CloseOfDay(ctx, d(2024, 2, 1))
-	assert.ErrorIs(t, err, storage.ErrNotMigrated)
-	_, _, err = e.LastClosed(ctx)
-	assert.ErrorIs(t, err, storage.ErrNotMigrated)
+			_, err = e.Submit(ctx, request(uuid.New()))
+			require.ErrorIs(t, err, storage.ErrNotMigrated)
+			assert.Contains(t, err.Error(), "run Migrate")
+			_, err = e.Post(ctx, uuid.New(), loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 2, 15), Actor: "bank-feed",
+				IdempotencyKey: "pay-1", Amount: cny("1")})
+			assert.ErrorIs(t, err, storage.ErrNotMigrated)
+			_, err = e.CloseOfDay(ctx, d(2024, 2, 1))
+			assert.ErrorIs(t, err, storage.ErrNotMigrated)
+			_, _, err = e.LastClosed(ctx)
+			assert.ErrorIs(t, err, storage.ErrNotMigrated)
 
-	require.NoError(t, s.Migrate(ctx))
-	_, err = e.Submit(ctx, request(uuid.New()))
-	assert.NoError(t, err)
+			require.NoError(t, s.Migrate(ctx))
+			_, err = e.Submit(ctx, request(uuid.New()))
+			assert.NoError(t, err)
+		})
+	}
 }
 
 func TestStateBeforeTheFirstClose(t *testing.T) {
