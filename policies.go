@@ -186,7 +186,7 @@ func LoadPolicies(r io.Reader) (Policies, error) {
 	if err := bad.Err(); err != nil {
 		return DefaultPolicies(), err
 	}
-	if err := json.Unmarshal(src, &p); err != nil { // the checks above found nothing it could refuse
+	if err := guardedUnmarshal(src, &p); err != nil { // the checks above found nothing it could refuse
 		bad.Add(rootPath, err.Error())
 		return DefaultPolicies(), bad
 	}
@@ -349,7 +349,7 @@ func sortedKeys(obj map[string]json.RawMessage) []string {
 // leafCheck decodes src into a new value of type t and adds its error, if
 // any, at path.
 func leafCheck(src json.RawMessage, t reflect.Type, path string, bad *fault.Fields) {
-	if err := json.Unmarshal(src, reflect.New(t).Interface()); err != nil {
+	if err := guardedUnmarshal(src, reflect.New(t).Interface()); err != nil {
 		bad.AddValue(path, strings.Trim(string(bytes.TrimSpace(src)), `"`), problemOf(err))
 	}
 }

@@ -3,6 +3,7 @@ package lendcore_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -89,4 +90,28 @@ func TestLoadPoliciesReadmeExample(t *testing.T) {
 		`m3, legal-review, write-off-proposal; nonsense: unknown field; posting.future_days: want a whole `+
 		`number, not string; reminders.timed: unknown channel "pigeon"; want one of: sms, email, phone, `+
 		`app-push, letter, visit`)
+}
+
+// FuzzLoadPolicies: whatever the file, LoadPolicies returns policies that
+// validate or a *fault.Fields, and never panics.
+func FuzzLoadPolicies(f *testing.F) {
+	b, _ := json.Marshal(lendcore.DefaultPolicies())
+	f.Add(string(b))
+	f.Add(`{"posting": {"future_days": 2}}`)
+	f.Add(`{"classification": {"rules": [{"effective_from": "2024-13-45"}]}}`)
+	f.Add(`{"ladder": {"stages": [{"stage": "m7"}]}, "x": [1, {"y": null}]}`)
+	f.Add("{\n  \"posting\": {\n")
+	f.Fuzz(func(t *testing.T, file string) {
+		p, err := lendcore.LoadPolicies(strings.NewReader(file))
+		if err != nil {
+			var bad *fault.Fields
+			if !errors.As(err, &bad) || bad.Len() == 0 {
+				t.Fatalf("not a field list: %v", err)
+			}
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("loaded policies do not validate: %v", err)
+		}
+	})
 }
