@@ -160,3 +160,42 @@ func TestImportAgain(t *testing.T) {
 	_, err = e.ImportLoan(ctx, other)
 	assert.ErrorIs(t, err, storage.ErrDuplicate)
 }
+
+// TestImportOnTwoReplicas: two Engines on one database import the same
+// loan at once (a migration batch retried on another replica): one loan,
+// and both get it.
+func TestImportOnTwoReplicas(t *testing.T) {
+	for _, db := range databases(t) {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			stores := db.stores(t, 2)
+			var engines [2]*lendcore.Engine
+			for i := range engines {
+				var err error
+				engines[i], err = lendcore.New(stores[i], lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock))
+				require.NoError(t, err)
+			}
+			id := uuid.New()
+			errs := make(chan error, 2)
+			for _, e := range engines {
+				go func() {
+					_, err := e.ImportLoan(ctx, migrated(id))
+					errs <- err
+				}()
+			}
+			for range engines {
+				require.NoError(t, <-errs)
+			}
+			n := 0
+			for row, err := range engines[0].Loans(ctx, lendcore.LoanQuery{}) {
+				require.NoError(t, err)
+				assert.Equal(t, id, row.ID)
+				n++
+			}
+			assert.Equal(t, 1, n)
+			l, err := engines[1].Loan(ctx, id)
+			require.NoError(t, err)
+			assert.Len(t, l.Journal(), 2)
+		})
+	}
+}
