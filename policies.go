@@ -161,6 +161,8 @@ func (p Policies) Validate() error {
 //
 //   - a field that Policies does not have (a misspelt key) is "unknown
 //     field", with the right spelling when only the case differs;
+//   - a key given twice in one object is "given twice" (encoding/json
+//     would silently keep the last);
 //   - a value of the wrong type says what was wanted;
 //   - an unknown enum name lists the names allowed;
 //   - then every rule of Validate.
@@ -290,9 +292,8 @@ func strictCheck(src json.RawMessage, t reflect.Type, path string, bad *fault.Fi
 			strictCheck(x, t.Elem(), fmt.Sprintf("%s[%d]", path, i), bad)
 		}
 	case reflect.Map:
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(src, &obj) != nil {
-			bad.Add(path, "want an object")
+		obj, ok := object(src, path, bad)
+		if !ok {
 			return
 		}
 		for _, k := range sortedKeys(obj) {
@@ -313,9 +314,8 @@ func strictCheck(src json.RawMessage, t reflect.Type, path string, bad *fault.Fi
 // strictStruct checks a JSON object against struct type t: each key must
 // name a field, and each value must suit its field.
 func strictStruct(src json.RawMessage, t reflect.Type, path string, bad *fault.Fields) {
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(src, &obj) != nil {
-		bad.Add(path, "want an object")
+	obj, ok := object(src, path, bad)
+	if !ok {
 		return
 	}
 	fields := jsonFields(t)
@@ -333,6 +333,32 @@ func strictStruct(src json.RawMessage, t reflect.Type, path string, bad *fault.F
 		}
 		strictCheck(obj[k], f, fault.Join(path, k), bad)
 	}
+}
+
+// object returns the members of the JSON object src, adding to bad a
+// value that is not an object, and each key given twice: encoding/json
+// would keep the last and drop the first without a word.
+func object(src json.RawMessage, path string, bad *fault.Fields) (map[string]json.RawMessage, bool) {
+	dec := json.NewDecoder(bytes.NewReader(src))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		bad.Add(path, "want an object")
+		return nil, false
+	}
+	obj := map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		key, isKey := tok.(string)
+		var v json.RawMessage
+		if err != nil || !isKey || dec.Decode(&v) != nil {
+			bad.Add(path, "want an object") // syntaxCheck has passed: not reached
+			return nil, false
+		}
+		if _, twice := obj[key]; twice {
+			bad.Add(fault.Join(path, key), "given twice")
+		}
+		obj[key] = v
+	}
+	return obj, true
 }
 
 // sortedKeys returns an object's keys in order, so errors come back in

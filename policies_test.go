@@ -47,6 +47,8 @@ func TestLoadPoliciesIsStrict(t *testing.T) {
 	}{
 		{"misspelt key", `{"servicing": {"penalty": {"rat": "0.5"}}}`,
 			map[string]string{"servicing.penalty.rat": "unknown field"}},
+		{"key given twice", `{"posting": {"future_days": 2}, "ladder": {}, "posting": {"future_days": 1}}`,
+			map[string]string{"posting": "given twice"}},
 		{"wrong case", `{"Servicing": {}}`,
 			map[string]string{"Servicing": `did you mean "servicing"`}},
 		{"every bad field at once", `{"ladder": {"stagez": []}, "posting": {"future_days": "3"}, "reminders": {"hours": "x"}, "nonsense": 1}`,
