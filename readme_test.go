@@ -2,6 +2,7 @@ package lendcore_test
 
 import (
 	"encoding/json"
+	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,6 +36,9 @@ func TestReadmeTourRunsAsWritten(t *testing.T) {
 		t.Skip("builds and runs a program")
 	}
 	code := readmeTour(t)
+	formatted, err := format.Source([]byte(code))
+	require.NoError(t, err)
+	assert.Equal(t, string(formatted), code, "the tour is gofmt-clean")
 	var want []string
 	printed := regexp.MustCompile(`^\s*fmt\.Println\(.*\) // (.+)$`)
 	for line := range strings.SplitSeq(code, "\n") {
