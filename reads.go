@@ -57,8 +57,10 @@ type LoanRow struct {
 	// is left to fall due.
 	NextDue date.Date `json:"next_due,omitzero"`
 	// Closed reports whether a close has covered the loan; State is zero
-	// until one has.
+	// until one has. AsOf is the day of State (State.Day, which the
+	// state's own JSON leaves to its index).
 	Closed bool      `json:"closed"`
+	AsOf   date.Date `json:"as_of,omitzero"`
 	State  LoanState `json:"state"`
 }
 
@@ -153,7 +155,8 @@ func named(v encoding.TextMarshaler) bool {
 
 // rowOf is a stored loan as a list row.
 func rowOf(rec *storage.Loan) (LoanRow, error) {
-	row := LoanRow{ID: rec.ID, Borrower: rec.Borrower, NextDue: rec.Index.NextDue, Closed: !rec.Index.AsOf.IsZero()}
+	row := LoanRow{ID: rec.ID, Borrower: rec.Borrower, NextDue: rec.Index.NextDue, Closed: !rec.Index.AsOf.IsZero(),
+		AsOf: rec.Index.AsOf}
 	if err := row.Status.UnmarshalText([]byte(rec.Status)); err != nil {
 		return row, fmt.Errorf("%w: loan %s: status: %w", storage.ErrCorrupt, rec.ID, err)
 	}

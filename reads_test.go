@@ -85,6 +85,7 @@ func TestLoansForTheBackOffice(t *testing.T) {
 				require.NoError(t, err)
 				assert.True(t, row.Closed)
 				assert.Equal(t, d(2024, 3, 20), row.State.Day)
+				assert.Equal(t, d(2024, 3, 20), row.AsOf)
 				assert.Equal(t, d(2024, 4, 15), row.NextDue)
 				switch row.ID {
 				case paid:
