@@ -1,7 +1,11 @@
 package lendcore
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 
 	"github.com/google/uuid"
 
@@ -11,6 +15,10 @@ import (
 
 // Submit files a loan application. The request is validated in full; an
 // invalid one returns a *fault.Fields and stores nothing.
+//
+// Submitting the same request again (a retry after a lost answer) returns
+// the stored application, in whatever status it has reached since; a
+// different request under an id already used is storage.ErrDuplicate.
 func (e *Engine) Submit(ctx context.Context, r loan.Request) (*loan.Application, error) {
 	app, err := loan.NewApplication(r)
 	if err != nil {
@@ -21,6 +29,9 @@ func (e *Engine) Submit(ctx context.Context, r loan.Request) (*loan.Application,
 		return nil, err
 	}
 	if err := e.store.Applications().Create(ctx, rec); err != nil {
+		if errors.Is(err, storage.ErrDuplicate) {
+			return e.resubmitted(ctx, app, err)
+		}
 		return nil, err
 	}
 	e.log.Info("application submitted", "application", app.ID(), "amount", r.Terms.Principal.String())
@@ -57,6 +68,25 @@ func (e *Engine) Application(ctx context.Context, id uuid.UUID) (*loan.Applicati
 		return nil, err
 	}
 	return rec.Decode()
+}
+
+// resubmitted answers a Submit whose id is taken: the stored application
+// when its request is the same as app's, dup otherwise.
+func (e *Engine) resubmitted(ctx context.Context, app *loan.Application, dup error) (*loan.Application, error) {
+	rec, err := e.store.Applications().Get(ctx, app.ID())
+	if err != nil {
+		return nil, dup
+	}
+	stored, err := rec.Decode()
+	if err != nil {
+		return nil, err
+	}
+	a, errA := json.Marshal(stored.Request())
+	b, errB := json.Marshal(app.Request())
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		return nil, fmt.Errorf("%w: application %s was submitted with another request", dup, app.ID())
+	}
+	return stored, nil
 }
 
 func (e *Engine) updateApplication(ctx context.Context, id uuid.UUID, what string, apply func(*loan.Application) error) (*loan.Application, error) {

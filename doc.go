@@ -13,6 +13,9 @@
 // same record) returns the first result. The commands:
 //
 //   - applications: Submit, Approve, Reject, Withdraw, Cancel, Disburse;
+//   - loans in progress from another system: ImportLoan (terms, journal to
+//     a cut-over date, the old system's collection stage, grade and
+//     promises; the first close continues from the cut-over);
 //   - the loan journal: Post (repayment, prepayment, fee, waiver,
 //     restructure, acceleration, write-off, recovery, refund, reversal);
 //   - investors: TransferClaim (the books, distributions and reserve
@@ -84,7 +87,10 @@
 //
 // # Reads
 //
-// Loan, Position, State, Application, Book, Collection, LimitationExpiry,
+// Loans lists loans for a back office by status, bucket, grade, collection
+// stage, days past due and next due date, paged, as an iter.Seq2; Schedule
+// is a loan's plan as it stands after restructures; State is ErrNotClosed
+// until a close has covered the loan. Loan, Position, State, Application, Book, Collection, LimitationExpiry,
 // Inspections, CollateralItem, Security, Guarantor, ReserveState and
 // PortfolioAt, the back office's dashboard: counts and balances by
 // status, bucket, grade and stage, overdue and NPL ratios, provisions,
@@ -97,7 +103,19 @@
 // single-currency: a portfolio holding loans in several currencies
 // returns a *CurrencyError.
 //
-// The Engine reads the clock only for booking times (WithClock) and for
+// # Policies and bad input
+//
+// Policies gathers every rule as data; LoadPolicies reads a policy file
+// strictly (unknown fields, wrong types and unknown enum names are named
+// by JSON path, syntax errors by line and column). A loan keeps the
+// servicing policy it was disbursed under; the other parts apply to every
+// loan from the next close (see Policies). Bad input to any command is a
+// *fault.Fields naming every bad field at once, and changes nothing.
+// PrototypeDossier and PrototypeAuthority take the ceremony out of
+// prototypes and tests, and only of them.
+//
+// The Engine reads the clock only for booking times (WithClock), to
+// refuse entries value-dated after today (Policies.Posting), and for
 // the leases of the close, and logs through log/slog (WithLogger); the
 // domain packages do neither.
 package lendcore

@@ -29,6 +29,13 @@ var (
 	ErrInvalidOption = fault.New(fault.CodeInvalid, "lendcore: invalid option")
 	ErrInvalidInput  = fault.New(fault.CodeInvalid, "lendcore: invalid input")
 	ErrRetries       = fault.New(fault.CodeConflict, "lendcore: gave up after repeated version conflicts")
+	// ErrNotDisbursed: the id is an application's that has no loan yet
+	// (submitted, approved, ...): a *fault.Transition wrapping it says
+	// which status the application is in.
+	ErrNotDisbursed = fault.New(fault.CodeTransition, "lendcore: not disbursed")
+	// ErrNotClosed: no daily close has derived the loan's state yet (State
+	// before the first CloseOfDay that covers the loan).
+	ErrNotClosed = fault.New(fault.CodeNotFound, "lendcore: no close has run for the loan yet")
 )
 
 // Engine is lendcore's entry point: it holds a store and the policies, runs

@@ -142,11 +142,13 @@ func (e *Engine) disbursedAlready(ctx context.Context, tx storage.Tx, id uuid.UU
 	return err
 }
 
-// Loan returns a loan rebuilt from its journal. Errors: storage.ErrNotFound.
+// Loan returns a loan rebuilt from its journal. Errors: storage.ErrNotFound,
+// with a *fault.Transition wrapping ErrNotDisbursed for an application not
+// disbursed.
 func (e *Engine) Loan(ctx context.Context, id uuid.UUID) (*loan.Loan, error) {
 	rec, err := e.store.Loans().Get(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, e.readNotDisbursed(ctx, id, "read", err)
 	}
 	l, err := e.decode(&rec)
 	if err != nil {
@@ -156,11 +158,12 @@ func (e *Engine) Loan(ctx context.Context, id uuid.UUID) (*loan.Loan, error) {
 }
 
 // Position returns a loan's position as of day. Errors:
-// storage.ErrNotFound.
+// storage.ErrNotFound, with a *fault.Transition wrapping ErrNotDisbursed
+// for an application not disbursed.
 func (e *Engine) Position(ctx context.Context, id uuid.UUID, day date.Date) (loan.Position, error) {
 	rec, err := e.store.Loans().Get(ctx, id)
 	if err != nil {
-		return loan.Position{}, err
+		return loan.Position{}, e.readNotDisbursed(ctx, id, "read the position of", err)
 	}
 	l, err := e.decode(&rec) // read-only use: the remembered decoding will do
 	if err != nil {
@@ -176,25 +179,23 @@ func (e *Engine) Position(ctx context.Context, id uuid.UUID, day date.Date) (loa
 // postings it causes are written in one unit of work (the investors' share
 // is distributed by the daily close); a version conflict with a concurrent
 // writer is retried on the fresh state. A rejected entry changes nothing.
+//
+// Every bad field is reported at once (a missing idempotency key among
+// them); an entry value-dated after today by the Engine's clock is refused
+// unless Policies.Posting allows the lead. A payment on an application
+// that is approved but not yet disbursed is ErrNotDisbursed.
 func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Result, error) {
-	if en.IdempotencyKey == "" {
-		return loan.Result{}, fault.Invalid(loan.ErrInvalidInput, "idempotency_key", "is missing")
-	}
-	if en.ID == uuid.Nil {
-		en.ID = uuid.NewSHA1(id, []byte(en.IdempotencyKey))
-	}
-	if en.BookedAt.IsZero() {
-		en.BookedAt = e.clock()
-	}
+	ahead := e.aheadOfClock(en.ValueDate)
+	en = e.withDefaults(id, en)
 	var res loan.Result
 	var done *loan.Loan
 	var version int64
 	err := e.command(ctx, "post "+en.Kind.String(), func(tx storage.Tx) error {
 		rec, err := tx.Loans().Get(ctx, id)
 		if err != nil {
-			return err
+			return e.notDisbursed(ctx, tx.Applications(), id, "post a "+en.Kind.String()+" to", err)
 		}
-		res, done, version, err = e.postIn(ctx, tx, &rec, en)
+		res, done, version, err = e.postChecked(ctx, tx, &rec, en, ahead)
 		return err
 	})
 	if err != nil {
@@ -207,16 +208,89 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 	return res, nil
 }
 
-// postIn posts en to the loan read as rec, in the unit of work tx: the
-// entry, the loan's new status and the postings it causes. It returns the
-// loan after the entry and its version (the loan as read, on a replay).
-func (e *Engine) postIn(ctx context.Context, tx storage.Tx, rec *storage.Loan, en loan.Entry) (loan.Result, *loan.Loan, int64, error) {
+// aheadOfClock returns the bad field of a value date later than the
+// Engine's clock allows (Policies.Posting), nil when it is not. A missing
+// date is the loan's to report.
+func (e *Engine) aheadOfClock(day date.Date) *fault.Field {
+	if day.IsZero() {
+		return nil
+	}
+	lead := e.policies.Posting.FutureDays
+	if today := e.latestToday(); day.After(today.Add(date.PeriodOfDays(lead))) {
+		return &fault.Field{Name: "value_date", Value: day.String(),
+			Problem: fmt.Sprintf("later than today, %s by the Engine's clock, plus the %d days policy posting.future_days allows", today, lead)}
+	}
+	return nil
+}
+
+// postChecked is postIn for an entry a caller sent: when the caller's
+// checks found a bad field (ahead), the loan still validates the entry, so
+// every bad field comes back together, and nothing is written.
+func (e *Engine) postChecked(ctx context.Context, tx storage.Tx, rec *storage.Loan, en loan.Entry, ahead *fault.Field) (loan.Result, *loan.Loan, int64, error) {
+	if ahead == nil {
+		return e.postIn(ctx, tx, rec, en)
+	}
+	before, err := e.decode(rec)
+	if err != nil {
+		return loan.Result{}, nil, 0, err
+	}
+	res, err := before.Clone().Post(e.withDefaults(rec.ID, en))
+	if err == nil && res.Replayed {
+		// A retry of an entry accepted when its day had come.
+		return res, before, rec.Version, nil
+	}
+	bad := &fault.Fields{Kind: loan.ErrInvalidInput}
+	var fields *fault.Fields
+	if errors.As(err, &fields) {
+		bad.List = append(bad.List, fields.List...)
+	}
+	bad.List = append(bad.List, *ahead)
+	return loan.Result{}, nil, 0, bad
+}
+
+// withDefaults fills in what the Engine assigns an entry: its id, derived
+// from the loan and the idempotency key (a missing key is the loan's to
+// report, and an id made up for it keeps "id" out of the report), and its
+// booking time.
+func (e *Engine) withDefaults(loanID uuid.UUID, en loan.Entry) loan.Entry {
 	if en.ID == uuid.Nil {
-		en.ID = uuid.NewSHA1(rec.ID, []byte(en.IdempotencyKey))
+		en.ID = uuid.NewSHA1(loanID, []byte(en.IdempotencyKey))
 	}
 	if en.BookedAt.IsZero() {
 		en.BookedAt = e.clock()
 	}
+	return en
+}
+
+// notDisbursed turns a loan that is not found (err) into ErrNotDisbursed
+// when its application exists but has not been disbursed; it returns any
+// other err as it is. what is the refused move ("post a repayment to").
+func (e *Engine) notDisbursed(ctx context.Context, apps storage.Applications, id uuid.UUID, what string, err error) error {
+	if !isNotFound(err) {
+		return err
+	}
+	app, aerr := apps.Get(ctx, id)
+	if aerr != nil || app.LoanID != uuid.Nil {
+		return err
+	}
+	return &fault.Transition{Kind: ErrNotDisbursed, Machine: "loan application", From: app.Status + ", not disbursed", Event: what}
+}
+
+// readNotDisbursed is notDisbursed for a read: the loan does not exist, so
+// the error is still storage.ErrNotFound (and its code not-found), and
+// says why.
+func (e *Engine) readNotDisbursed(ctx context.Context, id uuid.UUID, what string, err error) error {
+	if nd := e.notDisbursed(ctx, e.store.Applications(), id, what, err); nd != err {
+		return fmt.Errorf("%w: %w", err, nd)
+	}
+	return err
+}
+
+// postIn posts en to the loan read as rec, in the unit of work tx: the
+// entry, the loan's new status and the postings it causes. It returns the
+// loan after the entry and its version (the loan as read, on a replay).
+func (e *Engine) postIn(ctx context.Context, tx storage.Tx, rec *storage.Loan, en loan.Entry) (loan.Result, *loan.Loan, int64, error) {
+	en = e.withDefaults(rec.ID, en)
 	// The remembered loan of this version is read-only: it is the ledger
 	// before the entry, and a clone of it takes the entry.
 	before, err := e.decode(rec)
@@ -250,16 +324,6 @@ func (e *Engine) postIn(ctx context.Context, tx storage.Tx, rec *storage.Loan, e
 		return res, nil, 0, err
 	}
 	return res, l, ar.Version, nil
-}
-
-// State returns the loan's state as of its last daily close. Errors:
-// storage.ErrNotFound.
-func (e *Engine) State(ctx context.Context, id uuid.UUID) (LoanState, error) {
-	rec, err := e.store.Loans().Get(ctx, id)
-	if err != nil {
-		return LoanState{}, err
-	}
-	return storedState(&rec)
 }
 
 // LastClosed returns the last business day the close completed, and false

@@ -64,8 +64,15 @@ const (
 
 var partyNames = enum.New[Party](ErrInvalidInput, "party", "", "borrower", "guarantor", "emergency-contact", "dealer", "insurer", "reserve")
 
-// String returns the party's name.
-func (p Party) String() string { return partyNames.String(p) }
+// String returns the party's name; the zero Party, which an internal
+// action (a legal review, a write-off proposal) addresses, prints as
+// "internal" rather than as nothing.
+func (p Party) String() string {
+	if p == 0 {
+		return "internal"
+	}
+	return partyNames.String(p)
+}
 
 // Valid reports whether p is a defined party.
 func (p Party) Valid() bool { return partyNames.Valid(p) }

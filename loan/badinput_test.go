@@ -98,6 +98,14 @@ func TestBadInputLeavesLoanUnchanged(t *testing.T) {
 		{"missing booking time", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.BookedAt = time.Time{} }), names("booked_at")},
 		{"unknown kind", activeLoan, with(Kind(99), "2026-03-20", yuan("1"), "x", nil), names("kind")},
 		{"seq set by the caller", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.Seq = 7 }), names("seq")},
+		{"missing value date", activeLoan, with(Repayment, "2026-03-20", yuan("1"), "x", func(e *Entry) { e.ValueDate = (Entry{}).ValueDate }), func(err error) bool {
+			var v *fault.Fields
+			got, has := v.Get("value_date")
+			if errors.As(err, &v) {
+				got, has = v.Get("value_date")
+			}
+			return has && got.Problem == "required" && v.Len() == 1 // not also "before the disbursement"
+		}},
 		{"date before disbursement", activeLoan, with(Repayment, "2026-01-14", yuan("1"), "x", nil), names("value_date")},
 		{"paying a closed loan", closedLoan, with(Repayment, "2026-03-20", yuan("1"), "x", nil), isTransition},
 		{"prepaying a closed loan", closedLoan, with(Prepayment, "2026-03-20", yuan("1"), "x", nil), isTransition},

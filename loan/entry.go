@@ -276,7 +276,12 @@ func (e *Entry) validate(l *Loan, v *fault.Fields) {
 	if e.BookedAt.IsZero() {
 		v.Add("booked_at", "missing")
 	}
-	if e.Kind != Disbursement && l.disbursed() && e.ValueDate.Before(l.terms.Start) {
+	// A missing value date is reported as missing: the zero date is also
+	// "before the disbursement", which would send the user looking for the
+	// wrong mistake.
+	if e.ValueDate.IsZero() {
+		v.Add("value_date", "required")
+	} else if e.Kind != Disbursement && l.disbursed() && e.ValueDate.Before(l.terms.Start) {
 		v.Add("value_date", "before the disbursement "+l.terms.Start.String())
 	}
 	if h := l.lastDate(); e.ValueDate.After(h) {

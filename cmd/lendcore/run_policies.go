@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"strings"
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/collateral"
@@ -53,14 +51,8 @@ func decodePolicies(raw *json.RawMessage, servicing loan.Policy, principal money
 	p.Approval = loan.ApprovalPolicy{Authority: loan.AuthorityPolicy{
 		Officers: []loan.Officer{{ID: approver, Limit: principal}}}}
 	if err := p.Validate(); err != nil {
-		// Validate joins one "part: problem" error per bad part.
-		first := err
-		var joined interface{ Unwrap() []error }
-		if errors.As(err, &joined) && len(joined.Unwrap()) > 0 {
-			first = joined.Unwrap()[0]
-		}
-		part, _, _ := strings.Cut(first.Error(), ":")
-		return p, fieldError("policies."+part, first)
+		// Validate names each bad field by its path ("ladder.stages").
+		return p, fieldError("policies", err)
 	}
 	if err := p.Collateral.Validate(); err != nil {
 		return p, fieldError("policies.collateral", err)

@@ -45,7 +45,7 @@ var (
 	promiseID = uuid.MustParse("00000000-0000-4000-8000-0000000000a1")
 	borrower  = uuid.MustParse("00000000-0000-4000-8000-0000000000b4")
 	guarantor = uuid.MustParse("00000000-0000-4000-8000-0000000000a4")
-	booked    = time.Date(2026, time.January, 15, 9, 0, 0, 0, time.UTC)
+	booked    = time.Date(2029, time.December, 31, 9, 0, 0, 0, time.UTC)
 	// cst is China Standard Time as a fixed zone (no tzdata needed): the
 	// conduct rules judge the debtor's local time.
 	cst = time.FixedZone("CST", 8*3600)
@@ -314,11 +314,7 @@ func (wk *walk) deliver(m storage.Message, entered bool) error {
 		return err
 	}
 	if entered {
-		party := a.Party.String()
-		if a.Party == 0 {
-			party = "internal"
-		}
-		fmt.Fprintf(wk.w, "      %-18s %s\n", a.Action, party)
+		fmt.Fprintf(wk.w, "      %-18s %s\n", a.Action, a.Party)
 	}
 	if a.Action == collect.CollectionLetter && !wk.claim.Start.IsZero() {
 		return wk.claim.Record(collect.LimitationEvent{Day: m.Day, Kind: collect.Demand, Channel: collect.Letter,

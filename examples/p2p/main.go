@@ -36,7 +36,7 @@ func main() {
 var (
 	loanID   = uuid.MustParse("00000000-0000-4000-8000-000000000002")
 	borrower = uuid.MustParse("00000000-0000-4000-8000-0000000000b2")
-	booked   = time.Date(2026, time.January, 15, 9, 0, 0, 0, time.UTC)
+	booked   = time.Date(2029, time.December, 31, 9, 0, 0, 0, time.UTC)
 
 	// The investors, by name for the printout.
 	alice = uuid.MustParse("00000000-0000-4000-8000-00000000a11c")

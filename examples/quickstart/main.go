@@ -37,7 +37,7 @@ func main() {
 var (
 	loanID   = uuid.MustParse("00000000-0000-4000-8000-000000000001")
 	borrower = uuid.MustParse("00000000-0000-4000-8000-0000000000b1")
-	booked   = time.Date(2026, time.January, 15, 9, 0, 0, 0, time.UTC)
+	booked   = time.Date(2029, time.December, 31, 9, 0, 0, 0, time.UTC)
 )
 
 func cny(s string) money.Amount { return money.MustParse(s, money.CNY) }
