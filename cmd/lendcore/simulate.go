@@ -23,6 +23,14 @@ import (
 	"github.com/lendcore/lendcore/storage/sqlstore"
 )
 
+// simRetentionDays is how long the simulation keeps delivered outbox
+// messages, and simMemoryLimit the soft limit of its heap (above it the
+// collector runs more often; it is not a cap).
+const (
+	simRetentionDays = 7
+	simMemoryLimit   = 300 << 20
+)
+
 // cmdSimulate generates a synthetic P2P portfolio from a seed and runs the
 // Engine over it day by day, printing a monthly table.
 func cmdSimulate(args []string, stdout, stderr io.Writer) int {
@@ -66,10 +74,13 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lendcore simulate: --format: needs --report FILE")
 		return 2
 	}
-	if os.Getenv("GOGC") == "" {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		// A batch run over a large, long-lived heap: fewer collections
-		// for more memory (GOGC overrides).
+		// while the heap is small, and a soft ceiling that makes the
+		// collector work harder rather than let a large run's peak grow
+		// to three times what it holds (GOGC or GOMEMLIMIT override).
 		debug.SetGCPercent(200)
+		debug.SetMemoryLimit(simMemoryLimit)
 	}
 	if *replicas < 1 || *replicas > 64 {
 		fmt.Fprintf(stderr, "lendcore simulate: --replicas: %d outside 1..64\n", *replicas)
@@ -86,8 +97,10 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	clock := sim.NewClock(cfg.Start)
+	// The run delivers every message the day it is made and never reads
+	// the history back, so it keeps a week of it, not the default 90 days.
 	opts := []lendcore.Option{lendcore.WithLogger(slog.New(slog.DiscardHandler)), lendcore.WithPolicies(sim.Policies()),
-		lendcore.WithClock(clock.Now)}
+		lendcore.WithClock(clock.Now), lendcore.WithOutboxRetention(simRetentionDays)}
 	if *workers != 0 {
 		opts = append(opts, lendcore.WithWorkers(*workers))
 	}
