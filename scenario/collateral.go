@@ -91,21 +91,22 @@ func (r *runner) valuation(field string, day date.Date, ev *Event) (*collateral.
 	return &v, nil
 }
 
-// item returns the id of a registered item label.
-func (r *runner) item(field, label string) (uuid.UUID, error) {
+// item returns the id of a registered item label for a change dated day
+// (inStep).
+func (r *runner) item(field string, day date.Date, label string) (uuid.UUID, error) {
+	if err := r.inStep(field, day); err != nil {
+		return uuid.Nil, err
+	}
 	id, ok := r.items.id(label, false)
 	if !ok {
-		return uuid.Nil, invalid(field, fmt.Sprintf("no collateral item %q", label))
+		return uuid.Nil, invalid(field+".item", fmt.Sprintf("no collateral item %q", label))
 	}
 	return id, nil
 }
 
 // addValuation records a (re)valuation of an item (Engine.AddValuation).
 func (r *runner) addValuation(_ int, field string, day date.Date, ev *Event) error {
-	if err := r.inStep(field, day); err != nil {
-		return err
-	}
-	id, err := r.item(field+".item", ev.Item)
+	id, err := r.item(field, day, ev.Item)
 	if err != nil {
 		return err
 	}
@@ -119,10 +120,7 @@ func (r *runner) addValuation(_ int, field string, day date.Date, ev *Event) err
 // release releases an item to its owner (Engine.Release); the Engine
 // refuses a release that would leave the loan above the allowed LTV.
 func (r *runner) release(_ int, field string, day date.Date, ev *Event) error {
-	if err := r.inStep(field, day); err != nil {
-		return err
-	}
-	id, err := r.item(field+".item", ev.Item)
+	id, err := r.item(field, day, ev.Item)
 	if err != nil {
 		return err
 	}
