@@ -1,7 +1,10 @@
 package scenario
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -65,6 +68,42 @@ func TestDocsListWhatTheCodeAccepts(t *testing.T) {
 	for k := collateral.Kind(1); k != 0; k++ {
 		if name := k.String(); k.Valid() {
 			assert.Contains(t, kinds, name, "kind %q is accepted but not listed in docs/scenarios.md", name)
+		}
+	}
+}
+
+// snake matches a snake_case JSON key.
+var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+
+// TestReportKeysAreSnakeCase: every key of every document the shipped
+// scenarios produce — the outbox payloads included — is snake_case, as the
+// rest of lendcore's JSON is.
+func TestReportKeysAreSnakeCase(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.golden")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	var walk func(file string, v any)
+	walk = func(file string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, sub := range x {
+				assert.Regexp(t, snake, k, "%s: key %q", file, k)
+				walk(file, sub)
+			}
+		case []any:
+			for _, sub := range x {
+				walk(file, sub)
+			}
+		}
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		dec := json.NewDecoder(bytes.NewReader(b))
+		for dec.More() {
+			var doc any
+			require.NoError(t, dec.Decode(&doc))
+			walk(f, doc)
 		}
 	}
 }

@@ -15,35 +15,6 @@ import (
 	"github.com/lendcore/lendcore/storage"
 )
 
-// labels maps a scenario's names for things (investors, items, guarantors)
-// to their name-based ids, remembering the order they first appeared in.
-type labels struct {
-	kind  string // "investor", "item", ... : the UUID namespace prefix
-	byID  map[uuid.UUID]string
-	order []uuid.UUID
-}
-
-// id returns the id of name, registering it when add is set; ok is false
-// for an unknown name when add is not.
-func (l *labels) id(name string, add bool) (uuid.UUID, bool) {
-	id := uuid.NewSHA1(LoanID, []byte(l.kind+"/"+name))
-	if _, ok := l.byID[id]; ok {
-		return id, true
-	}
-	if !add {
-		return id, false
-	}
-	if l.byID == nil {
-		l.byID = map[uuid.UUID]string{}
-	}
-	l.byID[id] = name
-	l.order = append(l.order, id)
-	return id, true
-}
-
-// ids returns the registered ids in order (nil when none).
-func (l *labels) ids() []uuid.UUID { return append([]uuid.UUID(nil), l.order...) }
-
 // funding reads the investors' shares of the principal.
 func (r *runner) funding(field string, lines []FundingLine) ([]lendcore.Funding, error) {
 	var out []lendcore.Funding

@@ -153,16 +153,3 @@ func (r *runner) loan(field string) (*loan.Loan, error) {
 	}
 	return l, nil
 }
-
-// position is the loan's position on day.
-func (r *runner) position(field string, day date.Date) (loan.Position, error) {
-	l, err := r.loan(field)
-	if err != nil {
-		return loan.Position{}, err
-	}
-	p, err := l.PositionAt(day)
-	if err != nil {
-		return p, fieldError(field, err)
-	}
-	return p, nil
-}
