@@ -35,9 +35,6 @@ func (r *runner) addCollateral(_ int, field string, day date.Date, ev *Event) er
 	if err := r.inStep(field, day); err != nil {
 		return err
 	}
-	if _, dup := r.items.id(ev.Item, false); dup {
-		return invalid(field+".item", fmt.Sprintf("item %q registered twice", ev.Item))
-	}
 	it := collateral.Item{Owner: ev.Owner, Description: ev.Description, Currency: r.sc.Currency}
 	if err := text(field+".kind", ev.Kind, &it.Kind); err != nil {
 		return err
@@ -133,9 +130,6 @@ func (r *runner) release(_ int, field string, day date.Date, ev *Event) error {
 // disbursement are on the application, so the Engine sends them
 // reminders and demands.
 func (r *runner) addGuarantor(_ int, field string, day date.Date, ev *Event) error {
-	if _, dup := r.guarantors.id(ev.Guarantor, false); dup {
-		return invalid(field+".guarantor", fmt.Sprintf("guarantor %q registered twice", ev.Guarantor))
-	}
 	g := collateral.Guarantor{Name: ev.Guarantor, Kind: collateral.PersonGuarantor}
 	gt := collateral.Guarantee{LoanID: r.id, Kind: collateral.General, DebtMaturity: r.sc.maturity}
 	var err error

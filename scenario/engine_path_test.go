@@ -16,7 +16,10 @@ import (
 )
 
 // TestParseReportsEveryBadField: Parse names every bad field of the header
-// and of every event at once, by JSON path, in file order.
+// and of every event at once, by JSON path, in file order — the fields
+// each event's own values show, and those the order of the events shows
+// (an item registered twice, an unknown label, a second disbursement off
+// the start date, a close before the start).
 func TestParseReportsEveryBadField(t *testing.T) {
 	_, err := Parse(strings.NewReader(`{"currency":"CNY","utc_offset":"8h",
 "terms":{"principal":"CNY 3000.00","annual_rate":"12%","method":"equal-principal","periods":0,"start":"2024-01-15"},
@@ -27,7 +30,12 @@ func TestParseReportsEveryBadField(t *testing.T) {
  {"type":"contact","date":"2024-02-16","outcome":"shrug","time":"25:00"},
  {"type":"legal","date":"2024-06-01","step":"judgment","forum":"court"},
  {"type":"inspection","date":"2024-03-01","conclusion":"fine"},
- {"type":"gift","date":"2024-13-01"}]}`))
+ {"type":"gift","date":"2024-13-01"},
+ {"type":"collateral","date":"2024-01-15","item":"flat","kind":"deposit"},
+ {"type":"collateral","date":"2024-01-15","item":"flat","kind":"deposit"},
+ {"type":"reverse","date":"2024-02-01","reverses":"nope"},
+ {"type":"disburse","date":"2024-01-16"},
+ {"type":"close","date":"2023-12-31"}]}`))
 	assert.Equal(t, []string{
 		"utc_offset",
 		"terms.periods",
@@ -44,6 +52,11 @@ func TestParseReportsEveryBadField(t *testing.T) {
 		"events[4].conclusion",
 		"events[5].date",
 		"events[5].type",
+		"events[7].item",
+		"events[8].reverses",
+		"events[9].type",
+		"events[9].date",
+		"events[10].date",
 	}, badFields(t, err), "%v", err)
 }
 

@@ -43,7 +43,7 @@ var entryKinds = map[string]loan.Kind{
 // disburse are added from entryKinds.
 var eventTypes = map[string]eventSpec{
 	"disburse":      {fields: "amount actor reason key funding", apply: (*runner).disburse},
-	"report":        {fields: "report", apply: (*runner).reportEvent},
+	"report":        {fields: "report", needsLoan: true, apply: (*runner).reportEvent},
 	"transfer":      {fields: "seller buyer holding amount premium", required: "seller buyer", needsLoan: true, apply: (*runner).transfer},
 	"collateral":    {fields: "item kind owner description amount method source rank prior_claims", required: "item kind", check: checkValuation, apply: (*runner).addCollateral},
 	"valuation":     {fields: "item amount method source", required: "item amount", apply: (*runner).addValuation},

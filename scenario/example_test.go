@@ -44,7 +44,8 @@ func Example() {
 	// A bad file names every bad field at once.
 	_, err = scenario.Parse(strings.NewReader(`{"currency": "CNY", "terms": {"principal": "CNY 3000.00",
   "annual_rate": "12%", "method": "equal-principal", "periods": 3, "start": "2024-01-15"},
-  "events": [{"type": "repay", "date": "2024-02-30", "amount": "ten"}, {"type": "gift", "date": "2024-03-01"}]}`))
+  "events": [{"type": "disburse", "date": "2024-01-16"}, {"type": "repay", "date": "2024-02-30", "amount": "ten"},
+             {"type": "gift", "date": "2024-03-01"}]}`))
 	var bad *fault.Fields
 	if errors.As(err, &bad) {
 		for _, f := range bad.List {
@@ -56,6 +57,7 @@ func Example() {
 	// 2024-02-25 0 CNY 0.00
 	// M0 normal
 	// events[0].date
-	// events[0].amount
-	// events[1].type
+	// events[1].date
+	// events[1].amount
+	// events[2].type
 }

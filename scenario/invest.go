@@ -15,10 +15,10 @@ import (
 	"github.com/lendcore/lendcore/storage"
 )
 
-// funding reads the investors' shares of the principal.
+// funding reads the investors' shares of the principal (Parse checked
+// that they add up to it: the Engine takes the funding as given).
 func (r *runner) funding(field string, lines []FundingLine) ([]lendcore.Funding, error) {
 	var out []lendcore.Funding
-	sum := money.Zero(r.sc.Currency)
 	for i, f := range lines {
 		fld := fmt.Sprintf("%s[%d]", field, i)
 		a, err := r.positive(fld+".amount", f.Amount)
@@ -27,12 +27,6 @@ func (r *runner) funding(field string, lines []FundingLine) ([]lendcore.Funding,
 		}
 		id, _ := r.investors.id(f.Investor, true)
 		out = append(out, lendcore.Funding{Investor: id, Amount: a})
-		sum = sum.Add(a)
-	}
-	// Investor holdings must sum to the outstanding principal; the Engine
-	// takes the funding as given, so the runner checks it.
-	if principal := r.sc.Terms.Principal; len(out) > 0 && sum != principal {
-		return nil, invalid(field, fmt.Sprintf("the shares add up to %s, not the principal %s", sum, principal))
 	}
 	return out, nil
 }

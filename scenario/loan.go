@@ -16,22 +16,7 @@ import (
 // the Engine, with the investors' funding if any. The application lists
 // the collateral items and guarantees registered so far.
 func (r *runner) disburse(i int, field string, day date.Date, ev *Event) error {
-	terms := &r.sc.Terms
-	if r.disbursed {
-		return invalid(field+".type", "the loan is already disbursed")
-	}
-	if day != terms.Start {
-		return invalid(field+".date", fmt.Sprintf("a disbursement is dated the terms' start %s", terms.Start))
-	}
-	if ev.Amount != "" {
-		a, err := r.amount(field+".amount", ev.Amount)
-		if err != nil {
-			return err
-		}
-		if a != terms.Principal {
-			return invalid(field+".amount", fmt.Sprintf("the whole principal %s is disbursed, not %s", terms.Principal, a))
-		}
-	}
+	terms := &r.sc.Terms // Parse checked the date, the amount and that it comes once
 	funding, err := r.funding(field+".funding", ev.Funding)
 	if err != nil {
 		return err
@@ -87,11 +72,6 @@ func (r *runner) post(i int, field string, day date.Date, ev *Event) error {
 // entry builds the journal entry of a posting event.
 func (r *runner) entry(i int, field string, day date.Date, ev *Event) (loan.Entry, error) {
 	kind := entryKinds[ev.Type]
-	if ev.ID != "" {
-		if _, dup := r.ids[ev.ID]; dup {
-			return loan.Entry{}, invalid(field+".id", fmt.Sprintf("label %q used twice", ev.ID))
-		}
-	}
 	e := loan.Entry{
 		ID: uuid.NewSHA1(r.id, fmt.Appendf(nil, "event-%d", i)), Kind: kind, ValueDate: day,
 		Actor: ev.Actor, Reason: ev.Reason, IdempotencyKey: ev.Key,

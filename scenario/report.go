@@ -22,14 +22,7 @@ const maxCloseDays = 50 * 366
 // starting at the disbursement date on the first close. A day already
 // closed is not closed again.
 func (r *runner) closeTo(_ int, field string, day date.Date, _ *Event) error {
-	start := r.sc.Terms.Start
-	if day.Before(start) {
-		return invalid(field+".date", fmt.Sprintf("before the loan's start %s: there is nothing to close", start))
-	}
-	if day.Sub(start) > maxCloseDays {
-		return invalid(field+".date", fmt.Sprintf("the close runs at most %d days past the start %s", maxCloseDays, start))
-	}
-	from := start
+	from := r.sc.Terms.Start // Parse checked the day is after it, and not too far
 	if !r.closed.IsZero() {
 		from = r.closed.Add(1)
 	}

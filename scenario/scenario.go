@@ -98,6 +98,7 @@ func Parse(r io.Reader) (*Scenario, error) {
 	bad := &fault.Fields{Kind: ErrInvalid}
 	sc := &Scenario{Events: make([]Event, len(raw.Events))}
 	sc.header(bad, &raw)
+	seq := newSequence(sc)
 	for i, ev := range raw.Events {
 		field := fmt.Sprintf("events[%d]", i)
 		if err := decodeStrict(ev, &sc.Events[i]); err != nil {
@@ -105,6 +106,7 @@ func Parse(r io.Reader) (*Scenario, error) {
 			continue
 		}
 		sc.Events[i].check(bad, field, sc.Currency)
+		seq.step(bad, field, &sc.Events[i])
 	}
 	if err := bad.Err(); err != nil {
 		return nil, err
@@ -248,10 +250,7 @@ func (sc *Scenario) newRunner(ctx context.Context, opts Options) (*runner, error
 func (r *runner) event(i int, ev *Event) error {
 	field := fmt.Sprintf("events[%d]", i)
 	day, _ := schedule.ParseDate(ev.Date) // checked by Parse
-	spec := eventTypes[ev.Type]
-	if spec.needsLoan && !r.disbursed {
-		return invalid(field+".type", fmt.Sprintf("a %s event needs the loan disbursed first", ev.Type))
-	}
+	spec := eventTypes[ev.Type]           // Parse checked the type and the order
 	// A command's clock is noon UTC of its day (or the contact's time), so
 	// the Engine takes nothing the scenario does as dated in its future.
 	r.tick(day.UTC().Add(12 * time.Hour))
