@@ -163,12 +163,12 @@ func TestEngineScenarioHandChecks(t *testing.T) {
 }
 
 // TestScenarioDeterministic: the same file prints the same bytes twice
-// (fixed clock, ids derived from the file).
+// (fixed clock, ids derived from the file), each run on a new Engine.
 func TestScenarioDeterministic(t *testing.T) {
 	for _, f := range []string{"p2p-funding-transfer", "secured-margin-call", "collections-legal-writeoff"} {
 		a, err := runFile(t, filepath.Join("testdata", f+".json"))
 		require.NoError(t, err)
-		b, _ := runFile(t, filepath.Join("testdata", f+".json"))
+		b, _ := runFresh(t, filepath.Join("testdata", f+".json"))
 		assert.Equal(t, a, b, f)
 	}
 }

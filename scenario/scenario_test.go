@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,8 +21,28 @@ import (
 var update = flag.Bool("update", false, "rewrite the scenario golden files")
 
 // runFile runs a scenario file and returns its documents as JSON, as
-// lendcore run prints them.
+// lendcore run prints them. The tests that read a file's output share one
+// run of it (a scenario through a year of daily closes takes seconds);
+// TestScenarioDeterministic makes its own (runFresh).
 func runFile(t *testing.T, path string) (string, error) {
+	t.Helper()
+	type result struct {
+		out string
+		err error
+	}
+	if r, ok := runs.Load(path); ok {
+		return r.(result).out, r.(result).err
+	}
+	out, err := runFresh(t, path)
+	runs.Store(path, result{out, err})
+	return out, err
+}
+
+// runs holds the outputs runFile shared, by path.
+var runs sync.Map
+
+// runFresh runs a scenario file.
+func runFresh(t *testing.T, path string) (string, error) {
 	t.Helper()
 	sc, err := Load(path)
 	if err != nil {

@@ -32,7 +32,7 @@ func TestRunBadScenario(t *testing.T) {
 	assert.Equal(t, 2, cmdRun([]string{path}, &out, &errb))
 	assert.Empty(t, out.String())
 	lines := strings.Split(strings.TrimSuffix(errb.String(), "\n"), "\n")
-	want := []string{"currency", "utc_offset", "terms", "events[0].date", "events[0].amount"}
+	want := []string{"currency", "utc_offset", "terms", "events[0].date", "events[0].amount", "events[0].type"}
 	require.Len(t, lines, len(want), errb.String())
 	for i, f := range want {
 		assert.True(t, strings.HasPrefix(lines[i], "lendcore run: "+f+": "), "line %d: %q", i, lines[i])
