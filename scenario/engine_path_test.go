@@ -101,3 +101,13 @@ func TestEventsGoThroughTheEngine(t *testing.T) {
 	assert.Equal(t, "2027-06-01", lim.Status.Expiry.String())
 	assert.Equal(t, "2024-04-15", lim.Start.String())
 }
+
+// TestRunWithABadEngineOption: a bad option of the caller's is the
+// caller's error, not the file's.
+func TestRunWithABadEngineOption(t *testing.T) {
+	sc, err := Load("testdata/ontime.json")
+	require.NoError(t, err)
+	_, err = sc.Run(context.Background(), Options{Engine: []lendcore.Option{lendcore.WithWorkers(0)}})
+	assert.ErrorIs(t, err, lendcore.ErrInvalidOption)
+	assert.NotErrorIs(t, err, ErrInvalid)
+}

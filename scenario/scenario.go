@@ -178,8 +178,10 @@ type Options struct {
 	// Store is the store the run's Engine works on; a new in-memory store
 	// when nil. It must hold nothing of the scenario's ids.
 	Store storage.Store
-	// Engine options added to the run's own (policies, clock, one worker),
-	// a logger for instance.
+	// Engine options added after the run's own (policies, clock, one
+	// worker): a logger, say. One that replaces the clock or the policies
+	// makes the run another scenario's. A bad one is returned as
+	// lendcore.New returns it.
 	Engine []lendcore.Option
 }
 
@@ -240,7 +242,9 @@ func (sc *Scenario) newRunner(ctx context.Context, opts Options) (*runner, error
 	engineOpts := append([]lendcore.Option{lendcore.WithPolicies(sc.Policies), lendcore.WithWorkers(1),
 		lendcore.WithClock(func() time.Time { return r.now })}, opts.Engine...)
 	var err error
-	if r.e, err = lendcore.New(store, engineOpts...); err != nil {
+	if r.e, err = lendcore.New(store, engineOpts...); errors.Is(err, lendcore.ErrInvalidOption) {
+		return nil, err // the caller's option, not the file
+	} else if err != nil {
 		return nil, fieldError("policies", err)
 	}
 	return r, nil
