@@ -265,12 +265,9 @@ func (r *runner) collateralPart(field string, day date.Date, cov *lendcore.Cover
 		out.LTV = ltv.Percent(2)
 	}
 	if call := cov.Cover.Call; call != nil {
-		out.Call = &Call{Status: call.Status.String(), RaisedOn: call.RaisedOn, Deadline: call.Deadline,
-			Demanded: call.Demanded, Shortfall: call.Shortfall}
+		out.Call = callOf(call)
 	} else if n := len(cov.Cover.Cured); n > 0 {
-		last := cov.Cover.Cured[n-1]
-		out.Call = &Call{Status: last.Status.String(), RaisedOn: last.RaisedOn, Deadline: last.Deadline,
-			Demanded: last.Demanded, Shortfall: last.Shortfall, ClosedOn: last.ClosedOn}
+		out.Call = callOf(&cov.Cover.Cured[n-1])
 	}
 	for _, id := range r.items.order {
 		it, err := r.e.CollateralItem(r.ctx, id)
@@ -289,4 +286,11 @@ func (r *runner) collateralPart(field string, day date.Date, cov *lendcore.Cover
 		out.RevaluationsDue = append(out.RevaluationsDue, r.items.byID[d.ItemID])
 	}
 	return out, nil
+}
+
+// callOf is the report's form of a margin call; a live one has no
+// ClosedOn.
+func callOf(c *collateral.MarginCall) *Call {
+	return &Call{Status: c.Status.String(), RaisedOn: c.RaisedOn, Deadline: c.Deadline,
+		Demanded: c.Demanded, Shortfall: c.Shortfall, ClosedOn: c.ClosedOn}
 }
