@@ -366,6 +366,11 @@ func (e *Engine) Liquidate(ctx context.Context, item uuid.UUID, sale collateral.
 	return out, err
 }
 
+// liquidationKey prefixes the idempotency key of the entry that posts a
+// loan's share of a sale of collateral; the limitation period tells such a
+// repayment from the debtor's own by it.
+const liquidationKey = "liquidation/"
+
 // postLiquidation posts one loan's share of a sale.
 func (e *Engine) postLiquidation(ctx context.Context, tx storage.Tx, item uuid.UUID, r collateral.Recovery, day date.Date) error {
 	rec, err := tx.Loans().Get(ctx, r.LoanID)
@@ -376,7 +381,7 @@ func (e *Engine) postLiquidation(ctx context.Context, tx storage.Tx, item uuid.U
 	if rec.Status == loan.WrittenOff.String() {
 		kind = loan.Recovery
 	}
-	key := "liquidation/" + item.String()
+	key := liquidationKey + item.String()
 	en := loan.Entry{ID: uuid.NewSHA1(r.LoanID, []byte(key)), Kind: kind, ValueDate: day, BookedAt: e.clock(),
 		Actor: "collateral", Reason: "sale of collateral " + item.String(), IdempotencyKey: key, Amount: r.Amount}
 	_, _, _, err = e.postIn(ctx, tx, &rec, en)

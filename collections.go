@@ -251,7 +251,10 @@ func (e *Engine) RecordLegal(ctx context.Context, id uuid.UUID, s LegalStep) (co
 				return false, err
 			}
 			out = *p
-			return true, addEvent(ctx, tx, fmt.Sprintf("collection/legal/%s/%s/%d", id, s.Proceeding, len(p.Steps)),
+			// A recovery adds no step: the key counts the proceeding's
+			// steps and its recoveries, so each step and each recovery
+			// has its own.
+			return true, addEvent(ctx, tx, fmt.Sprintf("collection/legal/%s/%s/%d/%s", id, s.Proceeding, len(p.Steps), p.Recovered),
 				&CollectionEvent{Record: "legal", Loan: id, Day: s.Day, Proceeding: p})
 		})
 	})
@@ -338,54 +341,12 @@ func (e *Engine) Collection(ctx context.Context, id uuid.UUID) (CollectionRecord
 
 // LimitationExpiry returns the limitation (诉讼时效) of the claim on the
 // borrower as of day under the Engine's limitation policy; its Expiry is
-// the last day to sue. The period runs from the due date of the last
-// installment, or from acceleration (Civil Code arts. 188–189), and
-// restarts on each demand recorded as having reached the borrower
-// (RecordContact, RecordDemand), on a lawsuit (RecordLegal) and on each
-// repayment, which acknowledges the debt (SPC limitation provisions art.
-// 14; a reversed payment does not count, nor does a recovery, which may
-// come from a third party). Errors: storage.ErrNotFound for an unknown
-// loan.
+// the last day to sue. Limitation has the rest (when the period started,
+// the next demand notice due) and says what restarts the period. Errors:
+// storage.ErrNotFound for an unknown loan.
 func (e *Engine) LimitationExpiry(ctx context.Context, id uuid.UUID, day date.Date) (collect.LimitationStatus, error) {
-	rec, err := e.store.Loans().Get(ctx, id)
-	if err != nil {
-		return collect.LimitationStatus{}, err
-	}
-	l, err := e.decode(&rec)
-	if err != nil {
-		return collect.LimitationStatus{}, err
-	}
-	pos, err := l.PositionAt(day)
-	if err != nil {
-		return collect.LimitationStatus{}, err
-	}
-	r, _, err := e.record(ctx, e.store, id)
-	if err != nil {
-		return collect.LimitationStatus{}, err
-	}
-	var start date.Date
-	if n := len(pos.Installments); n > 0 {
-		start = pos.Installments[n-1].Due
-	}
-	if pos.AcceleratedOn != nil && pos.AcceleratedOn.Before(start) {
-		start = *pos.AcceleratedOn
-	}
-	journal := l.Journal()
-	reversed := make(map[uuid.UUID]bool)
-	for _, en := range journal {
-		if en.Kind == loan.Reversal {
-			reversed[en.Reverses] = true
-		}
-	}
-	var acks []collect.LimitationEvent
-	for _, en := range journal {
-		if (en.Kind == loan.Repayment || en.Kind == loan.Prepayment) && !reversed[en.ID] {
-			acks = append(acks, collect.LimitationEvent{Day: en.ValueDate, Kind: collect.Acknowledgement,
-				Delivered: true, Evidence: "entry/" + en.IdempotencyKey})
-		}
-	}
-	c := r.Claim(start, acks)
-	return e.policies.Limitation.Status(&c, day), nil
+	l, err := e.Limitation(ctx, id, day)
+	return l.Status, err
 }
 
 // reviewPromises is the portfolio step that settles promises to pay: each

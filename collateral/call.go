@@ -121,9 +121,12 @@ type Cover struct {
 	Announced *Announcement `json:"announced,omitempty"`
 }
 
-// Announcement is the comparable part of a loan's coverage as Monitor
-// reported it: a change in any of it is news (the stale items count by
-// their number).
+// Announcement is a loan's coverage as Monitor reported it. A change in
+// the action, the call, the items, the stale items (by their number) or
+// the collateral's market or lending value is news (Same); a change in the
+// outstanding or the shortfall alone is not, or a standing warning on a
+// loan in arrears would be announced again every day its interest or
+// penalty accrues.
 type Announcement struct {
 	Outstanding  money.Amount `json:"outstanding"`
 	MarketValue  money.Amount `json:"market_value"`
@@ -134,6 +137,14 @@ type Announcement struct {
 	CallDeadline date.Date    `json:"call_deadline,omitzero"`
 	Items        int          `json:"items"`
 	Stale        int          `json:"stale"`
+}
+
+// Same reports whether b says nothing new beside a: the two differ at
+// most in the outstanding and the shortfall, which move with every day's
+// accrual.
+func (a Announcement) Same(b Announcement) bool {
+	a.Outstanding, a.Shortfall = b.Outstanding, b.Shortfall
+	return a == b
 }
 
 // announcement summarises a loan's coverage for comparison with the one

@@ -13,8 +13,10 @@ import (
 type Monitoring struct {
 	// Coverage holds the loans whose coverage calls for an action (warn,
 	// revalue, call, liquidate) that was not announced as it stands: new,
-	// or with any figure, the action, the call or the stale items changed.
-	// In the order of the exposures.
+	// or with the action, the call, the items, the stale items or the
+	// collateral's values changed (Announcement.Same; the outstanding alone
+	// moves every day interest or penalty accrues, and is not news). In the
+	// order of the exposures.
 	Coverage []LoanCoverage
 	// Revaluations holds the revaluations due that were not announced as
 	// they stand, in the register's order of items.
@@ -70,7 +72,7 @@ func (r *Register) announceCoverage(cov []LoanCoverage) []LoanCoverage {
 		standing[c.LoanID] = true
 		a := announcement(c)
 		cv := r.coverOf(c.LoanID)
-		if cv.Announced != nil && *cv.Announced == a {
+		if cv.Announced != nil && cv.Announced.Same(a) {
 			continue
 		}
 		cv.Announced = &a

@@ -217,3 +217,32 @@ func TestGuarantorRejectsMixedCurrencies(t *testing.T) {
 	_, err = r.GuaranteeCoverage(day(2024, 1, 2), []Exposure{{id(101), cny("5.00")}})
 	assert.ErrorIs(t, err, ErrInvalidInput)
 }
+
+// TestStandingWarningAnnouncedOnce: a warning that stands while the loan's
+// outstanding creeps up with each day's penalty is announced the day it
+// arises, not every day; a new valuation is news again.
+func TestStandingWarningAnnouncedOnce(t *testing.T) {
+	r := newRegister(t)
+	loan := id(101)
+	// 200,000 appraised, real-estate haircut 30 %: lending value 140,000.
+	pledged(t, r, id(1), RealEstate, cny("200000.00"), day(2024, time.April, 1), Lien{loan, 1})
+	announced := 0
+	for d := 1; d <= 10; d++ {
+		// 130,000 + 0.50 a day: LTV 92.86 % and up, above the 90 % warning
+		// line and below the 105 % margin-call line (DefaultPolicy).
+		out := money.New(130_000_00+int64(d)*50, money.CNY)
+		mon, err := r.Monitor(day(2024, time.April, d), []Exposure{{loan, out}})
+		require.NoError(t, err)
+		if len(mon.Coverage) > 0 {
+			require.Equal(t, ActionWarn, mon.Coverage[0].Action)
+			announced++
+		}
+	}
+	assert.Equal(t, 1, announced, "the standing warning is announced once")
+
+	require.NoError(t, r.AddValuation(id(1), Valuation{Date: day(2024, time.April, 11), Amount: cny("195000.00"),
+		Method: DesktopReview, Source: "v"}, day(2024, time.April, 11)))
+	mon, err := r.Monitor(day(2024, time.April, 11), []Exposure{{loan, cny("130005.50")}})
+	require.NoError(t, err)
+	assert.Len(t, mon.Coverage, 1, "a new value is news")
+}

@@ -185,13 +185,15 @@ type (
 		guarantor, guarantee uuid.UUID
 		kind                 AlertKind
 	}
-	// legacySummary is the root package's coverageSummary.
+	// legacySummary is the root package's coverageSummary less the
+	// outstanding and the shortfall, which move with each day's accrual
+	// and are not news by themselves (Announcement.Same).
 	legacySummary struct {
-		outstanding, market, lending, shortfall money.Amount
-		action                                  Action
-		call                                    CallStatus
-		deadline                                date.Date
-		items, stale                            int
+		market, lending money.Amount
+		action          Action
+		call            CallStatus
+		deadline        date.Date
+		items, stale    int
 	}
 )
 
@@ -211,7 +213,7 @@ func (l *legacyClose) close(r *Register, d date.Date, exposures []Exposure) (Mon
 		if c.Items == 0 || c.Action == ActionNone {
 			continue
 		}
-		s := legacySummary{c.Outstanding, c.MarketValue, c.LendingValue, c.Shortfall, c.Action, c.CallStatus,
+		s := legacySummary{c.MarketValue, c.LendingValue, c.Action, c.CallStatus,
 			c.CallDeadline, c.Items, len(c.Stale)}
 		if changed(legacyCoverageKey{c.LoanID}, s) {
 			m.Coverage = append(m.Coverage, *c)

@@ -2,9 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,298 +11,31 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var update = flag.Bool("update", false, "rewrite the scenario golden files")
-
-// runFile runs a scenario file and returns stdout, stderr and the exit status.
-func runFile(t *testing.T, path string) (string, string, int) {
-	t.Helper()
+// TestRunPrintsTheGolden: lendcore run prints what package scenario
+// produces, byte for byte (the golden files are checked in package
+// scenario; one is enough to show the shell adds nothing).
+func TestRunPrintsTheGolden(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := cmdRun([]string{path}, &out, &errb)
-	return out.String(), errb.String(), code
-}
-
-// reports decodes the report stream of a run into generic JSON values.
-func reports(t *testing.T, out string) []map[string]any {
-	t.Helper()
-	dec := json.NewDecoder(strings.NewReader(out))
-	var rs []map[string]any
-	for dec.More() {
-		var r map[string]any
-		require.NoError(t, dec.Decode(&r))
-		rs = append(rs, r)
-	}
-	return rs
-}
-
-// get walks a decoded report: get(r, "position", "installments", 0, "status").
-func get(t *testing.T, v any, path ...any) any {
-	t.Helper()
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, ok := v.(map[string]any)
-			require.True(t, ok, "%v is not an object at %q", v, k)
-			v = m[k]
-		case int:
-			s, ok := v.([]any)
-			require.True(t, ok && k < len(s), "%v has no index %d", v, k)
-			v = s[k]
-		}
-	}
-	return v
-}
-
-// TestScenarioGolden runs every scenario under testdata and compares the
-// output with its .golden file (go test -update rewrites them). The values
-// the golden files hold were checked by hand; TestScenarioHandChecks
-// asserts the key figures with the arithmetic spelled out.
-func TestScenarioGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.json")
+	require.Equal(t, 0, cmdRun([]string{"../../scenario/testdata/backdated-reversal.json"}, &out, &errb), errb.String())
+	want, err := os.ReadFile("../../scenario/testdata/backdated-reversal.golden")
 	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			out, errs, code := runFile(t, f)
-			require.Equal(t, 0, code, errs)
-			golden := strings.TrimSuffix(f, ".json") + ".golden"
-			if *update {
-				require.NoError(t, os.WriteFile(golden, []byte(out), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), out)
-		})
-	}
+	assert.Equal(t, string(want), out.String())
 }
 
-// TestScenarioHandChecks asserts the figures of the golden files that were
-// computed by hand. Every scenario lends CNY 3,000 at 12 % a year, equal
-// principal over 3 months from 2024-01-15 with the periodic basis: each
-// installment repays 1,000 of principal plus 1 % of the balance — 1,030 due
-// 2024-02-15, 1,020 due 2024-03-15, 1,010 due 2024-04-15.
-func TestScenarioHandChecks(t *testing.T) {
-	P := func(p ...any) []any { return append([]any{"position"}, p...) }
-	tests := []struct {
-		file   string
-		checks []check
-	}{
-		{"ontime", []check{
-			{0, P("installments", 1, "status"), "paid"},
-			{1, P("status"), "closed"},
-			// 3,000 principal + 30 + 20 + 10 interest.
-			{1, P("received"), "CNY 3060.00"},
-		}},
-		// Penalty (罚息) of 0.05 % a day on the overdue installment (principal
-		// and interest): paid 10 days late (2024-02-15 → 02-25), so
-		// 1,030 × 10 × 0.0005 = 5.15.
-		{"late-penalty", []check{
-			{0, P("days_past_due"), 10.0},
-			{0, P("outstanding", "penalty"), "CNY 5.15"},
-			{1, P("installments", 0, "status"), "paid-late"},
-			{1, P("installments", 0, "paid", "penalty"), "CNY 5.15"},
-			{1, P("days_past_due"), 0.0},
-			{2, P("status"), "closed"},
-		}},
-		// 1,020 paid on 2024-03-20 against installments 1 and 2, both overdue,
-		// no penalty. Horizontal: installment 1 first — interest 30, principal
-		// 990, leaving 10 of its principal; installment 2 untouched.
-		{"waterfall-horizontal", []check{
-			{0, P("installments", 0, "outstanding", "principal"), "CNY 10.00"},
-			{0, P("installments", 1, "outstanding", "interest"), "CNY 20.00"},
-			{0, P("installments", 1, "outstanding", "principal"), "CNY 1000.00"},
-			{0, P("days_past_due"), 34.0}, // 2024-02-15 → 03-20
-		}},
-		// Vertical: interest across both first (30 + 20), then principal of
-		// installment 1: 1,020 − 50 = 970, leaving 30.
-		{"waterfall-vertical", []check{
-			{0, P("installments", 0, "outstanding", "principal"), "CNY 30.00"},
-			{0, P("installments", 1, "outstanding", "interest"), "CNY 0.00"},
-			{0, P("installments", 1, "outstanding", "principal"), "CNY 1000.00"},
-		}},
-		// 1,100 against 1,030: 70 credit, which settles installment 2 when it
-		// falls due (its 20 interest then 50 principal); 950 more clears it.
-		// 1,040 against the last 1,010 leaves 30 credit, refunded next day.
-		{"overpayment", []check{
-			{0, P("credit"), "CNY 70.00"},
-			{1, P("credit"), "CNY 0.00"},
-			{1, P("outstanding", "principal"), "CNY 1950.00"},
-			{2, P("status"), "closed"},
-			{2, P("credit"), "CNY 30.00"},
-			{3, P("credit"), "CNY 0.00"},
-			{3, P("refunded"), "CNY 30.00"},
-		}},
-		// Payoff on 2024-03-01: principal 2,000 + interest accrued over 15 of
-		// the 29 days of the period 02-15 → 03-15: 20 × 15/29 = 10.34.
-		{"early-payoff", []check{
-			{0, P("accrued_interest"), "CNY 10.34"},
-			{0, P("payoff"), "CNY 2010.34"},
-			{1, P("status"), "closed"},
-		}},
-		// 1,000 prepaid on the first due date, after paying it: 1,000 left.
-		// Keep the term: 2 periods of 500 + 1 % interest (10, then 5).
-		{"prepay-keep-term", []check{
-			{0, P("installments", 2, "owed", "principal"), "CNY 500.00"},
-			{0, P("installments", 2, "owed", "interest"), "CNY 10.00"},
-			{0, P("installments", 3, "owed", "principal"), "CNY 500.00"},
-			{0, P("installments", 3, "owed", "interest"), "CNY 5.00"},
-		}},
-		// Keep the installment's principal (1,000): one period left, 1,000 + 10.
-		{"prepay-keep-installment", []check{
-			{0, P("installments", 2, "owed", "principal"), "CNY 1000.00"},
-			{0, P("installments", 2, "owed", "interest"), "CNY 10.00"},
-			{0, P("installments", 2, "due"), "2024-03-15"},
-		}},
-		// Same penalty as late-penalty. A payment dated 02-20 posted after the
-		// 02-25 report: 5 days, 1,030 × 5 × 0.0005 = 2.575 → 2.58 (half up),
-		// then 1,030 clears the installment. Reversing it brings the penalty
-		// back for 11 days on 02-26: 1,030 × 11 × 0.0005 = 5.665 → 5.67.
-		{"backdated-reversal", []check{
-			{0, P("outstanding", "penalty"), "CNY 5.15"},
-			{1, P("outstanding", "penalty"), "CNY 0.00"},
-			{1, P("paid", "penalty"), "CNY 2.58"},
-			{1, P("days_past_due"), 0.0},
-			{2, P("outstanding", "penalty"), "CNY 5.67"},
-			{2, P("days_past_due"), 11.0},
-		}},
-		// 展期 by 2 periods on 2024-03-10: 2,000 over 4 periods, 500 each.
-		// Installment 2's interest: 20 × 24/29 accrued under the old schedule
-		// (16.55) + 2,000 × 12 % × 5/365 for 03-10 → 03-15 (3.29) = 19.84;
-		// then 1 % of 1,500, 1,000, 500.
-		{"extension", []check{
-			{0, P("restructured"), true},
-			{0, P("installments", 1, "owed", "interest"), "CNY 19.84"},
-			{0, P("installments", 2, "owed", "interest"), "CNY 15.00"},
-			{0, P("installments", 4, "due"), "2024-06-15"},
-			{0, P("installments", 4, "owed", "principal"), "CNY 500.00"},
-		}},
-		// 宣布提前到期 on 2024-03-01: installment 1 is 15 days overdue, penalty
-		// 1,030 × 15 × 0.0005 = 7.725 → 7.73; the rest (2,000 + 10.34 accrued)
-		// falls due that day. Payoff 3,000 + 40.34 + 7.73 = 3,048.07.
-		{"acceleration", []check{
-			{0, P("status"), "accelerated"},
-			{0, P("installments", 1, "due"), "2024-03-01"},
-			{0, P("installments", 1, "owed", "interest"), "CNY 10.34"},
-			{0, P("outstanding", "penalty"), "CNY 7.73"},
-			{0, P("payoff"), "CNY 3048.07"},
-		}},
-		// 核销 on 2024-06-30: penalty 1,030 × 136 days + 2,010.34 × 121 days at
-		// 0.05 % = 70.04 + 121.626 = 191.67. Recovery of 500 goes to
-		// principal first (written-off waterfall); the claim stays pursued.
-		{"writeoff-recovery", []check{
-			{0, P("status"), "written-off"},
-			{0, P("written_off", "penalty"), "CNY 191.67"},
-			{0, P("claim", "principal"), "CNY 3000.00"},
-			{1, P("recovered", "principal"), "CNY 500.00"},
-			{1, P("claim", "principal"), "CNY 2500.00"},
-			{1, P("status"), "written-off"},
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) { handCheck(t, tt.file, tt.checks) })
-	}
-}
-
-// check is one figure of a scenario's output: the report (counting only
-// reports that carry a position), the path into it, the expected value.
-type check struct {
-	report int
-	path   []any
-	want   any
-}
-
-// handCheck runs testdata/<file>.json and asserts each check.
-func handCheck(t *testing.T, file string, checks []check) {
-	t.Helper()
-	out, errs, code := runFile(t, filepath.Join("testdata", file+".json"))
-	require.Equal(t, 0, code, errs)
-	var rs []map[string]any
-	for _, r := range reports(t, out) {
-		if r["position"] != nil {
-			rs = append(rs, r)
-		}
-	}
-	for _, c := range checks {
-		require.Less(t, c.report, len(rs))
-		assert.Equal(t, c.want, get(t, rs[c.report], c.path...), "report %d %v", c.report, c.path)
-	}
-}
-
-// TestScenarioPostingsBalance: debits equal credits in every postings report.
-func TestScenarioPostingsBalance(t *testing.T) {
-	out, errs, code := runFile(t, "testdata/early-payoff.json")
-	require.Equal(t, 0, code, errs)
-	for _, r := range reports(t, out) {
-		if r["report"] != "postings" {
-			continue
-		}
-		per := map[string]int64{}
-		for _, p := range r["postings"].([]any) {
-			m := p.(map[string]any)
-			var units, cents int64
-			_, err := fmt.Sscanf(strings.TrimPrefix(m["amount"].(string), "CNY "), "%d.%d", &units, &cents)
-			require.NoError(t, err)
-			per[m["debit"].(string)] += units*100 + cents
-			per[m["credit"].(string)] -= units*100 + cents
-		}
-		var sum int64
-		for _, v := range per {
-			sum += v
-		}
-		assert.Zero(t, sum)
-		// Paid off: every receivable is back to zero, cash is 3,060.34 − 3,000.
-		assert.Zero(t, per["loans-receivable"])
-		assert.Zero(t, per["interest-receivable"])
-		assert.Equal(t, int64(4034), per["cash"])
-	}
-}
-
-// TestRunBadInput: every bad scenario exits 2 with one line naming the field.
-func TestRunBadInput(t *testing.T) {
-	good := `{"currency":"CNY","terms":{"principal":"CNY 3000.00","annual_rate":"12%","method":"equal-principal",
-"frequency":"monthly","periods":3,"start":"2024-01-15"},"events":[{"type":"disburse","date":"2024-01-15"}%s]}`
-	withEvent := func(ev string) string { return strings.Replace(good, "%s", ","+ev, 1) }
-	base := withEvent(`{"type":"report","date":"2024-01-15"}`)
-	tests := []struct {
-		name, json, field string
-	}{
-		{"not JSON", `{"currency":`, "scenario"},
-		{"unknown field", `{"currency":"CNY","colour":"red"}`, "scenario"},
-		{"wrong type", `{"currency":5}`, "currency"},
-		{"unknown currency", strings.Replace(base, `"currency":"CNY"`, `"currency":"XXX"`, 1), "currency"},
-		{"terms in another currency", strings.Replace(base, `"currency":"CNY"`, `"currency":"USD"`, 1), "terms.principal"},
-		{"missing terms", `{"currency":"CNY","events":[]}`, "terms"},
-		{"bad terms", strings.Replace(base, `"periods":3`, `"periods":0`, 1), "terms.periods"},
-		{"bad policy", strings.Replace(base, `"events"`, `"policy":{"penalty":{"year_days":7}},"events"`, 1), "policy.penalty.year_days"},
-		{"unknown policy field", strings.Replace(base, `"events"`, `"policy":{"colour":1},"events"`, 1), "policy"},
-		{"bad date", withEvent(`{"type":"repay","date":"2024-2-15","amount":"1"}`), "events[1].date"},
-		{"date that panics the date parser", withEvent(`{"type":"repay","date":"2024-0","amount":"1"}`), "events[1].date"},
-		{"unknown type", withEvent(`{"type":"gift","date":"2024-02-15"}`), "events[1].type"},
-		{"close before the start", withEvent(`{"type":"close","date":"2023-01-01"}`), "events[1].date"},
-		{"event field of the wrong type", withEvent(`{"type":"repay","date":"2024-02-15","amount":1030}`), "events[1].amount"},
-		{"unknown event field", withEvent(`{"type":"repay","date":"2024-02-15","amount":"1","bogus":1}`), "events[1]"},
-		{"zero amount", withEvent(`{"type":"repay","date":"2024-02-15","amount":"0"}`), "events[1].amount"},
-		{"negative amount", withEvent(`{"type":"repay","date":"2024-02-15","amount":"-5"}`), "events[1].amount"},
-		{"bad amount", withEvent(`{"type":"repay","date":"2024-02-15","amount":"1,2.3.4"}`), "events[1].amount"},
-		{"wrong currency", withEvent(`{"type":"repay","date":"2024-02-15","amount":"USD 5.00"}`), "events[1].amount"},
-		{"before disbursement", withEvent(`{"type":"repay","date":"2024-01-01","amount":"5"}`), "events[1].value_date"},
-		{"unknown reversal label", withEvent(`{"type":"reverse","date":"2024-02-15","reverses":"nope"}`), "events[1].reverses"},
-		{"bad component", withEvent(`{"type":"waive","date":"2024-02-15","amount":"1","component":"tip"}`), "events[1].component"},
-		{"bad report", withEvent(`{"type":"report","date":"2024-02-15","report":"poem"}`), "events[1].report"},
-		{"report with amount", withEvent(`{"type":"report","date":"2024-02-15","amount":"5"}`), "events[1]"},
-		{"write-off without approver", withEvent(`{"type":"write-off","date":"2024-02-15"}`), "events[1].approver"},
-		{"recovering an active loan", withEvent(`{"type":"recover","date":"2024-02-15","amount":"5"}`), "events[1]"},
-	}
-	dir := t.TempDir()
-	for i, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(dir, fmt.Sprintf("s%d.json", i))
-			require.NoError(t, os.WriteFile(path, []byte(tt.json), 0o644))
-			out, errs, code := runFile(t, path)
-			assert.Equal(t, 2, code)
-			assert.Empty(t, out)
-			assert.Equal(t, 1, strings.Count(errs, "\n"), errs)
-			assert.True(t, strings.HasPrefix(errs, "lendcore run: "+tt.field+":"), "got %q, want field %s", errs, tt.field)
-		})
+// TestRunBadScenario: a bad scenario exits 2 with one line per bad field,
+// each naming it, and prints nothing on stdout.
+func TestRunBadScenario(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(path, []byte(`{"currency":"XXX","utc_offset":"+8","events":[
+{"type":"repay","date":"2024-2-15","amount":"1,2"}]}`), 0o644))
+	var out, errb bytes.Buffer
+	assert.Equal(t, 2, cmdRun([]string{path}, &out, &errb))
+	assert.Empty(t, out.String())
+	lines := strings.Split(strings.TrimSuffix(errb.String(), "\n"), "\n")
+	want := []string{"currency", "utc_offset", "terms", "events[0].date", "events[0].amount", "events[0].type"}
+	require.Len(t, lines, len(want), errb.String())
+	for i, f := range want {
+		assert.True(t, strings.HasPrefix(lines[i], "lendcore run: "+f+": "), "line %d: %q", i, lines[i])
 	}
 }
 
@@ -316,23 +46,4 @@ func TestRunUsageAndMissingFile(t *testing.T) {
 	errb.Reset()
 	assert.Equal(t, 1, cmdRun([]string{filepath.Join(t.TempDir(), "missing.json")}, &out, &errb))
 	assert.Contains(t, errb.String(), "no such file")
-}
-
-// FuzzScenario: no scenario input panics; bad input is an *inputError.
-func FuzzScenario(f *testing.F) {
-	for _, name := range []string{"ontime", "backdated-reversal", "writeoff-recovery", "p2p-funding-transfer", "secured-margin-call", "collections-legal-writeoff"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name+".json"))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-	f.Add([]byte(`{"currency":"CNY","terms":{"start":"2024-0"}}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var out bytes.Buffer
-		if err := runScenario(b, &out); err != nil {
-			var ie *inputError
-			assert.ErrorAs(t, err, &ie)
-		}
-	})
 }

@@ -1,9 +1,7 @@
-package main
+package scenario
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,14 +104,21 @@ func TestEngineScenarioHandChecks(t *testing.T) {
 			{0, []any{"messages", 2, "payload", "action"}, "call"},
 			// The 22:30 call was refused under COL-2 (quiet hours 22:00–
 			// 08:00, GB/T 45251—2025); the promise of 1,030 by 02-29 was
-			// broken.
+			// broken: the close of 03-01 (the day after its deadline)
+			// settled it, and the close of 03-02 fed it to the ladder,
+			// whose OnBrokenPromise rule moved the loan to M2 that day
+			// (collect.DefaultLadder), ahead of the 31 days past due.
 			{1, []any{"collection", "refused", 0, "rule"}, "COL-2"},
 			{1, []any{"collection", "contacts"}, 2.0},
 			{1, []any{"collection", "promises", 0, "status"}, "broken"},
-			// 31 days past due on 03-17: M2, whose entry actions are a
-			// collection letter and a notice to the guarantor.
+			{1, []any{"state", "collection"}, "m2"},
+			{1, []any{"state", "collection_since"}, "2024-03-02"},
+			// 31 days past due on 03-17: still M2 (its entry actions, a
+			// collection letter and a notice to the guarantor, were due
+			// on 03-02); the day's actions are M2's SMS and call.
 			{2, []any{"state", "collection"}, "m2"},
-			{2, []any{"messages", 1, "payload", "action"}, "notify-guarantor"},
+			{2, []any{"messages", 0, "payload", "action"}, "sms"},
+			{2, []any{"messages", 1, "payload", "action"}, "call"},
 			// 04-16: the third consecutive installment missed sends the
 			// loan to legal review (ladder trigger MinConsecutiveMissed 3).
 			{3, []any{"state", "collection"}, "legal-review"},
@@ -124,6 +129,12 @@ func TestEngineScenarioHandChecks(t *testing.T) {
 			// 23.74; 118.63 in all, payoff 3,060 + 118.63 = 3,178.63.
 			// Over 90 days: substandard (China 2023), stage 3.
 			{4, []any{"position", "payoff"}, "CNY 3178.63"},
+			// Accelerated after the last due date (04-15), so the
+			// limitation period still runs from 04-15 (Civil Code art.
+			// 189: from the last installment's due date); the demand
+			// letter of 03-18 came before it ran.
+			{4, []any{"limitation", "start"}, "2024-04-15"},
+			{4, []any{"limitation", "expiry"}, "2027-04-15"},
 			{4, []any{"state", "grade"}, "substandard"},
 			{4, []any{"state", "stage"}, "stage-3"},
 			// Written off 12-31: penalty 1,030 × 320 + 1,020 × 291 +
@@ -152,18 +163,18 @@ func TestEngineScenarioHandChecks(t *testing.T) {
 }
 
 // TestScenarioDeterministic: the same file prints the same bytes twice
-// (fixed clock, ids derived from the file).
+// (fixed clock, ids derived from the file), each run on a new Engine.
 func TestScenarioDeterministic(t *testing.T) {
 	for _, f := range []string{"p2p-funding-transfer", "secured-margin-call", "collections-legal-writeoff"} {
-		a, _, code := runFile(t, filepath.Join("testdata", f+".json"))
-		require.Equal(t, 0, code)
-		b, _, _ := runFile(t, filepath.Join("testdata", f+".json"))
+		a, err := runFile(t, filepath.Join("testdata", f+".json"))
+		require.NoError(t, err)
+		b, _ := runFresh(t, filepath.Join("testdata", f+".json"))
 		assert.Equal(t, a, b, f)
 	}
 }
 
-// TestRunBadEngineInput: bad input to the Engine-driven events exits 2 with
-// one line naming the field.
+// TestRunBadEngineInput: bad input to the Engine-driven events names the
+// field.
 func TestRunBadEngineInput(t *testing.T) {
 	head := `{"currency":"CNY","terms":{"principal":"CNY 3000.00","annual_rate":"12%%","method":"equal-principal",
 "frequency":"monthly","periods":3,"start":"2024-01-15"},%s"events":[%s]}`
@@ -201,16 +212,17 @@ func TestRunBadEngineInput(t *testing.T) {
 		{"bad ladder", fmt.Sprintf(head, `"policies":{"ladder":{"stages":[]}},`, disburse), "policies.ladder.stages"},
 		{"bad collateral policy", fmt.Sprintf(head, `"policies":{"collateral":{"kinds":[]}},`, disburse), "policies.collateral.kinds"},
 	}
-	dir := t.TempDir()
-	for i, tt := range tests {
+	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(dir, fmt.Sprintf("e%d.json", i))
-			require.NoError(t, os.WriteFile(path, []byte(tt.json), 0o644))
-			out, errs, code := runFile(t, path)
-			assert.Equal(t, 2, code, errs)
+			out, err := runBytes(t, []byte(tt.json))
 			assert.Empty(t, out)
-			assert.Equal(t, 1, strings.Count(errs, "\n"), errs)
-			assert.True(t, strings.HasPrefix(errs, "lendcore run: "+tt.field), "got %q, want field %s", errs, tt.field)
+			// Every bad field is named; these scenarios have one (the
+			// collateral policy misses an entry for each kind).
+			names := badFields(t, err)
+			assert.Contains(t, names, tt.field, "%v", err)
+			for _, n := range names {
+				assert.Equal(t, tt.field, n, "%v", err)
+			}
 		})
 	}
 }
@@ -224,9 +236,9 @@ func TestRefusedContactIsReported(t *testing.T) {
 "frequency":"monthly","periods":3,"start":"2024-01-15"},"events":[{"type":"disburse","date":"2024-01-15"},%s,%s,%s,%s,
 {"type":"report","date":"2024-02-16","report":"summary"}]}`,
 		fmt.Sprintf(call, "09:00"), fmt.Sprintf(call, "10:00"), fmt.Sprintf(call, "11:00"), fmt.Sprintf(call, "12:00"))
-	var out bytes.Buffer
-	require.NoError(t, runScenario([]byte(sc), &out))
-	rs := reports(t, out.String())
+	out, err := runBytes(t, []byte(sc))
+	require.NoError(t, err)
+	rs := reports(t, out)
 	require.Len(t, rs, 2)
 	assert.Equal(t, "contact-refused", rs[0]["report"])
 	assert.Equal(t, "COL-1", get(t, rs[0], "refused", "rule"))
@@ -240,8 +252,8 @@ func TestInvestorsWithDefaultDayCount(t *testing.T) {
 	sc := `{"currency":"CNY","terms":{"principal":"CNY 3000.00","annual_rate":"12%","method":"equal-principal",
 "frequency":"monthly","periods":3,"start":"2024-01-15"},"events":[{"type":"disburse","date":"2024-01-15",
 "funding":[{"investor":"a","amount":"3000"}]},{"type":"report","date":"2024-01-25","report":"summary"}]}`
-	var out bytes.Buffer
-	require.NoError(t, runScenario([]byte(sc), &out))
+	out, err := runBytes(t, []byte(sc))
+	require.NoError(t, err)
 	// 3,000 × 12 % × 10/360 = 10.00 accrued to the investor by 01-25.
-	assert.Equal(t, "CNY 10.00", get(t, reports(t, out.String())[0], "investors", 0, "accrued"))
+	assert.Equal(t, "CNY 10.00", get(t, reports(t, out)[0], "investors", 0, "accrued"))
 }

@@ -1,4 +1,4 @@
-package main
+package scenario
 
 import (
 	"errors"
@@ -15,72 +15,28 @@ import (
 	"github.com/lendcore/lendcore/storage"
 )
 
-// labels maps a scenario's names for things (investors, items, guarantors)
-// to their name-based ids, remembering the order they first appeared in.
-type labels struct {
-	kind  string // "investor", "item", ... : the UUID namespace prefix
-	byID  map[uuid.UUID]string
-	order []uuid.UUID
-}
-
-// id returns the id of name, registering it when add is set; ok is false
-// for an unknown name when add is not.
-func (l *labels) id(name string, add bool) (uuid.UUID, bool) {
-	id := uuid.NewSHA1(scenarioNS, []byte(l.kind+"/"+name))
-	if _, ok := l.byID[id]; ok {
-		return id, true
-	}
-	if !add {
-		return id, false
-	}
-	if l.byID == nil {
-		l.byID = map[uuid.UUID]string{}
-	}
-	l.byID[id] = name
-	l.order = append(l.order, id)
-	return id, true
-}
-
-// ids returns the registered ids in order (nil when none).
-func (l *labels) ids() []uuid.UUID { return append([]uuid.UUID(nil), l.order...) }
-
-// funding reads the investors' shares of the principal.
-func (r *runner) funding(field string, lines []fundingLine) ([]lendcore.Funding, error) {
+// funding reads the investors' shares of the principal (Parse checked
+// that they add up to it: the Engine takes the funding as given).
+func (r *runner) funding(field string, lines []FundingLine) ([]lendcore.Funding, error) {
 	var out []lendcore.Funding
-	sum := money.Zero(r.cur)
 	for i, f := range lines {
 		fld := fmt.Sprintf("%s[%d]", field, i)
-		if f.Investor == "" {
-			return nil, bad(fld+".investor", "missing")
-		}
 		a, err := r.positive(fld+".amount", f.Amount)
 		if err != nil {
 			return nil, err
 		}
 		id, _ := r.investors.id(f.Investor, true)
 		out = append(out, lendcore.Funding{Investor: id, Amount: a})
-		sum = sum.Add(a)
-	}
-	// Investor holdings must sum to the outstanding principal; the Engine
-	// takes the funding as given, so the runner checks it.
-	if len(out) > 0 && sum != r.terms.Principal {
-		return nil, bad(field, "the shares add up to %s, not the principal %s", sum, r.terms.Principal)
 	}
 	return out, nil
 }
 
 // transfer sells all or part of the seller's holding to the buyer through
 // the Engine (债权转让).
-func (r *runner) transfer(_ int, field string, day date.Date, ev *scenarioEvent) error {
-	if ev.Seller == "" {
-		return bad(field+".seller", "missing")
-	}
-	if ev.Buyer == "" {
-		return bad(field+".buyer", "missing")
-	}
+func (r *runner) transfer(_ int, field string, day date.Date, ev *Event) error {
 	seller, ok := r.investors.id(ev.Seller, false)
 	if !ok {
-		return bad(field+".seller", "no investor %q funded the loan or bought into it", ev.Seller)
+		return invalid(field+".seller", fmt.Sprintf("no investor %q funded the loan or bought into it", ev.Seller))
 	}
 	book, err := r.e.Book(r.ctx, r.id)
 	if err != nil {
@@ -88,7 +44,7 @@ func (r *runner) transfer(_ int, field string, day date.Date, ev *scenarioEvent)
 	}
 	h, err := sellerHolding(book, seller, ev.Holding)
 	if err != nil {
-		return bad(field+".holding", "%v", err)
+		return invalid(field+".holding", err.Error())
 	}
 	req := invest.TransferRequest{Holding: h.ID, Principal: h.Principal, On: day}
 	if ev.Amount != "" {
@@ -100,13 +56,8 @@ func (r *runner) transfer(_ int, field string, day date.Date, ev *scenarioEvent)
 		return err
 	}
 	req.Buyer, _ = r.investors.id(ev.Buyer, true)
-	if _, err := r.e.TransferClaim(r.ctx, r.id, req); err != nil {
-		if _, _, ok := firstField(err); ok {
-			return fieldError(field, err)
-		}
-		return bad(field, "%v", err)
-	}
-	return nil
+	_, err = r.e.TransferClaim(r.ctx, r.id, req)
+	return fieldError(field, err)
 }
 
 // sellerHolding is the holding a seller sells: the one numbered n, or
@@ -134,9 +85,9 @@ func sellerHolding(b *invest.Book, seller uuid.UUID, n int) (invest.Holding, err
 	}
 }
 
-// investorLine is one investor's position in the loan on a report date
+// Investor is one investor's position in the loan on a report date
 // (invest.Statement, with the investor's scenario name).
-type investorLine struct {
+type Investor struct {
 	Investor     string             `json:"investor"`
 	ID           uuid.UUID          `json:"id"` // as the outbox messages name the investor
 	Holdings     []invest.HoldingID `json:"holdings"`
@@ -154,7 +105,7 @@ type investorLine struct {
 // investorReport returns each investor's statement on day, in the order the
 // investors appeared in the scenario; nil for a loan without investors.
 // Receipts are those the daily close has distributed so far.
-func (r *runner) investorReport(field string, day date.Date, pos *loan.Position, terms schedule.Terms) ([]investorLine, error) {
+func (r *runner) investorReport(field string, day date.Date, pos *loan.Position, terms schedule.Terms) ([]Investor, error) {
 	book, err := r.e.Book(r.ctx, r.id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
@@ -163,13 +114,13 @@ func (r *runner) investorReport(field string, day date.Date, pos *loan.Position,
 		return nil, fieldError(field, err)
 	}
 	period := period(day, pos, terms)
-	var out []investorLine
+	var out []Investor
 	for _, id := range r.investors.order {
 		s, err := book.Statement(id, day, period)
 		if err != nil {
 			return nil, fieldError(field, err)
 		}
-		out = append(out, investorLine{Investor: r.investors.byID[id], ID: id, Holdings: s.Holdings,
+		out = append(out, Investor{Investor: r.investors.byID[id], ID: id, Holdings: s.Holdings,
 			Outstanding: s.Outstanding, Accrued: s.Accrued, Received: s.Received, Fees: s.Fees, Net: s.Net,
 			Compensation: s.Compensation, Sales: s.Sales, SellerFee: s.SellerFee, Purchases: s.Purchases})
 	}

@@ -1,0 +1,107 @@
+package scenario
+
+import (
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/money"
+	"github.com/lendcore/lendcore/schedule"
+)
+
+// sequence checks what the order of the events shows, without running
+// them: a second disbursement or one off the terms' start or amount,
+// funding that does not add up to the principal, an event that needs the
+// loan before it is disbursed, a label used twice or named before it is
+// given (entries, collateral items, guarantors), a close before the start
+// or too far after it.
+type sequence struct {
+	sc         *Scenario
+	disbursed  bool
+	entries    map[string]bool
+	items      map[string]bool
+	guarantors map[string]bool
+}
+
+func newSequence(sc *Scenario) *sequence {
+	return &sequence{sc: sc, entries: map[string]bool{}, items: map[string]bool{}, guarantors: map[string]bool{}}
+}
+
+// step adds the bad fields of the next event, ev, to bad.
+func (q *sequence) step(bad *fault.Fields, field string, ev *Event) {
+	spec, ok := eventTypes[ev.Type]
+	if !ok {
+		return // Event.check named it
+	}
+	start, principal := q.sc.Terms.Start, q.sc.Terms.Principal
+	day, dateErr := schedule.ParseDate(ev.Date)
+	if spec.needsLoan && !q.disbursed {
+		bad.Addf(field+".type", "a %s event needs the loan disbursed first", ev.Type)
+	}
+	switch ev.Type {
+	case "disburse":
+		if q.disbursed {
+			bad.Add(field+".type", "the loan is already disbursed")
+		}
+		q.disbursed = true
+		if dateErr == nil && !start.IsZero() && day != start {
+			bad.Addf(field+".date", "a disbursement is dated the terms' start %s", start)
+		}
+		if a, err := parseAmount(ev.Amount, q.sc.Currency); ev.Amount != "" && err == nil && a != principal {
+			bad.Addf(field+".amount", "the whole principal %s is disbursed, not %s", principal, a)
+		}
+		q.sc.checkFunding(bad, field+".funding", ev.Funding)
+	case "close":
+		switch {
+		case dateErr != nil || start.IsZero():
+		case day.Before(start):
+			bad.Addf(field+".date", "before the loan's start %s: there is nothing to close", start)
+		case day.Sub(start) > maxCloseDays:
+			bad.Addf(field+".date", "the close runs at most %d days past the start %s", maxCloseDays, start)
+		}
+	case "collateral":
+		fresh(bad, q.items, field+".item", "item", ev.Item)
+	case "valuation", "release":
+		known(bad, q.items, field+".item", "collateral item", ev.Item)
+	case "guarantor":
+		fresh(bad, q.guarantors, field+".guarantor", "guarantor", ev.Guarantor)
+	case "assessment", "contact", "demand":
+		known(bad, q.guarantors, field+".guarantor", "guarantor", ev.Guarantor)
+	}
+	if _, entry := entryKinds[ev.Type]; entry {
+		known(bad, q.entries, field+".reverses", "event labelled", ev.Reverses)
+		if ev.ID != "" {
+			fresh(bad, q.entries, field+".id", "label", ev.ID)
+		}
+	}
+}
+
+// known: a label named must have been given before.
+func known(bad *fault.Fields, set map[string]bool, field, what, label string) {
+	if label != "" && !set[label] {
+		bad.Addf(field, "no %s %q before this event", what, label)
+	}
+}
+
+// fresh: a label is given once.
+func fresh(bad *fault.Fields, set map[string]bool, field, what, label string) {
+	if set[label] {
+		bad.Addf(field, "%s %q used twice", what, label)
+	}
+	set[label] = true
+}
+
+// checkFunding: the investors' shares add up to the principal.
+func (sc *Scenario) checkFunding(bad *fault.Fields, field string, lines []FundingLine) {
+	if len(lines) == 0 {
+		return
+	}
+	sum := money.Zero(sc.Currency)
+	for _, f := range lines {
+		a, err := positive(f.Amount, sc.Currency)
+		if err != nil {
+			return // Event.check named it
+		}
+		sum = sum.Add(a)
+	}
+	if principal := sc.Terms.Principal; sum != principal {
+		bad.Addf(field, "the shares add up to %s, not the principal %s", sum, principal)
+	}
+}
