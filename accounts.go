@@ -392,15 +392,15 @@ func creditInvestors(ctx context.Context, tx storage.Tx, msgs []storage.Message)
 			// A host that keeps no cash accounts pays nothing for them
 			// beyond this one read: no record is decoded.
 			checked = true
-			any := false
+			found := false
 			for _, err := range tx.Accounts().Scan(ctx, storage.AccountFilter{BatchSize: 1}) {
 				if err != nil {
 					return err
 				}
-				any = true
+				found = true
 				break
 			}
-			if !any {
+			if !found {
 				return nil
 			}
 		}
