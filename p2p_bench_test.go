@@ -11,6 +11,8 @@ import (
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/account"
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage/memory"
 )
 
@@ -118,4 +120,61 @@ func BenchmarkAccountMovementsPostgres(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(moves.Load())/b.Elapsed().Seconds(), "movements/s")
+}
+
+// BenchmarkCloseWithAccounts closes the first due date of 1,000 P2P loans,
+// each funded by four of 100 investors and repaid on the day: every loan
+// makes a distribution, which the close credits to the investors' cash
+// accounts ("accounts") or, when the investors have none, leaves to the
+// host ("no-accounts"). It reports the close's loan-days/s.
+func BenchmarkCloseWithAccounts(b *testing.B) {
+	for _, accounts := range []bool{true, false} {
+		name := "no-accounts"
+		if accounts {
+			name = "accounts"
+		}
+		b.Run(name, func(b *testing.B) {
+			const loans, investors = 1000, 100
+			ctx := context.Background()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				e, err := lendcore.New(memory.New(), lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock))
+				if err != nil {
+					b.Fatal(err)
+				}
+				inv := make([]uuid.UUID, investors)
+				for j := range inv {
+					inv[j] = uuid.New()
+					if accounts {
+						if _, err := e.OpenAccount(ctx, inv[j], account.Investor, money.CNY, d(2024, 1, 11)); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				for j := range loans {
+					id := uuid.New()
+					approved(b, e, id)
+					var f []lendcore.Funding
+					for k := range 4 {
+						f = append(f, lendcore.Funding{Investor: inv[(j+k*25)%investors], Amount: cny("2500")})
+					}
+					if _, err := e.Disburse(ctx, id, lendcore.Disbursement{Actor: "teller", IdempotencyKey: "d", Funding: f}); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := e.Post(ctx, id, loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 2, 15), Actor: "bank",
+						IdempotencyKey: "pay-1", Amount: cny("888.49")}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, err := e.CloseOfDay(ctx, d(2024, 2, 14)); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := e.CloseOfDay(ctx, d(2024, 2, 15)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(loans)*float64(b.N)/b.Elapsed().Seconds(), "loan-days/s")
+		})
+	}
 }
