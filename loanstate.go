@@ -37,8 +37,6 @@ type LoanState struct {
 	MaxDPD int    `json:"max_dpd"`
 	Bucket string `json:"bucket"`
 
-	// The one-byte fields and the dates are grouped so the state, kept in
-	// memory for every loan, carries no padding.
 	Grade      classify.Grade `json:"grade,omitzero"`
 	Stage      classify.Stage `json:"stage,omitzero"`
 	Level      classify.Level `json:"level,omitzero"`
