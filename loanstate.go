@@ -130,9 +130,7 @@ func storedState(rec *storage.Loan) (LoanState, error) {
 // step are the index's AsOf, so they are left out.
 func (s LoanState) encode() (json.RawMessage, error) {
 	s.Track.Last = date.Date{}
-	// Directly, not through json.Marshal, which would re-scan the
-	// hand-written output to validate and compact it.
-	return s.MarshalJSON()
+	return s.MarshalJSON() // not json.Marshal, which would scan the output again
 }
 
 // sameStored reports whether s and o have the same stored document.
