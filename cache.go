@@ -2,7 +2,6 @@ package lendcore
 
 import (
 	"bytes"
-	"encoding/binary"
 	"slices"
 	"sync"
 
@@ -84,20 +83,9 @@ func (e *Engine) stateOf(rec *storage.Loan) (LoanState, error) {
 	return s, nil
 }
 
-// loanCache is the memo the Engine keeps by default.
-//
-// It is split into shards by id, so the close's workers, each on loans of
-// its own, almost never wait on one another's lock. Waiting is dearer than
-// it looks: the waiting worker is parked, and the one that wakes it keeps
-// its processor, so on a small machine one lock shared by every lookup ran
-// the workers one at a time.
+// loanCache is the memo the Engine keeps by default: one map under one
+// lock, which the close's workers share.
 type loanCache struct {
-	shards [cacheShards]cacheShard
-}
-
-const cacheShards = 64
-
-type cacheShard struct {
 	mu sync.RWMutex
 	// Entries by pointer: a lookup reads an entry's fields under the lock
 	// rather than copying its few hundred bytes.
@@ -116,61 +104,45 @@ type cachedLoan struct {
 	hasState  bool
 }
 
-func newLoanCache() *loanCache {
-	c := &loanCache{}
-	for i := range c.shards {
-		c.shards[i].m = make(map[uuid.UUID]*cachedLoan)
-	}
-	return c
-}
+func newLoanCache() *loanCache { return &loanCache{m: make(map[uuid.UUID]*cachedLoan)} }
 
-// shard returns id's shard. The multiply mixes all of the id's random
-// tail, whatever the UUID version.
-func (c *loanCache) shard(id uuid.UUID) *cacheShard {
-	h := binary.LittleEndian.Uint64(id[8:]) * 0x9E3779B97F4A7C15
-	return &c.shards[h>>(64-6)] // 6 bits: cacheShards = 64
-}
-
-// entry returns id's entry for updating, adding an empty one; sh.mu must
+// entry returns id's entry for updating, adding an empty one; c.mu must
 // be held for writing.
-func (sh *cacheShard) entry(id uuid.UUID) *cachedLoan {
-	e := sh.m[id]
+func (c *loanCache) entry(id uuid.UUID) *cachedLoan {
+	e := c.m[id]
 	if e == nil {
 		e = &cachedLoan{}
-		sh.m[id] = e
+		c.m[id] = e
 	}
 	return e
 }
 
 func (c *loanCache) loan(id uuid.UUID, version int64) (*loan.Loan, bool) {
-	sh := c.shard(id)
-	sh.mu.RLock()
-	defer sh.mu.RUnlock()
-	if e := sh.m[id]; e != nil && e.loan != nil && e.version == version {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if e := c.m[id]; e != nil && e.loan != nil && e.version == version {
 		return e.loan, true
 	}
 	return nil, false
 }
 
 func (c *loanCache) keepLoan(id uuid.UUID, version int64, l *loan.Loan) {
-	sh := c.shard(id)
-	sh.mu.Lock()
-	if e := sh.entry(id); e.loan == nil || e.version <= version {
+	c.mu.Lock()
+	if e := c.entry(id); e.loan == nil || e.version <= version {
 		e.version, e.loan = version, l
 	}
-	sh.mu.Unlock()
+	c.mu.Unlock()
 }
 
 func (c *loanCache) state(id uuid.UUID, asOf date.Date) (LoanState, bool) {
-	sh := c.shard(id)
-	sh.mu.RLock()
-	e := sh.m[id]
+	c.mu.RLock()
+	e := c.m[id]
 	if e == nil || !e.hasState || e.stateAsOf != asOf {
-		sh.mu.RUnlock()
+		c.mu.RUnlock()
 		return LoanState{}, false
 	}
 	s := e.state
-	sh.mu.RUnlock()
+	c.mu.RUnlock()
 	s.Day = asOf
 	if !s.Day.IsZero() && s.Status != 0 {
 		s.Track.Last = s.Day
@@ -179,28 +151,25 @@ func (c *loanCache) state(id uuid.UUID, asOf date.Date) (LoanState, bool) {
 }
 
 func (c *loanCache) keepState(id uuid.UUID, asOf date.Date, s LoanState) {
-	sh := c.shard(id)
-	sh.mu.Lock()
-	e := sh.entry(id)
+	c.mu.Lock()
+	e := c.entry(id)
 	e.hasState, e.state, e.stateAsOf = true, s, asOf
-	sh.mu.Unlock()
+	c.mu.Unlock()
 }
 
 // forget drops id: the close calls it once a closed loan is final and
 // leaves the scans, so the cache holds only loans still being closed.
 func (c *loanCache) forget(id uuid.UUID) {
-	sh := c.shard(id)
-	sh.mu.Lock()
-	delete(sh.m, id)
-	sh.mu.Unlock()
+	c.mu.Lock()
+	delete(c.m, id)
+	c.mu.Unlock()
 }
 
 // cached reports whether the memo holds anything for id (for tests).
 func (c *loanCache) cached(id uuid.UUID) bool {
-	sh := c.shard(id)
-	sh.mu.RLock()
-	defer sh.mu.RUnlock()
-	_, ok := sh.m[id]
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	_, ok := c.m[id]
 	return ok
 }
 

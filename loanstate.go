@@ -37,8 +37,6 @@ type LoanState struct {
 	MaxDPD int    `json:"max_dpd"`
 	Bucket string `json:"bucket"`
 
-	// The one-byte fields and the dates are grouped so the state, kept in
-	// memory for every loan, carries no padding.
 	Grade      classify.Grade `json:"grade,omitzero"`
 	Stage      classify.Stage `json:"stage,omitzero"`
 	Level      classify.Level `json:"level,omitzero"`
@@ -132,9 +130,7 @@ func storedState(rec *storage.Loan) (LoanState, error) {
 // step are the index's AsOf, so they are left out.
 func (s LoanState) encode() (json.RawMessage, error) {
 	s.Track.Last = date.Date{}
-	// Directly, not through json.Marshal, which would re-scan the
-	// hand-written output to validate and compact it.
-	return s.MarshalJSON()
+	return s.MarshalJSON() // not json.Marshal, which would scan the output again
 }
 
 // sameStored reports whether s and o have the same stored document.

@@ -99,7 +99,6 @@ func New(id uuid.UUID, terms schedule.Terms, policy Policy) (*Loan, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	policy.Accounts = policy.Accounts.interned()
 	l := &Loan{id: id, terms: terms, policy: policy, plan: pl, status: Approved}
 	l.last = l.horizonOf()
 	return l, nil

@@ -2,7 +2,6 @@ package loan
 
 import (
 	"fmt"
-	"unique"
 
 	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/fault"
@@ -187,18 +186,6 @@ func DefaultChartOfAccounts() ChartOfAccounts {
 		Overpayment: "overpayment-liability", WriteOff: "write-off-allowance",
 		RecoveryIncome: "recovery-income", AssetTransfer: "asset-transfer",
 	}
-}
-
-// interned returns c with every code replaced by its canonical copy, so
-// the many loans that share a chart also share its strings instead of each
-// holding the copies its decoded document allocated.
-func (c ChartOfAccounts) interned() ChartOfAccounts {
-	for _, code := range []*string{&c.Cash, &c.LoansReceivable, &c.InterestReceivable, &c.PenaltyReceivable,
-		&c.FeeReceivable, &c.InterestIncome, &c.PenaltyIncome, &c.FeeIncome, &c.Overpayment, &c.WriteOff, &c.RecoveryIncome,
-		&c.AssetTransfer} {
-		*code = unique.Make(*code).Value()
-	}
-	return c
 }
 
 // optionalAccounts is how many accounts at the end of list may be left

@@ -125,10 +125,9 @@ func (a remainder) before(b remainder) bool {
 }
 
 // topRemainders returns the k first remainders in the order of before,
-// reordering rems in place. A small k keeps a min-heap of the best k seen
-// (O(n log k)); a large one partitions around pivots (quickselect, O(n) on
-// average), falling back to a sort if the partitions keep coming out
-// lopsided, so no input is quadratic.
+// reordering rems in place: a min-heap of the best k for a small k, else
+// quickselect, with a sort when the partitions keep coming out lopsided.
+// Kept for speed: a sort makes BenchmarkDistribute/010k_holders 2–3× slower (target ≤ 2 ms).
 func topRemainders(rems []remainder, k int) []remainder {
 	if k <= 0 {
 		return nil

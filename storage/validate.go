@@ -204,7 +204,7 @@ func checkJSON(v *fault.Fields, field string, doc json.RawMessage, required bool
 		if required {
 			v.Add(field, "must not be empty")
 		}
-	case !validJSON(doc):
+	case !json.Valid(doc):
 		v.Add(field, "must be valid JSON")
 	case !utf8.Valid(doc):
 		v.Add(field, "must be valid UTF-8")
