@@ -15,6 +15,7 @@ type Tx interface {
 	Collateral() Collateral
 	Closes() Closes
 	Outbox() Outbox
+	Facts() Facts
 }
 
 // Store is a storage adapter. Used directly, each repository call is its

@@ -27,6 +27,7 @@ type Store struct {
 	guars   table[storage.Guarantor]
 	closes  closeState
 	outbox  outboxState
+	facts   factStore
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -52,6 +53,7 @@ func New() *Store {
 	s.insp.init()
 	s.closes.init()
 	s.outbox.init()
+	s.facts.init()
 	return s
 }
 
@@ -84,6 +86,9 @@ func (s *Store) Closes() storage.Closes { return closes{s, nil} }
 
 // Outbox returns the outbox.
 func (s *Store) Outbox() storage.Outbox { return outbox{s, nil} }
+
+// Facts returns the repository of facts journals.
+func (s *Store) Facts() storage.Facts { return facts{s, nil} }
 
 // Close does nothing; it exists to satisfy storage.Store.
 func (s *Store) Close() error { return nil }
@@ -161,6 +166,7 @@ func (r txRepos) Inspections() storage.Inspections   { return inspections{r.s, r
 func (r txRepos) Collateral() storage.Collateral     { return collateral{r.s, r.t} }
 func (r txRepos) Closes() storage.Closes             { return closes{r.s, r.t} }
 func (r txRepos) Outbox() storage.Outbox             { return outbox{r.s, r.t} }
+func (r txRepos) Facts() storage.Facts               { return facts{r.s, r.t} }
 
 // write runs op with the lock held and an undo log. A failed op is undone
 // whether or not it runs in a unit of work, so no write is ever half done

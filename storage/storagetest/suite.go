@@ -97,6 +97,11 @@ func Run(t *testing.T, newStore Factory) {
 		{"TxCancelled", testTxCancelled},
 		{"TxFailedWriteKeepsTx", testTxFailedWrite},
 		{"TxDone", testTxDone},
+		{"FactRoundTrip", testFactRoundTrip},
+		{"FactVersions", testFactVersions},
+		{"FactIdempotency", testFactIdempotency},
+		{"FactValidation", testFactValidation},
+		{"ScanFacts", testScanFacts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
@@ -131,6 +136,7 @@ func runConcurrent(t *testing.T, newPair PairFactory) {
 		{"ConcurrentClosePlan", testConcurrentClosePlan},
 		{"ConcurrentOutbox", testConcurrentOutbox},
 		{"ConcurrentTx", testConcurrentTx},
+		{"ConcurrentFacts", testConcurrentFacts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
