@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"slices"
 	"time"
 
 	"github.com/lendcore/lendcore/money"
@@ -198,15 +199,57 @@ func EBAStageCure() []StageCureRule {
 	}
 }
 
+// RulesBefore returns copies of the rules in force before day, each ending
+// on the day before it at the latest: the rules of a regime a later one
+// replaced. With RulesFrom it chains presets by effective date:
+// append(RulesBefore(old, d), RulesFrom(new, d)...) grades every day
+// before d by old and every day from d by new.
+func RulesBefore(rules []Rule, day date.Date) []Rule {
+	last := day.Add(-1)
+	var out []Rule
+	for _, r := range rules {
+		if !r.EffectiveFrom.IsZero() && r.EffectiveFrom.After(last) {
+			continue
+		}
+		if r.EffectiveTo.IsZero() || r.EffectiveTo.After(last) {
+			r.EffectiveTo = last
+		}
+		r.When = slices.Clone(r.When)
+		out = append(out, r)
+	}
+	return out
+}
+
+// RulesFrom returns copies of the rules in force from day on, each
+// starting on day at the earliest (see RulesBefore).
+func RulesFrom(rules []Rule, day date.Date) []Rule {
+	var out []Rule
+	for _, r := range rules {
+		if !r.EffectiveTo.IsZero() && r.EffectiveTo.Before(day) {
+			continue
+		}
+		if r.EffectiveFrom.IsZero() || r.EffectiveFrom.Before(day) {
+			r.EffectiveFrom = day
+		}
+		r.When = slices.Clone(r.When)
+		out = append(out, r)
+	}
+	return out
+}
+
 // China2023 returns the default Chinese bank policy: the 2023 Measures'
-// grading (China2023Rules), IFRS 9 / CAS 22 staging (IFRS9Rules), the
-// default early-warning table, the Chinese buckets, the 2023 upgrade and
-// observation rules and EBA-style stage probation. Technical grace: 0 days,
-// the conservative choice (the Measures allow up to 7).
+// grading (China2023Rules) from 2023-07-01, the day they took effect, and
+// the practice under the 2007 Guideline (ChinaLegacyRules) before it, so
+// that every date is covered — a loan 91 days overdue in April 2023 is
+// 次级, not 正常 for want of a rule; IFRS 9 / CAS 22 staging (IFRS9Rules),
+// the default early-warning table, the Chinese buckets, the 2023 upgrade
+// and observation rules and EBA-style stage probation. Technical grace: 0
+// days, the conservative choice (the Measures allow up to 7).
 func China2023() Policy {
+	rules := append(RulesBefore(ChinaLegacyRules(), cn23Effective), China2023Rules()...)
 	return Policy{
 		Name:        "CN2023",
-		Rules:       append(China2023Rules(), IFRS9Rules()...),
+		Rules:       append(rules, IFRS9Rules()...),
 		Warnings:    DefaultWarnings(),
 		Buckets:     ChinaBuckets(),
 		Cure:        China2023Cure(),
