@@ -36,7 +36,11 @@ func TestFactValidate(t *testing.T) {
 			f.ExternalOverdue90, f.ExternalDebt = money.MustParse("200.00", money.CNY), money.MustParse("100.00", money.CNY)
 			return f
 		}(), []string{"external_overdue_90"}},
-		{"debts on litigation", func() Fact { f := fact(LitigationFiled, "k", 1); f.ExternalDebt = money.MustParse("1.00", money.CNY); return f }(),
+		{"debts on litigation", func() Fact {
+			f := fact(LitigationFiled, "k", 1)
+			f.ExternalDebt = money.MustParse("1.00", money.CNY)
+			return f
+		}(),
 			[]string{"external_debt"}},
 		{"withdrawal of nothing", fact(Withdrawal, "k", 1), []string{"withdraws"}},
 		{"withdrawal of itself", func() Fact { f := fact(Withdrawal, "k", 1); f.Withdraws = "k"; return f }(), []string{"withdraws"}},
