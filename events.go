@@ -21,6 +21,7 @@ import (
 //	investor           InvestorEvent            a distribution to investors, a claim transfer or a compensation payout
 //	reserve            ReserveMovement          a movement of the risk reserve
 //	collateral         CollateralEvent          a coverage action, a revaluation due or a guarantor alert
+//	alert              Alert                    a loan's early-warning level or risk grade changed
 //
 // Message.Day is the business day that produced the message: the day of
 // the close, or the value date of the command (the last closed day when
@@ -34,6 +35,7 @@ const (
 	TopicInvestor   = "investor"
 	TopicReserve    = "reserve"
 	TopicCollateral = "collateral"
+	TopicAlert      = "alert"
 )
 
 // InvestorEvent is the payload of an outbox record of topic "investor":

@@ -76,7 +76,8 @@ func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) 
 		}
 		lrec.Index = indexOf(&pos)
 		lrec.Index.AsOf = date.Date{} // not closed yet
-		if lrec.Index.State, err = (LoanState{Guarantors: len(app.Request().Guarantees)}).encode(); err != nil {
+		if lrec.Index.State, err = (LoanState{Guarantors: len(app.Request().Guarantees),
+			NonRetail: app.Request().BorrowerKind == loan.LegalEntity}).encode(); err != nil {
 			return err
 		}
 		if err := tx.Loans().Create(ctx, lrec); err != nil {

@@ -51,11 +51,18 @@ const (
 	// Withdrawal ("withdrawal"): withdraws the fact whose key is
 	// Fact.Withdraws from Day on — a dated correction, never a deletion.
 	Withdrawal
+	// DebtorRule ("debtor-rule"): from Day on, every loan of the borrower
+	// is graded at least MinGrade and staged at least MinStage by the
+	// debtor rules named in Rule (contagion, ApplyDebtorRules); a
+	// DebtorRule with neither ends the floor. The latest one in force
+	// counts (DebtorFloor). The Engine's close records these once it has
+	// seen every loan of the day.
+	DebtorRule
 	factKindCount
 )
 
 var factKindNames = enum.New[FactKind](ErrInvalidInput, "kind", "", "bankruptcy", "fraud", "external-overdue",
-	"litigation", "significant-increase", "credit-impaired", "signal", "inspection", "withdrawal")
+	"litigation", "significant-increase", "credit-impaired", "signal", "inspection", "withdrawal", "debtor-rule")
 
 // String returns the kind's name ("external-overdue").
 func (k FactKind) String() string { return factKindNames.String(k) }
@@ -104,6 +111,11 @@ type Fact struct {
 	ExternalDebt      money.Amount `json:"external_debt,omitzero"`
 	// Withdraws is the key of the fact a Withdrawal withdraws.
 	Withdraws string `json:"withdraws,omitempty"`
+	// MinGrade, MinStage and Rule are a DebtorRule fact's floor and the
+	// ids of the debtor rules that set it.
+	MinGrade Grade  `json:"min_grade,omitempty"`
+	MinStage Stage  `json:"min_stage,omitempty"`
+	Rule     string `json:"rule,omitempty"`
 	// Source says where the fact comes from ("credit-bureau", "court",
 	// "inspection", "host"); Reference is the evidence (a case number, a
 	// report id, an inspection id); RecordedBy who recorded it.
@@ -184,7 +196,35 @@ func (f Fact) Validate() error {
 	case f.Kind != Withdrawal && f.Withdraws != "":
 		e.Add("withdraws", "only a withdrawal withdraws")
 	}
+	switch {
+	case !f.MinGrade.Valid():
+		e.Add("min_grade", "unknown grade")
+	case !f.MinStage.Valid():
+		e.Add("min_stage", "unknown stage")
+	case f.Kind != DebtorRule && (f.MinGrade != GradeNone || f.MinStage != StageNone || f.Rule != ""):
+		e.Add("min_grade", "only a debtor-rule fact sets a floor")
+	case f.Kind == DebtorRule && (f.MinGrade != GradeNone || f.MinStage != StageNone) && strings.TrimSpace(f.Rule) == "":
+		e.Add("rule", "a floor names the debtor rules that set it")
+	}
 	return e.Err()
+}
+
+// DebtorFloor returns the floor the latest DebtorRule fact of journal in
+// force on day sets (GradeNone, StageNone and "" when none): the grade and
+// stage every loan of the borrower is held at or above by the debtor
+// rules, and their ids.
+func DebtorFloor(journal []Fact, day date.Date) (Grade, Stage, string) {
+	var last *Fact
+	for i := range journal {
+		x := &journal[i]
+		if x.Kind == DebtorRule && !x.Day.After(day) && (last == nil || !x.Day.Before(last.Day)) {
+			last = x
+		}
+	}
+	if last == nil {
+		return GradeNone, StageNone, ""
+	}
+	return last.MinGrade, last.MinStage, last.Rule
 }
 
 // ApplyFacts folds journal, the facts that concern one loan in the order
