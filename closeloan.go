@@ -122,7 +122,14 @@ func (c *dayClose) deriveDay(ctx context.Context, rec *storage.Loan, l *loan.Loa
 	if !st.InspectionDue.IsZero() && st.InspectionDue != prev.InspectionDue {
 		// Announced on the day it falls due (or is first seen due), keyed
 		// by the due day: an inspection that stays due is announced once.
-		if err := add(message(TopicInspection, fmt.Sprintf("inspection/%s/%s", rec.ID, st.InspectionDue), rec.ID, d,
+		// One first seen due after its day — caught up, or due again
+		// after a change of grade moved the cadence and back — is keyed
+		// by that day too, so a due day announced twice is two messages.
+		key := fmt.Sprintf("inspection/%s/%s", rec.ID, st.InspectionDue)
+		if st.InspectionDue != d {
+			key += "/" + d.String()
+		}
+		if err := add(message(TopicInspection, key, rec.ID, d,
 			InspectionDue{Loan: rec.ID, Due: st.InspectionDue})); err != nil {
 			return prev, err
 		}
