@@ -20,6 +20,9 @@
 //   - collections: RecordContact, SetContactState, RecordPromise,
 //     RecordDemand, RecordLegal;
 //   - post-loan inspections: RecordInspection;
+//   - the risk loop's outside facts (bankruptcy, fraud, overdue debts
+//     elsewhere, litigation, a significant increase in credit risk):
+//     RecordFact, WithdrawFact;
 //   - the collateral register: RegisterCollateral, Pledge, AddValuation,
 //     Revalue, Release, Seize, Liquidate (which posts each loan's share),
 //     DepositDocument, CheckOutDocument, ReturnDocument, HandBackDocument,
@@ -34,7 +37,10 @@
 // inspections due and the investors' distribution of what was paid. Then,
 // once for the portfolio, it settles promises to pay, compensates investors
 // from the reserve (代偿), monitors the collateral register and purges
-// delivered outbox messages past their retention. It catches up skipped
+// delivered outbox messages past their retention. The grade and the
+// warning level read the facts in force on the day and the latest
+// inspection's findings, and a debtor pass grades each borrower's loans
+// together once every partition is done (see risk.go). It catches up skipped
 // days in order, is idempotent per day, and resumes after a crash without
 // emitting anything twice. A current loan on a day when nothing can change
 // keeps yesterday's state without a fold (WithQuietShortcut).
@@ -53,7 +59,8 @@
 //
 // Effects leave as outbox records (storage.Message) under the topics
 // TopicPosting, TopicReminder, TopicAction, TopicCollection,
-// TopicInspection, TopicInvestor, TopicReserve and TopicCollateral — one
+// TopicInspection, TopicInvestor, TopicReserve, TopicCollateral and
+// TopicAlert — one
 // payload type each, listed with the topics — keyed so that a re-run adds
 // nothing twice; the host drains them with storage.Drain or scans them
 // with Outbox.Scan (by loan, topic, day and delivery state).
@@ -69,7 +76,7 @@
 // # Reads
 //
 // Loan, Position, State, Application, Book, Collection, LimitationExpiry,
-// Inspections, CollateralItem, Security, Guarantor, ReserveState and
+// Inspections, Facts, CollateralItem, Security, Guarantor, ReserveState and
 // PortfolioAt, the back office's dashboard: counts and balances by
 // status, bucket, grade and stage, overdue and NPL ratios, provisions,
 // roll rates since the previous month end, collection stages,

@@ -32,7 +32,12 @@ type LoanState struct {
 	// the books plus what is overdue of interest, penalty and fees; the
 	// claim still pursued once written off.
 	Exposure money.Amount `json:"exposure"`
-	DPD      int          `json:"dpd"`
+	// DPD is the position's days past due on Day. A written-off loan keeps
+	// counting from the due date of its oldest unpaid installment, as its
+	// position does: the claim is still pursued (账销案存), and its age
+	// keeps grading it; the position, this state and the index always
+	// show the one count.
+	DPD int `json:"dpd"`
 	// MaxDPD is the worst days past due the loan has reached.
 	MaxDPD int    `json:"max_dpd"`
 	Bucket string `json:"bucket"`

@@ -113,8 +113,8 @@ func TestFactsSetWarningAndGrade(t *testing.T) {
 
 // Overdue debts at other lenders from a credit-bureau refresh: more than
 // 20 % of a non-retail debtor's debts at all banks over 90 days overdue
-// makes its claims 次级 (CN23-CON-2, 《商业银行金融资产风险分类办法》 art. 7
-// para. 2 context; see docs/regulations.md); a bankruptcy notice is red.
+// makes its claims 次级 (CN23-CON-2, 《商业银行金融资产风险分类办法》 ch. 2;
+// see docs/regulations.md); a bankruptcy notice is red.
 func TestBureauAndBankruptcyFacts(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)

@@ -23,7 +23,7 @@ const (
 	srcCN23D4  = srcCN23 + ", ch. 2, 损失 criteria: principal, interest or income overdue more than 360 days"
 	srcCN23I1  = srcCN23 + ", ch. 2, 次级 criteria: the financial asset is credit-impaired"
 	srcCN23I2  = srcCN23 + ", ch. 2, 可疑 criteria: credit-impaired with expected credit loss at least 50 % of the book balance"
-	srcCN23C1  = srcCN23 + ", ch. 2: when more than 10 % of a non-retail debtor's claims at the bank are non-performing, all its claims there are non-performing"
+	srcCN23C1  = srcCN23 + ", art. 7 para. 2: when more than 10 % of a non-retail debtor's claims at the bank are classified non-performing, all its claims there are non-performing (credit enhancement recognised by the State Council's financial regulators excepted)"
 	srcCN23C2  = srcCN23 + ", ch. 2: when more than 20 % of a non-retail debtor's debts at all banks are more than 90 days overdue, every bank classifies them non-performing"
 	srcCN23Rst = srcCN23 + ", ch. 3 (restructured assets) sets minimum grades for restructured assets; the figure was not verified, so the preset's 关注 is a conservative convention"
 	srcCN23Upg = srcCN23 + ", ch. 2, upgrading a non-performing asset: arrears and related fees repaid in full, then normal payment over at least the next two consecutive repayment periods or six months; 'the longer of the two' is the preset's reading (not verified; Combine)"
