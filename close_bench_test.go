@@ -29,6 +29,13 @@ func benchPortfolio(b testing.TB, n int, opts ...lendcore.Option) (*lendcore.Eng
 }
 
 func benchPortfolioOn(b testing.TB, store storage.Store, n int, opts ...lendcore.Option) (*lendcore.Engine, float64) {
+	return benchPortfolioShaped(b, store, n, nil, opts...)
+}
+
+// benchPortfolioShaped is benchPortfolioOn with shape, when set, called on
+// each loan record before it is stored (to give it a borrower, say).
+func benchPortfolioShaped(b testing.TB, store storage.Store, n int, shape func(i int, rec *storage.Loan),
+	opts ...lendcore.Option) (*lendcore.Engine, float64) {
 	b.Helper()
 	ctx := context.Background()
 	l, err := loan.New(uuid.New(), request(uuid.Nil).Terms, testPolicies().Servicing)
@@ -50,6 +57,9 @@ func benchPortfolioOn(b testing.TB, store storage.Store, n int, opts ...lendcore
 	for i := 0; i < n; i++ {
 		rec := proto.Clone()
 		rec.ID = uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "bench-%d", i))
+		if shape != nil {
+			shape(i, &rec)
+		}
 		batch = append(batch, rec)
 		if len(batch) == cap(batch) || i == n-1 {
 			if err := store.Loans().Create(ctx, batch...); err != nil {

@@ -206,33 +206,40 @@ func EBAStageCure() []StageCureRule {
 // before d by old and every day from d by new.
 func RulesBefore(rules []Rule, day date.Date) []Rule {
 	last := day.Add(-1)
-	var out []Rule
-	for _, r := range rules {
+	return clampRules(rules, func(r *Rule) bool {
 		if !r.EffectiveFrom.IsZero() && r.EffectiveFrom.After(last) {
-			continue
+			return false
 		}
 		if r.EffectiveTo.IsZero() || r.EffectiveTo.After(last) {
 			r.EffectiveTo = last
 		}
-		r.When = slices.Clone(r.When)
-		out = append(out, r)
-	}
-	return out
+		return true
+	})
 }
 
 // RulesFrom returns copies of the rules in force from day on, each
 // starting on day at the earliest (see RulesBefore).
 func RulesFrom(rules []Rule, day date.Date) []Rule {
-	var out []Rule
-	for _, r := range rules {
+	return clampRules(rules, func(r *Rule) bool {
 		if !r.EffectiveTo.IsZero() && r.EffectiveTo.Before(day) {
-			continue
+			return false
 		}
 		if r.EffectiveFrom.IsZero() || r.EffectiveFrom.Before(day) {
 			r.EffectiveFrom = day
 		}
+		return true
+	})
+}
+
+// clampRules returns copies of the rules that keep keeps, as it changed
+// them.
+func clampRules(rules []Rule, keep func(r *Rule) bool) []Rule {
+	var out []Rule
+	for _, r := range rules {
 		r.When = slices.Clone(r.When)
-		out = append(out, r)
+		if keep(&r) {
+			out = append(out, r)
+		}
 	}
 	return out
 }
