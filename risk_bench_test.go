@@ -32,15 +32,5 @@ func BenchmarkCloseOfDayRisk(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	day := d(2024, 1, 17)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := e.CloseOfDay(ctx, day); err != nil {
-			b.Fatal(err)
-		}
-		day = day.Add(1)
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "loan-days/s")
-	b.ReportMetric(perLoan, "heap-B/loan")
+	benchCloseDays(b, e, n, perLoan)
 }

@@ -90,15 +90,13 @@ func (r factsRepo) Append(ctx context.Context, a storage.FactAppend) (version in
 				return err
 			}
 		default:
-			res, err := c.exec(ctx, "UPDATE lendcore_fact_journals SET version = version + 1, last_seq = last_seq + $1 "+
-				"WHERE subject = $2 AND version = $3", len(a.Facts), a.Subject.String(), a.ExpectedVersion)
+			var u setter
+			u.sets = append(u.sets, "last_seq = last_seq + "+u.a.add(len(a.Facts)))
+			ok, err := u.cas(ctx, c, "lendcore_fact_journals", "subject", a.Subject.String(), a.ExpectedVersion)
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				if err != nil {
-					return err
-				}
+			if !ok {
 				return fmt.Errorf("%w: facts of %s are not at version %d", storage.ErrConflict, a.Subject, a.ExpectedVersion)
 			}
 		}
