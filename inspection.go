@@ -25,7 +25,8 @@ const inspectionRecorded = "recorded"
 // borrower's journal; a later inspection's findings replace them). Recording
 // the same inspection again adds nothing. A bad record (or one dated after
 // the Engine's clock) is a *fault.Fields; an unknown loan
-// storage.ErrNotFound; nothing is stored.
+// storage.ErrNotFound and a *fault.Fields naming "loan"; nothing is
+// stored.
 func (e *Engine) RecordInspection(ctx context.Context, id uuid.UUID, rec classify.InspectionRecord) error {
 	if rec.Loan == "" {
 		rec.Loan = id.String()
@@ -48,6 +49,9 @@ func (e *Engine) RecordInspection(ctx context.Context, id uuid.UUID, rec classif
 	ins := storage.Inspection{ID: uuid.NewSHA1(id, doc), LoanID: id, Date: rec.Date, Status: inspectionRecorded, Document: doc}
 	return e.command(ctx, "record inspection", func(tx storage.Tx) error {
 		lrec, err := tx.Loans().Get(ctx, id)
+		if isNotFound(err) {
+			return fmt.Errorf("%w: %w", err, fault.Invalid(classify.ErrInvalidInput, "loan", "unknown loan "+id.String()))
+		}
 		if err != nil {
 			return err
 		}

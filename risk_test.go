@@ -171,6 +171,17 @@ func TestInspectionFindingsGrade(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, history, 2, "every inspection is kept")
 	assert.Equal(t, "officer-7", history[0].Inspector)
+
+	// An inspection of an unknown loan names the loan; nothing is stored.
+	unknown := uuid.New()
+	err = e.RecordInspection(ctx, unknown, clean)
+	var bad *fault.Fields
+	require.ErrorAs(t, err, &bad)
+	assert.True(t, bad.Has("loan"), "%v", err)
+	assert.ErrorIs(t, err, storage.ErrNotFound)
+	facts, err := e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	assert.Len(t, facts, 2, "the two inspections' findings, nothing more")
 }
 
 // Bad facts are refused naming the field, and nothing is stored.
