@@ -103,7 +103,7 @@ func (c *dayClose) deriveDay(ctx context.Context, rec *storage.Loan, l *loan.Loa
 	if err != nil {
 		return prev, err
 	}
-	st, reminders, actions, err := e.derive(ctx, rec.ID, pos, prev, d, brokenPromise, facts)
+	st, reminders, actions, err := e.deriveWith(ctx, rec.ID, pos, prev, d, brokenPromise, facts)
 	if err != nil {
 		return prev, err
 	}

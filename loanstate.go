@@ -192,11 +192,17 @@ var collectGrade = map[classify.Grade]collect.Grade{
 
 // derive computes a loan's state for day from its position and yesterday's
 // state, and the reminders and collection actions due that day.
-//
-// journal holds the facts recorded about the loan and its borrower
-// (RecordFact, RecordInspection): those in force on day set the signals,
-// the outside facts of the classification and the debtor-level floor.
+// It reads no facts journal (see deriveWith).
 func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date,
+	brokenPromise bool) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
+	return e.deriveWith(ctx, id, pos, prev, day, brokenPromise, nil)
+}
+
+// deriveWith is derive with journal, the facts recorded about the loan
+// and its borrower (RecordFact, RecordInspection): those in force on day
+// set the signals, the outside facts of the classification and the
+// debtor-level floor.
+func (e *Engine) deriveWith(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date,
 	brokenPromise bool, journal []classify.Fact) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
 	s := prev
 	if !prev.Day.IsZero() && prev.Day.Month() != day.Month() {
