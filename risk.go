@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/google/uuid"
@@ -321,13 +322,17 @@ var nonPerforming = []string{classify.Substandard.String(), classify.Doubtful.St
 // loans, not the portfolio.
 func (e *Engine) debtorPass(ctx context.Context, day date.Date) (int, error) {
 	borrowers := map[uuid.UUID]bool{}
-	open := storage.LoanFilter{Statuses: openForClose, Classifications: nonPerforming, NoDocument: true, NoState: true}
-	for rec, err := range e.store.Loans().Scan(ctx, open) {
-		if err != nil {
-			return 0, err
-		}
-		if rec.Borrower != uuid.Nil {
-			borrowers[rec.Borrower] = true
+	// A policy without debtor rules sets no floor: only the floors in
+	// force (from an earlier policy) are looked at, to end them.
+	if slices.ContainsFunc(e.policies.Classification.Rules, func(r classify.Rule) bool { return r.Object == classify.DebtorObject }) {
+		open := storage.LoanFilter{Statuses: openForClose, Classifications: nonPerforming, NoDocument: true, NoState: true}
+		for rec, err := range e.store.Loans().Scan(ctx, open) {
+			if err != nil {
+				return 0, err
+			}
+			if rec.Borrower != uuid.Nil {
+				borrowers[rec.Borrower] = true
+			}
 		}
 	}
 	for s, err := range e.store.Facts().Scan(ctx, storage.FactFilter{Days: &storage.DateRange{To: day.Add(1)}}) {
@@ -380,20 +385,30 @@ func (e *Engine) debtorFloor(ctx context.Context, borrower uuid.UUID, day date.D
 		}
 	}
 	next := day.Add(1)
-	return e.command(ctx, "debtor floor", func(tx storage.Tx) error {
-		j, err := tx.Facts().Get(ctx, borrower)
+	// changed reads the floor in force tomorrow and reports whether it
+	// differs; it is asked first outside a unit of work, so a borrower
+	// whose floor stays costs a read, not a write.
+	changed := func(facts storage.Facts) (int64, bool, error) {
+		j, err := facts.Get(ctx, borrower)
 		if err != nil && !errors.Is(err, storage.ErrNotFound) {
-			return err
+			return 0, false, err
 		}
 		journal, err := decodeFacts(j.Facts)
 		if err != nil {
-			return err
+			return 0, false, err
 		}
 		g, st, r := classify.DebtorFloor(journal, next)
-		if g == grade && st == stage && r == rule {
-			return nil
+		return j.Version, g != grade || st != stage || r != rule, nil
+	}
+	if _, ok, err := changed(e.store.Facts()); err != nil || !ok {
+		return err
+	}
+	return e.command(ctx, "debtor floor", func(tx storage.Tx) error {
+		version, ok, err := changed(tx.Facts())
+		if err != nil || !ok {
+			return err
 		}
-		return appendFacts(ctx, tx, borrower, j.Version, classify.Fact{Kind: classify.DebtorRule, Day: next,
+		return appendFacts(ctx, tx, borrower, version, classify.Fact{Kind: classify.DebtorRule, Day: next,
 			Key: "debtor-rule/" + next.String(), MinGrade: grade, MinStage: stage, Rule: rule,
 			Source: "daily close", Reference: day.String(), RecordedBy: "lendcore"})
 	})
