@@ -115,6 +115,8 @@ type dayClose struct {
 	brokenOnce sync.Once
 	broken     map[uuid.UUID]bool // loans with a broken promise to feed to the ladder today
 	brokenErr  error
+
+	facts closeFacts // the facts journals in force on the day
 }
 
 // closeDay closes one business day: the loan partitions with the Engine's
@@ -561,6 +563,7 @@ func (c *dayClose) portfolioSteps(ctx context.Context, p storage.ClosePart) erro
 		{"compensation", e.compensate},
 		{"collateral", e.monitorCollateral},
 		{"lines", e.monitorLines},
+		{"debtors", e.debtorPass},
 		{"outbox retention", e.purgeOutbox},
 	}
 	for _, s := range steps {

@@ -39,7 +39,11 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 	if err != nil {
 		return loanDay{}, err
 	}
-	if exists && !brokenPromise && e.quiet(rec, &prev, day) {
+	facts, err := c.factsOf(ctx, rec)
+	if err != nil {
+		return loanDay{}, err
+	}
+	if exists && !brokenPromise && facts == nil && e.quiet(rec, &prev, day) {
 		idx := rec.Index
 		idx.AsOf, idx.State = day, nil // nil keeps the stored document
 		idx.Final = prev.Status == loan.Closed
@@ -95,7 +99,11 @@ func (c *dayClose) deriveDay(ctx context.Context, rec *storage.Loan, l *loan.Loa
 	if err := l.PositionInto(pos, d); err != nil {
 		return prev, err
 	}
-	st, reminders, actions, err := e.derive(ctx, rec.ID, pos, prev, d, brokenPromise)
+	facts, err := c.factsOf(ctx, rec)
+	if err != nil {
+		return prev, err
+	}
+	st, reminders, actions, err := e.deriveWith(ctx, rec.ID, pos, prev, d, brokenPromise, facts)
 	if err != nil {
 		return prev, err
 	}
@@ -114,8 +122,20 @@ func (c *dayClose) deriveDay(ctx context.Context, rec *storage.Loan, l *loan.Loa
 	if !st.InspectionDue.IsZero() && st.InspectionDue != prev.InspectionDue {
 		// Announced on the day it falls due (or is first seen due), keyed
 		// by the due day: an inspection that stays due is announced once.
-		if err := add(message(TopicInspection, fmt.Sprintf("inspection/%s/%s", rec.ID, st.InspectionDue), rec.ID, d,
+		// One first seen due after its day — caught up, or due again
+		// after a change of grade moved the cadence and back — is keyed
+		// by that day too, so a due day announced twice is two messages.
+		key := fmt.Sprintf("inspection/%s/%s", rec.ID, st.InspectionDue)
+		if st.InspectionDue != d {
+			key += "/" + d.String()
+		}
+		if err := add(message(TopicInspection, key, rec.ID, d,
 			InspectionDue{Loan: rec.ID, Due: st.InspectionDue})); err != nil {
+			return prev, err
+		}
+	}
+	if a, ok := alertOf(rec.ID, &prev, &st); ok {
+		if err := add(message(TopicAlert, fmt.Sprintf("alert/%s/%s", rec.ID, d), rec.ID, d, a)); err != nil {
 			return prev, err
 		}
 	}

@@ -23,6 +23,9 @@
 //   - collections: RecordContact, SetContactState, RecordPromise,
 //     RecordDemand, RecordLegal;
 //   - post-loan inspections: RecordInspection;
+//   - the risk loop's outside facts (bankruptcy, fraud, overdue debts
+//     elsewhere, litigation, a significant increase in credit risk):
+//     RecordFact, WithdrawFact;
 //   - the collateral register: RegisterCollateral, Pledge, AddValuation,
 //     Revalue, Release, Seize, Liquidate (which posts each loan's share),
 //     DepositDocument, CheckOutDocument, ReturnDocument, HandBackDocument,
@@ -52,7 +55,10 @@
 // their distributions and payouts —, closes the listings past their
 // closing day, monitors the collateral register, reviews the credit lines
 // against their warning rules (freezing or expiring them) and purges
-// delivered outbox messages past their retention. It catches up skipped
+// delivered outbox messages past their retention. The grade and the
+// warning level read the facts in force on the day and the latest
+// inspection's findings, and a debtor pass grades each borrower's loans
+// together once every partition is done (see risk.go). It catches up skipped
 // days in order, is idempotent per day, and resumes after a crash without
 // emitting anything twice. A current loan on a day when nothing can change
 // keeps yesterday's state without a fold (WithQuietShortcut).
@@ -71,8 +77,8 @@
 //
 // Effects leave as outbox records (storage.Message) under the topics
 // TopicPosting, TopicReminder, TopicAction, TopicCollection,
-// TopicInspection, TopicInvestor, TopicReserve, TopicCollateral, TopicCash
-// and TopicListing — one
+// TopicInspection, TopicInvestor, TopicReserve, TopicCollateral, TopicCash,
+// TopicListing, TopicLine and TopicAlert — one
 // payload type each, listed with the topics — keyed so that a re-run adds
 // nothing twice; the host drains them with storage.Drain or scans them
 // with Outbox.Scan (by loan, topic, day and delivery state).
@@ -90,8 +96,9 @@
 // Loans lists loans for a back office by status, bucket, grade, collection
 // stage, days past due and next due date, paged, as an iter.Seq2; Schedule
 // is a loan's plan as it stands after restructures; State is ErrNotClosed
-// until a close has covered the loan. Loan, Position, State, Application, Book, Collection, LimitationExpiry,
-// Inspections, CollateralItem, Security, Guarantor, ReserveState and
+// until a close has covered the loan. Loan, Position, State, Application,
+// Book, Collection, LimitationExpiry, Inspections, Facts, CollateralItem,
+// Security, Guarantor, ReserveState and
 // PortfolioAt, the back office's dashboard: counts and balances by
 // status, bucket, grade and stage, overdue and NPL ratios, provisions,
 // roll rates since the previous month end, collection stages,

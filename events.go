@@ -24,6 +24,7 @@ import (
 //	cash               CashEvent                movements of members' cash accounts; a withdrawal for the payment rail
 //	listing            ListingEvent             a listing published, bid on, full, failed or cancelled
 //	line               LineEvent                a credit line opened, drawn on, its limit changed, frozen, reviewed or closed
+//	alert              Alert                    a loan's early-warning level or risk grade changed
 //
 // Message.Day is the business day that produced the message: the day of
 // the close, or the value date of the command (the last closed day when
@@ -40,6 +41,7 @@ const (
 	TopicCash       = "cash"
 	TopicListing    = "listing"
 	TopicLine       = "line"
+	TopicAlert      = "alert"
 )
 
 // InvestorEvent is the payload of an outbox record of topic "investor":

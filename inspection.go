@@ -19,10 +19,14 @@ const inspectionRecorded = "recorded"
 
 // RecordInspection records a post-loan inspection (贷后检查) of a loan.
 // Every inspection is kept; the daily close restarts the inspection
-// cadence from the latest one on or before the day it closes. Recording
+// cadence from the latest one on or before the day it closes, and from
+// the inspection's day grades the loan with the signals its findings raise
+// (InspectionRecord.Signals, recorded as an inspection fact in the
+// borrower's journal; a later inspection's findings replace them). Recording
 // the same inspection again adds nothing. A bad record (or one dated after
 // the Engine's clock) is a *fault.Fields; an unknown loan
-// storage.ErrNotFound; nothing is stored.
+// storage.ErrNotFound and a *fault.Fields naming "loan"; nothing is
+// stored.
 func (e *Engine) RecordInspection(ctx context.Context, id uuid.UUID, rec classify.InspectionRecord) error {
 	if rec.Loan == "" {
 		rec.Loan = id.String()
@@ -44,11 +48,26 @@ func (e *Engine) RecordInspection(ctx context.Context, id uuid.UUID, rec classif
 	}
 	ins := storage.Inspection{ID: uuid.NewSHA1(id, doc), LoanID: id, Date: rec.Date, Status: inspectionRecorded, Document: doc}
 	return e.command(ctx, "record inspection", func(tx storage.Tx) error {
-		if _, err := tx.Loans().Get(ctx, id); err != nil {
+		lrec, err := tx.Loans().Get(ctx, id)
+		if isNotFound(err) {
+			return fmt.Errorf("%w: %w", err, fault.Invalid(classify.ErrInvalidInput, "loan", "unknown loan "+id.String()))
+		}
+		if err != nil {
 			return err
 		}
-		_, err := tx.Inspections().Save(ctx, ins)
-		return err
+		if _, err := tx.Inspections().Save(ctx, ins); err != nil {
+			return err
+		}
+		// The findings go to the borrower's facts journal, where the
+		// close reads them: the latest inspection's replace earlier ones.
+		subject := subjectOf(&lrec)
+		j, err := tx.Facts().Get(ctx, subject)
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+		return appendFacts(ctx, tx, subject, j.Version, classify.Fact{Kind: classify.InspectionFindings,
+			Key: "inspection/" + ins.ID.String(), Day: rec.Date, Loan: id.String(), Signals: rec.Signals(),
+			Source: "inspection", Reference: ins.ID.String(), RecordedBy: rec.Inspector})
 	})
 }
 

@@ -93,7 +93,8 @@ func (e *Engine) disburseIn(ctx context.Context, tx storage.Tx, rec storage.Appl
 	}
 	lrec.Index = indexOf(&pos)
 	lrec.Index.AsOf = date.Date{} // not closed yet
-	if lrec.Index.State, err = (LoanState{Guarantors: len(app.Request().Guarantees)}).encode(); err != nil {
+	if lrec.Index.State, err = (LoanState{Guarantors: len(app.Request().Guarantees),
+		NonRetail: app.Request().BorrowerKind == loan.LegalEntity}).encode(); err != nil {
 		return nil, err
 	}
 	if err := tx.Loans().Create(ctx, lrec); err != nil {

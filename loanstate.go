@@ -32,7 +32,12 @@ type LoanState struct {
 	// the books plus what is overdue of interest, penalty and fees; the
 	// claim still pursued once written off.
 	Exposure money.Amount `json:"exposure"`
-	DPD      int          `json:"dpd"`
+	// DPD is the position's days past due on Day. A written-off loan keeps
+	// counting from the due date of its oldest unpaid installment, as its
+	// position does: the claim is still pursued (账销案存), and its age
+	// keeps grading it; the position, this state and the index always
+	// show the one count.
+	DPD int `json:"dpd"`
 	// MaxDPD is the worst days past due the loan has reached.
 	MaxDPD int    `json:"max_dpd"`
 	Bucket string `json:"bucket"`
@@ -81,6 +86,14 @@ type LoanState struct {
 	// Guarantors is the number of guarantors on the loan's application
 	// (reminders and demands go to each).
 	Guarantors int `json:"guarantors,omitempty"`
+	// Signals are the early-warning signals in force on Day, from the
+	// facts recorded about the borrower and the loan and from the latest
+	// inspection's findings (RecordFact, RecordInspection); the warning
+	// level and Rules say what they led to.
+	Signals classify.Signals `json:"signals,omitzero"`
+	// NonRetail marks a loan to a legal entity: the debtor-level rules of
+	// non-retail claims apply to its borrower.
+	NonRetail bool `json:"non_retail,omitempty"`
 }
 
 // MonthEnd is a loan's days past due and balance on a month end.
@@ -175,7 +188,18 @@ var collectGrade = map[classify.Grade]collect.Grade{
 
 // derive computes a loan's state for day from its position and yesterday's
 // state, and the reminders and collection actions due that day.
-func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date, brokenPromise bool) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
+// It reads no facts journal (see deriveWith).
+func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date,
+	brokenPromise bool) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
+	return e.deriveWith(ctx, id, pos, prev, day, brokenPromise, nil)
+}
+
+// deriveWith is derive with journal, the facts recorded about the loan
+// and its borrower (RecordFact, RecordInspection): those in force on day
+// set the signals, the outside facts of the classification and the
+// debtor-level floor.
+func (e *Engine) deriveWith(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date,
+	brokenPromise bool, journal []classify.Fact) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
 	s := prev
 	if !prev.Day.IsZero() && prev.Day.Month() != day.Month() {
 		// prev is the state at the last close before this month began.
@@ -202,12 +226,21 @@ func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, p
 	if pos.Status == loan.WrittenOff {
 		balance = pos.Claim.Principal
 	}
-	facts := classify.Facts{DPD: s.DPD, Balance: balance, Due: dueEvent(pos, day), Debtor: id.String()}
+	facts := classify.Facts{DPD: s.DPD, Balance: balance, Due: dueEvent(pos, day), Debtor: id.String(), NonRetail: s.NonRetail}
+	classify.ApplyFacts(&facts, journal, day)
 	res, err := e.classifier.Step(&s.Track, &facts, day)
 	if err != nil {
 		return s, nil, nil, err
 	}
-	s.Grade, s.Stage, s.Level = res.Grade, res.Stage, res.Level
+	s.Grade, s.Stage, s.Level, s.Signals = res.Grade, res.Stage, res.Level, facts.Signals
+	s.Rules = e.ruleIDs(res)
+	// The debtor-level floor holds the loan at or above it without
+	// entering its track: the loan's own grade (the track's) is what the
+	// debtor pass weighs, so a floor does not keep itself up.
+	if g, st, rules := classify.DebtorFloor(journal, day); g > s.Grade || st > s.Stage {
+		s.Grade, s.Stage = max(s.Grade, g), max(s.Stage, st)
+		s.Rules = joinRules(s.Rules, rules)
+	}
 	if s.Level != prev.Level {
 		s.LevelSince = day
 	}
@@ -225,7 +258,6 @@ func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, p
 	if s.InspectionDue, err = e.inspectionDue(ctx, id, &s, pos, day); err != nil {
 		return s, nil, nil, err
 	}
-	s.Rules = e.ruleIDs(res)
 	if s.Provision, err = e.policies.Provision.Provision(balance, s.Grade); err != nil {
 		return s, nil, nil, err
 	}
@@ -254,6 +286,14 @@ func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, p
 		reminders = e.policies.Reminders.RemindersDue(day, &cf, nil)
 	}
 	return s, reminders, actions, nil
+}
+
+// joinRules joins two comma-separated lists of rule ids.
+func joinRules(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "," + b
 }
 
 func (e *Engine) bucketName(dpd int) string {

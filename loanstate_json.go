@@ -69,6 +69,16 @@ func (s LoanState) MarshalJSON() ([]byte, error) {
 	if s.Guarantors != 0 {
 		w.int("guarantors", int64(s.Guarantors))
 	}
+	if s.Signals != (classify.Signals{}) {
+		w.key("signals")
+		b, err := s.Signals.MarshalJSON()
+		w.setErr(err)
+		w.b = append(w.b, b...)
+	}
+	if s.NonRetail {
+		w.key("non_retail")
+		w.b = append(w.b, "true"...)
+	}
 	w.close()
 	return w.b, w.err
 }

@@ -164,8 +164,12 @@ func TestFFIEC(t *testing.T) {
 	}
 }
 
-// TestEffectiveDates: the 2023 Measures apply from 2023-07-01; the day
-// before, the CN2023 rows are not in force.
+// TestEffectiveDates: the 2023 Measures apply from 2023-07-01; before
+// that day the default policy grades by the practice under the 2007
+// Guideline (银监发〔2007〕54号 art. 11(1): overdue beyond a set period at
+// least 次级, read as 90 days; art. 10(4): any overdue at least 关注), so
+// no date is left ungraded: 88 days overdue in April 2023 is 关注, 100
+// days on 2023-06-30 次级 by CN07-DPD-2, and on 2023-07-01 by CN23-DPD-2.
 func TestEffectiveDates(t *testing.T) {
 	c := compile(t, China2023())
 	f := Facts{DPD: 100}
@@ -173,9 +177,44 @@ func TestEffectiveDates(t *testing.T) {
 	require.NoError(t, err)
 	after, err := c.Classify(&f, day(2023, time.July, 1))
 	require.NoError(t, err)
-	assert.Equal(t, Normal, before.Grade)
+	assert.Equal(t, Substandard, before.Grade)
+	assert.Equal(t, []string{"CN07-DPD-1", "CN07-DPD-2", "IFRS9-S2-DPD", "IFRS9-S3-DPD"}, c.Triggered(before))
 	assert.Equal(t, Substandard, after.Grade)
+	assert.Equal(t, []string{"CN23-DPD-1", "CN23-DPD-2", "IFRS9-S2-DPD", "IFRS9-S3-DPD"}, c.Triggered(after))
 	assert.Equal(t, Stage3, before.Stage, "IFRS 9 rows are in force since 2018")
+
+	april := Facts{DPD: 88}
+	r, err := c.Classify(&april, day(2023, time.April, 15))
+	require.NoError(t, err)
+	assert.Equal(t, SpecialMention, r.Grade, "88 days overdue in April 2023")
+	assert.Equal(t, []string{"CN07-DPD-1", "IFRS9-S2-DPD"}, c.Triggered(r))
+
+	// The 2023 rows alone leave the days before them ungraded.
+	only := China2023()
+	only.Rules = append(China2023Rules(), IFRS9Rules()...)
+	r, err = compile(t, only).Classify(&april, day(2023, time.April, 15))
+	require.NoError(t, err)
+	assert.Equal(t, Normal, r.Grade)
+}
+
+// TestRulesBeforeAndFrom: chaining clamps the effective dates without
+// touching the originals.
+func TestRulesBeforeAndFrom(t *testing.T) {
+	d := day(2023, time.July, 1)
+	legacy := ChinaLegacyRules()
+	before := RulesBefore(legacy, d)
+	require.Len(t, before, len(legacy))
+	for _, r := range before {
+		assert.Equal(t, day(2023, time.June, 30), r.EffectiveTo, r.ID)
+	}
+	assert.True(t, legacy[0].EffectiveTo.IsZero(), "the originals are unchanged")
+	before[0].When[0].Days = 5
+	assert.Equal(t, 0, legacy[0].When[0].Days, "conditions are copied")
+	assert.Empty(t, RulesBefore(China2023Rules(), d), "no 2023 row is in force before 2023-07-01")
+	from := RulesFrom(IFRS9Rules(), d)
+	require.Len(t, from, 4)
+	assert.Equal(t, d, from[0].EffectiveFrom)
+	assert.Empty(t, RulesFrom(before, d))
 }
 
 // TestTriggeredIDs: the result names the rows that fired (traceability).

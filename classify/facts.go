@@ -22,12 +22,14 @@ const (
 	MissedInspection                     // a post-loan inspection was not done on time
 	AdverseBureauRefresh                 // adverse change at a credit-bureau refresh
 	BrokenPromise                        // a promise to pay was broken
+	BankruptcySignal                     // notice of the borrower's bankruptcy was received
+	FraudSignal                          // fraud by the borrower was discovered
 	SignalCount                          // number of signal kinds
 )
 
 var signalNames = enum.New[Signal](ErrInvalidInput, "signal", "financial-deterioration", "purpose-deviation",
 	"cash-flow-behind-plan", "collateral-shortfall", "guarantor-deterioration", "litigation", "missed-inspection",
-	"adverse-bureau-refresh", "broken-promise")
+	"adverse-bureau-refresh", "broken-promise", "bankruptcy", "fraud")
 
 // String returns the signal's name ("purpose-deviation").
 func (s Signal) String() string { return signalNames.String(s) }

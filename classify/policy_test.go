@@ -73,6 +73,7 @@ func derefAny(p any) any {
 // TestPolicyValidateReportsEveryField: one error lists all bad fields.
 func TestPolicyValidateReportsEveryField(t *testing.T) {
 	p := China2023()
+	p.Rules = append(China2023Rules(), IFRS9Rules()...) // the rows the indexes below name
 	p.Name = ""
 	p.Rules[0].When[0].Op = OpUnset                                                    // dpd needs a comparator
 	p.Rules[1].Then = Outcome{}                                                        // no effect

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"slices"
 	"time"
 
 	"github.com/lendcore/lendcore/money"
@@ -22,7 +23,7 @@ const (
 	srcCN23D4  = srcCN23 + ", ch. 2, 损失 criteria: principal, interest or income overdue more than 360 days"
 	srcCN23I1  = srcCN23 + ", ch. 2, 次级 criteria: the financial asset is credit-impaired"
 	srcCN23I2  = srcCN23 + ", ch. 2, 可疑 criteria: credit-impaired with expected credit loss at least 50 % of the book balance"
-	srcCN23C1  = srcCN23 + ", ch. 2: when more than 10 % of a non-retail debtor's claims at the bank are non-performing, all its claims there are non-performing"
+	srcCN23C1  = srcCN23 + ", art. 7 para. 2: when more than 10 % of a non-retail debtor's claims at the bank are classified non-performing, all its claims there are non-performing (credit enhancement recognised by the State Council's financial regulators excepted)"
 	srcCN23C2  = srcCN23 + ", ch. 2: when more than 20 % of a non-retail debtor's debts at all banks are more than 90 days overdue, every bank classifies them non-performing"
 	srcCN23Rst = srcCN23 + ", ch. 3 (restructured assets) sets minimum grades for restructured assets; the figure was not verified, so the preset's 关注 is a conservative convention"
 	srcCN23Upg = srcCN23 + ", ch. 2, upgrading a non-performing asset: arrears and related fees repaid in full, then normal payment over at least the next two consecutive repayment periods or six months; 'the longer of the two' is the preset's reading (not verified; Combine)"
@@ -198,15 +199,64 @@ func EBAStageCure() []StageCureRule {
 	}
 }
 
+// RulesBefore returns copies of the rules in force before day, each ending
+// on the day before it at the latest: the rules of a regime a later one
+// replaced. With RulesFrom it chains presets by effective date:
+// append(RulesBefore(old, d), RulesFrom(new, d)...) grades every day
+// before d by old and every day from d by new.
+func RulesBefore(rules []Rule, day date.Date) []Rule {
+	last := day.Add(-1)
+	return clampRules(rules, func(r *Rule) bool {
+		if !r.EffectiveFrom.IsZero() && r.EffectiveFrom.After(last) {
+			return false
+		}
+		if r.EffectiveTo.IsZero() || r.EffectiveTo.After(last) {
+			r.EffectiveTo = last
+		}
+		return true
+	})
+}
+
+// RulesFrom returns copies of the rules in force from day on, each
+// starting on day at the earliest (see RulesBefore).
+func RulesFrom(rules []Rule, day date.Date) []Rule {
+	return clampRules(rules, func(r *Rule) bool {
+		if !r.EffectiveTo.IsZero() && r.EffectiveTo.Before(day) {
+			return false
+		}
+		if r.EffectiveFrom.IsZero() || r.EffectiveFrom.Before(day) {
+			r.EffectiveFrom = day
+		}
+		return true
+	})
+}
+
+// clampRules returns copies of the rules that keep keeps, as it changed
+// them.
+func clampRules(rules []Rule, keep func(r *Rule) bool) []Rule {
+	var out []Rule
+	for _, r := range rules {
+		r.When = slices.Clone(r.When)
+		if keep(&r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // China2023 returns the default Chinese bank policy: the 2023 Measures'
-// grading (China2023Rules), IFRS 9 / CAS 22 staging (IFRS9Rules), the
-// default early-warning table, the Chinese buckets, the 2023 upgrade and
-// observation rules and EBA-style stage probation. Technical grace: 0 days,
-// the conservative choice (the Measures allow up to 7).
+// grading (China2023Rules) from 2023-07-01, the day they took effect, and
+// the practice under the 2007 Guideline (ChinaLegacyRules) before it, so
+// that every date is covered — a loan 91 days overdue in April 2023 is
+// 次级, not 正常 for want of a rule; IFRS 9 / CAS 22 staging (IFRS9Rules),
+// the default early-warning table, the Chinese buckets, the 2023 upgrade
+// and observation rules and EBA-style stage probation. Technical grace: 0
+// days, the conservative choice (the Measures allow up to 7).
 func China2023() Policy {
+	rules := append(RulesBefore(ChinaLegacyRules(), cn23Effective), China2023Rules()...)
 	return Policy{
 		Name:        "CN2023",
-		Rules:       append(China2023Rules(), IFRS9Rules()...),
+		Rules:       append(rules, IFRS9Rules()...),
 		Warnings:    DefaultWarnings(),
 		Buckets:     ChinaBuckets(),
 		Cure:        China2023Cure(),

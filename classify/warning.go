@@ -24,7 +24,8 @@ type WarningRule struct {
 // DefaultWarnings returns a house convention (no regulation fixes these
 // mappings — NotFound, configure them): a low-severity signal is yellow, medium
 // orange, high red; a high-severity financial deterioration, purpose
-// deviation, litigation or adverse bureau refresh also sets at least 关注 and
+// deviation, litigation, adverse bureau refresh, bankruptcy notice or fraud
+// also sets at least 关注 and
 // IFRS 9 stage 2 (treated as a significant increase in credit risk).
 func DefaultWarnings() []WarningRule {
 	var out []WarningRule
@@ -43,7 +44,7 @@ func DefaultWarnings() []WarningRule {
 			}
 			if Severity(sev) == SeverityHigh {
 				switch s {
-				case FinancialDeterioration, PurposeDeviation, Litigation, AdverseBureauRefresh:
+				case FinancialDeterioration, PurposeDeviation, Litigation, AdverseBureauRefresh, BankruptcySignal, FraudSignal:
 					r.MinGrade, r.MinStage = SpecialMention, Stage2
 				}
 			}

@@ -94,14 +94,16 @@ func TestEngineScenarioHandChecks(t *testing.T) {
 			// 1 day past due: M1, special mention under China 2023 rule
 			// CN23-DPD-1; an inspection falls due at once (the default
 			// inspection policy: immediately when overdue), announced by
-			// the close that finds it due; the M1 entry actions are an SMS
-			// and a call.
+			// the close that finds it due; the move from normal is an
+			// alert; the M1 entry actions are an SMS and a call.
 			{0, []any{"state", "bucket"}, "M1"},
 			{0, []any{"state", "grade"}, "special-mention"},
 			{0, []any{"state", "collection"}, "m1"},
 			{0, []any{"messages", 0, "topic"}, "inspection"},
-			{0, []any{"messages", 1, "payload", "action"}, "sms"},
-			{0, []any{"messages", 2, "payload", "action"}, "call"},
+			{0, []any{"messages", 1, "topic"}, "alert"},
+			{0, []any{"messages", 1, "payload", "previous_grade"}, "normal"},
+			{0, []any{"messages", 2, "payload", "action"}, "sms"},
+			{0, []any{"messages", 3, "payload", "action"}, "call"},
 			// The 22:30 call was refused under COL-2 (quiet hours 22:00–
 			// 08:00, GB/T 45251—2025); the promise of 1,030 by 02-29 was
 			// broken: the close of 03-01 (the day after its deadline)

@@ -31,6 +31,7 @@ type Store struct {
 	accounts accountState
 	listings listingState
 	lines    table[storage.Line]
+	facts    factStore
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -59,6 +60,7 @@ func New() *Store {
 	s.outbox.init()
 	s.accounts.init()
 	s.listings.init()
+	s.facts.init()
 	return s
 }
 
@@ -97,6 +99,9 @@ func (s *Store) Accounts() storage.Accounts { return accounts{s, nil} }
 
 // Listings returns the repository of loan listings.
 func (s *Store) Listings() storage.Listings { return listings{s, nil} }
+
+// Facts returns the repository of facts journals.
+func (s *Store) Facts() storage.Facts { return facts{s, nil} }
 
 // Close does nothing; it exists to satisfy storage.Store.
 func (s *Store) Close() error { return nil }
@@ -177,6 +182,7 @@ func (r txRepos) Outbox() storage.Outbox             { return outbox{r.s, r.t} }
 func (r txRepos) Accounts() storage.Accounts         { return accounts{r.s, r.t} }
 func (r txRepos) Listings() storage.Listings         { return listings{r.s, r.t} }
 func (r txRepos) Lines() storage.Lines               { return lines{r.s, r.t} }
+func (r txRepos) Facts() storage.Facts               { return facts{r.s, r.t} }
 
 // write runs op with the lock held and an undo log. A failed op is undone
 // whether or not it runs in a unit of work, so no write is ever half done

@@ -107,6 +107,11 @@ func Run(t *testing.T, newStore Factory) {
 		{"LineVersions", testLineVersions},
 		{"LineValidation", testLineValidation},
 		{"ScanLines", testScanLines},
+		{"FactRoundTrip", testFactRoundTrip},
+		{"FactVersions", testFactVersions},
+		{"FactIdempotency", testFactIdempotency},
+		{"FactValidation", testFactValidation},
+		{"ScanFacts", testScanFacts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
@@ -144,6 +149,7 @@ func runConcurrent(t *testing.T, newPair PairFactory) {
 		{"ConcurrentAccounts", testConcurrentAccounts},
 		{"ConcurrentBids", testConcurrentBids},
 		{"ConcurrentLines", testConcurrentLines},
+		{"ConcurrentFacts", testConcurrentFacts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

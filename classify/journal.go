@@ -1,0 +1,302 @@
+package classify
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rickb777/date"
+
+	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/money"
+)
+
+// FactKind is the kind of a dated fact about a borrower or a loan that
+// comes from outside the loan's own journal: a court, a credit bureau, an
+// inspector, the host's own monitoring.
+type FactKind uint8
+
+// Fact kinds; the zero value is unset and fails validation.
+const (
+	factKindUnset FactKind = iota
+	// Bankruptcy ("bankruptcy"): notice of the borrower's bankruptcy was
+	// received on Day (Facts.BankruptcyNotice; the bankruptcy signal).
+	Bankruptcy
+	// FraudDiscovered ("fraud"): fraud was discovered on Day
+	// (Facts.FraudFound; the fraud signal).
+	FraudDiscovered
+	// ExternalOverdue ("external-overdue"): a credit-bureau refresh found
+	// ExternalOverdue90 of the borrower's ExternalDebt at all lenders more
+	// than 90 days past due (Facts.ExternalOverdue90 and ExternalDebt; the
+	// adverse-bureau-refresh signal when anything is overdue). The latest
+	// refresh replaces earlier ones.
+	ExternalOverdue
+	// LitigationFiled ("litigation"): litigation or enforcement against the
+	// borrower (the litigation signal).
+	LitigationFiled
+	// CreditRiskIncrease ("significant-increase"): the host's test found a
+	// significant increase in credit risk (Facts.SignificantIncrease).
+	CreditRiskIncrease
+	// Impaired ("credit-impaired"): the asset is credit-impaired
+	// (Facts.CreditImpaired).
+	Impaired
+	// WarningSignals ("signal"): early-warning signals the host observed
+	// (Fact.Signals), fund-flow monitoring's cash-flow-behind-plan and
+	// purpose-deviation among them.
+	WarningSignals
+	// InspectionFindings ("inspection"): the signals a post-loan
+	// inspection's findings raise (Fact.Signals, from
+	// InspectionRecord.Signals); the latest inspection's replace earlier
+	// ones, so a clean re-inspection clears them.
+	InspectionFindings
+	// Withdrawal ("withdrawal"): withdraws the fact whose key is
+	// Fact.Withdraws from Day on — a dated correction, never a deletion.
+	Withdrawal
+	// DebtorRule ("debtor-rule"): from Day on, every loan of the borrower
+	// is graded at least MinGrade and staged at least MinStage by the
+	// debtor rules named in Rule (contagion, ApplyDebtorRules); a
+	// DebtorRule with neither ends the floor. The latest one in force
+	// counts (DebtorFloor). The Engine's close records these once it has
+	// seen every loan of the day.
+	DebtorRule
+	factKindCount
+)
+
+var factKindNames = enum.New[FactKind](ErrInvalidInput, "kind", "", "bankruptcy", "fraud", "external-overdue",
+	"litigation", "significant-increase", "credit-impaired", "signal", "inspection", "withdrawal", "debtor-rule")
+
+// String returns the kind's name ("external-overdue").
+func (k FactKind) String() string { return factKindNames.String(k) }
+
+// MarshalText encodes the kind's name.
+func (k FactKind) MarshalText() ([]byte, error) { return factKindNames.MarshalText(k) }
+
+// UnmarshalText decodes a kind's name.
+func (k *FactKind) UnmarshalText(b []byte) error { return factKindNames.UnmarshalText(b, k) }
+
+// factSignal is the signal a kind raises and its severity when the fact
+// names none; signals only for the kinds that raise one.
+var factSignal = [factKindCount]struct {
+	raises bool
+	signal Signal
+	sev    Severity
+}{
+	Bankruptcy:      {true, BankruptcySignal, SeverityHigh},
+	FraudDiscovered: {true, FraudSignal, SeverityHigh},
+	ExternalOverdue: {true, AdverseBureauRefresh, SeverityMedium},
+	LitigationFiled: {true, Litigation, SeverityHigh},
+}
+
+// Fact is one dated fact of a facts journal (the borrower's, or a loan's
+// when it names no borrower). Facts are never edited: a correction is a
+// Withdrawal, dated, so the grade of any past day can be derived again.
+type Fact struct {
+	Kind FactKind  `json:"kind"`
+	Day  date.Date `json:"day"`
+	// Key identifies the fact in its journal: recording it again is a
+	// replay, and a withdrawal names it.
+	Key string `json:"key"`
+	// Loan is the loan the fact is about; "" for the borrower as a whole
+	// (every loan of theirs).
+	Loan string `json:"loan,omitempty"`
+	// Severity is the severity of the signal the kind raises; SeverityNone
+	// takes the kind's default (high for bankruptcy, fraud and litigation,
+	// medium for overdue debts elsewhere).
+	Severity Severity `json:"severity,omitempty"`
+	// Signals are the signals of a WarningSignals or InspectionFindings
+	// fact.
+	Signals Signals `json:"signals,omitzero"`
+	// ExternalOverdue90 and ExternalDebt are an ExternalOverdue fact's
+	// figures.
+	ExternalOverdue90 money.Amount `json:"external_overdue_90,omitzero"`
+	ExternalDebt      money.Amount `json:"external_debt,omitzero"`
+	// Withdraws is the key of the fact a Withdrawal withdraws.
+	Withdraws string `json:"withdraws,omitempty"`
+	// MinGrade, MinStage and Rule are a DebtorRule fact's floor and the
+	// ids of the debtor rules that set it.
+	MinGrade Grade  `json:"min_grade,omitempty"`
+	MinStage Stage  `json:"min_stage,omitempty"`
+	Rule     string `json:"rule,omitempty"`
+	// Source says where the fact comes from ("credit-bureau", "court",
+	// "inspection", "host"); Reference is the evidence (a case number, a
+	// report id, an inspection id); RecordedBy who recorded it.
+	Source     string `json:"source"`
+	Reference  string `json:"reference,omitempty"`
+	RecordedBy string `json:"recorded_by"`
+}
+
+// UnmarshalJSON decodes a fact, turning a malformed date into an error.
+func (f *Fact) UnmarshalJSON(b []byte) error {
+	type plain Fact
+	var v plain
+	if err := guardedUnmarshal(b, &v); err != nil {
+		return err
+	}
+	*f = Fact(v)
+	return nil
+}
+
+// Validate reports every problem with the fact in one *fault.Fields
+// (ErrInvalidInput).
+func (f Fact) Validate() error {
+	e := inputErrors()
+	if f.Kind == factKindUnset || f.Kind >= factKindCount {
+		e.Add("kind", "unknown fact kind")
+	}
+	if f.Day.IsZero() {
+		e.Add("day", "must be set")
+	}
+	if strings.TrimSpace(f.Key) == "" {
+		e.Add("key", "must not be empty")
+	}
+	if strings.TrimSpace(f.Source) == "" {
+		e.Add("source", "must not be empty")
+	}
+	if strings.TrimSpace(f.RecordedBy) == "" {
+		e.Add("recorded_by", "must not be empty")
+	}
+	if !f.Severity.Valid() {
+		e.Add("severity", "unknown severity")
+	}
+	signals := f.Kind == WarningSignals || f.Kind == InspectionFindings
+	valid, any := true, false
+	for _, sev := range f.Signals {
+		valid = valid && sev.Valid()
+		any = any || sev != SeverityNone
+	}
+	switch {
+	case !valid:
+		e.Add("signals", "unknown severity")
+	case f.Kind == WarningSignals && !any:
+		e.Add("signals", "a signal fact needs at least one signal")
+	case !signals && any:
+		e.Add("signals", fmt.Sprintf("a %s fact carries no signals", f.Kind))
+	}
+	external := !f.ExternalOverdue90.IsZero() || !f.ExternalDebt.IsZero()
+	switch {
+	case f.Kind == ExternalOverdue && !f.ExternalDebt.IsPositive():
+		e.Add("external_debt", "must be positive")
+	case f.Kind != ExternalOverdue && external:
+		e.Add("external_debt", "only an external-overdue fact carries external debts")
+	}
+	if f.Kind == ExternalOverdue {
+		switch {
+		case f.ExternalOverdue90.IsNegative():
+			e.Add("external_overdue_90", "must not be negative")
+		case !f.ExternalOverdue90.SameCurrency(f.ExternalDebt):
+			e.Add("external_overdue_90", "currency differs from external_debt")
+		case f.ExternalOverdue90.Cmp(f.ExternalDebt) > 0:
+			e.Add("external_overdue_90", "exceeds external_debt")
+		}
+	}
+	switch {
+	case f.Kind == Withdrawal && strings.TrimSpace(f.Withdraws) == "":
+		e.Add("withdraws", "a withdrawal names the key of the fact it withdraws")
+	case f.Kind == Withdrawal && f.Withdraws == f.Key:
+		e.Add("withdraws", "a withdrawal cannot withdraw itself")
+	case f.Kind != Withdrawal && f.Withdraws != "":
+		e.Add("withdraws", "only a withdrawal withdraws")
+	}
+	switch {
+	case !f.MinGrade.Valid():
+		e.Add("min_grade", "unknown grade")
+	case !f.MinStage.Valid():
+		e.Add("min_stage", "unknown stage")
+	case f.Kind != DebtorRule && (f.MinGrade != GradeNone || f.MinStage != StageNone || f.Rule != ""):
+		e.Add("min_grade", "only a debtor-rule fact sets a floor")
+	case f.Kind == DebtorRule && (f.MinGrade != GradeNone || f.MinStage != StageNone) && strings.TrimSpace(f.Rule) == "":
+		e.Add("rule", "a floor names the debtor rules that set it")
+	}
+	return e.Err()
+}
+
+// DebtorFloor returns the floor the latest DebtorRule fact of journal in
+// force on day sets (GradeNone, StageNone and "" when none): the grade and
+// stage every loan of the borrower is held at or above by the debtor
+// rules, and their ids.
+func DebtorFloor(journal []Fact, day date.Date) (Grade, Stage, string) {
+	var last *Fact
+	for i := range journal {
+		x := &journal[i]
+		if x.Kind == DebtorRule && !x.Day.After(day) && (last == nil || !x.Day.Before(last.Day)) {
+			last = x
+		}
+	}
+	if last == nil {
+		return GradeNone, StageNone, ""
+	}
+	return last.MinGrade, last.MinStage, last.Rule
+}
+
+// ApplyFacts folds journal, the facts that concern one loan in the order
+// they were recorded, into f as they stand on day: a fact counts from its
+// Day until a withdrawal dated on or before day withdraws it. A bankruptcy
+// notice or fraud counts from its earliest day; the latest credit-bureau
+// refresh and the latest inspection replace earlier ones; signals combine
+// by their worst severity. Facts dated after day are left out, so the
+// grade of any day can be derived again from the same journal. It does
+// not validate the facts (the Engine validated them when recording).
+func ApplyFacts(f *Facts, journal []Fact, day date.Date) {
+	var withdrawn map[string]bool
+	for i := range journal {
+		x := &journal[i]
+		if x.Kind == Withdrawal && !x.Day.After(day) {
+			if withdrawn == nil {
+				withdrawn = map[string]bool{}
+			}
+			withdrawn[x.Withdraws] = true
+		}
+	}
+	var bureau, inspection *Fact
+	for i := range journal {
+		x := &journal[i]
+		if x.Day.After(day) || withdrawn[x.Key] || x.Kind >= factKindCount {
+			continue
+		}
+		if s := factSignal[x.Kind]; s.raises {
+			sev := x.Severity
+			if sev == SeverityNone {
+				sev = s.sev
+			}
+			if x.Kind != ExternalOverdue {
+				f.Signals = f.Signals.With(s.signal, sev)
+			}
+		}
+		switch x.Kind {
+		case Bankruptcy:
+			if f.BankruptcyNotice.IsZero() || x.Day.Before(f.BankruptcyNotice) {
+				f.BankruptcyNotice = x.Day
+			}
+		case FraudDiscovered:
+			if f.FraudFound.IsZero() || x.Day.Before(f.FraudFound) {
+				f.FraudFound = x.Day
+			}
+		case ExternalOverdue:
+			if bureau == nil || !x.Day.Before(bureau.Day) {
+				bureau = x
+			}
+		case CreditRiskIncrease:
+			f.SignificantIncrease = true
+		case Impaired:
+			f.CreditImpaired = true
+		case WarningSignals:
+			f.Signals = f.Signals.Merge(x.Signals)
+		case InspectionFindings:
+			if inspection == nil || !x.Day.Before(inspection.Day) {
+				inspection = x
+			}
+		}
+	}
+	if bureau != nil {
+		f.ExternalOverdue90, f.ExternalDebt = bureau.ExternalOverdue90, bureau.ExternalDebt
+		if bureau.ExternalOverdue90.IsPositive() {
+			sev := bureau.Severity
+			if sev == SeverityNone {
+				sev = factSignal[ExternalOverdue].sev
+			}
+			f.Signals = f.Signals.With(AdverseBureauRefresh, sev)
+		}
+	}
+	if inspection != nil {
+		f.Signals = f.Signals.Merge(inspection.Signals)
+	}
+}

@@ -1,0 +1,429 @@
+package lendcore_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/classify"
+	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/storage"
+)
+
+// openBorrowerLoan opens request(id) for borrower, of kind, starting on
+// start (approved two days before), on e.
+func openBorrowerLoan(t testing.TB, e *lendcore.Engine, id, borrower uuid.UUID, kind loan.BorrowerKind, start date.Date) {
+	t.Helper()
+	ctx := context.Background()
+	r := request(id)
+	r.Borrower, r.BorrowerKind = borrower, kind
+	r.Terms.Start = start
+	r.SubmittedOn, r.Dossier.SignedOn = start.Add(-5), start.Add(-5)
+	if kind == loan.LegalEntity {
+		r.Purpose = "working-capital"
+	}
+	_, err := e.Submit(ctx, r)
+	require.NoError(t, err)
+	_, err = e.Approve(ctx, id, loan.Action{Officer: "approver", On: start.Add(-3)}, loan.Exposure{})
+	require.NoError(t, err)
+	_, err = e.Disburse(ctx, id, lendcore.Disbursement{Actor: "teller", IdempotencyKey: "disburse-" + id.String()})
+	require.NoError(t, err)
+}
+
+// alerts returns the payloads of the outbox's alerts for a loan, by key.
+func alerts(t *testing.T, s storage.Store, id uuid.UUID) map[string]lendcore.Alert {
+	t.Helper()
+	msgs, err := s.Outbox().Pending(context.Background(), 1_000_000)
+	require.NoError(t, err)
+	out := map[string]lendcore.Alert{}
+	for _, m := range msgs {
+		if m.Topic == lendcore.TopicAlert && m.LoanID == id {
+			var a lendcore.Alert
+			require.NoError(t, json.Unmarshal(m.Payload, &a))
+			out[m.Key] = a
+		}
+	}
+	return out
+}
+
+// A litigation against the borrower, recorded as a fact, turns the loan's
+// warning red and its grade to 关注 (the default warning table: a
+// high-severity litigation signal is red and at least 关注, stage 2), with
+// an alert and an inspection due at once (the default inspection policy:
+// immediately at a red warning); withdrawing the fact turns it back, with
+// another alert.
+func TestFactsSetWarningAndGrade(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	id, borrower := uuid.New(), uuid.New()
+	openBorrowerLoan(t, e, id, borrower, loan.Individual, d(2024, 1, 15))
+	closeDays(t, e, d(2024, 1, 16), d(2024, 1, 20))
+	st, err := e.State(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, classify.Green, st.Level)
+	require.Equal(t, classify.Normal, st.Grade)
+
+	lit := classify.Fact{Kind: classify.LitigationFiled, Day: d(2024, 1, 21), Key: "court-1", Source: "court",
+		Reference: "(2024)沪0115民初1号", RecordedBy: "officer-7"}
+	require.NoError(t, e.RecordFact(ctx, borrower, lit))
+	require.NoError(t, e.RecordFact(ctx, borrower, lit), "recording it again adds nothing")
+	closeDays(t, e, d(2024, 1, 21), d(2024, 1, 21))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.Red, st.Level)
+	assert.Equal(t, classify.SpecialMention, st.Grade)
+	assert.Equal(t, classify.Stage2, st.Stage)
+	assert.Equal(t, classify.SeverityHigh, st.Signals[classify.Litigation])
+	assert.Contains(t, st.Rules, "EW-litigation-high")
+	assert.Equal(t, d(2024, 1, 21), st.InspectionDue, "a red warning makes an inspection due at once")
+	assert.True(t, hasMessage(t, e, "inspection/"+id.String()+"/2024-01-21"))
+	a := alerts(t, e.Store(), id)
+	require.Contains(t, a, "alert/"+id.String()+"/2024-01-21")
+	got := a["alert/"+id.String()+"/2024-01-21"]
+	assert.Equal(t, classify.Red, got.Level)
+	assert.Equal(t, classify.Green, got.PreviousLevel)
+	assert.Equal(t, classify.SpecialMention, got.Grade)
+	assert.Equal(t, classify.Normal, got.PreviousGrade)
+
+	require.NoError(t, e.WithdrawFact(ctx, borrower, "court-1", d(2024, 1, 25), "officer-7", "suit withdrawn by the plaintiff"))
+	closeDays(t, e, d(2024, 1, 22), d(2024, 1, 25))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.Green, st.Level)
+	assert.Equal(t, classify.Normal, st.Grade, "no cure rule holds 关注")
+	assert.Equal(t, classify.Signals{}, st.Signals)
+	assert.Contains(t, alerts(t, e.Store(), id), "alert/"+id.String()+"/2024-01-25")
+	assert.Len(t, alerts(t, e.Store(), id), 2, "one alert per change")
+
+	facts, err := e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	require.Len(t, facts, 2)
+	assert.Equal(t, classify.Withdrawal, facts[1].Kind)
+	assert.Equal(t, "court-1", facts[1].Withdraws)
+}
+
+// Overdue debts at other lenders from a credit-bureau refresh: more than
+// 20 % of a non-retail debtor's debts at all banks over 90 days overdue
+// makes its claims 次级 (CN23-CON-2, 《商业银行金融资产风险分类办法》 ch. 2;
+// see docs/regulations.md); a bankruptcy notice is red.
+func TestBureauAndBankruptcyFacts(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	id, borrower := uuid.New(), uuid.New()
+	openBorrowerLoan(t, e, id, borrower, loan.LegalEntity, d(2024, 1, 15))
+	bureau := classify.Fact{Kind: classify.ExternalOverdue, Day: d(2024, 1, 18), Key: "pboc-2024-01",
+		ExternalOverdue90: cny("250000"), ExternalDebt: cny("1000000"), Source: "credit-bureau", RecordedBy: "batch"}
+	require.NoError(t, e.RecordFact(ctx, borrower, bureau))
+	bankrupt := classify.Fact{Kind: classify.Bankruptcy, Day: d(2024, 1, 19), Key: "bk", Loan: id.String(),
+		Source: "court", RecordedBy: "officer-7"}
+	require.NoError(t, e.RecordFact(ctx, borrower, bankrupt))
+	closeDays(t, e, d(2024, 1, 17), d(2024, 1, 19))
+	st, err := e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.Substandard, st.Grade, "25 % of its debts elsewhere over 90 days: %s", st.Rules)
+	assert.Contains(t, st.Rules, "CN23-CON-2")
+	assert.Equal(t, classify.Red, st.Level)
+	assert.Equal(t, classify.SeverityHigh, st.Signals[classify.BankruptcySignal])
+	assert.Equal(t, classify.SeverityMedium, st.Signals[classify.AdverseBureauRefresh])
+}
+
+// An inspection that finds serious financial deterioration and misuse of
+// funds turns the loan red and 关注; a clean inspection later clears the
+// findings; both inspections are kept.
+func TestInspectionFindingsGrade(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	id, borrower := uuid.New(), uuid.New()
+	openBorrowerLoan(t, e, id, borrower, loan.Individual, d(2024, 1, 15))
+	closeDays(t, e, d(2024, 1, 16), d(2024, 1, 19))
+	adverse := classify.InspectionRecord{Date: d(2024, 1, 20), Inspector: "officer-7", Conclusion: classify.Adverse,
+		Findings: []classify.Finding{{Area: classify.Finances, Severity: classify.SeverityHigh, Note: "revenue down 60 %"},
+			{Area: classify.UseOfFunds, Severity: classify.SeverityHigh, Note: "funds moved to a securities account"}}}
+	require.NoError(t, e.RecordInspection(ctx, id, adverse))
+	require.NoError(t, e.RecordInspection(ctx, id, adverse), "recording it again adds nothing")
+	closeDays(t, e, d(2024, 1, 20), d(2024, 1, 20))
+	st, err := e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.Red, st.Level)
+	assert.Equal(t, classify.SpecialMention, st.Grade)
+	assert.Equal(t, classify.SeverityHigh, st.Signals[classify.FinancialDeterioration])
+	assert.Equal(t, classify.SeverityHigh, st.Signals[classify.PurposeDeviation])
+	assert.True(t, st.InspectionDue.IsZero(), "the inspection that found it is the one a red warning asks for")
+	assert.Contains(t, alerts(t, e.Store(), id), "alert/"+id.String()+"/2024-01-20")
+
+	clean := classify.InspectionRecord{Date: d(2024, 1, 27), Inspector: "officer-8", Conclusion: classify.Satisfactory}
+	require.NoError(t, e.RecordInspection(ctx, id, clean))
+	closeDays(t, e, d(2024, 1, 21), d(2024, 1, 27))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.Green, st.Level)
+	assert.Equal(t, classify.Normal, st.Grade)
+	history, err := e.Inspections(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, history, 2, "every inspection is kept")
+	assert.Equal(t, "officer-7", history[0].Inspector)
+
+	// An inspection of an unknown loan names the loan; nothing is stored.
+	unknown := uuid.New()
+	err = e.RecordInspection(ctx, unknown, clean)
+	var bad *fault.Fields
+	require.ErrorAs(t, err, &bad)
+	assert.True(t, bad.Has("loan"), "%v", err)
+	assert.ErrorIs(t, err, storage.ErrNotFound)
+	facts, err := e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	assert.Len(t, facts, 2, "the two inspections' findings, nothing more")
+}
+
+// Bad facts are refused naming the field, and nothing is stored.
+func TestRecordFactBadInput(t *testing.T) {
+	ctx := context.Background()
+	e := lateEngine(t) // today is 2025-06-30
+	id, borrower := uuid.New(), uuid.New()
+	openBorrowerLoan(t, e, id, borrower, loan.Individual, d(2024, 1, 15))
+	other, otherBorrower := uuid.New(), uuid.New()
+	openBorrowerLoan(t, e, other, otherBorrower, loan.Individual, d(2024, 1, 15))
+	ok := classify.Fact{Kind: classify.FraudDiscovered, Day: d(2025, 6, 1), Key: "f", Source: "host", RecordedBy: "officer-7"}
+	for _, tc := range []struct {
+		name     string
+		borrower uuid.UUID
+		f        func(f *classify.Fact)
+		field    string
+		notFound bool
+	}{
+		{"unknown borrower", uuid.New(), func(*classify.Fact) {}, "borrower", true},
+		{"another's loan", borrower, func(f *classify.Fact) { f.Loan = other.String() }, "loan", true},
+		{"unknown loan", borrower, func(f *classify.Fact) { f.Loan = uuid.NewString() }, "loan", true},
+		{"not a loan id", borrower, func(f *classify.Fact) { f.Loan = "loan-1" }, "loan", false},
+		{"future", borrower, func(f *classify.Fact) { f.Day = d(2025, 7, 2) }, "day", false},
+		{"unknown kind", borrower, func(f *classify.Fact) { f.Kind = 99 }, "kind", false},
+		{"the close's own kind", borrower, func(f *classify.Fact) { f.Kind = classify.DebtorRule }, "kind", false},
+		{"no source", borrower, func(f *classify.Fact) { f.Source = "" }, "source", false},
+		{"no recorder", borrower, func(f *classify.Fact) { f.RecordedBy = " " }, "recorded_by", false},
+	} {
+		f := ok
+		tc.f(&f)
+		err := e.RecordFact(ctx, tc.borrower, f)
+		var bad *fault.Fields
+		require.ErrorAs(t, err, &bad, tc.name)
+		assert.True(t, bad.Has(tc.field), "%s: %v", tc.name, err)
+		assert.ErrorIs(t, err, classify.ErrInvalidInput, tc.name)
+		if tc.notFound {
+			assert.ErrorIs(t, err, storage.ErrNotFound, tc.name)
+		}
+	}
+	facts, err := e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	assert.Empty(t, facts, "nothing stored")
+
+	require.NoError(t, e.RecordFact(ctx, borrower, ok))
+	for name, w := range map[string]struct {
+		key   string
+		day   date.Date
+		field string
+	}{
+		"unknown key":       {"nope", d(2025, 6, 2), "withdraws"},
+		"before the fact":   {"f", d(2025, 5, 31), "day"},
+		"after today":       {"f", d(2025, 7, 2), "day"},
+		"withdrawal itself": {"withdraw/f", d(2025, 6, 2), "withdraws"},
+	} {
+		if name == "withdrawal itself" {
+			require.NoError(t, e.WithdrawFact(ctx, borrower, "f", d(2025, 6, 2), "officer-7", "entered in error"))
+		}
+		err := e.WithdrawFact(ctx, borrower, w.key, w.day, "officer-7", "entered in error")
+		var bad *fault.Fields
+		require.ErrorAs(t, err, &bad, name)
+		assert.True(t, bad.Has(w.field), "%s: %v", name, err)
+	}
+	err = e.WithdrawFact(ctx, borrower, "f", d(2025, 6, 2), "", "")
+	var bad *fault.Fields
+	require.ErrorAs(t, err, &bad)
+	assert.True(t, bad.Has("recorded_by") && bad.Has("reason"), "%v", err)
+	facts, err = e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	assert.Len(t, facts, 2, "the fact and its one withdrawal")
+}
+
+// Debtor-level classification (《商业银行金融资产风险分类办法》, CBIRC/PBoC
+// Order 〔2023〕 No. 1, art. 7 para. 2: when more than 10 % of a non-retail
+// debtor's claims at a bank are non-performing, all its claims there are):
+// a legal entity with two loans in different partitions of the close, one
+// over 90 days past due, has the other graded 次级 from the next day, with
+// two Engines closing on one database; the same two loans of a natural
+// person are graded each on its own (art. 8: retail assets by the
+// transaction).
+func TestDebtorLevelClassificationAcrossPartitions(t *testing.T) {
+	for _, db := range databases(t) {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			stores := db.stores(t, 2)
+			engines := make([]*lendcore.Engine, 2)
+			// Without upgrade rules, so that a loan whose arrears are
+			// cleared is graded normal at once and the floor it set ends
+			// (CN23-UPG-1 would hold it 次级 for six months, and the floor
+			// with it).
+			p := testPolicies()
+			p.Classification.Cure = nil
+			for i, s := range stores {
+				e, err := lendcore.New(s, lendcore.WithPolicies(p), lendcore.WithClock(fixedClock),
+					lendcore.WithPartitions(16), lendcore.WithWorkers(2), lendcore.WithReplicaID(fmt.Sprintf("replica-%d", i)))
+				require.NoError(t, err)
+				engines[i] = e
+			}
+			type pair struct{ late, good uuid.UUID }
+			open := func(kind loan.BorrowerKind, b byte) (uuid.UUID, pair) {
+				borrower := uuid.New()
+				p := pair{uuid.New(), uuid.New()}
+				p.late[0], p.good[0] = 0x10+b, 0xe0+b // partitions 1 and 14 of 16
+				openBorrowerLoan(t, engines[0], p.late, borrower, kind, d(2024, 1, 15))
+				openBorrowerLoan(t, engines[1], p.good, borrower, kind, d(2024, 1, 15))
+				for i, due := range []date.Date{d(2024, 2, 15), d(2024, 3, 15), d(2024, 4, 15), d(2024, 5, 15)} {
+					_, err := engines[i%2].Post(ctx, p.good, loan.Entry{Kind: loan.Repayment, ValueDate: due, Actor: "bank",
+						IdempotencyKey: fmt.Sprintf("pay-%d", i), Amount: cny("888.49")})
+					require.NoError(t, err)
+				}
+				return borrower, p
+			}
+			company, corp := open(loan.LegalEntity, 0)
+			person, retail := open(loan.Individual, 1)
+
+			closeBoth := func(day date.Date) {
+				var wg sync.WaitGroup
+				errs := make([]error, 2)
+				for i, e := range engines {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						_, errs[i] = e.CloseOfDay(ctx, day)
+					}()
+				}
+				wg.Wait()
+				require.NoError(t, errs[0])
+				require.NoError(t, errs[1])
+			}
+			grade := func(id uuid.UUID) lendcore.LoanState {
+				st, err := engines[1].State(ctx, id)
+				require.NoError(t, err)
+				return st
+			}
+			// 2024-05-16: the late loans are 91 days past due (first due
+			// 02-15): 次级 by CN23-DPD-2; the good ones are current.
+			closeBoth(d(2024, 5, 16))
+			assert.Equal(t, classify.Substandard, grade(corp.late).Grade)
+			assert.Equal(t, classify.Normal, grade(corp.good).Grade, "the floor applies from the next day")
+			closeBoth(d(2024, 5, 17))
+			closeBoth(d(2024, 5, 18))
+			good := grade(corp.good)
+			assert.Equal(t, classify.Substandard, good.Grade, "dragged by the debtor's other loan")
+			assert.Contains(t, good.Rules, "CN23-CON-1")
+			assert.Equal(t, 0, good.DPD)
+			assert.Equal(t, classify.Normal, good.Track.Grade, "its own grade, which the debtor pass weighs")
+			assert.Equal(t, classify.Normal, grade(retail.good).Grade, "a natural person's loans are graded each on its own")
+			assert.Equal(t, classify.Substandard, grade(retail.late).Grade)
+
+			facts, err := engines[0].Facts(ctx, company)
+			require.NoError(t, err)
+			require.Len(t, facts, 1, "one floor, recorded once by whichever replica ran the pass")
+			assert.Equal(t, classify.DebtorRule, facts[0].Kind)
+			assert.Equal(t, d(2024, 5, 17), facts[0].Day)
+			assert.Equal(t, classify.Substandard, facts[0].MinGrade)
+			none, err := engines[0].Facts(ctx, person)
+			require.NoError(t, err)
+			assert.Empty(t, none)
+
+			// The late loan's arrears are paid: it is normal again on its
+			// own, the floor ends the day after, and the good loan is
+			// graded on its own again.
+			_, err = engines[0].Post(ctx, corp.late, loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 5, 19), Actor: "bank",
+				IdempotencyKey: "arrears", Amount: cny("5000")})
+			require.NoError(t, err)
+			closeBoth(d(2024, 5, 19))
+			assert.Equal(t, classify.Normal, grade(corp.late).Track.Grade, "its own grade; the floor holds it until the pass ends it")
+			closeBoth(d(2024, 5, 20))
+			closeBoth(d(2024, 5, 21))
+			assert.Equal(t, classify.Normal, grade(corp.good).Grade)
+			facts, err = engines[0].Facts(ctx, company)
+			require.NoError(t, err)
+			require.Len(t, facts, 2)
+			assert.Equal(t, classify.GradeNone, facts[1].MinGrade, "the floor ended")
+		})
+	}
+}
+
+// The default policy covers the days before the 2023 Measures took effect
+// (2023-07-01) with the practice under the 2007 Guideline (银监发〔2007〕54号
+// art. 10: overdue at least 关注; art. 11(1): overdue beyond a set
+// period at least 次级): a loan 88 days overdue in April 2023 is 关注, not
+// 正常, and 次级 from day 91.
+func TestGradesBeforeTheMeasures(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	id := uuid.New()
+	openBorrowerLoan(t, e, id, uuid.New(), loan.Individual, d(2022, 12, 15)) // first due 2023-01-15
+	closeDays(t, e, d(2023, 4, 13), d(2023, 4, 13))
+	st, err := e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, 88, st.DPD)
+	assert.Equal(t, classify.SpecialMention, st.Grade)
+	assert.Equal(t, "CN07-DPD-1,IFRS9-S2-DPD", st.Rules)
+	closeDays(t, e, d(2023, 4, 14), d(2023, 4, 16))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, 91, st.DPD)
+	assert.Equal(t, classify.Substandard, st.Grade)
+	assert.Contains(t, st.Rules, "CN07-DPD-2")
+}
+
+// A written-off claim keeps ageing from the due date of its oldest unpaid
+// installment, as before the write-off: the position, the derived state and
+// the index agree on its days past due on every day, through a recovery,
+// whether the close runs daily or catches the days up at once.
+func TestWrittenOffDaysPastDueAgree(t *testing.T) {
+	ctx := context.Background()
+	for _, catchUp := range []bool{false, true} {
+		e := newEngine(t)
+		id := uuid.New()
+		openLoan(t, e, id)
+		for _, en := range []loan.Entry{
+			{Kind: loan.Acceleration, ValueDate: d(2024, 6, 1), IdempotencyKey: "acc"},
+			{Kind: loan.WriteOff, ValueDate: d(2024, 12, 31), Approver: "committee", IdempotencyKey: "wo"},
+			{Kind: loan.Recovery, ValueDate: d(2025, 3, 3), Amount: cny("800"), IdempotencyKey: "rec"},
+		} {
+			en.Actor, en.Reason = "officer", "collections"
+			_, err := e.Post(ctx, id, en)
+			require.NoError(t, err)
+		}
+		if catchUp {
+			_, err := e.CloseOfDay(ctx, d(2025, 3, 4))
+			require.NoError(t, err)
+		}
+		for _, day := range []date.Date{d(2024, 12, 31), d(2025, 1, 1), d(2025, 3, 3), d(2025, 3, 4)} {
+			if !catchUp {
+				_, err := e.CloseOfDay(ctx, day)
+				require.NoError(t, err)
+			} else if day != d(2025, 3, 4) {
+				continue
+			}
+			pos, err := e.Position(ctx, id, day)
+			require.NoError(t, err)
+			st, err := e.State(ctx, id)
+			require.NoError(t, err)
+			rec, err := e.Store().Loans().Get(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, loan.WrittenOff, pos.Status)
+			// First due 2024-02-15 unpaid: 2024-12-31 is 320 days after it.
+			assert.Equal(t, int(day.Sub(d(2024, 2, 15))), pos.DaysPastDue, "%s", day)
+			assert.Equal(t, pos.DaysPastDue, st.DPD, "state, %s", day)
+			assert.Equal(t, pos.DaysPastDue, rec.Index.DaysPastDue, "index, %s", day)
+		}
+	}
+}
