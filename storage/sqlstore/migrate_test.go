@@ -19,7 +19,7 @@ import (
 )
 
 // migrations is the number of migrations embedded in this release.
-const migrations = 3
+const migrations = 4
 
 // TestMigrateTwice: a second Migrate is a no-op, and two stores migrating
 // one database at once (two replicas starting together) apply each

@@ -90,13 +90,13 @@ func (r outbox) MarkDelivered(ctx context.Context, keys ...string) error {
 			chunk := list[start:min(start+maxRowsPerInsert, len(list))]
 			var a, b args
 			if _, err := c.exec(ctx, "UPDATE lendcore_outbox SET delivered = "+a.add(true)+" WHERE delivered = "+a.add(false)+
-				" AND msg_key IN ("+a.list(chunk...)+")", a.vals...); err != nil {
+				" AND msg_key IN ("+a.in(chunk...)+")", a.vals...); err != nil {
 				return err
 			}
 			// Rows already delivered are not updated, so count the keys
 			// that exist rather than the rows updated.
 			var n int
-			if err := c.row(ctx, "SELECT COUNT(*) FROM lendcore_outbox WHERE msg_key IN ("+b.list(chunk...)+")",
+			if err := c.row(ctx, "SELECT COUNT(*) FROM lendcore_outbox WHERE msg_key IN ("+b.in(chunk...)+")",
 				b.vals...).Scan(&n); err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
@@ -18,9 +19,10 @@ import (
 // concurrent use, and several Stores (in one process or in replicas of a
 // service) may share one database.
 type Store struct {
-	repo // the repositories outside a unit of work: each call is its own transaction
-	db   *sql.DB
-	d    *Dialect
+	repo  // the repositories outside a unit of work: each call is its own transaction
+	db    *sql.DB
+	d     *Dialect
+	stmts stmtCache
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -77,7 +79,10 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Dialect() *Dialect { return s.d }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // WithTx runs fn in one database transaction; see storage.Store. A
 // cancelled ctx rolls the transaction back (database/sql does so as soon as
@@ -114,6 +119,9 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx storage.Tx) error) (err e
 type txn struct {
 	tx   *sql.Tx
 	done bool
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt // the cached statements bound to tx, by text
 }
 
 // repo is the set of repositories bound to a unit of work t, or to none
@@ -163,22 +171,116 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// conn binds a querier to the store's dialect.
+// conn binds a querier to the store's dialect and, for the statement
+// cache, to the store and the unit of work (nil on the pool) it is.
 type conn struct {
 	q querier
 	d *Dialect
+	s *Store
+	t *txn
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.q.ExecContext(ctx, c.d.q(query), args...)
+	q := c.d.q(query)
+	if st := c.prepared(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return c.q.ExecContext(ctx, q, args...)
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.q.QueryContext(ctx, c.d.q(query), args...)
+	q := c.d.q(query)
+	if st := c.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return c.q.QueryContext(ctx, q, args...)
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return c.q.QueryRowContext(ctx, c.d.q(query), args...)
+	q := c.d.q(query)
+	if st := c.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.q.QueryRowContext(ctx, q, args...)
+}
+
+// prepared returns the cached prepared statement of query, bound to c's
+// unit of work, or nil to run query unprepared: on PostgreSQL, whose
+// driver caches prepared statements itself, and once the cache is full.
+func (c conn) prepared(ctx context.Context, query string) *sql.Stmt {
+	if c.s == nil || !c.d.inProcess {
+		return nil
+	}
+	st := c.s.stmts.get(ctx, c.s.db, query)
+	if st == nil || c.t == nil {
+		return st
+	}
+	c.t.mu.Lock()
+	defer c.t.mu.Unlock()
+	if ts, ok := c.t.stmts[query]; ok {
+		return ts
+	}
+	if c.t.stmts == nil {
+		c.t.stmts = map[string]*sql.Stmt{}
+	}
+	// Prepared on the transaction's connection once per connection (the
+	// pool's statement remembers it), closed with the transaction.
+	ts := c.t.tx.StmtContext(ctx, st)
+	c.t.stmts[query] = ts
+	return ts
+}
+
+// maxCachedStatements bounds the statement cache. The store's statements
+// are a few hundred texts: IN lists are padded to a few lengths
+// (args.in), and on SQLite each row is its own statement
+// (rowsPerStatement).
+const maxCachedStatements = 2048
+
+// stmtCache holds prepared statements by query text. database/sql
+// prepares each on a connection the first time it runs there and keeps it
+// prepared, so a statement is parsed once per connection rather than once
+// per call.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// get returns the statement of query, preparing it on first use; nil when
+// the cache is full or query does not prepare (the caller runs it
+// unprepared and gets the error there).
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt {
+	c.mu.Lock()
+	st, ok := c.m[query]
+	full := len(c.m) >= maxCachedStatements
+	c.mu.Unlock()
+	if ok || full {
+		return st
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if had, ok := c.m[query]; ok { // prepared meanwhile by another caller
+		_ = st.Close()
+		return had
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st
+}
+
+// close closes the cached statements.
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		_ = st.Close()
+	}
+	c.m = nil
 }
 
 // read runs op on the transaction t, or on the pool outside one.
@@ -187,12 +289,12 @@ func (s *Store) read(ctx context.Context, t *txn, op func(c conn) error) error {
 		return err
 	}
 	if t == nil {
-		return s.wrap(op(conn{q: s.db, d: s.d}))
+		return s.wrap(op(conn{q: s.db, d: s.d, s: s}))
 	}
 	if t.done {
 		return storage.ErrTxDone
 	}
-	return s.wrap(op(conn{q: t.tx, d: s.d}))
+	return s.wrap(op(conn{q: t.tx, d: s.d, s: s, t: t}))
 }
 
 // write runs op atomically: in its own transaction outside a unit of work,
@@ -207,7 +309,7 @@ func (s *Store) write(ctx context.Context, t *txn, op func(c conn) error) error 
 		if err != nil {
 			return s.wrap(err)
 		}
-		if err := op(conn{q: tx, d: s.d}); err != nil {
+		if err := op(conn{q: tx, d: s.d, s: s, t: &txn{tx: tx}}); err != nil {
 			_ = tx.Rollback()
 			return s.wrap(err)
 		}
@@ -216,7 +318,7 @@ func (s *Store) write(ctx context.Context, t *txn, op func(c conn) error) error 
 	if t.done {
 		return storage.ErrTxDone
 	}
-	c := conn{q: t.tx, d: s.d}
+	c := conn{q: t.tx, d: s.d, s: s, t: t}
 	if _, err := c.exec(ctx, "SAVEPOINT lendcore_write"); err != nil {
 		return s.wrap(err)
 	}
