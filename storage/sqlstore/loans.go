@@ -282,10 +282,10 @@ func (r loans) Append(ctx context.Context, ap storage.Append) (storage.AppendRes
 // The index columns and the state document are two writes: the fenced
 // update of the narrow loans rows (every loan, every day), then the state
 // documents of the loans whose state changed (a loan in a few on a quiet
-// day). On PostgreSQL each chunk of index updates is one statement
-// (UPDATE ... FROM VALUES, which CockroachDB accepts too) whose condition
+// day). On PostgreSQL a batch of index updates is one statement (UPDATE
+// ... FROM unnest(arrays), which CockroachDB accepts too) whose condition
 // on as_of is the PrevAsOf fence, so the daily close makes one round trip
-// per batch; a chunk that updates fewer rows than it names is rolled back
+// per batch; a batch that updates fewer rows than it names is rolled back
 // and only then are the missing or stale loans looked for. On SQLite each
 // loan is two prepared statements (see updateIndexRow).
 func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) error {
@@ -300,7 +300,7 @@ func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) 
 				}
 			}
 		} else {
-			for chunk := range slices.Chunk(updates, maxRowsPerInsert) {
+			for chunk := range slices.Chunk(updates, maxRowsPerArray) {
 				if err := updateIndexChunk(ctx, c, chunk); err != nil {
 					return err
 				}
@@ -317,27 +317,17 @@ func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) 
 }
 
 // updateIndexChunk updates the index columns of a chunk of loans in one
-// statement, fenced on their PrevAsOf.
+// statement, fenced on their PrevAsOf, the rows given as arrays (see
+// rowSource).
 func updateIndexChunk(ctx context.Context, c conn, chunk []storage.IndexUpdate) error {
 	var a args
-	var b strings.Builder
-	b.WriteString("UPDATE lendcore_loans SET next_due = v.column3, days_past_due = v.column4, " +
-		"classification = v.column5, bucket = v.column6, collection = v.column7, inspection_due = v.column8, " +
-		"as_of = v.column9, final = v.column10 FROM (VALUES ")
-	for i, u := range chunk {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		x := u.Index
-		fmt.Fprintf(&b, "(CAST(%s AS {{UUID}}), CAST(%s AS {{DATE}}), CAST(%s AS {{DATE}}), CAST(%s AS INTEGER), "+
-			"CAST(%s AS TEXT), CAST(%s AS TEXT), CAST(%s AS TEXT), CAST(%s AS {{DATE}}), CAST(%s AS {{DATE}}), "+
-			"CAST(%s AS BOOLEAN))",
-			a.add(u.LoanID.String()), a.add(dateArg(u.PrevAsOf)), a.add(dateArg(x.NextDue)), a.add(x.DaysPastDue),
-			a.add(x.Classification), a.add(x.Bucket), a.add(x.Collection), a.add(dateArg(x.InspectionDue)),
-			a.add(dateArg(x.AsOf)), a.add(x.Final))
-	}
-	b.WriteString(") AS v WHERE lendcore_loans.id = v.column1 AND lendcore_loans.as_of IS NOT DISTINCT FROM v.column2")
-	n, err := affected(c.exec(ctx, c.d.types.Replace(b.String()), a.vals...))
+	from := unnest(&a, []string{"UUID", "DATE", "DATE", "INTEGER", "TEXT", "TEXT", "TEXT", "DATE", "DATE", "BOOLEAN"}, chunk,
+		func(u *storage.IndexUpdate) []any {
+			return append([]any{u.LoanID.String(), dateArg(u.PrevAsOf)}, indexArgs(&u.Index)...)
+		})
+	n, err := affected(c.exec(ctx, "UPDATE lendcore_loans SET next_due = v.c3, days_past_due = v.c4, classification = v.c5, "+
+		"bucket = v.c6, collection = v.c7, inspection_due = v.c8, as_of = v.c9, final = v.c10 FROM "+from+
+		" WHERE lendcore_loans.id = v.c1 AND lendcore_loans.as_of IS NOT DISTINCT FROM v.c2", a.vals...))
 	if err != nil {
 		return err
 	}
@@ -383,7 +373,8 @@ func putStates(ctx context.Context, c conn, updates []storage.IndexUpdate) error
 	for i, u := range updates {
 		rows[i] = []any{u.LoanID.String(), string(u.Index.State)}
 	}
-	return upsertRows(ctx, c, "INSERT INTO lendcore_loan_states (loan_id, state)", "loan_id", "state", rows)
+	return upsertRows(ctx, c, "INSERT INTO lendcore_loan_states (loan_id, state)", "loan_id", "state",
+		[]string{"UUID", "TEXT"}, rows)
 }
 
 // whyNotUpdated names the first loan of updates that does not exist

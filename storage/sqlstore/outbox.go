@@ -24,6 +24,7 @@ var messages = keyed[storage.Message]{
 	sel: "SELECT " + msgCols + " FROM lendcore_outbox", key: "msg_key", read: scanMsg,
 	keyOf: func(m *storage.Message) string { return m.Key },
 	same:  func(s, m *storage.Message) bool { return s.SameRequest(*m) },
+	types: []string{"TEXT", "TEXT", "UUID", "DATE", "TEXT", "BOOLEAN"},
 }
 
 // Add stores new messages, skipping keys stored with the same content; see
@@ -135,7 +136,7 @@ func (r outbox) Purge(ctx context.Context, before date.Date) (int, error) {
 		return 0, err
 	}
 	var n int64
-	err := r.write(ctx, func(c conn) error {
+	err := r.writeOne(ctx, func(c conn) error {
 		var err error
 		n, err = affected(c.exec(ctx, "DELETE FROM lendcore_outbox WHERE delivered = $1 AND day < $2", true, dateArg(before)))
 		return err

@@ -237,6 +237,9 @@ type keyed[T any] struct {
 	read             func(rowScanner) (T, error)
 	keyOf            func(*T) string
 	same             func(stored, req *T) bool
+	// types are the SQL types of the columns add writes, for arrays on
+	// PostgreSQL (see rowSource); nil for VALUES lists.
+	types []string
 }
 
 // stored returns the stored rows of parent whose keys are those of rows,
@@ -293,8 +296,8 @@ func (k keyed[T]) replay(ctx context.Context, c conn, parent any, rows []T) ([]T
 // ErrDuplicate when a key is stored with other content.
 func (k keyed[T]) add(ctx context.Context, c conn, head string, rows []T, vals func(*T) []any) ([]bool, error) {
 	inserted := make([]bool, 0, len(rows))
-	for chunk := range slices.Chunk(rows, c.d.rowsPerStatement()) {
-		q, a := values(head, chunk, vals)
+	for chunk := range slices.Chunk(rows, c.d.rowsPerStatement(k.types)) {
+		q, a := rowSource(c.d, head, k.types, chunk, vals)
 		got, err := queryRows(ctx, c, func(r rowScanner) (string, error) {
 			var s string
 			return s, r.Scan(&s)
