@@ -51,9 +51,11 @@ func OpenPostgres(dsn string) (*Store, error) {
 }
 
 // OpenSQLite opens (creating if needed) a store in the SQLite database
-// file at path. The connection uses write-ahead logging, a busy timeout,
-// foreign keys, and BEGIN IMMEDIATE for writes, so concurrent writers queue
-// instead of failing. Call Migrate before first use.
+// file at path. The connection uses write-ahead logging with
+// synchronous=NORMAL, a busy timeout, foreign keys, temporary storage in
+// memory, and BEGIN IMMEDIATE for writes, so concurrent writers queue
+// instead of failing (see the package documentation, "Settings"). Call
+// Migrate before first use.
 func OpenSQLite(path string) (*Store, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("sqlstore: SQLite path %q must not contain ? or #", path)
@@ -63,7 +65,9 @@ func OpenSQLite(path string) (*Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
+
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, err
