@@ -148,23 +148,68 @@ func insertEntries(ctx context.Context, c conn, entries []storage.Entry) error {
 	return err
 }
 
-// Get returns a loan with its journal; see storage.Loans.
+// Get returns a loan with its journal; see storage.Loans. It is one query
+// (the header joined with its entries, a row per entry): one round trip,
+// and one snapshot, so the journal is exactly the one the header's
+// version describes.
 func (r loans) Get(ctx context.Context, id uuid.UUID) (storage.Loan, error) {
 	var l storage.Loan
 	err := r.read(ctx, func(c conn) error {
-		var err error
-		l, err = getRow(ctx, c, scanLoan, "loan "+id.String(), "SELECT "+loanCols+" FROM lendcore_loans WHERE id = $1", id.String())
+		rows, err := c.query(ctx, loanWithJournal, id.String())
 		if err != nil {
 			return err
 		}
-		// Entries are append-only, so those up to the header's version are
-		// exactly the journal the header describes, even if a writer
-		// appended in between the two reads.
-		l.Journal, err = journals(ctx, c, []storage.Loan{l})
-		return err
+		defer rows.Close()
+		found := false
+		for rows.Next() {
+			var e storage.Entry
+			var seq, version sql.NullInt64
+			var key, kind, amount sql.NullString
+			row, err := scanLoan(withTail{rows, []any{&seq, &version, nullID{&e.ID}, &key, dateCol{&e.ValueDate}, &kind,
+				&amount, jsonCol{&e.Payload}}})
+			if err != nil {
+				return err
+			}
+			if !found {
+				l, found = row, true
+			}
+			if !seq.Valid {
+				continue // no entries: the header's row alone
+			}
+			e.LoanID, e.Seq, e.Version, e.IdempotencyKey, e.Kind = id, seq.Int64, version.Int64, key.String, kind.String
+			if e.Amount, err = parseAmount(amount, l.Currency); err != nil {
+				return err
+			}
+			l.Journal = append(l.Journal, e)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("%w: loan %s", storage.ErrNotFound, id)
+		}
+		return nil
 	})
 	return l, err
 }
+
+// loanWithJournal is Get's query: the loan's columns (scanLoan's), then
+// an entry's (NULL when the journal is empty), in journal order.
+var loanWithJournal = "WITH l AS (SELECT " + loanCols + " FROM lendcore_loans WHERE id = $1) " +
+	"SELECT l.*, e.seq, e.version, e.entry_id, e.idempotency_key, e.value_date, e.kind, CAST(e.amount AS TEXT), e.payload " +
+	"FROM l LEFT JOIN lendcore_loan_entries e ON e.loan_id = l.id AND e.version <= l.version ORDER BY e.seq"
+
+// withTail scans a row into the destinations a reader gives, then tail:
+// a row that carries more columns than the reader knows of.
+type withTail struct {
+	r    rowScanner
+	tail []any
+}
+
+func (w withTail) Scan(dest ...any) error { return w.r.Scan(append(dest, w.tail...)...) }
 
 // journals reads the journals of ls in one query, in (loan, seq) order,
 // keeping only entries up to each loan's version.
