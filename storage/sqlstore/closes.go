@@ -42,8 +42,20 @@ func (r closes) Plan(ctx context.Context, day date.Date, parts int) ([]storage.C
 	if err := storage.ValidatePlan(day, parts); err != nil {
 		return nil, err
 	}
+	// A day is planned once and its plan never changes: most calls (every
+	// replica asks for the plan each time it claims a partition) find it
+	// with one read, and only the first writes.
 	var out []storage.ClosePart
-	err := r.write(ctx, func(c conn) error {
+	err := r.read(ctx, func(c conn) error {
+		var err error
+		out, err = queryRows(ctx, c, scanPart, "SELECT "+partCols+" FROM lendcore_close_parts WHERE day = $1 ORDER BY part",
+			dateArg(day))
+		return err
+	})
+	if err != nil || len(out) > 0 {
+		return out, err
+	}
+	err = r.write(ctx, func(c conn) error {
 		n, err := affected(c.exec(ctx, "INSERT INTO lendcore_close_days (day, parts) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING",
 			dateArg(day), parts))
 		if err != nil {
@@ -73,7 +85,7 @@ func (r closes) Save(ctx context.Context, p storage.ClosePart) (storage.ClosePar
 	if err := p.Validate(); err != nil {
 		return storage.ClosePart{}, err
 	}
-	err := r.write(ctx, func(c conn) error {
+	err := r.writeOne(ctx, func(c conn) error {
 		var s setter
 		s.set("owner", p.Owner)
 		s.set("lease_until", timeArg(p.LeaseUntil))
@@ -115,7 +127,7 @@ func (r closes) Finish(ctx context.Context, day date.Date) error {
 	if err := storage.ValidateDay(day); err != nil {
 		return err
 	}
-	return r.write(ctx, func(c conn) error {
+	return r.writeOne(ctx, func(c conn) error {
 		n, err := affected(c.exec(ctx, "UPDATE lendcore_close_last SET day = $1 WHERE id = 1 AND (day IS NULL OR day = $2)",
 			dateArg(day), dateArg(day.Add(-1))))
 		if err != nil || n == 1 {

@@ -10,11 +10,18 @@ import (
 )
 
 // Dialect is the SQL flavour of a database: its column types, its
-// placeholder syntax and how its errors read.
+// placeholder syntax and how its errors read. In a migration, {{UUID}},
+// {{DATE}}, {{NUMERIC}} and {{SERIAL}} stand for column types, and a line
+// that starts with {{POSTGRES}} is a statement for PostgreSQL alone
+// (SQLite reads it as a comment).
 type Dialect struct {
 	name     string
 	types    *strings.Replacer // schema placeholders → column types
 	numbered byte              // '$' (PostgreSQL) or '?' (SQLite: ?1, ?2, ...)
+	// inProcess is true for an engine linked into the process (SQLite):
+	// a statement costs no round trip, and the store caches prepared
+	// statements itself (pgx does so for PostgreSQL).
+	inProcess bool
 }
 
 var (
@@ -23,7 +30,7 @@ var (
 	Postgres = &Dialect{
 		name: "postgres",
 		types: strings.NewReplacer("{{UUID}}", "UUID", "{{DATE}}", "DATE", "{{NUMERIC}}", "NUMERIC",
-			"{{SERIAL}}", "BIGSERIAL PRIMARY KEY"),
+			"{{SERIAL}}", "BIGSERIAL PRIMARY KEY", "{{POSTGRES}}", ""),
 		numbered: '$',
 	}
 	// SQLite is SQLite through the pure-Go "sqlite" driver
@@ -32,8 +39,9 @@ var (
 	SQLite = &Dialect{
 		name: "sqlite",
 		types: strings.NewReplacer("{{UUID}}", "TEXT", "{{DATE}}", "TEXT", "{{NUMERIC}}", "TEXT",
-			"{{SERIAL}}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
-		numbered: '?',
+			"{{SERIAL}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{POSTGRES}}", "-- "),
+		numbered:  '?',
+		inProcess: true,
 	}
 )
 

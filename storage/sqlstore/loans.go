@@ -17,9 +17,11 @@ import (
 )
 
 // loanSelect returns the columns scanLoan reads, with NULL in place of
-// the document or the state when the caller does not need them.
+// the document or the state when the caller does not need them. The
+// documents live in tables of their own (migration 0004), read by key.
 func loanSelect(document, state bool) string {
-	doc, st := "document", "state"
+	doc, st := "(SELECT document FROM lendcore_loan_documents WHERE loan_id = lendcore_loans.id)",
+		"(SELECT state FROM lendcore_loan_states WHERE loan_id = lendcore_loans.id)"
 	if !document {
 		doc = "NULL"
 	}
@@ -96,21 +98,33 @@ func (r loans) Create(ctx context.Context, ls ...storage.Loan) error {
 	}
 	return r.write(ctx, func(c conn) error {
 		rows := make([][]any, len(ls))
+		docs := make([][]any, len(ls))
+		var states []storage.IndexUpdate
 		var journal []storage.Entry
 		for i, l := range ls {
 			rows[i] = append([]any{l.ID.String(), uuidArg(l.Borrower), 1, len(l.Journal), l.Status,
-				currencyArg(l.Currency), string(l.Document), jsonArg(l.Index.State)}, indexArgs(&l.Index)...)
+				currencyArg(l.Currency)}, indexArgs(&l.Index)...)
+			docs[i] = []any{l.ID.String(), string(l.Document)}
+			if l.Index.State != nil {
+				states = append(states, storage.IndexUpdate{LoanID: l.ID, Index: l.Index})
+			}
 			for j, e := range l.Journal {
 				e.LoanID, e.Seq, e.Version = l.ID, int64(j+1), 1
 				journal = append(journal, e)
 			}
 		}
 		err := insertRows(ctx, c, "INSERT INTO lendcore_loans (id, borrower, version, last_seq, status, currency, "+
-			"document, state, "+strings.Join(indexCols, ", ")+")", rows)
+			strings.Join(indexCols, ", ")+")", rows)
 		if isUnique(err) {
 			return fmt.Errorf("%w: a loan with one of the ids exists", storage.ErrDuplicate)
 		}
 		if err != nil {
+			return err
+		}
+		if err := insertRows(ctx, c, "INSERT INTO lendcore_loan_documents (loan_id, document)", docs); err != nil {
+			return err
+		}
+		if err := putStates(ctx, c, states); err != nil {
 			return err
 		}
 		return insertEntries(ctx, c, journal)
@@ -134,23 +148,68 @@ func insertEntries(ctx context.Context, c conn, entries []storage.Entry) error {
 	return err
 }
 
-// Get returns a loan with its journal; see storage.Loans.
+// Get returns a loan with its journal; see storage.Loans. It is one query
+// (the header joined with its entries, a row per entry): one round trip,
+// and one snapshot, so the journal is exactly the one the header's
+// version describes.
 func (r loans) Get(ctx context.Context, id uuid.UUID) (storage.Loan, error) {
 	var l storage.Loan
 	err := r.read(ctx, func(c conn) error {
-		var err error
-		l, err = getRow(ctx, c, scanLoan, "loan "+id.String(), "SELECT "+loanCols+" FROM lendcore_loans WHERE id = $1", id.String())
+		rows, err := c.query(ctx, loanWithJournal, id.String())
 		if err != nil {
 			return err
 		}
-		// Entries are append-only, so those up to the header's version are
-		// exactly the journal the header describes, even if a writer
-		// appended in between the two reads.
-		l.Journal, err = journals(ctx, c, []storage.Loan{l})
-		return err
+		defer rows.Close()
+		found := false
+		for rows.Next() {
+			var e storage.Entry
+			var seq, version sql.NullInt64
+			var key, kind, amount sql.NullString
+			row, err := scanLoan(withTail{rows, []any{&seq, &version, nullID{&e.ID}, &key, dateCol{&e.ValueDate}, &kind,
+				&amount, jsonCol{&e.Payload}}})
+			if err != nil {
+				return err
+			}
+			if !found {
+				l, found = row, true
+			}
+			if !seq.Valid {
+				continue // no entries: the header's row alone
+			}
+			e.LoanID, e.Seq, e.Version, e.IdempotencyKey, e.Kind = id, seq.Int64, version.Int64, key.String, kind.String
+			if e.Amount, err = parseAmount(amount, l.Currency); err != nil {
+				return err
+			}
+			l.Journal = append(l.Journal, e)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("%w: loan %s", storage.ErrNotFound, id)
+		}
+		return nil
 	})
 	return l, err
 }
+
+// loanWithJournal is Get's query: the loan's columns (scanLoan's), then
+// an entry's (NULL when the journal is empty), in journal order.
+var loanWithJournal = "WITH l AS (SELECT " + loanCols + " FROM lendcore_loans WHERE id = $1) " +
+	"SELECT l.*, e.seq, e.version, e.entry_id, e.idempotency_key, e.value_date, e.kind, CAST(e.amount AS TEXT), e.payload " +
+	"FROM l LEFT JOIN lendcore_loan_entries e ON e.loan_id = l.id AND e.version <= l.version ORDER BY e.seq"
+
+// withTail scans a row into the destinations a reader gives, then tail:
+// a row that carries more columns than the reader knows of.
+type withTail struct {
+	r    rowScanner
+	tail []any
+}
+
+func (w withTail) Scan(dest ...any) error { return w.r.Scan(append(dest, w.tail...)...) }
 
 // journals reads the journals of ls in one query, in (loan, seq) order,
 // keeping only entries up to each loan's version.
@@ -164,7 +223,7 @@ func journals(ctx context.Context, c conn, ls []storage.Loan) ([]storage.Entry, 
 	}
 	cur := func(id uuid.UUID) money.Currency { return byID[id].Currency }
 	all, err := queryRows(ctx, c, func(r rowScanner) (storage.Entry, error) { return scanEntry(r, cur) },
-		"SELECT "+entryCols+" FROM lendcore_loan_entries WHERE loan_id IN ("+a.list(ids...)+") ORDER BY loan_id, seq", a.vals...)
+		"SELECT "+entryCols+" FROM lendcore_loan_entries WHERE loan_id IN ("+a.in(ids...)+") ORDER BY loan_id, seq", a.vals...)
 	if err != nil {
 		return nil, err
 	}
@@ -222,14 +281,10 @@ func (r loans) Append(ctx context.Context, ap storage.Append) (storage.AppendRes
 		if ap.Status != "" {
 			s.set("status", ap.Status)
 		}
-		if ap.Document != nil {
-			s.set("document", string(ap.Document))
-		}
 		if x := ap.Index; x != nil {
 			for i, v := range indexArgs(x) {
 				s.set(indexCols[i], v)
 			}
-			s.set("state", jsonArg(x.State))
 		}
 		ok, err := s.cas(ctx, c, "lendcore_loans", "id", ap.LoanID.String(), ap.ExpectedVersion)
 		if err != nil {
@@ -237,6 +292,21 @@ func (r loans) Append(ctx context.Context, ap storage.Append) (storage.AppendRes
 		}
 		if !ok {
 			return conflict
+		}
+		if ap.Document != nil {
+			if _, err := c.exec(ctx, "UPDATE lendcore_loan_documents SET document = $1 WHERE loan_id = $2",
+				string(ap.Document), ap.LoanID.String()); err != nil {
+				return err
+			}
+		}
+		if x := ap.Index; x != nil && x.State != nil {
+			if err := putStates(ctx, c, []storage.IndexUpdate{{LoanID: ap.LoanID, Index: *x}}); err != nil {
+				return err
+			}
+		} else if x != nil { // an index replaced without a state: none is stored
+			if _, err := c.exec(ctx, "DELETE FROM lendcore_loan_states WHERE loan_id = $1", ap.LoanID.String()); err != nil {
+				return err
+			}
 		}
 		res = storage.AppendResult{Version: version + 1, Entries: make([]storage.Entry, len(ap.Entries))}
 		for i, e := range ap.Entries {
@@ -254,45 +324,102 @@ func (r loans) Append(ctx context.Context, ap storage.Append) (storage.AppendRes
 
 // UpdateIndex sets index columns; see storage.Loans.
 //
-// Each chunk of updates is one statement (UPDATE ... FROM VALUES, which
-// PostgreSQL, SQLite ≥ 3.33 and CockroachDB accept) whose condition on
-// as_of is the PrevAsOf fence, so the daily close makes one round trip per
-// batch; a chunk that updates fewer rows than it names is rolled back and
-// only then are the missing or stale loans looked for.
+// The index columns and the state document are two writes: the fenced
+// update of the narrow loans rows (every loan, every day), then the state
+// documents of the loans whose state changed (a loan in a few on a quiet
+// day). On PostgreSQL a batch of index updates is one statement (UPDATE
+// ... FROM unnest(arrays), which CockroachDB accepts too) whose condition
+// on as_of is the PrevAsOf fence, so the daily close makes one round trip
+// per batch; a batch that updates fewer rows than it names is rolled back
+// and only then are the missing or stale loans looked for. On SQLite each
+// loan is two prepared statements (see updateIndexRow).
 func (r loans) UpdateIndex(ctx context.Context, updates ...storage.IndexUpdate) error {
 	if err := storage.ValidateIndexUpdates(updates); err != nil {
 		return err
 	}
 	return r.write(ctx, func(c conn) error {
-		for chunk := range slices.Chunk(updates, maxRowsPerInsert) {
-			var a args
-			var b strings.Builder
-			b.WriteString("UPDATE lendcore_loans SET next_due = v.column3, days_past_due = v.column4, " +
-				"classification = v.column5, bucket = v.column6, collection = v.column7, inspection_due = v.column8, " +
-				"as_of = v.column9, final = v.column10, state = COALESCE(v.column11, lendcore_loans.state) FROM (VALUES ")
-			for i, u := range chunk {
-				if i > 0 {
-					b.WriteString(", ")
+		if c.d.inProcess {
+			for i := range updates {
+				if err := updateIndexRow(ctx, c, &updates[i]); err != nil {
+					return err
 				}
-				x := u.Index
-				fmt.Fprintf(&b, "(CAST(%s AS {{UUID}}), CAST(%s AS {{DATE}}), CAST(%s AS {{DATE}}), CAST(%s AS INTEGER), "+
-					"CAST(%s AS TEXT), CAST(%s AS TEXT), CAST(%s AS TEXT), CAST(%s AS {{DATE}}), CAST(%s AS {{DATE}}), "+
-					"CAST(%s AS BOOLEAN), CAST(%s AS TEXT))",
-					a.add(u.LoanID.String()), a.add(dateArg(u.PrevAsOf)), a.add(dateArg(x.NextDue)), a.add(x.DaysPastDue),
-					a.add(x.Classification), a.add(x.Bucket), a.add(x.Collection), a.add(dateArg(x.InspectionDue)),
-					a.add(dateArg(x.AsOf)), a.add(x.Final), a.add(jsonArg(x.State)))
 			}
-			b.WriteString(") AS v WHERE lendcore_loans.id = v.column1 AND lendcore_loans.as_of IS NOT DISTINCT FROM v.column2")
-			n, err := affected(c.exec(ctx, c.d.types.Replace(b.String()), a.vals...))
-			if err != nil {
-				return err
-			}
-			if n != int64(len(chunk)) {
-				return whyNotUpdated(ctx, c, chunk)
+		} else {
+			for chunk := range slices.Chunk(updates, maxRowsPerArray) {
+				if err := updateIndexChunk(ctx, c, chunk); err != nil {
+					return err
+				}
 			}
 		}
-		return nil
+		var states []storage.IndexUpdate
+		for _, u := range updates {
+			if u.Index.State != nil {
+				states = append(states, u)
+			}
+		}
+		return putStates(ctx, c, states)
 	})
+}
+
+// updateIndexChunk updates the index columns of a chunk of loans in one
+// statement, fenced on their PrevAsOf, the rows given as arrays (see
+// rowSource).
+func updateIndexChunk(ctx context.Context, c conn, chunk []storage.IndexUpdate) error {
+	var a args
+	from := unnest(&a, []string{"UUID", "DATE", "DATE", "INTEGER", "TEXT", "TEXT", "TEXT", "DATE", "DATE", "BOOLEAN"}, chunk,
+		func(u *storage.IndexUpdate) []any {
+			return append([]any{u.LoanID.String(), dateArg(u.PrevAsOf)}, indexArgs(&u.Index)...)
+		})
+	n, err := affected(c.exec(ctx, "UPDATE lendcore_loans SET next_due = v.c3, days_past_due = v.c4, classification = v.c5, "+
+		"bucket = v.c6, collection = v.c7, inspection_due = v.c8, as_of = v.c9, final = v.c10 FROM "+from+
+		" WHERE lendcore_loans.id = v.c1 AND lendcore_loans.as_of IS NOT DISTINCT FROM v.c2", a.vals...))
+	if err != nil {
+		return err
+	}
+	if n != int64(len(chunk)) {
+		return whyNotUpdated(ctx, c, chunk)
+	}
+	return nil
+}
+
+// updateIndexRow updates one loan's index on SQLite: the columns other
+// than as_of only where they changed, then the move of as_of, both fenced
+// on PrevAsOf (the first changes no as_of, so the second's count says
+// whether the fence held). SQLite rewrites the entries of every index on a
+// column an UPDATE sets, whatever the values, so setting all the indexed
+// columns of a quiet loan (whose index only moves its as_of) would rewrite
+// ten index entries for nothing; the first statement's condition skips it.
+func updateIndexRow(ctx context.Context, c conn, u *storage.IndexUpdate) error {
+	x := &u.Index
+	_, err := c.exec(ctx, "UPDATE lendcore_loans SET next_due = $1, days_past_due = $2, classification = $3, bucket = $4, "+
+		"collection = $5, inspection_due = $6, final = $7 WHERE id = $8 AND as_of IS NOT DISTINCT FROM $9 AND "+
+		"(next_due IS DISTINCT FROM $1 OR days_past_due <> $2 OR classification <> $3 OR bucket <> $4 OR "+
+		"collection <> $5 OR inspection_due IS DISTINCT FROM $6 OR final <> $7)",
+		dateArg(x.NextDue), x.DaysPastDue, x.Classification, x.Bucket, x.Collection, dateArg(x.InspectionDue), x.Final,
+		u.LoanID.String(), dateArg(u.PrevAsOf))
+	if err != nil {
+		return err
+	}
+	n, err := affected(c.exec(ctx, "UPDATE lendcore_loans SET as_of = $1 WHERE id = $2 AND as_of IS NOT DISTINCT FROM $3",
+		dateArg(x.AsOf), u.LoanID.String(), dateArg(u.PrevAsOf)))
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return whyNotUpdated(ctx, c, []storage.IndexUpdate{*u})
+	}
+	return nil
+}
+
+// putStates stores the state documents of updates (none nil), replacing
+// those stored.
+func putStates(ctx context.Context, c conn, updates []storage.IndexUpdate) error {
+	rows := make([][]any, len(updates))
+	for i, u := range updates {
+		rows[i] = []any{u.LoanID.String(), string(u.Index.State)}
+	}
+	return upsertRows(ctx, c, "INSERT INTO lendcore_loan_states (loan_id, state)", "loan_id", "state",
+		[]string{"UUID", "TEXT"}, rows)
 }
 
 // whyNotUpdated names the first loan of updates that does not exist
@@ -311,7 +438,7 @@ func whyNotUpdated(ctx context.Context, c conn, updates []storage.IndexUpdate) e
 	rows, err := queryRows(ctx, c, func(r rowScanner) (asOf, error) {
 		var v asOf
 		return v, r.Scan(&v.id, dateCol{&v.day})
-	}, "SELECT id, as_of FROM lendcore_loans WHERE id IN ("+a.list(ids...)+")", a.vals...)
+	}, "SELECT id, as_of FROM lendcore_loans WHERE id IN ("+a.in(ids...)+")", a.vals...)
 	if err != nil {
 		return err
 	}

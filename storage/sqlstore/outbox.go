@@ -24,6 +24,7 @@ var messages = keyed[storage.Message]{
 	sel: "SELECT " + msgCols + " FROM lendcore_outbox", key: "msg_key", read: scanMsg,
 	keyOf: func(m *storage.Message) string { return m.Key },
 	same:  func(s, m *storage.Message) bool { return s.SameRequest(*m) },
+	types: []string{"TEXT", "TEXT", "UUID", "DATE", "TEXT", "BOOLEAN"},
 }
 
 // Add stores new messages, skipping keys stored with the same content; see
@@ -90,13 +91,13 @@ func (r outbox) MarkDelivered(ctx context.Context, keys ...string) error {
 			chunk := list[start:min(start+maxRowsPerInsert, len(list))]
 			var a, b args
 			if _, err := c.exec(ctx, "UPDATE lendcore_outbox SET delivered = "+a.add(true)+" WHERE delivered = "+a.add(false)+
-				" AND msg_key IN ("+a.list(chunk...)+")", a.vals...); err != nil {
+				" AND msg_key IN ("+a.in(chunk...)+")", a.vals...); err != nil {
 				return err
 			}
 			// Rows already delivered are not updated, so count the keys
 			// that exist rather than the rows updated.
 			var n int
-			if err := c.row(ctx, "SELECT COUNT(*) FROM lendcore_outbox WHERE msg_key IN ("+b.list(chunk...)+")",
+			if err := c.row(ctx, "SELECT COUNT(*) FROM lendcore_outbox WHERE msg_key IN ("+b.in(chunk...)+")",
 				b.vals...).Scan(&n); err != nil {
 				return err
 			}
@@ -135,7 +136,7 @@ func (r outbox) Purge(ctx context.Context, before date.Date) (int, error) {
 		return 0, err
 	}
 	var n int64
-	err := r.write(ctx, func(c conn) error {
+	err := r.writeOne(ctx, func(c conn) error {
 		var err error
 		n, err = affected(c.exec(ctx, "DELETE FROM lendcore_outbox WHERE delivered = $1 AND day < $2", true, dateArg(before)))
 		return err

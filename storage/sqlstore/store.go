@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
@@ -18,9 +19,10 @@ import (
 // concurrent use, and several Stores (in one process or in replicas of a
 // service) may share one database.
 type Store struct {
-	repo // the repositories outside a unit of work: each call is its own transaction
-	db   *sql.DB
-	d    *Dialect
+	repo  // the repositories outside a unit of work: each call is its own transaction
+	db    *sql.DB
+	d     *Dialect
+	stmts stmtCache
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -49,9 +51,11 @@ func OpenPostgres(dsn string) (*Store, error) {
 }
 
 // OpenSQLite opens (creating if needed) a store in the SQLite database
-// file at path. The connection uses write-ahead logging, a busy timeout,
-// foreign keys, and BEGIN IMMEDIATE for writes, so concurrent writers queue
-// instead of failing. Call Migrate before first use.
+// file at path. The connection uses write-ahead logging with
+// synchronous=NORMAL, a busy timeout, foreign keys, temporary storage in
+// memory, and BEGIN IMMEDIATE for writes, so concurrent writers queue
+// instead of failing (see the package documentation, "Settings"). Call
+// Migrate before first use.
 func OpenSQLite(path string) (*Store, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("sqlstore: SQLite path %q must not contain ? or #", path)
@@ -61,7 +65,9 @@ func OpenSQLite(path string) (*Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
+
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, err
@@ -77,7 +83,10 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Dialect() *Dialect { return s.d }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // WithTx runs fn in one database transaction; see storage.Store. A
 // cancelled ctx rolls the transaction back (database/sql does so as soon as
@@ -114,6 +123,10 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx storage.Tx) error) (err e
 type txn struct {
 	tx   *sql.Tx
 	done bool
+
+	mu        sync.Mutex
+	stmts     map[string]*sql.Stmt // the cached statements bound to tx, by text
+	savepoint bool                 // a savepoint of a write that succeeded is open (see Store.write)
 }
 
 // repo is the set of repositories bound to a unit of work t, or to none
@@ -161,6 +174,9 @@ func (r repo) Listings() storage.Listings { return listings{r} }
 
 func (r repo) read(ctx context.Context, op func(c conn) error) error  { return r.s.read(ctx, r.t, op) }
 func (r repo) write(ctx context.Context, op func(c conn) error) error { return r.s.write(ctx, r.t, op) }
+func (r repo) writeOne(ctx context.Context, op func(c conn) error) error {
+	return r.s.writeOne(ctx, r.t, op)
+}
 
 // querier is what both *sql.DB and *sql.Tx offer.
 type querier interface {
@@ -169,22 +185,116 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// conn binds a querier to the store's dialect.
+// conn binds a querier to the store's dialect and, for the statement
+// cache, to the store and the unit of work (nil on the pool) it is.
 type conn struct {
 	q querier
 	d *Dialect
+	s *Store
+	t *txn
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.q.ExecContext(ctx, c.d.q(query), args...)
+	q := c.d.q(query)
+	if st := c.prepared(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return c.q.ExecContext(ctx, q, args...)
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.q.QueryContext(ctx, c.d.q(query), args...)
+	q := c.d.q(query)
+	if st := c.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return c.q.QueryContext(ctx, q, args...)
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return c.q.QueryRowContext(ctx, c.d.q(query), args...)
+	q := c.d.q(query)
+	if st := c.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.q.QueryRowContext(ctx, q, args...)
+}
+
+// prepared returns the cached prepared statement of query, bound to c's
+// unit of work, or nil to run query unprepared: on PostgreSQL, whose
+// driver caches prepared statements itself, and once the cache is full.
+func (c conn) prepared(ctx context.Context, query string) *sql.Stmt {
+	if c.s == nil || !c.d.inProcess {
+		return nil
+	}
+	st := c.s.stmts.get(ctx, c.s.db, query)
+	if st == nil || c.t == nil {
+		return st
+	}
+	c.t.mu.Lock()
+	defer c.t.mu.Unlock()
+	if ts, ok := c.t.stmts[query]; ok {
+		return ts
+	}
+	if c.t.stmts == nil {
+		c.t.stmts = map[string]*sql.Stmt{}
+	}
+	// Prepared on the transaction's connection once per connection (the
+	// pool's statement remembers it), closed with the transaction.
+	ts := c.t.tx.StmtContext(ctx, st)
+	c.t.stmts[query] = ts
+	return ts
+}
+
+// maxCachedStatements bounds the statement cache. The store's statements
+// are a few hundred texts: IN lists are padded to a few lengths
+// (args.in), and on SQLite each row is its own statement
+// (rowsPerStatement).
+const maxCachedStatements = 2048
+
+// stmtCache holds prepared statements by query text. database/sql
+// prepares each on a connection the first time it runs there and keeps it
+// prepared, so a statement is parsed once per connection rather than once
+// per call.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// get returns the statement of query, preparing it on first use; nil when
+// the cache is full or query does not prepare (the caller runs it
+// unprepared and gets the error there).
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt {
+	c.mu.Lock()
+	st, ok := c.m[query]
+	full := len(c.m) >= maxCachedStatements
+	c.mu.Unlock()
+	if ok || full {
+		return st
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if had, ok := c.m[query]; ok { // prepared meanwhile by another caller
+		_ = st.Close()
+		return had
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st
+}
+
+// close closes the cached statements.
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		_ = st.Close()
+	}
+	c.m = nil
 }
 
 // read runs op on the transaction t, or on the pool outside one.
@@ -193,12 +303,12 @@ func (s *Store) read(ctx context.Context, t *txn, op func(c conn) error) error {
 		return err
 	}
 	if t == nil {
-		return s.wrap(op(conn{q: s.db, d: s.d}))
+		return s.wrap(op(conn{q: s.db, d: s.d, s: s}))
 	}
 	if t.done {
 		return storage.ErrTxDone
 	}
-	return s.wrap(op(conn{q: t.tx, d: s.d}))
+	return s.wrap(op(conn{q: t.tx, d: s.d, s: s, t: t}))
 }
 
 // write runs op atomically: in its own transaction outside a unit of work,
@@ -213,7 +323,7 @@ func (s *Store) write(ctx context.Context, t *txn, op func(c conn) error) error 
 		if err != nil {
 			return s.wrap(err)
 		}
-		if err := op(conn{q: tx, d: s.d}); err != nil {
+		if err := op(conn{q: tx, d: s.d, s: s, t: &txn{tx: tx}}); err != nil {
 			_ = tx.Rollback()
 			return s.wrap(err)
 		}
@@ -222,7 +332,41 @@ func (s *Store) write(ctx context.Context, t *txn, op func(c conn) error) error 
 	if t.done {
 		return storage.ErrTxDone
 	}
-	c := conn{q: t.tx, d: s.d}
+	c := conn{q: t.tx, d: s.d, s: s, t: t}
+	if s.d.inProcess {
+		return s.inSavepoint(ctx, c, op)
+	}
+	// Over the network each statement is a round trip, so the savepoint
+	// of a write that succeeded stays open: the next write releases it in
+	// the message that opens its own (a statement without arguments goes
+	// by the simple protocol, which takes several), and COMMIT releases
+	// the last. A unit of work of n writes makes n+1 round trips for its
+	// savepoints rather than 2n.
+	t.mu.Lock()
+	open := "SAVEPOINT lendcore_write"
+	if t.savepoint {
+		open = "RELEASE SAVEPOINT lendcore_write; SAVEPOINT lendcore_write"
+	}
+	t.savepoint = false
+	t.mu.Unlock()
+	if _, err := c.exec(ctx, open); err != nil {
+		return s.wrap(err)
+	}
+	if err := op(c); err != nil {
+		if _, rerr := c.exec(ctx, "ROLLBACK TO SAVEPOINT lendcore_write; RELEASE SAVEPOINT lendcore_write"); rerr != nil {
+			return s.wrap(errors.Join(err, rerr))
+		}
+		return s.wrap(err)
+	}
+	t.mu.Lock()
+	t.savepoint = true
+	t.mu.Unlock()
+	return nil
+}
+
+// inSavepoint runs op inside a savepoint of c's unit of work, released
+// when op succeeds and rolled back to when it fails.
+func (s *Store) inSavepoint(ctx context.Context, c conn, op func(c conn) error) error {
 	if _, err := c.exec(ctx, "SAVEPOINT lendcore_write"); err != nil {
 		return s.wrap(err)
 	}
@@ -235,6 +379,20 @@ func (s *Store) write(ctx context.Context, t *txn, op func(c conn) error) error 
 	}
 	_, err := c.exec(ctx, "RELEASE SAVEPOINT lendcore_write")
 	return s.wrap(err)
+}
+
+// writeOne is write for an op whose one change is its first statement
+// (what follows only reads, to say why a compare-and-set failed). Outside
+// a unit of work the statement runs on the pool as its own transaction:
+// one round trip rather than three (BEGIN, the statement, COMMIT).
+func (s *Store) writeOne(ctx context.Context, t *txn, op func(c conn) error) error {
+	if t != nil {
+		return s.write(ctx, t, op)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.wrap(op(conn{q: s.db, d: s.d, s: s}))
 }
 
 // wrap maps driver errors onto the storage sentinels: contention to

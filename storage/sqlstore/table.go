@@ -150,7 +150,7 @@ func (l links) load(ctx context.Context, c conn, owners ...uuid.UUID) (map[uuid.
 	rows, err := queryRows(ctx, c, func(r rowScanner) (link, error) {
 		var k link
 		return k, r.Scan(&k.owner, &k.target)
-	}, "SELECT "+l.owner+", "+l.target+" FROM "+l.table+" WHERE "+l.owner+" IN ("+a.list(idArgs(owners)...)+
+	}, "SELECT "+l.owner+", "+l.target+" FROM "+l.table+" WHERE "+l.owner+" IN ("+a.in(idArgs(owners)...)+
 		") ORDER BY "+l.owner+", pos", a.vals...)
 	if err != nil {
 		return nil, err
@@ -237,6 +237,9 @@ type keyed[T any] struct {
 	read             func(rowScanner) (T, error)
 	keyOf            func(*T) string
 	same             func(stored, req *T) bool
+	// types are the SQL types of the columns add writes, for arrays on
+	// PostgreSQL (see rowSource); nil for VALUES lists.
+	types []string
 }
 
 // stored returns the stored rows of parent whose keys are those of rows,
@@ -251,7 +254,7 @@ func (k keyed[T]) stored(ctx context.Context, c conn, parent any, rows []T) (map
 	for i := range rows {
 		keys[i] = k.keyOf(&rows[i])
 	}
-	found, err := queryRows(ctx, c, k.read, q+k.key+" IN ("+a.list(keys...)+")", a.vals...)
+	found, err := queryRows(ctx, c, k.read, q+k.key+" IN ("+a.in(keys...)+")", a.vals...)
 	if err != nil {
 		return nil, err
 	}
@@ -293,22 +296,12 @@ func (k keyed[T]) replay(ctx context.Context, c conn, parent any, rows []T) ([]T
 // ErrDuplicate when a key is stored with other content.
 func (k keyed[T]) add(ctx context.Context, c conn, head string, rows []T, vals func(*T) []any) ([]bool, error) {
 	inserted := make([]bool, 0, len(rows))
-	for chunk := range slices.Chunk(rows, maxRowsPerInsert) {
-		var a args
-		var b strings.Builder
-		b.WriteString(head)
-		b.WriteString(" VALUES ")
-		for i := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(a.row(vals(&chunk[i])...))
-		}
-		b.WriteString(" ON CONFLICT (" + k.key + ") DO NOTHING RETURNING " + k.key)
+	for chunk := range slices.Chunk(rows, c.d.rowsPerStatement(k.types)) {
+		q, a := rowSource(c.d, head, k.types, chunk, vals)
 		got, err := queryRows(ctx, c, func(r rowScanner) (string, error) {
 			var s string
 			return s, r.Scan(&s)
-		}, b.String(), a.vals...)
+		}, q+" ON CONFLICT ("+k.key+") DO NOTHING RETURNING "+k.key, a.vals...)
 		if err != nil {
 			return nil, err
 		}
