@@ -157,15 +157,21 @@ func (s *Schedule) IRR() (decimal.Decimal, error) {
 	return i.Round(irrPlaces), nil
 }
 
-// APR returns the annualised rate of the schedule's true cost, the measure
-// lenders must disclose in China when they state an annualised rate (PBoC
-// Announcement [2021] No. 3 asks for the IRR method; source not re-read
-// here): the periodic IRR × periods per year — or, for a loan of days or
-// of periods of days, × 365 / the period's days — rounded half-up to
-// APRPlaces decimals. A flat-rate loan at 1 % a month for 12 months shows
-// about 0.2146. What the borrower pays at disbursement (AtDisbursement
-// installments) reduces the amount advanced. A loan disbursed in tranches
-// has no APR here (ErrNoIRR): its advances are spread over the term.
+// APR returns the all-in annual rate of the schedule: the periodic IRR of
+// the borrower's actual cash flows — the principal less what is paid back
+// or deducted at disbursement (a down payment, upfront interest, an
+// upfront fee) advanced, every installment's payment with its fees repaid
+// — annualised as periodic IRR × periods per year, or for a loan of days
+// or of periods of days × 365 / the period's days, rounded half-up to
+// APRPlaces decimals. This is the rate PBoC Announcement [2021] No. 3
+// (中国人民银行公告〔2021〕第3号) requires lenders to show: "all loan costs
+// charged to the borrower" — interest and every fee directly related to the
+// loan — as a ratio to the principal the borrower actually has the use of,
+// annualised; computed with compound interest it is the IRR method (年化
+// 利率可采用复利或单利方法计算，采用复利计算的应采用内部收益率法). A
+// flat-rate loan at 1 % a month for 12 months shows about 0.2146. A loan
+// disbursed in tranches has no APR here (ErrNoIRR): its advances are
+// spread over the term.
 func (s *Schedule) APR() (decimal.Decimal, error) {
 	t := &s.Terms
 	if len(t.Tranches) > 1 {
@@ -182,4 +188,21 @@ func (s *Schedule) APR() (decimal.Decimal, error) {
 		return i.Mul(decimal.New(365, 0)).DivRound(decimal.New(int64(max(t.PeriodDays, 1)), 0), APRPlaces), nil
 	}
 	return i.Mul(decimal.New(int64(t.Frequency.PeriodsPerYear()), 0)).Round(APRPlaces), nil
+}
+
+// CapPlaces is the precision, in decimal places, at which an all-in rate
+// is compared with a cap: hundredths of a percent, as annualised rates are
+// shown ("21.46%"), so the sub-fen rounding of a level payment does not
+// put a 24 % annuity above a 24 % cap.
+const CapPlaces = 4
+
+// AllInAbove reports whether the schedule's all-in rate (APR), rounded
+// half-up to CapPlaces decimals, is above limit, and returns that rate.
+func (s *Schedule) AllInAbove(limit decimal.Decimal) (bool, decimal.Decimal, error) {
+	apr, err := s.APR()
+	if err != nil {
+		return false, apr, err
+	}
+	apr = apr.Round(CapPlaces)
+	return apr.GreaterThan(limit), apr, nil
 }
