@@ -67,6 +67,11 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 		return loanDay{}, err
 	}
 	out.book, out.credits = bk.write(rec.ID), bk.credits
+	postings, err := closePostings(rec, l, &stored, exists, &st, day)
+	if err != nil {
+		return loanDay{}, err
+	}
+	out.messages = append(out.messages, postings...)
 	out.index = indexOf(pos)
 	out.index.Classification = st.Grade.String()
 	out.index.Bucket = st.Bucket

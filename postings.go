@@ -1,7 +1,6 @@
 package lendcore
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 
@@ -12,40 +11,48 @@ import (
 	"github.com/lendcore/lendcore/storage"
 )
 
-// emitPostings writes to the outbox the postings that turn the host's
-// ledger from before's to after's, both folded to asOf: new postings as
-// they are, vanished ones (restated by a backdated entry or a reversal)
-// reversed. before is nil for a new loan. What the passage of time books
-// (interest falling due, penalty accruing) is in both folds and so is not
-// emitted: see the package doc.
-func (e *Engine) emitPostings(ctx context.Context, tx storage.Tx, before, after *loan.Loan, asOf date.Date) error {
+// closePostings returns the outbox records of one loan's close of day:
+// the postings that turn the host's ledger of the loan — what the closes
+// before emitted, the postings of the loan at the version and day of its
+// stored state (stored; nothing when none is stored) — into the postings
+// of the loan now folded to day. New postings go as they are, vanished
+// ones (restated by a backdated entry or a reversal) reversed. So the
+// postings the passage of time makes (interest and fees falling due,
+// penalty accruing) leave with the close of their day, a missed day's with
+// the close that catches up, and the sum of every posting emitted for a
+// loan equals its ledger (Loan.Ledger) as of its last closed day. Keyed by
+// loan and day: a re-run of the day adds nothing twice.
+//
+// A loan whose journal has not changed, with no entry, no due date since
+// its stored day and nothing overdue, has nothing new to post: it is not
+// folded.
+func closePostings(rec *storage.Loan, l *loan.Loan, stored *LoanState, exists bool, st *LoanState, day date.Date) ([]storage.Message, error) {
+	if exists && stored.Version == rec.Version && stored.LastDue == st.LastDue && stored.Status == st.Status &&
+		stored.Overdue.IsZero() && st.Overdue.IsZero() && !l.LatestValueDate().After(stored.Day) {
+		return nil, nil
+	}
 	var old []loan.Posting
-	if before != nil {
+	if exists {
 		var err error
-		if old, err = before.Postings(asOf); err != nil {
-			return err
+		if old, err = l.PostingsAt(int(stored.Version), stored.Day); err != nil {
+			return nil, err
 		}
 	}
-	now, err := after.Postings(asOf)
+	now, err := l.Postings(day)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	delta := postingDelta(old, now)
 	if len(delta) == 0 {
-		return nil
+		return nil, nil
 	}
 	msgs := make([]storage.Message, len(delta))
-	version := after.Version()
 	for i, p := range delta {
-		payload, err := json.Marshal(p)
-		if err != nil {
-			return err
+		if msgs[i], err = message(TopicPosting, fmt.Sprintf("posting/%s/%s/%d", rec.ID, day, i), rec.ID, day, p); err != nil {
+			return nil, err
 		}
-		msgs[i] = storage.Message{Key: fmt.Sprintf("posting/%s/v%d/%d", after.ID(), version, i),
-			Topic: TopicPosting, LoanID: after.ID(), Day: asOf, Payload: payload}
 	}
-	_, err = tx.Outbox().Add(ctx, msgs...)
-	return err
+	return msgs, nil
 }
 
 // postingDelta returns the postings of now that are not in old, followed by

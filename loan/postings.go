@@ -93,6 +93,38 @@ func (l *Loan) Postings(asOf date.Date) ([]Posting, error) {
 	return b.postings, nil
 }
 
+// PostingsAt returns the postings of the loan as it stood at version (its
+// first version journal entries, the later ones — reversals included —
+// not yet posted), folded up to asOf: what Postings returned then. A
+// ledger that took the postings of version v up to day d and now wants the
+// loan's current ledger books the difference (see the Engine's close).
+func (l *Loan) PostingsAt(version int, asOf date.Date) ([]Posting, error) {
+	switch {
+	case version >= len(l.journal):
+		return l.Postings(asOf)
+	case version <= 0:
+		return nil, nil
+	}
+	journal := l.journal[:version]
+	var order []int32
+	if l.order != nil {
+		order = make([]int32, 0, version)
+		for _, ix := range l.order {
+			if int(ix) < version {
+				order = append(order, ix)
+			}
+		}
+	}
+	f := getFold(0)
+	defer putFold(f)
+	b := &book{entry: -1, postings: make([]Posting, 0, 4*version+2*l.plan.len())}
+	f.book = b
+	if err := f.run(l, journal, order, asOf, l.memo); err != nil {
+		return nil, err
+	}
+	return b.postings, nil
+}
+
 // LedgerRow is one line of the loan ledger (台帐): a posting and the loan's
 // balances after it.
 type LedgerRow struct {

@@ -1,0 +1,139 @@
+package lendcore_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/storage"
+)
+
+// outboxLedger builds a ledger from the outbox alone: each loan's net
+// balance by account (debits positive), and the sum of all debits less all
+// credits.
+func outboxLedger(t *testing.T, s storage.Store) (map[uuid.UUID]map[string]int64, int64) {
+	t.Helper()
+	books := map[uuid.UUID]map[string]int64{}
+	var net int64
+	for m, err := range s.Outbox().Scan(context.Background(), storage.MessageFilter{}) {
+		require.NoError(t, err)
+		if m.Topic != lendcore.TopicPosting {
+			continue
+		}
+		var p loan.Posting
+		require.NoError(t, json.Unmarshal(m.Payload, &p))
+		if books[m.LoanID] == nil {
+			books[m.LoanID] = map[string]int64{}
+		}
+		books[m.LoanID][p.Debit] += p.Amount.Minor()
+		books[m.LoanID][p.Credit] -= p.Amount.Minor()
+	}
+	for _, b := range books {
+		for _, v := range b {
+			net += v
+		}
+	}
+	return books, net
+}
+
+// loanLedger is a loan's own ledger folded to asOf, as the same map.
+func loanLedger(t *testing.T, l *loan.Loan, asOf date.Date) map[string]int64 {
+	t.Helper()
+	ps, err := l.Postings(asOf)
+	require.NoError(t, err)
+	out := map[string]int64{}
+	for _, p := range ps {
+		out[p.Debit] += p.Amount.Minor()
+		out[p.Credit] -= p.Amount.Minor()
+	}
+	return out
+}
+
+func nonZero(m map[string]int64) map[string]int64 {
+	out := map[string]int64{}
+	for k, v := range m {
+		if v != 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// TestTrialBalanceFromOutbox: issue 16 — a ledger built only from the
+// outbox's postings equals every loan's own ledger (Loan.Postings, the
+// balances Loan.Ledger runs) as of the last closed day, account by account
+// to the cent, with debits equal to credits: over months of daily closes,
+// a backdated repayment, a reversal, a write-off and a recovery, and a gap
+// of missed days the close catches up — on memory and SQLite (and
+// PostgreSQL when configured).
+func TestTrialBalanceFromOutbox(t *testing.T) {
+	for _, db := range databases(t) {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			e, err := lendcore.New(db.stores(t, 1)[0], lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
+				lendcore.WithOutboxRetention(0))
+			require.NoError(t, err)
+			ids := fixture(t, e, 8)
+			check := func(asOf date.Date) {
+				t.Helper()
+				books, net := outboxLedger(t, e.Store())
+				assert.Zero(t, net, "debits equal credits")
+				for _, id := range ids {
+					l, err := e.Loan(ctx, id)
+					require.NoError(t, err)
+					assert.Equal(t, nonZero(loanLedger(t, l, asOf)), nonZero(books[id]), "loan %s on %s", id, asOf)
+				}
+			}
+			closeDays(t, e, d(2024, 1, 15), d(2024, 3, 31))
+			check(d(2024, 3, 31))
+
+			// A repayment backdated into closed days, and a reversal of an
+			// earlier one: the next close restates.
+			_, err = e.Post(ctx, ids[0], loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 2, 20), Actor: "borrower",
+				IdempotencyKey: "late-pay", Amount: cny("500")})
+			require.NoError(t, err)
+			l, err := e.Loan(ctx, ids[1])
+			require.NoError(t, err)
+			var paid loan.Entry
+			for _, en := range l.Journal() {
+				if en.Kind == loan.Repayment {
+					paid = en
+				}
+			}
+			require.NotZero(t, paid.ID)
+			_, err = e.Post(ctx, ids[1], loan.Entry{Kind: loan.Reversal, ValueDate: d(2024, 3, 20), Actor: "ops",
+				IdempotencyKey: "undo", Reverses: paid.ID, Reason: "bounced"})
+			require.NoError(t, err)
+			closeDays(t, e, d(2024, 4, 1), d(2024, 4, 30))
+			check(d(2024, 4, 30))
+
+			// A write-off and a recovery, then a month of missed days.
+			_, err = e.Post(ctx, ids[4], loan.Entry{Kind: loan.WriteOff, ValueDate: d(2024, 5, 2), Actor: "ops",
+				Approver: "cfo", IdempotencyKey: "woff", Reason: "loss"})
+			require.NoError(t, err)
+			_, err = e.Post(ctx, ids[4], loan.Entry{Kind: loan.Recovery, ValueDate: d(2024, 5, 20), Actor: "collector",
+				IdempotencyKey: "recovery", Amount: cny("300")})
+			require.NoError(t, err)
+			_, err = e.CloseOfDay(ctx, d(2024, 6, 10))
+			require.NoError(t, err)
+			check(d(2024, 6, 10))
+			closeDays(t, e, d(2024, 6, 11), d(2024, 7, 31))
+			check(d(2024, 7, 31))
+
+			// Idempotent per loan-day: closing a closed day again adds nothing.
+			before, _ := outboxLedger(t, e.Store())
+			_, err = e.CloseOfDay(ctx, d(2024, 7, 31))
+			require.NoError(t, err)
+			after, _ := outboxLedger(t, e.Store())
+			assert.Equal(t, fmt.Sprint(before), fmt.Sprint(after))
+		})
+	}
+}
