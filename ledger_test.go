@@ -73,67 +73,85 @@ func nonZero(m map[string]int64) map[string]int64 {
 // to the cent, with debits equal to credits: over months of daily closes,
 // a backdated repayment, a reversal, a write-off and a recovery, and a gap
 // of missed days the close catches up — on memory and SQLite (and
-// PostgreSQL when configured).
+// PostgreSQL when configured); with and without nonaccrual at 90 days past
+// due (several fixture loans pass it, one is written off in it).
 func TestTrialBalanceFromOutbox(t *testing.T) {
 	for _, db := range databases(t) {
-		t.Run(db.name, func(t *testing.T) {
-			ctx := context.Background()
-			e, err := lendcore.New(db.stores(t, 1)[0], lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
-				lendcore.WithOutboxRetention(0))
-			require.NoError(t, err)
-			ids := fixture(t, e, 8)
-			check := func(asOf date.Date) {
-				t.Helper()
-				books, net := outboxLedger(t, e.Store())
-				assert.Zero(t, net, "debits equal credits")
-				for _, id := range ids {
-					l, err := e.Loan(ctx, id)
-					require.NoError(t, err)
-					assert.Equal(t, nonZero(loanLedger(t, l, asOf)), nonZero(books[id]), "loan %s on %s", id, asOf)
-				}
-			}
-			closeDays(t, e, d(2024, 1, 15), d(2024, 3, 31))
-			check(d(2024, 3, 31))
+		for _, na := range []int{0, loan.NonaccrualAt90} {
+			t.Run(fmt.Sprintf("%s/nonaccrual-%d", db.name, na), func(t *testing.T) {
+				trialBalance(t, db, na)
+			})
+		}
+	}
+}
 
-			// A repayment backdated into closed days, and a reversal of an
-			// earlier one: the next close restates.
-			_, err = e.Post(ctx, ids[0], loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 2, 20), Actor: "borrower",
-				IdempotencyKey: "late-pay", Amount: cny("500")})
+func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
+	ctx := context.Background()
+	policies := testPolicies()
+	policies.Servicing.Accrual.NonaccrualDPD = nonaccrualDPD
+	e, err := lendcore.New(db.stores(t, 1)[0], lendcore.WithPolicies(policies), lendcore.WithClock(fixedClock),
+		lendcore.WithOutboxRetention(0))
+	require.NoError(t, err)
+	ids := fixture(t, e, 8)
+	check := func(asOf date.Date) {
+		t.Helper()
+		books, net := outboxLedger(t, e.Store())
+		assert.Zero(t, net, "debits equal credits")
+		for _, id := range ids {
+			l, err := e.Loan(ctx, id)
 			require.NoError(t, err)
-			l, err := e.Loan(ctx, ids[1])
-			require.NoError(t, err)
-			var paid loan.Entry
-			for _, en := range l.Journal() {
-				if en.Kind == loan.Repayment {
-					paid = en
-				}
-			}
-			require.NotZero(t, paid.ID)
-			_, err = e.Post(ctx, ids[1], loan.Entry{Kind: loan.Reversal, ValueDate: d(2024, 3, 20), Actor: "ops",
-				IdempotencyKey: "undo", Reverses: paid.ID, Reason: "bounced"})
-			require.NoError(t, err)
-			closeDays(t, e, d(2024, 4, 1), d(2024, 4, 30))
-			check(d(2024, 4, 30))
+			assert.Equal(t, nonZero(loanLedger(t, l, asOf)), nonZero(books[id]), "loan %s on %s", id, asOf)
+		}
+	}
+	closeDays(t, e, d(2024, 1, 15), d(2024, 3, 31))
+	check(d(2024, 3, 31))
 
-			// A write-off and a recovery, then a month of missed days.
-			_, err = e.Post(ctx, ids[4], loan.Entry{Kind: loan.WriteOff, ValueDate: d(2024, 5, 2), Actor: "ops",
-				Approver: "cfo", IdempotencyKey: "woff", Reason: "loss"})
-			require.NoError(t, err)
-			_, err = e.Post(ctx, ids[4], loan.Entry{Kind: loan.Recovery, ValueDate: d(2024, 5, 20), Actor: "collector",
-				IdempotencyKey: "recovery", Amount: cny("300")})
-			require.NoError(t, err)
-			_, err = e.CloseOfDay(ctx, d(2024, 6, 10))
-			require.NoError(t, err)
-			check(d(2024, 6, 10))
-			closeDays(t, e, d(2024, 6, 11), d(2024, 7, 31))
-			check(d(2024, 7, 31))
+	// A repayment backdated into closed days, and a reversal of an
+	// earlier one: the next close restates.
+	_, err = e.Post(ctx, ids[0], loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 2, 20), Actor: "borrower",
+		IdempotencyKey: "late-pay", Amount: cny("500")})
+	require.NoError(t, err)
+	l, err := e.Loan(ctx, ids[1])
+	require.NoError(t, err)
+	var paid loan.Entry
+	for _, en := range l.Journal() {
+		if en.Kind == loan.Repayment {
+			paid = en
+		}
+	}
+	require.NotZero(t, paid.ID)
+	_, err = e.Post(ctx, ids[1], loan.Entry{Kind: loan.Reversal, ValueDate: d(2024, 3, 20), Actor: "ops",
+		IdempotencyKey: "undo", Reverses: paid.ID, Reason: "bounced"})
+	require.NoError(t, err)
+	closeDays(t, e, d(2024, 4, 1), d(2024, 4, 30))
+	check(d(2024, 4, 30))
 
-			// Idempotent per loan-day: closing a closed day again adds nothing.
-			before, _ := outboxLedger(t, e.Store())
-			_, err = e.CloseOfDay(ctx, d(2024, 7, 31))
-			require.NoError(t, err)
-			after, _ := outboxLedger(t, e.Store())
-			assert.Equal(t, fmt.Sprint(before), fmt.Sprint(after))
-		})
+	// A write-off and a recovery, then a month of missed days.
+	_, err = e.Post(ctx, ids[4], loan.Entry{Kind: loan.WriteOff, ValueDate: d(2024, 5, 2), Actor: "ops",
+		Approver: "cfo", IdempotencyKey: "woff", Reason: "loss"})
+	require.NoError(t, err)
+	_, err = e.Post(ctx, ids[4], loan.Entry{Kind: loan.Recovery, ValueDate: d(2024, 5, 20), Actor: "collector",
+		IdempotencyKey: "recovery", Amount: cny("300")})
+	require.NoError(t, err)
+	_, err = e.CloseOfDay(ctx, d(2024, 6, 10))
+	require.NoError(t, err)
+	check(d(2024, 6, 10))
+	closeDays(t, e, d(2024, 6, 11), d(2024, 7, 31))
+	check(d(2024, 7, 31))
+
+	// Idempotent per loan-day: closing a closed day again adds nothing.
+	before, _ := outboxLedger(t, e.Store())
+	_, err = e.CloseOfDay(ctx, d(2024, 7, 31))
+	require.NoError(t, err)
+	after, _ := outboxLedger(t, e.Store())
+	assert.Equal(t, fmt.Sprint(before), fmt.Sprint(after))
+	if nonaccrualDPD > 0 {
+		// The loan written off in nonaccrual: nothing left in suspense.
+		assert.Zero(t, after[ids[4]]["interest-suspense"])
+		var suspended int64
+		for _, b := range after {
+			suspended += b["interest-suspense"]
+		}
+		assert.NotZero(t, suspended, "some fixture loans are in nonaccrual")
 	}
 }

@@ -146,6 +146,11 @@ type fold struct {
 
 	book *book     // postings sink; nil when only the position is wanted
 	memo *reamMemo // the loan's re-amortised schedules; nil: generate each time
+
+	// nonaccrual: the loan's postings are in nonaccrual status
+	// (AccrualPolicy.NonaccrualDPD); kept only while postings are wanted.
+	nonaccrual bool
+	naChecked  date.Date // the last day the nonaccrual milestone was checked
 }
 
 // init resets the fold for l with a memo of re-amortised schedules (nil
@@ -213,9 +218,11 @@ func (f *fold) run(l *Loan, journal []Entry, order []int32, asOf date.Date, memo
 		if err := f.apply(int(ix), e); err != nil {
 			return err
 		}
+		f.checkAccrual(e.ValueDate)
 	}
 	f.advance(asOf)
 	f.book.recognisePenalty(f, asOf)
+	f.checkAccrual(asOf)
 	return nil
 }
 
@@ -259,8 +266,15 @@ func (f *fold) advance(to date.Date) {
 				next, what = d, 3
 			}
 		}
+		if c, ok := f.nonaccrualDay(); ok && (c.Before(next) || c == next && what == 0) {
+			next, what = c, 4
+		}
 		f.accrue(next)
 		switch what {
+		case 4:
+			f.naChecked = f.day
+			f.book.recognisePenalty(f, f.day)
+			f.checkAccrual(f.day)
 		case 3:
 			f.fallDue(f.nextDue)
 			f.nextDue++
@@ -409,6 +423,9 @@ func (f *fold) fallDue(i int) {
 	if in.fee != 0 {
 		f.book.recognise(f, in.due, Fee, in.fee)
 		in.fee = 0
+	}
+	if f.nonaccrual {
+		f.reconcileSuspense(in.due)
 	}
 }
 
