@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/lendcore/lendcore/money"
 )
 
 // Precision of the IRR search, in decimal places. Every division and
@@ -98,6 +100,38 @@ func npv(cfs []cashFlow, f, principal, i decimal.Decimal) (value, slope decimal.
 // 20 places. A schedule without payments has none (ErrNoIRR).
 func (s *Schedule) IRR() (decimal.Decimal, error) {
 	cfs, f, principal := s.flows()
+	return irr(cfs, f, principal)
+}
+
+// Flow is one cash flow of the borrower, Periods whole periods after the
+// advance: positive what the borrower pays, negative what the borrower
+// receives after the advance (a later tranche, a refund).
+type Flow struct {
+	Amount  money.Amount
+	Periods int
+}
+
+// IRROf returns the periodic internal rate of return of flows against
+// advanced paid out at period 0, as Schedule.IRR finds it: the rate at
+// which the flows discounted per period equal the advance. The flows must
+// be in non-decreasing order of Periods; a realised rate takes the periods
+// to be days. ErrNoIRR when there is no payment or no advance.
+func IRROf(advanced money.Amount, flows []Flow) (decimal.Decimal, error) {
+	cfs := make([]cashFlow, 0, len(flows))
+	for i, fl := range flows {
+		if fl.Periods < 0 || i > 0 && fl.Periods < flows[i-1].Periods {
+			return decimal.Zero, fmt.Errorf("%w: flow %d is out of order", ErrNoIRR, i)
+		}
+		if !fl.Amount.IsZero() {
+			cfs = append(cfs, cashFlow{fl.Amount.Decimal(), fl.Periods})
+		}
+	}
+	return irr(cfs, decimal.Zero, advanced.Decimal())
+}
+
+// irr finds the periodic IRR of cfs against principal, the first period
+// broken by the stub f.
+func irr(cfs []cashFlow, f, principal decimal.Decimal) (decimal.Decimal, error) {
 	if len(cfs) == 0 || !principal.IsPositive() {
 		return decimal.Zero, fmt.Errorf("%w: no payments", ErrNoIRR)
 	}
