@@ -3,6 +3,7 @@ package schedule_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -222,4 +223,52 @@ func TestMaxAnnualRateIsAllIn(t *testing.T) {
 	annuity.MaxAnnualRate = money.MustRate("12%")
 	_, err = schedule.Generate(annuity)
 	assert.NoError(t, err)
+}
+
+// TestIRROfRegulationZAppendixJ: the actuarial method against the worked
+// examples of Regulation Z (12 CFR 1026), Appendix J, paragraph (c), whose
+// rates are "correct when rounded to two decimals": a $5,000 advance
+// repaid by 24 monthly payments of $230 is 9.69 % ((c)(1)(i)); with a first
+// payment of $250 10.08 % ((c)(2)(i)), a last payment of $280 10.50 %
+// ((c)(3)(i)), both 10.90 % ((c)(4)(i)); $1,000 repaid by $1,240 in
+// exactly two years, 11.36 % ((c)(5)(iv), a unit period of a year).
+func TestIRROfRegulationZAppendixJ(t *testing.T) {
+	usd := func(s string) money.Amount { return money.MustParse(s, money.USD) }
+	series := func(first, regular, last string) []schedule.Flow {
+		var fs []schedule.Flow
+		for k := 1; k <= 24; k++ {
+			a := regular
+			switch {
+			case k == 1 && first != "":
+				a = first
+			case k == 24 && last != "":
+				a = last
+			}
+			fs = append(fs, schedule.Flow{Amount: usd(a), Periods: k})
+		}
+		return fs
+	}
+	cases := []struct {
+		name     string
+		advanced string
+		flows    []schedule.Flow
+		perYear  int64
+		want     string
+	}{
+		{"(c)(1)(i) regular", "5000", series("", "230", ""), 12, "9.69"},
+		{"(c)(2)(i) odd first payment", "5000", series("250", "230", ""), 12, "10.08"},
+		{"(c)(3)(i) odd final payment", "5000", series("", "230", "280"), 12, "10.50"},
+		{"(c)(4)(i) odd first and final", "5000", series("250", "230", "280"), 12, "10.90"},
+		{"(c)(5)(iv) two years, one payment", "1000", []schedule.Flow{{Amount: usd("1240"), Periods: 2}}, 1, "11.36"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			i, err := schedule.IRROf(usd(c.advanced), c.flows)
+			require.NoError(t, err)
+			apr := i.Mul(dec(fmt.Sprint(c.perYear))).Shift(2)
+			assert.Equal(t, c.want, apr.StringFixed(2), "APR %s%%", apr)
+		})
+	}
+	_, err := schedule.IRROf(usd("100"), []schedule.Flow{{Amount: usd("60"), Periods: 2}, {Amount: usd("60"), Periods: 1}})
+	assert.ErrorIs(t, err, schedule.ErrNoIRR)
 }
