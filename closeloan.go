@@ -81,7 +81,7 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 	// Nothing left to do for a closed loan whose closing this state has
 	// seen: later closes leave it out.
 	out.index.Final = st.Status == loan.Closed && st.sameStored(&prev)
-	if !st.sameStored(&stored) || !exists {
+	if !st.sameStored(&stored) || !exists || len(postings) > 0 {
 		// Else nil: the stored document stays.
 		if out.index.State, err = st.encode(); err != nil {
 			return loanDay{}, err

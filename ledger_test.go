@@ -93,6 +93,9 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
 		lendcore.WithOutboxRetention(0))
 	require.NoError(t, err)
 	ids := fixture(t, e, 8)
+	good := uuid.NewSHA1(uuid.NameSpaceOID, []byte("good"))
+	openGoodLoan(t, e, good) // its repayments posted ahead, each on its due date
+	ids = append(ids, good)
 	check := func(asOf date.Date) {
 		t.Helper()
 		books, net := outboxLedger(t, e.Store())
@@ -139,9 +142,19 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
 	closeDays(t, e, d(2024, 6, 11), d(2024, 7, 31))
 	check(d(2024, 7, 31))
 
+	// A payment posted ahead of its value date, between two due dates of
+	// a loan the close need not fold on those days (it is current).
+	_, err = e.Post(ctx, good, loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 8, 5), Actor: "borrower",
+		IdempotencyKey: "ahead", Amount: cny("100")})
+	require.NoError(t, err)
+	closeDays(t, e, d(2024, 8, 1), d(2024, 8, 10))
+	check(d(2024, 8, 10))
+	closeDays(t, e, d(2024, 8, 11), d(2024, 8, 31))
+	check(d(2024, 8, 31))
+
 	// Idempotent per loan-day: closing a closed day again adds nothing.
 	before, _ := outboxLedger(t, e.Store())
-	_, err = e.CloseOfDay(ctx, d(2024, 7, 31))
+	_, err = e.CloseOfDay(ctx, d(2024, 8, 31))
 	require.NoError(t, err)
 	after, _ := outboxLedger(t, e.Store())
 	assert.Equal(t, fmt.Sprint(before), fmt.Sprint(after))

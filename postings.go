@@ -24,20 +24,27 @@ import (
 // loan and day: a re-run of the day adds nothing twice.
 //
 // A loan whose journal has not changed, with no entry, no due date since
-// its stored day and nothing overdue, has nothing new to post: it is not
-// folded.
+// the day its postings were brought to and nothing overdue, has nothing
+// new to post: it is not folded. st.Posted is set to day when the loan's
+// postings are brought to it.
 func closePostings(rec *storage.Loan, l *loan.Loan, stored *LoanState, exists bool, st *LoanState, day date.Date) ([]storage.Message, error) {
+	posted := stored.Posted
+	if posted.IsZero() {
+		posted = stored.Day
+	}
+	st.Posted = stored.Posted
 	if exists && stored.Version == rec.Version && stored.LastDue == st.LastDue && stored.Status == st.Status &&
-		stored.Overdue.IsZero() && st.Overdue.IsZero() && !l.LatestValueDate().After(stored.Day) {
+		stored.Overdue.IsZero() && st.Overdue.IsZero() && !l.LatestValueDate().After(posted) {
 		return nil, nil
 	}
 	var old []loan.Posting
 	if exists {
 		var err error
-		if old, err = l.PostingsAt(int(stored.Version), stored.Day); err != nil {
+		if old, err = l.PostingsAt(int(stored.Version), posted); err != nil {
 			return nil, err
 		}
 	}
+	st.Posted = day
 	now, err := l.Postings(day)
 	if err != nil {
 		return nil, err
