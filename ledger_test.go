@@ -13,16 +13,17 @@ import (
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 )
 
-// outboxLedger builds a ledger from the outbox alone: each loan's net
-// balance by account (debits positive), and the sum of all debits less all
-// credits.
+// outboxLedger builds a ledger from the outbox alone: each loan's
+// balances by account (loan.TrialBalance of its postings, zero balances
+// left out), and the sum of every balance (zero when debits equal
+// credits).
 func outboxLedger(t *testing.T, s storage.Store) (map[uuid.UUID]map[string]int64, int64) {
 	t.Helper()
-	books := map[uuid.UUID]map[string]int64{}
-	var net int64
+	postings := map[uuid.UUID][]loan.Posting{}
 	for m, err := range s.Outbox().Scan(context.Background(), storage.MessageFilter{}) {
 		require.NoError(t, err)
 		if m.Topic != lendcore.TopicPosting {
@@ -30,14 +31,13 @@ func outboxLedger(t *testing.T, s storage.Store) (map[uuid.UUID]map[string]int64
 		}
 		var p loan.Posting
 		require.NoError(t, json.Unmarshal(m.Payload, &p))
-		if books[m.LoanID] == nil {
-			books[m.LoanID] = map[string]int64{}
-		}
-		books[m.LoanID][p.Debit] += p.Amount.Minor()
-		books[m.LoanID][p.Credit] -= p.Amount.Minor()
+		postings[m.LoanID] = append(postings[m.LoanID], p)
 	}
-	for _, b := range books {
-		for _, v := range b {
+	books := map[uuid.UUID]map[string]int64{}
+	var net int64
+	for id, ps := range postings {
+		books[id] = balances(loan.TrialBalance(ps))
+		for _, v := range books[id] {
 			net += v
 		}
 	}
@@ -49,19 +49,15 @@ func loanLedger(t *testing.T, l *loan.Loan, asOf date.Date) map[string]int64 {
 	t.Helper()
 	ps, err := l.Postings(asOf)
 	require.NoError(t, err)
-	out := map[string]int64{}
-	for _, p := range ps {
-		out[p.Debit] += p.Amount.Minor()
-		out[p.Credit] -= p.Amount.Minor()
-	}
-	return out
+	return balances(loan.TrialBalance(ps))
 }
 
-func nonZero(m map[string]int64) map[string]int64 {
+// balances drops the zero balances of a trial balance and keeps minor units.
+func balances(tb map[string]money.Amount) map[string]int64 {
 	out := map[string]int64{}
-	for k, v := range m {
-		if v != 0 {
-			out[k] = v
+	for k, v := range tb {
+		if !v.IsZero() {
+			out[k] = v.Minor()
 		}
 	}
 	return out
@@ -103,7 +99,7 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
 		for _, id := range ids {
 			l, err := e.Loan(ctx, id)
 			require.NoError(t, err)
-			assert.Equal(t, nonZero(loanLedger(t, l, asOf)), nonZero(books[id]), "loan %s on %s", id, asOf)
+			assert.Equal(t, loanLedger(t, l, asOf), books[id], "loan %s on %s", id, asOf)
 		}
 	}
 	closeDays(t, e, d(2024, 1, 15), d(2024, 3, 31))

@@ -19,9 +19,8 @@ func balances(t *testing.T, l *Loan, asOf date.Date) map[string]int64 {
 	ps, err := l.Postings(asOf)
 	require.NoError(t, err)
 	out := map[string]int64{}
-	for _, p := range ps {
-		out[p.Debit] += p.Amount.Minor()
-		out[p.Credit] -= p.Amount.Minor()
+	for acc, a := range TrialBalance(ps) {
+		out[acc] = a.Minor()
 	}
 	return out
 }

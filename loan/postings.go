@@ -142,6 +142,19 @@ func (l *Loan) PostingsAt(version int, asOf date.Date) ([]Posting, error) {
 	return b.postings, nil
 }
 
+// TrialBalance returns the balance of every account the postings touch,
+// debits less credits (an asset's balance positive, income's and a
+// liability's negative): what a general ledger fed with them holds. The
+// balances of any balanced set of postings add up to zero.
+func TrialBalance(ps []Posting) map[string]money.Amount {
+	out := map[string]money.Amount{}
+	for _, p := range ps {
+		out[p.Debit] = out[p.Debit].Add(p.Amount)
+		out[p.Credit] = out[p.Credit].Sub(p.Amount)
+	}
+	return out
+}
+
 // LedgerRow is one line of the loan ledger (台帐): a posting and the loan's
 // balances after it.
 type LedgerRow struct {
