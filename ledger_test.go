@@ -72,8 +72,13 @@ func balances(tb map[string]money.Amount) map[string]int64 {
 // PostgreSQL when configured); with and without nonaccrual at 90 days past
 // due (several fixture loans pass it, one is written off in it).
 func TestTrialBalanceFromOutbox(t *testing.T) {
+	// Every database with nonaccrual on (it posts the most); without it on
+	// memory only, to keep the suite's time.
 	for _, db := range databases(t) {
 		for _, na := range []int{0, loan.NonaccrualAt90} {
+			if na == 0 && db.name != "memory" {
+				continue
+			}
 			t.Run(fmt.Sprintf("%s/nonaccrual-%d", db.name, na), func(t *testing.T) {
 				trialBalance(t, db, na)
 			})
@@ -88,7 +93,11 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
 	e, err := lendcore.New(db.stores(t, 1)[0], lendcore.WithPolicies(policies), lendcore.WithClock(fixedClock),
 		lendcore.WithOutboxRetention(0))
 	require.NoError(t, err)
-	ids := fixture(t, e, 8)
+	n := 8
+	if db.name != "memory" {
+		n = 4 // the same paths at half the cost
+	}
+	ids := fixture(t, e, n)
 	good := uuid.NewSHA1(uuid.NameSpaceOID, []byte("good"))
 	openGoodLoan(t, e, good) // its repayments posted ahead, each on its due date
 	ids = append(ids, good)
@@ -125,17 +134,20 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
 	closeDays(t, e, d(2024, 4, 1), d(2024, 4, 30))
 	check(d(2024, 4, 30))
 
-	// A write-off and a recovery, then a month of missed days.
-	_, err = e.Post(ctx, ids[4], loan.Entry{Kind: loan.WriteOff, ValueDate: d(2024, 5, 2), Actor: "ops",
+	// A write-off (of a loan more than 90 days past due) and a recovery,
+	// then a month of missed days.
+	_, err = e.Post(ctx, ids[0], loan.Entry{Kind: loan.WriteOff, ValueDate: d(2024, 5, 2), Actor: "ops",
 		Approver: "cfo", IdempotencyKey: "woff", Reason: "loss"})
 	require.NoError(t, err)
-	_, err = e.Post(ctx, ids[4], loan.Entry{Kind: loan.Recovery, ValueDate: d(2024, 5, 20), Actor: "collector",
+	_, err = e.Post(ctx, ids[0], loan.Entry{Kind: loan.Recovery, ValueDate: d(2024, 5, 20), Actor: "collector",
 		IdempotencyKey: "recovery", Amount: cny("300")})
 	require.NoError(t, err)
 	_, err = e.CloseOfDay(ctx, d(2024, 6, 10))
 	require.NoError(t, err)
 	check(d(2024, 6, 10))
-	closeDays(t, e, d(2024, 6, 11), d(2024, 7, 31))
+	closeDays(t, e, d(2024, 6, 11), d(2024, 6, 20))
+	_, err = e.CloseOfDay(ctx, d(2024, 7, 31))
+	require.NoError(t, err)
 	check(d(2024, 7, 31))
 
 	// A payment posted ahead of its value date, between two due dates of
@@ -156,7 +168,7 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
 	assert.Equal(t, fmt.Sprint(before), fmt.Sprint(after))
 	if nonaccrualDPD > 0 {
 		// The loan written off in nonaccrual: nothing left in suspense.
-		assert.Zero(t, after[ids[4]]["interest-suspense"])
+		assert.Zero(t, after[ids[0]]["interest-suspense"])
 		var suspended int64
 		for _, b := range after {
 			suspended += b["interest-suspense"]
