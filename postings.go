@@ -8,6 +8,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 )
 
@@ -49,7 +50,7 @@ func closePostings(rec *storage.Loan, l *loan.Loan, stored *LoanState, exists bo
 	if err != nil {
 		return nil, err
 	}
-	delta := postingDelta(old, now)
+	delta := netAccruals(postingDelta(old, now), day)
 	if len(delta) == 0 {
 		return nil, nil
 	}
@@ -98,6 +99,53 @@ func postingDelta(old, now []loan.Posting) []loan.Posting {
 			p.Kind = "restatement"
 			out = append(out, p)
 		}
+	}
+	return out
+}
+
+// netAccruals nets the postings of delta the passage of time made (no
+// entry: interest and fees falling due, penalty accruing, nonaccrual
+// moves) by pair of accounts and owner into one posting each, dated day:
+// a penalty recognised to yesterday and restated to today becomes the
+// day's accrual, one message instead of two. The balances they give are
+// the same. Postings an entry caused keep their own lines.
+func netAccruals(delta []loan.Posting, day date.Date) []loan.Posting {
+	type pair struct{ a, b, owner string }
+	var (
+		order []pair
+		net   map[pair]int64
+		out   = delta[:0]
+		cur   money.Currency
+	)
+	for _, p := range delta {
+		if p.Entry != uuid.Nil {
+			out = append(out, p)
+			continue
+		}
+		if net == nil {
+			net = map[pair]int64{}
+		}
+		k, a := pair{p.Debit, p.Credit, p.Owner}, p.Amount.Minor()
+		if p.Credit < p.Debit {
+			k, a = pair{p.Credit, p.Debit, p.Owner}, -a
+		}
+		if _, seen := net[k]; !seen {
+			order = append(order, k)
+		}
+		net[k] += a
+		cur = p.Amount.Currency()
+	}
+	for _, k := range order {
+		a := net[k]
+		if a == 0 {
+			continue
+		}
+		p := loan.Posting{Date: day, Kind: "accrual", Debit: k.a, Credit: k.b, Owner: k.owner}
+		if a < 0 {
+			p.Debit, p.Credit, a = k.b, k.a, -a
+		}
+		p.Amount = money.New(a, cur)
+		out = append(out, p)
 	}
 	return out
 }
