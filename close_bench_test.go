@@ -221,3 +221,35 @@ func BenchmarkCommandLatencyPostgres(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 	}
 }
+
+// BenchmarkCloseOfDayOverdue closes, per iteration, a day on which every
+// loan of the portfolio is past due (none paid its 2024-02-15 installment):
+// each is folded, its penalty accrues and, since issue 16, the close emits
+// its accrual postings. msgs/loan-day counts every outbox message the close
+// writes (postings, reminders, collection actions).
+func BenchmarkCloseOfDayOverdue(b *testing.B) {
+	const n = 5_000
+	e, _ := benchPortfolio(b, n)
+	ctx := context.Background()
+	for day := d(2024, 1, 17); day.Before(d(2024, 2, 21)); day = day.Add(1) {
+		if _, err := e.CloseOfDay(ctx, day); err != nil {
+			b.Fatal(err)
+		}
+	}
+	day := d(2024, 2, 21)
+	var msgs int
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		reps, err := e.CloseOfDay(ctx, day)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range reps {
+			msgs += r.Messages
+		}
+		day = day.Add(1)
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "loan-days/s")
+	b.ReportMetric(float64(msgs)/float64(n*b.N), "msgs/loan-day")
+}

@@ -71,6 +71,11 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 		return loanDay{}, err
 	}
 	out.book, out.credits = bk.write(rec.ID), bk.credits
+	postings, err := closePostings(rec, l, &stored, exists, &st, day)
+	if err != nil {
+		return loanDay{}, err
+	}
+	out.messages = append(out.messages, postings...)
 	out.index = indexOf(pos)
 	out.index.Classification = st.Grade.String()
 	out.index.Bucket = st.Bucket
@@ -80,7 +85,7 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 	// Nothing left to do for a closed loan whose closing this state has
 	// seen: later closes leave it out.
 	out.index.Final = st.Status == loan.Closed && st.sameStored(&prev)
-	if !st.sameStored(&stored) || !exists {
+	if !st.sameStored(&stored) || !exists || len(postings) > 0 {
 		// Else nil: the stored document stays.
 		if out.index.State, err = st.encode(); err != nil {
 			return loanDay{}, err

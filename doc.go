@@ -83,13 +83,16 @@
 // nothing twice; the host drains them with storage.Drain or scans them
 // with Outbox.Scan (by loan, topic, day and delivery state).
 //
-// TopicPosting carries the postings a command causes (a disbursement, a
-// repayment's allocation, a write-off, a restatement by a backdated entry
-// or a reversal). The postings the passage of time makes — interest
-// falling due, penalty accruing — are not emitted yet: a host keeping its
-// general ledger from the outbox must take them from Loan.Postings or
-// Loan.Ledger (for instance at month end), or its interest and penalty
-// receivables will not balance.
+// TopicPosting carries the loans' postings for the host's general ledger,
+// emitted by the daily close: for each loan the difference between its
+// ledger (Loan.Postings) folded to the day closed and what earlier closes
+// emitted. So the postings the passage of time makes — interest and fees
+// falling due, penalty accruing — leave with the close of their day (a
+// missed day's with the close that catches it up), and the postings a
+// command causes (a disbursement, a repayment's allocation, a write-off, a
+// backdated entry's or a reversal's restatement) with the close of the
+// first day that covers their value date. A ledger built only from the
+// outbox equals the loans' ledgers as of the last closed day.
 //
 // # Reads
 //

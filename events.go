@@ -13,7 +13,7 @@ import (
 // types that carry several kinds of event say which in a kind field.
 //
 //	topic              payload                  what it is
-//	posting            loan.Posting             a posting a command caused, for the host's general ledger
+//	posting            loan.Posting             a loan posting for the host's general ledger, emitted by the close
 //	reminder           collect.Reminder         a repayment reminder to deliver
 //	collection-action  collect.ActionDue        a collection action the escalation ladder makes due
 //	collection         CollectionEvent          what collections recorded: a contact, a promise and its outcome, a demand, a legal step

@@ -113,9 +113,6 @@ func (e *Engine) ImportLoan(ctx context.Context, im LoanImport) (*loan.Loan, err
 		if err := e.importPromises(ctx, tx, l, im.Promises); err != nil {
 			return err
 		}
-		if err := e.emitPostings(ctx, tx, nil, l, im.CutOver); err != nil {
-			return err
-		}
 		out = l
 		return nil
 	})
@@ -235,6 +232,10 @@ func (e *Engine) importedIndex(ctx context.Context, l *loan.Loan, im LoanImport)
 		next.Version = 1 // the stored loan's version after its Create
 		st = next
 	}
+	// No posting of the loan has left yet: the first close emits its
+	// ledger from the start (the opening balances the host's ledger takes
+	// over from the old system), then what each day adds.
+	st.Posted = l.Terms().Start.Add(-1)
 	if im.Collection != 0 {
 		st.Collection, st.CollectionSince = im.Collection, im.CollectionSince
 		if st.CollectionSince.IsZero() {

@@ -114,9 +114,6 @@ func (e *Engine) disburseIn(ctx context.Context, tx storage.Tx, rec storage.Appl
 	if _, err := tx.Applications().Update(ctx, next); err != nil {
 		return nil, err
 	}
-	if err := e.emitPostings(ctx, tx, nil, l, terms.Start); err != nil {
-		return nil, err
-	}
 	return l, nil
 }
 
@@ -307,21 +304,13 @@ func (e *Engine) postIn(ctx context.Context, tx storage.Tx, rec *storage.Loan, e
 	if err != nil {
 		return res, nil, 0, err
 	}
-	asOf := en.ValueDate
-	if last, err := tx.Closes().Last(ctx); err != nil {
-		return res, nil, 0, err
-	} else if last.After(asOf) {
-		asOf = last
-	}
-	// The index columns and derived state are the daily close's: it alone
+	// The postings the entry causes leave with the next close (see
+	// closePostings). The index columns and derived state are the daily close's: it alone
 	// writes them, so a command racing a close can never overwrite what the
 	// close derived.
 	ar, err := tx.Loans().Append(ctx, storage.Append{LoanID: rec.ID, ExpectedVersion: rec.Version,
 		Entries: []storage.Entry{row}, Status: l.Status().String()})
 	if err != nil {
-		return res, nil, 0, err
-	}
-	if err := e.emitPostings(ctx, tx, before, l, asOf); err != nil {
 		return res, nil, 0, err
 	}
 	return res, l, ar.Version, nil

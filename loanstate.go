@@ -94,6 +94,10 @@ type LoanState struct {
 	// NonRetail marks a loan to a legal entity: the debtor-level rules of
 	// non-retail claims apply to its borrower.
 	NonRetail bool `json:"non_retail,omitempty"`
+	// Posted is the day the close last brought the loan's postings in the
+	// outbox to: they add up to the postings of the loan at Version folded
+	// to it (see closePostings). Zero: Day (states stored before it).
+	Posted date.Date `json:"posted,omitzero"`
 }
 
 // MonthEnd is a loan's days past due and balance on a month end.
@@ -151,6 +155,9 @@ func (s *LoanState) sameStored(o *LoanState) bool {
 	a, b := *s, *o
 	a.Day, b.Day = date.Date{}, date.Date{}
 	a.Track.Last, b.Track.Last = date.Date{}, date.Date{}
+	// A stale Posted is safe: a close that emits postings writes the
+	// state; one that emits none left the ledger as it was.
+	a.Posted, b.Posted = date.Date{}, date.Date{}
 	return a == b
 }
 

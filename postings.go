@@ -1,7 +1,6 @@
 package lendcore
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 
@@ -9,43 +8,59 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
 )
 
-// emitPostings writes to the outbox the postings that turn the host's
-// ledger from before's to after's, both folded to asOf: new postings as
-// they are, vanished ones (restated by a backdated entry or a reversal)
-// reversed. before is nil for a new loan. What the passage of time books
-// (interest falling due, penalty accruing) is in both folds and so is not
-// emitted: see the package doc.
-func (e *Engine) emitPostings(ctx context.Context, tx storage.Tx, before, after *loan.Loan, asOf date.Date) error {
+// closePostings returns the outbox records of one loan's close of day:
+// the postings that turn the host's ledger of the loan — what the closes
+// before emitted, the postings of the loan at the version and day of its
+// stored state (stored; nothing when none is stored) — into the postings
+// of the loan now folded to day. New postings go as they are, vanished
+// ones (restated by a backdated entry or a reversal) reversed. So the
+// postings the passage of time makes (interest and fees falling due,
+// penalty accruing) leave with the close of their day, a missed day's with
+// the close that catches up, and the sum of every posting emitted for a
+// loan equals its ledger (Loan.Ledger) as of its last closed day. Keyed by
+// loan and day: a re-run of the day adds nothing twice.
+//
+// A loan whose journal has not changed, with no entry, no due date since
+// the day its postings were brought to and nothing overdue, has nothing
+// new to post: it is not folded. st.Posted is set to day when the loan's
+// postings are brought to it.
+func closePostings(rec *storage.Loan, l *loan.Loan, stored *LoanState, exists bool, st *LoanState, day date.Date) ([]storage.Message, error) {
+	posted := stored.Posted
+	if posted.IsZero() {
+		posted = stored.Day
+	}
+	st.Posted = stored.Posted
+	if exists && stored.Version == rec.Version && stored.LastDue == st.LastDue && stored.Status == st.Status &&
+		stored.Overdue.IsZero() && st.Overdue.IsZero() && !l.LatestValueDate().After(posted) {
+		return nil, nil
+	}
 	var old []loan.Posting
-	if before != nil {
+	if exists {
 		var err error
-		if old, err = before.Postings(asOf); err != nil {
-			return err
+		if old, err = l.PostingsAt(int(stored.Version), posted); err != nil {
+			return nil, err
 		}
 	}
-	now, err := after.Postings(asOf)
+	st.Posted = day
+	now, err := l.Postings(day)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	delta := postingDelta(old, now)
+	delta := netAccruals(postingDelta(old, now), day)
 	if len(delta) == 0 {
-		return nil
+		return nil, nil
 	}
 	msgs := make([]storage.Message, len(delta))
-	version := after.Version()
 	for i, p := range delta {
-		payload, err := json.Marshal(p)
-		if err != nil {
-			return err
+		if msgs[i], err = message(TopicPosting, fmt.Sprintf("posting/%s/%s/%d", rec.ID, day, i), rec.ID, day, p); err != nil {
+			return nil, err
 		}
-		msgs[i] = storage.Message{Key: fmt.Sprintf("posting/%s/v%d/%d", after.ID(), version, i),
-			Topic: TopicPosting, LoanID: after.ID(), Day: asOf, Payload: payload}
 	}
-	_, err = tx.Outbox().Add(ctx, msgs...)
-	return err
+	return msgs, nil
 }
 
 // postingDelta returns the postings of now that are not in old, followed by
@@ -84,6 +99,53 @@ func postingDelta(old, now []loan.Posting) []loan.Posting {
 			p.Kind = "restatement"
 			out = append(out, p)
 		}
+	}
+	return out
+}
+
+// netAccruals nets the postings of delta the passage of time made (no
+// entry: interest and fees falling due, penalty accruing, nonaccrual
+// moves) by pair of accounts and owner into one posting each, dated day:
+// a penalty recognised to yesterday and restated to today becomes the
+// day's accrual, one message instead of two. The balances they give are
+// the same. Postings an entry caused keep their own lines.
+func netAccruals(delta []loan.Posting, day date.Date) []loan.Posting {
+	type pair struct{ a, b, owner string }
+	var (
+		order []pair
+		net   map[pair]int64
+		out   = delta[:0]
+		cur   money.Currency
+	)
+	for _, p := range delta {
+		if p.Entry != uuid.Nil {
+			out = append(out, p)
+			continue
+		}
+		if net == nil {
+			net = map[pair]int64{}
+		}
+		k, a := pair{p.Debit, p.Credit, p.Owner}, p.Amount.Minor()
+		if p.Credit < p.Debit {
+			k, a = pair{p.Credit, p.Debit, p.Owner}, -a
+		}
+		if _, seen := net[k]; !seen {
+			order = append(order, k)
+		}
+		net[k] += a
+		cur = p.Amount.Currency()
+	}
+	for _, k := range order {
+		a := net[k]
+		if a == 0 {
+			continue
+		}
+		p := loan.Posting{Date: day, Kind: "accrual", Debit: k.a, Credit: k.b, Owner: k.owner}
+		if a < 0 {
+			p.Debit, p.Credit, a = k.b, k.a, -a
+		}
+		p.Amount = money.New(a, cur)
+		out = append(out, p)
 	}
 	return out
 }

@@ -129,8 +129,8 @@ func (f *fold) disburse(e *Entry) error {
 		f.inst = slices.Grow(f.inst[:0], n+2)[:n]
 		for i := range n {
 			r := l.plan.row(i, l.terms.Start)
-			f.inst[i] = inst{number: int32(i + 1), from: r.from, due: r.due,
-				owed: [componentCount]int64{r.principal, r.interest, 0, 0}}
+			f.inst[i] = inst{number: int32(i + 1), from: r.from, due: r.due, fee: r.fee,
+				owed: [componentCount]int64{r.principal, r.interest, 0, r.fee}}
 		}
 	}
 	f.started, f.day = true, e.ValueDate
@@ -316,7 +316,7 @@ func (f *fold) collapse(x date.Date, interest PayoffInterest, extraFee int64) er
 	var principal, fee int64
 	for i := k; i < len(f.inst); i++ {
 		principal += f.inst[i].out(Principal)
-		fee += f.inst[i].out(Fee)
+		fee += f.inst[i].chargedFees()
 	}
 	in := f.inst[k]
 	var acc int64

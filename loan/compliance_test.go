@@ -183,3 +183,33 @@ func TestTermFromClamps(t *testing.T) {
 		assert.Equal(t, tt.want, Term{Months: tt.months}.From(from).String(), "%s + %d months", tt.from, tt.months)
 	}
 }
+
+// TestRateCapOnAllInRate: issue 16 — the cap is compared with the all-in
+// rate, not the nominal one. A flat loan at 12 % nominal over 12 months
+// costs about 21.46 % a year by the IRR method (PBoC Announcement [2021]
+// No. 3), so it breaks a 4 × LPR cap of 15.4 % that its nominal rate meets,
+// and the violation names the rate it used; a 12 % annuity with a 5 %
+// upfront fee deducted from the disbursement also breaks it (about 21.9 %),
+// while the same annuity without the fee passes.
+func TestRateCapOnAllInRate(t *testing.T) {
+	policy := CompliancePolicy{RateCap: RateCapLPR(money.MustRate("3.85%"))}
+	flat := testApp(t, func(r *Request) {
+		r.Terms.Method, r.Terms.AnnualRate, r.Terms.Periods = schedule.Flat, money.MustRate("12%"), 12
+	})
+	err := policy.Check(flat, Exposure{})
+	var ce *ComplianceError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, []RuleID{RuleRateCap}, ce.Rules())
+	assert.Contains(t, ce.Violations[0].Detail, "all-in annual rate (APR, IRR method) 21.46% exceeds the cap 15.4% (nominal 12%)")
+
+	annuity := func(fees ...schedule.Fee) *Application {
+		return testApp(t, func(r *Request) {
+			r.Terms.Method, r.Terms.AnnualRate, r.Terms.Periods = schedule.EqualInstallment, money.MustRate("12%"), 12
+			r.Terms.Fees = fees
+		})
+	}
+	assert.NoError(t, policy.Check(annuity(), Exposure{}))
+	err = policy.Check(annuity(schedule.Fee{Kind: schedule.FeeUpfront, Base: schedule.FeeOnPrincipal, Rate: money.MustRate("5%")}), Exposure{})
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, []RuleID{RuleRateCap}, ce.Rules())
+}

@@ -95,7 +95,14 @@
 // until that installment falls due; what a settlement or the auto-closure
 // tolerance waives goes against income (principal against the write-off
 // account); a sale moves every balance through the asset-transfer account
-// into the owner's books.
+// into the owner's books. The terms' scheduled fees (schedule.Fee) are owed
+// with their installments and recognised as fee income when they fall due;
+// a payoff or re-amortisation carries only those fallen due. With
+// AccrualPolicy.NonaccrualDPD a loan that many days past due stops
+// accruing income: its interest and penalty recognised and unpaid move to
+// the interest-suspense account until paid or cured. PostingsAt gives the
+// postings of an earlier version of the journal, which lets a ledger fed
+// by differences (the Engine's close) book exactly what changed.
 //
 // All amounts are money.Amount (int64 minor units); nothing on a money
 // path uses float64.

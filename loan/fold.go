@@ -26,6 +26,10 @@ type inst struct {
 	penRaw    int64     // round(baseDays × daily rate) already added to owed[Penalty], less what an earlier rate earned (see rebasePenalty)
 	from, due date.Date // the accrual period's start and the due date
 	settledOn date.Date // the day principal and interest were cleared
+	// fee is the part of owed[Fee] the terms schedule with the installment
+	// that has not yet fallen due: it is recognised, and owed on a payoff,
+	// only once it has.
+	fee       int64
 	number    int32
 	cold      int32 // 1 + index of the installment's instCold in fold.cold; 0: none yet
 	checked   bool  // the end-of-grace check has run
@@ -48,6 +52,11 @@ type instCold struct {
 var noCold instCold
 
 func (in *inst) out(c Component) int64 { return in.owed[c] - in.paid[c] - in.gone[c] }
+
+// chargedFees returns the fees outstanding on the installment less its
+// scheduled fee not yet fallen due: what a payoff or a re-amortisation
+// carries (a scheduled fee is owed only once its installment falls due).
+func (in *inst) chargedFees() int64 { return in.out(Fee) - in.fee }
 
 func (in *inst) outTotal() int64 {
 	return in.out(Principal) + in.out(Interest) + in.out(Penalty) + in.out(Fee)
@@ -137,6 +146,11 @@ type fold struct {
 
 	book *book     // postings sink; nil when only the position is wanted
 	memo *reamMemo // the loan's re-amortised schedules; nil: generate each time
+
+	// nonaccrual: the loan's postings are in nonaccrual status
+	// (AccrualPolicy.NonaccrualDPD); kept only while postings are wanted.
+	nonaccrual bool
+	naChecked  date.Date // the last day the nonaccrual milestone was checked
 }
 
 // init resets the fold for l with a memo of re-amortised schedules (nil
@@ -205,9 +219,11 @@ func (f *fold) run(l *Loan, journal []Entry, order []int32, asOf date.Date, memo
 		if err := f.apply(int(ix), e); err != nil {
 			return err
 		}
+		f.checkAccrual(e.ValueDate)
 	}
 	f.advance(asOf)
 	f.book.recognisePenalty(f, asOf)
+	f.checkAccrual(asOf)
 	return nil
 }
 
@@ -251,8 +267,15 @@ func (f *fold) advance(to date.Date) {
 				next, what = d, 3
 			}
 		}
+		if c, ok := f.nonaccrualDay(); ok && (c.Before(next) || c == next && what == 0) {
+			next, what = c, 4
+		}
 		f.accrue(next)
 		switch what {
+		case 4:
+			f.naChecked = f.day
+			f.book.recognisePenalty(f, f.day)
+			f.checkAccrual(f.day)
 		case 3:
 			f.fallDue(f.nextDue)
 			f.nextDue++
@@ -396,7 +419,15 @@ func (f *fold) capped(inc int64) int64 {
 }
 
 func (f *fold) fallDue(i int) {
-	f.book.recognise(f, f.inst[i].due, Interest, f.inst[i].owed[Interest])
+	in := &f.inst[i]
+	f.book.recognise(f, in.due, Interest, in.owed[Interest])
+	if in.fee != 0 {
+		f.book.recognise(f, in.due, Fee, in.fee)
+		in.fee = 0
+	}
+	if f.nonaccrual {
+		f.reconcileSuspense(in.due)
+	}
 }
 
 // graceEnds runs at the start of the day after an installment's grace

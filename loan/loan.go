@@ -126,6 +126,10 @@ func (l *Loan) horizon() date.Date {
 	return l.journal[orderAt(l.order, len(l.journal)-1)].ValueDate
 }
 
+// LatestValueDate is the latest value date in the journal (the start
+// before the first entry): no entry takes effect after it.
+func (l *Loan) LatestValueDate() date.Date { return l.horizon() }
+
 // Version is the number of entries posted; it grows by one per Post.
 func (l *Loan) Version() int { return len(l.journal) }
 

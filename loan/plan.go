@@ -8,15 +8,15 @@ import (
 
 // planRow is one installment of a schedule as the fold needs it.
 type planRow struct {
-	from, due           date.Date
-	principal, interest int64
+	from, due                date.Date
+	principal, interest, fee int64
 }
 
 // rowsOf returns a generated schedule's installments as plan rows.
 func rowsOf(s *schedule.Schedule) []planRow {
 	rows := make([]planRow, len(s.Installments))
 	for i, r := range s.Installments {
-		rows[i] = planRow{r.From, r.Due, r.Principal.Minor(), r.Interest.Minor()}
+		rows[i] = planRow{r.From, r.Due, r.Principal.Minor(), r.Interest.Minor(), r.Fee.Minor()}
 	}
 	return rows
 }
@@ -29,6 +29,7 @@ func rowsOf(s *schedule.Schedule) []planRow {
 type plan struct {
 	amounts []int64     // principal and interest, two per installment
 	dates   []date.Date // the due dates; then the from dates, if any is not chained
+	fees    []int64     // the fees the terms charge with each installment; nil when none
 }
 
 func newPlan(s *schedule.Schedule, start date.Date) plan {
@@ -44,7 +45,13 @@ func newPlan(s *schedule.Schedule, start date.Date) plan {
 		size = 2 * n
 	}
 	p := plan{amounts: make([]int64, 2*n), dates: make([]date.Date, size)}
+	if len(s.Terms.Fees) > 0 {
+		p.fees = make([]int64, n)
+	}
 	for i, r := range s.Installments {
+		if p.fees != nil {
+			p.fees[i] = r.Fee.Minor()
+		}
 		p.amounts[2*i], p.amounts[2*i+1] = r.Principal.Minor(), r.Interest.Minor()
 		p.dates[i] = r.Due
 		if !chained {
@@ -61,6 +68,9 @@ func (p *plan) len() int { return len(p.amounts) / 2 }
 func (p *plan) row(i int, start date.Date) planRow {
 	n := p.len()
 	r := planRow{due: p.dates[i], principal: p.amounts[2*i], interest: p.amounts[2*i+1]}
+	if p.fees != nil {
+		r.fee = p.fees[i]
+	}
 	switch {
 	case len(p.dates) > n:
 		r.from = p.dates[n+i]

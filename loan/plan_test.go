@@ -26,7 +26,7 @@ func TestPlanRowsMatchTheSchedule(t *testing.T) {
 			p := newPlan(s, terms.Start)
 			require.Equal(t, len(s.Installments), p.len())
 			for i, r := range s.Installments {
-				assert.Equal(t, planRow{r.From, r.Due, r.Principal.Minor(), r.Interest.Minor()}, p.row(i, terms.Start), "#%d", i+1)
+				assert.Equal(t, planRow{r.From, r.Due, r.Principal.Minor(), r.Interest.Minor(), r.Fee.Minor()}, p.row(i, terms.Start), "#%d", i+1)
 			}
 			if name == "adjusted" {
 				assert.Len(t, p.dates, 2*p.len(), "from dates kept when not chained")

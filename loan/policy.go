@@ -75,6 +75,9 @@ func (p *Policy) validate(prefix string, v *fault.Fields) {
 		v.Add(prefix+"allocation", "conflicts with waterfall.non_performing: allocation rules apply whatever the loan's days past due")
 	}
 	p.WriteOff.validate(prefix+"write_off.", v)
+	if p.Accrual.NonaccrualDPD > 0 && p.Accounts.InterestSuspense == "" {
+		v.Add(prefix+"accounts.interest_suspense", "missing: accrual.nonaccrual_dpd needs it")
+	}
 }
 
 // ReamortizeMode is what a partial prepayment shortens.
@@ -173,6 +176,11 @@ type ChartOfAccounts struct {
 	// transfer" financial activity account). Optional: a chart without it
 	// refuses sales.
 	AssetTransfer string `json:"asset_transfer,omitempty"`
+	// InterestSuspense holds the interest and penalty of a loan in
+	// nonaccrual status: recognised as owed but not as income, a contra
+	// account to the receivables (AccrualPolicy.NonaccrualDPD). Optional:
+	// required only with a nonaccrual threshold.
+	InterestSuspense string `json:"interest_suspense,omitempty"`
 }
 
 // DefaultChartOfAccounts returns the accounts the issue names, with
@@ -185,21 +193,22 @@ func DefaultChartOfAccounts() ChartOfAccounts {
 		PenaltyIncome: "penalty-income", FeeIncome: "fee-income",
 		Overpayment: "overpayment-liability", WriteOff: "write-off-allowance",
 		RecoveryIncome: "recovery-income", AssetTransfer: "asset-transfer",
+		InterestSuspense: "interest-suspense",
 	}
 }
 
 // optionalAccounts is how many accounts at the end of list may be left
 // empty: those only some entry kinds post to.
-const optionalAccounts = 1
+const optionalAccounts = 2
 
-func (c *ChartOfAccounts) list() [12]struct{ field, code string } {
-	return [12]struct{ field, code string }{
+func (c *ChartOfAccounts) list() [13]struct{ field, code string } {
+	return [13]struct{ field, code string }{
 		{"cash", c.Cash}, {"loans_receivable", c.LoansReceivable},
 		{"interest_receivable", c.InterestReceivable}, {"penalty_receivable", c.PenaltyReceivable},
 		{"fee_receivable", c.FeeReceivable}, {"interest_income", c.InterestIncome},
 		{"penalty_income", c.PenaltyIncome}, {"fee_income", c.FeeIncome},
 		{"overpayment", c.Overpayment}, {"write_off", c.WriteOff}, {"recovery_income", c.RecoveryIncome},
-		{"asset_transfer", c.AssetTransfer},
+		{"asset_transfer", c.AssetTransfer}, {"interest_suspense", c.InterestSuspense},
 	}
 }
 

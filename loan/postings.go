@@ -32,6 +32,10 @@ type book struct {
 	postings   []Posting
 	entry      int // journal index of the entry being applied; -1 for the passage of time
 	recognised int64
+	// accrued is the balance of the interest and penalty receivable
+	// accounts as posted so far, suspended what of it InterestSuspense
+	// holds (see AccrualPolicy.NonaccrualDPD).
+	accrued, suspended [2]int64
 }
 
 func (b *book) begin(ix int) {
@@ -48,6 +52,16 @@ func (b *book) pair(f *fold, d date.Date, debit, credit string, a int64) {
 	}
 	if a < 0 {
 		debit, credit, a = credit, debit, -a
+	}
+	if acc := &f.l.policy.Accounts; f.l.policy.Accrual.NonaccrualDPD > 0 {
+		for k, r := range [2]string{acc.InterestReceivable, acc.PenaltyReceivable} {
+			if debit == r {
+				b.accrued[k] += a
+			}
+			if credit == r {
+				b.accrued[k] -= a
+			}
+		}
 	}
 	p := Posting{Date: d, Kind: "accrual", Debit: debit, Credit: credit, Amount: f.amount(a), Owner: f.owner}
 	if b.entry >= 0 {
@@ -78,6 +92,9 @@ func (b *book) recognisePenalty(f *fold, d date.Date) {
 	b.recognise(f, d, Penalty, owed-b.recognised)
 	b.entry = saved
 	b.recognised = owed
+	if f.nonaccrual {
+		f.reconcileSuspense(d)
+	}
 }
 
 // Postings returns the double-entry postings of the journal folded up to
@@ -91,6 +108,51 @@ func (l *Loan) Postings(asOf date.Date) ([]Posting, error) {
 		return nil, err
 	}
 	return b.postings, nil
+}
+
+// PostingsAt returns the postings of the loan as it stood at version (its
+// first version journal entries, the later ones — reversals included —
+// not yet posted), folded up to asOf: what Postings returned then. A
+// ledger that took the postings of version v up to day d and now wants the
+// loan's current ledger books the difference (see the Engine's close).
+func (l *Loan) PostingsAt(version int, asOf date.Date) ([]Posting, error) {
+	switch {
+	case version >= len(l.journal):
+		return l.Postings(asOf)
+	case version <= 0:
+		return nil, nil
+	}
+	journal := l.journal[:version]
+	var order []int32
+	if l.order != nil {
+		order = make([]int32, 0, version)
+		for _, ix := range l.order {
+			if int(ix) < version {
+				order = append(order, ix)
+			}
+		}
+	}
+	f := getFold(0)
+	defer putFold(f)
+	b := &book{entry: -1, postings: make([]Posting, 0, 4*version+2*l.plan.len())}
+	f.book = b
+	if err := f.run(l, journal, order, asOf, l.memo); err != nil {
+		return nil, err
+	}
+	return b.postings, nil
+}
+
+// TrialBalance returns the balance of every account the postings touch,
+// debits less credits (an asset's balance positive, income's and a
+// liability's negative): what a general ledger fed with them holds. The
+// balances of any balanced set of postings add up to zero.
+func TrialBalance(ps []Posting) map[string]money.Amount {
+	out := map[string]money.Amount{}
+	for _, p := range ps {
+		out[p.Debit] = out[p.Debit].Add(p.Amount)
+		out[p.Credit] = out[p.Credit].Sub(p.Amount)
+	}
+	return out
 }
 
 // LedgerRow is one line of the loan ledger (台帐): a posting and the loan's
@@ -130,4 +192,78 @@ func (l *Loan) Ledger(asOf date.Date) ([]LedgerRow, error) {
 			Penalty: money.New(bal[2], cur), Fee: money.New(bal[3], cur), CreditBalance: money.New(bal[4], cur)}
 	}
 	return rows, nil
+}
+
+// nonaccrualDay returns the day the loan's days past due reach the
+// nonaccrual threshold, when that is still ahead of the fold and postings
+// are wanted: the oldest unsettled installment fallen due, plus the
+// threshold.
+func (f *fold) nonaccrualDay() (date.Date, bool) {
+	n := f.l.policy.Accrual.NonaccrualDPD
+	if f.book == nil || n == 0 || f.nonaccrual || f.status != Active && f.status != Accelerated {
+		return date.Date{}, false
+	}
+	for i := f.firstOpen; i < f.nextDue; i++ {
+		if !f.inst[i].settled {
+			// On the fold's own day too (another milestone may have
+			// reached it first), once.
+			c := f.inst[i].due.Add(date.PeriodOfDays(n))
+			return c, !c.Before(f.day) && c != f.naChecked
+		}
+	}
+	return date.Date{}, false
+}
+
+// checkAccrual puts the loan's postings into nonaccrual status on day d
+// when its days past due have reached the policy's threshold, and back to
+// accrual when it is current again, then moves interest and penalty
+// between income and suspense to match (reconcileSuspense).
+func (f *fold) checkAccrual(d date.Date) {
+	n := f.l.policy.Accrual.NonaccrualDPD
+	if f.book == nil || n == 0 {
+		return
+	}
+	switch dpd := f.dpd(d); {
+	case f.status != Active && f.status != Accelerated:
+		f.nonaccrual = false
+	case !f.nonaccrual && dpd >= n:
+		f.nonaccrual = true
+	case f.nonaccrual && dpd == 0:
+		f.nonaccrual = false
+	}
+	f.reconcileSuspense(d)
+}
+
+// reconcileSuspense posts what makes the suspense account hold, for each
+// of interest and penalty, the receivable recognised and unpaid while the
+// loan is in nonaccrual status, and nothing otherwise: income reversed
+// into suspense on entering it and as interest and penalty are recognised
+// during it; suspense back to income as they are paid (cash basis) or the
+// loan is cured; back against the write-off account when it is written
+// off (the charge covers only what was recognised as income).
+func (f *fold) reconcileSuspense(d date.Date) {
+	b := f.book
+	if b == nil || f.l.policy.Accrual.NonaccrualDPD == 0 {
+		return
+	}
+	acc := &f.l.policy.Accounts
+	saved := b.entry
+	b.entry = -1
+	for k, c := range [2]Component{Interest, Penalty} {
+		var target int64
+		if f.nonaccrual {
+			target = max(0, b.accrued[k])
+		}
+		diff := target - b.suspended[k]
+		if diff == 0 {
+			continue
+		}
+		counter := acc.income(c)
+		if diff < 0 && f.status == WrittenOff {
+			counter = acc.WriteOff
+		}
+		b.pair(f, d, counter, acc.InterestSuspense, diff)
+		b.suspended[k] = target
+	}
+	b.entry = saved
 }

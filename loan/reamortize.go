@@ -27,7 +27,7 @@ func (f *fold) quote() (total, prepayFee int64) {
 		principal += in.out(Principal)
 		// Interest and penalty paid before they fell due come back as
 		// credit when the payoff rewrites the installments (unpayAhead).
-		total += in.out(Fee) - in.paid[Interest] - in.paid[Penalty]
+		total += in.chargedFees() - in.paid[Interest] - in.paid[Penalty]
 	}
 	pp := &f.l.policy.Prepayment
 	if pp.Interest == FullPeriodInterest {
@@ -105,7 +105,7 @@ func (f *fold) prepayPrincipal(ix int, x date.Date, left int64, mode ReamortizeM
 	var principal, fees int64
 	for i := k; i < len(f.inst); i++ {
 		principal += f.inst[i].out(Principal)
-		fees += f.inst[i].out(Fee)
+		fees += f.inst[i].chargedFees()
 	}
 	fee := rest - prepaid
 	if prepaid > principal-1 {
@@ -173,7 +173,7 @@ func (f *fold) restructure(e *Entry) error {
 	var principal, fees int64
 	for i := k; i < len(f.inst); i++ {
 		principal += f.inst[i].out(Principal)
-		fees += f.inst[i].out(Fee)
+		fees += f.inst[i].chargedFees()
 	}
 	periods := len(f.inst) - k + c.ExtendPeriods
 	if periods < 1 {
@@ -231,8 +231,8 @@ func (f *fold) reamortize(k int, x date.Date, principal int64, periods, keep int
 	f.inst = f.inst[:k]
 	var sum int64
 	for i, r := range rows {
-		f.inst = append(f.inst, inst{number: number + int32(i), from: r.from, due: r.due,
-			owed: [componentCount]int64{r.principal, r.interest, 0, 0}})
+		f.inst = append(f.inst, inst{number: number + int32(i), from: r.from, due: r.due, fee: r.fee,
+			owed: [componentCount]int64{r.principal, r.interest, 0, r.fee}})
 		sum += r.principal
 	}
 	if sum != principal || len(f.inst) == k {
@@ -263,6 +263,7 @@ func (f *fold) newSchedule(k *reamKey) ([]planRow, error) {
 	t.FirstDue = k.firstDue
 	t.PrincipalGrace, t.InterestGrace, t.CapitalizeGrace = 0, k.holiday, false
 	t.DownPayment, t.Tranches, t.BrokenPeriod = schedule.DownPayment{}, nil, schedule.BrokenFirstInstallment
+	t.Fees = schedule.RecurringFees(t.Fees)
 	t.Periods = k.periods
 	if t.Frequency == schedule.Days {
 		t.Periods = 1

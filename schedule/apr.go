@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/lendcore/lendcore/money"
 )
 
 // Precision of the IRR search, in decimal places. Every division and
@@ -98,6 +100,38 @@ func npv(cfs []cashFlow, f, principal, i decimal.Decimal) (value, slope decimal.
 // 20 places. A schedule without payments has none (ErrNoIRR).
 func (s *Schedule) IRR() (decimal.Decimal, error) {
 	cfs, f, principal := s.flows()
+	return irr(cfs, f, principal)
+}
+
+// Flow is one cash flow of the borrower, Periods whole periods after the
+// advance: positive what the borrower pays, negative what the borrower
+// receives after the advance (a later tranche, a refund).
+type Flow struct {
+	Amount  money.Amount
+	Periods int
+}
+
+// IRROf returns the periodic internal rate of return of flows against
+// advanced paid out at period 0, as Schedule.IRR finds it: the rate at
+// which the flows discounted per period equal the advance. The flows must
+// be in non-decreasing order of Periods; a realised rate takes the periods
+// to be days. ErrNoIRR when there is no payment or no advance.
+func IRROf(advanced money.Amount, flows []Flow) (decimal.Decimal, error) {
+	cfs := make([]cashFlow, 0, len(flows))
+	for i, fl := range flows {
+		if fl.Periods < 0 || i > 0 && fl.Periods < flows[i-1].Periods {
+			return decimal.Zero, fmt.Errorf("%w: flow %d is out of order", ErrNoIRR, i)
+		}
+		if !fl.Amount.IsZero() {
+			cfs = append(cfs, cashFlow{fl.Amount.Decimal(), fl.Periods})
+		}
+	}
+	return irr(cfs, decimal.Zero, advanced.Decimal())
+}
+
+// irr finds the periodic IRR of cfs against principal, the first period
+// broken by the stub f.
+func irr(cfs []cashFlow, f, principal decimal.Decimal) (decimal.Decimal, error) {
 	if len(cfs) == 0 || !principal.IsPositive() {
 		return decimal.Zero, fmt.Errorf("%w: no payments", ErrNoIRR)
 	}
@@ -157,15 +191,21 @@ func (s *Schedule) IRR() (decimal.Decimal, error) {
 	return i.Round(irrPlaces), nil
 }
 
-// APR returns the annualised rate of the schedule's true cost, the measure
-// lenders must disclose in China when they state an annualised rate (PBoC
-// Announcement [2021] No. 3 asks for the IRR method; source not re-read
-// here): the periodic IRR × periods per year — or, for a loan of days or
-// of periods of days, × 365 / the period's days — rounded half-up to
-// APRPlaces decimals. A flat-rate loan at 1 % a month for 12 months shows
-// about 0.2146. What the borrower pays at disbursement (AtDisbursement
-// installments) reduces the amount advanced. A loan disbursed in tranches
-// has no APR here (ErrNoIRR): its advances are spread over the term.
+// APR returns the all-in annual rate of the schedule: the periodic IRR of
+// the borrower's actual cash flows — the principal less what is paid back
+// or deducted at disbursement (a down payment, upfront interest, an
+// upfront fee) advanced, every installment's payment with its fees repaid
+// — annualised as periodic IRR × periods per year, or for a loan of days
+// or of periods of days × 365 / the period's days, rounded half-up to
+// APRPlaces decimals. This is the rate PBoC Announcement [2021] No. 3
+// (中国人民银行公告〔2021〕第3号) requires lenders to show: "all loan costs
+// charged to the borrower" — interest and every fee directly related to the
+// loan — as a ratio to the principal the borrower actually has the use of,
+// annualised; computed with compound interest it is the IRR method (年化
+// 利率可采用复利或单利方法计算，采用复利计算的应采用内部收益率法). A
+// flat-rate loan at 1 % a month for 12 months shows about 0.2146. A loan
+// disbursed in tranches has no APR here (ErrNoIRR): its advances are
+// spread over the term.
 func (s *Schedule) APR() (decimal.Decimal, error) {
 	t := &s.Terms
 	if len(t.Tranches) > 1 {
@@ -182,4 +222,21 @@ func (s *Schedule) APR() (decimal.Decimal, error) {
 		return i.Mul(decimal.New(365, 0)).DivRound(decimal.New(int64(max(t.PeriodDays, 1)), 0), APRPlaces), nil
 	}
 	return i.Mul(decimal.New(int64(t.Frequency.PeriodsPerYear()), 0)).Round(APRPlaces), nil
+}
+
+// CapPlaces is the precision, in decimal places, at which an all-in rate
+// is compared with a cap: hundredths of a percent, as annualised rates are
+// shown ("21.46%"), so the sub-fen rounding of a level payment does not
+// put a 24 % annuity above a 24 % cap.
+const CapPlaces = 4
+
+// AllInAbove reports whether the schedule's all-in rate (APR), rounded
+// half-up to CapPlaces decimals, is above limit, and returns that rate.
+func (s *Schedule) AllInAbove(limit decimal.Decimal) (bool, decimal.Decimal, error) {
+	apr, err := s.APR()
+	if err != nil {
+		return false, apr, err
+	}
+	apr = apr.Round(CapPlaces)
+	return apr.GreaterThan(limit), apr, nil
 }

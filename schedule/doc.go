@@ -5,8 +5,13 @@
 // number of periods, start date and options) and returns a Schedule of
 // Installments. Terms.Validate reports every bad field at once in a
 // *fault.Fields (package fault), each named as Terms spells it in JSON
-// ("annual_rate", "interest_grace"). Schedule.Totals, Schedule.APR (the
-// IRR-based annual rate) and Schedule.Reamortize (new principal from a
+// ("annual_rate", "interest_grace"). Terms.Fees charge fees besides
+// interest (upfront, per installment, account, insurance; flat or a share
+// of the principal, the installment or the outstanding), shown per
+// installment in Installment.Fee. Schedule.Totals, Schedule.APR (the
+// all-in annual rate: the IRR of the borrower's cash flows, fees included,
+// as PBoC Announcement [2021] No. 3 defines the annualised rate; IRROf for
+// any flows) and Schedule.Reamortize (new principal from a
 // date, keeping the term or the installment; Terms.KeepInstallmentPeriods
 // is its rule for how many periods keep the installment) work on the
 // result. Terms.Plan gives the plan of a loan disbursed in tranches once

@@ -22,7 +22,19 @@ func Generate(t Terms) (*Schedule, error) {
 	if len(t.Tranches) > 0 {
 		return t.plan(t.Tranches, "tranches")
 	}
-	return generate(&t)
+	s, err := generate(&t)
+	if err != nil || t.MaxAnnualRate.IsZero() {
+		return s, err
+	}
+	// The cap bounds the all-in rate, fees included, not only the nominal
+	// rate Validate checks (PBoC Announcement [2021] No. 3: the annualised
+	// rate counts every cost of the loan).
+	limit := t.MaxAnnualRate.Decimal(APRPlaces)
+	if above, apr, err := s.AllInAbove(limit); err == nil && above {
+		return nil, invalid("max_annual_rate", fmt.Sprintf("the all-in annual rate (APR, IRR method) %s%% is above the cap of %s",
+			apr.Shift(2).StringFixed(CapPlaces-2), t.MaxAnnualRate.Percent(6)))
+	}
+	return s, nil
 }
 
 // generate builds the schedule of valid terms disbursed at once.
@@ -38,6 +50,9 @@ func generate(t *Terms) (*Schedule, error) {
 		rows, err = g.installments()
 	}
 	if err != nil {
+		return nil, err
+	}
+	if rows, err = t.addFees(rows); err != nil {
 		return nil, err
 	}
 	return &Schedule{Terms: *t, Installments: rows}, nil

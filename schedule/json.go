@@ -43,6 +43,7 @@ type termsJSON struct {
 	SemiMonthlyDays         *[2]int               `json:"semi_monthly_days,omitempty"`
 	DownPayment             DownPayment           `json:"down_payment,omitzero"`
 	Tranches                []Tranche             `json:"tranches,omitempty"`
+	Fees                    []Fee                 `json:"fees,omitempty"`
 }
 
 func optionalDate(d date.Date) string {
@@ -63,7 +64,7 @@ func (t Terms) MarshalJSON() ([]byte, error) {
 		BusinessDay: t.BusinessDay, InterestFollowsAdjusted: t.InterestFollowsAdjusted,
 		AnchorDay: t.AnchorDay, Totals: t.Totals,
 		GraceLayout: t.GraceLayout, BrokenPeriod: t.BrokenPeriod, PeriodDays: t.PeriodDays,
-		DownPayment: t.DownPayment, Tranches: t.Tranches,
+		DownPayment: t.DownPayment, Tranches: t.Tranches, Fees: t.Fees,
 	}
 	if t.SemiMonthlyDays != [2]int{} {
 		w.SemiMonthlyDays = &t.SemiMonthlyDays
@@ -101,7 +102,7 @@ func (t *Terms) UnmarshalJSON(b []byte) error {
 		CapitalizeGrace: w.CapitalizeGrace, BusinessDay: w.BusinessDay, InterestFollowsAdjusted: w.InterestFollowsAdjusted,
 		AnchorDay: w.AnchorDay, Totals: w.Totals,
 		GraceLayout: w.GraceLayout, BrokenPeriod: w.BrokenPeriod, PeriodDays: w.PeriodDays,
-		DownPayment: w.DownPayment, Tranches: w.Tranches,
+		DownPayment: w.DownPayment, Tranches: w.Tranches, Fees: w.Fees,
 	}
 	if w.SemiMonthlyDays != nil {
 		v.SemiMonthlyDays = *w.SemiMonthlyDays
@@ -139,12 +140,13 @@ type installmentJSON struct {
 	Payment     money.Amount `json:"payment"`
 	Balance     money.Amount `json:"balance"`
 	Capitalized money.Amount `json:"capitalized"`
+	Fee         money.Amount `json:"fee,omitzero"`
 }
 
 // MarshalJSON encodes the installment with dates as "YYYY-MM-DD".
 func (in Installment) MarshalJSON() ([]byte, error) {
 	return json.Marshal(installmentJSON{in.Number, in.From.String(), in.Due.String(),
-		in.Principal, in.Interest, in.Payment, in.Balance, in.Capitalized})
+		in.Principal, in.Interest, in.Payment, in.Balance, in.Capitalized, in.Fee})
 }
 
 // UnmarshalJSON decodes the form MarshalJSON writes; it never panics.
@@ -161,6 +163,6 @@ func (in *Installment) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("schedule: installment %d: due: %w", w.Number, err)
 	}
-	*in = Installment{w.Number, from, due, w.Principal, w.Interest, w.Payment, w.Balance, w.Capitalized}
+	*in = Installment{w.Number, from, due, w.Principal, w.Interest, w.Payment, w.Balance, w.Capitalized, w.Fee}
 	return nil
 }

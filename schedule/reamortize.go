@@ -104,6 +104,7 @@ func (s *Schedule) Reamortize(from date.Date, outstanding money.Amount, keep Kee
 	nt := t
 	nt.Principal, nt.Start, nt.FirstDue = outstanding, from, date.Date{}
 	nt.DownPayment, nt.BrokenPeriod = DownPayment{}, BrokenFirstInstallment
+	nt.Fees = RecurringFees(t.Fees)
 	noPay, interestOnly := t.graceSpan()
 	nt.InterestGrace = max(0, noPay-done)
 	left := max(0, noPay+interestOnly-done) // periods still without principal

@@ -251,6 +251,10 @@ type Terms struct {
 	// Totals selects how Schedule.Totals reports an equal-installment
 	// schedule; the installments themselves are the same under every choice.
 	Totals TotalsConvention
+
+	// Fees are the charges besides interest (see Fee): each installment
+	// shows its fees in Installment.Fee, and APR counts them. Empty: none.
+	Fees []Fee
 }
 
 // Calendar says which days are business days.
@@ -267,12 +271,16 @@ type Installment struct {
 	Due       date.Date    `json:"due"`    // due date (after business-day adjustment)
 	Principal money.Amount `json:"principal"`
 	Interest  money.Amount `json:"interest"` // interest payable on Due (deferred grace interest included)
-	Payment   money.Amount `json:"payment"`  // Principal + Interest
+	Payment   money.Amount `json:"payment"`  // Principal + Interest + Fee
 	Balance   money.Amount `json:"balance"`  // principal outstanding after this installment
 
 	// Capitalized is the interest of a capitalised grace period added to the
 	// balance on Due (zero otherwise); it is not payable.
 	Capitalized money.Amount `json:"capitalized"`
+
+	// Fee is what the terms' fees charge with this installment; Payment
+	// includes it.
+	Fee money.Amount `json:"fee,omitzero"`
 }
 
 // AtDisbursement reports whether the installment falls due on a

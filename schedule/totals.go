@@ -8,10 +8,11 @@ import (
 
 // Totals are the sums over a schedule.
 type Totals struct {
-	Principal   money.Amount `json:"principal"`   // principal repaid (capitalised interest included)
-	Interest    money.Amount `json:"interest"`    // interest payable
-	Payment     money.Amount `json:"payment"`     // Principal + Interest
-	Capitalized money.Amount `json:"capitalized"` // grace interest added to the principal
+	Principal   money.Amount `json:"principal"`    // principal repaid (capitalised interest included)
+	Interest    money.Amount `json:"interest"`     // interest payable
+	Payment     money.Amount `json:"payment"`      // Principal + Interest + Fee
+	Capitalized money.Amount `json:"capitalized"`  // grace interest added to the principal
+	Fee         money.Amount `json:"fee,omitzero"` // the terms' fees
 }
 
 // Totals returns the schedule's totals under Terms.Totals: the sum of the
@@ -21,15 +22,16 @@ type Totals struct {
 // Principal is always the sum of the installments' principal.
 func (s *Schedule) Totals() Totals {
 	zero := money.Zero(s.Terms.Principal.Currency())
-	t := Totals{zero, zero, zero, zero}
+	t := Totals{zero, zero, zero, zero, zero}
 	for _, in := range s.Installments {
 		t.Principal = t.Principal.Add(in.Principal)
 		t.Interest = t.Interest.Add(in.Interest)
 		t.Payment = t.Payment.Add(in.Payment)
 		t.Capitalized = t.Capitalized.Add(in.Capitalized)
+		t.Fee = t.Fee.Add(in.Fee)
 	}
 	if level, ok := s.levelTotal(); ok {
-		t.Payment = level
+		t.Payment = level.Add(t.Fee)
 		t.Interest = level.Sub(t.Principal)
 	}
 	return t
@@ -47,7 +49,7 @@ func (s *Schedule) levelTotal() (money.Amount, bool) {
 	total, balance := money.Zero(cur), t.Principal
 	rows := s.Installments
 	for len(rows) > 0 && rows[0].AtDisbursement() { // a down payment
-		total, balance = total.Add(rows[0].Payment), rows[0].Balance
+		total, balance = total.Add(rows[0].Payment.Sub(rows[0].Fee)), rows[0].Balance
 		rows = rows[1:]
 	}
 	noPay, interestOnly := t.graceSpan()
@@ -61,7 +63,7 @@ func (s *Schedule) levelTotal() (money.Amount, bool) {
 		return money.Amount{}, false
 	}
 	for _, in := range rows[:grace] {
-		total, balance = total.Add(in.Payment), in.Balance
+		total, balance = total.Add(in.Payment.Sub(in.Fee)), in.Balance
 	}
 	l := annuity(balance, g.periodic, m)
 	var amortised money.Amount

@@ -28,6 +28,7 @@ func (t Terms) Validate() error {
 	t.validateShape(&p)
 	t.validateOptions(&p)
 	t.validateDates(&p)
+	t.validateFees(&p)
 	if p.Len() == 0 {
 		return nil
 	}

@@ -27,6 +27,66 @@ type scheduleFlags struct {
 	downShare, downAmount, tranches, disbursed                                      string
 	term, principalGrace, interestGrace, anchorDay, periodDays                      int
 	capitalize, followsAdjusted                                                     bool
+	fees                                                                            feeFlags
+}
+
+// feeFlags collects the repeatable --fee flag.
+type feeFlags []string
+
+func (f *feeFlags) String() string { return strings.Join(*f, " ") }
+
+func (f *feeFlags) Set(v string) error {
+	*f = append(*f, v)
+	return nil
+}
+
+// feeHelp describes --fee.
+const feeHelp = `a fee in the terms, repeatable: KIND:BASE:VALUE[:OPTION...] with KIND upfront, installment, account or insurance;
+BASE flat (VALUE an amount) or principal, installment, outstanding (VALUE a rate such as 0.5%);
+OPTIONS rounding=MODE, every=N (account fees), financed (an upfront fee spread over the installments), name=TEXT.
+E.g. --fee upfront:principal:2% --fee insurance:outstanding:0.05%:rounding=down --fee account:flat:30:every=12`
+
+// parseFee reads one --fee value.
+func parseFee(spec string, cur money.Currency) (schedule.Fee, error) {
+	var fee schedule.Fee
+	parts := strings.Split(spec, ":")
+	if len(parts) < 3 {
+		return fee, fmt.Errorf("%q is not KIND:BASE:VALUE[:OPTION...]", spec)
+	}
+	var err error
+	if fee.Kind, err = schedule.ParseFeeKind(parts[0]); err != nil {
+		return fee, err
+	}
+	if fee.Base, err = schedule.ParseFeeBase(parts[1]); err != nil {
+		return fee, err
+	}
+	if fee.Base == schedule.FeeFlat {
+		fee.Amount, err = money.Parse(parts[2], cur)
+	} else {
+		fee.Rate, err = money.ParseRate(parts[2])
+	}
+	if err != nil {
+		return fee, err
+	}
+	for _, opt := range parts[3:] {
+		key, val, _ := strings.Cut(opt, "=")
+		switch key {
+		case "rounding":
+			fee.Rounding, err = money.ParseRoundingMode(val)
+		case "every":
+			fee.Every, err = strconv.Atoi(val)
+		case "financed":
+			fee.Financed = true
+		case "name":
+			fee.Name = val
+		default:
+			err = fmt.Errorf("unknown option %q (rounding=, every=, financed, name=)", opt)
+		}
+		if err != nil {
+			return fee, err
+		}
+	}
+	return fee, nil
 }
 
 func (f *scheduleFlags) register(fs *flag.FlagSet) {
@@ -62,6 +122,7 @@ func (f *scheduleFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.anchorDay, "anchor-day", 0, "day of month the due dates keep to (default: the start's)")
 	fs.StringVar(&f.maxRate, "max-rate", "", "reject a --rate above this cap, e.g. 24%")
 	fs.StringVar(&f.totals, "totals", "row-sum", "totals: row-sum, level-payment (payment × n) or unrounded-payment")
+	fs.Var(&f.fees, "fee", feeHelp)
 }
 
 // flagOf names the flag behind each Terms field (as schedule names it,
@@ -76,7 +137,7 @@ var flagOf = map[string]string{
 	"grace_layout": "grace-layout", "broken_period": "broken-period", "period_days": "period-days",
 	"semi_monthly_days": "semi-monthly-days", "down_payment": "down-payment-share",
 	"down_payment.share": "down-payment-share", "down_payment.amount": "down-payment-amount",
-	"tranches": "tranches", "disbursed": "disbursed",
+	"tranches": "tranches", "disbursed": "disbursed", "fees": "fee",
 }
 
 // flagError is a bad flag value.
@@ -246,6 +307,16 @@ func (f *scheduleFlags) terms() (schedule.Terms, error) {
 			}
 			return
 		}},
+		{"fee", func() error {
+			for _, spec := range f.fees {
+				fee, err := parseFee(spec, cur)
+				if err != nil {
+					return err
+				}
+				t.Fees = append(t.Fees, fee)
+			}
+			return nil
+		}},
 	} {
 		if err := step.do(); err != nil {
 			if fe := (*flagError)(nil); errors.As(err, &fe) {
@@ -358,22 +429,35 @@ func writeTable(w io.Writer, s *schedule.Schedule) error {
 	t := s.Terms
 	fmt.Fprintf(w, "%s %s at %s a year, %s, %s\n\n", t.Method, t.Principal, t.AnnualRate.Percent(6), termText(t), t.Frequency)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "period\tdue date\tprincipal\tinterest\tpayment\tbalance\t")
-	for _, in := range s.Installments {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", in.Number, in.Due, in.Principal.Number(),
-			in.Interest.Number(), in.Payment.Number(), in.Balance.Number())
-	}
 	tot := s.Totals()
-	fmt.Fprintf(tw, "total\t\t%s\t%s\t%s\t\t\n", tot.Principal.Number(), tot.Interest.Number(), tot.Payment.Number())
+	if len(t.Fees) == 0 {
+		fmt.Fprintln(tw, "period\tdue date\tprincipal\tinterest\tpayment\tbalance\t")
+		for _, in := range s.Installments {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", in.Number, in.Due, in.Principal.Number(),
+				in.Interest.Number(), in.Payment.Number(), in.Balance.Number())
+		}
+		fmt.Fprintf(tw, "total\t\t%s\t%s\t%s\t\t\n", tot.Principal.Number(), tot.Interest.Number(), tot.Payment.Number())
+	} else {
+		fmt.Fprintln(tw, "period\tdue date\tprincipal\tinterest\tfee\tpayment\tbalance\t")
+		for _, in := range s.Installments {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", in.Number, in.Due, in.Principal.Number(),
+				in.Interest.Number(), in.Fee.Number(), in.Payment.Number(), in.Balance.Number())
+		}
+		fmt.Fprintf(tw, "total\t\t%s\t%s\t%s\t%s\t\t\n", tot.Principal.Number(), tot.Interest.Number(), tot.Fee.Number(), tot.Payment.Number())
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	label := "APR (IRR method)"
+	if len(t.Fees) > 0 {
+		label = "APR (IRR method, all-in: interest and fees)"
+	}
 	apr, err := s.APR()
 	if err != nil {
-		_, err = fmt.Fprintf(w, "\nAPR (IRR method): n/a (%v)\n", err)
+		_, err = fmt.Fprintf(w, "\n%s: n/a (%v)\n", label, err)
 		return err
 	}
-	_, err = fmt.Fprintf(w, "\nAPR (IRR method): %s%%\n", apr.Mul(decimal.New(100, 0)).StringFixed(4))
+	_, err = fmt.Fprintf(w, "\n%s: %s%%\n", label, apr.Mul(decimal.New(100, 0)).StringFixed(4))
 	return err
 }
 

@@ -220,3 +220,32 @@ func TestScenarioCurrencies(t *testing.T) {
 		assert.Equal(t, 0, code, "%s: %s", c.currency, errOut)
 	}
 }
+
+// TestScheduleFees: issue 16 — --fee puts fees in the terms: the table and
+// the CSV gain a fee column, the upfront fee is a row due at disbursement,
+// and the APR is the all-in rate. A zero-rate loan repaid in equal
+// principal with a fee of 1 % of the principal a month has the cash flows
+// of a 12 % flat loan: 21.46 % all-in. A bad fee names the flag.
+func TestScheduleFees(t *testing.T) {
+	args := []string{"schedule", "--principal", "10000", "--rate", "0", "--term", "12", "--method", "equal-principal",
+		"--start", "2026-01-15", "--fee", "installment:principal:1%"}
+	code, out, errOut := runCLI(args...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "fee")
+	assert.Contains(t, out, "APR (IRR method, all-in: interest and fees): 21.4571%")
+
+	code, out, errOut = runCLI(append(args, "--fee", "upfront:flat:200", "--format", "csv")...)
+	require.Equal(t, 0, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.Equal(t, "period,due_date,principal,interest,fee,payment,balance", lines[0])
+	assert.Equal(t, "1,2026-01-15,0.00,0.00,200.00,200.00,10000.00", lines[1])
+	assert.Equal(t, "2,2026-02-15,833.33,0.00,100.00,933.33,9166.67", lines[2])
+
+	code, _, errOut = runCLI(append(args, "--fee", "insurance:outstanding:150%")...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--fee")
+	assert.Contains(t, errOut, "must not exceed 100%")
+	code, _, errOut = runCLI(append(args, "--fee", "weekly:flat:1")...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--fee")
+}

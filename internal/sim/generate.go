@@ -87,6 +87,12 @@ func generate(cfg Config, rng *rand.Rand, investors []uuid.UUID) ([]plan, error)
 		// (the least of three uniform draws), as consumer portfolios are.
 		amount := 1000 + int64(min(rng.IntN(199001), rng.IntN(199001), rng.IntN(199001)))
 		rate := 6 + rng.IntN(19) // 6–24 % a year, whole percent
+		if method == schedule.Flat {
+			// A flat rate costs nearly twice as much a year (a 12 % flat
+			// loan: 21.46 % all-in), and the compliance cap bounds the
+			// all-in rate: 6–12 % flat stays within 24 %.
+			rate = 6 + rate%7
+		}
 		terms := schedule.Terms{
 			Principal:  money.New(amount*100, money.CNY),
 			AnnualRate: money.MustRate(fmt.Sprintf("%d%%", rate)),
