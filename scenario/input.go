@@ -39,7 +39,15 @@ type Event struct {
 	Reamortize  string       `json:"reamortize"`
 	Change      *loan.Change `json:"change"`
 	Reverses    string       `json:"reverses"`
-	Report      string       `json:"report"` // position (default), summary, ledger or postings
+	Excess      string       `json:"excess"` // a repayment's excess: the payer's choice over the policy's
+
+	// Servicing conventions: a delinquency pause's last day, a re-age's new
+	// installments, a sale's or buyback's external owner and price ratio.
+	Until    string         `json:"until"`
+	ReAging  *loan.ReAging  `json:"re_aging"`
+	Transfer *loan.Transfer `json:"transfer"`
+
+	Report string `json:"report"` // position (default), summary, ledger or postings
 
 	// Investors: funding at disbursement, claim transfers.
 	Funding []FundingLine `json:"funding"`
@@ -186,10 +194,12 @@ var valueParsers = map[string]func(s string, cur money.Currency) error{
 	"other_guarantees": anyAmount,
 	"shortfall":        anyAmount,
 	"costs":            anyAmount,
+	"until":            func(s string, _ money.Currency) error { _, err := schedule.ParseDate(s); return err },
 	"due":              func(s string, _ money.Currency) error { _, err := schedule.ParseDate(s); return err },
 	"time":             func(s string, _ money.Currency) error { _, err := clock(s); return err },
 	"component":        name(new(loan.Component)),
 	"reamortize":       name(new(loan.ReamortizeMode)),
+	"excess":           name(new(loan.ExcessMode)),
 	"kind":             name(new(collateral.Kind)),
 	"method":           name(new(collateral.Method)),
 	"guarantor_kind":   name(new(collateral.GuarantorKind)),
