@@ -1,0 +1,108 @@
+package scenario
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestScenarioServicingConventions checks by hand the figures of
+// testdata/servicing-conventions.golden, which takes a loan through the
+// servicing conventions of issue 17 from a scenario file. The loan bears no
+// interest — CNY 1,200 over 6 monthly periods of 200 from 2024-01-15, due
+// on the 15th from February to July — because Fineract offers re-ageing and
+// re-amortisation on non-interest-bearing loans (FINERACT-2060
+// "re-amortization"; FINERACT-2413: "Currently Re-amortization feature
+// works only with zero interest rate loan products"), and a zero rate
+// makes the default penalty (contract rate × 1.5) zero, so every figure
+// below is principal alone.
+//
+//   - 02-15 repay 250, excess next-installments (Fineract's advanced payment
+//     allocation with the NEXT_INSTALLMENT future installment rule, as
+//     loan.NextInstallments documents): 200 settles installment 1 and the
+//     excess 50 is paid on installment 2 at once, not held as credit:
+//     outstanding 1,200 − 250 = 950, credit 0, next due 200 − 50 = 150.
+//   - 03-20 pause until 03-31 (Fineract's delinquency action PAUSE: the days
+//     after the start up to the end leave days past due), resumed on 03-25
+//     (RESUME ends it there): paused days are 03-21 … 03-25, 5 days.
+//     Installment 2 (150 left) fell due 03-15; on 03-31 it is 16 days past
+//     due (03-16 is day 1), less 5 paused: 11.
+//   - 04-01 re-amortize: the 150 in arrears is spread evenly over the 4
+//     installments not yet due (04-15, 05-15, 06-15, 07-15), as Fineract's
+//     re-amortization moves the overdue principal to the future
+//     installments: 150 / 4 = 37.50 each, so each owes 237.50; days past
+//     due back to 0.
+//   - 04-15 repay 237.50 settles installment 3. Installment 4 (237.50, due
+//     05-15) is missed.
+//   - 05-20 re-age: the 237.50 in arrears moves to 2 new installments after
+//     the last (Fineract's re-age: startDate 08-15, numberOfInstallments 2,
+//     every 1 month): 118.75 due 08-15 and 118.75 due 09-15; installment 4
+//     owes 0 and the loan is current. Outstanding 950 − 237.50 = 712.50.
+//   - 05-25 sell to fund-a at price ratio 1.02 (Fineract's external asset
+//     owner transfer, SALE: the settlement date is the value date): the
+//     712.50 of principal leaves the lender's books through asset transfer
+//     (Dr asset-transfer, Cr loans-receivable 712.50) and enters the
+//     owner's (Dr loans-receivable, Cr asset-transfer 712.50, owner
+//     fund-a); the price ratio is recorded, not booked.
+//   - 06-10 buy-back reverses the two postings; 06-15 repay 237.50 settles
+//     installment 5, leaving 237.50 + 118.75 + 118.75 = 475.00.
+//   - 07-01 settle 400 (和解, approved by a second person): the payoff
+//     amount is 475.00 (no interest, no prepayment fee), the difference
+//     475 − 400 = 75 is waived, principal against the write-off account;
+//     the loan closes. Received 250 + 237.50 + 237.50 + 400 = 1,125.
+func TestScenarioServicingConventions(t *testing.T) {
+	P := func(p ...any) []any { return append([]any{"position"}, p...) }
+	handCheck(t, "servicing-conventions", []check{
+		{0, P("outstanding", "principal"), "CNY 950.00"},
+		{0, P("credit"), "CNY 0.00"},
+		{0, P("next_due", "amount"), "CNY 150.00"},
+		{1, P("overdue", "principal"), "CNY 150.00"},
+		{1, P("days_past_due"), 11.0},
+		{2, P("days_past_due"), 0.0},
+		{2, P("installments", 1, "outstanding", "principal"), "CNY 0.00"},
+		{2, P("installments", 2, "owed", "principal"), "CNY 237.50"},
+		{2, P("installments", 5, "owed", "principal"), "CNY 237.50"},
+		{3, P("installments", 3, "owed", "principal"), "CNY 0.00"},
+		{3, P("installments", 6, "due"), "2024-08-15"},
+		{3, P("installments", 6, "owed", "principal"), "CNY 118.75"},
+		{3, P("installments", 7, "due"), "2024-09-15"},
+		{3, P("installments", 7, "owed", "principal"), "CNY 118.75"},
+		{3, P("outstanding", "principal"), "CNY 712.50"},
+		{3, P("days_past_due"), 0.0},
+		{4, P("owner"), "fund-a"},
+		{4, P("sale", "price_ratio"), "1.02"},
+		{4, P("sale", "settled_on"), "2024-05-25"},
+		{5, P("status"), "closed"},
+		{5, P("owner"), nil},
+		{5, P("sale", "bought_back_on"), "2024-06-10"},
+		{5, P("waived", "principal"), "CNY 75.00"},
+		{5, P("received"), "CNY 1125.00"},
+	})
+
+	out, err := runFile(t, filepath.Join("testdata", "servicing-conventions.json"))
+	require.NoError(t, err)
+	type posting struct{ date, debit, credit, amount, owner string }
+	var got []posting
+	for _, r := range reports(t, out) {
+		if r["report"] != "postings" {
+			continue
+		}
+		for _, p := range r["postings"].([]any) {
+			m := p.(map[string]any)
+			owner, _ := m["owner"].(string)
+			got = append(got, posting{m["date"].(string), m["debit"].(string), m["credit"].(string), m["amount"].(string), owner})
+		}
+	}
+	for _, want := range []posting{
+		{"2024-05-25", "asset-transfer", "loans-receivable", "CNY 712.50", ""},
+		{"2024-05-25", "loans-receivable", "asset-transfer", "CNY 712.50", "fund-a"},
+		{"2024-06-10", "asset-transfer", "loans-receivable", "CNY 712.50", "fund-a"},
+		{"2024-06-10", "loans-receivable", "asset-transfer", "CNY 712.50", ""},
+		{"2024-07-01", "cash", "loans-receivable", "CNY 400.00", ""},
+		{"2024-07-01", "write-off-allowance", "loans-receivable", "CNY 75.00", ""},
+	} {
+		assert.Contains(t, got, want)
+	}
+}
