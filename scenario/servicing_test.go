@@ -106,3 +106,43 @@ func TestScenarioServicingConventions(t *testing.T) {
 		assert.Contains(t, got, want)
 	}
 }
+
+// TestScenarioTranchesDownPayment checks by hand
+// testdata/tranches-down-payment.golden: CNY 1,200 approved, disbursed in
+// two tranches (800 on 2024-01-15, 400 on 2024-03-01), no interest, equal
+// principal over 4 monthly periods, a 25 % down payment of every
+// disbursement. Fineract takes the down payment as a share of each
+// disbursed amount (Loan.handleDownPayment: percentageOf(disbursedAmount,
+// disbursedAmountPercentageForDownPayment)) due on the disbursement day,
+// and amortises the rest (AbstractLoanScheduleGenerator: principal less
+// the down payment); a later tranche re-amortises the outstanding principal
+// over the remaining installments, keeping the maturity (schedule.Terms
+// .Tranches, Mambu's and Fineract's multi-disbursement loans).
+//
+//   - 01-15: the Engine disburses the first tranche, 800 (not the approved
+//     1,200); down payment 800 × 25 % = 200 due that day and paid by the
+//     down-payment event; 600 over 4 periods = 150 due 02-15 … 05-15.
+//   - 02-15 repay 150: 450 outstanding.
+//   - 03-01 tranche 400: its down payment 400 × 25 % = 100 due that day,
+//     paid at once; the outstanding 450 + 400 − 100 = 750 is spread over
+//     the 3 installments left (03-15, 04-15, 05-15): 250 each.
+//     Received 200 + 150 + 100 = 450.
+func TestScenarioTranchesDownPayment(t *testing.T) {
+	P := func(p ...any) []any { return append([]any{"position"}, p...) }
+	handCheck(t, "tranches-down-payment", []check{
+		{0, P("installments", 0, "due"), "2024-01-15"},
+		{0, P("installments", 0, "owed", "principal"), "CNY 200.00"},
+		{0, P("installments", 0, "status"), "paid"},
+		{0, P("installments", 1, "owed", "principal"), "CNY 150.00"},
+		{0, P("installments", 4, "due"), "2024-05-15"},
+		{0, P("outstanding", "principal"), "CNY 600.00"},
+		{1, P("installments", 2, "due"), "2024-03-01"},
+		{1, P("installments", 2, "owed", "principal"), "CNY 100.00"},
+		{1, P("installments", 2, "status"), "paid"},
+		{1, P("installments", 3, "owed", "principal"), "CNY 250.00"},
+		{1, P("installments", 5, "due"), "2024-05-15"},
+		{1, P("installments", 5, "owed", "principal"), "CNY 250.00"},
+		{1, P("outstanding", "principal"), "CNY 750.00"},
+		{1, P("received"), "CNY 450.00"},
+	})
+}
