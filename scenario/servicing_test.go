@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -145,4 +146,76 @@ func TestScenarioTranchesDownPayment(t *testing.T) {
 		{1, P("outstanding", "principal"), "CNY 750.00"},
 		{1, P("received"), "CNY 450.00"},
 	})
+}
+
+// TestRunBadServicingEvents: every bad field of the servicing events is a
+// *fault.Fields naming it by its JSON path, whether the file shows it
+// (Parse) or the loan refuses it (Run).
+func TestRunBadServicingEvents(t *testing.T) {
+	good := `{"currency":"CNY","terms":{"principal":"CNY 3000.00","annual_rate":"12%","method":"equal-principal",
+"frequency":"monthly","periods":3,"start":"2024-01-15"},"events":[{"type":"disburse","date":"2024-01-15"}%s]}`
+	withEvents := func(evs ...string) string { return strings.Replace(good, "%s", ","+strings.Join(evs, ","), 1) }
+	missed := `{"type":"report","date":"2024-02-20"}` // installment 1 is 5 days past due
+	// tranched is a loan disbursed in two tranches, its disburse event
+	// given the extra fields disburse.
+	tranched := func(disburse string) string {
+		s := strings.Replace(good, `"start":"2024-01-15"}`, `"start":"2024-01-15","tranches":[`+
+			`{"date":"2024-01-15","amount":"CNY 1000.00"},{"date":"2024-02-01","amount":"CNY 2000.00"}]}`, 1)
+		s = strings.Replace(s, `"date":"2024-01-15"}%s`, `"date":"2024-01-15"`+disburse+`}`, 1)
+		return s
+	}
+	tests := []struct {
+		name   string
+		json   string
+		fields []string
+	}{
+		{"pause without until", withEvents(`{"type":"pause","date":"2024-02-20"}`), []string{"events[1].until"}},
+		{"pause with a bad until", withEvents(`{"type":"pause","date":"2024-02-20","until":"2024-3-1"}`), []string{"events[1].until"}},
+		{"pause ending on its start", withEvents(`{"type":"pause","date":"2024-02-20","until":"2024-02-20"}`), []string{"events[1].until"}},
+		{"pause with an amount", withEvents(`{"type":"pause","date":"2024-02-20","until":"2024-03-01","amount":"5"}`), []string{"events[1].amount"}},
+		{"overlapping pauses", withEvents(`{"type":"pause","date":"2024-02-20","until":"2024-03-01"}`,
+			`{"type":"pause","date":"2024-02-25","until":"2024-03-05"}`), []string{"events[2].until"}},
+		{"resume without a pause", withEvents(`{"type":"resume","date":"2024-02-20"}`), []string{"events[1].value_date"}},
+		{"resume with until", withEvents(`{"type":"resume","date":"2024-02-20","until":"2024-03-01"}`), []string{"events[1].until"}},
+		{"re-age without approver nor re_aging", withEvents(`{"type":"re-age","date":"2024-02-20"}`),
+			[]string{"events[1].approver", "events[1].re_aging"}},
+		{"re-age with no installments", withEvents(missed, `{"type":"re-age","date":"2024-02-20","approver":"boss",
+"re_aging":{"first_due":"2024-05-15","installments":0,"every":1,"unit":"months"}}`), []string{"events[2].re_aging.installments"}},
+		{"re-age before maturity", withEvents(missed, `{"type":"re-age","date":"2024-02-20","approver":"boss",
+"re_aging":{"first_due":"2024-04-01","installments":2,"every":1,"unit":"months"}}`), []string{"events[2].re_aging.first_due"}},
+		{"re-age by its own actor", withEvents(missed, `{"type":"re-age","date":"2024-02-20","approver":"scenario",
+"re_aging":{"first_due":"2024-05-15","installments":2,"every":1,"unit":"months"}}`), []string{"events[2].approver"}},
+		{"re-amortize a current loan", withEvents(`{"type":"re-amortize","date":"2024-02-01","approver":"boss"}`),
+			[]string{"events[1].value_date"}},
+		{"settle without amount nor approver", withEvents(`{"type":"settle","date":"2024-02-20"}`),
+			[]string{"events[1].approver", "events[1].amount"}},
+		{"settle for the whole payoff", withEvents(`{"type":"settle","date":"2024-02-20","amount":"5000","approver":"boss"}`),
+			[]string{"events[1].amount"}},
+		{"sell without transfer", withEvents(`{"type":"sell","date":"2024-02-20"}`), []string{"events[1].transfer"}},
+		{"sell without owner nor price", withEvents(`{"type":"sell","date":"2024-02-20","transfer":{}}`),
+			[]string{"events[1].transfer.owner", "events[1].transfer.price_ratio"}},
+		{"buy back a loan never sold", withEvents(`{"type":"buy-back","date":"2024-02-20"}`), []string{"events[1].kind"}},
+		{"buy back at a price", withEvents(`{"type":"buy-back","date":"2024-02-20","transfer":{"owner":"fund-a","price_ratio":"1"}}`),
+			[]string{"events[1].transfer.price_ratio"}},
+		{"bad excess", withEvents(`{"type":"repay","date":"2024-02-15","amount":"1100","excess":"keep-it"}`), []string{"events[1].excess"}},
+		{"excess on a prepayment", withEvents(`{"type":"prepay","date":"2024-02-01","amount":"100","excess":"reduce-term"}`),
+			[]string{"events[1].excess"}},
+		{"tranche of a loan paid out at once", withEvents(`{"type":"tranche","date":"2024-02-20","amount":"100"}`), []string{"events[1].kind"}},
+		{"tranche without amount", withEvents(`{"type":"tranche","date":"2024-02-20"}`), []string{"events[1].amount"}},
+		{"down payment the terms do not ask", withEvents(`{"type":"down-payment","date":"2024-01-15","amount":"100"}`),
+			[]string{"events[1].kind"}},
+		{"tranched loan disbursing the whole principal", tranched(`,"amount":"3000"`), []string{"events[0].amount"}},
+		{"tranched loan disbursing its first tranche", tranched(`,"amount":"1000"`), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := runBytes(t, []byte(tt.json))
+			if tt.fields == nil {
+				require.NoError(t, err)
+				return
+			}
+			assert.Empty(t, out)
+			assert.Equal(t, tt.fields, badFields(t, err), "%v", err)
+		})
+	}
 }
