@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -62,7 +64,7 @@ func (r *runner) post(i int, field string, day date.Date, ev *Event) error {
 		return err
 	}
 	if _, err := r.e.Post(r.ctx, r.id, e); err != nil {
-		return fieldError(field, err)
+		return fieldError(field, asEvent(err))
 	}
 	if ev.ID != "" {
 		r.ids[ev.ID] = e.ID
@@ -120,6 +122,28 @@ func (r *runner) entry(i int, field string, day date.Date, ev *Event) (loan.Entr
 	}
 	e.BookedAt = r.book(day)
 	return e, nil
+}
+
+// eventNames maps the loan's names of an entry's fields to the event's,
+// where the two differ; the others are spelled alike.
+var eventNames = map[string]string{"value_date": "date", "kind": "type", "idempotency_key": "key"}
+
+// asEvent renames the bad fields of a refused entry as its event spells
+// them ("value_date" is the event's "date"), so the error names a path of
+// the file; any other error is returned as it is.
+func asEvent(err error) error {
+	var f *fault.Fields
+	if !errors.As(err, &f) {
+		return err
+	}
+	out := &fault.Fields{Kind: f.Kind}
+	for _, x := range f.List {
+		if n, ok := eventNames[x.Name]; ok {
+			x.Name = n
+		}
+		out.List = append(out.List, x)
+	}
+	return out
 }
 
 // needsReason lists the entry kinds the loan posts only with a reason; a
