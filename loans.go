@@ -73,9 +73,12 @@ func (e *Engine) Disburse(ctx context.Context, appID uuid.UUID, d Disbursement) 
 func (e *Engine) disburseIn(ctx context.Context, tx storage.Tx, rec storage.Application, app *loan.Application, d Disbursement) (*loan.Loan, error) {
 	appID := rec.ID
 	terms := app.Terms()
+	// A loan disbursed in tranches pays out its first tranche now; the
+	// later ones are Tranche entries (Post). Otherwise the whole principal.
+	first := terms.Disbursements()[0]
 	l, err := app.Disburse(loan.Entry{ID: uuid.NewSHA1(appID, []byte(d.IdempotencyKey)), Kind: loan.Disbursement,
 		ValueDate: terms.Start, BookedAt: e.clock(), Actor: d.Actor, IdempotencyKey: d.IdempotencyKey,
-		Amount: terms.Principal}, e.policies.Servicing)
+		Amount: first.Amount}, e.policies.Servicing)
 	if err != nil {
 		return nil, err
 	}

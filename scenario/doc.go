@@ -1,6 +1,8 @@
 // Package scenario parses, validates and runs scenario files: a loan's
 // terms, its policies and a list of dated events (disbursement, repayments,
-// restructures, collateral, contacts, promises, demands, legal steps,
+// restructures, the servicing conventions of other systems — delinquency
+// pauses, re-ageing, re-amortisation, settlement, sale and buyback,
+// tranches and down payments — collateral, contacts, promises, demands, legal steps,
 // inspections, investors' claim transfers, daily closes), replayed through
 // a lendcore Engine with the Engine's own commands, with a typed Document
 // at every report event. A host prototypes a product — a penalty rule, a

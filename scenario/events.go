@@ -24,6 +24,23 @@ type eventSpec struct {
 // entryFields are the fields of the events that post a journal entry.
 const entryFields = "id key actor reason approver amount component installment payoff reamortize change reverses"
 
+// servicingFields are the fields of the servicing conventions' events
+// (issue 17: Fineract's, Frappe Lending's and Mambu's), by event type:
+// each takes a few entry fields besides id, key, actor and reason. The
+// entry kinds not listed here take entryFields.
+var servicingFields = map[string]struct{ fields, required string }{
+	"repay":        {fields: entryFields + " excess"},
+	"pause":        {fields: "until", required: "until"},
+	"resume":       {},
+	"re-age":       {fields: "approver re_aging", required: "approver re_aging"},
+	"re-amortize":  {fields: "approver", required: "approver"},
+	"settle":       {fields: "approver amount", required: "approver amount"},
+	"sell":         {fields: "transfer", required: "transfer"},
+	"buy-back":     {fields: "transfer"},
+	"tranche":      {fields: "amount", required: "amount"},
+	"down-payment": {fields: "amount", required: "amount"},
+}
+
 // entryKinds maps a scenario event type to the journal entry it posts.
 var entryKinds = map[string]loan.Kind{
 	"disburse":    loan.Disbursement,
@@ -37,6 +54,16 @@ var entryKinds = map[string]loan.Kind{
 	"recover":     loan.Recovery,
 	"refund":      loan.Refund,
 	"reverse":     loan.Reversal,
+
+	"pause":        loan.Pause,
+	"resume":       loan.Resume,
+	"re-age":       loan.ReAge,
+	"re-amortize":  loan.ReAmortize,
+	"settle":       loan.Settlement,
+	"sell":         loan.Sale,
+	"buy-back":     loan.Buyback,
+	"tranche":      loan.Tranche,
+	"down-payment": loan.DownPayment,
 }
 
 // eventTypes maps each event type to its spec; the journal entries but
@@ -61,9 +88,16 @@ var eventTypes = map[string]eventSpec{
 
 func init() {
 	for typ := range entryKinds {
-		if typ != "disburse" {
-			eventTypes[typ] = eventSpec{fields: entryFields, needsLoan: true, apply: (*runner).post}
+		if typ == "disburse" {
+			continue
 		}
+		spec := eventSpec{fields: entryFields, needsLoan: true, apply: (*runner).post}
+		if f, ok := servicingFields[typ]; ok && typ == "repay" {
+			spec.fields = f.fields
+		} else if ok {
+			spec.fields, spec.required = "id key actor reason "+f.fields, f.required
+		}
+		eventTypes[typ] = spec
 	}
 }
 

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,7 +41,15 @@ type Event struct {
 	Reamortize  string       `json:"reamortize"`
 	Change      *loan.Change `json:"change"`
 	Reverses    string       `json:"reverses"`
-	Report      string       `json:"report"` // position (default), summary, ledger or postings
+	Excess      string       `json:"excess"` // a repayment's excess: the payer's choice over the policy's
+
+	// Servicing conventions: a delinquency pause's last day, a re-age's new
+	// installments, a sale's or buyback's external owner and price ratio.
+	Until    string         `json:"until"`
+	ReAging  *loan.ReAging  `json:"re_aging"`
+	Transfer *loan.Transfer `json:"transfer"`
+
+	Report string `json:"report"` // position (default), summary, ledger or postings
 
 	// Investors: funding at disbursement, claim transfers.
 	Funding []FundingLine `json:"funding"`
@@ -186,10 +196,12 @@ var valueParsers = map[string]func(s string, cur money.Currency) error{
 	"other_guarantees": anyAmount,
 	"shortfall":        anyAmount,
 	"costs":            anyAmount,
+	"until":            func(s string, _ money.Currency) error { _, err := schedule.ParseDate(s); return err },
 	"due":              func(s string, _ money.Currency) error { _, err := schedule.ParseDate(s); return err },
 	"time":             func(s string, _ money.Currency) error { _, err := clock(s); return err },
 	"component":        name(new(loan.Component)),
 	"reamortize":       name(new(loan.ReamortizeMode)),
+	"excess":           name(new(loan.ExcessMode)),
 	"kind":             name(new(collateral.Kind)),
 	"method":           name(new(collateral.Method)),
 	"guarantor_kind":   name(new(collateral.GuarantorKind)),
@@ -337,4 +349,68 @@ func (r *runner) at(day date.Date, hm string) time.Time {
 	t, _ := clock(hm) // checked by Parse
 	y, m, d := day.Date()
 	return time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, r.sc.Zone)
+}
+
+// nestedTypes are the event fields that hold a domain package's object
+// as it is ("re_aging": loan.ReAging): a decoding error inside one is
+// found again field by field, so it names the field.
+var nestedTypes = map[string]reflect.Type{
+	"re_aging": reflect.TypeFor[loan.ReAging](),
+	"transfer": reflect.TypeFor[loan.Transfer](),
+}
+
+// nestedErrors adds the bad fields of the nested objects of the raw event
+// (see nestedTypes) under field, each by its path
+// ("events[3].re_aging.unit"), and reports whether it found any.
+func nestedErrors(bad *fault.Fields, field string, raw json.RawMessage) bool {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(raw, &top) != nil {
+		return false
+	}
+	found := false
+	for _, key := range slices.Sorted(maps.Keys(nestedTypes)) {
+		sub, ok := top[key]
+		if !ok || string(sub) == "null" {
+			continue
+		}
+		path := field + "." + key
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(sub, &obj) != nil {
+			bad.Add(path, "must be a JSON object")
+			found = true
+			continue
+		}
+		t := nestedTypes[key]
+		v := reflect.New(t).Elem()
+		for _, name := range slices.Sorted(maps.Keys(obj)) {
+			i := jsonField(t, name)
+			if i < 0 {
+				bad.Add(path+"."+name, "unknown field")
+				found = true
+				continue
+			}
+			target := v.Field(i).Addr().Interface()
+			if err := guard(func() error { return json.Unmarshal(obj[name], target) }); err != nil {
+				var te *json.UnmarshalTypeError
+				msg := problem(err)
+				if errors.As(err, &te) {
+					msg = fmt.Sprintf("must be a JSON %s, not %s", te.Type, te.Value)
+				}
+				bad.Add(path+"."+name, msg)
+				found = true
+			}
+		}
+	}
+	return found
+}
+
+// jsonField returns the index of the field of struct type t that JSON
+// spells name, or -1.
+func jsonField(t reflect.Type, name string) int {
+	for i := range t.NumField() {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); tag == name && t.Field(i).IsExported() {
+			return i
+		}
+	}
+	return -1
 }

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -9,7 +10,9 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
+	"github.com/lendcore/lendcore/schedule"
 )
 
 // disburse files the application, approves it and disburses it through
@@ -61,7 +64,7 @@ func (r *runner) post(i int, field string, day date.Date, ev *Event) error {
 		return err
 	}
 	if _, err := r.e.Post(r.ctx, r.id, e); err != nil {
-		return fieldError(field, err)
+		return fieldError(field, asEvent(err))
 	}
 	if ev.ID != "" {
 		r.ids[ev.ID] = e.ID
@@ -76,6 +79,7 @@ func (r *runner) entry(i int, field string, day date.Date, ev *Event) (loan.Entr
 		ID: uuid.NewSHA1(r.id, fmt.Appendf(nil, "event-%d", i)), Kind: kind, ValueDate: day,
 		Actor: ev.Actor, Reason: ev.Reason, IdempotencyKey: ev.Key,
 		Installment: ev.Installment, Payoff: ev.Payoff, Change: ev.Change, Approver: ev.Approver,
+		ReAging: ev.ReAging, Transfer: ev.Transfer,
 	}
 	if e.Actor == "" {
 		e.Actor = "scenario"
@@ -83,7 +87,7 @@ func (r *runner) entry(i int, field string, day date.Date, ev *Event) (loan.Entr
 	if e.IdempotencyKey == "" {
 		e.IdempotencyKey = fmt.Sprintf("event-%d", i)
 	}
-	if e.Reason == "" && (kind == loan.Waiver || kind == loan.Reversal || kind == loan.Restructure || kind == loan.WriteOff) {
+	if e.Reason == "" && needsReason[kind] {
 		e.Reason = ev.Type
 	}
 	if ev.Amount != "" {
@@ -99,6 +103,16 @@ func (r *runner) entry(i int, field string, day date.Date, ev *Event) (loan.Entr
 	if err := text(field+".reamortize", ev.Reamortize, &e.Reamortize); err != nil {
 		return loan.Entry{}, err
 	}
+	if err := text(field+".excess", ev.Excess, &e.Excess); err != nil {
+		return loan.Entry{}, err
+	}
+	if ev.Until != "" {
+		d, err := schedule.ParseDate(ev.Until)
+		if err != nil {
+			return loan.Entry{}, invalid(field+".until", problem(err))
+		}
+		e.Until = d
+	}
 	if ev.Reverses != "" {
 		id, ok := r.ids[ev.Reverses]
 		if !ok {
@@ -109,6 +123,33 @@ func (r *runner) entry(i int, field string, day date.Date, ev *Event) (loan.Entr
 	e.BookedAt = r.book(day)
 	return e, nil
 }
+
+// eventNames maps the loan's names of an entry's fields to the event's,
+// where the two differ; the others are spelled alike.
+var eventNames = map[string]string{"value_date": "date", "kind": "type", "idempotency_key": "key"}
+
+// asEvent renames the bad fields of a refused entry as its event spells
+// them ("value_date" is the event's "date"), so the error names a path of
+// the file; any other error is returned as it is.
+func asEvent(err error) error {
+	var f *fault.Fields
+	if !errors.As(err, &f) {
+		return err
+	}
+	out := &fault.Fields{Kind: f.Kind}
+	for _, x := range f.List {
+		if n, ok := eventNames[x.Name]; ok {
+			x.Name = n
+		}
+		out.List = append(out.List, x)
+	}
+	return out
+}
+
+// needsReason lists the entry kinds the loan posts only with a reason; a
+// scenario event that gives none has its type as the reason.
+var needsReason = map[loan.Kind]bool{loan.Waiver: true, loan.Reversal: true, loan.Restructure: true,
+	loan.WriteOff: true, loan.ReAge: true, loan.ReAmortize: true, loan.Settlement: true}
 
 // book returns the booking time of the next entry: noon UTC of its value
 // date, or a minute after the previous booking when the entry is backdated,

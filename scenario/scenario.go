@@ -102,7 +102,9 @@ func Parse(r io.Reader) (*Scenario, error) {
 	for i, ev := range raw.Events {
 		field := fmt.Sprintf("events[%d]", i)
 		if err := decodeStrict(ev, &sc.Events[i]); err != nil {
-			bad.Merge("", decodeError(field, err))
+			if !nestedErrors(bad, field, ev) {
+				bad.Merge("", decodeError(field, err))
+			}
 			continue
 		}
 		sc.Events[i].check(bad, field, sc.Currency)

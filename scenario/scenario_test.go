@@ -349,7 +349,7 @@ func TestRunBadInput(t *testing.T) {
 		{"negative amount", withEvent(`{"type":"repay","date":"2024-02-15","amount":"-5"}`), "events[1].amount"},
 		{"bad amount", withEvent(`{"type":"repay","date":"2024-02-15","amount":"1,2.3.4"}`), "events[1].amount"},
 		{"wrong currency", withEvent(`{"type":"repay","date":"2024-02-15","amount":"USD 5.00"}`), "events[1].amount"},
-		{"before disbursement", withEvent(`{"type":"repay","date":"2024-01-01","amount":"5"}`), "events[1].value_date"},
+		{"before disbursement", withEvent(`{"type":"repay","date":"2024-01-01","amount":"5"}`), "events[1].date"},
 		{"unknown reversal label", withEvent(`{"type":"reverse","date":"2024-02-15","reverses":"nope"}`), "events[1].reverses"},
 		{"bad component", withEvent(`{"type":"waive","date":"2024-02-15","amount":"1","component":"tip"}`), "events[1].component"},
 		{"bad report", withEvent(`{"type":"report","date":"2024-02-15","report":"poem"}`), "events[1].report"},
@@ -368,7 +368,8 @@ func TestRunBadInput(t *testing.T) {
 
 // FuzzScenario: no scenario input panics; bad input is a *fault.Fields.
 func FuzzScenario(f *testing.F) {
-	for _, name := range []string{"ontime", "backdated-reversal", "writeoff-recovery", "p2p-funding-transfer", "secured-margin-call", "collections-legal-writeoff"} {
+	for _, name := range []string{"ontime", "backdated-reversal", "writeoff-recovery", "p2p-funding-transfer", "secured-margin-call", "collections-legal-writeoff",
+		"servicing-conventions", "tranches-down-payment"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name+".json"))
 		if err != nil {
 			f.Fatal(err)

@@ -30,7 +30,7 @@ func (q *sequence) step(bad *fault.Fields, field string, ev *Event) {
 	if !ok {
 		return // Event.check named it
 	}
-	start, principal := q.sc.Terms.Start, q.sc.Terms.Principal
+	start := q.sc.Terms.Start
 	day, dateErr := schedule.ParseDate(ev.Date)
 	if spec.needsLoan && !q.disbursed {
 		bad.Addf(field+".type", "a %s event needs the loan disbursed first", ev.Type)
@@ -44,8 +44,13 @@ func (q *sequence) step(bad *fault.Fields, field string, ev *Event) {
 		if dateErr == nil && !start.IsZero() && day != start {
 			bad.Addf(field+".date", "a disbursement is dated the terms' start %s", start)
 		}
-		if a, err := parseAmount(ev.Amount, q.sc.Currency); ev.Amount != "" && err == nil && a != principal {
-			bad.Addf(field+".amount", "the whole principal %s is disbursed, not %s", principal, a)
+		first := q.sc.Terms.Disbursements()[0].Amount // the principal, or the first tranche
+		if a, err := parseAmount(ev.Amount, q.sc.Currency); ev.Amount != "" && err == nil && a != first {
+			what := "the whole principal"
+			if len(q.sc.Terms.Tranches) > 0 {
+				what = "the first tranche"
+			}
+			bad.Addf(field+".amount", "%s %s is disbursed, not %s", what, first, a)
 		}
 		q.sc.checkFunding(bad, field+".funding", ev.Funding)
 	case "close":
