@@ -101,6 +101,11 @@ type Event struct {
 	Inspector  string             `json:"inspector"`
 	Conclusion string             `json:"conclusion"`
 	Findings   []classify.Finding `json:"findings"`
+
+	// Credit lines: the validity's or a temporary limit's last day, and
+	// whether the line revolves.
+	Until     string `json:"until"`
+	Revolving bool   `json:"revolving"`
 }
 
 // FundingLine is one investor's share of the principal at disbursement.
@@ -187,6 +192,7 @@ var valueParsers = map[string]func(s string, cur money.Currency) error{
 	"shortfall":        anyAmount,
 	"costs":            anyAmount,
 	"due":              func(s string, _ money.Currency) error { _, err := schedule.ParseDate(s); return err },
+	"until":            func(s string, _ money.Currency) error { _, err := schedule.ParseDate(s); return err },
 	"time":             func(s string, _ money.Currency) error { _, err := clock(s); return err },
 	"component":        name(new(loan.Component)),
 	"reamortize":       name(new(loan.ReamortizeMode)),
