@@ -444,16 +444,21 @@ func TestCloseReducesLineByPolicy(t *testing.T) {
 // 60,000; outstanding 10,000 + 5,000 = 15,000 (C's loan is closed); used
 // 10,000 + 5,000 + 5,000 = 20,000; utilisation 20,000 ÷ 60,000 =
 // 0.3333… → 3,333 bp; available on the active lines A 10,000 + C 15,000
-// = 25,000; undrawn adds B's 15,000: 40,000.
+// = 25,000; undrawn adds B's 15,000: 40,000. Only A is committed: its
+// 10,000 undrawn converts at 20 % (a validity of 12 months; Basel II §83)
+// to 2,000, provisioned at 1 % as its loan is normal
+// (classify.LegacyChinaProvision): 20.00.
 func TestPortfolioLines(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
-	open := func(revolving bool) uuid.UUID {
-		l, err := e.OpenLine(ctx, lineTerms(revolving), d(2024, 1, 10))
+	open := func(revolving, committed bool) uuid.UUID {
+		tm := lineTerms(revolving)
+		tm.Committed = committed
+		l, err := e.OpenLine(ctx, tm, d(2024, 1, 10))
 		require.NoError(t, err)
 		return l.ID()
 	}
-	a, b, c, dl := open(true), open(true), open(false), open(true)
+	a, b, c, dl := open(true, true), open(true, false), open(false, false), open(true, false)
 	_, err := drawOn(ctx, e, a, "a1", "10000", d(2024, 1, 15))
 	require.NoError(t, err)
 	_, err = drawOn(ctx, e, b, "b1", "5000", d(2024, 1, 15))
@@ -485,6 +490,8 @@ func TestPortfolioLines(t *testing.T) {
 	assert.Equal(t, int64(3333), s.UtilisationBP)
 	assert.Equal(t, cny("25000"), s.Available)
 	assert.Equal(t, cny("40000"), s.Undrawn)
+	assert.Equal(t, cny("2000"), s.Converted)
+	assert.Equal(t, cny("20"), s.Provision)
 	assert.Equal(t, 1, s.Frozen)
 	assert.Equal(t, cny("5000"), s.FrozenOutstanding)
 }
@@ -509,4 +516,29 @@ func TestPortfolioLinesCurrency(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, usd.ID, ce.Line)
 	assert.ErrorIs(t, err, money.ErrCurrencyMismatch)
+}
+
+// A committed line's review carries its exposure at default and the
+// provision of the converted undrawn part. By hand: limit 20,000, 10,000
+// drawn; undrawn 10,000 × 20 % (Basel II §83, committed up to a year) =
+// 2,000; EAD 12,000; provision 2,000 × 1 % (normal,
+// classify.LegacyChinaProvision) = 20.00. The loan's own 10,000 is
+// provisioned by the daily close, not here.
+func TestLineReviewExposure(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	tm := lineTerms(true)
+	tm.Committed = true
+	l, err := e.OpenLine(ctx, tm, d(2024, 1, 10))
+	require.NoError(t, err)
+	_, err = drawOn(ctx, e, l.ID(), "d1", "10000", d(2024, 1, 15))
+	require.NoError(t, err)
+	st, err := e.LineReview(ctx, l.ID(), d(2024, 1, 20))
+	require.NoError(t, err)
+	assert.Equal(t, cny("10000"), st.Exposure.Drawn)
+	assert.Equal(t, cny("10000"), st.Exposure.Undrawn)
+	assert.Equal(t, cny("2000"), st.Exposure.Converted)
+	assert.Equal(t, cny("12000"), st.Exposure.EAD)
+	assert.Equal(t, classify.Normal, st.Grade)
+	assert.Equal(t, cny("20"), st.Provision)
 }

@@ -73,6 +73,12 @@ type LinesSummary struct {
 	// what it uses, never below zero, frozen and suspended lines included
 	// (the lender may lift the stop).
 	Undrawn money.Amount `json:"undrawn"`
+	// Converted is the undrawn commitment converted to exposure at default
+	// by each line's CCF (line.Policy.Conversion); Provision is what the
+	// provisioning grid asks for it at the worst grade of each line's
+	// loans. The loans drawn are provisioned in Snapshot, not here.
+	Converted money.Amount `json:"converted"`
+	Provision money.Amount `json:"provision"`
 	// Frozen counts the frozen lines (冻结); FrozenOutstanding is what
 	// their loans still owe.
 	Frozen            int          `json:"frozen"`
@@ -110,7 +116,8 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 	if err != nil {
 		return p, err
 	}
-	drawn := make([]int64, len(lines)) // principal on the books under each line, minor units
+	drawn := make([]int64, len(lines))           // principal on the books under each line, minor units
+	grades := make([]classify.Grade, len(lines)) // the worst grade of each line's loans
 	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{NoDocument: true, Statuses: []string{
 		loan.Active.String(), loan.Accelerated.String(), loan.WrittenOff.String()}}) {
 		if err != nil {
@@ -147,6 +154,7 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 			now = append(now, pos)
 			if i, ok := lineOf[rec.ID]; ok {
 				drawn[i] += st.Balance.Minor()
+				grades[i] = max(grades[i], pos.Grade)
 			}
 		}
 		p.ByStatus[rec.Status] = t
@@ -172,7 +180,7 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 		snap.Currency = cur
 	}
 	p.Snapshot = snap
-	if p.Lines, err = summariseLines(day, cur, lines, drawn); err != nil {
+	if p.Lines, err = e.summariseLines(day, cur, lines, drawn, grades); err != nil {
 		return p, err
 	}
 	if len(before) > 0 {
@@ -217,11 +225,13 @@ func (e *Engine) allLines(ctx context.Context) ([]*line.Line, map[uuid.UUID]int,
 }
 
 // summariseLines adds up the lines on day; drawn[i] is the principal on
-// the books of lines[i]'s loans in minor units of cur.
-func summariseLines(day date.Date, cur money.Currency, lines []*line.Line, drawn []int64) (LinesSummary, error) {
+// the books of lines[i]'s loans in minor units of cur, grades[i] the worst
+// grade among them (GradeNone without loans: a normal line).
+func (e *Engine) summariseLines(day date.Date, cur money.Currency, lines []*line.Line, drawn []int64,
+	grades []classify.Grade) (LinesSummary, error) {
 	zero := money.Zero(cur)
 	s := LinesSummary{ByStatus: map[string]LineTally{}, Limit: zero, Outstanding: zero, Used: zero,
-		Available: zero, Undrawn: zero, FrozenOutstanding: zero}
+		Available: zero, Undrawn: zero, Converted: zero, Provision: zero, FrozenOutstanding: zero}
 	for i, l := range lines {
 		if l.Currency() != cur {
 			return s, &CurrencyError{Line: l.ID(), Currency: l.Currency(), Portfolio: cur}
@@ -241,10 +251,23 @@ func summariseLines(day date.Date, cur money.Currency, lines []*line.Line, drawn
 		}
 		s.Limit = s.Limit.Add(limit)
 		s.Used = s.Used.Add(l.Used(outstanding))
-		undrawn := l.Available(day, outstanding)
-		s.Undrawn = s.Undrawn.Add(undrawn)
+		r, err := l.Review(line.Observation{Day: day, Outstanding: outstanding}, e.policies.Lines)
+		if err != nil {
+			return s, fmt.Errorf("line %s: %w", l.ID(), err)
+		}
+		x, err := l.Exposure(r, e.policies.Lines)
+		if err != nil {
+			return s, fmt.Errorf("line %s: %w", l.ID(), err)
+		}
+		provision, err := e.undrawnProvision(x, grades[i])
+		if err != nil {
+			return s, fmt.Errorf("line %s: %w", l.ID(), err)
+		}
+		s.Undrawn = s.Undrawn.Add(x.Undrawn)
+		s.Converted = s.Converted.Add(x.Converted)
+		s.Provision = s.Provision.Add(provision)
 		if st == line.Active {
-			s.Available = s.Available.Add(undrawn)
+			s.Available = s.Available.Add(x.Undrawn)
 		}
 	}
 	if s.Limit.IsPositive() {

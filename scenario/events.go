@@ -58,7 +58,7 @@ var eventTypes = map[string]eventSpec{
 	"demand":        {fields: "guarantor interruption channel delivered signed_receipt evidence", needsLoan: true, check: checkDemand, apply: (*runner).demand},
 	"inspection":    {fields: "inspector conclusion findings", required: "inspector conclusion", needsLoan: true, apply: (*runner).inspect},
 	"close":         {needsLoan: true, apply: (*runner).closeTo},
-	"open-line":     {fields: "amount until revolving actor", required: "amount until", apply: (*runner).openLine},
+	"open-line":     {fields: "amount until revolving committed actor", required: "amount until", apply: (*runner).openLine},
 	"drawdown":      {needsLine: true, fields: "amount actor key funding", apply: (*runner).drawdown},
 	"limit-request": {needsLine: true, fields: "amount until actor reason", required: "amount", apply: (*runner).requestLimit},
 	"limit-approve": {needsLine: true, fields: "actor reason", required: "actor", apply: (*runner).approveLimit},

@@ -102,10 +102,11 @@ type Event struct {
 	Conclusion string             `json:"conclusion"`
 	Findings   []classify.Finding `json:"findings"`
 
-	// Credit lines: the validity's or a temporary limit's last day, and
-	// whether the line revolves.
+	// Credit lines: the validity's or a temporary limit's last day,
+	// whether the line revolves and whether it is committed.
 	Until     string `json:"until"`
 	Revolving bool   `json:"revolving"`
+	Committed bool   `json:"committed"`
 }
 
 // FundingLine is one investor's share of the principal at disbursement.

@@ -27,7 +27,7 @@ func (r *runner) openLine(_ int, field string, day date.Date, ev *Event) error {
 	}
 	until, _ := schedule.ParseDate(ev.Until) // checked by Parse
 	t := line.Terms{ID: LineID, Borrower: borrower, BorrowerKind: loan.Individual, Product: "scenario",
-		Purpose: "scenario", Limit: limit, Revolving: ev.Revolving, From: day, Until: until,
+		Purpose: "scenario", Limit: limit, Revolving: ev.Revolving, Committed: ev.Committed, From: day, Until: until,
 		Dossier: dossier(day), OpenedBy: or(ev.Actor, officer)}
 	if _, err := r.e.OpenLine(r.ctx, t, day); err != nil {
 		return refusal(field, ".type", err)
@@ -112,8 +112,9 @@ func or(s, def string) string {
 
 // LinePart is a report's view of the scenario's credit line on the
 // report day (Engine.LineReview): its status, limit, what its loan owes
-// and what is available, the utilisation, the warning rules that fire and
-// the grade its facts get, and the limit change awaiting approval.
+// and what is available, the utilisation, the warning rules that fire,
+// the grade its facts get, its exposure at default and the provision of
+// its converted undrawn part, and the limit change awaiting approval.
 type LinePart struct {
 	Status line.Status `json:"status"`
 	lendcore.LineStanding

@@ -13,7 +13,11 @@ import (
 // 6,000 at 12 % equal principal over 3 months from 2024-01-15 (periodic
 // basis: installments 2,000 + 1 % of the balance = 2,060, 2,040, 2,020),
 // is drawn on it. Available = limit − outstanding principal (revolving);
-// utilisation = outstanding ÷ limit in basis points, rounded down.
+// utilisation = outstanding ÷ limit in basis points, rounded down. The
+// line is committed and valid for under a year, so its undrawn part
+// converts to exposure at 20 % (Basel II §83, line.DefaultConversions),
+// provisioned at 1 % while the loan is normal
+// (classify.LegacyChinaProvision).
 func TestLineScenarioHandChecks(t *testing.T) {
 	L := func(p ...any) []any { return append([]any{"line"}, p...) }
 	handCheck(t, "credit-line", []check{
@@ -22,6 +26,11 @@ func TestLineScenarioHandChecks(t *testing.T) {
 		{0, L("outstanding"), "CNY 6000.00"},
 		{0, L("available"), "CNY 4000.00"},
 		{0, L("utilisation_bp"), 6000.0},
+		// Undrawn 4,000 × 20 % = 800; EAD 6,000 + 800 = 6,800; provision
+		// 800 × 1 % = 8.00.
+		{0, L("exposure", "converted"), "CNY 800.00"},
+		{0, L("exposure", "ead"), "CNY 6800.00"},
+		{0, L("provision"), "CNY 8.00"},
 		// 02-15, installment 1 paid (2,000 principal): the revolving line
 		// regains it: 4,000 outstanding, 6,000 available, 4,000 bp.
 		{1, L("outstanding"), "CNY 4000.00"},
@@ -37,6 +46,10 @@ func TestLineScenarioHandChecks(t *testing.T) {
 		{3, L("limit"), "CNY 15000.00"},
 		{3, L("available"), "CNY 11000.00"},
 		{3, L("utilisation_bp"), 2666.0},
+		// Undrawn 11,000 × 20 % = 2,200; EAD 6,200; provision 22.00.
+		{3, L("exposure", "converted"), "CNY 2200.00"},
+		{3, L("exposure", "ead"), "CNY 6200.00"},
+		{3, L("provision"), "CNY 22.00"},
 		{3, L("pending"), nil},
 		// 03-01 frozen, 03-10 unfrozen; the loan runs on meanwhile.
 		{4, L("status"), "frozen"},
