@@ -105,7 +105,8 @@
 // PortfolioAt, the back office's dashboard: counts and balances by
 // status, bucket, grade and stage, overdue and NPL ratios, provisions,
 // roll rates since the previous month end, collection stages,
-// applications awaiting approval and the reserve. A P2P platform reads
+// applications awaiting approval, the reserve and the credit lines (by
+// status, limit, drawn, utilisation, frozen). A P2P platform reads
 // Account, AccountEntries (a member's statement), Withdrawal, Listing,
 // OpenListings, Bids, HomePage (its home page: members, listings by state,
 // funds, items awaiting review) and Reconcile (the books against the

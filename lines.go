@@ -342,13 +342,22 @@ type LineStanding struct {
 	// and its outstanding.
 	Grade classify.Grade `json:"grade"`
 	Stage classify.Stage `json:"stage"`
+	// Exposure is the line's exposure at default: what its loans owe and
+	// its undrawn commitment converted by the line policy's CCF.
+	Exposure line.Exposure `json:"exposure"`
+	// Provision is what the Engine's provisioning grid asks for the
+	// converted undrawn commitment at the line's grade; the loans drawn
+	// are provisioned by the daily close on their own.
+	Provision money.Amount `json:"provision"`
 }
 
 // LineReview returns a line's standing as of day, derived now from its
 // loans: limit, outstanding, available, utilisation, the worst days past
 // due and warning level of its loans, the warning rules that fire and the
-// action they ask for (applied only by the daily close or a command), and
-// the grade and stage its facts are classified at. Review.Behaviour feeds
+// action they ask for (applied only by the daily close or a command), the
+// grade and stage its facts are classified at, its exposure at default
+// (the undrawn commitment converted by the line policy's CCF) and the
+// provision of the converted part at that grade. Review.Behaviour feeds
 // the utilisation to a behaviour scorecard.
 func (e *Engine) LineReview(ctx context.Context, id uuid.UUID, day date.Date) (LineStanding, error) {
 	var out LineStanding
@@ -366,10 +375,26 @@ func (e *Engine) LineReview(ctx context.Context, id uuid.UUID, day date.Date) (L
 		}
 		facts := out.Facts(l.Revolving())
 		res, err := e.classifier.Classify(&facts, day)
+		if err != nil {
+			return err
+		}
 		out.Grade, out.Stage = res.Grade, res.Stage
+		if out.Exposure, err = l.Exposure(out.Review, e.policies.Lines); err != nil {
+			return err
+		}
+		out.Provision, err = e.undrawnProvision(out.Exposure, out.Grade)
 		return err
 	})
 	return out, err
+}
+
+// undrawnProvision is the provision of a line's converted undrawn
+// commitment at grade (an ungraded line is a normal one).
+func (e *Engine) undrawnProvision(x line.Exposure, grade classify.Grade) (money.Amount, error) {
+	if grade == classify.GradeNone {
+		grade = classify.Normal
+	}
+	return e.policies.Provision.Provision(x.Converted, grade)
 }
 
 // readLine reads and decodes a line with its version.

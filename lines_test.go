@@ -436,3 +436,109 @@ func TestCloseReducesLineByPolicy(t *testing.T) {
 	assert.Equal(t, []string{lendcore.LineOpened, lendcore.LineDrawdown, lendcore.LineLimitRequested,
 		lendcore.LineLimitApproved, lendcore.LineFrozen}, kinds, "one reduction while nothing more can be cut")
 }
+
+// The dashboard's lines: four lines of 20,000 each. A (revolving, active)
+// has 10,000 drawn; B (revolving) 5,000 drawn and is frozen; C
+// (non-revolving, active) had 5,000 drawn and paid off, so it still uses
+// 5,000; D is closed, nothing drawn. By hand: open limit A + B + C =
+// 60,000; outstanding 10,000 + 5,000 = 15,000 (C's loan is closed); used
+// 10,000 + 5,000 + 5,000 = 20,000; utilisation 20,000 ÷ 60,000 =
+// 0.3333… → 3,333 bp; available on the active lines A 10,000 + C 15,000
+// = 25,000; undrawn adds B's 15,000: 40,000. Only A is committed: its
+// 10,000 undrawn converts at 20 % (a validity of 12 months; Basel II §83)
+// to 2,000, provisioned at 1 % as its loan is normal
+// (classify.LegacyChinaProvision): 20.00.
+func TestPortfolioLines(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	open := func(revolving, committed bool) uuid.UUID {
+		tm := lineTerms(revolving)
+		tm.Committed = committed
+		l, err := e.OpenLine(ctx, tm, d(2024, 1, 10))
+		require.NoError(t, err)
+		return l.ID()
+	}
+	a, b, c, dl := open(true, true), open(true, false), open(false, false), open(true, false)
+	_, err := drawOn(ctx, e, a, "a1", "10000", d(2024, 1, 15))
+	require.NoError(t, err)
+	_, err = drawOn(ctx, e, b, "b1", "5000", d(2024, 1, 15))
+	require.NoError(t, err)
+	cl, err := drawOn(ctx, e, c, "c1", "5000", d(2024, 1, 15))
+	require.NoError(t, err)
+	act := loan.Action{Officer: "officer", On: d(2024, 1, 16), Reason: "test"}
+	_, err = e.FreezeLine(ctx, b, act)
+	require.NoError(t, err)
+	_, err = e.CloseLine(ctx, dl, act)
+	require.NoError(t, err)
+	closeDays(t, e, d(2024, 1, 15), d(2024, 1, 19))
+	pos, err := e.Position(ctx, cl.ID(), d(2024, 1, 20))
+	require.NoError(t, err)
+	_, err = e.Post(ctx, cl.ID(), loan.Entry{Kind: loan.Prepayment, ValueDate: d(2024, 1, 20), Actor: "borrower",
+		IdempotencyKey: "payoff", Amount: pos.Payoff, Payoff: true})
+	require.NoError(t, err)
+	closeDays(t, e, d(2024, 1, 20), d(2024, 1, 20))
+
+	p, err := e.PortfolioAt(ctx, d(2024, 1, 20))
+	require.NoError(t, err)
+	s := p.Lines
+	assert.Equal(t, map[string]lendcore.LineTally{
+		"active": {Count: 2, Limit: cny("40000")}, "frozen": {Count: 1, Limit: cny("20000")},
+		"closed": {Count: 1, Limit: cny("20000")}}, s.ByStatus)
+	assert.Equal(t, cny("60000"), s.Limit)
+	assert.Equal(t, cny("15000"), s.Outstanding)
+	assert.Equal(t, cny("20000"), s.Used)
+	assert.Equal(t, int64(3333), s.UtilisationBP)
+	assert.Equal(t, cny("25000"), s.Available)
+	assert.Equal(t, cny("40000"), s.Undrawn)
+	assert.Equal(t, cny("2000"), s.Converted)
+	assert.Equal(t, cny("20"), s.Provision)
+	assert.Equal(t, 1, s.Frozen)
+	assert.Equal(t, cny("5000"), s.FrozenOutstanding)
+}
+
+// A dashboard with lines and no loans takes the lines' currency; a line in
+// another currency than the loans is a *CurrencyError naming it.
+func TestPortfolioLinesCurrency(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	usd := lineTerms(true)
+	usd.Limit = money.MustParse("1000", money.USD)
+	usd.Allowed = line.Allowed{}
+	_, err := e.OpenLine(ctx, usd, d(2024, 1, 10))
+	require.NoError(t, err)
+	p, err := e.PortfolioAt(ctx, d(2024, 1, 10))
+	require.NoError(t, err)
+	assert.Equal(t, money.MustParse("1000", money.USD), p.Lines.Limit)
+
+	openLoan(t, e, uuid.New()) // CNY
+	_, err = e.PortfolioAt(ctx, d(2024, 1, 15))
+	var ce *lendcore.CurrencyError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, usd.ID, ce.Line)
+	assert.ErrorIs(t, err, money.ErrCurrencyMismatch)
+}
+
+// A committed line's review carries its exposure at default and the
+// provision of the converted undrawn part. By hand: limit 20,000, 10,000
+// drawn; undrawn 10,000 × 20 % (Basel II §83, committed up to a year) =
+// 2,000; EAD 12,000; provision 2,000 × 1 % (normal,
+// classify.LegacyChinaProvision) = 20.00. The loan's own 10,000 is
+// provisioned by the daily close, not here.
+func TestLineReviewExposure(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	tm := lineTerms(true)
+	tm.Committed = true
+	l, err := e.OpenLine(ctx, tm, d(2024, 1, 10))
+	require.NoError(t, err)
+	_, err = drawOn(ctx, e, l.ID(), "d1", "10000", d(2024, 1, 15))
+	require.NoError(t, err)
+	st, err := e.LineReview(ctx, l.ID(), d(2024, 1, 20))
+	require.NoError(t, err)
+	assert.Equal(t, cny("10000"), st.Exposure.Drawn)
+	assert.Equal(t, cny("10000"), st.Exposure.Undrawn)
+	assert.Equal(t, cny("2000"), st.Exposure.Converted)
+	assert.Equal(t, cny("12000"), st.Exposure.EAD)
+	assert.Equal(t, classify.Normal, st.Grade)
+	assert.Equal(t, cny("20"), st.Provision)
+}

@@ -24,7 +24,9 @@
 // the policy's warning table (Policy.Warnings), whose actions — freeze or
 // suspend — the caller applies through Apply so that they are recorded
 // like any other move. Review.Facts and Review.Behaviour feed the line's
-// figures to package classify.
+// figures to package classify, and Exposure converts the undrawn limit to
+// exposure at default by the policy's credit-conversion table
+// (Policy.Conversion: cancellable or committed lines, by length).
 //
 // Every bad input is a *fault.Fields naming each bad field as JSON spells
 // it; an illegal move is a *fault.Transition; a line is left unchanged by

@@ -38,6 +38,10 @@ type Terms struct {
 	// days, inclusive.
 	From  date.Date `json:"from"`
 	Until date.Date `json:"until"`
+	// Committed lines are those the lender may not cancel unconditionally
+	// at any time without notice: their undrawn amount converts to
+	// exposure at the policy's committed factor (Policy.Conversion).
+	Committed bool `json:"committed,omitempty"`
 	// Allowed bounds each drawdown's terms.
 	Allowed Allowed `json:"allowed"`
 	// Dossier is the credit investigation the line was granted on

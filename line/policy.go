@@ -105,6 +105,10 @@ type Policy struct {
 	Excess Excess `json:"excess"`
 	// Warnings is the monitoring table, checked in order by Review.
 	Warnings []WarningRule `json:"warnings"`
+	// Conversion is the credit-conversion table Exposure converts a
+	// line's undrawn commitment by: one row at least, with any length,
+	// for cancellable and for committed lines.
+	Conversion []Conversion `json:"conversion"`
 }
 
 // sourceMonitoring cites the in-loan monitoring duty the warning rules
@@ -120,8 +124,9 @@ const sourceMonitoring = "个人贷款管理暂行办法 (CBRC Order 2010 No. 2)
 // own), decreases that block drawdowns without calling the excess, and
 // two warning rules: a line whose worst loan is 30 or more days past due
 // (the last day of bucket M1 under classify.ChinaBuckets) is frozen, and
-// so is one with a loan on a red early warning. docs/regulations.md lists
-// them with their sources.
+// so is one with a loan on a red early warning; and the Basel II
+// conversion factors (DefaultConversions). docs/regulations.md lists them
+// with their sources.
 func DefaultPolicy() Policy {
 	return Policy{
 		Authority: loan.AuthorityPolicy{},
@@ -130,6 +135,7 @@ func DefaultPolicy() Policy {
 			{ID: "dpd-30-freeze", MinDPD: 30, Action: Freeze, Source: sourceMonitoring},
 			{ID: "red-warning-freeze", MinLevel: classify.Red, Action: Freeze, Source: sourceMonitoring},
 		},
+		Conversion: DefaultConversions(),
 	}
 }
 
@@ -174,4 +180,5 @@ func (p *Policy) validate(v *fault.Fields) {
 			v.Add(name+".source", "is missing")
 		}
 	}
+	validateConversions(p.Conversion, v)
 }

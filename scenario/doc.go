@@ -2,8 +2,9 @@
 // terms, its policies and a list of dated events (disbursement, repayments,
 // restructures, the servicing conventions of other systems — delinquency
 // pauses, re-ageing, re-amortisation, settlement, sale and buyback,
-// tranches and down payments — collateral, contacts, promises, demands, legal steps,
-// inspections, investors' claim transfers, daily closes), replayed through
+// tranches and down payments — collateral, contacts, promises, demands,
+// legal steps, inspections, investors' claim transfers, a credit line with
+// its drawdown, limit changes and freezes, daily closes), replayed through
 // a lendcore Engine with the Engine's own commands, with a typed Document
 // at every report event. A host prototypes a product — a penalty rule, a
 // waterfall, a collection ladder, a P2P scheme — or tests its own policies
@@ -25,9 +26,11 @@
 // application as its own officer, then calls Engine.Disburse, Post,
 // CloseOfDay, TransferClaim, RegisterCollateral, Pledge, AddValuation,
 // Release, AddGuarantor, AddGuarantee, Reassess, DemandGuarantor,
-// RecordContact, SetContactState, RecordPromise, RecordDemand, RecordLegal
-// and RecordInspection; reports read Engine.State, Collection, Coverage,
-// Limitation, Book and the outbox. It keeps no records of its own beyond
+// RecordContact, SetContactState, RecordPromise, RecordDemand, RecordLegal,
+// RecordInspection and the credit-line commands (OpenLine, Drawdown,
+// AdjustLimit, ApproveLimit, RejectLimit, FreezeLine, UnfreezeLine);
+// reports read Engine.State, Collection, Coverage, Limitation, Book,
+// LineReview and the outbox. It keeps no records of its own beyond
 // the scenario's labels for things.
 //
 // A run is deterministic: the Engine's clock follows the events (noon UTC

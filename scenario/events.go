@@ -15,6 +15,7 @@ type eventSpec struct {
 	fields    string // the fields it takes, besides type and date
 	required  string // the fields it cannot do without
 	needsLoan bool   // the loan must have been disbursed
+	needsLine bool   // the credit line must have been opened
 	// check adds the event's bad fields that a field alone cannot tell;
 	// nil when there are none.
 	check func(bad *fault.Fields, field string, ev *Event)
@@ -84,6 +85,13 @@ var eventTypes = map[string]eventSpec{
 	"demand":        {fields: "guarantor interruption channel delivered signed_receipt evidence", needsLoan: true, check: checkDemand, apply: (*runner).demand},
 	"inspection":    {fields: "inspector conclusion findings", required: "inspector conclusion", needsLoan: true, apply: (*runner).inspect},
 	"close":         {needsLoan: true, apply: (*runner).closeTo},
+	"open-line":     {fields: "amount until revolving committed actor", required: "amount until", apply: (*runner).openLine},
+	"drawdown":      {needsLine: true, fields: "amount actor key funding", apply: (*runner).drawdown},
+	"limit-request": {needsLine: true, fields: "amount until actor reason", required: "amount", apply: (*runner).requestLimit},
+	"limit-approve": {needsLine: true, fields: "actor reason", required: "actor", apply: (*runner).approveLimit},
+	"limit-reject":  {needsLine: true, fields: "actor reason", required: "actor reason", apply: (*runner).rejectLimit},
+	"freeze":        {needsLine: true, fields: "actor reason", required: "reason", apply: (*runner).freezeLine},
+	"unfreeze":      {needsLine: true, fields: "actor reason", required: "reason", apply: (*runner).unfreezeLine},
 }
 
 func init() {

@@ -43,7 +43,8 @@ type Event struct {
 	Reverses    string       `json:"reverses"`
 	Excess      string       `json:"excess"` // a repayment's excess: the payer's choice over the policy's
 
-	// Servicing conventions: a delinquency pause's last day, a re-age's new
+	// Servicing conventions: a delinquency pause's last day (a credit
+	// line's validity or temporary limit's for line events), a re-age's new
 	// installments, a sale's or buyback's external owner and price ratio.
 	Until    string         `json:"until"`
 	ReAging  *loan.ReAging  `json:"re_aging"`
@@ -111,6 +112,12 @@ type Event struct {
 	Inspector  string             `json:"inspector"`
 	Conclusion string             `json:"conclusion"`
 	Findings   []classify.Finding `json:"findings"`
+
+	// Credit lines (and Until above: the validity's or a temporary
+	// limit's last day): whether the line revolves and whether it is
+	// committed.
+	Revolving bool `json:"revolving"`
+	Committed bool `json:"committed"`
 }
 
 // FundingLine is one investor's share of the principal at disbursement.

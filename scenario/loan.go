@@ -24,16 +24,10 @@ func (r *runner) disburse(i int, field string, day date.Date, ev *Event) error {
 	if err != nil {
 		return err
 	}
-	var findings []loan.Finding
-	for a := loan.BasicEligibility; a <= loan.Guarantees; a++ {
-		findings = append(findings, loan.Finding{Area: a, Summary: "scenario"})
-	}
-	req := loan.Request{ID: r.id, Terms: *terms, Borrower: uuid.NewSHA1(LoanID, []byte("borrower")),
+	req := loan.Request{ID: r.id, Terms: *terms, Borrower: borrower,
 		BorrowerKind: loan.Individual, Purpose: "scenario",
 		Guarantees: slices.Clone(r.guarantees), Collateral: r.items.ids(),
-		Dossier: loan.Dossier{Findings: findings, Investigators: [2]string{"investigator-a", "investigator-b"},
-			SignedOn: day},
-		SubmittedBy: "scenario-officer", SubmittedOn: day}
+		Dossier: dossier(day), SubmittedBy: officer, SubmittedOn: day}
 	if _, err := r.e.Submit(r.ctx, req); err != nil {
 		return fieldError(field, err)
 	}
@@ -55,6 +49,23 @@ func (r *runner) disburse(i int, field string, day date.Date, ev *Event) error {
 	}
 	r.disbursed = true
 	return nil
+}
+
+// borrower is the scenario's borrower, the loan's and the line's.
+var borrower = uuid.NewSHA1(LoanID, []byte("borrower"))
+
+// officer is the officer who files the scenario's application and opens
+// its line, unless an event names another.
+const officer = "scenario-officer"
+
+// dossier is the credit investigation the scenario's application and line
+// are granted on: every area found in order by two investigators on day.
+func dossier(day date.Date) loan.Dossier {
+	var findings []loan.Finding
+	for a := loan.BasicEligibility; a <= loan.Guarantees; a++ {
+		findings = append(findings, loan.Finding{Area: a, Summary: "scenario"})
+	}
+	return loan.Dossier{Findings: findings, Investigators: [2]string{"investigator-a", "investigator-b"}, SignedOn: day}
 }
 
 // post posts a journal entry through the Engine.

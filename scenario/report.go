@@ -69,7 +69,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 // Messages after a daily close, Collateral and Guarantees once
 // registered, Collection once a contact, promise or proceeding is
 // recorded, Limitation after a close or a demand, Investors for a funded
-// loan.
+// loan, Line for a loan drawn on a credit line or one opened.
 type Document struct {
 	Event      int              `json:"event"`
 	Date       date.Date        `json:"date"`
@@ -84,6 +84,7 @@ type Document struct {
 	Collection *Collection      `json:"collection,omitempty"`
 	Limitation *Limitation      `json:"limitation,omitempty"`
 	Investors  []Investor       `json:"investors,omitempty"`
+	Line       *LinePart        `json:"line,omitempty"`
 	Refused    *RefusedContact  `json:"refused,omitempty"`
 }
 
@@ -184,7 +185,10 @@ func (r *runner) extend(out *Document, field string, day date.Date) error {
 	if err != nil {
 		return fieldError(field, err)
 	}
-	out.Investors, err = r.investorReport(field, day, &pos, l.Terms())
+	if out.Investors, err = r.investorReport(field, day, &pos, l.Terms()); err != nil {
+		return err
+	}
+	out.Line, err = r.lineReport(field, day)
 	return err
 }
 

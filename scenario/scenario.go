@@ -231,6 +231,7 @@ type runner struct {
 	guarantees []uuid.UUID // the guarantees of the loan, in registration order
 	refused    []RefusedContact
 	proceeding uuid.UUID // the legal proceeding filed; uuid.Nil before
+	line       uuid.UUID // the credit line opened; uuid.Nil before
 }
 
 // newRunner builds the run's Engine.

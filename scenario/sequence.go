@@ -7,7 +7,8 @@ import (
 )
 
 // sequence checks what the order of the events shows, without running
-// them: a second disbursement or one off the terms' start or amount,
+// them: a second disbursement (or drawdown) or one off the terms' start or
+// amount, a line event before the line is opened or a second line,
 // funding that does not add up to the principal, an event that needs the
 // loan before it is disbursed, a label used twice or named before it is
 // given (entries, collateral items, guarantors), a close before the start
@@ -18,6 +19,7 @@ type sequence struct {
 	entries    map[string]bool
 	items      map[string]bool
 	guarantors map[string]bool
+	line       bool // a credit line is open
 }
 
 func newSequence(sc *Scenario) *sequence {
@@ -35,8 +37,16 @@ func (q *sequence) step(bad *fault.Fields, field string, ev *Event) {
 	if spec.needsLoan && !q.disbursed {
 		bad.Addf(field+".type", "a %s event needs the loan disbursed first", ev.Type)
 	}
+	if spec.needsLine && !q.line {
+		bad.Addf(field+".type", "a %s event needs the credit line opened first (open-line)", ev.Type)
+	}
 	switch ev.Type {
-	case "disburse":
+	case "open-line":
+		if q.line {
+			bad.Add(field+".type", "the scenario's credit line is already open")
+		}
+		q.line = true
+	case "disburse", "drawdown":
 		if q.disbursed {
 			bad.Add(field+".type", "the loan is already disbursed")
 		}

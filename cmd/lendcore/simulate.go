@@ -45,6 +45,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "verify portfolio invariants after every day")
 	faults := fs.Bool("faults", false, "inject duplicate commands, reversals and interrupted closes")
 	progress := fs.Bool("progress", true, "show a progress bar on stderr")
+	revolving := fs.Int("revolving", cfg.Revolving, "percent of loans drawn on revolving credit lines (授信额度) instead of applied for one by one")
 	replicas := fs.Int("replicas", 1, "Engines on the one store, as replicas of a host service: commands are spread over them and all close every day (output unchanged)")
 	reportPath := fs.String("report", "", "also write the portfolio report to this file (see --format)")
 	formatFlag := fs.String("format", "html", "the report's format: html (a page of charts), csv or json (the monthly figures)")
@@ -52,6 +53,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	cfg.Loans, cfg.Months, cfg.Seed, cfg.Check, cfg.Faults = *loans, *months, *seed, *check, *faults
+	cfg.Revolving = *revolving
 	cfg.OriginationMonths = max(1, min(cfg.OriginationMonths, cfg.Months)) // derived, not a flag: only --months is reported
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "lendcore simulate: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
@@ -250,6 +252,8 @@ type table struct {
 	w    io.Writer
 	last sim.Stats
 	paid money.Amount // reserve payouts to the previous month end
+	// lines are the credit lines at the last month end (--revolving).
+	lines lendcore.LinesSummary
 }
 
 func newTable(w io.Writer) *table {
@@ -281,11 +285,22 @@ func (t *table) row(p lendcore.Portfolio, st sim.Stats) {
 		p.NPLRatio().Percent(2), s.Amount(s.Provisions).Number(), coll,
 		st.WrittenOff-t.last.WrittenOff, money.Sum(money.Zero(money.CNY), recovered).Number(),
 		money.Sum(money.Zero(money.CNY), payouts).Number())
-	t.last, t.paid = st, p.Reserve.Payouts
+	t.last, t.paid, t.lines = st, p.Reserve.Payouts, p.Lines
 }
 
 func (t *table) summary(st sim.Stats) {
 	fmt.Fprintf(t.w, "\nloans originated %d, payments %d (%s), prepaid %d, written off %d, recovered %s, faults injected %d, loans failed %d, loan-days %d\n",
 		st.Originated, st.Payments, st.Paid.Number(), st.Prepaid, st.WrittenOff, st.Recoveries.Number(),
 		st.Faults, st.FailedLoans, st.LoanDays)
+	if st.Drawdowns > 0 { // --revolving: the last month end's credit lines
+		l := &t.lines
+		lines := 0
+		for _, n := range l.ByStatus {
+			lines += n.Count
+		}
+		fmt.Fprintf(t.w, "loans drawn on credit lines %d; lines %d (frozen %d), open limit %s, used %s (%s), undrawn %s converting to %s, its provision %s\n",
+			st.Drawdowns, lines, l.Frozen, l.Limit.Number(), l.Used.Number(),
+			portfolio.Ratio{Num: l.UtilisationBP, Den: 10000}.Percent(2), l.Undrawn.Number(), l.Converted.Number(),
+			l.Provision.Number())
+	}
 }

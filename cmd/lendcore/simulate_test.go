@@ -64,7 +64,7 @@ func TestSimulateSameOnEveryStore(t *testing.T) {
 
 func TestSimulateBadFlags(t *testing.T) {
 	for _, args := range [][]string{
-		{"--loans", "0"}, {"--months", "-1"}, {"--store", "mysql://x"}, {"--workers", "-3"}, {"--nope"}, {"extra"},
+		{"--loans", "0"}, {"--months", "-1"}, {"--store", "mysql://x"}, {"--workers", "-3"}, {"--revolving", "101"}, {"--nope"}, {"extra"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(append([]string{"simulate"}, args...), &out, &errOut)

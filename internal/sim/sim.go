@@ -18,6 +18,7 @@ import (
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/invest"
+	"github.com/lendcore/lendcore/line"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/storage"
@@ -36,6 +37,16 @@ type Config struct {
 	// WriteOffDPD is when the simulated lender writes a defaulted loan off
 	// (with an approver), the claim still pursued.
 	WriteOffDPD int
+	// Revolving is the share of loans, in percent, drawn on a revolving
+	// credit line (授信额度) instead of applied for one by one: the
+	// borrower is granted a line of twice the principal, valid to the
+	// loan's maturity, and the loan is its drawdown. Which loans are is
+	// fixed by their number (loan i when i × share mod 100 < share: every
+	// other loan at 50 %, every tenth at 10 %), not drawn from the random
+	// stream, so the
+	// portfolio and its payments are the same whatever the share; zero
+	// (the default) opens no line.
+	Revolving int
 }
 
 // DefaultConfig is `lendcore simulate` without flags: 10,000 loans
@@ -65,6 +76,9 @@ func (c Config) Validate() error {
 	}
 	if c.Investors < 1 || c.Investors > 1_000_000 {
 		errs = append(errs, fmt.Errorf("sim: investors %d outside 1..1000000", c.Investors))
+	}
+	if c.Revolving < 0 || c.Revolving > 100 {
+		errs = append(errs, fmt.Errorf("sim: revolving share %d%% outside 0..100", c.Revolving))
 	}
 	if c.WriteOffDPD < 1 {
 		errs = append(errs, fmt.Errorf("sim: write-off DPD %d must be positive", c.WriteOffDPD))
@@ -101,6 +115,7 @@ type Stats struct {
 	Inspections int          `json:"inspections"`
 	Delivered   int          `json:"delivered"`
 	FailedLoans int          `json:"failed_loans"`
+	Drawdowns   int          `json:"drawdowns,omitempty"` // loans drawn on a credit line (Config.Revolving)
 }
 
 type eventKind uint8
@@ -311,6 +326,15 @@ func (s *Sim) apply(ctx context.Context, day date.Date, ev event) error {
 }
 
 func (s *Sim) originate(ctx context.Context, p *plan, st *loanState) error {
+	if i := int(s.index[p.id]); i*s.cfg.Revolving%100 < s.cfg.Revolving { // share spread evenly: 50 % is every other loan
+		if err := s.drawOnLine(ctx, p); err != nil {
+			return err
+		}
+		st.opened = true
+		s.stats.Originated++
+		s.stats.Drawdowns++
+		return s.secure(ctx, p)
+	}
 	if _, err := s.on(p.id).Submit(ctx, p.request); err != nil {
 		return err
 	}
@@ -328,6 +352,28 @@ func (s *Sim) originate(ctx context.Context, p *plan, st *loanState) error {
 	st.opened = true
 	s.stats.Originated++
 	return s.secure(ctx, p)
+}
+
+// drawOnLine grants the plan's borrower a revolving line of twice the
+// principal, valid from the start to the loan's maturity, and draws the
+// loan on it (Engine.OpenLine, Engine.Drawdown), funded as a disbursement
+// is.
+func (s *Sim) drawOnLine(ctx context.Context, p *plan) error {
+	r := &p.request
+	start, principal := r.Terms.Start, r.Terms.Principal
+	lineID := uuid.NewSHA1(p.id, []byte("line"))
+	t := line.Terms{ID: lineID, Borrower: r.Borrower, BorrowerKind: r.BorrowerKind, Product: "consumer-revolving",
+		Purpose: r.Purpose, Limit: principal.MulInt(2), Revolving: true, From: start,
+		Until: p.schedule.Installments[len(p.schedule.Installments)-1].Due, Dossier: r.Dossier, OpenedBy: "approver"}
+	if _, err := s.on(p.id).OpenLine(ctx, t, start); err != nil {
+		return err
+	}
+	d := lendcore.DrawRequest{Loan: p.id, Terms: r.Terms, By: "app", IdempotencyKey: "disburse"}
+	for _, f := range p.funding {
+		d.Funding = append(d.Funding, lendcore.Funding{Investor: f.investor, Amount: f.amount})
+	}
+	_, err := s.on(p.id).Drawdown(ctx, lineID, d)
+	return err
 }
 
 // secure registers what backs a secured or guaranteed loan in the

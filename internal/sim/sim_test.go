@@ -180,3 +180,36 @@ func TestCheckCatchesDiscrepancies(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the borrowers paid")
 }
+
+// TestRevolvingShare: half the loans drawn on revolving credit lines give
+// the same portfolio and the same payments as the run without lines (the
+// share does not touch the random stream), each drawn loan under its own
+// line of twice its principal; the dashboard counts the lines.
+func TestRevolvingShare(t *testing.T) {
+	run := func(share int) (Stats, lendcore.LinesSummary) {
+		cfg := small(3)
+		cfg.Revolving = share
+		e, clock := engine(t, cfg)
+		s, err := New(cfg, clock, e)
+		require.NoError(t, err)
+		var last lendcore.LinesSummary
+		st, err := s.Run(context.Background(), func(p lendcore.Portfolio, _ Stats) { last = p.Lines }, nil)
+		require.NoError(t, err)
+		return st, last
+	}
+	plain, none := run(0)
+	revolving, lines := run(50)
+	assert.Equal(t, 20, revolving.Drawdowns, "every other loan: 20 of 40")
+	assert.Greater(t, revolving.Delivered, plain.Delivered, "the lines' own messages are delivered too")
+	revolving.Drawdowns, revolving.Delivered = 0, plain.Delivered
+	assert.Equal(t, plain, revolving)
+	assert.Empty(t, none.ByStatus)
+	count := 0
+	for _, t := range lines.ByStatus {
+		count += t.Count
+	}
+	assert.Equal(t, 20, count)
+	assert.True(t, lines.Limit.IsPositive())
+	assert.True(t, lines.UtilisationBP > 0 && lines.UtilisationBP <= 5000,
+		"each line is at most half used: %d bp", lines.UtilisationBP)
+}
