@@ -18,6 +18,7 @@ type Tx interface {
 	Accounts() Accounts
 	Listings() Listings
 	Lines() Lines
+	MonthEnds() MonthEnds
 }
 
 // Store is a storage adapter. Used directly, each repository call is its

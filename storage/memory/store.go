@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/google/uuid"
+	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/storage"
 )
@@ -31,6 +32,7 @@ type Store struct {
 	accounts accountState
 	listings listingState
 	lines    table[storage.Line]
+	months   map[date.Date]storage.MonthEnd
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -59,6 +61,7 @@ func New() *Store {
 	s.outbox.init()
 	s.accounts.init()
 	s.listings.init()
+	s.months = map[date.Date]storage.MonthEnd{}
 	return s
 }
 
@@ -177,6 +180,7 @@ func (r txRepos) Outbox() storage.Outbox             { return outbox{r.s, r.t} }
 func (r txRepos) Accounts() storage.Accounts         { return accounts{r.s, r.t} }
 func (r txRepos) Listings() storage.Listings         { return listings{r.s, r.t} }
 func (r txRepos) Lines() storage.Lines               { return lines{r.s, r.t} }
+func (r txRepos) MonthEnds() storage.MonthEnds       { return monthEnds{r.s, r.t} }
 
 // write runs op with the lock held and an undo log. A failed op is undone
 // whether or not it runs in a unit of work, so no write is ever half done

@@ -145,7 +145,7 @@ func (s *Store) Analyze(ctx context.Context) error {
 		"lendcore_debtor_contacts", "lendcore_reserve_movements", "lendcore_inspections", "lendcore_items",
 		"lendcore_item_loans", "lendcore_covers", "lendcore_guarantors", "lendcore_guarantor_loans",
 		"lendcore_close_parts", "lendcore_accounts", "lendcore_account_entries", "lendcore_listings", "lendcore_listing_bids",
-		"lendcore_lines", "lendcore_line_loans"} {
+		"lendcore_lines", "lendcore_line_loans", "lendcore_month_ends"} {
 		if _, err := s.db.ExecContext(ctx, "ANALYZE "+t); err != nil {
 			return fmt.Errorf("sqlstore: analyze %s: %w", t, err)
 		}

@@ -106,6 +106,9 @@ func Run(t *testing.T, newStore Factory) {
 		{"LineRoundTrip", testLineRoundTrip},
 		{"LineVersions", testLineVersions},
 		{"LineValidation", testLineValidation},
+		{"MonthEnds", testMonthEnds},
+		{"MonthEndsConcurrent", testMonthEndsConcurrent},
+		{"MonthEndValidation", testMonthEndValidation},
 		{"ScanLines", testScanLines},
 	}
 	for _, tc := range tests {
