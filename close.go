@@ -561,6 +561,7 @@ func (c *dayClose) portfolioSteps(ctx context.Context, p storage.ClosePart) erro
 		{"compensation", e.compensate},
 		{"collateral", e.monitorCollateral},
 		{"lines", e.monitorLines},
+		{"month end", e.recordMonthEnd},
 		{"outbox retention", e.purgeOutbox},
 	}
 	for _, s := range steps {
