@@ -11,6 +11,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
@@ -28,6 +29,10 @@ type MonthEndFigures struct {
 	// portfolio steps: after every loan partition and every other
 	// portfolio step (compensation from the reserve included).
 	Portfolio Portfolio `json:"portfolio"`
+	// Buckets is the delinquency bucket table the loans were graded with
+	// (Classification.Buckets when the month end was closed), in which
+	// order the snapshot's buckets and Vintage.Worst count.
+	Buckets classify.Buckets `json:"buckets"`
 	// Vintages are the loans by origination month (the month of their
 	// disbursement), oldest first, as of the month end.
 	Vintages []Vintage `json:"vintages"`
@@ -69,8 +74,8 @@ func (e *Engine) recordMonthEnd(ctx context.Context, day date.Date) (int, error)
 	if err != nil {
 		return 0, err
 	}
-	f := MonthEndFigures{Portfolio: p, Recovered: money.Zero(p.Snapshot.Currency)}
 	buckets := e.policies.Classification.Buckets
+	f := MonthEndFigures{Portfolio: p, Buckets: buckets, Recovered: money.Zero(p.Snapshot.Currency)}
 	cohorts := map[string]*Vintage{}
 	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{NoDocument: true}) {
 		if err != nil {
