@@ -51,7 +51,7 @@ type tracked struct {
 // LoanAt is one loan at a month end, as the vintage curves need it.
 type LoanAt struct {
 	ID         uuid.UUID
-	DPD        int  // days past due at the month end's close
+	DPD        int  // days past due at the month end's close, or the worst to date (LoanState.MaxDPD) to count as Stored does
 	WrittenOff bool // written off (账销案存: the claim may still be pursued)
 }
 
