@@ -382,6 +382,12 @@ func TestReportCommandBadInput(t *testing.T) {
 	sts, err := openStores("sqlite:"+empty, 1) // migrated, no loans
 	require.NoError(t, err)
 	require.NoError(t, sts[0].Close())
+	old := closedStore(t) // made a store from before the month-end figures
+	oldDB, err := sql.Open("sqlite", old)
+	require.NoError(t, err)
+	_, err = oldDB.Exec("DROP TABLE lendcore_month_ends")
+	require.NoError(t, err)
+	require.NoError(t, oldDB.Close())
 	before, err := os.ReadFile(foreign)
 	require.NoError(t, err)
 	good := func(store string) []string {
@@ -421,6 +427,7 @@ func TestReportCommandBadInput(t *testing.T) {
 		{"out in a missing directory", withFlag(good("sqlite:"+closed), "--out", filepath.Join(dir, "no", "r.html")), src, "--out", "cannot write"},
 		{"out is a directory", withFlag(good("sqlite:"+closed), "--out", dir), src, "--out", "is a directory"},
 		{"no out", []string{"--store", "sqlite:" + closed, "--from", "2025-01-01", "--to", "2025-12-31"}, src, "--out", "is required"},
+		{"a store from before the month-end figures", good("sqlite:" + old), storedMonthEnds, "--store", "keeps no month-end figures: it predates them"},
 		{"no month end recorded in range", withFlag(good("sqlite:"+closed), "--from", "2025-03-01"), storedMonthEnds, "--from, --to", "no month end was closed in 2025-03-01..2025-12-31"},
 		{"stored figures, to before from", withFlag(good("sqlite:"+closed), "--to", "2024-12-31"), storedMonthEnds, "--to", "before --from"},
 	} {
