@@ -564,6 +564,7 @@ func (c *dayClose) portfolioSteps(ctx context.Context, p storage.ClosePart) erro
 		{"collateral", e.monitorCollateral},
 		{"lines", e.monitorLines},
 		{"debtors", e.debtorPass},
+		{"month end", e.recordMonthEnd},
 		{"outbox retention", e.purgeOutbox},
 	}
 	for _, s := range steps {

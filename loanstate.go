@@ -60,6 +60,10 @@ type LoanState struct {
 	RestructuredOn date.Date `json:"restructured_on,omitzero"`
 	// Received is everything the borrower has paid in.
 	Received money.Amount `json:"received"`
+	// Recovered is what came back on the written-off claim (recoveries,
+	// including any booked as income beyond the claim); zero for a loan
+	// never written off.
+	Recovered money.Amount `json:"recovered,omitzero"`
 	// MonthEnd is the loan as of the last month end before Day, for roll
 	// rates; zero before its first month end.
 	MonthEnd MonthEnd `json:"month_end,omitzero"`
@@ -81,6 +85,10 @@ type LoanState struct {
 	Disbursed      date.Date `json:"disbursed,omitzero"`
 	LastInspection date.Date `json:"last_inspection,omitzero"`
 	InspectionDue  date.Date `json:"inspection_due,omitzero"`
+	// WrittenOffOn is the day the loan was written off; zero when it never
+	// was. It stays once the claim is settled and the loan closed, so the
+	// month-end vintages count the loan written off for ever.
+	WrittenOffOn date.Date `json:"written_off_on,omitzero"`
 	// Version is the loan version (journal length) the state was derived from.
 	Version int64 `json:"version"`
 	// Guarantors is the number of guarantors on the loan's application
@@ -221,6 +229,12 @@ func (e *Engine) deriveWith(ctx context.Context, id uuid.UUID, pos *loan.Positio
 	s.DPD = pos.DaysPastDue
 	s.MaxDPD = max(prev.MaxDPD, s.DPD)
 	s.Received = pos.Received
+	s.Recovered = pos.Recovered.Total().Add(pos.ExcessRecovered)
+	if pos.WrittenOffOn != nil {
+		s.WrittenOffOn = *pos.WrittenOffOn
+	} else {
+		s.WrittenOffOn = date.Date{}
+	}
 	s.Bucket = e.bucketName(s.DPD)
 
 	if pos.RestructuredOn != nil && *pos.RestructuredOn != prev.RestructuredOn {

@@ -50,6 +50,9 @@ func (s LoanState) MarshalJSON() ([]byte, error) {
 	w.dateOmitZero("collection_since", s.CollectionSince)
 	w.dateOmitZero("restructured_on", s.RestructuredOn)
 	w.amount("received", s.Received)
+	if !s.Recovered.IsZero() {
+		w.amount("recovered", s.Recovered)
+	}
 	if s.MonthEnd != (MonthEnd{}) {
 		w.key("month_end")
 		w.open()
@@ -65,6 +68,7 @@ func (s LoanState) MarshalJSON() ([]byte, error) {
 	w.dateOmitZero("disbursed", s.Disbursed)
 	w.dateOmitZero("last_inspection", s.LastInspection)
 	w.dateOmitZero("inspection_due", s.InspectionDue)
+	w.dateOmitZero("written_off_on", s.WrittenOffOn)
 	w.int("version", s.Version)
 	if s.Guarantors != 0 {
 		w.int("guarantors", int64(s.Guarantors))

@@ -51,7 +51,7 @@ type tracked struct {
 // LoanAt is one loan at a month end, as the vintage curves need it.
 type LoanAt struct {
 	ID         uuid.UUID
-	DPD        int  // days past due at the month end's close
+	DPD        int  // days past due at the month end's close, or the worst to date (LoanState.MaxDPD) to count as Stored does
 	WrittenOff bool // written off (账销案存: the claim may still be pursued)
 }
 
@@ -109,16 +109,21 @@ func (c *Collector) Add(p *lendcore.Portfolio, t Totals) error {
 	if err != nil {
 		return err
 	}
-	if c.fig.Currency.IsZero() {
-		c.fig.Currency = p.Snapshot.Currency
-	}
+	c.push(p, t, m, c.vintages(cohortOf(p.Day)), c.fresh, c.off)
+	c.fresh, c.off = 0, 0
+	return nil
+}
+
+// vintages files the loans observed since the last Add under cohort (they
+// were disbursed in the month of this month end) and counts every cohort.
+func (c *Collector) vintages(name string) []Vintage {
 	// The loans observed since the last Add were disbursed in this month.
 	var cohort int32 = -1
 	for i := range c.loans {
 		if c.loans[i].cohort < 0 {
 			if cohort < 0 {
 				cohort = int32(len(c.cohorts))
-				c.cohorts = append(c.cohorts, cohortOf(p.Day))
+				c.cohorts = append(c.cohorts, name)
 			}
 			c.loans[i].cohort = cohort
 		}
@@ -137,12 +142,19 @@ func (c *Collector) Add(p *lendcore.Portfolio, t Totals) error {
 			v.WrittenOff++
 		}
 	}
+	return vs
+}
+
+// push appends m, the month end of p that month checked, with its
+// vintages and the loans originated and written off in the month.
+func (c *Collector) push(p *lendcore.Portfolio, t Totals, m Month, vs []Vintage, originated, writtenOff int64) {
+	if c.fig.Currency.IsZero() {
+		c.fig.Currency = p.Snapshot.Currency
+	}
 	m.Vintages = vs
-	m.Originated, m.WrittenOff = c.fresh, c.off
-	c.fresh, c.off = 0, 0
+	m.Originated, m.WrittenOff = originated, writtenOff
 	c.last.reserve, c.last.recovered = p.Reserve, t.Recovered
 	c.fig.Months = append(c.fig.Months, m)
-	return nil
 }
 
 // month converts p into a Month, or reports what is wrong with it.

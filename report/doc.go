@@ -15,11 +15,22 @@
 //
 // # Where the figures come from
 //
-// Figures holds one Month per month end. A Collector builds them while an
-// Engine runs (lendcore simulate --report does): at each month end, Observe
-// every loan, then Add the Engine's PortfolioAt and the running totals. A
-// Source reads them back from a store the daily close recorded them in
-// (lendcore report), and Load checks the range and the answer. Write
+// Figures holds one Month per month end. The daily close records each
+// month end in the store (lendcore.MonthEndFigures); Stored, a Source,
+// reads them back (lendcore report, and lendcore simulate --report, which
+// therefore write the same report), and Load checks the range and the
+// answer. A Collector builds them instead while an Engine runs, for a host
+// that wants the figures of other days than month ends closed: at each
+// month end, Observe every loan, then Add the Engine's PortfolioAt and the
+// running totals.
+//
+// The two count a vintage's bad loans alike when the Collector is given
+// each loan's worst days past due to date (LoanState.MaxDPD) as
+// LoanAt.DPD: Stored counts a loan bad once it has been in the vintage
+// bucket or worse at any close, not only at a month end. Stored files a
+// loan under the month of its disbursement; a Collector under the month
+// end it first observes the loan at, the same month when every month end
+// is collected. Write
 // renders them as HTML, CSV or JSON; it writes to an io.Writer and never
 // touches the disk, so the caller decides how a file is replaced.
 //

@@ -37,6 +37,10 @@
 //   - Lines: credit lines, each a versioned document linked to the loans
 //     drawn under it (so a loan's line is an indexed query); every
 //     drawdown writes its line, which serialises a line's drawdowns.
+//   - MonthEnds: the portfolio figures the daily close records on each
+//     month end, one document per day, written once: a second write of a
+//     day is a replay (the same document) or a conflict, and the first
+//     record stands.
 //
 // Concurrency is optimistic everywhere: each write names the version it
 // read and fails with ErrConflict when another writer got there first; the

@@ -19,6 +19,7 @@ type Tx interface {
 	Listings() Listings
 	Lines() Lines
 	Facts() Facts
+	MonthEnds() MonthEnds
 }
 
 // Store is a storage adapter. Used directly, each repository call is its

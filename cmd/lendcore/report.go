@@ -28,23 +28,15 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 	return reportFrom(args, stdout, stderr, storedMonthEnds)
 }
 
-// storedMonthEnds is the source of month-end figures over a store. The
-// daily close does not record them yet, so there are none to read.
-func storedMonthEnds(storage.Store) report.Source { return noMonthEnds{} }
-
-type noMonthEnds struct{}
-
-func (noMonthEnds) MonthEnds(context.Context, date.Date, date.Date) (*report.Figures, error) {
-	return nil, errNotRecorded
+// storedMonthEnds is the source of month-end figures over a store: the
+// figures its daily close recorded on each month end.
+func storedMonthEnds(eng *lendcore.Engine) report.Source {
+	return report.Stored{Engine: eng, Title: "Portfolio report"}
 }
-
-// errNotRecorded says what a report over a store lacks today.
-var errNotRecorded = errors.New("the store keeps no month-end portfolio figures: the daily close does not record them yet, " +
-	"so a report can only be written by the run itself (lendcore simulate --report FILE)")
 
 // reportFrom is lendcore report with the source of month-end figures that
 // source gives for the store.
-func reportFrom(args []string, stdout, stderr io.Writer, source func(storage.Store) report.Source) int {
+func reportFrom(args []string, stdout, stderr io.Writer, source func(*lendcore.Engine) report.Source) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	spec := fs.String("store", "", "the store the daily close ran on: sqlite:FILE or a postgres:// URL (required)")
@@ -111,7 +103,7 @@ func reportFrom(args []string, stdout, stderr io.Writer, source func(storage.Sto
 	case from.After(last):
 		return fail(2, "from", "%s is after the last closed day, %s: the range holds no closed day", from, last)
 	}
-	figs, err := report.Load(ctx, source(st), from, to)
+	figs, err := report.Load(ctx, source(eng), from, to)
 	var bad *fault.Fields
 	switch {
 	case err == nil:
@@ -120,8 +112,8 @@ func reportFrom(args []string, stdout, stderr io.Writer, source func(storage.Sto
 	case errors.Is(err, report.ErrNoMonthEnds):
 		fmt.Fprintf(stderr, "lendcore report: --from, --to: no month end was closed in %s..%s (the last closed day is %s)\n", from, to, last)
 		return 2
-	case errors.Is(err, errNotRecorded):
-		return fail(2, "store", "%v", err)
+	case errors.Is(err, storage.ErrCorrupt):
+		return fail(1, "store", "the stored month-end figures cannot be read: %s", oneLine(err))
 	case errors.Is(err, report.ErrInvalidFigures):
 		return fail(1, "store", "the stored month-end figures are not valid: %s", oneLine(err))
 	default:
@@ -185,6 +177,15 @@ func openStoreToRead(ctx context.Context, spec string) (storage.Store, error) {
 		if err != nil {
 			st.Close()
 			return nil, fmt.Errorf("not a lendcore store (%s)", oneLine(err))
+		}
+		// A store last migrated before the close recorded month ends
+		// has no table for them: say so rather than fail on the query.
+		day := date.New(2000, 1, 31)
+		for _, err := range st.MonthEnds().Scan(ctx, storage.DateRange{From: day, To: day}) {
+			if err != nil {
+				st.Close()
+				return nil, fmt.Errorf("keeps no month-end figures: it predates them (migrate it and close a month end) (%s)", oneLine(err))
+			}
 		}
 		return st, nil
 	}

@@ -16,10 +16,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/report"
-	"github.com/lendcore/lendcore/storage"
 )
 
 // reportRun is the simulation the report tests look at: small enough to run
@@ -250,7 +250,7 @@ func TestSimulateReportBadInput(t *testing.T) {
 }
 
 // reportCmd runs lendcore report with the source double.
-func reportCmd(t *testing.T, src func(storage.Store) report.Source, args ...string) (code int, stdout, stderr string) {
+func reportCmd(t *testing.T, src func(*lendcore.Engine) report.Source, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code = reportFrom(args, &out, &errOut, src)
@@ -345,7 +345,7 @@ func twoProducts() *report.Figures {
 // source with two products the breakdown by product is drawn too.
 func TestReportCommandWithSource(t *testing.T) {
 	store := "sqlite:" + closedStore(t)
-	src := func(storage.Store) report.Source { return fixedSource{twoProducts()} }
+	src := func(*lendcore.Engine) report.Source { return fixedSource{twoProducts()} }
 	page := filepath.Join(t.TempDir(), "stored.html")
 	code, _, stderr := reportCmd(t, src, "--store", store, "--from", "2025-01-01", "--to", "2025-03-31", "--out", page)
 	require.Equal(t, 0, code, stderr)
@@ -382,6 +382,12 @@ func TestReportCommandBadInput(t *testing.T) {
 	sts, err := openStores("sqlite:"+empty, 1) // migrated, no loans
 	require.NoError(t, err)
 	require.NoError(t, sts[0].Close())
+	old := closedStore(t) // made a store from before the month-end figures
+	oldDB, err := sql.Open("sqlite", old)
+	require.NoError(t, err)
+	_, err = oldDB.Exec("DROP TABLE lendcore_month_ends")
+	require.NoError(t, err)
+	require.NoError(t, oldDB.Close())
 	before, err := os.ReadFile(foreign)
 	require.NoError(t, err)
 	good := func(store string) []string {
@@ -397,11 +403,11 @@ func TestReportCommandBadInput(t *testing.T) {
 		}
 		return append(out, name, value)
 	}
-	src := func(storage.Store) report.Source { return fixedSource{twoProducts()} }
+	src := func(*lendcore.Engine) report.Source { return fixedSource{twoProducts()} }
 	for _, tc := range []struct {
 		name string
 		args []string
-		src  func(storage.Store) report.Source
+		src  func(*lendcore.Engine) report.Source
 		flag string
 		says string
 	}{
@@ -421,7 +427,9 @@ func TestReportCommandBadInput(t *testing.T) {
 		{"out in a missing directory", withFlag(good("sqlite:"+closed), "--out", filepath.Join(dir, "no", "r.html")), src, "--out", "cannot write"},
 		{"out is a directory", withFlag(good("sqlite:"+closed), "--out", dir), src, "--out", "is a directory"},
 		{"no out", []string{"--store", "sqlite:" + closed, "--from", "2025-01-01", "--to", "2025-12-31"}, src, "--out", "is required"},
-		{"the close keeps no month-end figures", good("sqlite:" + closed), storedMonthEnds, "--store", "keeps no month-end portfolio figures"},
+		{"a store from before the month-end figures", good("sqlite:" + old), storedMonthEnds, "--store", "keeps no month-end figures: it predates them"},
+		{"no month end recorded in range", withFlag(good("sqlite:"+closed), "--from", "2025-03-01"), storedMonthEnds, "--from, --to", "no month end was closed in 2025-03-01..2025-12-31"},
+		{"stored figures, to before from", withFlag(good("sqlite:"+closed), "--to", "2024-12-31"), storedMonthEnds, "--to", "before --from"},
 	} {
 		code, _, stderr := reportCmd(t, tc.src, tc.args...)
 		assert.Equal(t, 2, code, tc.name)
@@ -475,4 +483,60 @@ func TestReportCommandForeignPostgres(t *testing.T) {
 	assert.Zero(t, tables, "nothing was created in the schema")
 	_, err = os.Stat(out)
 	assert.True(t, os.IsNotExist(err), "no report was written")
+}
+
+// lendcore report over the store a simulation ran on writes the report
+// simulate --report wrote: both read the month ends the daily close
+// recorded. Only the title differs. A range inside the run gives those
+// month ends, with the flows since the month end before the range.
+func TestReportOverStoreEqualsSimulateReport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lend.db")
+	simulated := filepath.Join(dir, "simulated.json")
+	simulate(t, "--loans", "80", "--months", "4", "--seed", "5", "--store", "sqlite:"+db, "--report", simulated, "--format", "json")
+	stored := filepath.Join(dir, "stored.json")
+	code, _, stderr := reportCmd(t, storedMonthEnds, "--store", "sqlite:"+db, "--from", "2025-01-01", "--to", "2025-05-01",
+		"--out", stored, "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	read := func(path string) report.Figures {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		var f report.Figures
+		require.NoError(t, json.Unmarshal(b, &f))
+		return f
+	}
+	want, got := read(simulated), read(stored)
+	require.Len(t, want.Months, 4)
+	assert.Equal(t, "Portfolio report", got.Title)
+	got.Title = want.Title
+	assert.Equal(t, want, got)
+
+	// The figures are the run's: every loan originated is in a vintage,
+	// and the month's flows add up to the month end's totals.
+	var originated, writtenOff int64
+	for _, m := range want.Months {
+		originated += m.Originated
+		writtenOff += m.WrittenOff
+	}
+	last := want.Months[3]
+	var loans, off int64
+	for _, v := range last.Vintages {
+		loans += v.Loans
+		off += v.WrittenOff
+		assert.LessOrEqual(t, v.WrittenOff, v.Bad, v.Cohort)
+	}
+	assert.Equal(t, int64(80), originated)
+	assert.Equal(t, originated, loans)
+	assert.Equal(t, writtenOff, off)
+
+	// February and March alone: the same month ends, February's flows
+	// still those since January's month end.
+	code, stdout, stderr := reportCmd(t, storedMonthEnds, "--store", "sqlite:"+db, "--from", "2025-02-01", "--to", "2025-03-31",
+		"--out", "-", "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var part report.Figures
+	require.NoError(t, json.Unmarshal([]byte(stdout), &part))
+	part.Title = want.Title
+	want.Months = want.Months[1:3]
+	assert.Equal(t, want, part)
 }

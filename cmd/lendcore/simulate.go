@@ -14,7 +14,6 @@ import (
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/internal/sim"
-	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/portfolio"
 	"github.com/lendcore/lendcore/report"
@@ -126,24 +125,8 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		bar = progressBar(stderr)
 	}
 	ctx := context.Background()
-	month := t.row
-	var rep *report.Collector
-	var repErr error
-	if out != nil {
-		title := fmt.Sprintf("Simulated P2P portfolio: %d loans over %d months, seed %d", cfg.Loans, cfg.Months, cfg.Seed)
-		if rep, err = report.NewCollector(title, engines[0].Policies().Classification.Buckets); err != nil {
-			fmt.Fprintf(stderr, "lendcore simulate: %v\n", err)
-			return 1
-		}
-		month = func(p lendcore.Portfolio, st sim.Stats) {
-			t.row(p, st)
-			if repErr == nil {
-				repErr = collectMonth(ctx, engines[0], rep, &p, st)
-			}
-		}
-	}
 	began := time.Now()
-	stats, err := s.Run(ctx, month, bar)
+	stats, err := s.Run(ctx, t.row, bar)
 	elapsed := time.Since(began)
 	if err != nil {
 		fmt.Fprintf(stderr, "\nlendcore simulate: %v\n", err)
@@ -151,33 +134,25 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	}
 	t.summary(stats)
 	if out != nil {
-		if repErr == nil {
-			repErr = report.Write(out.f, rep.Figures(), format)
+		// The report is drawn from the month ends the daily close recorded
+		// in the store, as lendcore report draws it later over the same
+		// store: the two are the same report.
+		title := fmt.Sprintf("Simulated P2P portfolio: %d loans over %d months, seed %d", cfg.Loans, cfg.Months, cfg.Seed)
+		figs, err := report.Load(ctx, report.Stored{Engine: engines[0], Title: title}, cfg.Start, cfg.Start.AddDate(0, cfg.Months, 0))
+		if err == nil {
+			err = report.Write(out.f, figs, format)
 		}
-		if repErr == nil {
-			repErr = out.commit()
+		if err == nil {
+			err = out.commit()
 		}
-		if repErr != nil {
-			fmt.Fprintf(stderr, "lendcore simulate: --report: %s\n", oneLine(repErr))
+		if err != nil {
+			fmt.Fprintf(stderr, "lendcore simulate: --report: %s\n", oneLine(err))
 			return 1
 		}
 	}
 	fmt.Fprintf(stderr, "%d loan-days in %s: %.0f loan-days/s\n", stats.LoanDays, elapsed.Round(time.Millisecond),
 		float64(stats.LoanDays)/elapsed.Seconds())
 	return 0
-}
-
-// collectMonth adds a month end of a simulation to the report: every loan's
-// days past due and status for the vintage curves, then the portfolio.
-func collectMonth(ctx context.Context, eng *lendcore.Engine, c *report.Collector, p *lendcore.Portfolio, st sim.Stats) error {
-	off := loan.WrittenOff.String()
-	for rec, err := range eng.Store().Loans().Scan(ctx, storage.LoanFilter{NoDocument: true, NoState: true}) {
-		if err != nil {
-			return err
-		}
-		c.Observe(report.LoanAt{ID: rec.ID, DPD: rec.Index.DaysPastDue, WrittenOff: rec.Status == off})
-	}
-	return c.Add(p, report.Totals{Recovered: st.Recoveries})
 }
 
 // flagSet reports whether the flag name was given on the command line.

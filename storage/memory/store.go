@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/google/uuid"
+	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/storage"
 )
@@ -32,6 +33,7 @@ type Store struct {
 	listings listingState
 	lines    table[storage.Line]
 	facts    factStore
+	months   map[date.Date]storage.MonthEnd
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -61,6 +63,7 @@ func New() *Store {
 	s.accounts.init()
 	s.listings.init()
 	s.facts.init()
+	s.months = map[date.Date]storage.MonthEnd{}
 	return s
 }
 
@@ -183,6 +186,7 @@ func (r txRepos) Accounts() storage.Accounts         { return accounts{r.s, r.t}
 func (r txRepos) Listings() storage.Listings         { return listings{r.s, r.t} }
 func (r txRepos) Lines() storage.Lines               { return lines{r.s, r.t} }
 func (r txRepos) Facts() storage.Facts               { return facts{r.s, r.t} }
+func (r txRepos) MonthEnds() storage.MonthEnds       { return monthEnds{r.s, r.t} }
 
 // write runs op with the lock held and an undo log. A failed op is undone
 // whether or not it runs in a unit of work, so no write is ever half done
