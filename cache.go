@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/invest"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
@@ -29,15 +30,15 @@ type memo interface {
 }
 
 // WithLoanCache turns the Engine's memory of decoded loans, derived
-// states and decoded investor books on (the default) or off. Off, every
+// states, investor books and facts on (the default) or off. Off, every
 // command and every close decodes from the store: slower, with the same
 // results.
 func WithLoanCache(on bool) Option {
 	return func(e *Engine) error {
 		if on {
-			e.loans, e.books = newLoanCache(), &bookCache{}
+			e.loans, e.books, e.facts = newLoanCache(), &bookCache{}, &factCache{}
 		} else {
-			e.loans, e.books = noMemo{}, nil
+			e.loans, e.books, e.facts = noMemo{}, nil, nil
 		}
 		return nil
 	}
@@ -308,4 +309,65 @@ func (c *bookCache) forget(id uuid.UUID) {
 	c.mu.Lock()
 	delete(c.m, id)
 	c.mu.Unlock()
+}
+
+// factCache keeps each stored fact decoded, so the daily close, which
+// reads every fact in force each day, decodes a fact once rather than once
+// a day. A stored fact never changes (a journal is append-only; a
+// correction is a new fact), and an entry is used only while its key is
+// the one stored at its place in the journal. A nil cache
+// (WithLoanCache(false)) decodes every time.
+type factCache struct {
+	mu sync.Mutex
+	m  map[factAt]cachedFact
+}
+
+// factAt is a fact's place: its journal and its position in it.
+type factAt struct {
+	subject uuid.UUID
+	seq     int64
+}
+
+type cachedFact struct {
+	key  string
+	fact classify.Fact
+}
+
+// decode returns s decoded and checked.
+func (c *factCache) decode(s *storage.Fact) (classify.Fact, error) {
+	at := factAt{s.Subject, s.Seq}
+	if c != nil {
+		c.mu.Lock()
+		hit, ok := c.m[at]
+		c.mu.Unlock()
+		if ok && hit.key == s.Key {
+			return hit.fact, nil
+		}
+	}
+	f, err := decodeFacts([]storage.Fact{*s})
+	if err != nil {
+		return classify.Fact{}, err
+	}
+	if c != nil {
+		c.mu.Lock()
+		if c.m == nil {
+			c.m = map[factAt]cachedFact{}
+		}
+		c.m[at] = cachedFact{s.Key, f[0]}
+		c.mu.Unlock()
+	}
+	return f[0], nil
+}
+
+// decodeAll returns the facts of a journal decoded.
+func (c *factCache) decodeAll(stored []storage.Fact) ([]classify.Fact, error) {
+	out := make([]classify.Fact, len(stored))
+	for i := range stored {
+		f, err := c.decode(&stored[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = f
+	}
+	return out, nil
 }

@@ -69,6 +69,7 @@ type Engine struct {
 
 	loans memo
 	books *bookCache // nil: no cache
+	facts *factCache // nil: no cache
 	// The collateral register's decoded parts (see partCache).
 	items      partCache[collateral.Item]
 	covers     partCache[collateral.Cover]
@@ -243,6 +244,7 @@ func New(store storage.Store, opts ...Option) (*Engine, error) {
 		retention: 90,
 		loans:     newLoanCache(),
 		books:     &bookCache{},
+		facts:     &factCache{},
 		shortcuts: true,
 	}
 	for _, o := range opts {

@@ -295,12 +295,12 @@ func (e *Engine) loadFacts(ctx context.Context, day date.Date) (map[uuid.UUID][]
 		if bad[s.Subject] != nil {
 			continue
 		}
-		f, err := decodeFacts([]storage.Fact{s})
+		f, err := e.facts.decode(&s)
 		if err != nil {
 			bad[s.Subject] = err
 			continue
 		}
-		by[s.Subject] = append(by[s.Subject], f[0])
+		by[s.Subject] = append(by[s.Subject], f)
 	}
 	return by, bad, nil
 }
@@ -343,28 +343,39 @@ func (e *Engine) debtorPass(ctx context.Context, day date.Date) (int, error) {
 			borrowers[s.Subject] = true
 		}
 	}
+	if len(borrowers) == 0 {
+		return 0, nil
+	}
+	// One pass over the loans on the books finds every borrower's loans:
+	// a scan per borrower would cost the portfolio once per borrower.
+	loans := map[uuid.UUID][]storage.Loan{}
+	for rec, err := range e.store.Loans().Scan(ctx, storage.LoanFilter{Statuses: openForClose, NoDocument: true}) {
+		if err != nil {
+			return 0, err
+		}
+		if borrowers[rec.Borrower] {
+			loans[rec.Borrower] = append(loans[rec.Borrower], rec)
+		}
+	}
 	for b := range borrowers {
-		if err := e.debtorFloor(ctx, b, day); err != nil {
+		if err := e.debtorFloor(ctx, b, loans[b], day); err != nil {
 			return 0, fmt.Errorf("borrower %s: %w", b, err)
 		}
 	}
 	return 0, nil
 }
 
-// debtorFloor grades one borrower's loans together on day and records the
-// floor for day+1 when it changes.
-func (e *Engine) debtorFloor(ctx context.Context, borrower uuid.UUID, day date.Date) error {
+// debtorFloor grades one borrower's loans on the books (recs, in id order)
+// together on day and records the floor for day+1 when it changes.
+func (e *Engine) debtorFloor(ctx context.Context, borrower uuid.UUID, recs []storage.Loan, day date.Date) error {
 	var claims []classify.Facts
 	var results []classify.Result
-	f := storage.LoanFilter{Borrower: borrower, Statuses: openForClose, NoDocument: true}
-	for rec, err := range e.store.Loans().Scan(ctx, f) {
-		if err != nil {
-			return err
-		}
+	for i := range recs {
+		rec := &recs[i]
 		if rec.Index.AsOf != day {
 			continue // not closed today (failed, or not yet open): graded with its borrower once it is
 		}
-		s, err := e.stateOf(&rec)
+		s, err := e.stateOf(rec)
 		if err != nil {
 			return err
 		}
@@ -393,7 +404,7 @@ func (e *Engine) debtorFloor(ctx context.Context, borrower uuid.UUID, day date.D
 		if err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return 0, false, err
 		}
-		journal, err := decodeFacts(j.Facts)
+		journal, err := e.facts.decodeAll(j.Facts)
 		if err != nil {
 			return 0, false, err
 		}
