@@ -115,7 +115,9 @@ func isUnique(err error) bool {
 // isDuplicateTable reports whether err says a table being created exists.
 func isDuplicateTable(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "42P07"
+	// 42710 (duplicate_object): the table's row type, which PostgreSQL
+	// creates with it, collided instead of the table itself.
+	return errors.As(err, &pe) && (pe.Code == "42P07" || pe.Code == "42710")
 }
 
 // isContention reports whether err means a concurrent writer made the
