@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 //go:embed migrations/*.sql
@@ -92,6 +93,13 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 		// by the time this one fails, so a second try finds it.
 		_, err = c.exec(ctx, create)
 	}
+	// SQLite answers a second process switching a new file to WAL, or
+	// upgrading its read lock, with SQLITE_BUSY at once, whatever the busy
+	// timeout: two replicas starting together wait a moment and try again.
+	for try := 1; try <= 5 && isContention(err); try++ {
+		time.Sleep(time.Duration(try) * 50 * time.Millisecond)
+		_, err = c.exec(ctx, create)
+	}
 	if err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
@@ -99,7 +107,12 @@ func (s *Store) migrate(ctx context.Context, upTo int) error {
 		if m.version > upTo {
 			break
 		}
-		if err := s.apply(ctx, m); err != nil {
+		err := s.apply(ctx, m)
+		for try := 1; try <= 5 && isContention(err); try++ {
+			time.Sleep(time.Duration(try) * 50 * time.Millisecond)
+			err = s.apply(ctx, m)
+		}
+		if err != nil {
 			return fmt.Errorf("sqlstore: migration %04d_%s: %w", m.version, m.name, err)
 		}
 	}
