@@ -206,13 +206,14 @@ func (d Default) oldest() date.Date {
 // (CoverOverdue: each overdue installment's principal and interest still
 // owed and not yet compensated; CoverOutstanding: that, then the investors'
 // remaining principal), split pro rata among its investors. Loans are paid
-// oldest claim first (earliest overdue due date; ties in the order given),
-// installments oldest first, interest before principal, until the balance
-// runs out: the last payout may be partial and later claims get nothing.
-// The reserve takes each paid claim over. This order is platform practice,
-// not law (evidence not-found: Civil Code art. 561 orders a debtor's own
-// short payment, not a guarantor's or reserve's payout); it is to become
-// configurable in a later change.
+// in the policy's Order (by default oldest claim first: earliest overdue
+// due date, ties in the order given), installments oldest first, each
+// installment's parts in the Order's part order (by default interest
+// before principal), until the balance runs out: the last payout may be
+// partial and later claims get nothing. The reserve takes each paid claim
+// over. The order is platform practice, not law (evidence not-found: Civil
+// Code art. 561 orders a debtor's own short payment, not a guarantor's or
+// reserve's payout), hence policy.
 //
 // Malformed facts return *fault.Fields and change nothing; a loan past
 // due (DaysPastDue > 0) must list its overdue installments.
@@ -265,9 +266,8 @@ func (r *Reserve) Compensate(on date.Date, defaults []Default) ([]*Compensation,
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		return cmp.Compare(defaults[a].oldest().DaysSinceEpoch(), defaults[b].oldest().DaysSinceEpoch())
-	})
+	byOrder := loanOrders[r.policy.Order.Loans]
+	slices.SortStableFunc(order, func(a, b int) int { return byOrder(&defaults[a], &defaults[b]) })
 
 	type item struct {
 		book *Book
@@ -289,10 +289,7 @@ func (r *Reserve) Compensate(on date.Date, defaults []Default) ([]*Compensation,
 			continue
 		}
 		add := func(inst int, prin, intr money.Amount) {
-			intr = money.Min(intr, left)
-			left = left.Sub(intr)
-			prin = money.Min(money.Min(prin, avail), left)
-			left = left.Sub(prin)
+			prin, intr, left = r.policy.Order.pay(left, money.Min(prin, avail), intr)
 			avail = avail.Sub(prin)
 			if !intr.IsZero() || !prin.IsZero() {
 				plan = append(plan, item{b, Payout{On: on, Installment: inst, Principal: prin, Interest: intr}})

@@ -70,9 +70,12 @@ func (d *Distribution) PaidTo(payee uuid.UUID) money.Amount {
 // Routing. A payment of an installment that a payer compensated goes first
 // to that payer, up to the principal and interest it advanced and not yet
 // recovered; its penalty and fee components go to that payer too (the payer
-// bore the delay after paying). A payment with Installment 0 repays open
-// claims oldest first, principal against principal and interest against
-// interest. Everything else goes to the holdings.
+// bore the delay after paying). A payment with Installment 0 goes in the
+// policy's Recovery.Unassigned priority: by default (PayersFirst) it repays
+// open claims oldest first, principal against principal and interest
+// against interest; under HoldersFirst the holdings take it first, and
+// only principal beyond what they hold repays the claims. Everything else
+// goes to the holdings.
 //
 // Split. Each component left for the holdings is split pro rata to the
 // principal each holding has at this moment, by the largest-remainder method
@@ -217,6 +220,14 @@ func (b *Book) DistributeInto(d *Distribution, r Repayment) error {
 // of those claims) and what is left for the holdings, changing nothing.
 func (b *Book) route(r Repayment) ([]Recovery, []int, loan.Split) {
 	left := r.Paid
+	// A payment of no installment under HoldersFirst keeps for the
+	// holdings everything but the principal beyond what they hold.
+	var kept loan.Split
+	if held := b.Held(); r.Installment == 0 && b.policy.Recovery.Unassigned == HoldersFirst && held.IsPositive() {
+		kept = left
+		kept.Principal = money.Min(left.Principal, held)
+		left = left.Sub(kept)
+	}
 	var recov []Recovery
 	var idx []int
 	first := true
@@ -245,6 +256,9 @@ func (b *Book) route(r Repayment) ([]Recovery, []int, loan.Split) {
 	if len(recov) > 0 && !left.Total().IsZero() && b.Held().IsZero() {
 		recov[0].Amount = recov[0].Amount.Add(left)
 		left = loan.Split{Principal: money.Zero(b.cur), Interest: money.Zero(b.cur), Penalty: money.Zero(b.cur), Fee: money.Zero(b.cur)}
+	}
+	if !kept.Principal.Currency().IsZero() {
+		left = left.Add(kept)
 	}
 	return recov, idx, left
 }

@@ -46,12 +46,15 @@ type ServicingFee struct {
 type BookPolicy struct {
 	Servicing ServicingFee   `json:"servicing"`
 	Transfer  TransferPolicy `json:"transfer"`
+	// Recovery is who a payment reaches first: payers of subrogated
+	// claims or the investors (the zero value: payers first).
+	Recovery RecoveryOrder `json:"recovery"`
 }
 
 // DefaultBookPolicy returns a 1 % servicing fee on each receipt, rounded
 // half-up (platforms charged 0–1 %: lender practice; no regulatory source
 // found, so configure it), and
-// DefaultTransferPolicy.
+// DefaultTransferPolicy, with payers of subrogated claims repaid first.
 func DefaultBookPolicy() BookPolicy {
 	return BookPolicy{
 		Servicing: ServicingFee{Basis: FeeOnReceipt, Rate: money.MustRate("1%"), Rounding: money.HalfUp},
@@ -64,6 +67,7 @@ func (p BookPolicy) Validate() error {
 	v := badPolicy()
 	p.Servicing.validate(v, "servicing")
 	p.Transfer.validate(v, "transfer")
+	p.Recovery.validate(v, "recovery")
 	return v.Err()
 }
 

@@ -54,6 +54,10 @@ type ReservePolicy struct {
 	Rounding       money.RoundingMode `json:"rounding"` // of the shares
 	// Triggers, in increasing DaysPastDue; the last one reached applies.
 	Triggers []Trigger `json:"triggers"`
+	// Order is the order in which the reserve pays when its balance may
+	// not cover every trigger reached (the zero value: oldest due date
+	// first, interest before principal).
+	Order CompensationOrder `json:"order"`
 }
 
 // DefaultReservePolicy returns an illustrative reserve: 1 % of each loan's
@@ -96,6 +100,7 @@ func (p ReservePolicy) Validate() error {
 			v.Addf(fieldIndex("triggers", i, "cover"), "unknown cover %d", uint8(t.Cover))
 		}
 	}
+	p.Order.validate(v, "order")
 	return v.Err()
 }
 
