@@ -194,6 +194,10 @@ type Accounts interface {
 	Open(ctx context.Context, a Account) error
 
 	// Get returns an account with its totals. Errors: ErrNotFound.
+	// Adapters keep running totals (updated, or folded forward by the
+	// posts that take from the account) so that a read costs the same on
+	// a ten-year-old account as on a new one; the totals are always
+	// exactly the sums of the entries.
 	Get(ctx context.Context, id uuid.UUID) (Account, error)
 
 	// Post stores entries, all or nothing, and returns how many were new:

@@ -18,20 +18,27 @@ import (
 
 type accounts struct{ repo }
 
-// accountSel reads an account with the sums of its entries, one
-// correlated subquery each (a scan's WHERE and ORDER BY follow it).
-const accountSel = "SELECT a.id, a.version, a.role, a.currency, a.opened, " +
-	"(SELECT CAST(COALESCE(SUM(e.amount_minor), 0) AS BIGINT) FROM lendcore_account_entries e WHERE e.account_id = a.id), " +
-	"(SELECT CAST(COALESCE(SUM(e.frozen_minor), 0) AS BIGINT) FROM lendcore_account_entries e WHERE e.account_id = a.id), " +
-	"(SELECT COUNT(*) FROM lendcore_account_entries e WHERE e.account_id = a.id) FROM lendcore_accounts a"
+// An account's totals are its row's sums of its folded entries plus the
+// entries not folded yet (see migration 0009): a post that takes from the
+// account folds them, so the tail a read adds up is the credits since the
+// account's last take. A read is one statement, so one snapshot: the row
+// and the tail agree.
 
-// accountGet reads one account, summing its entries in one pass (a scan
-// of many accounts uses accountSel's subqueries, which its WHERE and
-// ORDER BY can follow).
+// accountSel reads accounts with their totals, one correlated subquery
+// each (a scan's WHERE and ORDER BY follow it).
+const accountSel = "SELECT a.id, a.version, a.role, a.currency, a.opened, " +
+	"a.balance_minor + (SELECT CAST(COALESCE(SUM(e.amount_minor), 0) AS BIGINT) FROM lendcore_account_entries e WHERE e.account_id = a.id AND e.folded = 0), " +
+	"a.frozen_minor + (SELECT CAST(COALESCE(SUM(e.frozen_minor), 0) AS BIGINT) FROM lendcore_account_entries e WHERE e.account_id = a.id AND e.folded = 0), " +
+	"a.entries + (SELECT COUNT(*) FROM lendcore_account_entries e WHERE e.account_id = a.id AND e.folded = 0) FROM lendcore_accounts a"
+
+// accountGet reads one account, adding its unfolded entries in one pass
+// (a scan of many accounts uses accountSel's subqueries, which its WHERE
+// and ORDER BY can follow).
 const accountGet = "SELECT a.id, a.version, a.role, a.currency, a.opened, " +
-	"CAST(COALESCE(SUM(e.amount_minor), 0) AS BIGINT), CAST(COALESCE(SUM(e.frozen_minor), 0) AS BIGINT), COUNT(e.seq) " +
-	"FROM lendcore_accounts a LEFT JOIN lendcore_account_entries e ON e.account_id = a.id WHERE a.id = $1 " +
-	"GROUP BY a.id, a.version, a.role, a.currency, a.opened"
+	"a.balance_minor + CAST(COALESCE(SUM(e.amount_minor), 0) AS BIGINT), a.frozen_minor + CAST(COALESCE(SUM(e.frozen_minor), 0) AS BIGINT), " +
+	"a.entries + COUNT(e.seq) " +
+	"FROM lendcore_accounts a LEFT JOIN lendcore_account_entries e ON e.account_id = a.id AND e.folded = 0 WHERE a.id = $1 " +
+	"GROUP BY a.id, a.version, a.role, a.currency, a.opened, a.balance_minor, a.frozen_minor, a.entries"
 
 func scanAccount(r rowScanner) (storage.Account, error) {
 	var a storage.Account
@@ -106,9 +113,9 @@ func (r accounts) Get(ctx context.Context, id uuid.UUID) (storage.Account, error
 
 // Post stores new entries; see storage.Accounts. A post of credits is one
 // read of the accounts and one insert; a post that takes from an account
-// also compares-and-sets its version (in id order, so two posts taking
-// from the same accounts lock them in one order) and sums its entries to
-// refuse an overdraft.
+// also folds the account's unfolded entries into its row while it
+// compares-and-sets its version (fold), and refuses an overdraft from the
+// row's new sums.
 func (r accounts) Post(ctx context.Context, p storage.AccountPost) (int, error) {
 	if err := p.Validate(); err != nil {
 		return 0, err
@@ -165,15 +172,11 @@ func (r accounts) Post(ctx context.Context, p storage.AccountPost) (int, error) 
 		}
 		slices.SortFunc(taken, func(a, b uuid.UUID) int { return compareIDs(a, b) })
 		for _, id := range taken {
-			ok, err := (&setter{}).cas(ctx, c, "lendcore_accounts", "id", id.String(), p.Versions[id])
-			if err != nil {
+			if err := fold(ctx, c, id, p.Versions[id], first[id], p.Entries[first[id]].Amount.Currency(), bad); err != nil {
 				return err
 			}
-			if !ok {
-				return fmt.Errorf("%w: account %s is past version %d", storage.ErrConflict, id, p.Versions[id])
-			}
 		}
-		return overdrawn(ctx, c, p.Entries, first, taken)
+		return bad.Err()
 	})
 	if err != nil {
 		return 0, err
@@ -181,34 +184,41 @@ func (r accounts) Post(ctx context.Context, p storage.AccountPost) (int, error) 
 	return added, nil
 }
 
-// overdrawn refuses a post that leaves one of the accounts taken from
-// overdrawn; first gives each account's first entry in the post.
-func overdrawn(ctx context.Context, c conn, entries []storage.AccountEntry, first map[uuid.UUID]int, taken []uuid.UUID) error {
-	if len(taken) == 0 {
-		return nil
-	}
-	var a args
-	sums, err := queryRows(ctx, c, func(r rowScanner) (storage.Account, error) {
-		var x storage.Account
-		var b, f int64
-		err := r.Scan(&x.ID, &b, &f)
-		x.Balance, x.Frozen = money.New(b, money.Currency{}), money.New(f, money.Currency{})
-		return x, err
-	}, "SELECT account_id, CAST(SUM(amount_minor) AS BIGINT), CAST(SUM(frozen_minor) AS BIGINT) FROM lendcore_account_entries "+
-		"WHERE account_id IN ("+a.list(idArgs(taken)...)+") GROUP BY account_id", a.vals...)
+// fold moves account id's unfolded entries — the post's among them — into
+// its row's sums while it compares-and-sets the version the post read,
+// and records in bad an overdraft the new sums show (naming the post's
+// first entry of the account, at index i). The accounts are folded in id
+// order: each marks its own entries, then takes its row, so two posts
+// taking from the same accounts lock in one order. A credit another unit
+// of work has not committed yet stays unfolded: it can only add money, so
+// the check without it is on the safe side.
+func fold(ctx context.Context, c conn, id uuid.UUID, version int64, i int, cur money.Currency, bad *fault.Fields) error {
+	tail, err := queryRows(ctx, c, func(r rowScanner) ([2]int64, error) {
+		var v [2]int64
+		return v, r.Scan(&v[0], &v[1])
+	}, "UPDATE lendcore_account_entries SET folded = 1 WHERE account_id = $1 AND folded = 0 RETURNING amount_minor, frozen_minor", id.String())
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(sums, func(x, y storage.Account) int { return first[x.ID] - first[y.ID] })
-	bad := &fault.Fields{Kind: storage.ErrInvalid}
-	for _, x := range sums {
-		if b, f := x.Balance.Minor(), x.Frozen.Minor(); b < 0 || f < 0 || b < f {
-			cur := entries[first[x.ID]].Amount.Currency()
-			bad.Addf("entries["+strconv.Itoa(first[x.ID])+"].amount", "would leave account %s at balance %s with %s frozen",
-				x.ID, money.New(b, cur), money.New(f, cur))
-		}
+	var db, df int64
+	for _, v := range tail {
+		db, df = db+v[0], df+v[1]
 	}
-	return bad.Err()
+	var b, f int64
+	err = c.row(ctx, "UPDATE lendcore_accounts SET version = version + 1, balance_minor = balance_minor + $1, "+
+		"frozen_minor = frozen_minor + $2, entries = entries + $3 WHERE id = $4 AND version = $5 RETURNING balance_minor, frozen_minor",
+		db, df, int64(len(tail)), id.String(), version).Scan(&b, &f)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: account %s is past version %d", storage.ErrConflict, id, version)
+	}
+	if err != nil {
+		return err
+	}
+	if b < 0 || f < 0 || b < f {
+		bad.Addf("entries["+strconv.Itoa(i)+"].amount", "would leave account %s at balance %s with %s frozen",
+			id, money.New(b, cur), money.New(f, cur))
+	}
+	return nil
 }
 
 // entryAccounts returns the accounts of entries, each once, in order.

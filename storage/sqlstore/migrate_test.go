@@ -192,3 +192,48 @@ func TestNotMigrated(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateAccountBalances: an account posted to before the running
+// balance (schema 0009) reads the same totals after the migration — its
+// entries start unfolded — and its next take folds them into its row.
+func TestMigrateAccountBalances(t *testing.T) {
+	for _, db := range databases {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := db.new(t)(t)
+			require.NoError(t, s.MigrateTo(ctx, 8))
+			cur := money.CNY
+			d := date.New(2024, time.March, 1)
+			id := uuid.New()
+			require.NoError(t, s.Accounts().Open(ctx, storage.Account{ID: id, Role: "investor", Currency: cur, Opened: d}))
+			entry := func(k, kind string, amount, frozen int64) storage.AccountEntry {
+				return storage.AccountEntry{Key: k, AccountID: id, Kind: kind, Day: d, Amount: money.New(amount, cur), Frozen: money.New(frozen, cur)}
+			}
+			// Schema 8 sums the entries: 100.00 in, 30.00 frozen.
+			_, err := s.DB().Exec(q(s, "INSERT INTO lendcore_account_entries (entry_key, account_id, kind, ref, day, amount_minor, frozen_minor) "+
+				"VALUES ('d', $1, 'deposit', '', $2, 10000, 0), ('f', $1, 'freeze', '', $2, 0, 3000)"), id.String(), d.String())
+			require.NoError(t, err)
+
+			require.NoError(t, s.Migrate(ctx))
+			want := storage.Account{ID: id, Role: "investor", Currency: cur, Opened: d, Version: 1,
+				Balance: money.New(100_00, cur), Frozen: money.New(30_00, cur), Entries: 2}
+			got, err := s.Accounts().Get(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+
+			_, err = s.Accounts().Post(ctx, storage.AccountPost{Versions: map[uuid.UUID]int64{id: 1},
+				Entries: []storage.AccountEntry{entry("f2", "freeze", 0, 70_01)}})
+			require.ErrorIs(t, err, storage.ErrInvalid, "the unfolded entries count in the overdraft check")
+			_, err = s.Accounts().Post(ctx, storage.AccountPost{Versions: map[uuid.UUID]int64{id: 1},
+				Entries: []storage.AccountEntry{entry("f2", "freeze", 0, 70_00)}})
+			require.NoError(t, err)
+			var unfolded int
+			require.NoError(t, s.DB().QueryRow("SELECT COUNT(*) FROM lendcore_account_entries WHERE folded = 0").Scan(&unfolded))
+			assert.Zero(t, unfolded, "the take folded every entry")
+			want.Version, want.Frozen, want.Entries = 2, money.New(100_00, cur), 3
+			got, err = s.Accounts().Get(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+		})
+	}
+}

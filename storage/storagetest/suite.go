@@ -102,6 +102,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"AccountIdempotency", testAccountIdempotency},
 		{"AccountValidation", testAccountValidation},
 		{"ScanAccounts", testScanAccounts},
+		{"AccountRunningBalance", testAccountRunningBalance},
 		{"Listings", testListings},
 		{"LineRoundTrip", testLineRoundTrip},
 		{"LineVersions", testLineVersions},
@@ -153,6 +154,7 @@ func runConcurrent(t *testing.T, newPair PairFactory) {
 		{"ConcurrentBids", testConcurrentBids},
 		{"ConcurrentLines", testConcurrentLines},
 		{"ConcurrentFacts", testConcurrentFacts},
+		{"ConcurrentRunningBalance", testConcurrentRunningBalance},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
