@@ -231,6 +231,24 @@ func TestListingFull(t *testing.T) {
 	assert.ErrorAs(t, err, &te, "a bid on a settled listing")
 	_, err = e.CancelListing(ctx, app, on)
 	assert.Error(t, err, "a disbursed listing cannot be cancelled")
+
+	// Alice's statement of the days of the listing: her deposit of 5,000
+	// before it; her bid of 4,000 frozen then settled, and her share of
+	// the reward, 40, in it.
+	h, err := e.CashHistory(ctx, alice, d(2024, 1, 12), d(2024, 1, 13))
+	require.NoError(t, err)
+	assert.Equal(t, account.Totals{Balance: cny("5000"), Frozen: cny("0")}, h.Opening)
+	assert.Equal(t, account.Totals{Balance: cny("1040"), Frozen: cny("0")}, h.Closing)
+	var kinds []account.Kind
+	for _, en := range h.Entries {
+		kinds = append(kinds, en.Kind)
+	}
+	assert.Equal(t, []account.Kind{account.Freeze, account.Settle, account.Reward}, kinds)
+	assert.Equal(t, account.Totals{Balance: cny("40"), Frozen: cny("0")}, h.ByKind[account.Reward])
+	_, err = e.CashHistory(ctx, alice, d(2024, 1, 13), d(2024, 1, 12))
+	hasField(t, err, "to", "a span ending before it starts")
+	_, err = e.CashHistory(ctx, uuid.New(), d(2024, 1, 12), d(2024, 1, 13))
+	assert.ErrorIs(t, err, storage.ErrNotFound)
 	checkCashLedger(t, e)
 }
 

@@ -16,6 +16,9 @@
 // than is available, with a *fault.Fields naming the field and wrapping
 // ErrInsufficientFunds, and change nothing.
 //
+// History is a member's statement of cash movements over a span of days:
+// opening and closing totals, the movements and their sums by kind.
+//
 // Reconcile compares the platform's books with the custodian bank's
 // statement of a day — per account or as one total — and lists every
 // difference, typed.
