@@ -45,6 +45,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	faults := fs.Bool("faults", false, "inject duplicate commands, reversals and interrupted closes")
 	progress := fs.Bool("progress", true, "show a progress bar on stderr")
 	revolving := fs.Int("revolving", cfg.Revolving, "percent of loans drawn on revolving credit lines (授信额度) instead of applied for one by one")
+	p2p := fs.Int("p2p", cfg.P2P, "percent of loans published as listings and funded by bids through the investors' cash accounts, who also deposit and withdraw; with --check the money is counted across accounts, listings, loans and the reserve every day")
 	replicas := fs.Int("replicas", 1, "Engines on the one store, as replicas of a host service: commands are spread over them and all close every day (output unchanged)")
 	reportPath := fs.String("report", "", "also write the portfolio report to this file (see --format)")
 	formatFlag := fs.String("format", "html", "the report's format: html (a page of charts), csv or json (the monthly figures)")
@@ -52,7 +53,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	cfg.Loans, cfg.Months, cfg.Seed, cfg.Check, cfg.Faults = *loans, *months, *seed, *check, *faults
-	cfg.Revolving = *revolving
+	cfg.Revolving, cfg.P2P = *revolving, *p2p
 	cfg.OriginationMonths = max(1, min(cfg.OriginationMonths, cfg.Months)) // derived, not a flag: only --months is reported
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "lendcore simulate: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
@@ -267,6 +268,9 @@ func (t *table) summary(st sim.Stats) {
 	fmt.Fprintf(t.w, "\nloans originated %d, payments %d (%s), prepaid %d, written off %d, recovered %s, faults injected %d, loans failed %d, loan-days %d\n",
 		st.Originated, st.Payments, st.Paid.Number(), st.Prepaid, st.WrittenOff, st.Recoveries.Number(),
 		st.Faults, st.FailedLoans, st.LoanDays)
+	if st.Listings > 0 { // --p2p
+		fmt.Fprintf(t.w, "listings filled %d by %d bids; deposits %d, withdrawals %d\n", st.Listings, st.Bids, st.Deposits, st.Withdrawals)
+	}
 	if st.Drawdowns > 0 { // --revolving: the last month end's credit lines
 		l := &t.lines
 		lines := 0

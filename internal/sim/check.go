@@ -81,6 +81,9 @@ func (s *Sim) check(ctx context.Context, day date.Date) error {
 	if want := s.stats.Paid.Add(s.stats.Recoveries); received.Minor() != want.Minor() {
 		return fmt.Errorf("the loans received %s in all, the borrowers paid %s", received, want)
 	}
+	if s.cfg.P2P > 0 {
+		return s.checkCash(ctx)
+	}
 	return nil
 }
 

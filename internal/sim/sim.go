@@ -47,6 +47,12 @@ type Config struct {
 	// portfolio and its payments are the same whatever the share; zero
 	// (the default) opens no line.
 	Revolving int
+	// P2P is the share of loans, in percent, published as listings and
+	// funded by the investors' bids through their cash accounts (see
+	// p2p.go), spread by loan number as Revolving is (a revolving loan is
+	// not listed); with it every investor holds a cash account, which the
+	// close credits. Zero (the default) opens no account.
+	P2P int
 }
 
 // DefaultConfig is `lendcore simulate` without flags: 10,000 loans
@@ -80,6 +86,9 @@ func (c Config) Validate() error {
 	if c.Revolving < 0 || c.Revolving > 100 {
 		errs = append(errs, fmt.Errorf("sim: revolving share %d%% outside 0..100", c.Revolving))
 	}
+	if c.P2P < 0 || c.P2P > 100 {
+		errs = append(errs, fmt.Errorf("sim: P2P share %d%% outside 0..100", c.P2P))
+	}
 	if c.WriteOffDPD < 1 {
 		errs = append(errs, fmt.Errorf("sim: write-off DPD %d must be positive", c.WriteOffDPD))
 	}
@@ -99,6 +108,7 @@ type Sim struct {
 	stats  Stats
 	state  []loanState
 	index  map[uuid.UUID]int32
+	p2p    p2pState // Config.P2P
 }
 
 // Stats are the running totals of a simulation.
@@ -116,6 +126,12 @@ type Stats struct {
 	Delivered   int          `json:"delivered"`
 	FailedLoans int          `json:"failed_loans"`
 	Drawdowns   int          `json:"drawdowns,omitempty"` // loans drawn on a credit line (Config.Revolving)
+	// Listings, Bids, Deposits and Withdrawals count the P2P share's
+	// listings and cash movements (Config.P2P).
+	Listings    int `json:"listings,omitempty"`
+	Bids        int `json:"bids,omitempty"`
+	Deposits    int `json:"deposits,omitempty"`
+	Withdrawals int `json:"withdrawals,omitempty"`
 }
 
 type eventKind uint8
@@ -164,6 +180,10 @@ func New(cfg Config, clock *Clock, eng *lendcore.Engine, replicas ...*lendcore.E
 	s := &Sim{cfg: cfg, clock: clock, eng: eng, engs: append([]*lendcore.Engine{eng}, replicas...), rng: rng, plans: plans,
 		state: make([]loanState, len(plans))}
 	s.stats.Paid, s.stats.Recoveries = money.Zero(money.CNY), money.Zero(money.CNY)
+	if cfg.P2P > 0 {
+		zero := money.Zero(money.CNY)
+		s.p2p = p2pState{investors: investors, deposited: zero, paidOut: zero, proceeds: zero, rewards: zero}
+	}
 	s.days = int(cfg.Start.AddDate(0, cfg.Months, 0).Sub(cfg.Start))
 	s.events = make([][]event, s.days+1)
 	s.index = make(map[uuid.UUID]int32, len(plans))
@@ -224,6 +244,11 @@ func (s *Sim) Run(ctx context.Context, month func(lendcore.Portfolio, Stats), pr
 		if s.clock != nil {
 			s.clock.Set(day)
 		}
+		if off == 0 && s.cfg.P2P > 0 {
+			if err := s.openAccounts(ctx, day); err != nil {
+				return s.stats, err
+			}
+		}
 		for _, ev := range s.events[off] {
 			if err := s.apply(ctx, day, ev); err != nil {
 				return s.stats, fmt.Errorf("sim: day %s loan %s: %w", day, s.plans[ev.loan].id, err)
@@ -237,6 +262,11 @@ func (s *Sim) Run(ctx context.Context, month func(lendcore.Portfolio, Stats), pr
 		}
 		if err := s.deliver(ctx, day); err != nil {
 			return s.stats, err
+		}
+		if s.cfg.P2P > 0 {
+			if err := s.cashDay(ctx, day); err != nil {
+				return s.stats, err
+			}
 		}
 		if s.cfg.Check {
 			if err := s.check(ctx, day); err != nil {
@@ -333,6 +363,14 @@ func (s *Sim) originate(ctx context.Context, p *plan, st *loanState) error {
 		st.opened = true
 		s.stats.Originated++
 		s.stats.Drawdowns++
+		return s.secure(ctx, p)
+	}
+	if s.cfg.listed(int(s.index[p.id])) {
+		if err := s.list(ctx, p); err != nil {
+			return err
+		}
+		st.opened = true
+		s.stats.Originated++
 		return s.secure(ctx, p)
 	}
 	if _, err := s.on(p.id).Submit(ctx, p.request); err != nil {
