@@ -117,7 +117,8 @@ func (e *Engine) HomePage(ctx context.Context) (HomePage, error) {
 		return h, err
 	}
 	h.Members = tot.Accounts
-	h.Funds = Funds{Balance: tot.Balance, Frozen: tot.Frozen, Available: tot.Balance.Sub(tot.Frozen)}
+	h.Funds = Funds{Balance: tot.Balance, Frozen: tot.Frozen, Available: tot.Balance.Sub(tot.Frozen),
+		PendingWithdrawals: money.Zero(tot.Balance.Currency())}
 	for _, k := range []account.Kind{account.WithdrawalRequested, account.WithdrawalPaid, account.WithdrawalFailed} {
 		kt := tot.Kinds[k.String()]
 		h.Funds.PendingWithdrawals = h.Funds.PendingWithdrawals.Add(kt.Frozen)

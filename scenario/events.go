@@ -92,6 +92,17 @@ var eventTypes = map[string]eventSpec{
 	"limit-reject":  {needsLine: true, fields: "actor reason", required: "actor reason", apply: (*runner).rejectLimit},
 	"freeze":        {needsLine: true, fields: "actor reason", required: "reason", apply: (*runner).freezeLine},
 	"unfreeze":      {needsLine: true, fields: "actor reason", required: "reason", apply: (*runner).unfreezeLine},
+
+	"open-account":      {fields: "member role", required: "member", check: checkMember, apply: (*runner).openAccount},
+	"deposit":           {fields: "member amount key", required: "member amount", apply: (*runner).deposit},
+	"withdraw":          {fields: "member amount id", required: "member amount id", apply: (*runner).withdraw},
+	"withdrawal-paid":   {fields: "id", required: "id", apply: (*runner).answerWithdrawal},
+	"withdrawal-failed": {fields: "id", required: "id", apply: (*runner).answerWithdrawal},
+	"publish":           {fields: "until min_bid max_bid reward", required: "until min_bid", apply: (*runner).publish},
+	"bid":               {fields: "member amount key", required: "member amount", apply: (*runner).bid},
+	"cancel-listing":    {apply: (*runner).cancelListing},
+	"close-listings":    {apply: (*runner).closeListings},
+	"accounts":          {apply: (*runner).accountsReport},
 }
 
 func init() {

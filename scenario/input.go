@@ -13,6 +13,7 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/account"
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collateral"
 	"github.com/lendcore/lendcore/collect"
@@ -118,6 +119,16 @@ type Event struct {
 	// committed.
 	Revolving bool `json:"revolving"`
 	Committed bool `json:"committed"`
+
+	// The platform's side (P2P): a member's cash account (the label
+	// "borrower" is the scenario's borrower, any other an investor) and
+	// its role; a listing's smallest and largest bid and the borrower's
+	// reward (and Until above: the last day it takes bids).
+	Member string `json:"member"`
+	Role   string `json:"role"`
+	MinBid string `json:"min_bid"`
+	MaxBid string `json:"max_bid"`
+	Reward string `json:"reward"`
 }
 
 // FundingLine is one investor's share of the principal at disbursement.
@@ -203,6 +214,10 @@ var valueParsers = map[string]func(s string, cur money.Currency) error{
 	"other_guarantees": anyAmount,
 	"shortfall":        anyAmount,
 	"costs":            anyAmount,
+	"min_bid":          anyAmount,
+	"max_bid":          anyAmount,
+	"reward":           anyAmount,
+	"role":             name(new(account.Role)),
 	"until":            func(s string, _ money.Currency) error { _, err := schedule.ParseDate(s); return err },
 	"due":              func(s string, _ money.Currency) error { _, err := schedule.ParseDate(s); return err },
 	"time":             func(s string, _ money.Currency) error { _, err := clock(s); return err },

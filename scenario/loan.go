@@ -3,7 +3,6 @@ package scenario
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,20 +18,13 @@ import (
 // the Engine, with the investors' funding if any. The application lists
 // the collateral items and guarantees registered so far.
 func (r *runner) disburse(i int, field string, day date.Date, ev *Event) error {
-	terms := &r.sc.Terms // Parse checked the date, the amount and that it comes once
+	// Parse checked the date, the amount and that it comes once.
 	funding, err := r.funding(field+".funding", ev.Funding)
 	if err != nil {
 		return err
 	}
-	req := loan.Request{ID: r.id, Terms: *terms, Borrower: borrower,
-		BorrowerKind: loan.Individual, Purpose: "scenario",
-		Guarantees: slices.Clone(r.guarantees), Collateral: r.items.ids(),
-		Dossier: dossier(day), SubmittedBy: officer, SubmittedOn: day}
-	if _, err := r.e.Submit(r.ctx, req); err != nil {
-		return fieldError(field, err)
-	}
-	if _, err := r.e.Approve(r.ctx, r.id, loan.Action{Officer: approver, On: day}, loan.Exposure{}); err != nil {
-		return fieldError(field, err)
+	if err := r.application(field, day); err != nil {
+		return err
 	}
 	d := lendcore.Disbursement{Actor: ev.Actor, IdempotencyKey: ev.Key, Funding: funding}
 	if d.Actor == "" {

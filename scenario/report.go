@@ -69,7 +69,9 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 // Messages after a daily close, Collateral and Guarantees once
 // registered, Collection once a contact, promise or proceeding is
 // recorded, Limitation after a close or a demand, Investors for a funded
-// loan, Line for a loan drawn on a credit line or one opened.
+// loan, Line for a loan drawn on a credit line or one opened, Platform
+// once a cash account is opened or the loan listed (and alone in an
+// "accounts" document).
 type Document struct {
 	Event      int              `json:"event"`
 	Date       date.Date        `json:"date"`
@@ -85,6 +87,7 @@ type Document struct {
 	Limitation *Limitation      `json:"limitation,omitempty"`
 	Investors  []Investor       `json:"investors,omitempty"`
 	Line       *LinePart        `json:"line,omitempty"`
+	Platform   *Platform        `json:"platform,omitempty"`
 	Refused    *RefusedContact  `json:"refused,omitempty"`
 }
 
@@ -188,7 +191,10 @@ func (r *runner) extend(out *Document, field string, day date.Date) error {
 	if out.Investors, err = r.investorReport(field, day, &pos, l.Terms()); err != nil {
 		return err
 	}
-	out.Line, err = r.lineReport(field, day)
+	if out.Line, err = r.lineReport(field, day); err != nil {
+		return err
+	}
+	out.Platform, err = r.platformReport(field, day)
 	return err
 }
 

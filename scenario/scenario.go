@@ -232,6 +232,7 @@ type runner struct {
 	refused    []RefusedContact
 	proceeding uuid.UUID // the legal proceeding filed; uuid.Nil before
 	line       uuid.UUID // the credit line opened; uuid.Nil before
+	members    []string  // the members' labels, in the order their accounts were opened
 }
 
 // newRunner builds the run's Engine.
