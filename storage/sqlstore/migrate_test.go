@@ -195,7 +195,8 @@ func TestNotMigrated(t *testing.T) {
 
 // TestMigrateAccountBalances: an account posted to before the running
 // balance (schema 0009) reads the same totals after the migration — its
-// entries start unfolded — and its next take folds them into its row.
+// entries start unfolded — and its next take, finding 64 or more
+// unfolded, folds them into its row.
 func TestMigrateAccountBalances(t *testing.T) {
 	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {
@@ -209,14 +210,20 @@ func TestMigrateAccountBalances(t *testing.T) {
 			entry := func(k, kind string, amount, frozen int64) storage.AccountEntry {
 				return storage.AccountEntry{Key: k, AccountID: id, Kind: kind, Day: d, Amount: money.New(amount, cur), Frozen: money.New(frozen, cur)}
 			}
-			// Schema 8 sums the entries: 100.00 in, 30.00 frozen.
+			// Schema 8 sums the entries: 100.00 in (in 64 deposits, 63 of
+			// 1.00 and one of 37.00), 30.00 frozen.
 			_, err := s.DB().Exec(q(s, "INSERT INTO lendcore_account_entries (entry_key, account_id, kind, ref, day, amount_minor, frozen_minor) "+
-				"VALUES ('d', $1, 'deposit', '', $2, 10000, 0), ('f', $1, 'freeze', '', $2, 0, 3000)"), id.String(), d.String())
+				"VALUES ('d', $1, 'deposit', '', $2, 3700, 0), ('f', $1, 'freeze', '', $2, 0, 3000)"), id.String(), d.String())
 			require.NoError(t, err)
+			for k := range 63 {
+				_, err := s.DB().Exec(q(s, "INSERT INTO lendcore_account_entries (entry_key, account_id, kind, ref, day, amount_minor, frozen_minor) "+
+					"VALUES ($1, $2, 'deposit', '', $3, 100, 0)"), fmt.Sprint("d", k), id.String(), d.String())
+				require.NoError(t, err)
+			}
 
 			require.NoError(t, s.Migrate(ctx))
 			want := storage.Account{ID: id, Role: "investor", Currency: cur, Opened: d, Version: 1,
-				Balance: money.New(100_00, cur), Frozen: money.New(30_00, cur), Entries: 2}
+				Balance: money.New(100_00, cur), Frozen: money.New(30_00, cur), Entries: 65}
 			got, err := s.Accounts().Get(ctx, id)
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
@@ -230,7 +237,7 @@ func TestMigrateAccountBalances(t *testing.T) {
 			var unfolded int
 			require.NoError(t, s.DB().QueryRow("SELECT COUNT(*) FROM lendcore_account_entries WHERE folded = 0").Scan(&unfolded))
 			assert.Zero(t, unfolded, "the take folded every entry")
-			want.Version, want.Frozen, want.Entries = 2, money.New(100_00, cur), 3
+			want.Version, want.Frozen, want.Entries = 2, money.New(100_00, cur), 66
 			got, err = s.Accounts().Get(ctx, id)
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
