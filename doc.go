@@ -107,7 +107,9 @@
 // roll rates since the previous month end, collection stages,
 // applications awaiting approval, the reserve and the credit lines (by
 // status, limit, drawn, utilisation, frozen). A P2P platform reads
-// Account, AccountEntries (a member's statement), Withdrawal, Listing,
+// Account, AccountEntries (a member's movements), CashHistory (a member's
+// statement of a span: opening and closing totals, movements, sums by
+// kind), Withdrawal, Listing,
 // OpenListings, Bids, HomePage (its home page: members, listings by state,
 // funds, items awaiting review) and Reconcile (the books against the
 // custodian bank's statement, 资金存管). The dashboard is

@@ -399,36 +399,45 @@ func testConcurrentAccounts(t *testing.T, ss [2]storage.Store) {
 			}
 			return nil
 		}
-		for attempt := 0; ; attempt++ {
-			acc, err := s.Accounts().Get(ctx, a)
-			if attempt == 0 {
-				read.Done()
-				read.Wait()
-			}
-			if err != nil {
-				return err
-			}
-			if acc.Overdrawn() {
-				return fmt.Errorf("account at %s with %s frozen", acc.Balance, acc.Frozen)
-			}
-			if acc.Balance.Sub(acc.Frozen).Less(cny(unit)) {
-				return nil
-			}
-			_, err = s.Accounts().Post(ctx, storage.AccountPost{Versions: map[uuid.UUID]int64{a: acc.Version},
-				Entries: []storage.AccountEntry{cash(key("f%d-%d", w, attempt), a, "freeze", 2, 0, unit)}})
-			switch {
-			case err == nil:
-				froze.Add(1)
-			case !isConflict(err):
-				return err
-			}
-		}
+		return freezeAll(ctx, s, a, w, unit, &froze, 1<<30, func() { read.Done(); read.Wait() })
 	})
 	assert.Equal(t, int32(units), froze.Load())
 	got := account(t, ss[1], a)
 	assert.Equal(t, cny(unit*units), got.Frozen)
 	assert.Equal(t, int64(1+units), got.Version)
 	assert.Equal(t, cny(Writers/2*perWriter), account(t, ss[0], b).Balance)
+}
+
+// freezeAll freezes unit after unit of account a's available balance as
+// writer w, each at the version read, retrying on conflict, counting the
+// freezes made in froze, until less than unit is available or attempts
+// run out; first runs after the first read. It fails on an overdrawn
+// account.
+func freezeAll(ctx context.Context, s storage.Store, a uuid.UUID, w int, unit int64, froze *atomic.Int32, attempts int, first func()) error {
+	for attempt := 0; attempt < attempts; attempt++ {
+		acc, err := s.Accounts().Get(ctx, a)
+		if attempt == 0 {
+			first()
+		}
+		if err != nil {
+			return err
+		}
+		if acc.Overdrawn() {
+			return fmt.Errorf("account at %s with %s frozen", acc.Balance, acc.Frozen)
+		}
+		if acc.Balance.Sub(acc.Frozen).Less(cny(unit)) {
+			return nil
+		}
+		_, err = s.Accounts().Post(ctx, storage.AccountPost{Versions: map[uuid.UUID]int64{a: acc.Version},
+			Entries: []storage.AccountEntry{cash(key("f%d-%d", w, attempt), a, "freeze", 2, 0, unit)}})
+		switch {
+		case err == nil:
+			froze.Add(1)
+		case !isConflict(err):
+			return err
+		}
+	}
+	return nil
 }
 
 // testConcurrentBids: the writers each append bids to one listing at the

@@ -111,7 +111,7 @@ func testConcurrentRunningBalance(t *testing.T, ss [2]storage.Store) {
 	a := openAccount(t, ss[0], "investor")
 	_, err := ss[0].Accounts().Post(ctx, storage.AccountPost{Entries: []storage.AccountEntry{cash("seed", a, "deposit", 1, 10*unit, 0)}})
 	require.NoError(t, err)
-	var froze atomic.Int64
+	var froze atomic.Int32
 	race(t, ss, func(w int, s storage.Store) error {
 		if w%2 == 1 {
 			for i := range perWriter {
@@ -122,31 +122,11 @@ func testConcurrentRunningBalance(t *testing.T, ss [2]storage.Store) {
 			}
 			return nil
 		}
-		for attempt := 0; attempt < 200; attempt++ {
-			acc, err := s.Accounts().Get(ctx, a)
-			if err != nil {
-				return err
-			}
-			if acc.Overdrawn() {
-				return fmt.Errorf("account at %s with %s frozen", acc.Balance, acc.Frozen)
-			}
-			if acc.Balance.Sub(acc.Frozen).Less(cny(unit)) {
-				return nil
-			}
-			_, err = s.Accounts().Post(ctx, storage.AccountPost{Versions: map[uuid.UUID]int64{a: acc.Version},
-				Entries: []storage.AccountEntry{cash(key("f%d-%d", w, attempt), a, "freeze", 2, 0, unit)}})
-			switch {
-			case err == nil:
-				froze.Add(1)
-			case !isConflict(err):
-				return err
-			}
-		}
-		return nil
+		return freezeAll(ctx, s, a, w, unit, &froze, 200, func() {})
 	})
 	got := agrees(t, ss[1], a)
 	assert.Equal(t, cny(10*unit+Writers/2*perWriter*unit), got.Balance, "every credit counted once")
-	assert.Equal(t, cny(froze.Load()*unit), got.Frozen)
-	assert.Equal(t, 1+froze.Load(), got.Version)
+	assert.Equal(t, cny(int64(froze.Load())*unit), got.Frozen)
+	assert.Equal(t, 1+int64(froze.Load()), got.Version)
 	assert.False(t, got.Overdrawn())
 }
