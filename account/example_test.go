@@ -34,3 +34,34 @@ func Example() {
 	// CNY 600.00 CNY 600.00 CNY 0.00 completed
 	// true
 }
+
+// An investor's statement of March: a February deposit opens it, a bid
+// settles and a distribution arrives in it.
+func ExampleHistory() {
+	id := uuid.MustParse("00000000-0000-0000-0000-000000000001")
+	a, _ := account.New(id, account.Investor, money.CNY)
+	cny := func(s string) money.Amount { return money.MustParse(s, money.CNY) }
+	var es []account.Entry
+	post := func(k account.Kind, key string, on date.Date, amount string) {
+		e, _ := a.Post(k, key, "", on, cny(amount))
+		es = append(es, e)
+	}
+	post(account.Deposit, "dep", date.New(2024, time.February, 20), "1000")
+	post(account.Freeze, "bid", date.New(2024, time.March, 1), "600")
+	post(account.Settle, "bid/settled", date.New(2024, time.March, 5), "600")
+	post(account.Distribution, "dist", date.New(2024, time.March, 15), "55.50")
+
+	h, _ := account.NewHistory(id, money.CNY, date.New(2024, time.March, 1), date.New(2024, time.March, 31))
+	for _, e := range es {
+		_ = h.Add(e)
+	}
+	fmt.Println("opening", h.Opening.Balance, "closing", h.Closing.Balance)
+	for _, e := range h.Entries {
+		fmt.Println(e.Day, e.Kind, e.Amount, e.Frozen)
+	}
+	// Output:
+	// opening CNY 1000.00 closing CNY 455.50
+	// 2024-03-01 freeze CNY 0.00 CNY 600.00
+	// 2024-03-05 settle CNY -600.00 CNY -600.00
+	// 2024-03-15 distribution CNY 55.50 CNY 0.00
+}
