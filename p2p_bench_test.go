@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -129,52 +130,79 @@ func BenchmarkAccountMovementsPostgres(b *testing.B) {
 // host ("no-accounts"). It reports the close's loan-days/s.
 func BenchmarkCloseWithAccounts(b *testing.B) {
 	for _, accounts := range []bool{true, false} {
-		name := "no-accounts"
-		if accounts {
-			name = "accounts"
-		}
-		b.Run(name, func(b *testing.B) {
-			const loans, investors = 1000, 100
-			ctx := context.Background()
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
+		b.Run(accountsName(accounts), func(b *testing.B) {
+			benchCloseWithAccounts(b, accounts, func(b *testing.B) []*lendcore.Engine {
 				e, err := lendcore.New(memory.New(), lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock))
 				if err != nil {
 					b.Fatal(err)
 				}
-				inv := make([]uuid.UUID, investors)
-				for j := range inv {
-					inv[j] = uuid.New()
-					if accounts {
-						if _, err := e.OpenAccount(ctx, inv[j], account.Investor, money.CNY, d(2024, 1, 11)); err != nil {
-							b.Fatal(err)
-						}
-					}
-				}
-				for j := range loans {
-					id := uuid.New()
-					approved(b, e, id)
-					var f []lendcore.Funding
-					for k := range 4 {
-						f = append(f, lendcore.Funding{Investor: inv[(j+k*25)%investors], Amount: cny("2500")})
-					}
-					if _, err := e.Disburse(ctx, id, lendcore.Disbursement{Actor: "teller", IdempotencyKey: "d", Funding: f}); err != nil {
-						b.Fatal(err)
-					}
-					if _, err := e.Post(ctx, id, loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 2, 15), Actor: "bank",
-						IdempotencyKey: "pay-1", Amount: cny("888.49")}); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if _, err := e.CloseOfDay(ctx, d(2024, 2, 14)); err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				if _, err := e.CloseOfDay(ctx, d(2024, 2, 15)); err != nil {
+				return []*lendcore.Engine{e}
+			})
+		})
+	}
+}
+
+// BenchmarkCloseWithAccountsPostgres is BenchmarkCloseWithAccounts on
+// PostgreSQL, the day closed by two replicas at once.
+func BenchmarkCloseWithAccountsPostgres(b *testing.B) {
+	for _, accounts := range []bool{true, false} {
+		b.Run(accountsName(accounts), func(b *testing.B) { benchCloseWithAccounts(b, accounts, p2pReplicas) })
+	}
+}
+
+func accountsName(accounts bool) string {
+	if accounts {
+		return "accounts"
+	}
+	return "no-accounts"
+}
+
+func benchCloseWithAccounts(b *testing.B, accounts bool, replicas func(*testing.B) []*lendcore.Engine) {
+	const loans, investors = 1000, 100
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		engines := replicas(b)
+		e := engines[0]
+		inv := make([]uuid.UUID, investors)
+		for j := range inv {
+			inv[j] = uuid.New()
+			if accounts {
+				if _, err := e.OpenAccount(ctx, inv[j], account.Investor, money.CNY, d(2024, 1, 11)); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(loans)*float64(b.N)/b.Elapsed().Seconds(), "loan-days/s")
-		})
+		}
+		for j := range loans {
+			id := uuid.New()
+			approved(b, e, id)
+			var f []lendcore.Funding
+			for k := range 4 {
+				f = append(f, lendcore.Funding{Investor: inv[(j+k*25)%investors], Amount: cny("2500")})
+			}
+			if _, err := e.Disburse(ctx, id, lendcore.Disbursement{Actor: "teller", IdempotencyKey: "d", Funding: f}); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := e.Post(ctx, id, loan.Entry{Kind: loan.Repayment, ValueDate: d(2024, 2, 15), Actor: "bank",
+				IdempotencyKey: "pay-1", Amount: cny("888.49")}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := e.CloseOfDay(ctx, d(2024, 2, 14)); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		var wg sync.WaitGroup
+		for _, r := range engines {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := r.CloseOfDay(ctx, d(2024, 2, 15)); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
 	}
+	b.ReportMetric(float64(loans)*float64(b.N)/b.Elapsed().Seconds(), "loan-days/s")
 }

@@ -89,8 +89,9 @@ func (e *Engine) fundReserve(ctx context.Context, tx storage.Tx, l *loan.Loan) e
 // compensate is the daily close's compensation pass (代偿): every loan
 // with investors whose days past due reach a trigger of the reserve policy
 // has its overdue installments (and at the last trigger its outstanding
-// principal) paid to its investors from the reserve, oldest claims first,
-// until the balance runs out; the reserve takes the claims over. Payouts,
+// principal) paid to its investors from the reserve in the policy's order
+// (invest.ReservePolicy.Order; by default oldest claims first), until the
+// balance runs out; the reserve takes the claims over. Payouts,
 // the books and the reserve are written in one unit of work; a re-run pays
 // nothing twice (what was compensated is a claim in the book).
 func (e *Engine) compensate(ctx context.Context, day date.Date) (int, error) {
