@@ -45,8 +45,11 @@ const (
 	WarningSignals
 	// InspectionFindings ("inspection"): the signals a post-loan
 	// inspection's findings raise (Fact.Signals, from
-	// InspectionRecord.Signals); the latest inspection's replace earlier
-	// ones, so a clean re-inspection clears them.
+	// InspectionRecord.Signals; Reference is the inspection's id). The
+	// latest signed-off inspection's replace earlier ones, so a clean
+	// re-inspection clears them once a supervisor signed it off; an
+	// inspection not yet signed off adds its signals and clears none
+	// (ApplyFacts).
 	InspectionFindings
 	// Withdrawal ("withdrawal"): withdraws the fact whose key is
 	// Fact.Withdraws from Day on — a dated correction, never a deletion.
@@ -58,11 +61,17 @@ const (
 	// counts (DebtorFloor). The Engine's close records these once it has
 	// seen every loan of the day.
 	DebtorRule
+	// InspectionSignOff ("inspection-sign-off"): from Day on, the
+	// inspection whose id is Reference is signed off by a supervisor
+	// (RecordedBy), so its findings replace earlier ones. The Engine
+	// records these when an inspection is signed off.
+	InspectionSignOff
 	factKindCount
 )
 
 var factKindNames = enum.New[FactKind](ErrInvalidInput, "kind", "", "bankruptcy", "fraud", "external-overdue",
-	"litigation", "significant-increase", "credit-impaired", "signal", "inspection", "withdrawal", "debtor-rule")
+	"litigation", "significant-increase", "credit-impaired", "signal", "inspection", "withdrawal", "debtor-rule",
+	"inspection-sign-off")
 
 // String returns the kind's name ("external-overdue").
 func (k FactKind) String() string { return factKindNames.String(k) }
@@ -188,6 +197,9 @@ func (f Fact) Validate() error {
 			e.Add("external_overdue_90", "exceeds external_debt")
 		}
 	}
+	if (f.Kind == InspectionSignOff || f.Kind == InspectionFindings) && strings.TrimSpace(f.Reference) == "" {
+		e.Add("reference", "names the inspection")
+	}
 	switch {
 	case f.Kind == Withdrawal && strings.TrimSpace(f.Withdraws) == "":
 		e.Add("withdraws", "a withdrawal names the key of the fact it withdraws")
@@ -231,12 +243,16 @@ func DebtorFloor(journal []Fact, day date.Date) (Grade, Stage, string) {
 // they were recorded, into f as they stand on day: a fact counts from its
 // Day until a withdrawal dated on or before day withdraws it. A bankruptcy
 // notice or fraud counts from its earliest day; the latest credit-bureau
-// refresh and the latest inspection replace earlier ones; signals combine
-// by their worst severity. Facts dated after day are left out, so the
+// refresh replaces earlier ones; signals combine by their worst severity.
+// Inspections count as a bank counts them: the latest inspection signed
+// off on or before day replaces earlier ones, and every inspection after
+// it not yet signed off adds its signals — an adverse finding counts from
+// the day it is found, while clearing a finding waits for the second pair
+// of eyes. Facts dated after day are left out, so the
 // grade of any day can be derived again from the same journal. It does
 // not validate the facts (the Engine validated them when recording).
 func ApplyFacts(f *Facts, journal []Fact, day date.Date) {
-	var withdrawn map[string]bool
+	var withdrawn, signed map[string]bool
 	for i := range journal {
 		x := &journal[i]
 		if x.Kind == Withdrawal && !x.Day.After(day) {
@@ -245,8 +261,15 @@ func ApplyFacts(f *Facts, journal []Fact, day date.Date) {
 			}
 			withdrawn[x.Withdraws] = true
 		}
+		if x.Kind == InspectionSignOff && !x.Day.After(day) {
+			if signed == nil {
+				signed = map[string]bool{}
+			}
+			signed[x.Reference] = true
+		}
 	}
 	var bureau, inspection *Fact
+	var unsigned []*Fact
 	for i := range journal {
 		x := &journal[i]
 		if x.Day.After(day) || withdrawn[x.Key] || x.Kind >= factKindCount {
@@ -281,7 +304,9 @@ func ApplyFacts(f *Facts, journal []Fact, day date.Date) {
 		case WarningSignals:
 			f.Signals = f.Signals.Merge(x.Signals)
 		case InspectionFindings:
-			if inspection == nil || !x.Day.Before(inspection.Day) {
+			if !signed[x.Reference] {
+				unsigned = append(unsigned, x)
+			} else if inspection == nil || !x.Day.Before(inspection.Day) {
 				inspection = x
 			}
 		}
@@ -298,5 +323,10 @@ func ApplyFacts(f *Facts, journal []Fact, day date.Date) {
 	}
 	if inspection != nil {
 		f.Signals = f.Signals.Merge(inspection.Signals)
+	}
+	for _, x := range unsigned {
+		if inspection == nil || !x.Day.Before(inspection.Day) {
+			f.Signals = f.Signals.Merge(x.Signals)
+		}
 	}
 }
