@@ -3,6 +3,7 @@ package lendcore_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -137,8 +138,9 @@ func TestBureauAndBankruptcyFacts(t *testing.T) {
 }
 
 // An inspection that finds serious financial deterioration and misuse of
-// funds turns the loan red and 关注; a clean inspection later clears the
-// findings; both inspections are kept.
+// funds turns the loan red and 关注 the day it is recorded, signed off or
+// not; a clean inspection later clears the findings only from the day a
+// supervisor signs it off (four eyes); both inspections are kept.
 func TestInspectionFindingsGrade(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
@@ -165,12 +167,34 @@ func TestInspectionFindingsGrade(t *testing.T) {
 	closeDays(t, e, d(2024, 1, 21), d(2024, 1, 27))
 	st, err = e.State(ctx, id)
 	require.NoError(t, err)
+	assert.Equal(t, classify.Red, st.Level, "a clean report not yet signed off clears nothing")
+
+	cleanID := lendcore.InspectionID(id, clean)
+	var pending []uuid.UUID
+	for ins, err := range e.UnsignedInspections(ctx) {
+		require.NoError(t, err)
+		pending = append(pending, ins.ID)
+	}
+	assert.Len(t, pending, 2, "both await sign-off")
+	assert.Contains(t, pending, cleanID)
+	require.NoError(t, e.SignOffInspection(ctx, id, cleanID, classify.SignOff{Supervisor: "head-of-risk", On: d(2024, 1, 29)}))
+	closeDays(t, e, d(2024, 1, 28), d(2024, 1, 28))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.Red, st.Level, "signed off on the 29th, not before")
+	closeDays(t, e, d(2024, 1, 29), d(2024, 1, 29))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
 	assert.Equal(t, classify.Green, st.Level)
 	assert.Equal(t, classify.Normal, st.Grade)
 	history, err := e.Inspections(ctx, id)
 	require.NoError(t, err)
 	require.Len(t, history, 2, "every inspection is kept")
 	assert.Equal(t, "officer-7", history[0].Inspector)
+	assert.Equal(t, classify.Recorded, history[0].Status)
+	assert.Equal(t, classify.SignedOff, history[1].Status)
+	assert.Equal(t, "head-of-risk", history[1].SignOff.Supervisor)
+	assert.Equal(t, int64(2), history[1].Version, "recorded, then signed off")
 
 	// An inspection of an unknown loan names the loan; nothing is stored.
 	unknown := uuid.New()
@@ -181,7 +205,82 @@ func TestInspectionFindingsGrade(t *testing.T) {
 	assert.ErrorIs(t, err, storage.ErrNotFound)
 	facts, err := e.Facts(ctx, borrower)
 	require.NoError(t, err)
-	assert.Len(t, facts, 2, "the two inspections' findings, nothing more")
+	assert.Len(t, facts, 3, "the two inspections' findings and the sign-off, nothing more")
+}
+
+// Four eyes: the inspector cannot sign off their own inspection; a
+// sign-off before the inspection, after today or of another loan's
+// inspection is refused naming the field, and nothing is stored; signing
+// off again the same way adds nothing, another way is an illegal
+// transition.
+func TestSignOffFourEyes(t *testing.T) {
+	ctx := context.Background()
+	e := lateEngine(t) // today is 2025-06-30
+	id, borrower := uuid.New(), uuid.New()
+	openBorrowerLoan(t, e, id, borrower, loan.Individual, d(2025, 1, 15))
+	other := uuid.New()
+	openBorrowerLoan(t, e, other, uuid.New(), loan.Individual, d(2025, 1, 15))
+	rec := classify.InspectionRecord{Date: d(2025, 6, 2), Kind: classify.FirstInspection, Inspector: "officer-7",
+		Conclusion: classify.Concerns}
+	require.NoError(t, e.RecordInspection(ctx, id, rec))
+	ins := lendcore.InspectionID(id, rec)
+	factsBefore, err := e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name     string
+		loan     uuid.UUID
+		ins      uuid.UUID
+		s        classify.SignOff
+		field    string
+		notFound bool
+	}{
+		{"by the inspector", id, ins, classify.SignOff{Supervisor: "officer-7", On: d(2025, 6, 3)}, "supervisor", false},
+		{"by nobody", id, ins, classify.SignOff{On: d(2025, 6, 3)}, "supervisor", false},
+		{"before the inspection", id, ins, classify.SignOff{Supervisor: "head", On: d(2025, 6, 1)}, "on", false},
+		{"after today", id, ins, classify.SignOff{Supervisor: "head", On: d(2025, 7, 2)}, "on", false},
+		{"another loan's", other, ins, classify.SignOff{Supervisor: "head", On: d(2025, 6, 3)}, "inspection", true},
+		{"an unknown inspection", id, uuid.New(), classify.SignOff{Supervisor: "head", On: d(2025, 6, 3)}, "inspection", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := e.SignOffInspection(ctx, tc.loan, tc.ins, tc.s)
+			var bad *fault.Fields
+			require.ErrorAs(t, err, &bad)
+			assert.True(t, bad.Has(tc.field), "%v", err)
+			assert.ErrorIs(t, err, classify.ErrInvalidInput)
+			assert.Equal(t, tc.notFound, errors.Is(err, storage.ErrNotFound), "%v", err)
+			history, err := e.Inspections(ctx, id)
+			require.NoError(t, err)
+			require.Len(t, history, 1)
+			assert.Equal(t, classify.Recorded, history[0].Status, "nothing stored")
+			facts, err := e.Facts(ctx, borrower)
+			require.NoError(t, err)
+			assert.Equal(t, factsBefore, facts, "nothing stored")
+		})
+	}
+	// A record that carries its own sign-off is refused: sign-off is a
+	// separate step.
+	signed := rec
+	signed.Date, signed.SignOff = d(2025, 6, 5), &classify.SignOff{Supervisor: "head", On: d(2025, 6, 5)}
+	var bad *fault.Fields
+	require.ErrorAs(t, e.RecordInspection(ctx, id, signed), &bad)
+	assert.True(t, bad.Has("sign_off"))
+
+	s := classify.SignOff{Supervisor: "head", On: d(2025, 6, 3), Note: "agreed"}
+	require.NoError(t, e.SignOffInspection(ctx, id, ins, s))
+	require.NoError(t, e.SignOffInspection(ctx, id, ins, s), "the same sign-off again adds nothing")
+	err = e.SignOffInspection(ctx, id, ins, classify.SignOff{Supervisor: "deputy", On: d(2025, 6, 4)})
+	var tr *fault.Transition
+	require.ErrorAs(t, err, &tr)
+	assert.ErrorIs(t, err, classify.ErrIllegalTransition)
+	history, err := e.Inspections(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, history, 1)
+	assert.Equal(t, s, *history[0].SignOff)
+	assert.Equal(t, classify.FirstInspection, history[0].Kind)
+	for ins, err := range e.UnsignedInspections(ctx) {
+		require.NoError(t, err)
+		t.Errorf("no inspection awaits sign-off, got %s", ins.ID)
+	}
 }
 
 // Bad facts are refused naming the field, and nothing is stored.
