@@ -526,3 +526,81 @@ func TestWrittenOffDaysPastDueAgree(t *testing.T) {
 		}
 	}
 }
+
+// Fund-flow monitoring (资金流向监控). The loan: 10,000 at 12 % a year
+// over 12 months, equal installments from 2024-01-15: 10,000 × 0.01 /
+// (1 − 1.01^−12) = 888.49 a month (the annuity formula). An inflow report
+// for 2024-02-01..04-20 covers the installments due 02-15, 03-15 and
+// 04-15: 3 × 888.49 = 2,665.47 due. 1,300.00 came in: 48.8 % of the plan,
+// under the default table's 50 % — cash flow behind plan, high. A later
+// report of 2,700.00 for 02-01..04-25 (101 %) clears it. Uses off purpose
+// of 500.00 (5 % of the principal) are medium; with 2,000.00 more (25 %,
+// at least 20 %) high.
+func TestFundFlowSignals(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	id, borrower := uuid.New(), uuid.New()
+	openBorrowerLoan(t, e, id, borrower, loan.Individual, d(2024, 1, 15))
+	for _, day := range []date.Date{d(2024, 2, 15), d(2024, 3, 15), d(2024, 4, 15)} {
+		_, err := e.Post(ctx, id, loan.Entry{Kind: loan.Repayment, ValueDate: day, Actor: "host", Amount: cny("888.49"),
+			IdempotencyKey: "repay-" + day.String()})
+		require.NoError(t, err)
+	}
+	sched, err := e.Schedule(ctx, id, d(2024, 1, 15))
+	require.NoError(t, err)
+	require.Equal(t, "CNY 888.49", sched[0].Owed.Principal.Add(sched[0].Owed.Interest).String(), "the annuity formula's installment")
+	flow := func(key string, from, day date.Date, amount string) classify.Fact {
+		return classify.Fact{Kind: classify.Inflow, Key: key, Loan: id.String(), From: from, Day: day, Amount: cny(amount),
+			Source: "collection-account", RecordedBy: "monitor"}
+	}
+	use := func(key string, day date.Date, amount string) classify.Fact {
+		return classify.Fact{Kind: classify.FundUse, Key: key, Loan: id.String(), Day: day, Amount: cny(amount),
+			Purpose: "securities-account", OffPurpose: true, Source: "payment-trace", RecordedBy: "monitor"}
+	}
+	require.NoError(t, e.RecordFact(ctx, borrower, flow("in-1", d(2024, 2, 1), d(2024, 4, 20), "1300.00")))
+	closeDays(t, e, d(2024, 1, 16), d(2024, 4, 20))
+	st, err := e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, 0, st.DPD, "paid on time")
+	assert.Equal(t, classify.SeverityHigh, st.Signals[classify.CashFlowBehindPlan], "48.8 %% of the plan: %s", st.Rules)
+
+	require.NoError(t, e.RecordFact(ctx, borrower, flow("in-2", d(2024, 2, 1), d(2024, 4, 25), "2700.00")))
+	require.NoError(t, e.RecordFact(ctx, borrower, use("use-1", d(2024, 4, 25), "500.00")))
+	closeDays(t, e, d(2024, 4, 21), d(2024, 4, 25))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.SeverityNone, st.Signals[classify.CashFlowBehindPlan], "101 %% of the plan")
+	assert.Equal(t, classify.SeverityMedium, st.Signals[classify.PurposeDeviation], "5 %% off purpose")
+
+	require.NoError(t, e.RecordFact(ctx, borrower, use("use-2", d(2024, 4, 26), "2000.00")))
+	closeDays(t, e, d(2024, 4, 26), d(2024, 4, 26))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.SeverityHigh, st.Signals[classify.PurposeDeviation], "25 %% off purpose")
+	assert.Equal(t, classify.Red, st.Level, "a high purpose deviation is red (the default warnings)")
+
+	// A fund-flow fact names its loan, and a window that starts after its
+	// day, a negative inflow or a use without a purpose is refused;
+	// nothing is stored.
+	before, err := e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	noLoan := flow("bad-1", d(2024, 2, 1), d(2024, 4, 26), "1.00")
+	noLoan.Loan = ""
+	for _, tc := range []struct {
+		f     classify.Fact
+		field string
+	}{
+		{noLoan, "loan"},
+		{flow("bad-2", d(2024, 4, 27), d(2024, 4, 26), "1.00"), "from"},
+		{flow("bad-3", d(2024, 2, 1), d(2024, 4, 26), "-1.00"), "amount"},
+		{func() classify.Fact { f := use("bad-4", d(2024, 4, 26), "1.00"); f.Purpose = ""; return f }(), "purpose"},
+	} {
+		err := e.RecordFact(ctx, borrower, tc.f)
+		var bad *fault.Fields
+		require.ErrorAs(t, err, &bad, tc.f.Key)
+		assert.True(t, bad.Has(tc.field), "%s: %v", tc.f.Key, err)
+	}
+	after, err := e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "nothing stored")
+}

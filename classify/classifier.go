@@ -408,6 +408,8 @@ func (p Policy) clone() Policy {
 	q.Buckets = slices.Clone(p.Buckets)
 	q.Cure = slices.Clone(p.Cure)
 	q.StageCure = slices.Clone(p.StageCure)
+	q.FundFlow.CashFlow = slices.Clone(p.FundFlow.CashFlow)
+	q.FundFlow.Purpose = slices.Clone(p.FundFlow.Purpose)
 	return q
 }
 

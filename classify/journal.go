@@ -7,6 +7,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -66,12 +67,20 @@ const (
 	// (RecordedBy), so its findings replace earlier ones. The Engine
 	// records these when an inspection is signed off.
 	InspectionSignOff
+	// Inflow ("inflow"): fund-flow monitoring observed Amount come into
+	// the borrower's repayment account over From..Day for Loan (the latest
+	// report counts; FundFlowOf).
+	Inflow
+	// FundUse ("fund-use"): Amount of Loan's funds was used for Purpose,
+	// off the agreed purpose when OffPurpose (the uses off purpose add up;
+	// FundFlowOf).
+	FundUse
 	factKindCount
 )
 
 var factKindNames = enum.New[FactKind](ErrInvalidInput, "kind", "", "bankruptcy", "fraud", "external-overdue",
 	"litigation", "significant-increase", "credit-impaired", "signal", "inspection", "withdrawal", "debtor-rule",
-	"inspection-sign-off")
+	"inspection-sign-off", "inflow", "fund-use")
 
 // String returns the kind's name ("external-overdue").
 func (k FactKind) String() string { return factKindNames.String(k) }
@@ -125,6 +134,14 @@ type Fact struct {
 	MinGrade Grade  `json:"min_grade,omitempty"`
 	MinStage Stage  `json:"min_stage,omitempty"`
 	Rule     string `json:"rule,omitempty"`
+	// From, Amount, Purpose and OffPurpose are the fund-flow facts': an
+	// Inflow's window starts on From and Amount came in over it; a
+	// FundUse used Amount for Purpose, off the agreed purpose when
+	// OffPurpose.
+	From       date.Date    `json:"from,omitzero"`
+	Amount     money.Amount `json:"amount,omitzero"`
+	Purpose    string       `json:"purpose,omitempty"`
+	OffPurpose bool         `json:"off_purpose,omitempty"`
 	// Source says where the fact comes from ("credit-bureau", "court",
 	// "inspection", "host"); Reference is the evidence (a case number, a
 	// report id, an inspection id); RecordedBy who recorded it.
@@ -200,6 +217,7 @@ func (f Fact) Validate() error {
 	if (f.Kind == InspectionSignOff || f.Kind == InspectionFindings) && strings.TrimSpace(f.Reference) == "" {
 		e.Add("reference", "names the inspection")
 	}
+	f.validateFlow(e)
 	switch {
 	case f.Kind == Withdrawal && strings.TrimSpace(f.Withdraws) == "":
 		e.Add("withdraws", "a withdrawal names the key of the fact it withdraws")
@@ -219,6 +237,37 @@ func (f Fact) Validate() error {
 		e.Add("rule", "a floor names the debtor rules that set it")
 	}
 	return e.Err()
+}
+
+// validateFlow adds the problems of a fund-flow fact's fields to e, and
+// of those fields on a fact of another kind.
+func (f Fact) validateFlow(e *fault.Fields) {
+	flow := f.Kind == Inflow || f.Kind == FundUse
+	if flow && strings.TrimSpace(f.Loan) == "" {
+		e.Add("loan", "a fund-flow fact is about one loan")
+	}
+	switch {
+	case f.Kind == Inflow && f.From.IsZero():
+		e.Add("from", "an inflow is observed over a window from a day")
+	case f.Kind == Inflow && f.From.After(f.Day):
+		e.Add("from", "is after the day")
+	case f.Kind != Inflow && !f.From.IsZero():
+		e.Add("from", "only an inflow has a window")
+	}
+	switch {
+	case f.Kind == Inflow && f.Amount.IsNegative():
+		e.Add("amount", "must not be negative")
+	case f.Kind == FundUse && !f.Amount.IsPositive():
+		e.Add("amount", "must be positive")
+	case !flow && !f.Amount.IsZero():
+		e.Add("amount", "only a fund-flow fact carries an amount")
+	}
+	switch {
+	case f.Kind == FundUse && strings.TrimSpace(f.Purpose) == "":
+		e.Add("purpose", "says what the funds were used for")
+	case f.Kind != FundUse && (f.Purpose != "" || f.OffPurpose):
+		e.Add("purpose", "only a fund-use fact has a purpose")
+	}
 }
 
 // DebtorFloor returns the floor the latest DebtorRule fact of journal in
