@@ -306,6 +306,10 @@ func TestRecordFactBadInput(t *testing.T) {
 		{"future", borrower, func(f *classify.Fact) { f.Day = d(2025, 7, 2) }, "day", false},
 		{"unknown kind", borrower, func(f *classify.Fact) { f.Kind = 99 }, "kind", false},
 		{"the close's own kind", borrower, func(f *classify.Fact) { f.Kind = classify.DebtorRule }, "kind", false},
+		{"an inspection's findings", borrower, func(f *classify.Fact) {
+			f.Kind, f.Reference, f.Signals = classify.InspectionFindings, "x", classify.Signals{}.With(classify.Litigation, classify.SeverityLow)
+		}, "kind", false},
+		{"a sign-off", borrower, func(f *classify.Fact) { f.Kind, f.Reference = classify.InspectionSignOff, "x" }, "kind", false},
 		{"no source", borrower, func(f *classify.Fact) { f.Source = "" }, "source", false},
 		{"no recorder", borrower, func(f *classify.Fact) { f.RecordedBy = " " }, "recorded_by", false},
 	} {
@@ -323,6 +327,15 @@ func TestRecordFactBadInput(t *testing.T) {
 	facts, err := e.Facts(ctx, borrower)
 	require.NoError(t, err)
 	assert.Empty(t, facts, "nothing stored")
+
+	// An unknown signal kind can only come as text: decoding it is a
+	// typed error naming the field, before anything reaches the Engine.
+	var f classify.Fact
+	err = json.Unmarshal([]byte(`{"kind":"signal","day":"2025-06-01","key":"s","signals":{"weather":"high"},"source":"host","recorded_by":"x"}`), &f)
+	var badSignal *fault.Fields
+	require.ErrorAs(t, err, &badSignal)
+	assert.True(t, badSignal.Has("signal"), "%v", err)
+	assert.ErrorIs(t, err, classify.ErrInvalidInput)
 
 	require.NoError(t, e.RecordFact(ctx, borrower, ok))
 	for name, w := range map[string]struct {
