@@ -24,8 +24,12 @@ func (r *runner) disburse(i int, field string, day date.Date, ev *Event) error {
 	if err != nil {
 		return err
 	}
+	r.borrowerKind = loan.Individual
+	if err := text(field+".borrower_kind", ev.BorrowerKind, &r.borrowerKind); err != nil {
+		return err
+	}
 	req := loan.Request{ID: r.id, Terms: *terms, Borrower: borrower,
-		BorrowerKind: loan.Individual, Purpose: "scenario",
+		BorrowerKind: r.borrowerKind, Purpose: "scenario",
 		Guarantees: slices.Clone(r.guarantees), Collateral: r.items.ids(),
 		Dossier: dossier(day), SubmittedBy: officer, SubmittedOn: day}
 	if _, err := r.e.Submit(r.ctx, req); err != nil {

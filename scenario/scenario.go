@@ -232,6 +232,10 @@ type runner struct {
 	refused    []RefusedContact
 	proceeding uuid.UUID // the legal proceeding filed; uuid.Nil before
 	line       uuid.UUID // the credit line opened; uuid.Nil before
+
+	borrowerKind loan.BorrowerKind // the borrower's kind, set at disbursement
+	inspections  []inspected       // the inspections recorded, in event order
+	second       bool              // the second loan was disbursed
 }
 
 // newRunner builds the run's Engine.
