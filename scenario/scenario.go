@@ -172,6 +172,13 @@ func decodeError(prefix string, err error) error {
 	if prefix == "" {
 		prefix = "scenario"
 	}
+	var f *fault.Fields
+	if errors.As(err, &f) {
+		// A value's own decoder named its field (an unknown signal).
+		out := &fault.Fields{Kind: ErrInvalid}
+		out.Merge(prefix, f)
+		return out
+	}
 	return invalid(prefix, err.Error())
 }
 
