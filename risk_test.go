@@ -617,3 +617,60 @@ func TestFundFlowSignals(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, before, after, "nothing stored")
 }
+
+// Two replicas sign off one inspection at once, each by another
+// supervisor, on every database: exactly one sign-off is stored (the
+// other replica retries on the conflict, reads it signed and is refused
+// with an illegal transition), and the facts journal holds one sign-off.
+func TestSignOffTwoReplicas(t *testing.T) {
+	ctx := context.Background()
+	for _, db := range databases(t) {
+		t.Run(db.name, func(t *testing.T) {
+			stores := db.stores(t, 2)
+			var engines []*lendcore.Engine
+			for i, s := range stores {
+				e, err := lendcore.New(s, lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
+					lendcore.WithReplicaID(fmt.Sprintf("replica-%d", i)))
+				require.NoError(t, err)
+				engines = append(engines, e)
+			}
+			id, borrower := uuid.New(), uuid.New()
+			openBorrowerLoan(t, engines[0], id, borrower, loan.Individual, d(2024, 1, 15))
+			rec := classify.InspectionRecord{Date: d(2024, 2, 1), Inspector: "officer-7", Conclusion: classify.Satisfactory}
+			require.NoError(t, engines[0].RecordInspection(ctx, id, rec))
+			ins := lendcore.InspectionID(id, rec)
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for i, e := range engines {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs[i] = e.SignOffInspection(ctx, id, ins, classify.SignOff{Supervisor: fmt.Sprintf("head-%d", i), On: d(2024, 2, 2)})
+				}()
+			}
+			wg.Wait()
+			ok := 0
+			for _, err := range errs {
+				if err == nil {
+					ok++
+					continue
+				}
+				assert.ErrorIs(t, err, classify.ErrIllegalTransition)
+			}
+			assert.Equal(t, 1, ok, "%v", errs)
+			history, err := engines[1].Inspections(ctx, id)
+			require.NoError(t, err)
+			require.Len(t, history, 1)
+			require.NotNil(t, history[0].SignOff)
+			facts, err := engines[1].Facts(ctx, borrower)
+			require.NoError(t, err)
+			var signOffs []string
+			for _, f := range facts {
+				if f.Kind == classify.InspectionSignOff {
+					signOffs = append(signOffs, f.RecordedBy)
+				}
+			}
+			assert.Equal(t, []string{history[0].SignOff.Supervisor}, signOffs)
+		})
+	}
+}
