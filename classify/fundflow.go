@@ -103,16 +103,7 @@ type FundFlow struct {
 // day) and the sum of the uses off purpose. Withdrawn facts are left out.
 func FundFlowOf(journal []Fact, day date.Date) FundFlow {
 	var ff FundFlow
-	var withdrawn map[string]bool
-	for i := range journal {
-		x := &journal[i]
-		if x.Kind == Withdrawal && !x.Day.After(day) {
-			if withdrawn == nil {
-				withdrawn = map[string]bool{}
-			}
-			withdrawn[x.Withdraws] = true
-		}
-	}
+	withdrawn := referenced(journal, day, Withdrawal, func(x *Fact) string { return x.Withdraws })
 	for i := range journal {
 		x := &journal[i]
 		if x.Day.After(day) || withdrawn[x.Key] {

@@ -239,6 +239,23 @@ func (f Fact) Validate() error {
 	return e.Err()
 }
 
+// referenced returns the names the facts of kind in force on day refer to
+// (the keys withdrawals withdraw, the inspections sign-offs sign off);
+// nil when there are none.
+func referenced(journal []Fact, day date.Date, kind FactKind, name func(*Fact) string) map[string]bool {
+	var out map[string]bool
+	for i := range journal {
+		x := &journal[i]
+		if x.Kind == kind && !x.Day.After(day) {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[name(x)] = true
+		}
+	}
+	return out
+}
+
 // validateFlow adds the problems of a fund-flow fact's fields to e, and
 // of those fields on a fact of another kind.
 func (f Fact) validateFlow(e *fault.Fields) {
@@ -301,22 +318,8 @@ func DebtorFloor(journal []Fact, day date.Date) (Grade, Stage, string) {
 // grade of any day can be derived again from the same journal. It does
 // not validate the facts (the Engine validated them when recording).
 func ApplyFacts(f *Facts, journal []Fact, day date.Date) {
-	var withdrawn, signed map[string]bool
-	for i := range journal {
-		x := &journal[i]
-		if x.Kind == Withdrawal && !x.Day.After(day) {
-			if withdrawn == nil {
-				withdrawn = map[string]bool{}
-			}
-			withdrawn[x.Withdraws] = true
-		}
-		if x.Kind == InspectionSignOff && !x.Day.After(day) {
-			if signed == nil {
-				signed = map[string]bool{}
-			}
-			signed[x.Reference] = true
-		}
-	}
+	withdrawn := referenced(journal, day, Withdrawal, func(x *Fact) string { return x.Withdraws })
+	signed := referenced(journal, day, InspectionSignOff, func(x *Fact) string { return x.Reference })
 	var bureau, inspection *Fact
 	var unsigned []*Fact
 	for i := range journal {

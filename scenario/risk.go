@@ -134,26 +134,28 @@ func (r *runner) withdrawFact(_ int, field string, day date.Date, ev *Event) err
 // (fund-flow monitoring, an inflow fact).
 func (r *runner) inflow(i int, field string, day date.Date, ev *Event) error {
 	f := r.newFact(i, day, ev)
-	f.Kind, f.Loan = classify.Inflow, r.id.String()
+	f.Kind = classify.Inflow
 	f.From, _ = date.ParseISO(ev.From) // Parse checked it
-	amount, err := parseAmount(ev.Amount, r.sc.Currency)
-	if err != nil {
-		return invalid(field+".amount", problem(err))
-	}
-	f.Amount = amount
-	return fieldError(field, r.e.RecordFact(r.ctx, borrower, f))
+	return r.recordFlow(field, f, ev.Amount, parseAmount)
 }
 
 // fundUse reports a use of the loan's funds (fund-flow monitoring, a
 // fund-use fact).
 func (r *runner) fundUse(i int, field string, day date.Date, ev *Event) error {
 	f := r.newFact(i, day, ev)
-	f.Kind, f.Loan, f.Purpose, f.OffPurpose = classify.FundUse, r.id.String(), ev.Purpose, ev.OffPurpose
-	amount, err := positive(ev.Amount, r.sc.Currency)
+	f.Kind, f.Purpose, f.OffPurpose = classify.FundUse, ev.Purpose, ev.OffPurpose
+	return r.recordFlow(field, f, ev.Amount, positive)
+}
+
+// recordFlow records a fund-flow fact about the scenario's loan, of the
+// amount parse reads.
+func (r *runner) recordFlow(field string, f classify.Fact, amount string,
+	parse func(string, money.Currency) (money.Amount, error)) error {
+	a, err := parse(amount, r.sc.Currency)
 	if err != nil {
 		return invalid(field+".amount", problem(err))
 	}
-	f.Amount = amount
+	f.Loan, f.Amount = r.id.String(), a
 	return fieldError(field, r.e.RecordFact(r.ctx, borrower, f))
 }
 
