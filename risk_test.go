@@ -639,6 +639,15 @@ func TestSignOffTwoReplicas(t *testing.T) {
 			rec := classify.InspectionRecord{Date: d(2024, 2, 1), Inspector: "officer-7", Conclusion: classify.Satisfactory}
 			require.NoError(t, engines[0].RecordInspection(ctx, id, rec))
 			ins := lendcore.InspectionID(id, rec)
+			unsigned := func() []uuid.UUID {
+				var out []uuid.UUID
+				for x, err := range engines[1].UnsignedInspections(ctx) {
+					require.NoError(t, err)
+					out = append(out, x.ID)
+				}
+				return out
+			}
+			assert.Equal(t, []uuid.UUID{ins}, unsigned(), "the other replica sees it await sign-off")
 			errs := make([]error, 2)
 			var wg sync.WaitGroup
 			for i, e := range engines {
@@ -671,6 +680,7 @@ func TestSignOffTwoReplicas(t *testing.T) {
 				}
 			}
 			assert.Equal(t, []string{history[0].SignOff.Supervisor}, signOffs)
+			assert.Empty(t, unsigned())
 		})
 	}
 }
