@@ -112,6 +112,26 @@ type Inspection struct {
 	Status classify.InspectionStatus `json:"status"`
 }
 
+// UnmarshalJSON decodes the form json.Marshal writes: the embedded
+// record's own decoder would otherwise take the whole document and drop
+// the id, version and status.
+func (i *Inspection) UnmarshalJSON(b []byte) error {
+	var head struct {
+		ID      uuid.UUID                 `json:"id"`
+		Version int64                     `json:"version"`
+		Status  classify.InspectionStatus `json:"status"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return err
+	}
+	var rec classify.InspectionRecord
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return err
+	}
+	*i = Inspection{ID: head.ID, Version: head.Version, InspectionRecord: rec, Status: head.Status}
+	return nil
+}
+
 // inspectionOf decodes a stored inspection; a bad one is
 // storage.ErrCorrupt.
 func inspectionOf(ins *storage.Inspection) (Inspection, error) {

@@ -195,6 +195,11 @@ func TestInspectionFindingsGrade(t *testing.T) {
 	assert.Equal(t, classify.SignedOff, history[1].Status)
 	assert.Equal(t, "head-of-risk", history[1].SignOff.Supervisor)
 	assert.Equal(t, int64(2), history[1].Version, "recorded, then signed off")
+	b, err := json.Marshal(history[1])
+	require.NoError(t, err)
+	var back lendcore.Inspection
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, history[1], back, "an inspection read back from its JSON: %s", b)
 
 	// An inspection of an unknown loan names the loan; nothing is stored.
 	unknown := uuid.New()
