@@ -67,10 +67,13 @@ func (p FundFlowPolicy) validate(e *fault.Fields, field string) {
 	if len(p.CashFlow) == 0 && len(p.Purpose) == 0 && p.Evidence == evidenceUnset && p.Source == "" {
 		return // off
 	}
-	for name, rows := range map[string][]FlowBand{"cash_flow": p.CashFlow, "purpose": p.Purpose} {
-		for i, b := range rows {
-			f := fmt.Sprintf("%s.%s[%d]", field, name, i)
-			if b.Ratio.IsNegative() || name == "purpose" && b.Ratio.Cmp(oneRate) > 0 {
+	for _, t := range []struct {
+		name string
+		rows []FlowBand
+	}{{"cash_flow", p.CashFlow}, {"purpose", p.Purpose}} {
+		for i, b := range t.rows {
+			f := fmt.Sprintf("%s.%s[%d]", field, t.name, i)
+			if b.Ratio.IsNegative() || t.name == "purpose" && b.Ratio.Cmp(oneRate) > 0 {
 				e.Add(f+".ratio", "must be a ratio of at least 0 (at most 1 for the purpose share)")
 			}
 			if b.Severity == SeverityNone || !b.Severity.Valid() {

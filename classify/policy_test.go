@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -382,4 +383,43 @@ func TestPresetSourcesAreInTheRepository(t *testing.T) {
 			assert.NotContains(t, src, bad, "%s cites %q", id, bad)
 		}
 	}
+}
+
+// TestFundFlowPolicy: the default table round-trips as JSON inside the
+// 2023 preset and validates; bad rows are named; the zero table is off.
+// Bands: 1,000 due, 999.99 in is under 100 % (low), 799.99 under 80 %
+// (medium), 499.99 under 50 % (high), 1,000 none; off purpose 0.01 of
+// 10,000 is medium, 2,000 (20 %) high.
+func TestFundFlowPolicy(t *testing.T) {
+	p := China2023()
+	require.NoError(t, p.Validate())
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	var back Policy
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, p.FundFlow, back.FundFlow)
+
+	bad := p
+	bad.FundFlow.CashFlow = []FlowBand{{Ratio: money.MustRate("-1%"), Severity: SeverityLow}}
+	bad.FundFlow.Purpose = []FlowBand{{Ratio: money.MustRate("150%")}}
+	var f *fault.Fields
+	require.ErrorAs(t, bad.Validate(), &f)
+	assert.True(t, f.Has("fund_flow.cash_flow[0].ratio"))
+	assert.True(t, f.Has("fund_flow.purpose[0].ratio"))
+	assert.True(t, f.Has("fund_flow.purpose[0].severity"))
+
+	cny := func(s string) money.Amount { return money.MustParse(s, money.CNY) }
+	ff := DefaultFundFlow()
+	for _, tt := range []struct {
+		in   string
+		want Severity
+	}{{"999.99", SeverityLow}, {"799.99", SeverityMedium}, {"499.99", SeverityHigh}, {"1000.00", SeverityNone}, {"0.00", SeverityHigh}} {
+		s := ff.Signals(FundFlow{Reported: true, Inflow: cny(tt.in), PlanDue: cny("1000")})
+		assert.Equal(t, tt.want, s[CashFlowBehindPlan], tt.in)
+	}
+	assert.Equal(t, SeverityNone, ff.Signals(FundFlow{Reported: true, Inflow: cny("0"), PlanDue: cny("0")})[CashFlowBehindPlan],
+		"nothing due in the window")
+	assert.Equal(t, SeverityMedium, ff.Signals(FundFlow{OffPurpose: cny("0.01"), Principal: cny("10000")})[PurposeDeviation])
+	assert.Equal(t, SeverityHigh, ff.Signals(FundFlow{OffPurpose: cny("2000"), Principal: cny("10000")})[PurposeDeviation])
+	assert.Equal(t, Signals{}, FundFlowPolicy{}.Signals(FundFlow{Reported: true, Inflow: cny("0"), PlanDue: cny("1000")}), "off")
 }
