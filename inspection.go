@@ -252,6 +252,24 @@ func (e *Engine) SignOffInspection(ctx context.Context, id, ins uuid.UUID, s cla
 // policy's CompleteWithinDays).
 func (e *Engine) InspectionsDue(ctx context.Context) iter.Seq2[classify.InspectionDue, error] {
 	return func(yield func(classify.InspectionDue, error) bool) {
+		// The loans are asked about a batch a day at a time: the policy
+		// validates itself once per call.
+		var day date.Date
+		var batch []classify.InspectionSubject
+		flush := func() bool {
+			due, err := e.policies.Inspection.InspectionsDue(day, batch)
+			batch = batch[:0]
+			if err != nil {
+				yield(classify.InspectionDue{}, err)
+				return false
+			}
+			for _, d := range due {
+				if !yield(d, nil) {
+					return false
+				}
+			}
+			return true
+		}
 		f := storage.LoanFilter{InspectionDue: &storage.DateRange{}, Statuses: openForClose, NoDocument: true}
 		for rec, err := range e.store.Loans().Scan(ctx, f) {
 			if err != nil {
@@ -263,16 +281,14 @@ func (e *Engine) InspectionsDue(ctx context.Context) iter.Seq2[classify.Inspecti
 				yield(classify.InspectionDue{}, err)
 				return
 			}
-			due, err := e.policies.Inspection.InspectionsDue(s.Day, []classify.InspectionSubject{inspectionSubject(rec.ID, &s)})
-			if err != nil {
-				yield(classify.InspectionDue{}, err)
+			if len(batch) > 0 && (s.Day != day || len(batch) == storage.DefaultBatchSize) && !flush() {
 				return
 			}
-			for _, d := range due {
-				if !yield(d, nil) {
-					return
-				}
-			}
+			day = s.Day
+			batch = append(batch, inspectionSubject(rec.ID, &s))
+		}
+		if len(batch) > 0 {
+			flush()
 		}
 	}
 }
