@@ -12,6 +12,7 @@ import (
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage/memory"
 )
 
@@ -90,4 +91,48 @@ func hasMessage(t *testing.T, e *lendcore.Engine, key string) bool {
 		}
 	}
 	return false
+}
+
+// The portfolio's inspections due, with a good-standing cadence of 14
+// days for the test: a loan disbursed on 2024-04-01 and never inspected
+// falls due for its first inspection on 04-15, overdue once more than the
+// default ten days have passed (on 04-26, not on 04-25); a loan inspected
+// on 04-12 is not due by cadence, but a litigation fact on 04-20 turns it
+// red and asks for a special inspection at once. Neither
+// loan has an installment due before 05-01, so none is overdue.
+func TestInspectionsDueAcrossPortfolio(t *testing.T) {
+	ctx := context.Background()
+	p := testPolicies()
+	p.Inspection.Cadence[0] = classify.Cadence{Standing: classify.Good, Days: 14}
+	e, err := lendcore.New(memory.New(), lendcore.WithPolicies(p), lendcore.WithClock(fixedClock))
+	require.NoError(t, err)
+	first, second, borrower := uuid.New(), uuid.New(), uuid.New()
+	openBorrowerLoan(t, e, first, uuid.New(), loan.Individual, d(2024, 4, 1))
+	openBorrowerLoan(t, e, second, borrower, loan.Individual, d(2024, 4, 1))
+	require.NoError(t, e.RecordInspection(ctx, second, classify.InspectionRecord{Date: d(2024, 4, 12), Kind: classify.FirstInspection,
+		Inspector: "officer-7", Conclusion: classify.Satisfactory}))
+	require.NoError(t, e.RecordFact(ctx, borrower, classify.Fact{Kind: classify.LitigationFiled, Day: d(2024, 4, 20), Key: "suit",
+		Source: "court", RecordedBy: "officer-7"}))
+	due := func() map[string]classify.InspectionDue {
+		out := map[string]classify.InspectionDue{}
+		for d, err := range e.InspectionsDue(ctx) {
+			require.NoError(t, err)
+			out[d.Loan] = d
+		}
+		return out
+	}
+	closeDays(t, e, d(2024, 4, 2), d(2024, 4, 14))
+	assert.Empty(t, due())
+	closeDays(t, e, d(2024, 4, 15), d(2024, 4, 25))
+	got := due()
+	assert.Equal(t, classify.InspectionDue{Loan: first.String(), Due: d(2024, 4, 15), Reasons: classify.ByCadence,
+		Kind: classify.FirstInspection, Overdue: false}, got[first.String()])
+	assert.Equal(t, classify.InspectionDue{Loan: second.String(), Due: d(2024, 4, 20), Reasons: classify.ByWarning,
+		Kind: classify.SpecialInspection, Overdue: false}, got[second.String()])
+	closeDays(t, e, d(2024, 4, 26), d(2024, 4, 26))
+	got = due()
+	assert.True(t, got[first.String()].Overdue, "11 days after it fell due")
+	assert.False(t, got[second.String()].Overdue, "6 days")
+	assert.Equal(t, classify.ByWarning, got[second.String()].Reasons,
+		"the litigation made it 关注, ordinary standing: by cadence not due until 05-12")
 }

@@ -249,6 +249,13 @@ func (e *Engine) deriveWith(ctx context.Context, id uuid.UUID, pos *loan.Positio
 	}
 	facts := classify.Facts{DPD: s.DPD, Balance: balance, Due: dueEvent(pos, day), Debtor: id.String(), NonRetail: s.NonRetail}
 	classify.ApplyFacts(&facts, journal, day)
+	if ff := classify.FundFlowOf(journal, day); ff.Reported || ff.OffPurpose.IsPositive() {
+		// Fund-flow monitoring: the inflows against what the plan has
+		// due over the same window, the uses off purpose against the
+		// principal.
+		ff.PlanDue, ff.Principal = planDue(pos, ff.From, ff.To), pos.Owed.Principal
+		facts.Signals = facts.Signals.Merge(e.policies.Classification.FundFlow.Signals(ff))
+	}
 	res, err := e.classifier.Step(&s.Track, &facts, day)
 	if err != nil {
 		return s, nil, nil, err
@@ -397,4 +404,17 @@ func (e *Engine) ruleIDs(res classify.Result) string {
 	e.rules.m[key] = s
 	e.rules.mu.Unlock()
 	return s
+}
+
+// planDue is what the repayment plan has due (principal and interest) on
+// the installments falling due from..to, both inclusive.
+func planDue(pos *loan.Position, from, to date.Date) money.Amount {
+	sum := money.Zero(pos.Owed.Principal.Currency())
+	for i := range pos.Installments {
+		in := &pos.Installments[i]
+		if !in.Due.Before(from) && !in.Due.After(to) {
+			sum = sum.Add(in.Owed.Principal).Add(in.Owed.Interest)
+		}
+	}
+	return sum
 }

@@ -93,6 +93,9 @@ func (e *Engine) RecordFact(ctx context.Context, borrower uuid.UUID, f classify.
 	if f.Kind == classify.Withdrawal {
 		bad.Add("kind", "withdraw a fact with WithdrawFact")
 	}
+	if f.Kind == classify.InspectionFindings || f.Kind == classify.InspectionSignOff {
+		bad.Add("kind", "record an inspection with RecordInspection and sign it off with SignOffInspection")
+	}
 	if today := e.latestToday(); f.Day.After(today) {
 		bad.Addf("day", "%s is after today (%s): a fact is recorded once it is known", f.Day, today)
 	}

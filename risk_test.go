@@ -3,6 +3,7 @@ package lendcore_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -137,8 +138,9 @@ func TestBureauAndBankruptcyFacts(t *testing.T) {
 }
 
 // An inspection that finds serious financial deterioration and misuse of
-// funds turns the loan red and 关注; a clean inspection later clears the
-// findings; both inspections are kept.
+// funds turns the loan red and 关注 the day it is recorded, signed off or
+// not; a clean inspection later clears the findings only from the day a
+// supervisor signs it off (four eyes); both inspections are kept.
 func TestInspectionFindingsGrade(t *testing.T) {
 	ctx := context.Background()
 	e := newEngine(t)
@@ -165,12 +167,39 @@ func TestInspectionFindingsGrade(t *testing.T) {
 	closeDays(t, e, d(2024, 1, 21), d(2024, 1, 27))
 	st, err = e.State(ctx, id)
 	require.NoError(t, err)
+	assert.Equal(t, classify.Red, st.Level, "a clean report not yet signed off clears nothing")
+
+	cleanID := lendcore.InspectionID(id, clean)
+	var pending []uuid.UUID
+	for ins, err := range e.UnsignedInspections(ctx) {
+		require.NoError(t, err)
+		pending = append(pending, ins.ID)
+	}
+	assert.Len(t, pending, 2, "both await sign-off")
+	assert.Contains(t, pending, cleanID)
+	require.NoError(t, e.SignOffInspection(ctx, id, cleanID, classify.SignOff{Supervisor: "head-of-risk", On: d(2024, 1, 29)}))
+	closeDays(t, e, d(2024, 1, 28), d(2024, 1, 28))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.Red, st.Level, "signed off on the 29th, not before")
+	closeDays(t, e, d(2024, 1, 29), d(2024, 1, 29))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
 	assert.Equal(t, classify.Green, st.Level)
 	assert.Equal(t, classify.Normal, st.Grade)
 	history, err := e.Inspections(ctx, id)
 	require.NoError(t, err)
 	require.Len(t, history, 2, "every inspection is kept")
 	assert.Equal(t, "officer-7", history[0].Inspector)
+	assert.Equal(t, classify.Recorded, history[0].Status)
+	assert.Equal(t, classify.SignedOff, history[1].Status)
+	assert.Equal(t, "head-of-risk", history[1].SignOff.Supervisor)
+	assert.Equal(t, int64(2), history[1].Version, "recorded, then signed off")
+	b, err := json.Marshal(history[1])
+	require.NoError(t, err)
+	var back lendcore.Inspection
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, history[1], back, "an inspection read back from its JSON: %s", b)
 
 	// An inspection of an unknown loan names the loan; nothing is stored.
 	unknown := uuid.New()
@@ -181,7 +210,82 @@ func TestInspectionFindingsGrade(t *testing.T) {
 	assert.ErrorIs(t, err, storage.ErrNotFound)
 	facts, err := e.Facts(ctx, borrower)
 	require.NoError(t, err)
-	assert.Len(t, facts, 2, "the two inspections' findings, nothing more")
+	assert.Len(t, facts, 3, "the two inspections' findings and the sign-off, nothing more")
+}
+
+// Four eyes: the inspector cannot sign off their own inspection; a
+// sign-off before the inspection, after today or of another loan's
+// inspection is refused naming the field, and nothing is stored; signing
+// off again the same way adds nothing, another way is an illegal
+// transition.
+func TestSignOffFourEyes(t *testing.T) {
+	ctx := context.Background()
+	e := lateEngine(t) // today is 2025-06-30
+	id, borrower := uuid.New(), uuid.New()
+	openBorrowerLoan(t, e, id, borrower, loan.Individual, d(2025, 1, 15))
+	other := uuid.New()
+	openBorrowerLoan(t, e, other, uuid.New(), loan.Individual, d(2025, 1, 15))
+	rec := classify.InspectionRecord{Date: d(2025, 6, 2), Kind: classify.FirstInspection, Inspector: "officer-7",
+		Conclusion: classify.Concerns}
+	require.NoError(t, e.RecordInspection(ctx, id, rec))
+	ins := lendcore.InspectionID(id, rec)
+	factsBefore, err := e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name     string
+		loan     uuid.UUID
+		ins      uuid.UUID
+		s        classify.SignOff
+		field    string
+		notFound bool
+	}{
+		{"by the inspector", id, ins, classify.SignOff{Supervisor: "officer-7", On: d(2025, 6, 3)}, "supervisor", false},
+		{"by nobody", id, ins, classify.SignOff{On: d(2025, 6, 3)}, "supervisor", false},
+		{"before the inspection", id, ins, classify.SignOff{Supervisor: "head", On: d(2025, 6, 1)}, "on", false},
+		{"after today", id, ins, classify.SignOff{Supervisor: "head", On: d(2025, 7, 2)}, "on", false},
+		{"another loan's", other, ins, classify.SignOff{Supervisor: "head", On: d(2025, 6, 3)}, "inspection", true},
+		{"an unknown inspection", id, uuid.New(), classify.SignOff{Supervisor: "head", On: d(2025, 6, 3)}, "inspection", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := e.SignOffInspection(ctx, tc.loan, tc.ins, tc.s)
+			var bad *fault.Fields
+			require.ErrorAs(t, err, &bad)
+			assert.True(t, bad.Has(tc.field), "%v", err)
+			assert.ErrorIs(t, err, classify.ErrInvalidInput)
+			assert.Equal(t, tc.notFound, errors.Is(err, storage.ErrNotFound), "%v", err)
+			history, err := e.Inspections(ctx, id)
+			require.NoError(t, err)
+			require.Len(t, history, 1)
+			assert.Equal(t, classify.Recorded, history[0].Status, "nothing stored")
+			facts, err := e.Facts(ctx, borrower)
+			require.NoError(t, err)
+			assert.Equal(t, factsBefore, facts, "nothing stored")
+		})
+	}
+	// A record that carries its own sign-off is refused: sign-off is a
+	// separate step.
+	signed := rec
+	signed.Date, signed.SignOff = d(2025, 6, 5), &classify.SignOff{Supervisor: "head", On: d(2025, 6, 5)}
+	var bad *fault.Fields
+	require.ErrorAs(t, e.RecordInspection(ctx, id, signed), &bad)
+	assert.True(t, bad.Has("sign_off"))
+
+	s := classify.SignOff{Supervisor: "head", On: d(2025, 6, 3), Note: "agreed"}
+	require.NoError(t, e.SignOffInspection(ctx, id, ins, s))
+	require.NoError(t, e.SignOffInspection(ctx, id, ins, s), "the same sign-off again adds nothing")
+	err = e.SignOffInspection(ctx, id, ins, classify.SignOff{Supervisor: "deputy", On: d(2025, 6, 4)})
+	var tr *fault.Transition
+	require.ErrorAs(t, err, &tr)
+	assert.ErrorIs(t, err, classify.ErrIllegalTransition)
+	history, err := e.Inspections(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, history, 1)
+	assert.Equal(t, s, *history[0].SignOff)
+	assert.Equal(t, classify.FirstInspection, history[0].Kind)
+	for ins, err := range e.UnsignedInspections(ctx) {
+		require.NoError(t, err)
+		t.Errorf("no inspection awaits sign-off, got %s", ins.ID)
+	}
 }
 
 // Bad facts are refused naming the field, and nothing is stored.
@@ -207,6 +311,10 @@ func TestRecordFactBadInput(t *testing.T) {
 		{"future", borrower, func(f *classify.Fact) { f.Day = d(2025, 7, 2) }, "day", false},
 		{"unknown kind", borrower, func(f *classify.Fact) { f.Kind = 99 }, "kind", false},
 		{"the close's own kind", borrower, func(f *classify.Fact) { f.Kind = classify.DebtorRule }, "kind", false},
+		{"an inspection's findings", borrower, func(f *classify.Fact) {
+			f.Kind, f.Reference, f.Signals = classify.InspectionFindings, "x", classify.Signals{}.With(classify.Litigation, classify.SeverityLow)
+		}, "kind", false},
+		{"a sign-off", borrower, func(f *classify.Fact) { f.Kind, f.Reference = classify.InspectionSignOff, "x" }, "kind", false},
 		{"no source", borrower, func(f *classify.Fact) { f.Source = "" }, "source", false},
 		{"no recorder", borrower, func(f *classify.Fact) { f.RecordedBy = " " }, "recorded_by", false},
 	} {
@@ -224,6 +332,15 @@ func TestRecordFactBadInput(t *testing.T) {
 	facts, err := e.Facts(ctx, borrower)
 	require.NoError(t, err)
 	assert.Empty(t, facts, "nothing stored")
+
+	// An unknown signal kind can only come as text: decoding it is a
+	// typed error naming the field, before anything reaches the Engine.
+	var f classify.Fact
+	err = json.Unmarshal([]byte(`{"kind":"signal","day":"2025-06-01","key":"s","signals":{"weather":"high"},"source":"host","recorded_by":"x"}`), &f)
+	var badSignal *fault.Fields
+	require.ErrorAs(t, err, &badSignal)
+	assert.True(t, badSignal.Has("signal"), "%v", err)
+	assert.ErrorIs(t, err, classify.ErrInvalidInput)
 
 	require.NoError(t, e.RecordFact(ctx, borrower, ok))
 	for name, w := range map[string]struct {
@@ -425,5 +542,150 @@ func TestWrittenOffDaysPastDueAgree(t *testing.T) {
 			assert.Equal(t, pos.DaysPastDue, st.DPD, "state, %s", day)
 			assert.Equal(t, pos.DaysPastDue, rec.Index.DaysPastDue, "index, %s", day)
 		}
+	}
+}
+
+// Fund-flow monitoring (资金流向监控). The loan: 10,000 at 12 % a year
+// over 12 months, equal installments from 2024-01-15: 10,000 × 0.01 /
+// (1 − 1.01^−12) = 888.49 a month (the annuity formula). An inflow report
+// for 2024-02-01..04-20 covers the installments due 02-15, 03-15 and
+// 04-15: 3 × 888.49 = 2,665.47 due. 1,300.00 came in: 48.8 % of the plan,
+// under the default table's 50 % — cash flow behind plan, high. A later
+// report of 2,700.00 for 02-01..04-25 (101 %) clears it. Uses off purpose
+// of 500.00 (5 % of the principal) are medium; with 2,000.00 more (25 %,
+// at least 20 %) high.
+func TestFundFlowSignals(t *testing.T) {
+	ctx := context.Background()
+	e := newEngine(t)
+	id, borrower := uuid.New(), uuid.New()
+	openBorrowerLoan(t, e, id, borrower, loan.Individual, d(2024, 1, 15))
+	for _, day := range []date.Date{d(2024, 2, 15), d(2024, 3, 15), d(2024, 4, 15)} {
+		_, err := e.Post(ctx, id, loan.Entry{Kind: loan.Repayment, ValueDate: day, Actor: "host", Amount: cny("888.49"),
+			IdempotencyKey: "repay-" + day.String()})
+		require.NoError(t, err)
+	}
+	sched, err := e.Schedule(ctx, id, d(2024, 1, 15))
+	require.NoError(t, err)
+	require.Equal(t, "CNY 888.49", sched[0].Owed.Principal.Add(sched[0].Owed.Interest).String(), "the annuity formula's installment")
+	flow := func(key string, from, day date.Date, amount string) classify.Fact {
+		return classify.Fact{Kind: classify.Inflow, Key: key, Loan: id.String(), From: from, Day: day, Amount: cny(amount),
+			Source: "collection-account", RecordedBy: "monitor"}
+	}
+	use := func(key string, day date.Date, amount string) classify.Fact {
+		return classify.Fact{Kind: classify.FundUse, Key: key, Loan: id.String(), Day: day, Amount: cny(amount),
+			Purpose: "securities-account", OffPurpose: true, Source: "payment-trace", RecordedBy: "monitor"}
+	}
+	require.NoError(t, e.RecordFact(ctx, borrower, flow("in-1", d(2024, 2, 1), d(2024, 4, 20), "1300.00")))
+	closeDays(t, e, d(2024, 1, 16), d(2024, 4, 20))
+	st, err := e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, 0, st.DPD, "paid on time")
+	assert.Equal(t, classify.SeverityHigh, st.Signals[classify.CashFlowBehindPlan], "48.8 %% of the plan: %s", st.Rules)
+
+	require.NoError(t, e.RecordFact(ctx, borrower, flow("in-2", d(2024, 2, 1), d(2024, 4, 25), "2700.00")))
+	require.NoError(t, e.RecordFact(ctx, borrower, use("use-1", d(2024, 4, 25), "500.00")))
+	closeDays(t, e, d(2024, 4, 21), d(2024, 4, 25))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.SeverityNone, st.Signals[classify.CashFlowBehindPlan], "101 %% of the plan")
+	assert.Equal(t, classify.SeverityMedium, st.Signals[classify.PurposeDeviation], "5 %% off purpose")
+
+	require.NoError(t, e.RecordFact(ctx, borrower, use("use-2", d(2024, 4, 26), "2000.00")))
+	closeDays(t, e, d(2024, 4, 26), d(2024, 4, 26))
+	st, err = e.State(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, classify.SeverityHigh, st.Signals[classify.PurposeDeviation], "25 %% off purpose")
+	assert.Equal(t, classify.Red, st.Level, "a high purpose deviation is red (the default warnings)")
+
+	// A fund-flow fact names its loan, and a window that starts after its
+	// day, a negative inflow or a use without a purpose is refused;
+	// nothing is stored.
+	before, err := e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	noLoan := flow("bad-1", d(2024, 2, 1), d(2024, 4, 26), "1.00")
+	noLoan.Loan = ""
+	for _, tc := range []struct {
+		f     classify.Fact
+		field string
+	}{
+		{noLoan, "loan"},
+		{flow("bad-2", d(2024, 4, 27), d(2024, 4, 26), "1.00"), "from"},
+		{flow("bad-3", d(2024, 2, 1), d(2024, 4, 26), "-1.00"), "amount"},
+		{func() classify.Fact { f := use("bad-4", d(2024, 4, 26), "1.00"); f.Purpose = ""; return f }(), "purpose"},
+	} {
+		err := e.RecordFact(ctx, borrower, tc.f)
+		var bad *fault.Fields
+		require.ErrorAs(t, err, &bad, tc.f.Key)
+		assert.True(t, bad.Has(tc.field), "%s: %v", tc.f.Key, err)
+	}
+	after, err := e.Facts(ctx, borrower)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "nothing stored")
+}
+
+// Two replicas sign off one inspection at once, each by another
+// supervisor, on every database: exactly one sign-off is stored (the
+// other replica retries on the conflict, reads it signed and is refused
+// with an illegal transition), and the facts journal holds one sign-off.
+func TestSignOffTwoReplicas(t *testing.T) {
+	ctx := context.Background()
+	for _, db := range databases(t) {
+		t.Run(db.name, func(t *testing.T) {
+			stores := db.stores(t, 2)
+			var engines []*lendcore.Engine
+			for i, s := range stores {
+				e, err := lendcore.New(s, lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock),
+					lendcore.WithReplicaID(fmt.Sprintf("replica-%d", i)))
+				require.NoError(t, err)
+				engines = append(engines, e)
+			}
+			id, borrower := uuid.New(), uuid.New()
+			openBorrowerLoan(t, engines[0], id, borrower, loan.Individual, d(2024, 1, 15))
+			rec := classify.InspectionRecord{Date: d(2024, 2, 1), Inspector: "officer-7", Conclusion: classify.Satisfactory}
+			require.NoError(t, engines[0].RecordInspection(ctx, id, rec))
+			ins := lendcore.InspectionID(id, rec)
+			unsigned := func() []uuid.UUID {
+				var out []uuid.UUID
+				for x, err := range engines[1].UnsignedInspections(ctx) {
+					require.NoError(t, err)
+					out = append(out, x.ID)
+				}
+				return out
+			}
+			assert.Equal(t, []uuid.UUID{ins}, unsigned(), "the other replica sees it await sign-off")
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for i, e := range engines {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs[i] = e.SignOffInspection(ctx, id, ins, classify.SignOff{Supervisor: fmt.Sprintf("head-%d", i), On: d(2024, 2, 2)})
+				}()
+			}
+			wg.Wait()
+			ok := 0
+			for _, err := range errs {
+				if err == nil {
+					ok++
+					continue
+				}
+				assert.ErrorIs(t, err, classify.ErrIllegalTransition)
+			}
+			assert.Equal(t, 1, ok, "%v", errs)
+			history, err := engines[1].Inspections(ctx, id)
+			require.NoError(t, err)
+			require.Len(t, history, 1)
+			require.NotNil(t, history[0].SignOff)
+			facts, err := engines[1].Facts(ctx, borrower)
+			require.NoError(t, err)
+			var signOffs []string
+			for _, f := range facts {
+				if f.Kind == classify.InspectionSignOff {
+					signOffs = append(signOffs, f.RecordedBy)
+				}
+			}
+			assert.Equal(t, []string{history[0].SignOff.Supervisor}, signOffs)
+			assert.Empty(t, unsigned())
+		})
 	}
 }

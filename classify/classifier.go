@@ -15,7 +15,10 @@ type Result struct {
 	Bucket int   // index into the policy's Buckets, from the unadjusted DPD
 	Level  Level // the worst early-warning level; Green when none
 	// ChargeOff says a rule requires a charge-off, due by ChargeOffBy (the
-	// earliest deadline over the triggered charge-off rules).
+	// earliest deadline over the triggered charge-off rules). The deadline
+	// runs from the event that set it — the day the days past due reached
+	// the rule's threshold, the bankruptcy notice, the fraud discovery —
+	// so asking on a later day gives the same date.
 	ChargeOff   bool
 	ChargeOffBy date.Date
 	// Rules has bit i set when Policy.Rules[i] triggered; Warnings likewise
@@ -52,11 +55,15 @@ func (c *Classifier) compiled() error {
 }
 
 // cell is the precomputed outcome of the DPD-only rules for one DPD.
+// since is the earliest charge-off deadline in days past due: the DPD at
+// which a charge-off rule's conditions began to hold plus its
+// ChargeOffWithinDays, so the deadline is asOf - DPD + since whatever day
+// the question is asked.
 type cell struct {
 	grade     Grade
 	stage     Stage
 	chargeOff bool
-	within    int32
+	since     int32
 	mask      uint64
 }
 
@@ -174,19 +181,22 @@ func compileEpoch(rules []Rule, from date.Date) epoch {
 		}
 	}
 	ep.dpd = make([]cell, maxT+2)
+	// start[i] is the DPD from which table[i] has held without a break.
+	start := make([]int, len(table))
 	for d := range ep.dpd {
 		var cl cell
 		for i, r := range table {
 			cr := compileRule(r, bits[i])
 			if !cr.matchDPD(d) {
+				start[i] = d + 1
 				continue
 			}
 			cl.grade = max(cl.grade, r.Then.MinGrade)
 			cl.stage = max(cl.stage, r.Then.MinStage)
 			if r.Then.ChargeOff {
-				w := int32(r.Then.ChargeOffWithinDays)
-				if !cl.chargeOff || w < cl.within {
-					cl.within = w
+				since := int32(start[i] + r.Then.ChargeOffWithinDays)
+				if !cl.chargeOff || since < cl.since {
+					cl.since = since
 				}
 				cl.chargeOff = true
 			}
@@ -216,15 +226,27 @@ func (cr *compiledRule) matchDPD(dpd int) bool {
 }
 
 // match evaluates a loan rule. event is the date its charge-off deadline
-// runs from (the bankruptcy or fraud date when tested, else asOf).
+// runs from: the day the last of its dated conditions began to hold — a
+// days-past-due threshold reached (the day the loan's DPD first met it),
+// the bankruptcy notice, the fraud discovery — so the deadline stays put
+// as the days go by; asOf only for a rule none of whose conditions is
+// dated (Rule validation refuses such a charge-off rule).
 func (cr *compiledRule) match(f *Facts, dpd int, level Level, asOf date.Date) (ok bool, event date.Date) {
-	event = asOf
+	var dated date.Date
+	later := func(d date.Date) {
+		if dated.IsZero() || d.After(dated) {
+			dated = d
+		}
+	}
 	for i := 0; i < cr.n; i++ {
 		c := &cr.conds[i]
 		var hit bool
 		switch c.kind {
 		case DaysPastDue:
 			hit = c.op.holds(cmpInt(dpd, c.days))
+			if from, ok := c.reachedAt(); hit && ok && !c.not {
+				later(asOf.Add(date.PeriodOfDays(from - dpd)))
+			}
 		case CreditImpaired:
 			hit = f.CreditImpaired
 		case ECLRatio:
@@ -239,12 +261,12 @@ func (cr *compiledRule) match(f *Facts, dpd int, level Level, asOf date.Date) (o
 		case BankruptcyNotice:
 			hit = !f.BankruptcyNotice.IsZero() && !f.BankruptcyNotice.After(asOf)
 			if hit && !c.not {
-				event = f.BankruptcyNotice
+				later(f.BankruptcyNotice)
 			}
 		case Fraud:
 			hit = !f.FraudFound.IsZero() && !f.FraudFound.After(asOf)
 			if hit && !c.not {
-				event = f.FraudFound
+				later(f.FraudFound)
 			}
 		case OpenEnd:
 			hit = f.OpenEnd
@@ -257,10 +279,27 @@ func (cr *compiledRule) match(f *Facts, dpd int, level Level, asOf date.Date) (o
 			hit = !hit
 		}
 		if !hit {
-			return false, event
+			return false, asOf
 		}
 	}
-	return true, event
+	if dated.IsZero() {
+		return true, asOf
+	}
+	return true, dated
+}
+
+// reachedAt returns the DPD at which a days-past-due condition that holds
+// began to hold as the days past due grew one a day, and whether it has
+// one: "over n" from n+1, "at least n" and "exactly n" from n; "under"
+// and "at most" hold from the first day and date nothing.
+func (c *compiledCond) reachedAt() (int, bool) {
+	switch c.op {
+	case GT:
+		return c.days + 1, true
+	case GE, EQ:
+		return c.days, true
+	}
+	return 0, false
 }
 
 // Classify grades one loan on asOf by the rules in force that day: the
@@ -305,7 +344,7 @@ func (c *Classifier) Classify(f *Facts, asOf date.Date) (Result, error) {
 	r.Stage = max(r.Stage, cl.stage)
 	r.Rules |= cl.mask
 	if cl.chargeOff {
-		r.ChargeOff, r.ChargeOffBy = true, asOf.Add(date.PeriodOfDays(cl.within))
+		r.ChargeOff, r.ChargeOffBy = true, asOf.Add(date.PeriodOfDays(int(cl.since)-dpd))
 	}
 	for i := range ep.rules {
 		cr := &ep.rules[i]
@@ -369,6 +408,8 @@ func (p Policy) clone() Policy {
 	q.Buckets = slices.Clone(p.Buckets)
 	q.Cure = slices.Clone(p.Cure)
 	q.StageCure = slices.Clone(p.StageCure)
+	q.FundFlow.CashFlow = slices.Clone(p.FundFlow.CashFlow)
+	q.FundFlow.Purpose = slices.Clone(p.FundFlow.Purpose)
 	return q
 }
 

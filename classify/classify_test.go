@@ -164,6 +164,51 @@ func TestFFIEC(t *testing.T) {
 	}
 }
 
+// TestChargeOffDeadlineStaysPut: the FFIEC deadline runs from the event,
+// not from the day the question is asked. A closed-end loan reaches 120
+// DPD on 2024-06-30 (US-R2: charge off then); asked 30 days later at 150
+// DPD the deadline is still 2024-06-30. A bankruptcy notice of 2024-03-01
+// gives 2024-04-30 (60 days, US-R4) on any later day. A DPD-only rule
+// (the lookup-table path) with 30 days' grace over 180 DPD: 181 DPD was
+// reached on 2024-06-30, so the deadline is 2024-07-30 asked then or 20
+// days later. A charge-off rule with nothing to date it is refused.
+func TestChargeOffDeadlineStaysPut(t *testing.T) {
+	c := compile(t, USFFIEC())
+	later := asOf2024.Add(30)
+	for _, tt := range []struct {
+		name string
+		f    Facts
+		on   date.Date
+		want date.Date
+	}{
+		{"US-R2 at 120 DPD", Facts{DPD: 120}, asOf2024, asOf2024},
+		{"US-R2 30 days on", Facts{DPD: 150}, later, asOf2024},
+		{"US-R4 asked at once", Facts{BankruptcyNotice: day(2024, time.March, 1)}, day(2024, time.March, 1), day(2024, time.April, 30)},
+		{"US-R4 asked later", Facts{BankruptcyNotice: day(2024, time.March, 1)}, later, day(2024, time.April, 30)},
+	} {
+		r, err := c.Classify(&tt.f, tt.on)
+		require.NoError(t, err)
+		require.True(t, r.ChargeOff, tt.name)
+		assert.Equal(t, tt.want, r.ChargeOffBy, tt.name)
+	}
+
+	p := Policy{Name: "table", Buckets: USBuckets(), Rules: []Rule{{ID: "CO-180", Regime: "house", When: when(Over(DaysPastDue, 180)),
+		Then: Outcome{ChargeOff: true, ChargeOffWithinDays: 30}, Evidence: House, Source: "house"}},
+		Observation: Observation{Evidence: House, Source: "house"}}
+	tc := compile(t, p)
+	for _, dpd := range []int{181, 201, 400} {
+		f := Facts{DPD: dpd}
+		r, err := tc.Classify(&f, asOf2024.Add(date.PeriodOfDays(dpd-181)))
+		require.NoError(t, err)
+		assert.Equal(t, day(2024, time.July, 30), r.ChargeOffBy, "dpd %d", dpd)
+	}
+
+	p.Rules[0].When = when(Is(CreditImpaired))
+	var bad *fault.Fields
+	require.ErrorAs(t, p.Validate(), &bad)
+	assert.True(t, bad.Has("rules[0].then.charge_off"), "%v", bad)
+}
+
 // TestEffectiveDates: the 2023 Measures apply from 2023-07-01; before
 // that day the default policy grades by the practice under the 2007
 // Guideline (银监发〔2007〕54号 art. 11(1): overdue beyond a set period at

@@ -34,6 +34,19 @@
 // Debtor contagion (a non-retail debtor with more than 10 % of its claims
 // non-performing) is applied over a debtor's claims by ApplyDebtorRules.
 //
+// # Facts, inspections and fund flow
+//
+// Outside facts — a bankruptcy notice, a fraud, a credit-bureau refresh,
+// litigation, an inspection's findings, fund-flow reports — are dated
+// entries of a facts journal (Fact), never edited: a correction is a dated
+// withdrawal. ApplyFacts folds those in force on a day into Facts;
+// FundFlowOf and the policy's FundFlow table turn inflows against the
+// repayment plan and uses off purpose into signals. An inspection
+// (InspectionRecord) is signed off by another person than the inspector
+// (Sign, four eyes): until then its findings add signals and clear none.
+// A charge-off deadline (Result.ChargeOffBy) runs from the event that set
+// it, so it does not move with the day it is asked about.
+//
 // # Errors and names
 //
 // Bad input is a *fault.Fields wrapping ErrInvalidPolicy or

@@ -19,6 +19,9 @@ var (
 	// ErrNoMatch reports that a table has no row for the requested key
 	// (an ECL segment and stage, a sub-grade code, a grade in a grid).
 	ErrNoMatch = fault.New(fault.CodeNotFound, "classify: no matching table row")
+	// ErrIllegalTransition is wrapped by the *fault.Transition of an
+	// illegal move of an inspection (signing off one already signed off).
+	ErrIllegalTransition = fault.New(fault.CodeTransition, "classify: illegal transition")
 	// ErrOutOfRange reports a product too large to be exact.
 	ErrOutOfRange = fault.New(fault.CodeInvalid, "classify: value out of range")
 )

@@ -44,3 +44,28 @@ func ExampleGradeProvision_Provision() {
 	fmt.Println(p)
 	// Output: CNY 2500.00
 }
+
+// An inspection is signed off by another person than the inspector (four
+// eyes); until then a clean re-inspection clears none of the findings of
+// the last signed-off one.
+func ExampleInspectionRecord_Sign() {
+	day := date.New(2024, time.March, 1)
+	rec := classify.InspectionRecord{Loan: "L1", Date: day, Inspector: "wang", Conclusion: classify.Satisfactory}
+	fmt.Println(rec.Sign(classify.SignOff{Supervisor: "wang", On: day}))
+	fmt.Println(rec.Sign(classify.SignOff{Supervisor: "li", On: day.Add(1)}), rec.Status())
+	// Output:
+	// classify: invalid input: supervisor: is the inspector: an inspection is signed off by another person (four eyes)
+	// <nil> signed-off
+}
+
+// Fund-flow monitoring: 1,300 came in over a window in which the plan had
+// 2,665.47 due (48.8 %), and 2,500 of a 10,000 principal went off purpose
+// (25 %): both signals are high by the default table.
+func ExampleFundFlowPolicy_Signals() {
+	cny := func(s string) money.Amount { return money.MustParse(s, money.CNY) }
+	s := classify.DefaultFundFlow().Signals(classify.FundFlow{Reported: true, Inflow: cny("1300"), PlanDue: cny("2665.47"),
+		OffPurpose: cny("2500"), Principal: cny("10000")})
+	fmt.Println(s[classify.CashFlowBehindPlan], s[classify.PurposeDeviation])
+	// Output:
+	// high high
+}

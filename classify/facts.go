@@ -2,8 +2,10 @@ package classify
 
 import (
 	"encoding/json"
+	"errors"
 
 	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 )
@@ -83,7 +85,9 @@ func (s Signals) MarshalJSON() ([]byte, error) {
 func (s *Signals) UnmarshalJSON(b []byte) error {
 	var m map[Signal]Severity
 	if err := json.Unmarshal(b, &m); err != nil {
-		return err
+		// Name the field whatever went wrong: an unknown signal or
+		// severity, or not an object.
+		return fault.Invalid(ErrInvalidInput, "signals", problemOf(err))
 	}
 	var v Signals
 	for k, sev := range m {
@@ -206,4 +210,14 @@ func (f *Facts) signalsValid() bool {
 		}
 	}
 	return true
+}
+
+// problemOf is what an error says about its field: the problem of the
+// first bad field of a *fault.Fields, or its message.
+func problemOf(err error) string {
+	var f *fault.Fields
+	if errors.As(err, &f) && f.Len() > 0 {
+		return f.List[0].Problem
+	}
+	return err.Error()
 }

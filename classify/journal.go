@@ -7,6 +7,7 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore/enum"
+	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 )
 
@@ -45,8 +46,11 @@ const (
 	WarningSignals
 	// InspectionFindings ("inspection"): the signals a post-loan
 	// inspection's findings raise (Fact.Signals, from
-	// InspectionRecord.Signals); the latest inspection's replace earlier
-	// ones, so a clean re-inspection clears them.
+	// InspectionRecord.Signals; Reference is the inspection's id). The
+	// latest signed-off inspection's replace earlier ones, so a clean
+	// re-inspection clears them once a supervisor signed it off; an
+	// inspection not yet signed off adds its signals and clears none
+	// (ApplyFacts).
 	InspectionFindings
 	// Withdrawal ("withdrawal"): withdraws the fact whose key is
 	// Fact.Withdraws from Day on — a dated correction, never a deletion.
@@ -58,11 +62,25 @@ const (
 	// counts (DebtorFloor). The Engine's close records these once it has
 	// seen every loan of the day.
 	DebtorRule
+	// InspectionSignOff ("inspection-sign-off"): from Day on, the
+	// inspection whose id is Reference is signed off by a supervisor
+	// (RecordedBy), so its findings replace earlier ones. The Engine
+	// records these when an inspection is signed off.
+	InspectionSignOff
+	// Inflow ("inflow"): fund-flow monitoring observed Amount come into
+	// the borrower's repayment account over From..Day for Loan (the latest
+	// report counts; FundFlowOf).
+	Inflow
+	// FundUse ("fund-use"): Amount of Loan's funds was used for Purpose,
+	// off the agreed purpose when OffPurpose (the uses off purpose add up;
+	// FundFlowOf).
+	FundUse
 	factKindCount
 )
 
 var factKindNames = enum.New[FactKind](ErrInvalidInput, "kind", "", "bankruptcy", "fraud", "external-overdue",
-	"litigation", "significant-increase", "credit-impaired", "signal", "inspection", "withdrawal", "debtor-rule")
+	"litigation", "significant-increase", "credit-impaired", "signal", "inspection", "withdrawal", "debtor-rule",
+	"inspection-sign-off", "inflow", "fund-use")
 
 // String returns the kind's name ("external-overdue").
 func (k FactKind) String() string { return factKindNames.String(k) }
@@ -116,6 +134,14 @@ type Fact struct {
 	MinGrade Grade  `json:"min_grade,omitempty"`
 	MinStage Stage  `json:"min_stage,omitempty"`
 	Rule     string `json:"rule,omitempty"`
+	// From, Amount, Purpose and OffPurpose are the fund-flow facts': an
+	// Inflow's window starts on From and Amount came in over it; a
+	// FundUse used Amount for Purpose, off the agreed purpose when
+	// OffPurpose.
+	From       date.Date    `json:"from,omitzero"`
+	Amount     money.Amount `json:"amount,omitzero"`
+	Purpose    string       `json:"purpose,omitempty"`
+	OffPurpose bool         `json:"off_purpose,omitempty"`
 	// Source says where the fact comes from ("credit-bureau", "court",
 	// "inspection", "host"); Reference is the evidence (a case number, a
 	// report id, an inspection id); RecordedBy who recorded it.
@@ -188,6 +214,10 @@ func (f Fact) Validate() error {
 			e.Add("external_overdue_90", "exceeds external_debt")
 		}
 	}
+	if (f.Kind == InspectionSignOff || f.Kind == InspectionFindings) && strings.TrimSpace(f.Reference) == "" {
+		e.Add("reference", "names the inspection")
+	}
+	f.validateFlow(e)
 	switch {
 	case f.Kind == Withdrawal && strings.TrimSpace(f.Withdraws) == "":
 		e.Add("withdraws", "a withdrawal names the key of the fact it withdraws")
@@ -207,6 +237,54 @@ func (f Fact) Validate() error {
 		e.Add("rule", "a floor names the debtor rules that set it")
 	}
 	return e.Err()
+}
+
+// referenced returns the names the facts of kind in force on day refer to
+// (the keys withdrawals withdraw, the inspections sign-offs sign off);
+// nil when there are none.
+func referenced(journal []Fact, day date.Date, kind FactKind, name func(*Fact) string) map[string]bool {
+	var out map[string]bool
+	for i := range journal {
+		x := &journal[i]
+		if x.Kind == kind && !x.Day.After(day) {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[name(x)] = true
+		}
+	}
+	return out
+}
+
+// validateFlow adds the problems of a fund-flow fact's fields to e, and
+// of those fields on a fact of another kind.
+func (f Fact) validateFlow(e *fault.Fields) {
+	flow := f.Kind == Inflow || f.Kind == FundUse
+	if flow && strings.TrimSpace(f.Loan) == "" {
+		e.Add("loan", "a fund-flow fact is about one loan")
+	}
+	switch {
+	case f.Kind == Inflow && f.From.IsZero():
+		e.Add("from", "an inflow is observed over a window from a day")
+	case f.Kind == Inflow && f.From.After(f.Day):
+		e.Add("from", "is after the day")
+	case f.Kind != Inflow && !f.From.IsZero():
+		e.Add("from", "only an inflow has a window")
+	}
+	switch {
+	case f.Kind == Inflow && f.Amount.IsNegative():
+		e.Add("amount", "must not be negative")
+	case f.Kind == FundUse && !f.Amount.IsPositive():
+		e.Add("amount", "must be positive")
+	case !flow && !f.Amount.IsZero():
+		e.Add("amount", "only a fund-flow fact carries an amount")
+	}
+	switch {
+	case f.Kind == FundUse && strings.TrimSpace(f.Purpose) == "":
+		e.Add("purpose", "says what the funds were used for")
+	case f.Kind != FundUse && (f.Purpose != "" || f.OffPurpose):
+		e.Add("purpose", "only a fund-use fact has a purpose")
+	}
 }
 
 // DebtorFloor returns the floor the latest DebtorRule fact of journal in
@@ -231,22 +309,19 @@ func DebtorFloor(journal []Fact, day date.Date) (Grade, Stage, string) {
 // they were recorded, into f as they stand on day: a fact counts from its
 // Day until a withdrawal dated on or before day withdraws it. A bankruptcy
 // notice or fraud counts from its earliest day; the latest credit-bureau
-// refresh and the latest inspection replace earlier ones; signals combine
-// by their worst severity. Facts dated after day are left out, so the
+// refresh replaces earlier ones; signals combine by their worst severity.
+// Inspections count as a bank counts them: the latest inspection signed
+// off on or before day replaces earlier ones, and every inspection after
+// it not yet signed off adds its signals — an adverse finding counts from
+// the day it is found, while clearing a finding waits for the second pair
+// of eyes. Facts dated after day are left out, so the
 // grade of any day can be derived again from the same journal. It does
 // not validate the facts (the Engine validated them when recording).
 func ApplyFacts(f *Facts, journal []Fact, day date.Date) {
-	var withdrawn map[string]bool
-	for i := range journal {
-		x := &journal[i]
-		if x.Kind == Withdrawal && !x.Day.After(day) {
-			if withdrawn == nil {
-				withdrawn = map[string]bool{}
-			}
-			withdrawn[x.Withdraws] = true
-		}
-	}
+	withdrawn := referenced(journal, day, Withdrawal, func(x *Fact) string { return x.Withdraws })
+	signed := referenced(journal, day, InspectionSignOff, func(x *Fact) string { return x.Reference })
 	var bureau, inspection *Fact
+	var unsigned []*Fact
 	for i := range journal {
 		x := &journal[i]
 		if x.Day.After(day) || withdrawn[x.Key] || x.Kind >= factKindCount {
@@ -281,7 +356,9 @@ func ApplyFacts(f *Facts, journal []Fact, day date.Date) {
 		case WarningSignals:
 			f.Signals = f.Signals.Merge(x.Signals)
 		case InspectionFindings:
-			if inspection == nil || !x.Day.Before(inspection.Day) {
+			if !signed[x.Reference] {
+				unsigned = append(unsigned, x)
+			} else if inspection == nil || !x.Day.Before(inspection.Day) {
 				inspection = x
 			}
 		}
@@ -298,5 +375,10 @@ func ApplyFacts(f *Facts, journal []Fact, day date.Date) {
 	}
 	if inspection != nil {
 		f.Signals = f.Signals.Merge(inspection.Signals)
+	}
+	for _, x := range unsigned {
+		if inspection == nil || !x.Day.Before(inspection.Day) {
+			f.Signals = f.Signals.Merge(x.Signals)
+		}
 	}
 }

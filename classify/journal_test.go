@@ -74,11 +74,18 @@ func TestApplyFacts(t *testing.T) {
 	bureau2.ExternalOverdue90, bureau2.ExternalDebt = money.MustParse("0.00", money.CNY), money.MustParse("100.00", money.CNY)
 	insp1 := fact(InspectionFindings, "i1", 3)
 	insp1.Signals = Signals{}.With(PurposeDeviation, SeverityHigh)
+	insp1.Reference = "i1"
 	insp2 := fact(InspectionFindings, "i2", 12)
+	insp2.Reference = "i2"
+	signOff2 := fact(InspectionSignOff, "s2", 14)
+	signOff2.Reference = "i2"
 	withdraw := fact(Withdrawal, "w", 8)
 	withdraw.Withdraws = "lit"
 	bankrupt := fact(Bankruptcy, "bk", 6)
-	journal := []Fact{litigation, bureau1, insp1, bankrupt, withdraw, bureau2, insp2, fact(CreditRiskIncrease, "sicr", 4)}
+	journal := []Fact{litigation, bureau1, insp1, bankrupt, withdraw, bureau2, insp2, fact(CreditRiskIncrease, "sicr", 4), signOff2}
+	for _, f := range journal {
+		require.NoError(t, f.Validate(), f.Key)
+	}
 
 	on := func(d int) Facts {
 		var f Facts
@@ -99,10 +106,25 @@ func TestApplyFacts(t *testing.T) {
 
 	f = on(12)
 	assert.Equal(t, SeverityNone, f.Signals[Litigation], "withdrawn on the 8th")
-	assert.Equal(t, SeverityNone, f.Signals[PurposeDeviation], "a clean re-inspection clears the findings")
+	assert.Equal(t, SeverityHigh, f.Signals[PurposeDeviation], "a clean re-inspection not signed off clears nothing")
 	assert.Equal(t, SeverityNone, f.Signals[AdverseBureauRefresh], "the latest refresh shows nothing overdue")
 	assert.True(t, f.ExternalOverdue90.IsZero())
 	assert.Equal(t, day(2024, time.March, 6), f.BankruptcyNotice, "a bankruptcy stays")
+	f = on(14)
+	assert.Equal(t, SeverityNone, f.Signals[PurposeDeviation], "signed off on the 14th, the clean re-inspection clears the findings")
+
+	// An adverse inspection counts from its day, signed off or not, on top
+	// of the last signed-off one; one dated before the last signed-off one
+	// is superseded.
+	insp3 := fact(InspectionFindings, "i3", 16)
+	insp3.Reference, insp3.Signals = "i3", Signals{}.With(FinancialDeterioration, SeverityMedium)
+	old := fact(InspectionFindings, "i0", 1)
+	old.Reference, old.Signals = "i0", Signals{}.With(GuarantorDeterioration, SeverityHigh)
+	journal = append(journal, insp3, old)
+	f = on(16)
+	assert.Equal(t, SeverityMedium, f.Signals[FinancialDeterioration])
+	assert.Equal(t, SeverityNone, f.Signals[GuarantorDeterioration], "before the signed-off inspection of the 12th")
+	assert.Equal(t, SeverityNone, f.Signals[PurposeDeviation])
 
 	// The grade: high-severity purpose deviation sets at least 关注 and a
 	// red level (DefaultWarnings); the legacy and 2023 rules agree here.

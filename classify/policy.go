@@ -32,6 +32,9 @@ type Policy struct {
 	// 关注 floor (read in a secondary source only); the presets use 0, the
 	// conservative choice.
 	TechnicalGraceDays int `json:"technical_grace_days,omitempty"`
+	// FundFlow turns fund-flow monitoring (Inflow and FundUse facts) into
+	// early-warning signals; the zero table raises none.
+	FundFlow FundFlowPolicy `json:"fund_flow,omitzero"`
 }
 
 // Combine says how a cure rule's period count and months combine.
@@ -133,6 +136,7 @@ func (p Policy) Validate() error {
 		unique(w.ID, f)
 	}
 	p.Buckets.validate(e, "buckets")
+	p.FundFlow.validate(e, "fund_flow")
 	froms := map[Grade]bool{}
 	for i, c := range p.Cure {
 		f := fmt.Sprintf("cure[%d]", i)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/money"
 	"github.com/rickb777/date"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -161,12 +162,16 @@ func TestInspectionsDue(t *testing.T) {
 	}
 	due, err := p.InspectionsDue(today, subjects)
 	require.NoError(t, err)
+	// Kinds: never inspected is the first; an overdue or a warning asks
+	// for a special one; the cadence a routine one. Overdue: due more than
+	// the ten days the default policy gives (06-10 is 20 days before
+	// 06-30, 04-05 86 days; 06-28 only 2).
 	assert.Equal(t, []InspectionDue{
-		{"good-due", today, ByCadence},
-		{"ordinary", day(2024, time.June, 29), ByCadence},
-		{"overdue", day(2024, time.June, 28), ByOverdue},
-		{"red", day(2024, time.June, 10), ByWarning},
-		{"never", day(2024, time.April, 5), ByCadence},
+		{"good-due", today, ByCadence, RoutineInspection, false},
+		{"ordinary", day(2024, time.June, 29), ByCadence, RoutineInspection, false},
+		{"overdue", day(2024, time.June, 28), ByOverdue, SpecialInspection, false},
+		{"red", day(2024, time.June, 10), ByWarning, SpecialInspection, true},
+		{"never", day(2024, time.April, 5), ByCadence, FirstInspection, true},
 	}, due)
 	_, err = p.InspectionsDue(today, []InspectionSubject{{Loan: "x"}, {Loan: "y", Grade: Normal, DPD: -1}})
 	var v *fault.Fields
@@ -189,6 +194,53 @@ func TestInspectionRecordSignals(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, r, back)
 	assert.ErrorIs(t, InspectionRecord{}.Validate(), ErrInvalidInput)
+}
+
+// TestInspectionSignOff: four eyes — the inspector cannot sign their own
+// inspection off, nor can it be signed before it was done or twice; a
+// refused sign-off leaves the record as it was.
+func TestInspectionSignOff(t *testing.T) {
+	r := InspectionRecord{Loan: "L1", Date: asOf2024, Kind: SpecialInspection, Inspector: "wang", Conclusion: Adverse}
+	require.NoError(t, r.Validate())
+	assert.Equal(t, Recorded, r.Status())
+	for _, tc := range []struct {
+		name  string
+		s     SignOff
+		field string
+	}{
+		{"the inspector", SignOff{Supervisor: " Wang", On: asOf2024}, "supervisor"},
+		{"nobody", SignOff{On: asOf2024}, "supervisor"},
+		{"before the inspection", SignOff{Supervisor: "li", On: asOf2024.Add(-1)}, "on"},
+		{"no day", SignOff{Supervisor: "li"}, "on"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := r.Sign(tc.s)
+			var bad *fault.Fields
+			require.ErrorAs(t, err, &bad)
+			assert.True(t, bad.Has(tc.field), "%v", err)
+			assert.ErrorIs(t, err, ErrInvalidInput)
+			assert.Nil(t, r.SignOff, "unchanged")
+		})
+	}
+	require.NoError(t, r.Sign(SignOff{Supervisor: "li", On: asOf2024.Add(2), Note: "agreed"}))
+	assert.Equal(t, SignedOff, r.Status())
+	require.NoError(t, r.Validate())
+	err := r.Sign(SignOff{Supervisor: "zhao", On: asOf2024.Add(3)})
+	var tr *fault.Transition
+	require.ErrorAs(t, err, &tr)
+	assert.ErrorIs(t, err, ErrIllegalTransition)
+	assert.Equal(t, "li", r.SignOff.Supervisor)
+
+	self := r
+	self.SignOff = &SignOff{Supervisor: "wang", On: asOf2024}
+	var bad *fault.Fields
+	require.ErrorAs(t, self.Validate(), &bad)
+	assert.True(t, bad.Has("sign_off.supervisor"))
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back InspectionRecord
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, r, back)
 }
 
 func TestGradeText(t *testing.T) {
@@ -331,4 +383,43 @@ func TestPresetSourcesAreInTheRepository(t *testing.T) {
 			assert.NotContains(t, src, bad, "%s cites %q", id, bad)
 		}
 	}
+}
+
+// TestFundFlowPolicy: the default table round-trips as JSON inside the
+// 2023 preset and validates; bad rows are named; the zero table is off.
+// Bands: 1,000 due, 999.99 in is under 100 % (low), 799.99 under 80 %
+// (medium), 499.99 under 50 % (high), 1,000 none; off purpose 0.01 of
+// 10,000 is medium, 2,000 (20 %) high.
+func TestFundFlowPolicy(t *testing.T) {
+	p := China2023()
+	require.NoError(t, p.Validate())
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	var back Policy
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, p.FundFlow, back.FundFlow)
+
+	bad := p
+	bad.FundFlow.CashFlow = []FlowBand{{Ratio: money.MustRate("-1%"), Severity: SeverityLow}}
+	bad.FundFlow.Purpose = []FlowBand{{Ratio: money.MustRate("150%")}}
+	var f *fault.Fields
+	require.ErrorAs(t, bad.Validate(), &f)
+	assert.True(t, f.Has("fund_flow.cash_flow[0].ratio"))
+	assert.True(t, f.Has("fund_flow.purpose[0].ratio"))
+	assert.True(t, f.Has("fund_flow.purpose[0].severity"))
+
+	cny := func(s string) money.Amount { return money.MustParse(s, money.CNY) }
+	ff := DefaultFundFlow()
+	for _, tt := range []struct {
+		in   string
+		want Severity
+	}{{"999.99", SeverityLow}, {"799.99", SeverityMedium}, {"499.99", SeverityHigh}, {"1000.00", SeverityNone}, {"0.00", SeverityHigh}} {
+		s := ff.Signals(FundFlow{Reported: true, Inflow: cny(tt.in), PlanDue: cny("1000")})
+		assert.Equal(t, tt.want, s[CashFlowBehindPlan], tt.in)
+	}
+	assert.Equal(t, SeverityNone, ff.Signals(FundFlow{Reported: true, Inflow: cny("0"), PlanDue: cny("0")})[CashFlowBehindPlan],
+		"nothing due in the window")
+	assert.Equal(t, SeverityMedium, ff.Signals(FundFlow{OffPurpose: cny("0.01"), Principal: cny("10000")})[PurposeDeviation])
+	assert.Equal(t, SeverityHigh, ff.Signals(FundFlow{OffPurpose: cny("2000"), Principal: cny("10000")})[PurposeDeviation])
+	assert.Equal(t, Signals{}, FundFlowPolicy{}.Signals(FundFlow{Reported: true, Inflow: cny("0"), PlanDue: cny("1000")}), "off")
 }

@@ -262,6 +262,7 @@ func China2023() Policy {
 		Cure:        China2023Cure(),
 		StageCure:   EBAStageCure(),
 		Observation: China2023Observation(),
+		FundFlow:    DefaultFundFlow(),
 	}
 }
 

@@ -3,6 +3,7 @@ package classify
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lendcore/lendcore/enum"
@@ -343,8 +344,11 @@ type Outcome struct {
 	MinGrade Grade `json:"min_grade,omitempty"`
 	MinStage Stage `json:"min_stage,omitempty"`
 	// ChargeOff asks for a charge-off (write-off) within ChargeOffWithinDays
-	// of the triggering event: the bankruptcy notice or fraud discovery date
-	// when the rule tests one, else the as-of day.
+	// of the triggering event: the day the last of the rule's dated
+	// conditions began to hold — the days past due reaching the rule's
+	// threshold, the bankruptcy notice, the fraud discovery. A charge-off
+	// rule needs one such condition, so its deadline does not move with
+	// the day it is asked about.
 	ChargeOff           bool `json:"charge_off,omitempty"`
 	ChargeOffWithinDays int  `json:"charge_off_within_days,omitempty"`
 }
@@ -416,6 +420,9 @@ func (r Rule) validate(e *fault.Fields, field string) {
 	if !o.ChargeOff && o.ChargeOffWithinDays != 0 {
 		e.Add(field+".then.charge_off_within_days", "set without charge_off")
 	}
+	if o.ChargeOff && !slices.ContainsFunc(r.When, Condition.dates) {
+		e.Add(field+".then.charge_off", "a charge-off runs from a dated condition: days past due over or at least a threshold, a bankruptcy notice or a fraud")
+	}
 	if r.Object == DebtorObject && o.ChargeOff {
 		e.Add(field+".then.charge_off", "debtor rules grade claims; charge-offs are loan rules")
 	}
@@ -428,6 +435,18 @@ func (r Rule) validate(e *fault.Fields, field string) {
 	if strings.TrimSpace(r.Source) == "" {
 		e.Add(field+".source", "must cite its source")
 	}
+}
+
+// dates reports whether the condition dates the event a charge-off runs
+// from.
+func (c Condition) dates() bool {
+	switch c.Kind {
+	case DaysPastDue:
+		return !c.Not && (c.Op == GT || c.Op == GE || c.Op == EQ)
+	case BankruptcyNotice, Fraud:
+		return !c.Not
+	}
+	return false
 }
 
 // maxConditions bounds the conditions in one rule so compiled rules are

@@ -8,7 +8,6 @@ import (
 	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore"
-	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collect"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
@@ -177,16 +176,6 @@ func (r *runner) demand(i int, field string, day date.Date, ev *Event) error {
 		le.Evidence = fmt.Sprintf("event-%d", i)
 	}
 	return fieldError(field, r.e.RecordDemand(r.ctx, r.id, le))
-}
-
-// inspect records a post-loan inspection (贷后检查) with
-// Engine.RecordInspection; the close restarts the inspection cadence from it.
-func (r *runner) inspect(_ int, field string, day date.Date, ev *Event) error {
-	rec := classify.InspectionRecord{Loan: r.id.String(), Date: day, Inspector: ev.Inspector, Findings: ev.Findings}
-	if err := text(field+".conclusion", ev.Conclusion, &rec.Conclusion); err != nil {
-		return err
-	}
-	return fieldError(field, r.e.RecordInspection(r.ctx, r.id, rec))
 }
 
 // Limitation is the limitation part of a report: the borrower's claim's

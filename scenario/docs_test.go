@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/lendcore/lendcore/classify"
 	"github.com/lendcore/lendcore/collateral"
 )
 
@@ -77,7 +78,9 @@ var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
 // TestReportKeysAreSnakeCase: every key of every document the shipped
 // scenarios produce — the outbox payloads included — is snake_case, as the
-// rest of lendcore's JSON is.
+// rest of lendcore's JSON is. The one map keyed by data, an alert's
+// signals, is keyed by signal names, enum text (kebab-case) like every
+// enum value: those keys must be signal names.
 func TestReportKeysAreSnakeCase(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.golden")
 	require.NoError(t, err)
@@ -88,6 +91,13 @@ func TestReportKeysAreSnakeCase(t *testing.T) {
 		case map[string]any:
 			for k, sub := range x {
 				assert.Regexp(t, snake, k, "%s: key %q", file, k)
+				if signals, ok := sub.(map[string]any); ok && k == "signals" {
+					for name := range signals {
+						var s classify.Signal
+						assert.NoError(t, s.UnmarshalText([]byte(name)), "%s: signal %q", file, name)
+					}
+					continue
+				}
 				walk(file, sub)
 			}
 		case []any:

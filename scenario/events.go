@@ -70,7 +70,7 @@ var entryKinds = map[string]loan.Kind{
 // eventTypes maps each event type to its spec; the journal entries but
 // disburse are added from entryKinds.
 var eventTypes = map[string]eventSpec{
-	"disburse":      {fields: "amount actor reason key funding", apply: (*runner).disburse},
+	"disburse":      {fields: "amount actor reason key funding borrower_kind", apply: (*runner).disburse},
 	"report":        {fields: "report", needsLoan: true, apply: (*runner).reportEvent},
 	"transfer":      {fields: "seller buyer holding amount premium", required: "seller buyer", needsLoan: true, apply: (*runner).transfer},
 	"collateral":    {fields: "item kind owner description amount method source rank prior_claims", required: "item kind", check: checkValuation, apply: (*runner).addCollateral},
@@ -83,7 +83,13 @@ var eventTypes = map[string]eventSpec{
 	"promise":       {fields: "amount due tolerance_days shortfall collector", required: "amount due", needsLoan: true, apply: (*runner).promise},
 	"legal":         {fields: "step forum amount costs note", required: "step", needsLoan: true, check: checkLegal, apply: (*runner).legal},
 	"demand":        {fields: "guarantor interruption channel delivered signed_receipt evidence", needsLoan: true, check: checkDemand, apply: (*runner).demand},
-	"inspection":    {fields: "inspector conclusion findings", required: "inspector conclusion", needsLoan: true, apply: (*runner).inspect},
+	"inspection":    {fields: "inspector conclusion findings inspection_kind", required: "inspector conclusion", needsLoan: true, apply: (*runner).inspect},
+	"sign-off":      {fields: "supervisor inspection note", required: "supervisor", needsLoan: true, apply: (*runner).signOff},
+	"fact":          {fields: "fact key severity signals amount external_debt source evidence actor on_loan", required: "fact", needsLoan: true, apply: (*runner).fact},
+	"withdraw-fact": {fields: "withdraws reason actor", required: "withdraws reason", needsLoan: true, apply: (*runner).withdrawFact},
+	"inflow":        {fields: "from amount source evidence key actor", required: "from amount", needsLoan: true, apply: (*runner).inflow},
+	"fund-use":      {fields: "amount purpose off_purpose source evidence key actor", required: "amount purpose", needsLoan: true, apply: (*runner).fundUse},
+	"second-loan":   {fields: "amount key actor", needsLoan: true, apply: (*runner).secondLoan},
 	"close":         {needsLoan: true, apply: (*runner).closeTo},
 	"open-line":     {fields: "amount until revolving committed actor", required: "amount until", apply: (*runner).openLine},
 	"drawdown":      {needsLine: true, fields: "amount actor key funding", apply: (*runner).drawdown},

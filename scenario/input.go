@@ -109,10 +109,31 @@ type Event struct {
 	SignedReceipt bool   `json:"signed_receipt"`
 	Evidence      string `json:"evidence"`
 
-	// Post-loan inspections.
-	Inspector  string             `json:"inspector"`
-	Conclusion string             `json:"conclusion"`
-	Findings   []classify.Finding `json:"findings"`
+	// Post-loan inspections and their sign-off: the inspection's kind,
+	// the supervisor, and which inspection (its date; default the latest).
+	Inspector      string             `json:"inspector"`
+	Conclusion     string             `json:"conclusion"`
+	Findings       []classify.Finding `json:"findings"`
+	InspectionKind string             `json:"inspection_kind"`
+	Supervisor     string             `json:"supervisor"`
+	Inspection     string             `json:"inspection"`
+
+	// Facts about the borrower (or, with on_loan, the loan) and their
+	// withdrawal; fund-flow reports (an inflow over from..date, a use of
+	// the funds for a purpose).
+	Fact         string            `json:"fact"`
+	Severity     string            `json:"severity"`
+	Signals      *classify.Signals `json:"signals"`
+	ExternalDebt string            `json:"external_debt"`
+	OnLoan       bool              `json:"on_loan"`
+	Withdraws    string            `json:"withdraws"`
+	From         string            `json:"from"`
+	Purpose      string            `json:"purpose"`
+	OffPurpose   bool              `json:"off_purpose"`
+
+	// The borrower's kind (disburse): individual (default) or a legal
+	// entity, whose loans the debtor-level rules grade together.
+	BorrowerKind string `json:"borrower_kind"`
 
 	// Credit lines (and Until above: the validity's or a temporary
 	// limit's last day): whether the line revolves and whether it is
@@ -233,6 +254,13 @@ var valueParsers = map[string]func(s string, cur money.Currency) error{
 	"outcome":          name(new(collect.Outcome)),
 	"interruption":     name(new(collect.Interruption)),
 	"conclusion":       name(new(classify.Conclusion)),
+	"inspection_kind":  name(new(classify.InspectionKind)),
+	"inspection":       func(s string, _ money.Currency) error { _, err := schedule.ParseDate(s); return err },
+	"from":             func(s string, _ money.Currency) error { _, err := schedule.ParseDate(s); return err },
+	"fact":             name(new(classify.FactKind)),
+	"severity":         name(new(classify.Severity)),
+	"external_debt":    anyAmount,
+	"borrower_kind":    name(new(loan.BorrowerKind)),
 	"step":             oneOf(legalStepNames),
 	"report":           oneOf(reportKinds),
 }

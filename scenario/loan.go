@@ -23,6 +23,10 @@ func (r *runner) disburse(i int, field string, day date.Date, ev *Event) error {
 	if err != nil {
 		return err
 	}
+	r.borrowerKind = loan.Individual
+	if err := text(field+".borrower_kind", ev.BorrowerKind, &r.borrowerKind); err != nil {
+		return err
+	}
 	if err := r.application(field, day); err != nil {
 		return err
 	}

@@ -97,8 +97,11 @@ func (r *runner) answerWithdrawal(_ int, field string, day date.Date, ev *Event)
 // the collateral items and guarantees registered so far: the step before a
 // disbursement or a listing.
 func (r *runner) application(field string, day date.Date) error {
+	if r.borrowerKind == 0 { // a listing's borrower is a person
+		r.borrowerKind = loan.Individual
+	}
 	req := loan.Request{ID: r.id, Terms: r.sc.Terms, Borrower: borrower,
-		BorrowerKind: loan.Individual, Purpose: "scenario",
+		BorrowerKind: r.borrowerKind, Purpose: "scenario",
 		Guarantees: slices.Clone(r.guarantees), Collateral: r.items.ids(),
 		Dossier: dossier(day), SubmittedBy: officer, SubmittedOn: day}
 	if _, err := r.e.Submit(r.ctx, req); err != nil {

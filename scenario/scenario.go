@@ -172,6 +172,13 @@ func decodeError(prefix string, err error) error {
 	if prefix == "" {
 		prefix = "scenario"
 	}
+	var f *fault.Fields
+	if errors.As(err, &f) {
+		// A value's own decoder named its field (an unknown signal).
+		out := &fault.Fields{Kind: ErrInvalid}
+		out.Merge(prefix, f)
+		return out
+	}
 	return invalid(prefix, err.Error())
 }
 
@@ -233,6 +240,10 @@ type runner struct {
 	proceeding uuid.UUID // the legal proceeding filed; uuid.Nil before
 	line       uuid.UUID // the credit line opened; uuid.Nil before
 	members    []string  // the members' labels, in the order their accounts were opened
+
+	borrowerKind loan.BorrowerKind // the borrower's kind, set at disbursement
+	inspections  []inspected       // the inspections recorded, in event order
+	second       bool              // the second loan was disbursed
 }
 
 // newRunner builds the run's Engine.

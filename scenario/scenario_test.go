@@ -141,12 +141,13 @@ func TestScenarioGolden(t *testing.T) {
 }
 
 // TestScenarioHandChecks asserts the figures of the golden files that were
-// computed by hand. Every scenario lends CNY 3,000 at 12 % a year, equal
+// computed by hand. Every scenario but risk-debtor lends CNY 3,000 at 12 % a year, equal
 // principal over 3 months from 2024-01-15 with the periodic basis: each
 // installment repays 1,000 of principal plus 1 % of the balance — 1,030 due
 // 2024-02-15, 1,020 due 2024-03-15, 1,010 due 2024-04-15.
 func TestScenarioHandChecks(t *testing.T) {
 	P := func(p ...any) []any { return append([]any{"position"}, p...) }
+	S := func(p ...any) []any { return append([]any{"state"}, p...) }
 	tests := []struct {
 		file   string
 		checks []check
@@ -260,6 +261,63 @@ func TestScenarioHandChecks(t *testing.T) {
 			{1, P("recovered", "principal"), "CNY 500.00"},
 			{1, P("claim", "principal"), "CNY 2500.00"},
 			{1, P("status"), "written-off"},
+		}},
+		// The post-loan risk loop, checked against the default tables
+		// (classify.DefaultWarnings: low yellow, medium orange, high red; a
+		// high financial deterioration, purpose deviation or litigation at
+		// least 关注 and stage 2).
+		//
+		// A warning from a finding: the adverse inspection of 01-25 finds
+		// finances high (red, 关注) and use of funds medium (orange). The
+		// clean inspection of 02-20 is not signed off, so it clears
+		// nothing: still red and 关注 on 02-20. Signed off on 02-22 by
+		// another person, its findings (none) replace the earlier ones:
+		// green and 正常 (no cure rule holds 关注); stage 2 stays under the
+		// stage-2 probation (EBAStageCure).
+		{"risk-inspection-signoff", []check{
+			{0, S("level"), "red"},
+			{0, S("grade"), "special-mention"},
+			{0, S("rules"), "EW-financial-deterioration-low,EW-financial-deterioration-medium,EW-financial-deterioration-high," +
+				"EW-purpose-deviation-low,EW-purpose-deviation-medium"},
+			{1, S("level"), "red"},
+			{1, S("grade"), "special-mention"},
+			{2, S("level"), "green"},
+			{2, S("grade"), "normal"},
+			{2, S("stage"), "stage-2"},
+		}},
+		// A grade from a fact: litigation (default severity high) on 01-20
+		// is red and 关注. Withdrawn on 02-16; the inflow report of 02-20
+		// over 01-16..02-20 shows 500.00 against the one installment due
+		// in that window, 1,030 on 02-15: 500 / 1,030 = 48.5 %, under the
+		// default fund-flow table's 50 % — cash flow behind plan, high:
+		// red, but no grade floor for that signal, so 正常. On 02-25 a
+		// report of 1,100.00 over the same window (107 % of 1,030) clears
+		// it, and a use of 750.00 off purpose — 750 / 3,000 = 25 % of the
+		// principal, at least 20 % — is a high purpose deviation: 关注.
+		{"risk-fact-grade", []check{
+			{0, S("level"), "red"},
+			{0, S("grade"), "special-mention"},
+			{0, S("rules"), "EW-litigation-low,EW-litigation-medium,EW-litigation-high"},
+			{1, S("grade"), "normal"},
+			{1, S("level"), "red"},
+			{1, S("rules"), "EW-cash-flow-behind-plan-low,EW-cash-flow-behind-plan-medium,EW-cash-flow-behind-plan-high"},
+			{2, S("grade"), "special-mention"},
+			{2, S("rules"), "EW-purpose-deviation-low,EW-purpose-deviation-medium,EW-purpose-deviation-high"},
+		}},
+		// A debtor-level downgrade: a legal-entity borrower's first loan
+		// (6,000 over 6 months) is repaid on time through 05-15 (1,060,
+		// 1,050, 1,040, 1,030: 4,180 received, 2,000 principal left). Its
+		// second loan of 6,000 from 01-20 is never repaid: first due 02-20,
+		// 91 days past due on 05-21 (02-21 is day 1; 2024 is a leap year),
+		// over 90 — 次级. The debtor pass of 05-21 weighs the borrower's
+		// claims: 6,000 non-performing of 8,000, 75 %, over the 10 % of
+		// CN23-CON-1, so from 05-22 the first loan, current, is 次级 too.
+		{"risk-debtor", []check{
+			{0, S("grade"), "normal"},
+			{0, P("received"), "CNY 4180.00"},
+			{1, S("grade"), "substandard"},
+			{1, S("rules"), "CN23-CON-1"},
+			{1, S("dpd"), 0.0},
 		}},
 	}
 	for _, tt := range tests {
