@@ -339,7 +339,7 @@ func TestRecordFactBadInput(t *testing.T) {
 	err = json.Unmarshal([]byte(`{"kind":"signal","day":"2025-06-01","key":"s","signals":{"weather":"high"},"source":"host","recorded_by":"x"}`), &f)
 	var badSignal *fault.Fields
 	require.ErrorAs(t, err, &badSignal)
-	assert.True(t, badSignal.Has("signal"), "%v", err)
+	assert.True(t, badSignal.Has("signals"), "%v", err)
 	assert.ErrorIs(t, err, classify.ErrInvalidInput)
 
 	require.NoError(t, e.RecordFact(ctx, borrower, ok))
