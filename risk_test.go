@@ -262,6 +262,11 @@ func TestSignOffFourEyes(t *testing.T) {
 			assert.Equal(t, factsBefore, facts, "nothing stored")
 		})
 	}
+	// A sign-off is not a fact to withdraw.
+	var badWithdraw *fault.Fields
+	require.NoError(t, e.SignOffInspection(ctx, id, ins, classify.SignOff{Supervisor: "head", On: d(2025, 6, 3), Note: "agreed"}))
+	require.ErrorAs(t, e.WithdrawFact(ctx, borrower, "sign-off/"+ins.String(), d(2025, 6, 4), "head", "oops"), &badWithdraw)
+	assert.True(t, badWithdraw.Has("withdraws"))
 	// A record that carries its own sign-off is refused: sign-off is a
 	// separate step.
 	signed := rec
