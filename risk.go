@@ -73,7 +73,9 @@ func subjectOf(rec *storage.Loan) uuid.UUID {
 }
 
 // RecordFact records a dated fact about a borrower (f.Loan "") or one of
-// their loans (f.Loan that loan's id) in the borrower's facts journal; a
+// their loans (f.Loan that loan's id) in the borrower's facts journal —
+// fund-flow monitoring's reports among them (a classify.Inflow over a
+// window, a classify.FundUse of the loan's funds; both name the loan); a
 // loan that names no borrower has a journal of its own, recorded to with
 // its id as borrower. From f.Day on, the daily close reads it. Recording
 // the same fact (same key and content) again adds nothing; another fact
@@ -109,9 +111,10 @@ func (e *Engine) RecordFact(ctx context.Context, borrower uuid.UUID, f classify.
 // journal from day on (a dated correction: the close grades the days
 // before as it did). Withdrawing again with the same day, reason and actor
 // adds nothing. Errors: a *fault.Fields naming "withdraws" for an unknown
-// key or one that is a withdrawal, "day" for a day after today or before
-// the fact's own day, "recorded_by" and "source" when missing;
-// storage.ErrNotFound for a borrower with no facts.
+// key or one that is a withdrawal, a debtor-rule fact or a sign-off,
+// "day" for a day after today or before the fact's own day, "recorded_by"
+// and "source" when missing; storage.ErrNotFound for a borrower with no
+// facts.
 func (e *Engine) WithdrawFact(ctx context.Context, borrower uuid.UUID, key string, day date.Date, recordedBy, reason string) error {
 	w := classify.Fact{Kind: classify.Withdrawal, Key: "withdraw/" + key, Withdraws: key, Day: day,
 		Source: "correction", Reference: reason, RecordedBy: recordedBy}
@@ -131,7 +134,9 @@ func (e *Engine) WithdrawFact(ctx context.Context, borrower uuid.UUID, key strin
 			if f.Key != key {
 				continue
 			}
-			if f.Kind == classify.Withdrawal || f.Kind == classify.DebtorRule {
+			if f.Kind == classify.Withdrawal || f.Kind == classify.DebtorRule || f.Kind == classify.InspectionSignOff {
+				// A sign-off stands with its inspection's record: it is
+				// not a fact about the borrower to correct.
 				return fault.Invalid(classify.ErrInvalidInput, "withdraws", "names a "+f.Kind.String()+", not a fact")
 			}
 			if day.Before(f.Day) {

@@ -262,6 +262,11 @@ func TestSignOffFourEyes(t *testing.T) {
 			assert.Equal(t, factsBefore, facts, "nothing stored")
 		})
 	}
+	// A sign-off is not a fact to withdraw.
+	var badWithdraw *fault.Fields
+	require.NoError(t, e.SignOffInspection(ctx, id, ins, classify.SignOff{Supervisor: "head", On: d(2025, 6, 3), Note: "agreed"}))
+	require.ErrorAs(t, e.WithdrawFact(ctx, borrower, "sign-off/"+ins.String(), d(2025, 6, 4), "head", "oops"), &badWithdraw)
+	assert.True(t, badWithdraw.Has("withdraws"))
 	// A record that carries its own sign-off is refused: sign-off is a
 	// separate step.
 	signed := rec
@@ -339,7 +344,7 @@ func TestRecordFactBadInput(t *testing.T) {
 	err = json.Unmarshal([]byte(`{"kind":"signal","day":"2025-06-01","key":"s","signals":{"weather":"high"},"source":"host","recorded_by":"x"}`), &f)
 	var badSignal *fault.Fields
 	require.ErrorAs(t, err, &badSignal)
-	assert.True(t, badSignal.Has("signal"), "%v", err)
+	assert.True(t, badSignal.Has("signals"), "%v", err)
 	assert.ErrorIs(t, err, classify.ErrInvalidInput)
 
 	require.NoError(t, e.RecordFact(ctx, borrower, ok))

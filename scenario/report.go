@@ -93,17 +93,19 @@ type Document struct {
 
 // State is what the last daily close derived for the loan.
 type State struct {
-	ClosedOn        date.Date      `json:"closed_on"`
-	DPD             int            `json:"dpd"`
-	MaxDPD          int            `json:"max_dpd"`
-	Bucket          string         `json:"bucket"`
-	Grade           classify.Grade `json:"grade"`
-	Stage           classify.Stage `json:"stage"`
-	Level           classify.Level `json:"level"`
-	Rules           string         `json:"rules,omitempty"`
-	Provision       money.Amount   `json:"provision"`
-	Collection      collect.Stage  `json:"collection"`
-	CollectionSince date.Date      `json:"collection_since,omitzero"`
+	ClosedOn date.Date      `json:"closed_on"`
+	DPD      int            `json:"dpd"`
+	MaxDPD   int            `json:"max_dpd"`
+	Bucket   string         `json:"bucket"`
+	Grade    classify.Grade `json:"grade"`
+	Stage    classify.Stage `json:"stage"`
+	Level    classify.Level `json:"level"`
+	// Signals are the early-warning signals in force, by severity.
+	Signals         classify.Signals `json:"signals,omitzero"`
+	Rules           string           `json:"rules,omitempty"`
+	Provision       money.Amount     `json:"provision"`
+	Collection      collect.Stage    `json:"collection"`
+	CollectionSince date.Date        `json:"collection_since,omitzero"`
 }
 
 // Message is one outbox message of the report day: a reminder, a
@@ -200,7 +202,7 @@ func (r *runner) extend(out *Document, field string, day date.Date) error {
 
 func stateOf(closed date.Date, st *lendcore.LoanState) *State {
 	return &State{ClosedOn: closed, DPD: st.DPD, MaxDPD: st.MaxDPD, Bucket: st.Bucket, Grade: st.Grade,
-		Stage: st.Stage, Level: st.Level, Rules: st.Rules, Provision: st.Provision,
+		Stage: st.Stage, Level: st.Level, Signals: st.Signals, Rules: st.Rules, Provision: st.Provision,
 		Collection: st.Collection, CollectionSince: st.CollectionSince}
 }
 

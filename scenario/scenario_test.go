@@ -277,6 +277,8 @@ func TestScenarioHandChecks(t *testing.T) {
 		{"risk-inspection-signoff", []check{
 			{0, S("level"), "red"},
 			{0, S("grade"), "special-mention"},
+			{0, S("signals", "financial-deterioration"), "high"},
+			{0, S("signals", "purpose-deviation"), "medium"},
 			{0, S("rules"), "EW-financial-deterioration-low,EW-financial-deterioration-medium,EW-financial-deterioration-high," +
 				"EW-purpose-deviation-low,EW-purpose-deviation-medium"},
 			{1, S("level"), "red"},
@@ -298,6 +300,9 @@ func TestScenarioHandChecks(t *testing.T) {
 			{0, S("level"), "red"},
 			{0, S("grade"), "special-mention"},
 			{0, S("rules"), "EW-litigation-low,EW-litigation-medium,EW-litigation-high"},
+			{0, S("signals", "litigation"), "high"},
+			{1, S("signals", "cash-flow-behind-plan"), "high"},
+			{2, S("signals", "purpose-deviation"), "high"},
 			{1, S("grade"), "normal"},
 			{1, S("level"), "red"},
 			{1, S("rules"), "EW-cash-flow-behind-plan-low,EW-cash-flow-behind-plan-medium,EW-cash-flow-behind-plan-high"},
