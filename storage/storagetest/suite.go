@@ -109,6 +109,8 @@ func Run(t *testing.T, newStore Factory) {
 		{"MonthEnds", testMonthEnds},
 		{"MonthEndsConcurrent", testMonthEndsConcurrent},
 		{"MonthEndValidation", testMonthEndValidation},
+		{"Products", testProducts},
+		{"ProductValidation", testProductValidation},
 		{"ScanLines", testScanLines},
 		{"FactRoundTrip", testFactRoundTrip},
 		{"FactVersions", testFactVersions},
@@ -153,6 +155,7 @@ func runConcurrent(t *testing.T, newPair PairFactory) {
 		{"ConcurrentBids", testConcurrentBids},
 		{"ConcurrentLines", testConcurrentLines},
 		{"ConcurrentFacts", testConcurrentFacts},
+		{"ConcurrentProducts", testConcurrentProducts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

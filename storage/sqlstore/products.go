@@ -1,0 +1,87 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"github.com/lendcore/lendcore/storage"
+)
+
+// products is the repository of product versions.
+type products struct{ repo }
+
+// Products returns the repository of product versions.
+func (r repo) Products() storage.Products { return products{r} }
+
+const productCols = "SELECT name, version, document FROM lendcore_products"
+
+func scanProduct(r rowScanner) (storage.Product, error) {
+	var p storage.Product
+	err := r.Scan(&p.Name, &p.Version, jsonCol{&p.Document})
+	return p, err
+}
+
+// Put stores the next version of a product; see storage.Products. The
+// version must follow the latest stored one; the insert does nothing when
+// a concurrent writer stored that version first, and then it is a
+// conflict (without aborting the caller's unit of work).
+func (r products) Put(ctx context.Context, p storage.Product) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return r.write(ctx, func(c conn) error {
+		var latest int64
+		if err := c.row(ctx, "SELECT COALESCE(MAX(version), 0) FROM lendcore_products WHERE name = $1", p.Name).Scan(&latest); err != nil {
+			return err
+		}
+		conflict := fmt.Errorf("%w: product %s is at version %d: the next is %d, not %d",
+			storage.ErrConflict, p.Name, latest, latest+1, p.Version)
+		if p.Version != latest+1 {
+			return conflict
+		}
+		n, err := affected(c.exec(ctx, "INSERT INTO lendcore_products (name, version, document) VALUES ($1, $2, $3) ON CONFLICT (name, version) DO NOTHING",
+			p.Name, p.Version, string(p.Document)))
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			return conflict
+		}
+		return nil
+	})
+}
+
+// Get returns one version of a product; see storage.Products.
+func (r products) Get(ctx context.Context, name string, version int64) (storage.Product, error) {
+	return readRow(ctx, r.repo, scanProduct, fmt.Sprintf("product %s version %d", name, version),
+		productCols+" WHERE name = $1 AND version = $2", name, version)
+}
+
+// Latest returns the latest version of a product; see storage.Products.
+func (r products) Latest(ctx context.Context, name string) (storage.Product, error) {
+	return readRow(ctx, r.repo, scanProduct, "product "+name,
+		productCols+" WHERE name = $1 ORDER BY version DESC LIMIT 1", name)
+}
+
+// List yields every version by name and version; see storage.Products. A
+// lender has a few products: one query reads them all.
+func (r products) List(ctx context.Context) iter.Seq2[storage.Product, error] {
+	return func(yield func(storage.Product, error) bool) {
+		var out []storage.Product
+		err := r.read(ctx, func(c conn) error {
+			var err error
+			out, err = queryRows(ctx, c, scanProduct, productCols+" ORDER BY name, version")
+			return err
+		})
+		if err != nil {
+			yield(storage.Product{}, err)
+			return
+		}
+		for _, p := range out {
+			if !yield(p, nil) {
+				return
+			}
+		}
+	}
+}
