@@ -76,13 +76,18 @@ func (e *Engine) disburseIn(ctx context.Context, tx storage.Tx, rec storage.Appl
 	// A loan disbursed in tranches pays out its first tranche now; the
 	// later ones are Tranche entries (Post). Otherwise the whole principal.
 	first := terms.Disbursements()[0]
-	l, err := app.Disburse(loan.Entry{ID: uuid.NewSHA1(appID, []byte(d.IdempotencyKey)), Kind: loan.Disbursement,
-		ValueDate: terms.Start, BookedAt: e.clock(), Actor: d.Actor, IdempotencyKey: d.IdempotencyKey,
-		Amount: first.Amount}, e.policies.Servicing)
+	ref := app.Request().Product
+	p, err := e.policiesOf(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.fund(ctx, tx, l, d.Funding); err != nil {
+	l, err := app.Disburse(loan.Entry{ID: uuid.NewSHA1(appID, []byte(d.IdempotencyKey)), Kind: loan.Disbursement,
+		ValueDate: terms.Start, BookedAt: e.clock(), Actor: d.Actor, IdempotencyKey: d.IdempotencyKey,
+		Amount: first.Amount}, p.Servicing)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.fund(ctx, tx, l, d.Funding, p); err != nil {
 		return nil, err
 	}
 	lrec, err := storage.FromLoan(l, storage.LoanIndex{})
@@ -97,7 +102,7 @@ func (e *Engine) disburseIn(ctx context.Context, tx storage.Tx, rec storage.Appl
 	lrec.Index = indexOf(&pos)
 	lrec.Index.AsOf = date.Date{} // not closed yet
 	if lrec.Index.State, err = (LoanState{Guarantors: len(app.Request().Guarantees),
-		NonRetail: app.Request().BorrowerKind == loan.LegalEntity}).encode(); err != nil {
+		NonRetail: app.Request().BorrowerKind == loan.LegalEntity, Product: ref}).encode(); err != nil {
 		return nil, err
 	}
 	if err := tx.Loans().Create(ctx, lrec); err != nil {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
 )
 
 // Product is one stored version of a loan product: its name, its version
@@ -56,4 +59,59 @@ type Products interface {
 	// List yields every stored version of every product, by name and
 	// then version.
 	List(ctx context.Context) iter.Seq2[Product, error]
+
+	// Move records a loan's move to another product version: the loan's
+	// m.Seq-th move, which must be one more than the number of its moves
+	// stored (the number the writer read, plus one). Errors: ErrInvalid
+	// (see ProductMove.Validate); ErrConflict when that move is stored
+	// already or m.Seq skips one.
+	Move(ctx context.Context, m ProductMove) error
+
+	// Moves yields the moves that match f, by loan and then Seq. A
+	// lender moves few loans: the daily close reads every move in force
+	// once a day.
+	Moves(ctx context.Context, f MoveFilter) iter.Seq2[ProductMove, error]
+}
+
+// ProductMove is one move of a loan to another product version (or
+// segment), taking effect on Day; moves are written once, never changed.
+type ProductMove struct {
+	LoanID uuid.UUID
+	// Seq is 1 for the loan's first move and one more for each later one.
+	Seq int64
+	// Day is the first business day the loan is under the new product.
+	Day date.Date
+	// Document is the move (to what, by whom, why) as a JSON object.
+	Document json.RawMessage
+}
+
+// Clone returns a deep copy of m.
+func (m ProductMove) Clone() ProductMove {
+	m.Document = cloneJSON(m.Document)
+	return m
+}
+
+// Validate checks a move before it is stored: a loan, a Seq of at least
+// 1, a day and a JSON document.
+func (m *ProductMove) Validate() error {
+	v := invalid()
+	checkID(v, "loan_id", m.LoanID)
+	checkVersion(v, "seq", m.Seq, 1)
+	checkDate(v, "day", m.Day, true)
+	checkJSON(v, "document", m.Document, true)
+	return done(v)
+}
+
+// MoveFilter selects moves for Products.Moves; set fields combine with
+// AND.
+type MoveFilter struct {
+	// LoanID selects one loan's moves; uuid.Nil selects every loan's.
+	LoanID uuid.UUID
+	// Days selects the moves whose Day lies in the range.
+	Days *DateRange
+}
+
+// Matches reports whether m passes the filter.
+func (f MoveFilter) Matches(m *ProductMove) bool {
+	return (f.LoanID == uuid.Nil || f.LoanID == m.LoanID) && (f.Days == nil || f.Days.Contains(m.Day))
 }

@@ -1,11 +1,14 @@
 package memory
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"iter"
 	"maps"
 	"slices"
+
+	"github.com/google/uuid"
 
 	"github.com/lendcore/lendcore/storage"
 )
@@ -89,6 +92,56 @@ func (r products) List(ctx context.Context) iter.Seq2[storage.Product, error] {
 		}
 		for _, p := range out {
 			if !yield(p, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Move records a loan's next move; see storage.Products.
+func (r products) Move(ctx context.Context, m storage.ProductMove) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	m = m.Clone()
+	return r.s.write(ctx, r.t, func(t *txn) error {
+		moves := r.s.moves[m.LoanID]
+		if next := int64(len(moves)) + 1; m.Seq != next {
+			return fmt.Errorf("%w: loan %s has %d product moves: the next is %d, not %d",
+				storage.ErrConflict, m.LoanID, next-1, next, m.Seq)
+		}
+		r.s.moves[m.LoanID] = append(moves, m)
+		t.onUndo(func() {
+			if len(moves) == 0 {
+				delete(r.s.moves, m.LoanID)
+			} else {
+				r.s.moves[m.LoanID] = moves
+			}
+		})
+		return nil
+	})
+}
+
+// Moves yields the matching moves by loan and Seq; see storage.Products.
+func (r products) Moves(ctx context.Context, f storage.MoveFilter) iter.Seq2[storage.ProductMove, error] {
+	return func(yield func(storage.ProductMove, error) bool) {
+		var out []storage.ProductMove
+		err := r.s.read(ctx, r.t, func() error {
+			for _, id := range slices.SortedFunc(maps.Keys(r.s.moves), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }) {
+				for i := range r.s.moves[id] {
+					if m := &r.s.moves[id][i]; f.Matches(m) {
+						out = append(out, m.Clone())
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			yield(storage.ProductMove{}, err)
+			return
+		}
+		for _, m := range out {
+			if !yield(m, nil) {
 				return
 			}
 		}

@@ -34,7 +34,8 @@ type Store struct {
 	lines    table[storage.Line]
 	facts    factStore
 	months   map[date.Date]storage.MonthEnd
-	products map[string][]storage.Product // by name, version i+1 at i
+	products map[string][]storage.Product        // by name, version i+1 at i
+	moves    map[uuid.UUID][]storage.ProductMove // by loan, move i+1 at i
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -66,6 +67,7 @@ func New() *Store {
 	s.facts.init()
 	s.months = map[date.Date]storage.MonthEnd{}
 	s.products = map[string][]storage.Product{}
+	s.moves = map[uuid.UUID][]storage.ProductMove{}
 	return s
 }
 

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/google/uuid"
+	"github.com/rickb777/date"
+
 	"github.com/lendcore/lendcore/storage"
 )
 
@@ -80,6 +83,81 @@ func (r products) List(ctx context.Context) iter.Seq2[storage.Product, error] {
 		}
 		for _, p := range out {
 			if !yield(p, nil) {
+				return
+			}
+		}
+	}
+}
+
+const moveCols = "SELECT loan_id, seq, day, document FROM lendcore_product_moves"
+
+func scanMove(r rowScanner) (storage.ProductMove, error) {
+	var m storage.ProductMove
+	err := r.Scan(&m.LoanID, &m.Seq, dateCol{&m.Day}, jsonCol{&m.Document})
+	return m, err
+}
+
+// Move records a loan's next move; see storage.Products. As Put: the
+// count read, then an insert that does nothing when a concurrent writer
+// stored the move first.
+func (r products) Move(ctx context.Context, m storage.ProductMove) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return r.write(ctx, func(c conn) error {
+		var n int64
+		if err := c.row(ctx, "SELECT COUNT(*) FROM lendcore_product_moves WHERE loan_id = $1", m.LoanID.String()).Scan(&n); err != nil {
+			return err
+		}
+		conflict := fmt.Errorf("%w: loan %s has %d product moves: the next is %d, not %d",
+			storage.ErrConflict, m.LoanID, n, n+1, m.Seq)
+		if m.Seq != n+1 {
+			return conflict
+		}
+		added, err := affected(c.exec(ctx, "INSERT INTO lendcore_product_moves (loan_id, seq, day, document) VALUES ($1, $2, $3, $4) ON CONFLICT (loan_id, seq) DO NOTHING",
+			m.LoanID.String(), m.Seq, dateArg(m.Day), string(m.Document)))
+		if err != nil {
+			return err
+		}
+		if added != 1 {
+			return conflict
+		}
+		return nil
+	})
+}
+
+// Moves yields the matching moves by loan and Seq; see storage.Products.
+// Moves are few: one query reads them all.
+func (r products) Moves(ctx context.Context, f storage.MoveFilter) iter.Seq2[storage.ProductMove, error] {
+	return func(yield func(storage.ProductMove, error) bool) {
+		var out []storage.ProductMove
+		err := r.read(ctx, func(c conn) error {
+			q, args := moveCols+" WHERE 1 = 1", []any{}
+			if f.LoanID != uuid.Nil {
+				args = append(args, f.LoanID.String())
+				q += fmt.Sprintf(" AND loan_id = $%d", len(args))
+			}
+			if f.Days != nil {
+				for _, b := range []struct {
+					op string
+					d  date.Date
+				}{{">=", f.Days.From}, {"<=", f.Days.To}} {
+					if !b.d.IsZero() {
+						args = append(args, dateArg(b.d))
+						q += fmt.Sprintf(" AND day %s $%d", b.op, len(args))
+					}
+				}
+			}
+			var err error
+			out, err = queryRows(ctx, c, scanMove, q+" ORDER BY loan_id, seq", args...)
+			return err
+		})
+		if err != nil {
+			yield(storage.ProductMove{}, err)
+			return
+		}
+		for _, m := range out {
+			if !yield(m, nil) {
 				return
 			}
 		}

@@ -111,6 +111,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"MonthEndValidation", testMonthEndValidation},
 		{"Products", testProducts},
 		{"ProductValidation", testProductValidation},
+		{"ProductMoves", testProductMoves},
 		{"ScanLines", testScanLines},
 		{"FactRoundTrip", testFactRoundTrip},
 		{"FactVersions", testFactVersions},
@@ -156,6 +157,7 @@ func runConcurrent(t *testing.T, newPair PairFactory) {
 		{"ConcurrentLines", testConcurrentLines},
 		{"ConcurrentFacts", testConcurrentFacts},
 		{"ConcurrentProducts", testConcurrentProducts},
+		{"ConcurrentProductMoves", testConcurrentProductMoves},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

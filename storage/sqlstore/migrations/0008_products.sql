@@ -7,3 +7,14 @@ CREATE TABLE lendcore_products (
     document TEXT NOT NULL,
     PRIMARY KEY (name, version)
 );
+
+-- Loans moved to another product version: one row per move, written
+-- once; the n-th move of a loan is seq n, so two writers of one move
+-- collide on the primary key.
+CREATE TABLE lendcore_product_moves (
+    loan_id  {{UUID}} NOT NULL,
+    seq      BIGINT NOT NULL,
+    day      {{DATE}} NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (loan_id, seq)
+);
