@@ -13,6 +13,7 @@ import (
 
 	lendcore "github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/fault"
+	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
@@ -35,9 +36,12 @@ func TestLoadProductsFillsDefaultsAndResolvesSegments(t *testing.T) {
 	consumer := ps[0]
 	assert.Equal(t, "consumer-unsecured", consumer.Name)
 	def := lendcore.DefaultPolicies()
-	a, _ := json.Marshal(def)
+	want := def
+	want.Approval.Authority.Officers = []loan.Officer{{ID: "approver", Limit: money.MustParse("50000", money.CNY)}}
+	want.Approval.Authority.CommitteeApprovals = 0
+	a, _ := json.Marshal(want)
 	b, _ := json.Marshal(consumer.Policies)
-	assert.JSONEq(t, string(a), string(b), "an empty policies object keeps every default")
+	assert.JSONEq(t, string(a), string(b), "the parts a product file does not name keep their defaults")
 	assert.Equal(t, 3, ps[1].Policies.Posting.FutureDays)
 
 	vip, err := consumer.Resolve("vip")
@@ -46,6 +50,7 @@ func TestLoadProductsFillsDefaultsAndResolvesSegments(t *testing.T) {
 	assert.Equal(t, money.MustRate("0.3"), vip.Servicing.Penalty.Rate)
 	require.Len(t, vip.Reminders.Installment, 1)
 	assert.Equal(t, 3, vip.Reminders.Installment[0].DaysBefore)
+	assert.Equal(t, money.MustParse("200000", money.CNY), vip.Approval.Authority.Officers[0].Limit, "a higher approval limit")
 	// What the patch does not name stays as the product has it.
 	assert.Equal(t, def.Ladder, vip.Ladder)
 	assert.Equal(t, def.Servicing.Waterfall, vip.Servicing.Waterfall)

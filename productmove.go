@@ -15,10 +15,6 @@ import (
 	"github.com/lendcore/lendcore/storage"
 )
 
-// TopicProduct is the outbox topic of ProductMoved: a loan moved to
-// another product version or segment.
-const TopicProduct = "product"
-
 // ProductMove moves a loan to another product version or segment
 // (MoveLoanProduct): an explicit, audited decision, never a side effect of
 // publishing a version.
