@@ -139,6 +139,9 @@ func TestLoanKeepsItsProductVersion(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, l.Policy().Penalty.GraceDays, "version 2's grace")
 
+	own := uuid.MustParse("30000000-0000-4000-8000-000000000003")
+	openLoan(t, e, own) // under the Engine's own policies
+
 	// Each loan's own reminders: the default policy reminds 7, 1 and 0
 	// days before a due date; the VIP segment 3 days before only. The
 	// first installments fall due on 2024-02-15.
@@ -159,6 +162,16 @@ func TestLoanKeepsItsProductVersion(t *testing.T) {
 	st, err = e.State(ctx, plain)
 	require.NoError(t, err)
 	assert.Equal(t, lendcore.ProductRef{Name: "consumer-unsecured", Version: 2}, st.Product)
+
+	// The dashboard breaks the loans down by product.
+	dash, err := e.PortfolioAt(ctx, d(2024, 2, 15))
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), dash.Snapshot.Total.Count)
+	require.Len(t, dash.ByProduct, 1)
+	consumer := dash.ByProduct["consumer-unsecured"]
+	require.NotNil(t, consumer)
+	assert.Equal(t, int64(2), consumer.Total.Count)
+	assert.Equal(t, int64(2_000_000), consumer.Total.Balance, "two loans of 10,000.00, none of it due before 2024-02-15's payment")
 
 	// An application naming version 1 still gets version 1.
 	r := productRequest(uuid.New(), 1, "")
