@@ -47,6 +47,13 @@ type Config struct {
 	// portfolio and its payments are the same whatever the share; zero
 	// (the default) opens no line.
 	Revolving int
+	// Products sells each loan as one of three products (Products: an
+	// unsecured consumer loan, a secured loan for the loans with
+	// collateral, a short bullet cash loan), every tenth in the VIP
+	// segment, its terms brought into the product's ranges; the Engines
+	// must have the products (lendcore.WithCatalogue). Off (the default),
+	// every loan runs under the Engine's own policies.
+	Products bool
 }
 
 // DefaultConfig is `lendcore simulate` without flags: 10,000 loans
