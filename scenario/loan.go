@@ -27,7 +27,7 @@ func (r *runner) disburse(i int, field string, day date.Date, ev *Event) error {
 	req := loan.Request{ID: r.id, Terms: *terms, Borrower: borrower,
 		BorrowerKind: loan.Individual, Purpose: "scenario",
 		Guarantees: slices.Clone(r.guarantees), Collateral: r.items.ids(),
-		Dossier: dossier(day), SubmittedBy: officer, SubmittedOn: day}
+		Dossier: dossier(day), SubmittedBy: officer, SubmittedOn: day, Product: r.sc.productRef()}
 	if _, err := r.e.Submit(r.ctx, req); err != nil {
 		return fieldError(field, err)
 	}
