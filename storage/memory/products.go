@@ -28,21 +28,45 @@ func (r products) Put(ctx context.Context, p storage.Product) error {
 	}
 	p = p.Clone()
 	return r.s.write(ctx, r.t, func(t *txn) error {
-		versions := r.s.products[p.Name]
-		if next := int64(len(versions)) + 1; p.Version != next {
-			return fmt.Errorf("%w: product %s is at version %d: the next is %d, not %d",
-				storage.ErrConflict, p.Name, next-1, next, p.Version)
-		}
-		r.s.products[p.Name] = append(versions, p)
-		t.onUndo(func() {
-			if len(versions) == 0 {
-				delete(r.s.products, p.Name)
-			} else {
-				r.s.products[p.Name] = versions
-			}
-		})
-		return nil
+		return appendNext(t, r.s.products, p.Name, p.Version, p, "product "+p.Name+" version")
 	})
+}
+
+// appendNext appends v to the list m holds under key as its seq-th
+// element, undone with t: a seq that is not the next is ErrConflict. A
+// product's versions and a loan's moves are such lists, written once.
+func appendNext[K comparable, V any](t *txn, m map[K][]V, key K, seq int64, v V, what string) error {
+	list := m[key]
+	if next := int64(len(list)) + 1; seq != next {
+		return fmt.Errorf("%w: %s %d is stored or skips one: the next is %d", storage.ErrConflict, what, seq, next)
+	}
+	m[key] = append(list, v)
+	t.onUndo(func() {
+		if len(list) == 0 {
+			delete(m, key)
+		} else {
+			m[key] = list
+		}
+	})
+	return nil
+}
+
+// yieldAll yields what read copies out under the read lock when the loop
+// starts, or read's error once.
+func yieldAll[T any](read func() ([]T, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		out, err := read()
+		if err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
+		for _, v := range out {
+			if !yield(v, nil) {
+				return
+			}
+		}
+	}
 }
 
 // Get returns one version of a product; see storage.Products.
@@ -76,9 +100,8 @@ func (r products) Latest(ctx context.Context, name string) (storage.Product, err
 // List yields every version by name and version; see storage.Products. A
 // lender has a few products: they are copied under one read lock.
 func (r products) List(ctx context.Context) iter.Seq2[storage.Product, error] {
-	return func(yield func(storage.Product, error) bool) {
-		var out []storage.Product
-		err := r.s.read(ctx, r.t, func() error {
+	return yieldAll(func() (out []storage.Product, err error) {
+		err = r.s.read(ctx, r.t, func() error {
 			for _, name := range slices.Sorted(maps.Keys(r.s.products)) {
 				for _, p := range r.s.products[name] {
 					out = append(out, p.Clone())
@@ -86,16 +109,8 @@ func (r products) List(ctx context.Context) iter.Seq2[storage.Product, error] {
 			}
 			return nil
 		})
-		if err != nil {
-			yield(storage.Product{}, err)
-			return
-		}
-		for _, p := range out {
-			if !yield(p, nil) {
-				return
-			}
-		}
-	}
+		return out, err
+	})
 }
 
 // Move records a loan's next move; see storage.Products.
@@ -105,28 +120,14 @@ func (r products) Move(ctx context.Context, m storage.ProductMove) error {
 	}
 	m = m.Clone()
 	return r.s.write(ctx, r.t, func(t *txn) error {
-		moves := r.s.moves[m.LoanID]
-		if next := int64(len(moves)) + 1; m.Seq != next {
-			return fmt.Errorf("%w: loan %s has %d product moves: the next is %d, not %d",
-				storage.ErrConflict, m.LoanID, next-1, next, m.Seq)
-		}
-		r.s.moves[m.LoanID] = append(moves, m)
-		t.onUndo(func() {
-			if len(moves) == 0 {
-				delete(r.s.moves, m.LoanID)
-			} else {
-				r.s.moves[m.LoanID] = moves
-			}
-		})
-		return nil
+		return appendNext(t, r.s.moves, m.LoanID, m.Seq, m, "loan "+m.LoanID.String()+" product move")
 	})
 }
 
 // Moves yields the matching moves by loan and Seq; see storage.Products.
 func (r products) Moves(ctx context.Context, f storage.MoveFilter) iter.Seq2[storage.ProductMove, error] {
-	return func(yield func(storage.ProductMove, error) bool) {
-		var out []storage.ProductMove
-		err := r.s.read(ctx, r.t, func() error {
+	return yieldAll(func() (out []storage.ProductMove, err error) {
+		err = r.s.read(ctx, r.t, func() error {
 			for _, id := range slices.SortedFunc(maps.Keys(r.s.moves), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }) {
 				for i := range r.s.moves[id] {
 					if m := &r.s.moves[id][i]; f.Matches(m) {
@@ -136,14 +137,6 @@ func (r products) Moves(ctx context.Context, f storage.MoveFilter) iter.Seq2[sto
 			}
 			return nil
 		})
-		if err != nil {
-			yield(storage.ProductMove{}, err)
-			return
-		}
-		for _, m := range out {
-			if !yield(m, nil) {
-				return
-			}
-		}
-	}
+		return out, err
+	})
 }

@@ -70,19 +70,27 @@ func (r products) Latest(ctx context.Context, name string) (storage.Product, err
 // List yields every version by name and version; see storage.Products. A
 // lender has a few products: one query reads them all.
 func (r products) List(ctx context.Context) iter.Seq2[storage.Product, error] {
-	return func(yield func(storage.Product, error) bool) {
-		var out []storage.Product
+	return queryAll(ctx, r.repo, scanProduct, productCols+" ORDER BY name, version")
+}
+
+// queryAll yields the rows of one query, read when the loop starts, or
+// the query's error once: for the short lists (products, moves) read
+// whole.
+func queryAll[T any](ctx context.Context, r repo, read func(rowScanner) (T, error), query string, args ...any) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var out []T
 		err := r.read(ctx, func(c conn) error {
 			var err error
-			out, err = queryRows(ctx, c, scanProduct, productCols+" ORDER BY name, version")
+			out, err = queryRows(ctx, c, read, query, args...)
 			return err
 		})
 		if err != nil {
-			yield(storage.Product{}, err)
+			var zero T
+			yield(zero, err)
 			return
 		}
-		for _, p := range out {
-			if !yield(p, nil) {
+		for _, v := range out {
+			if !yield(v, nil) {
 				return
 			}
 		}
@@ -129,37 +137,21 @@ func (r products) Move(ctx context.Context, m storage.ProductMove) error {
 // Moves yields the matching moves by loan and Seq; see storage.Products.
 // Moves are few: one query reads them all.
 func (r products) Moves(ctx context.Context, f storage.MoveFilter) iter.Seq2[storage.ProductMove, error] {
-	return func(yield func(storage.ProductMove, error) bool) {
-		var out []storage.ProductMove
-		err := r.read(ctx, func(c conn) error {
-			q, args := moveCols+" WHERE 1 = 1", []any{}
-			if f.LoanID != uuid.Nil {
-				args = append(args, f.LoanID.String())
-				q += fmt.Sprintf(" AND loan_id = $%d", len(args))
-			}
-			if f.Days != nil {
-				for _, b := range []struct {
-					op string
-					d  date.Date
-				}{{">=", f.Days.From}, {"<=", f.Days.To}} {
-					if !b.d.IsZero() {
-						args = append(args, dateArg(b.d))
-						q += fmt.Sprintf(" AND day %s $%d", b.op, len(args))
-					}
-				}
-			}
-			var err error
-			out, err = queryRows(ctx, c, scanMove, q+" ORDER BY loan_id, seq", args...)
-			return err
-		})
-		if err != nil {
-			yield(storage.ProductMove{}, err)
-			return
-		}
-		for _, m := range out {
-			if !yield(m, nil) {
-				return
+	q, args := moveCols+" WHERE 1 = 1", []any{}
+	if f.LoanID != uuid.Nil {
+		args = append(args, f.LoanID.String())
+		q += fmt.Sprintf(" AND loan_id = $%d", len(args))
+	}
+	if f.Days != nil {
+		for _, b := range []struct {
+			op string
+			d  date.Date
+		}{{">=", f.Days.From}, {"<=", f.Days.To}} {
+			if !b.d.IsZero() {
+				args = append(args, dateArg(b.d))
+				q += fmt.Sprintf(" AND day %s $%d", b.op, len(args))
 			}
 		}
 	}
+	return queryAll(ctx, r.repo, scanMove, q+" ORDER BY loan_id, seq", args...)
 }
