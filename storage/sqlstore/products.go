@@ -25,34 +25,43 @@ func scanProduct(r rowScanner) (storage.Product, error) {
 	return p, err
 }
 
-// Put stores the next version of a product; see storage.Products. The
-// version must follow the latest stored one; the insert does nothing when
-// a concurrent writer stored that version first, and then it is a
-// conflict (without aborting the caller's unit of work).
+// Put stores the next version of a product; see storage.Products and
+// insertNext.
 func (r products) Put(ctx context.Context, p storage.Product) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	return r.write(ctx, func(c conn) error {
-		var latest int64
-		if err := c.row(ctx, "SELECT COALESCE(MAX(version), 0) FROM lendcore_products WHERE name = $1", p.Name).Scan(&latest); err != nil {
-			return err
-		}
-		conflict := fmt.Errorf("%w: product %s is at version %d: the next is %d, not %d",
-			storage.ErrConflict, p.Name, latest, latest+1, p.Version)
-		if p.Version != latest+1 {
-			return conflict
-		}
-		n, err := affected(c.exec(ctx, "INSERT INTO lendcore_products (name, version, document) VALUES ($1, $2, $3) ON CONFLICT (name, version) DO NOTHING",
-			p.Name, p.Version, string(p.Document)))
-		if err != nil {
-			return err
-		}
-		if n != 1 {
-			return conflict
-		}
-		return nil
+		return insertNext(ctx, c, "product "+p.Name+" version", p.Version,
+			"SELECT COALESCE(MAX(version), 0) FROM lendcore_products WHERE name = $1",
+			"INSERT INTO lendcore_products (name, version, document) VALUES ($1, $2, $3) ON CONFLICT (name, version) DO NOTHING",
+			p.Name, string(p.Document))
 	})
+}
+
+// insertNext inserts the seq-th element of a list written once (a
+// product's versions, a loan's moves): last reads the list's length from
+// the key, insert takes the key, seq and the rest. A seq that is not the
+// next is ErrConflict; so is one a concurrent writer inserted first, which
+// the insert's ON CONFLICT DO NOTHING tells without aborting the caller's
+// unit of work.
+func insertNext(ctx context.Context, c conn, what string, seq int64, last, insert string, key any, rest ...any) error {
+	var n int64
+	if err := c.row(ctx, last, key).Scan(&n); err != nil {
+		return err
+	}
+	conflict := fmt.Errorf("%w: %s %d is stored or skips one: the next is %d", storage.ErrConflict, what, seq, n+1)
+	if seq != n+1 {
+		return conflict
+	}
+	added, err := affected(c.exec(ctx, insert, append([]any{key, seq}, rest...)...))
+	if err != nil {
+		return err
+	}
+	if added != 1 {
+		return conflict
+	}
+	return nil
 }
 
 // Get returns one version of a product; see storage.Products.
@@ -105,32 +114,16 @@ func scanMove(r rowScanner) (storage.ProductMove, error) {
 	return m, err
 }
 
-// Move records a loan's next move; see storage.Products. As Put: the
-// count read, then an insert that does nothing when a concurrent writer
-// stored the move first.
+// Move records a loan's next move; see storage.Products and insertNext.
 func (r products) Move(ctx context.Context, m storage.ProductMove) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
 	return r.write(ctx, func(c conn) error {
-		var n int64
-		if err := c.row(ctx, "SELECT COUNT(*) FROM lendcore_product_moves WHERE loan_id = $1", m.LoanID.String()).Scan(&n); err != nil {
-			return err
-		}
-		conflict := fmt.Errorf("%w: loan %s has %d product moves: the next is %d, not %d",
-			storage.ErrConflict, m.LoanID, n, n+1, m.Seq)
-		if m.Seq != n+1 {
-			return conflict
-		}
-		added, err := affected(c.exec(ctx, "INSERT INTO lendcore_product_moves (loan_id, seq, day, document) VALUES ($1, $2, $3, $4) ON CONFLICT (loan_id, seq) DO NOTHING",
-			m.LoanID.String(), m.Seq, dateArg(m.Day), string(m.Document)))
-		if err != nil {
-			return err
-		}
-		if added != 1 {
-			return conflict
-		}
-		return nil
+		return insertNext(ctx, c, "loan "+m.LoanID.String()+" product move", m.Seq,
+			"SELECT COUNT(*) FROM lendcore_product_moves WHERE loan_id = $1",
+			"INSERT INTO lendcore_product_moves (loan_id, seq, day, document) VALUES ($1, $2, $3, $4) ON CONFLICT (loan_id, seq) DO NOTHING",
+			m.LoanID.String(), dateArg(m.Day), string(m.Document))
 	})
 }
 
