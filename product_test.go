@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -178,4 +179,30 @@ func TestNewCatalogueNamesEveryProduct(t *testing.T) {
 	require.True(t, errors.As(err, &bad))
 	assert.True(t, bad.Has("[0].name"))
 	assert.True(t, bad.Has("[2].terms.max_amount"))
+}
+
+// A product file declares each product's term ranges, its policies over
+// the defaults and its segments as merge patches; a VIP borrower's loan
+// gets the segment's grace.
+func ExampleLoadProducts() {
+	products, err := lendcore.LoadProducts(strings.NewReader(`[{
+		"name": "cash",
+		"terms": {"min_amount": "CNY 500.00", "max_amount": "CNY 20000.00", "methods": ["bullet"],
+		          "frequencies": ["days"], "min_term": 7, "max_term": 30, "max_rate": "0.24"},
+		"policies": {"servicing": {"penalty": {"grace_days": 1}}},
+		"segments": {"vip": {"servicing": {"penalty": {"grace_days": 5}}}}
+	}]`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	vip, _ := products[0].Resolve("vip")
+	fmt.Println(products[0].Policies.Servicing.Penalty.GraceDays, vip.Servicing.Penalty.GraceDays)
+
+	_, err = lendcore.LoadProducts(strings.NewReader(`[{"name": "cash", "terms": {"max_amount": "CNY 10.00"},
+		"segments": {"vip": {"servicing": {"penalty": {"grace_dayz": 5}}}}}]`))
+	fmt.Println(err)
+	// Output:
+	// 1 5
+	// lendcore: invalid product: [0].segments.vip.servicing.penalty.grace_dayz: unknown field
 }
