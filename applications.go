@@ -54,8 +54,8 @@ func (e *Engine) Submit(ctx context.Context, r loan.Request) (*loan.Application,
 // Approve records an officer's approval (or committee vote) under the
 // Engine's approval policy; exp is the borrower's existing exposure.
 func (e *Engine) Approve(ctx context.Context, id uuid.UUID, act loan.Action, exp loan.Exposure) (*loan.Application, error) {
-	return e.updateApplication(ctx, id, "approve", func(a *loan.Application) error {
-		p, err := e.policiesOf(ctx, a.Request().Product)
+	return e.updateApplication(ctx, id, "approve", func(tx storage.Tx, a *loan.Application) error {
+		p, err := e.policiesOf(ctx, tx, a.Request().Product)
 		if err != nil {
 			return err
 		}
@@ -65,17 +65,17 @@ func (e *Engine) Approve(ctx context.Context, id uuid.UUID, act loan.Action, exp
 
 // Reject refuses an application.
 func (e *Engine) Reject(ctx context.Context, id uuid.UUID, act loan.Action) (*loan.Application, error) {
-	return e.updateApplication(ctx, id, "reject", func(a *loan.Application) error { return a.Reject(act) })
+	return e.updateApplication(ctx, id, "reject", func(_ storage.Tx, a *loan.Application) error { return a.Reject(act) })
 }
 
 // Withdraw withdraws an application at the applicant's request.
 func (e *Engine) Withdraw(ctx context.Context, id uuid.UUID, act loan.Action) (*loan.Application, error) {
-	return e.updateApplication(ctx, id, "withdraw", func(a *loan.Application) error { return a.Withdraw(act) })
+	return e.updateApplication(ctx, id, "withdraw", func(_ storage.Tx, a *loan.Application) error { return a.Withdraw(act) })
 }
 
 // Cancel cancels an approved application before disbursement.
 func (e *Engine) Cancel(ctx context.Context, id uuid.UUID, act loan.Action) (*loan.Application, error) {
-	return e.updateApplication(ctx, id, "cancel", func(a *loan.Application) error { return a.Cancel(act) })
+	return e.updateApplication(ctx, id, "cancel", func(_ storage.Tx, a *loan.Application) error { return a.Cancel(act) })
 }
 
 // Application returns a stored application. Errors: storage.ErrNotFound.
@@ -126,7 +126,7 @@ func (e *Engine) resubmitted(ctx context.Context, app *loan.Application, dup err
 	return stored, nil
 }
 
-func (e *Engine) updateApplication(ctx context.Context, id uuid.UUID, what string, apply func(*loan.Application) error) (*loan.Application, error) {
+func (e *Engine) updateApplication(ctx context.Context, id uuid.UUID, what string, apply func(storage.Tx, *loan.Application) error) (*loan.Application, error) {
 	var out *loan.Application
 	err := e.command(ctx, what, func(tx storage.Tx) error {
 		rec, err := tx.Applications().Get(ctx, id)
@@ -137,7 +137,7 @@ func (e *Engine) updateApplication(ctx context.Context, id uuid.UUID, what strin
 		if err != nil {
 			return err
 		}
-		if err := apply(app); err != nil {
+		if err := apply(tx, app); err != nil {
 			return err
 		}
 		next, err := storage.FromApplication(app)

@@ -196,18 +196,20 @@ func (e *Engine) decodeProduct(rec storage.Product) (Product, error) {
 }
 
 // policiesOf returns the policies of a loan of product version and
-// segment ref: the Engine's own for the zero ref. It is the one lookup
+// segment ref: the Engine's own for the zero ref; a product version not
+// yet resolved is read through tx (the command's unit of work, or the
+// store). It is the one lookup
 // every command and the daily close make for a loan's policies; a
 // resolved set is kept for the Engine's life (a published version never
 // changes), so the close pays a map lookup per loan, not a resolution.
-func (e *Engine) policiesOf(ctx context.Context, ref ProductRef) (*policySet, error) {
+func (e *Engine) policiesOf(ctx context.Context, tx storage.Tx, ref ProductRef) (*policySet, error) {
 	if ref.IsZero() {
 		return e.base, nil
 	}
 	if s, ok := e.sets.Load(ref); ok {
 		return s.(*policySet), nil
 	}
-	p, err := e.product(ctx, e.store, ref.Name, ref.Version)
+	p, err := e.product(ctx, tx, ref.Name, ref.Version)
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 	if err != nil {
 		return loanDay{}, err
 	}
-	p, err := e.policiesOf(ctx, ref)
+	p, err := e.policiesOf(ctx, e.store, ref)
 	if err != nil {
 		return loanDay{}, err
 	}
@@ -120,7 +120,7 @@ func (c *dayClose) deriveDay(ctx context.Context, rec *storage.Loan, l *loan.Loa
 	if err != nil {
 		return prev, err
 	}
-	p, err := e.policiesOf(ctx, ref)
+	p, err := e.policiesOf(ctx, e.store, ref)
 	if err != nil {
 		return prev, err
 	}

@@ -52,7 +52,7 @@ func (e *Engine) Limitation(ctx context.Context, id uuid.UUID, day date.Date) (L
 	if err != nil {
 		return Limitation{}, err
 	}
-	p, err := e.policiesOf(ctx, st.Product)
+	p, err := e.policiesOf(ctx, e.store, st.Product)
 	if err != nil {
 		return Limitation{}, err
 	}

@@ -77,7 +77,7 @@ func (e *Engine) disburseIn(ctx context.Context, tx storage.Tx, rec storage.Appl
 	// later ones are Tranche entries (Post). Otherwise the whole principal.
 	first := terms.Disbursements()[0]
 	ref := app.Request().Product
-	p, err := e.policiesOf(ctx, ref)
+	p, err := e.policiesOf(ctx, tx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 		if err != nil {
 			return err
 		}
-		p, err := e.policiesOf(ctx, st.Product)
+		p, err := e.policiesOf(ctx, tx, st.Product)
 		if err != nil {
 			return err
 		}

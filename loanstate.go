@@ -210,7 +210,7 @@ var collectGrade = map[classify.Grade]collect.Grade{
 // It reads no facts journal (see deriveWith).
 func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date,
 	brokenPromise bool) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
-	p, err := e.policiesOf(ctx, prev.Product)
+	p, err := e.policiesOf(ctx, e.store, prev.Product)
 	if err != nil {
 		return prev, nil, nil, err
 	}

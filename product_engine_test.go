@@ -336,6 +336,21 @@ func TestProductsOnTwoEngines(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, fmt.Sprintf("change %d", i), got.Description)
 			}
+
+			// One replica files the application, the other, which has
+			// not read the product yet, approves, disburses and moves the
+			// loan: it reads the product inside each command's unit of
+			// work.
+			id := uuid.New()
+			_, err = engines[0].Submit(ctx, productRequest(id, 0, "vip"))
+			require.NoError(t, err)
+			_, err = engines[1].Approve(ctx, id, loan.Action{Officer: "approver", On: d(2024, 1, 12)}, loan.Exposure{})
+			require.NoError(t, err)
+			_, err = engines[1].Disburse(ctx, id, lendcore.Disbursement{Actor: "teller", IdempotencyKey: "disburse"})
+			require.NoError(t, err)
+			_, err = engines[1].MoveLoanProduct(ctx, id, lendcore.ProductMove{To: lendcore.ProductRef{Name: "consumer-unsecured"},
+				Effective: d(2024, 2, 1), By: "ops", Reason: "left the VIP programme"})
+			require.NoError(t, err)
 		})
 	}
 }

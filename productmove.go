@@ -143,7 +143,7 @@ func (e *Engine) MoveLoanProduct(ctx context.Context, id uuid.UUID, m ProductMov
 		if err := bad.Err(); err != nil {
 			return err
 		}
-		if _, err := e.policiesOf(ctx, out.To); err != nil {
+		if _, err := e.policiesOf(ctx, tx, out.To); err != nil {
 			return err
 		}
 		doc, err := json.Marshal(out)
