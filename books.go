@@ -23,7 +23,7 @@ type Funding = invest.Funding
 // fund opens the investor book of a newly disbursed P2P loan and pays the
 // reserve's share in, in the disbursement's unit of work; with no funding
 // the lender holds the loan alone and there is no book.
-func (e *Engine) fund(ctx context.Context, tx storage.Tx, l *loan.Loan, f []Funding) error {
+func (e *Engine) fund(ctx context.Context, tx storage.Tx, l *loan.Loan, f []Funding, p *policySet) error {
 	if len(f) == 0 {
 		return nil
 	}
@@ -44,7 +44,7 @@ func (e *Engine) fund(ctx context.Context, tx storage.Tx, l *loan.Loan, f []Fund
 	}
 	// The book keeps the investor policy it was opened under: a policy
 	// changed later applies to new books, and old ones replay as they were.
-	b, err := invest.OpenBook(l.ID(), l.Terms().Start, f, e.policies.Investors)
+	b, err := invest.OpenBook(l.ID(), l.Terms().Start, f, p.Investors)
 	if err != nil {
 		return err
 	}

@@ -117,6 +117,7 @@ type dayClose struct {
 	brokenErr  error
 
 	facts closeFacts // the facts journals in force on the day
+	moves closeMoves // the loans moved to another product by the day
 }
 
 // closeDay closes one business day: the loan partitions with the Engine's

@@ -43,7 +43,15 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 	if err != nil {
 		return loanDay{}, err
 	}
-	if exists && !brokenPromise && facts == nil && e.quiet(rec, &prev, day) {
+	ref, err := c.productOn(ctx, rec.ID, prev.Product, day)
+	if err != nil {
+		return loanDay{}, err
+	}
+	p, err := e.policiesOf(ctx, e.store, ref)
+	if err != nil {
+		return loanDay{}, err
+	}
+	if exists && !brokenPromise && facts == nil && ref == prev.Product && e.quiet(p, rec, &prev, day) {
 		idx := rec.Index
 		idx.AsOf, idx.State = day, nil // nil keeps the stored document
 		idx.Final = prev.Status == loan.Closed
@@ -108,11 +116,19 @@ func (c *dayClose) deriveDay(ctx context.Context, rec *storage.Loan, l *loan.Loa
 	if err != nil {
 		return prev, err
 	}
-	st, reminders, actions, err := e.deriveWith(ctx, rec.ID, pos, prev, d, brokenPromise, facts)
+	ref, err := c.productOn(ctx, rec.ID, prev.Product, d)
 	if err != nil {
 		return prev, err
 	}
-	st.Version = rec.Version
+	p, err := e.policiesOf(ctx, e.store, ref)
+	if err != nil {
+		return prev, err
+	}
+	st, reminders, actions, err := e.deriveWith(ctx, p, rec.ID, pos, prev, d, brokenPromise, facts)
+	if err != nil {
+		return prev, err
+	}
+	st.Version, st.Product = rec.Version, ref
 	if err := e.distribution(ctx, rec.ID, pos, &st, d, bk, &out.messages); err != nil {
 		return prev, err
 	}

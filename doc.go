@@ -42,6 +42,21 @@
 //     disbursed in the same unit of work), AdjustLimit, ApproveLimit,
 //     RejectLimit, FreezeLine, UnfreezeLine, SuspendLine, ResumeLine,
 //     CloseLine.
+//   - products (WithCatalogue, LoadProducts): PublishProduct (a change is
+//     a new version), MoveLoanProduct (an audited move of a loan to
+//     another version or segment from a day on).
+//
+// # Products
+//
+// A lender's products (信用贷, 抵押贷, a short cash loan) are named,
+// versioned Products: term ranges, policies and customer segments whose
+// overrides are JSON merge patches over the product's policies. An
+// application names its product and segment and is checked against the
+// product's ranges; the loan records the version it was approved under
+// and keeps it until MoveLoanProduct moves it. Every command and the daily
+// close apply the loan's own policies, resolved once per product version
+// and segment; an application that names no product runs under the
+// Engine's own Policies.
 //
 // # The daily close
 //
@@ -78,7 +93,7 @@
 // Effects leave as outbox records (storage.Message) under the topics
 // TopicPosting, TopicReminder, TopicAction, TopicCollection,
 // TopicInspection, TopicInvestor, TopicReserve, TopicCollateral, TopicCash,
-// TopicListing, TopicLine and TopicAlert — one
+// TopicListing, TopicLine, TopicAlert and TopicProduct — one
 // payload type each, listed with the topics — keyed so that a re-run adds
 // nothing twice; the host drains them with storage.Drain or scans them
 // with Outbox.Scan (by loan, topic, day and delivery state).

@@ -76,17 +76,18 @@ type Engine struct {
 	guarantors partCache[collateral.Guarantor]
 
 	classifier *classify.Classifier
-	// remindDue, remindMaturity and shortcuts drive the daily close's
-	// quiet-loan shortcut (see Engine.quiet); tests turn it off to prove it
-	// changes nothing.
-	remindDue      map[int]bool
-	remindMaturity map[int]bool
-	shortcuts      bool
+	// shortcuts turns the daily close's quiet-loan shortcut on (see
+	// Engine.quiet); tests turn it off to prove it changes nothing.
+	shortcuts bool
 
-	rules struct {
-		mu sync.RWMutex
-		m  map[[2]uint64]string // triggered rule and warning bits → their ids, joined
-	}
+	// base is the Engine's own policies resolved (policies, compiled);
+	// sets the resolved policies of each product version and segment a
+	// loan has named, and products the product versions read (see
+	// policiesOf). catalogue is what WithCatalogue gave New to publish.
+	base      *policySet
+	sets      sync.Map // ProductRef → *policySet
+	products  sync.Map // productKey → *Product
+	catalogue []Product
 }
 
 // Option configures an Engine.
@@ -258,12 +259,14 @@ func New(store storage.Store, opts ...Option) (*Engine, error) {
 	if err := e.policies.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidOption, err)
 	}
-	c, err := e.policies.Classification.Compile()
+	base, err := newPolicySet(e.policies)
 	if err != nil {
 		return nil, fmt.Errorf("%w: classification: %w", ErrInvalidOption, err)
 	}
-	e.classifier = c
-	e.remindDue, e.remindMaturity = reminderDays(&e.policies.Reminders)
+	e.base, e.classifier = base, base.classifier
+	if err := e.publishCatalogue(context.Background()); err != nil {
+		return nil, fmt.Errorf("%w: catalogue: %w", ErrInvalidOption, err)
+	}
 	return e, nil
 }
 

@@ -25,6 +25,7 @@ import (
 //	listing            ListingEvent             a listing published, bid on, full, failed or cancelled
 //	line               LineEvent                a credit line opened, drawn on, its limit changed, frozen, reviewed or closed
 //	alert              Alert                    a loan's early-warning level or risk grade changed
+//	product            ProductMoved             a loan moved to another product version or segment (MoveLoanProduct)
 //
 // Message.Day is the business day that produced the message: the day of
 // the close, or the value date of the command (the last closed day when
@@ -42,6 +43,7 @@ const (
 	TopicListing    = "listing"
 	TopicLine       = "line"
 	TopicAlert      = "alert"
+	TopicProduct    = "product"
 )
 
 // InvestorEvent is the payload of an outbox record of topic "investor":

@@ -316,7 +316,7 @@ func (e *Engine) lastInspection(ctx context.Context, id uuid.UUID, day date.Date
 // inspectionDue works out whether a post-loan inspection is due on day for
 // the loan in state s (updating s.LastInspection from a newly recorded
 // inspection) and returns the day it fell due, or the zero Date.
-func (e *Engine) inspectionDue(ctx context.Context, id uuid.UUID, s *LoanState, pos *loan.Position, day date.Date) (date.Date, error) {
+func (e *Engine) inspectionDue(ctx context.Context, p *policySet, id uuid.UUID, s *LoanState, pos *loan.Position, day date.Date) (date.Date, error) {
 	if pos.Status != loan.Active && pos.Status != loan.Accelerated {
 		return date.Date{}, nil
 	}
@@ -324,7 +324,7 @@ func (e *Engine) inspectionDue(ctx context.Context, id uuid.UUID, s *LoanState, 
 	if len(pos.Installments) > 0 {
 		subject[0].Disbursed = pos.Installments[0].From
 	}
-	due, err := e.policies.Inspection.InspectionsDue(day, subject)
+	due, err := p.Inspection.InspectionsDue(day, subject)
 	if err != nil || len(due) == 0 {
 		return date.Date{}, err
 	}
@@ -334,7 +334,7 @@ func (e *Engine) inspectionDue(ctx context.Context, id uuid.UUID, s *LoanState, 
 	}
 	s.LastInspection = last
 	subject[0].LastInspection = last
-	if due, err = e.policies.Inspection.InspectionsDue(day, subject); err != nil || len(due) == 0 {
+	if due, err = p.Inspection.InspectionsDue(day, subject); err != nil || len(due) == 0 {
 		return date.Date{}, err
 	}
 	return due[0].Due, nil
@@ -343,8 +343,8 @@ func (e *Engine) inspectionDue(ctx context.Context, id uuid.UUID, s *LoanState, 
 // nextCadence is the latest day a loan in good standing may go without an
 // inspection being due by cadence: its last inspection (or disbursement)
 // plus the good-standing interval; the zero Date when the policy has none.
-func (e *Engine) nextCadence(s *LoanState) date.Date {
-	p := &e.policies.Inspection
+func (ps *policySet) nextCadence(s *LoanState) date.Date {
+	p := &ps.Inspection
 	standing, ok := p.ByGrade[classify.Normal]
 	if !ok {
 		return date.Date{}

@@ -28,7 +28,8 @@ type Limitation struct {
 }
 
 // Limitation returns the limitation of the claim on the loan's borrower as
-// of day under the Engine's limitation policy. The period runs from the
+// of day under the loan's limitation policy (its product's, or the
+// Engine's). The period runs from the
 // due date of the last installment, or from acceleration when that comes
 // first (Civil Code arts. 188–189), and restarts on each demand recorded
 // as having reached the borrower (RecordContact, RecordDemand), on a
@@ -51,6 +52,10 @@ func (e *Engine) Limitation(ctx context.Context, id uuid.UUID, day date.Date) (L
 	if err != nil {
 		return Limitation{}, err
 	}
+	p, err := e.policiesOf(ctx, e.store, st.Product)
+	if err != nil {
+		return Limitation{}, err
+	}
 	pos, err := l.PositionAt(day)
 	if err != nil {
 		return Limitation{}, err
@@ -67,8 +72,8 @@ func (e *Engine) Limitation(ctx context.Context, id uuid.UUID, day date.Date) (L
 		out.Start = *pos.AcceleratedOn
 	}
 	c := r.Claim(out.Start, acknowledgements(l.Journal()))
-	out.Status = e.policies.Limitation.Status(&c, day)
-	if n, ok := e.policies.Limitation.DemandNoticeDue(&c, day, st.Grade >= classify.Substandard); ok {
+	out.Status = p.Limitation.Status(&c, day)
+	if n, ok := p.Limitation.DemandNoticeDue(&c, day, st.Grade >= classify.Substandard); ok {
 		out.DemandNoticeDue = n.PeriodEnd
 	}
 	return out, nil

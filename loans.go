@@ -76,13 +76,18 @@ func (e *Engine) disburseIn(ctx context.Context, tx storage.Tx, rec storage.Appl
 	// A loan disbursed in tranches pays out its first tranche now; the
 	// later ones are Tranche entries (Post). Otherwise the whole principal.
 	first := terms.Disbursements()[0]
-	l, err := app.Disburse(loan.Entry{ID: uuid.NewSHA1(appID, []byte(d.IdempotencyKey)), Kind: loan.Disbursement,
-		ValueDate: terms.Start, BookedAt: e.clock(), Actor: d.Actor, IdempotencyKey: d.IdempotencyKey,
-		Amount: first.Amount}, e.policies.Servicing)
+	ref := app.Request().Product
+	p, err := e.policiesOf(ctx, tx, ref)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.fund(ctx, tx, l, d.Funding); err != nil {
+	l, err := app.Disburse(loan.Entry{ID: uuid.NewSHA1(appID, []byte(d.IdempotencyKey)), Kind: loan.Disbursement,
+		ValueDate: terms.Start, BookedAt: e.clock(), Actor: d.Actor, IdempotencyKey: d.IdempotencyKey,
+		Amount: first.Amount}, p.Servicing)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.fund(ctx, tx, l, d.Funding, p); err != nil {
 		return nil, err
 	}
 	lrec, err := storage.FromLoan(l, storage.LoanIndex{})
@@ -97,7 +102,7 @@ func (e *Engine) disburseIn(ctx context.Context, tx storage.Tx, rec storage.Appl
 	lrec.Index = indexOf(&pos)
 	lrec.Index.AsOf = date.Date{} // not closed yet
 	if lrec.Index.State, err = (LoanState{Guarantors: len(app.Request().Guarantees),
-		NonRetail: app.Request().BorrowerKind == loan.LegalEntity}).encode(); err != nil {
+		NonRetail: app.Request().BorrowerKind == loan.LegalEntity, Product: ref}).encode(); err != nil {
 		return nil, err
 	}
 	if err := tx.Loans().Create(ctx, lrec); err != nil {
@@ -186,7 +191,6 @@ func (e *Engine) Position(ctx context.Context, id uuid.UUID, day date.Date) (loa
 // unless Policies.Posting allows the lead. A payment on an application
 // that is approved but not yet disbursed is ErrNotDisbursed.
 func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Result, error) {
-	ahead := e.aheadOfClock(en.ValueDate)
 	en = e.withDefaults(id, en)
 	var res loan.Result
 	var done *loan.Loan
@@ -196,7 +200,15 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 		if err != nil {
 			return e.notDisbursed(ctx, tx.Applications(), id, "post a "+en.Kind.String()+" to", err)
 		}
-		res, done, version, err = e.postChecked(ctx, tx, &rec, en, ahead)
+		st, err := e.stateOf(&rec)
+		if err != nil {
+			return err
+		}
+		p, err := e.policiesOf(ctx, tx, st.Product)
+		if err != nil {
+			return err
+		}
+		res, done, version, err = e.postChecked(ctx, tx, &rec, en, e.aheadOfClock(p, en.ValueDate))
 		return err
 	})
 	if err != nil {
@@ -210,13 +222,13 @@ func (e *Engine) Post(ctx context.Context, id uuid.UUID, en loan.Entry) (loan.Re
 }
 
 // aheadOfClock returns the bad field of a value date later than the
-// Engine's clock allows (Policies.Posting), nil when it is not. A missing
-// date is the loan's to report.
-func (e *Engine) aheadOfClock(day date.Date) *fault.Field {
+// Engine's clock allows under the loan's policies p (Policies.Posting),
+// nil when it is not. A missing date is the loan's to report.
+func (e *Engine) aheadOfClock(p *policySet, day date.Date) *fault.Field {
 	if day.IsZero() {
 		return nil
 	}
-	lead := e.policies.Posting.FutureDays
+	lead := p.Posting.FutureDays
 	if today := e.latestToday(); day.After(today.Add(date.PeriodOfDays(lead))) {
 		return &fault.Field{Name: "value_date", Value: day.String(),
 			Problem: fmt.Sprintf("later than today, %s by the Engine's clock, plus the %d days policy posting.future_days allows", today, lead)}

@@ -106,6 +106,10 @@ type LoanState struct {
 	// outbox to: they add up to the postings of the loan at Version folded
 	// to it (see closePostings). Zero: Day (states stored before it).
 	Posted date.Date `json:"posted,omitzero"`
+	// Product is the product version and segment the loan belongs to on
+	// Day: the one it was approved under, or the one MoveLoanProduct
+	// moved it to; zero for a loan under the Engine's own policies.
+	Product ProductRef `json:"product,omitzero"`
 }
 
 // MonthEnd is a loan's days past due and balance on a month end.
@@ -206,14 +210,18 @@ var collectGrade = map[classify.Grade]collect.Grade{
 // It reads no facts journal (see deriveWith).
 func (e *Engine) derive(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date,
 	brokenPromise bool) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
-	return e.deriveWith(ctx, id, pos, prev, day, brokenPromise, nil)
+	p, err := e.policiesOf(ctx, e.store, prev.Product)
+	if err != nil {
+		return prev, nil, nil, err
+	}
+	return e.deriveWith(ctx, p, id, pos, prev, day, brokenPromise, nil)
 }
 
 // deriveWith is derive with journal, the facts recorded about the loan
 // and its borrower (RecordFact, RecordInspection): those in force on day
 // set the signals, the outside facts of the classification and the
-// debtor-level floor.
-func (e *Engine) deriveWith(ctx context.Context, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date,
+// debtor-level floor. p are the loan's policies (policiesOf).
+func (e *Engine) deriveWith(ctx context.Context, p *policySet, id uuid.UUID, pos *loan.Position, prev LoanState, day date.Date,
 	brokenPromise bool, journal []classify.Fact) (LoanState, []collect.Reminder, []collect.ActionDue, error) {
 	s := prev
 	if !prev.Day.IsZero() && prev.Day.Month() != day.Month() {
@@ -235,7 +243,7 @@ func (e *Engine) deriveWith(ctx context.Context, id uuid.UUID, pos *loan.Positio
 	} else {
 		s.WrittenOffOn = date.Date{}
 	}
-	s.Bucket = e.bucketName(s.DPD)
+	s.Bucket = p.bucketName(s.DPD)
 
 	if pos.RestructuredOn != nil && *pos.RestructuredOn != prev.RestructuredOn {
 		if err := s.Track.Restructure(*pos.RestructuredOn, firstDueAfter(pos, *pos.RestructuredOn)); err != nil {
@@ -254,14 +262,14 @@ func (e *Engine) deriveWith(ctx context.Context, id uuid.UUID, pos *loan.Positio
 		// due over the same window, the uses off purpose against the
 		// principal.
 		ff.PlanDue, ff.Principal = planDue(pos, ff.From, ff.To), pos.Owed.Principal
-		facts.Signals = facts.Signals.Merge(e.policies.Classification.FundFlow.Signals(ff))
+		facts.Signals = facts.Signals.Merge(p.Classification.FundFlow.Signals(ff))
 	}
-	res, err := e.classifier.Step(&s.Track, &facts, day)
+	res, err := p.classifier.Step(&s.Track, &facts, day)
 	if err != nil {
 		return s, nil, nil, err
 	}
 	s.Grade, s.Stage, s.Level, s.Signals = res.Grade, res.Stage, res.Level, facts.Signals
-	s.Rules = e.ruleIDs(res)
+	s.Rules = p.ruleIDs(res)
 	// The debtor-level floor holds the loan at or above it without
 	// entering its track: the loan's own grade (the track's) is what the
 	// debtor pass weighs, so a floor does not keep itself up.
@@ -283,10 +291,10 @@ func (e *Engine) deriveWith(ctx context.Context, id uuid.UUID, pos *loan.Positio
 	if n := len(pos.Installments); n > 0 {
 		s.Maturity = pos.Installments[n-1].Due
 	}
-	if s.InspectionDue, err = e.inspectionDue(ctx, id, &s, pos, day); err != nil {
+	if s.InspectionDue, err = e.inspectionDue(ctx, p, id, &s, pos, day); err != nil {
 		return s, nil, nil, err
 	}
-	if s.Provision, err = e.policies.Provision.Provision(balance, s.Grade); err != nil {
+	if s.Provision, err = p.Provision.Provision(balance, s.Grade); err != nil {
 		return s, nil, nil, err
 	}
 
@@ -304,14 +312,14 @@ func (e *Engine) deriveWith(ctx context.Context, id uuid.UUID, pos *loan.Positio
 	if pos.Status == loan.WrittenOff || pos.Status == loan.Closed {
 		cf.NextDue, cf.Maturity = date.Date{}, date.Date{}
 	}
-	dec, actions, err := e.policies.Ladder.Decide(day, &cf, nil)
+	dec, actions, err := p.Ladder.Decide(day, &cf, nil)
 	if err != nil {
 		return s, nil, nil, err
 	}
 	s.Collection, s.CollectionSince = dec.Stage, dec.Since
 	var reminders []collect.Reminder
 	if pos.Status == loan.Active {
-		reminders = e.policies.Reminders.RemindersDue(day, &cf, nil)
+		reminders = p.Reminders.RemindersDue(day, &cf, nil)
 	}
 	return s, reminders, actions, nil
 }
@@ -324,8 +332,8 @@ func joinRules(a, b string) string {
 	return a + "," + b
 }
 
-func (e *Engine) bucketName(dpd int) string {
-	b := e.policies.Classification.Buckets
+func (p *policySet) bucketName(dpd int) string {
+	b := p.Classification.Buckets
 	if i := b.Index(dpd); i >= 0 && i < len(b) {
 		return b[i].Name
 	}
@@ -338,8 +346,9 @@ func (e *Engine) bucketName(dpd int) string {
 // normal, in stage 1, green and pre-due with no cure or observation clock
 // running, no month end lies between, and the next due date is beyond every
 // reminder's horizon. Penalty, days past due and grades only move once
-// something falls due or is paid, and either breaks one of these.
-func (e *Engine) quiet(rec *storage.Loan, prev *LoanState, day date.Date) bool {
+// something falls due or is paid, and either breaks one of these. p are
+// the loan's policies.
+func (e *Engine) quiet(p *policySet, rec *storage.Loan, prev *LoanState, day date.Date) bool {
 	if !e.shortcuts {
 		return false // WithQuietShortcut(false): every loan is folded every day
 	}
@@ -360,16 +369,16 @@ func (e *Engine) quiet(rec *storage.Loan, prev *LoanState, day date.Date) bool {
 	}
 	// A week's margin keeps the shortcut clear of any reading of month ends
 	// in the inspection cadence.
-	if cadence := e.nextCadence(prev); cadence.IsZero() || !day.Add(7).Before(cadence) {
+	if cadence := p.nextCadence(prev); cadence.IsZero() || !day.Add(7).Before(cadence) {
 		return false
 	}
 	// Before the next due date nothing moves but the reminders, which go
 	// out on their fixed offsets only.
 	next := rec.Index.NextDue
-	if next.IsZero() || !day.Before(next) || e.remindDue[int(next.Sub(day))] {
+	if next.IsZero() || !day.Before(next) || p.remindDue[int(next.Sub(day))] {
 		return false
 	}
-	return !prev.Maturity.IsZero() && day.Before(prev.Maturity) && !e.remindMaturity[int(prev.Maturity.Sub(day))]
+	return !prev.Maturity.IsZero() && day.Before(prev.Maturity) && !p.remindMaturity[int(prev.Maturity.Sub(day))]
 }
 
 // reminderDays returns the days before a due date, and before maturity, on
@@ -388,21 +397,21 @@ func reminderDays(p *collect.ReminderPolicy) (due, maturity map[int]bool) {
 // ruleIDs returns the comma-separated ids of the rules a classification
 // triggered. Few combinations occur, so each string is made once and
 // shared by every loan state that carries it.
-func (e *Engine) ruleIDs(res classify.Result) string {
+func (p *policySet) ruleIDs(res classify.Result) string {
 	key := [2]uint64{res.Rules, res.Warnings}
-	e.rules.mu.RLock()
-	s, ok := e.rules.m[key]
-	e.rules.mu.RUnlock()
+	p.rules.mu.RLock()
+	s, ok := p.rules.m[key]
+	p.rules.mu.RUnlock()
 	if ok {
 		return s
 	}
-	s = strings.Join(e.classifier.Triggered(res), ",")
-	e.rules.mu.Lock()
-	if e.rules.m == nil {
-		e.rules.m = make(map[[2]uint64]string)
+	s = strings.Join(p.classifier.Triggered(res), ",")
+	p.rules.mu.Lock()
+	if p.rules.m == nil {
+		p.rules.m = make(map[[2]uint64]string)
 	}
-	e.rules.m[key] = s
-	e.rules.mu.Unlock()
+	p.rules.m[key] = s
+	p.rules.mu.Unlock()
 	return s
 }
 

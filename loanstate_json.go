@@ -83,6 +83,18 @@ func (s LoanState) MarshalJSON() ([]byte, error) {
 		w.key("non_retail")
 		w.b = append(w.b, "true"...)
 	}
+	if !s.Product.IsZero() {
+		w.key("product")
+		w.open()
+		w.str("name", s.Product.Name)
+		if s.Product.Version != 0 {
+			w.int("version", int64(s.Product.Version))
+		}
+		if s.Product.Segment != "" {
+			w.str("segment", s.Product.Segment)
+		}
+		w.close()
+	}
 	w.close()
 	return w.b, w.err
 }

@@ -43,6 +43,11 @@ type Portfolio struct {
 	// Lines are the credit lines: counts and limits by status, what is
 	// drawn under them, their utilisation and the frozen ones.
 	Lines LinesSummary `json:"lines"`
+	// ByProduct is Snapshot for each product's loans on the books, by
+	// product name (all its versions and segments); loans under the
+	// Engine's own policies are in no product. Nil when no loan names a
+	// product.
+	ByProduct map[string]*portfolio.Snapshot `json:"by_product,omitempty"`
 }
 
 // LinesSummary is the credit lines' part of the dashboard. The open lines
@@ -111,6 +116,7 @@ func (p *Portfolio) NPLRatio() portfolio.Ratio {
 func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, error) {
 	p := Portfolio{Day: day, ByStatus: map[string]portfolio.Tally{}, Collection: map[string]int{}}
 	var now, before []portfolio.Position
+	var byProduct map[string][]portfolio.Position
 	cur := money.Currency{}
 	lines, lineOf, err := e.allLines(ctx)
 	if err != nil {
@@ -152,6 +158,12 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 				pos.Stage = classify.Stage1
 			}
 			now = append(now, pos)
+			if name := st.Product.Name; name != "" {
+				if byProduct == nil {
+					byProduct = map[string][]portfolio.Position{}
+				}
+				byProduct[name] = append(byProduct[name], pos)
+			}
 			if i, ok := lineOf[rec.ID]; ok {
 				drawn[i] += st.Balance.Minor()
 				grades[i] = max(grades[i], pos.Grade)
@@ -180,6 +192,14 @@ func (e *Engine) PortfolioAt(ctx context.Context, day date.Date) (Portfolio, err
 		snap.Currency = cur
 	}
 	p.Snapshot = snap
+	for name, pos := range byProduct {
+		if p.ByProduct == nil {
+			p.ByProduct = map[string]*portfolio.Snapshot{}
+		}
+		if p.ByProduct[name], err = portfolio.Measure(pos, buckets); err != nil {
+			return p, err
+		}
+	}
 	if p.Lines, err = e.summariseLines(day, cur, lines, drawn, grades); err != nil {
 		return p, err
 	}

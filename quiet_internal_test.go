@@ -21,9 +21,9 @@ func TestQuietOffFoldsClosedLoans(t *testing.T) {
 
 	on, err := New(memory.New())
 	require.NoError(t, err)
-	assert.True(t, on.quiet(rec, &prev, day), "with the shortcut a final closed loan is carried over")
+	assert.True(t, on.quiet(on.base, rec, &prev, day), "with the shortcut a final closed loan is carried over")
 
 	off, err := New(memory.New(), WithQuietShortcut(false))
 	require.NoError(t, err)
-	assert.False(t, off.quiet(rec, &prev, day), "without the shortcut every loan is folded")
+	assert.False(t, off.quiet(off.base, rec, &prev, day), "without the shortcut every loan is folded")
 }

@@ -400,7 +400,7 @@ func (e *Engine) debtorFloor(ctx context.Context, borrower uuid.UUID, recs []sto
 			for _, r := range results {
 				grade, stage = min(grade, r.Grade), min(stage, r.Stage)
 			}
-			rule = e.ruleIDs(classify.Result{Rules: results[0].Rules})
+			rule = e.base.ruleIDs(classify.Result{Rules: results[0].Rules})
 		}
 	}
 	next := day.Add(1)

@@ -67,7 +67,28 @@ type Request struct {
 	// filing date. Decisions may not be dated before it.
 	SubmittedBy string    `json:"submitted_by"`
 	SubmittedOn date.Date `json:"submitted_on"`
+	// Product is the lender's product the application is for, its version
+	// and the borrower's segment; the zero ProductRef when the lender runs
+	// one set of policies. The Engine checks the terms against the
+	// product and fixes the version when the application is filed.
+	Product ProductRef `json:"product,omitzero"`
 }
+
+// ProductRef names a version of a lender's product and a customer segment
+// in it. The products themselves live above this package (lendcore.Product):
+// a loan only records which it belongs to.
+type ProductRef struct {
+	// Name is the product's name; "" for none.
+	Name string `json:"name"`
+	// Version is the product version; 0 in a request means the latest.
+	Version int `json:"version,omitempty"`
+	// Segment is the borrower's segment in the product ("vip"); "" for
+	// none.
+	Segment string `json:"segment,omitempty"`
+}
+
+// IsZero reports whether r names no product.
+func (r ProductRef) IsZero() bool { return r == ProductRef{} }
 
 // validate reports every bad field of r into v.
 func (r *Request) validate(v *fault.Fields) {

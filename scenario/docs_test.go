@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -116,4 +117,36 @@ func TestReportKeysAreSnakeCase(t *testing.T) {
 			walk(f, doc)
 		}
 	}
+}
+
+// TestDocsListTheFileAndProductKeys: the file skeleton under "## The file"
+// shows every top-level key a scenario file takes, and the `product`
+// table every key of the product part, and nothing else.
+func TestDocsListTheFileAndProductKeys(t *testing.T) {
+	b, err := os.ReadFile("../docs/scenarios.md")
+	require.NoError(t, err)
+	doc := string(b)
+	keysOf := func(v any) []string {
+		var out []string
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+			out = append(out, name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	_, rest, ok := strings.Cut(doc, "## The file\n\n```json\n")
+	require.True(t, ok, "no file skeleton")
+	skeleton, _, _ := strings.Cut(rest, "```")
+	var shown []string
+	for _, m := range regexp.MustCompile(`(?m)^\s+"([a-z_]+)":`).FindAllStringSubmatch(skeleton, -1) {
+		shown = append(shown, m[1])
+	}
+	slices.Sort(shown)
+	assert.Equal(t, keysOf(file{}), shown, "top-level keys: code (expected) and the skeleton (actual)")
+
+	documented := docTables(t, doc, "key")
+	slices.Sort(documented)
+	assert.Equal(t, keysOf(productSpec{}), documented, "product keys: code (expected) and docs/scenarios.md (actual)")
 }

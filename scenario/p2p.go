@@ -103,7 +103,7 @@ func (r *runner) application(field string, day date.Date) error {
 	req := loan.Request{ID: r.id, Terms: r.sc.Terms, Borrower: borrower,
 		BorrowerKind: r.borrowerKind, Purpose: "scenario",
 		Guarantees: slices.Clone(r.guarantees), Collateral: r.items.ids(),
-		Dossier: dossier(day), SubmittedBy: officer, SubmittedOn: day}
+		Dossier: dossier(day), SubmittedBy: officer, SubmittedOn: day, Product: r.sc.productRef()}
 	if _, err := r.e.Submit(r.ctx, req); err != nil {
 		return fieldError(field, err)
 	}

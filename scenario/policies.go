@@ -15,6 +15,13 @@ import (
 // as; approval rules are not part of a scenario.
 const approver = "scenario-approver"
 
+// scenarioApproval lets the runner's own officer approve the principal,
+// with no compliance checks.
+func scenarioApproval(principal money.Amount) loan.ApprovalPolicy {
+	return loan.ApprovalPolicy{Authority: loan.AuthorityPolicy{
+		Officers: []loan.Officer{{ID: approver, Limit: principal}}}}
+}
+
 // decodePolicies reads the "policies" object — every part of the Engine's
 // policies (lendcore.Policies: classification, provision, ladder,
 // reminders, contact, limitation, investors, collateral, ...) except
@@ -49,8 +56,7 @@ func decodePolicies(bad *fault.Fields, raw *json.RawMessage, servicing loan.Poli
 	}
 	p.Servicing = servicing
 	if !principal.IsZero() {
-		p.Approval = loan.ApprovalPolicy{Authority: loan.AuthorityPolicy{
-			Officers: []loan.Officer{{ID: approver, Limit: principal}}}}
+		p.Approval = scenarioApproval(principal)
 	}
 	// Validate names each bad field by its path from the top of the
 	// policies ("ladder.stages[0].from_dpd"); servicing was checked with

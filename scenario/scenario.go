@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
@@ -51,6 +52,11 @@ type Scenario struct {
 	Zone *time.Location
 	// Events are the events in file order, the order they are posted in.
 	Events []Event
+	// Product is the lender's product the loan is sold as (the file's
+	// "product"), Segment the borrower's segment in it; nil when the
+	// file names none. Servicing and Policies are then its.
+	Product *lendcore.Product
+	Segment string
 
 	maturity date.Date // the contractual maturity (guarantees' debt maturity)
 }
@@ -61,6 +67,7 @@ type file struct {
 	Terms     *json.RawMessage  `json:"terms"`
 	Policy    *json.RawMessage  `json:"policy"`
 	Policies  *json.RawMessage  `json:"policies"`
+	Product   *json.RawMessage  `json:"product"`
 	UTCOffset string            `json:"utc_offset"`
 	Events    []json.RawMessage `json:"events"`
 }
@@ -72,15 +79,20 @@ func Load(path string) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(bytes.NewReader(b))
+	return parse(bytes.NewReader(b), filepath.Dir(path))
 }
 
 // Parse reads a scenario from r and validates it: unknown fields, bad
 // values, fields an event type does not take and missing required ones
 // are reported all at once, as a *fault.Fields wrapping ErrInvalid that
 // names each by its JSON path. What depends on the loan's history (an
-// amount above what is owed, a transfer too early) is found by Run.
-func Parse(r io.Reader) (*Scenario, error) {
+// amount above what is owed, a transfer too early) is found by Run. A
+// product file the scenario names is read relative to the current
+// directory (Load reads it relative to the scenario file).
+func Parse(r io.Reader) (*Scenario, error) { return parse(r, "") }
+
+// parse is Parse with product files read relative to dir.
+func parse(r io.Reader, dir string) (*Scenario, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
@@ -97,7 +109,7 @@ func Parse(r io.Reader) (*Scenario, error) {
 	}
 	bad := &fault.Fields{Kind: ErrInvalid}
 	sc := &Scenario{Events: make([]Event, len(raw.Events))}
-	sc.header(bad, &raw)
+	sc.header(bad, &raw, dir)
 	seq := newSequence(sc)
 	for i, ev := range raw.Events {
 		field := fmt.Sprintf("events[%d]", i)
@@ -117,7 +129,7 @@ func Parse(r io.Reader) (*Scenario, error) {
 }
 
 // header checks and decodes the parts before the events.
-func (sc *Scenario) header(bad *fault.Fields, raw *file) {
+func (sc *Scenario) header(bad *fault.Fields, raw *file, dir string) {
 	cur, err := money.CurrencyOf(raw.Currency)
 	if err != nil {
 		bad.Add("currency", err.Error())
@@ -141,6 +153,9 @@ func (sc *Scenario) header(bad *fault.Fields, raw *file) {
 			raw.Policy = nil
 		}
 	}
+	if raw.Product != nil && raw.Terms != nil {
+		sc.decodeProduct(bad, raw, dir)
+	}
 	termsOK := raw.Terms != nil
 	if termsOK {
 		// loan.New checks the terms and the servicing policy and names
@@ -160,7 +175,9 @@ func (sc *Scenario) header(bad *fault.Fields, raw *file) {
 			sc.maturity = sched.Installments[len(sched.Installments)-1].Due
 		}
 	}
-	sc.Policies = decodePolicies(bad, raw.Policies, sc.Servicing, sc.Terms.Principal)
+	if sc.Product == nil {
+		sc.Policies = decodePolicies(bad, raw.Policies, sc.Servicing, sc.Terms.Principal)
+	}
 }
 
 // decodeError names the field a decoding error is about, under prefix.
@@ -256,6 +273,13 @@ func (sc *Scenario) newRunner(ctx context.Context, opts Options) (*runner, error
 		investors: labels{kind: "investor"}, items: labels{kind: "item"}, guarantors: labels{kind: "guarantor"}}
 	engineOpts := append([]lendcore.Option{lendcore.WithPolicies(sc.Policies), lendcore.WithWorkers(1),
 		lendcore.WithClock(func() time.Time { return r.now })}, opts.Engine...)
+	if sc.Product != nil {
+		c, err := lendcore.NewCatalogue(*sc.Product)
+		if err != nil {
+			return nil, fieldError("product", err)
+		}
+		engineOpts = append(engineOpts, lendcore.WithCatalogue(c))
+	}
 	var err error
 	if r.e, err = lendcore.New(store, engineOpts...); errors.Is(err, lendcore.ErrInvalidOption) {
 		return nil, err // the caller's option, not the file

@@ -41,6 +41,8 @@
 //     month end, one document per day, written once: a second write of a
 //     day is a replay (the same document) or a conflict, and the first
 //     record stands.
+//   - Products: loan products, each name a series of versions written once
+//     (the next version or ErrConflict): a change is a new version.
 //
 // Concurrency is optimistic everywhere: each write names the version it
 // read and fails with ErrConflict when another writer got there first; the

@@ -20,6 +20,7 @@ type Tx interface {
 	Lines() Lines
 	Facts() Facts
 	MonthEnds() MonthEnds
+	Products() Products
 }
 
 // Store is a storage adapter. Used directly, each repository call is its

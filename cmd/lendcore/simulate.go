@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,6 +48,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 	progress := fs.Bool("progress", true, "show a progress bar on stderr")
 	revolving := fs.Int("revolving", cfg.Revolving, "percent of loans drawn on revolving credit lines (授信额度) instead of applied for one by one")
 	p2p := fs.Int("p2p", cfg.P2P, "percent of loans published as listings and funded by bids through the investors' cash accounts, who also deposit and withdraw; with --check the money is counted across accounts, listings, loans and the reserve every day")
+	products := fs.Bool("products", cfg.Products, "sell the loans as three products (unsecured consumer, secured, short bullet cash), every tenth in a VIP segment, and break the figures down by product after the table")
 	replicas := fs.Int("replicas", 1, "Engines on the one store, as replicas of a host service: commands are spread over them and all close every day (output unchanged)")
 	reportPath := fs.String("report", "", "also write the portfolio report to this file (see --format)")
 	formatFlag := fs.String("format", "html", "the report's format: html (a page of charts), csv or json (the monthly figures)")
@@ -53,7 +56,7 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	cfg.Loans, cfg.Months, cfg.Seed, cfg.Check, cfg.Faults = *loans, *months, *seed, *check, *faults
-	cfg.Revolving, cfg.P2P = *revolving, *p2p
+	cfg.Revolving, cfg.P2P, cfg.Products = *revolving, *p2p, *products
 	cfg.OriginationMonths = max(1, min(cfg.OriginationMonths, cfg.Months)) // derived, not a flag: only --months is reported
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "lendcore simulate: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
@@ -105,6 +108,19 @@ func cmdSimulate(args []string, stdout, stderr io.Writer) int {
 		lendcore.WithClock(clock.Now), lendcore.WithOutboxRetention(simRetentionDays)}
 	if *workers != 0 {
 		opts = append(opts, lendcore.WithWorkers(*workers))
+	}
+	if cfg.Products {
+		ps, err := sim.Products()
+		if err == nil {
+			var c *lendcore.Catalogue
+			if c, err = lendcore.NewCatalogue(ps...); err == nil {
+				opts = append(opts, lendcore.WithCatalogue(c))
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "lendcore simulate: --products: %s\n", oneLine(err))
+			return 1
+		}
 	}
 	engines := make([]*lendcore.Engine, len(stores))
 	for i, st := range stores {
@@ -230,6 +246,8 @@ type table struct {
 	paid money.Amount // reserve payouts to the previous month end
 	// lines are the credit lines at the last month end (--revolving).
 	lines lendcore.LinesSummary
+	// byProduct is the last month end's portfolio by product (--products).
+	byProduct map[string]*portfolio.Snapshot
 }
 
 func newTable(w io.Writer) *table {
@@ -261,7 +279,7 @@ func (t *table) row(p lendcore.Portfolio, st sim.Stats) {
 		p.NPLRatio().Percent(2), s.Amount(s.Provisions).Number(), coll,
 		st.WrittenOff-t.last.WrittenOff, money.Sum(money.Zero(money.CNY), recovered).Number(),
 		money.Sum(money.Zero(money.CNY), payouts).Number())
-	t.last, t.paid, t.lines = st, p.Reserve.Payouts, p.Lines
+	t.last, t.paid, t.lines, t.byProduct = st, p.Reserve.Payouts, p.Lines, p.ByProduct
 }
 
 func (t *table) summary(st sim.Stats) {
@@ -281,5 +299,11 @@ func (t *table) summary(st sim.Stats) {
 			st.Drawdowns, lines, l.Frozen, l.Limit.Number(), l.Used.Number(),
 			portfolio.Ratio{Num: l.UtilisationBP, Den: 10000}.Percent(2), l.Undrawn.Number(), l.Converted.Number(),
 			l.Provision.Number())
+	}
+	for _, name := range slices.Sorted(maps.Keys(t.byProduct)) { // --products: the last month end by product
+		p := t.byProduct[name]
+		fmt.Fprintf(t.w, "product %-20s active %6d, balance %16s, m3+ %7s, npl %7s, provisions %13s\n", name,
+			p.Total.Count, p.Amount(p.Total.Balance).Number(), p.AtLeastBucket(3).Percent(2), p.NPLRatio().Percent(2),
+			p.Amount(p.Provisions).Number())
 	}
 }

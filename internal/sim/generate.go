@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/money"
@@ -73,6 +74,17 @@ type fundingShare struct {
 // cfg.OriginationMonths months from cfg.Start, deterministically from cfg.Seed.
 func generate(cfg Config, rng *rand.Rand, investors []uuid.UUID) ([]plan, error) {
 	plans := make([]plan, cfg.Loans)
+	var products map[string]*lendcore.Product // Config.Products: each loan is sold as one
+	if cfg.Products {
+		list, err := Products()
+		if err != nil {
+			return nil, err
+		}
+		products = map[string]*lendcore.Product{}
+		for i := range list {
+			products[list[i].Name] = &list[i]
+		}
+	}
 	span := cfg.Start.AddDate(0, cfg.OriginationMonths, 0).Sub(cfg.Start)
 	for i := range plans {
 		p := &plans[i]
@@ -112,6 +124,12 @@ func generate(cfg Config, rng *rand.Rand, investors []uuid.UUID) ([]plan, error)
 		p.guarantee = rng.IntN(100) < 30
 		p.request = request(p.id, terms, borrowerFrom(rng), start)
 		p.funding = fund(rng, terms.Principal, investors)
+		if products != nil {
+			if err := fitProduct(i, p, products); err != nil {
+				return nil, err
+			}
+			p.funding = fund(rand.New(rand.NewPCG(cfg.Seed, uint64(i))), p.request.Terms.Principal, investors)
+		}
 	}
 	return plans, nil
 }

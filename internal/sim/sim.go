@@ -53,6 +53,13 @@ type Config struct {
 	// not listed); with it every investor holds a cash account, which the
 	// close credits. Zero (the default) opens no account.
 	P2P int
+	// Products sells each loan as one of three products (Products: an
+	// unsecured consumer loan, a secured loan for the loans with
+	// collateral, a short bullet cash loan), every tenth in the VIP
+	// segment, its terms brought into the product's ranges; the Engines
+	// must have the products (lendcore.WithCatalogue). Off (the default),
+	// every loan runs under the Engine's own policies.
+	Products bool
 }
 
 // DefaultConfig is `lendcore simulate` without flags: 10,000 loans

@@ -213,3 +213,42 @@ func TestRevolvingShare(t *testing.T) {
 	assert.True(t, lines.UtilisationBP > 0 && lines.UtilisationBP <= 5000,
 		"each line is at most half used: %d bp", lines.UtilisationBP)
 }
+
+// TestProducts: with Config.Products every loan is sold as one of the
+// three products (each accepts it: Submit checks the terms against the
+// product), the run keeps its invariants, and the dashboard breaks the
+// portfolio down by product.
+func TestProducts(t *testing.T) {
+	cfg := small(5)
+	cfg.Loans, cfg.Products, cfg.Check = 60, true, true
+	ps, err := Products()
+	require.NoError(t, err)
+	c, err := lendcore.NewCatalogue(ps...)
+	require.NoError(t, err)
+	clock := NewClock(cfg.Start)
+	e, err := lendcore.New(memory.New(), lendcore.WithPolicies(Policies()), lendcore.WithClock(clock.Now), lendcore.WithCatalogue(c))
+	require.NoError(t, err)
+	s, err := New(cfg, clock, e)
+	require.NoError(t, err)
+	sold := map[string]int{}
+	vip := 0
+	for i := range s.plans {
+		sold[s.plans[i].request.Product.Name]++
+		if s.plans[i].request.Product.Segment == "vip" {
+			vip++
+		}
+	}
+	assert.Len(t, sold, 3, "%v", sold)
+	assert.Equal(t, 6, vip, "every tenth of 60")
+	var last lendcore.Portfolio
+	st, err := s.Run(context.Background(), func(p lendcore.Portfolio, _ Stats) { last = p }, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 60, st.Originated)
+	assert.Zero(t, st.FailedLoans)
+	var count int64
+	for name, snap := range last.ByProduct {
+		assert.Contains(t, sold, name)
+		count += snap.Total.Count
+	}
+	assert.Equal(t, last.Snapshot.Total.Count, count, "every loan on the books is in its product")
+}

@@ -34,6 +34,8 @@ type Store struct {
 	lines    table[storage.Line]
 	facts    factStore
 	months   map[date.Date]storage.MonthEnd
+	products map[string][]storage.Product        // by name, version i+1 at i
+	moves    map[uuid.UUID][]storage.ProductMove // by loan, move i+1 at i
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -64,6 +66,8 @@ func New() *Store {
 	s.listings.init()
 	s.facts.init()
 	s.months = map[date.Date]storage.MonthEnd{}
+	s.products = map[string][]storage.Product{}
+	s.moves = map[uuid.UUID][]storage.ProductMove{}
 	return s
 }
 
@@ -187,6 +191,7 @@ func (r txRepos) Listings() storage.Listings         { return listings{r.s, r.t}
 func (r txRepos) Lines() storage.Lines               { return lines{r.s, r.t} }
 func (r txRepos) Facts() storage.Facts               { return facts{r.s, r.t} }
 func (r txRepos) MonthEnds() storage.MonthEnds       { return monthEnds{r.s, r.t} }
+func (r txRepos) Products() storage.Products         { return products{r.s, r.t} }
 
 // write runs op with the lock held and an undo log. A failed op is undone
 // whether or not it runs in a unit of work, so no write is ever half done

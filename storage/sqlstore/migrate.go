@@ -159,7 +159,7 @@ func (s *Store) Analyze(ctx context.Context) error {
 		"lendcore_item_loans", "lendcore_covers", "lendcore_guarantors", "lendcore_guarantor_loans",
 		"lendcore_close_parts", "lendcore_accounts", "lendcore_account_entries", "lendcore_listings", "lendcore_listing_bids",
 		"lendcore_lines", "lendcore_line_loans", "lendcore_fact_journals", "lendcore_facts", "lendcore_loan_documents", "lendcore_loan_states",
-		"lendcore_month_ends"} {
+		"lendcore_month_ends", "lendcore_products", "lendcore_product_moves"} {
 		if _, err := s.db.ExecContext(ctx, "ANALYZE "+t); err != nil {
 			return fmt.Errorf("sqlstore: analyze %s: %w", t, err)
 		}

@@ -110,6 +110,9 @@ func Run(t *testing.T, newStore Factory) {
 		{"MonthEnds", testMonthEnds},
 		{"MonthEndsConcurrent", testMonthEndsConcurrent},
 		{"MonthEndValidation", testMonthEndValidation},
+		{"Products", testProducts},
+		{"ProductValidation", testProductValidation},
+		{"ProductMoves", testProductMoves},
 		{"ScanLines", testScanLines},
 		{"FactRoundTrip", testFactRoundTrip},
 		{"FactVersions", testFactVersions},
@@ -155,6 +158,8 @@ func runConcurrent(t *testing.T, newPair PairFactory) {
 		{"ConcurrentLines", testConcurrentLines},
 		{"ConcurrentFacts", testConcurrentFacts},
 		{"ConcurrentRunningBalance", testConcurrentRunningBalance},
+		{"ConcurrentProducts", testConcurrentProducts},
+		{"ConcurrentProductMoves", testConcurrentProductMoves},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
