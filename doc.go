@@ -104,9 +104,7 @@
 // until a close has covered the loan. Loan, Position, State, Application,
 // Book, Collection, LimitationExpiry, Inspections (a loan's history),
 // UnsignedInspections and InspectionsDue (across the portfolio), Facts,
-// CollateralItem,
-// Security, Guarantor, ReserveState and
-// PortfolioAt, the back office's dashboard: counts and balances by
+// CollateralItem, Security, Guarantor, ReserveState and PortfolioAt, the back office's dashboard: counts and balances by
 // status, bucket, grade and stage, overdue and NPL ratios, provisions,
 // roll rates since the previous month end, collection stages,
 // applications awaiting approval, the reserve and the credit lines (by
