@@ -104,8 +104,9 @@
 // until a close has covered the loan. Loan, Position, State, Application,
 // Book, Collection, LimitationExpiry, Inspections (a loan's history),
 // UnsignedInspections and InspectionsDue (across the portfolio), Facts,
-// CollateralItem, Security, Guarantor, ReserveState and PortfolioAt, the back office's dashboard: counts and balances by
-// status, bucket, grade and stage, overdue and NPL ratios, provisions,
+// CollateralItem, Security, Guarantor, ReserveState and PortfolioAt, the
+// back office's dashboard: counts and balances by status, bucket, grade
+// and stage, overdue and NPL ratios, provisions,
 // roll rates since the previous month end, collection stages,
 // applications awaiting approval, the reserve and the credit lines (by
 // status, limit, drawn, utilisation, frozen). A P2P platform reads
