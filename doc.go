@@ -22,9 +22,11 @@
 //     payouts are the close's);
 //   - collections: RecordContact, SetContactState, RecordPromise,
 //     RecordDemand, RecordLegal;
-//   - post-loan inspections: RecordInspection;
+//   - post-loan inspections: RecordInspection, SignOffInspection (a
+//     supervisor other than the inspector: four eyes);
 //   - the risk loop's outside facts (bankruptcy, fraud, overdue debts
-//     elsewhere, litigation, a significant increase in credit risk):
+//     elsewhere, litigation, a significant increase in credit risk,
+//     fund-flow monitoring's inflows and uses of the funds):
 //     RecordFact, WithdrawFact;
 //   - the collateral register: RegisterCollateral, Pledge, AddValuation,
 //     Revalue, Release, Seize, Liquidate (which posts each loan's share),
@@ -115,10 +117,11 @@
 // stage, days past due and next due date, paged, as an iter.Seq2; Schedule
 // is a loan's plan as it stands after restructures; State is ErrNotClosed
 // until a close has covered the loan. Loan, Position, State, Application,
-// Book, Collection, LimitationExpiry, Inspections, Facts, CollateralItem,
-// Security, Guarantor, ReserveState and
-// PortfolioAt, the back office's dashboard: counts and balances by
-// status, bucket, grade and stage, overdue and NPL ratios, provisions,
+// Book, Collection, LimitationExpiry, Inspections (a loan's history),
+// UnsignedInspections and InspectionsDue (across the portfolio), Facts,
+// CollateralItem, Security, Guarantor, ReserveState and PortfolioAt, the
+// back office's dashboard: counts and balances by status, bucket, grade
+// and stage, overdue and NPL ratios, provisions,
 // roll rates since the previous month end, collection stages,
 // applications awaiting approval, the reserve and the credit lines (by
 // status, limit, drawn, utilisation, frozen). A P2P platform reads

@@ -20,7 +20,8 @@ import (
 // cadence from the latest one on or before the day it closes, and from
 // the inspection's day grades the loan with the signals its findings raise
 // (InspectionRecord.Signals, recorded as an inspection fact in the
-// borrower's journal; a later inspection's findings replace them). Recording
+// borrower's journal; a later signed-off inspection's findings replace
+// them). It returns nothing: InspectionID gives its id. Recording
 // the same inspection again adds nothing. A bad record (or one dated after
 // the Engine's clock, or one that carries a sign-off: sign off with
 // SignOffInspection) is a *fault.Fields; an unknown loan

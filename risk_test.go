@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/uuid"
@@ -18,6 +20,7 @@ import (
 	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/loan"
 	"github.com/lendcore/lendcore/storage"
+	"github.com/lendcore/lendcore/storage/memory"
 )
 
 // openBorrowerLoan opens request(id) for borrower, of kind, starting on
@@ -692,5 +695,71 @@ func TestSignOffTwoReplicas(t *testing.T) {
 			assert.Equal(t, []string{history[0].SignOff.Supervisor}, signOffs)
 			assert.Empty(t, unsigned())
 		})
+	}
+}
+
+// countingStore counts the loans its Loans().Scan yields outside units of
+// work (the daily close's partitions and the debtor pass read there).
+type countingStore struct {
+	storage.Store
+	rows *atomic.Int64
+}
+
+func (s countingStore) Loans() storage.Loans { return countingLoans{s.Store.Loans(), s.rows} }
+
+type countingLoans struct {
+	storage.Loans
+	rows *atomic.Int64
+}
+
+func (l countingLoans) Scan(ctx context.Context, f storage.LoanFilter) iter.Seq2[storage.Loan, error] {
+	return func(yield func(storage.Loan, error) bool) {
+		for rec, err := range l.Loans.Scan(ctx, f) {
+			l.rows.Add(1)
+			if !yield(rec, err) {
+				return
+			}
+		}
+	}
+}
+
+// The debtor pass reads the books once a day, not once per borrower: a
+// day's close of n loans — two per borrower, one borrower in ten with a
+// credit-impaired loan — reads each loan once for the close, once for the
+// pass, and the non-performing loans (the impaired ones and, held by the
+// debtor floor, their partners) once more: 2n + 2·n/20, whether n is 100
+// or 400 (a scan per borrower would add n for each of the n/20 borrowers).
+func TestDebtorPassReadsTheBooksOnce(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{100, 400} {
+		var rows atomic.Int64
+		store := countingStore{memory.New(), &rows}
+		e, err := lendcore.New(store, lendcore.WithPolicies(testPolicies()), lendcore.WithClock(fixedClock))
+		require.NoError(t, err)
+		borrowers := make([]uuid.UUID, n/2)
+		for i := range borrowers {
+			borrowers[i] = uuid.New()
+		}
+		npl := 0
+		ids := make([]uuid.UUID, n)
+		for i := range ids {
+			ids[i] = uuid.New()
+			openBorrowerLoan(t, e, ids[i], borrowers[i/2], loan.LegalEntity, d(2024, 1, 15))
+			if i%20 == 0 {
+				npl++
+				require.NoError(t, e.RecordFact(ctx, borrowers[i/2], classify.Fact{Kind: classify.Impaired, Day: d(2024, 1, 16),
+					Key: "impaired", Loan: ids[i].String(), Source: "host", RecordedBy: "officer"}))
+			}
+		}
+		closeDays(t, e, d(2024, 1, 16), d(2024, 1, 17))
+		rows.Store(0)
+		closeDays(t, e, d(2024, 1, 18), d(2024, 1, 18))
+		assert.LessOrEqual(t, rows.Load(), int64(2*n+2*npl), "n = %d", n)
+		// The pass did its work: the impaired loan's partner, current, is
+		// 次级 by CN23-CON-1 (half of its borrower's claims non-performing).
+		st, err := e.State(ctx, ids[1])
+		require.NoError(t, err)
+		assert.Equal(t, classify.Substandard, st.Grade, st.Rules)
+		assert.Contains(t, st.Rules, "CN23-CON-1")
 	}
 }

@@ -49,7 +49,8 @@ type FundFlowPolicy struct {
 // The duty to monitor the account the repayment comes from and the use of
 // the funds is the regulations' (the 2010 working-capital Measures on
 // post-loan management and the collection account, the 2010 personal-loan
-// Measures, art. 35); the figures are lender practice (NotFound).
+// Measures, arts. 34, 35 and 38); the figures are lender practice
+// (NotFound).
 func DefaultFundFlow() FundFlowPolicy {
 	return FundFlowPolicy{
 		CashFlow: []FlowBand{{money.MustRate("100%"), SeverityLow}, {money.MustRate("80%"), SeverityMedium},
@@ -57,7 +58,8 @@ func DefaultFundFlow() FundFlowPolicy {
 		Purpose:  []FlowBand{{money.MustRate("0%"), SeverityMedium}, {money.MustRate("20%"), SeverityHigh}},
 		Evidence: NotFound,
 		Source: "《流动资金贷款管理暂行办法》 (CBRC Order 2010 No. 1), post-loan management: monitor the collection account " +
-			"and the flow of funds; 《个人贷款管理暂行办法》 (CBRC Order 2010 No. 2) art. 35: track the use of the funds; " +
+			"and the flow of funds; 《个人贷款管理暂行办法》 (CBRC Order 2010 No. 2) arts. 34, 35, 38: check that payments " +
+			"match the agreed purpose, track the use of the funds, pursue a use not as agreed; " +
 			"the thresholds are lender practice",
 	}
 }

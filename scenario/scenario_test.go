@@ -432,7 +432,7 @@ func TestRunBadInput(t *testing.T) {
 // FuzzScenario: no scenario input panics; bad input is a *fault.Fields.
 func FuzzScenario(f *testing.F) {
 	for _, name := range []string{"ontime", "backdated-reversal", "writeoff-recovery", "p2p-funding-transfer", "secured-margin-call", "collections-legal-writeoff",
-		"servicing-conventions", "tranches-down-payment", "p2p-listing-accounts"} {
+		"servicing-conventions", "tranches-down-payment", "risk-inspection-signoff", "risk-fact-grade", "risk-debtor", "p2p-listing-accounts"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name+".json"))
 		if err != nil {
 			f.Fatal(err)
