@@ -106,6 +106,10 @@ type LoanState struct {
 	// outbox to: they add up to the postings of the loan at Version folded
 	// to it (see closePostings). Zero: Day (states stored before it).
 	Posted date.Date `json:"posted,omitzero"`
+	// Accrual is how often the loan's policy books interest not yet due
+	// (loan.AccrualPolicy.Frequency): a loan that books it daily, or on a
+	// month end, is not quiet on such a day.
+	Accrual loan.AccrualFrequency `json:"accrual,omitzero"`
 }
 
 // MonthEnd is a loan's days past due and balance on a month end.
@@ -339,7 +343,7 @@ func (e *Engine) quiet(rec *storage.Loan, prev *LoanState, day date.Date) bool {
 	if prev.Status == loan.Closed && prev.Version == rec.Version && !prev.Day.IsZero() {
 		return true // a closed loan's state is final until a reversal reopens it
 	}
-	if prev.Day.IsZero() || prev.Day.Add(1) != day || prev.Day.Month() != day.Month() {
+	if prev.Day.IsZero() || prev.Day.Add(1) != day || prev.Day.Month() != day.Month() || prev.Accrual.Books(prev.Day, day) {
 		return false
 	}
 	quietTrack := classify.Track{Last: prev.Track.Last, Grade: classify.Normal, Stage: classify.Stage1}

@@ -83,6 +83,10 @@ func (s LoanState) MarshalJSON() ([]byte, error) {
 		w.key("non_retail")
 		w.b = append(w.b, "true"...)
 	}
+	w.dateOmitZero("posted", s.Posted)
+	if s.Accrual != 0 {
+		w.text("accrual", s.Accrual)
+	}
 	w.close()
 	return w.b, w.err
 }

@@ -34,7 +34,7 @@ func TestLoanStateJSONMatchesReflection(t *testing.T) {
 		LastDue:     d(2024, 3, 15), Maturity: d(2025, 1, 15), Disbursed: d(2024, 1, 15), LastInspection: d(2024, 2, 20),
 		InspectionDue: d(2024, 3, 16), Version: 7, Guarantors: 2,
 		Signals:   classify.Signals{}.With(classify.Litigation, classify.SeverityHigh).With(classify.FraudSignal, classify.SeverityLow),
-		NonRetail: true,
+		NonRetail: true, Posted: d(2024, 3, 15), Accrual: loan.AccrueMonthEnd,
 	}
 	odd := LoanState{Status: loan.WrittenOff, Bucket: `M6+ "quoted" <b> & \ é`, Rules: "\u2028"}
 	for name, s := range map[string]LoanState{"zero": {}, "full": full, "odd": odd} {

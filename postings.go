@@ -26,7 +26,9 @@ import (
 //
 // A loan whose journal has not changed, with no entry, no due date since
 // the day its postings were brought to and nothing overdue, has nothing
-// new to post: it is not folded. st.Posted is set to day when the loan's
+// new to post: it is not folded — unless its policy books interest
+// accrued ahead of its due date on a day since (daily, or a month end).
+// st.Posted is set to day when the loan's
 // postings are brought to it.
 func closePostings(rec *storage.Loan, l *loan.Loan, stored *LoanState, exists bool, st *LoanState, day date.Date) ([]storage.Message, error) {
 	posted := stored.Posted
@@ -35,7 +37,8 @@ func closePostings(rec *storage.Loan, l *loan.Loan, stored *LoanState, exists bo
 	}
 	st.Posted = stored.Posted
 	if exists && stored.Version == rec.Version && stored.LastDue == st.LastDue && stored.Status == st.Status &&
-		stored.Overdue.IsZero() && st.Overdue.IsZero() && !l.LatestValueDate().After(posted) {
+		stored.Overdue.IsZero() && st.Overdue.IsZero() && !l.LatestValueDate().After(posted) &&
+		!l.Policy().Accrual.Frequency.Books(posted, day) {
 		return nil, nil
 	}
 	var old []loan.Posting

@@ -224,6 +224,7 @@ func (f *fold) run(l *Loan, journal []Entry, order []int32, asOf date.Date, memo
 	f.advance(asOf)
 	f.book.recognisePenalty(f, asOf)
 	f.checkAccrual(asOf)
+	f.book.accrueAhead(f, asOf)
 	return nil
 }
 

@@ -97,6 +97,28 @@ func (b *book) recognisePenalty(f *fold, d date.Date) {
 	}
 }
 
+// accrueAhead books, at the end of a fold to asOf, the running period's
+// interest accrued and not yet due, to the day the policy's accrual
+// frequency books it to (AccrualPolicy.Frequency): Dr interest
+// receivable, Cr interest income, dated that day. It is the last posting
+// of the fold and depends on asOf alone, so a ledger kept as of another
+// day restates it (the close books the difference); at the due date the
+// period's whole interest is recognised instead. A loan in nonaccrual
+// status accrues nothing ahead: what was booked ahead is restated away.
+func (b *book) accrueAhead(f *fold, asOf date.Date) {
+	if b == nil || f.nonaccrual || f.status != Active && f.status != Accelerated {
+		return
+	}
+	cut, ok := f.l.policy.Accrual.Frequency.cut(asOf)
+	if !ok {
+		return
+	}
+	saved := b.entry
+	b.entry = -1
+	b.recognise(f, cut, Interest, f.accruedInterest(f.nextDue, cut))
+	b.entry = saved
+}
+
 // Postings returns the double-entry postings of the journal folded up to
 // asOf, in fold order (value date, then posting order).
 func (l *Loan) Postings(asOf date.Date) ([]Posting, error) {
