@@ -203,6 +203,28 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int, freq loan.Accrua
 	closeDays(t, e, d(2024, 8, 11), d(2024, 8, 31))
 	check(d(2024, 8, 31))
 
+	// The Engine's trial balance, from the loans' own postings, is the
+	// outbox's ledger summed over the loans; debits equal credits.
+	tb, err := e.TrialBalance(ctx, d(2024, 8, 31))
+	require.NoError(t, err)
+	assert.True(t, tb.Balanced(), "debits %s, credits %s", tb.Debits, tb.Credits)
+	assert.True(t, tb.Debits.IsPositive())
+	books, _ = outboxLedger(t, e.Store())
+	sum := map[string]int64{}
+	for _, b := range books {
+		for acc, v := range b {
+			if sum[acc] += v; sum[acc] == 0 {
+				delete(sum, acc)
+			}
+		}
+	}
+	assert.Equal(t, sum, minorBalances(tb.Accounts))
+	var net int64
+	for _, v := range tb.Accounts {
+		net += v.Minor()
+	}
+	assert.Zero(t, net, "the balances add up to zero")
+
 	// Idempotent per loan-day: closing a closed day again adds nothing.
 	before, _ := outboxLedger(t, e.Store())
 	_, err = e.CloseOfDay(ctx, d(2024, 8, 31))
