@@ -72,7 +72,7 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 	}
 	out.book, out.credits = bk.write(rec.ID), bk.credits
 	st.Accrual = l.Policy().Accrual.Frequency
-	postings, err := closePostings(rec, l, &stored, exists, &st, day)
+	postings, err := closePostings(rec, l, pos, &stored, exists, &st, day)
 	if err != nil {
 		return loanDay{}, err
 	}

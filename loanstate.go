@@ -110,6 +110,9 @@ type LoanState struct {
 	// (loan.AccrualPolicy.Frequency): a loan that books it daily, or on a
 	// month end, is not quiet on such a day.
 	Accrual loan.AccrualFrequency `json:"accrual,omitzero"`
+	// Ahead is the interest the loan's postings as of Posted booked
+	// ahead of its due date (loan.Loan.PostingsAhead).
+	Ahead money.Amount `json:"ahead,omitzero"`
 }
 
 // MonthEnd is a loan's days past due and balance on a month end.

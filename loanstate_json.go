@@ -87,6 +87,9 @@ func (s LoanState) MarshalJSON() ([]byte, error) {
 	if s.Accrual != 0 {
 		w.text("accrual", s.Accrual)
 	}
+	if !s.Ahead.IsZero() {
+		w.amount("ahead", s.Ahead)
+	}
 	w.close()
 	return w.b, w.err
 }
@@ -159,15 +162,24 @@ func (w *jsonWriter) dateOmitZero(k string, d date.Date) {
 
 func (w *jsonWriter) date(k string, d date.Date) {
 	w.key(k)
-	y, m, day := d.Date()
-	if y < 0 || y > 9999 {
+	if y := d.Year(); y < 0 || y > 9999 {
 		t, err := d.MarshalText()
 		w.setErr(err)
 		w.quote(string(t))
 		return
 	}
-	w.b = append(w.b, '"', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10), '"')
+	w.b = append(appendDate(append(w.b, '"'), d), '"')
+}
+
+// appendDate appends d as Date.String writes it: YYYY-MM-DD for the years
+// 0 to 9999.
+func appendDate(b []byte, d date.Date) []byte {
+	y, m, day := d.Date()
+	if y < 0 || y > 9999 {
+		return append(b, d.String()...)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10))
 }
 
 func (w *jsonWriter) split(s *loan.Split) {

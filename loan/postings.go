@@ -36,6 +36,8 @@ type book struct {
 	// accounts as posted so far, suspended what of it InterestSuspense
 	// holds (see AccrualPolicy.NonaccrualDPD).
 	accrued, suspended [2]int64
+	// ahead is the interest accrueAhead booked ahead of its due date.
+	ahead int64
 }
 
 func (b *book) begin(ix int) {
@@ -115,21 +117,32 @@ func (b *book) accrueAhead(f *fold, asOf date.Date) {
 	}
 	saved := b.entry
 	b.entry = -1
-	b.recognise(f, cut, Interest, f.accruedInterest(f.nextDue, cut))
+	b.ahead = f.accruedInterest(f.nextDue, cut)
+	b.recognise(f, cut, Interest, b.ahead)
 	b.entry = saved
 }
 
 // Postings returns the double-entry postings of the journal folded up to
 // asOf, in fold order (value date, then posting order).
 func (l *Loan) Postings(asOf date.Date) ([]Posting, error) {
+	ps, _, err := l.PostingsAhead(asOf)
+	return ps, err
+}
+
+// PostingsAhead returns the postings of the journal folded up to asOf and
+// the interest among them booked ahead of its due date (the last
+// posting, when not zero; see AccrualPolicy.Frequency). A close that
+// keeps it can book the next day's accrual of a loan on which nothing
+// else happened from it and the next position alone.
+func (l *Loan) PostingsAhead(asOf date.Date) ([]Posting, money.Amount, error) {
 	f := getFold(0)
 	defer putFold(f)
 	b := &book{entry: -1, postings: make([]Posting, 0, 4*len(l.journal)+2*l.plan.len())}
 	f.book = b
 	if err := f.run(l, l.journal, l.order, asOf, l.memo); err != nil {
-		return nil, err
+		return nil, money.Amount{}, err
 	}
-	return b.postings, nil
+	return b.postings, f.amount(b.ahead), nil
 }
 
 // PostingsAt returns the postings of the loan as it stood at version (its
