@@ -42,8 +42,20 @@ func (e *Engine) Submit(ctx context.Context, r loan.Request) (*loan.Application,
 // Engine's approval policy; exp is the borrower's existing exposure.
 func (e *Engine) Approve(ctx context.Context, id uuid.UUID, act loan.Action, exp loan.Exposure) (*loan.Application, error) {
 	return e.updateApplication(ctx, id, "approve", func(a *loan.Application) error {
-		return a.Approve(act, e.policies.Approval, exp)
+		return a.Approve(act, e.approvalPolicy(), exp)
 	})
+}
+
+// approvalPolicy returns the Engine's approval policy with the compliance
+// rules' penalty policy, when they leave it out, the servicing policy's: a
+// rate cap on nominal plus penalty checks the penalty the loans will bear.
+func (e *Engine) approvalPolicy() loan.ApprovalPolicy {
+	p := e.policies.Approval
+	if p.Compliance.Penalty == nil {
+		pen := e.policies.Servicing.Penalty
+		p.Compliance.Penalty = &pen
+	}
+	return p
 }
 
 // Reject refuses an application.
