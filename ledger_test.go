@@ -67,7 +67,8 @@ func minorBalances(tb map[string]money.Amount) map[string]int64 {
 // outbox's postings equals every loan's own ledger (Loan.Postings, the
 // balances Loan.Ledger runs) as of the last closed day, account by account
 // to the cent, with debits equal to credits: over months of daily closes,
-// a backdated repayment, a reversal, a write-off and a recovery, and a gap
+// a backdated repayment, a reversal, a nonaccrual decision (backdated) and
+// its lifting, a write-off and a recovery, and a gap
 // of missed days the close catches up — on memory and SQLite (and
 // PostgreSQL when configured); with and without nonaccrual at 90 days past
 // due (several fixture loans pass it, one is written off in it).
@@ -151,6 +152,16 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int, freq loan.Accrua
 	_, err = e.Post(ctx, ids[1], loan.Entry{Kind: loan.Reversal, ValueDate: d(2024, 3, 20), Actor: "ops",
 		IdempotencyKey: "undo", Reverses: paid.ID, Reason: "bounced"})
 	require.NoError(t, err)
+	// A loan placed on nonaccrual by decision for three weeks of the
+	// next month, one of them backdated into closed days.
+	for _, x := range []struct {
+		kind loan.Kind
+		day  date.Date
+	}{{loan.Nonaccrual, d(2024, 3, 25)}, {loan.AccrualRestored, d(2024, 4, 15)}} {
+		_, err = e.Post(ctx, ids[2], loan.Entry{Kind: x.kind, ValueDate: x.day, Actor: "risk",
+			IdempotencyKey: x.kind.String(), Reason: "graded substandard"})
+		require.NoError(t, err)
+	}
 	closeDays(t, e, d(2024, 4, 1), d(2024, 4, 30))
 	check(d(2024, 4, 30))
 

@@ -44,7 +44,7 @@ func closePostings(rec *storage.Loan, l *loan.Loan, pos *loan.Position, stored *
 	case unchanged && !freq.Books(posted, day):
 		return nil, nil
 	case unchanged && freq == loan.AccrueDaily && stored.Accrual == freq && !stored.Posted.IsZero() &&
-		st.Status == loan.Active:
+		st.Status == loan.Active && !pos.NonaccrualDecision:
 		return dailyAccrual(rec, l, pos, st, day)
 	}
 	var old []loan.Posting

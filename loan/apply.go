@@ -80,6 +80,11 @@ func (f *fold) apply(ix int, e *Entry) error {
 		err = f.tranche(e)
 	case DownPayment:
 		err = f.downPayment(ix, e)
+	case Nonaccrual, AccrualRestored:
+		if f.l.policy.Accounts.InterestSuspense == "" {
+			return f.errorf("kind", "the policy's chart has no interest suspense account (accounts.interest_suspense)")
+		}
+		f.decided = e.Kind == Nonaccrual
 	}
 	if err != nil {
 		return err

@@ -151,6 +151,8 @@ type fold struct {
 	// (AccrualPolicy.NonaccrualDPD); kept only while postings are wanted.
 	nonaccrual bool
 	naChecked  date.Date // the last day the nonaccrual milestone was checked
+	// decided: a Nonaccrual entry is in force (no AccrualRestored since).
+	decided bool
 }
 
 // init resets the fold for l with a memo of re-amortised schedules (nil

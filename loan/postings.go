@@ -55,7 +55,7 @@ func (b *book) pair(f *fold, d date.Date, debit, credit string, a int64) {
 	if a < 0 {
 		debit, credit, a = credit, debit, -a
 	}
-	if acc := &f.l.policy.Accounts; f.l.policy.Accrual.NonaccrualDPD > 0 {
+	if acc := &f.l.policy.Accounts; acc.InterestSuspense != "" {
 		for k, r := range [2]string{acc.InterestReceivable, acc.PenaltyReceivable} {
 			if debit == r {
 				b.accrued[k] += a
@@ -253,17 +253,25 @@ func (f *fold) nonaccrualDay() (date.Date, bool) {
 // when its days past due have reached the policy's threshold, and back to
 // accrual when it is current again, then moves interest and penalty
 // between income and suspense to match (reconcileSuspense).
+//
+// A Nonaccrual entry in force keeps the loan in nonaccrual status whatever
+// its days past due; once lifted (AccrualRestored), the days past due
+// decide again.
 func (f *fold) checkAccrual(d date.Date) {
 	n := f.l.policy.Accrual.NonaccrualDPD
-	if f.book == nil || n == 0 {
+	if f.book == nil || n == 0 && !f.decided && !f.nonaccrual {
 		return
 	}
-	switch dpd := f.dpd(d); {
+	switch {
 	case f.status != Active && f.status != Accelerated:
 		f.nonaccrual = false
-	case !f.nonaccrual && dpd >= n:
+	case f.decided:
 		f.nonaccrual = true
-	case f.nonaccrual && dpd == 0:
+	case n == 0:
+		f.nonaccrual = false
+	case !f.nonaccrual && f.dpd(d) >= n:
+		f.nonaccrual = true
+	case f.nonaccrual && f.dpd(d) == 0:
 		f.nonaccrual = false
 	}
 	f.reconcileSuspense(d)
@@ -278,7 +286,7 @@ func (f *fold) checkAccrual(d date.Date) {
 // off (the charge covers only what was recognised as income).
 func (f *fold) reconcileSuspense(d date.Date) {
 	b := f.book
-	if b == nil || f.l.policy.Accrual.NonaccrualDPD == 0 {
+	if b == nil || f.l.policy.Accounts.InterestSuspense == "" {
 		return
 	}
 	acc := &f.l.policy.Accounts
