@@ -164,6 +164,20 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int, freq loan.Accrua
 	}
 	closeDays(t, e, d(2024, 4, 1), d(2024, 4, 30))
 	check(d(2024, 4, 30))
+	// The close after them emitted the corrections explicitly: the
+	// backdated repayment's own posting, dated its value date, and the
+	// reversed repayment's postings undone ("restatement").
+	var backdated, restated bool
+	for m, err := range e.Store().Outbox().Scan(ctx, storage.MessageFilter{Topics: []string{lendcore.TopicPosting},
+		Days: &storage.DateRange{From: d(2024, 4, 1), To: d(2024, 4, 1)}}) {
+		require.NoError(t, err)
+		var p loan.Posting
+		require.NoError(t, json.Unmarshal(m.Payload, &p))
+		backdated = backdated || m.LoanID == ids[0] && p.Kind == "repayment" && p.Date == d(2024, 2, 20)
+		restated = restated || m.LoanID == ids[1] && p.Kind == "restatement" && p.Credit == "cash"
+	}
+	assert.True(t, backdated, "the backdated repayment's posting")
+	assert.True(t, restated, "the reversed repayment's posting undone")
 
 	// A write-off (of a loan more than 90 days past due) and a recovery,
 	// then a month of missed days.
