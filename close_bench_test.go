@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/rickb777/date"
 
 	"github.com/lendcore/lendcore"
 	"github.com/lendcore/lendcore/loan"
@@ -243,7 +244,14 @@ func BenchmarkCloseOfDayOverdue(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	day := d(2024, 2, 21)
+	benchCloseMessages(b, e, n, d(2024, 2, 21))
+}
+
+// benchCloseMessages closes one business day per iteration from day on
+// over a portfolio of n loans, reporting loan-days/s and the outbox
+// messages the closes wrote per loan-day.
+func benchCloseMessages(b *testing.B, e *lendcore.Engine, n int, day date.Date) {
+	ctx := context.Background()
 	var msgs int
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -268,9 +276,9 @@ func BenchmarkCloseOfDayOverdue(b *testing.B) {
 // it); the goal is that the accrual step does not more than double the
 // close's time: daily against due-date-full, the close that folds every
 // loan every day without booking ahead ("due-date" is the close with the
-// quiet-loan shortcut, which daily booking rules out). Each iteration closes one business day from
-// 2024-01-17 on; msgs/loan-day counts every outbox message the close
-// writes.
+// quiet-loan shortcut, which daily booking rules out). Each iteration
+// closes one business day from 2024-01-17 on; msgs/loan-day counts every
+// outbox message the close writes.
 func BenchmarkCloseOfDayAccrual(b *testing.B) {
 	const n = 20_000
 	for _, c := range []struct {
@@ -285,23 +293,7 @@ func BenchmarkCloseOfDayAccrual(b *testing.B) {
 			policy := testPolicies().Servicing
 			policy.Accrual.Frequency = c.freq
 			e, _ := benchPortfolioServiced(b, memory.New(), n, policy, nil, lendcore.WithQuietShortcut(c.quiet))
-			ctx := context.Background()
-			day := d(2024, 1, 17)
-			var msgs int
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				reps, err := e.CloseOfDay(ctx, day)
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, r := range reps {
-					msgs += r.Messages
-				}
-				day = day.Add(1)
-			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "loan-days/s")
-			b.ReportMetric(float64(msgs)/float64(n*b.N), "msgs/loan-day")
+			benchCloseMessages(b, e, n, d(2024, 1, 17))
 		})
 	}
 }

@@ -28,9 +28,10 @@ type TrialBalance struct {
 	Credits money.Amount `json:"credits"`
 }
 
-// Post books p, a posting of loan loanID: Amount debited to p.Debit and credited to p.Credit. A
-// posting in another currency than the ledger's first is refused with a
-// *CurrencyError naming the loan (the ledger is single-currency).
+// Post books p, a posting of loan loanID: Amount debited to p.Debit and
+// credited to p.Credit. A posting in another currency than the ledger's
+// first is refused with a *CurrencyError naming the loan (the ledger is
+// single-currency), the ledger unchanged.
 func (tb *TrialBalance) Post(loanID uuid.UUID, p loan.Posting) error {
 	cur := p.Amount.Currency()
 	switch {
