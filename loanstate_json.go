@@ -122,17 +122,25 @@ func (w *jsonWriter) str(k, v string) {
 // quote writes v as a JSON string: plain ASCII as is, anything else
 // through encoding/json so the escaping is the standard one.
 func (w *jsonWriter) quote(v string) {
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, err := json.Marshal(v)
-			w.setErr(err)
-			w.b = append(w.b, q...)
-			return
-		}
+	if !plainJSON(v) {
+		q, err := json.Marshal(v)
+		w.setErr(err)
+		w.b = append(w.b, q...)
+		return
 	}
 	w.b = append(w.b, '"')
 	w.b = append(w.b, v...)
 	w.b = append(w.b, '"')
+}
+
+// plainJSON reports whether v is printable ASCII that JSON writes as is.
+func plainJSON[T string | []byte](v T) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 func (w *jsonWriter) int(k string, v int64) {
@@ -151,6 +159,11 @@ func (w *jsonWriter) text(k string, v encoding.TextMarshaler) {
 	w.key(k)
 	t, err := v.MarshalText()
 	w.setErr(err)
+	if plainJSON(t) {
+		// Spares the string copy: a state has half a dozen enums.
+		w.b = append(append(append(w.b, '"'), t...), '"')
+		return
+	}
 	w.quote(string(t))
 }
 
