@@ -59,8 +59,20 @@ func (e *Engine) Approve(ctx context.Context, id uuid.UUID, act loan.Action, exp
 		if err != nil {
 			return err
 		}
-		return a.Approve(act, p.Approval, exp)
+		return a.Approve(act, p.approvalPolicy(), exp)
 	})
+}
+
+// approvalPolicy returns the approval policy with the compliance
+// rules' penalty policy, when they leave it out, the servicing policy's: a
+// rate cap on nominal plus penalty checks the penalty the loans will bear.
+func (s *policySet) approvalPolicy() loan.ApprovalPolicy {
+	p := s.Approval
+	if p.Compliance.Penalty == nil {
+		pen := s.Servicing.Penalty
+		p.Compliance.Penalty = &pen
+	}
+	return p
 }
 
 // Reject refuses an application.

@@ -150,6 +150,10 @@ func TestFirstCloseCatchesUp(t *testing.T) {
 		require.NoError(t, err)
 		got, err := late.State(ctx, id)
 		require.NoError(t, err)
+		// Posted is the day the close last brought the postings to: daily
+		// closes only on days they change, the catch-up on its own day;
+		// the ledgers are the same (TestTrialBalanceFromOutbox).
+		want.Posted, got.Posted = date.Date{}, date.Date{}
 		assert.Equal(t, want, got)
 	}
 	st, err := late.State(ctx, good)

@@ -79,7 +79,8 @@ func (c *dayClose) closeLoan(ctx context.Context, brokenPromise bool, rec *stora
 		return loanDay{}, err
 	}
 	out.book, out.credits = bk.write(rec.ID), bk.credits
-	postings, err := closePostings(rec, l, &stored, exists, &st, day)
+	st.Accrual = l.Policy().Accrual.Frequency
+	postings, err := closePostings(rec, l, pos, &stored, exists, &st, day)
 	if err != nil {
 		return loanDay{}, err
 	}

@@ -67,29 +67,38 @@ func minorBalances(tb map[string]money.Amount) map[string]int64 {
 // outbox's postings equals every loan's own ledger (Loan.Postings, the
 // balances Loan.Ledger runs) as of the last closed day, account by account
 // to the cent, with debits equal to credits: over months of daily closes,
-// a backdated repayment, a reversal, a write-off and a recovery, and a gap
+// a backdated repayment, a reversal, a nonaccrual decision (backdated) and
+// its lifting, a write-off and a recovery, and a gap
 // of missed days the close catches up — on memory and SQLite (and
 // PostgreSQL when configured); with and without nonaccrual at 90 days past
 // due (several fixture loans pass it, one is written off in it).
+//
+// With interest booked ahead of its due date daily or at month ends
+// (loan.AccrualPolicy.Frequency), the outbox ledger equals the loans' on
+// every closed day, not only on the days checked above: on memory, with
+// and without nonaccrual.
 func TestTrialBalanceFromOutbox(t *testing.T) {
 	// Every database with nonaccrual on (it posts the most); without it on
 	// memory only, to keep the suite's time.
 	for _, db := range databases(t) {
 		for _, na := range []int{0, loan.NonaccrualAt90} {
-			if na == 0 && db.name != "memory" {
-				continue
+			for _, freq := range []loan.AccrualFrequency{loan.AccrueAtDueDate, loan.AccrueDaily, loan.AccrueMonthEnd} {
+				if (na == 0 || freq != loan.AccrueAtDueDate) && db.name != "memory" {
+					continue
+				}
+				t.Run(fmt.Sprintf("%s/nonaccrual-%d/%s", db.name, na, freq), func(t *testing.T) {
+					trialBalance(t, db, na, freq)
+				})
 			}
-			t.Run(fmt.Sprintf("%s/nonaccrual-%d", db.name, na), func(t *testing.T) {
-				trialBalance(t, db, na)
-			})
 		}
 	}
 }
 
-func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
+func trialBalance(t *testing.T, db database, nonaccrualDPD int, freq loan.AccrualFrequency) {
 	ctx := context.Background()
 	policies := testPolicies()
 	policies.Servicing.Accrual.NonaccrualDPD = nonaccrualDPD
+	policies.Servicing.Accrual.Frequency = freq
 	e, err := lendcore.New(db.stores(t, 1)[0], lendcore.WithPolicies(policies), lendcore.WithClock(fixedClock),
 		lendcore.WithOutboxRetention(0))
 	require.NoError(t, err)
@@ -109,6 +118,18 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
 			l, err := e.Loan(ctx, id)
 			require.NoError(t, err)
 			assert.Equal(t, loanLedger(t, l, asOf), books[id], "loan %s on %s", id, asOf)
+		}
+	}
+	// Interest booked ahead changes the ledger between due dates: then
+	// every closed day is checked.
+	closeDays := func(t *testing.T, e *lendcore.Engine, from, to date.Date) {
+		t.Helper()
+		for day := from; !day.After(to); day = day.Add(1) {
+			_, err := e.CloseOfDay(ctx, day)
+			require.NoError(t, err)
+			if freq != loan.AccrueAtDueDate {
+				check(day)
+			}
 		}
 	}
 	closeDays(t, e, d(2024, 1, 15), d(2024, 3, 31))
@@ -131,8 +152,32 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
 	_, err = e.Post(ctx, ids[1], loan.Entry{Kind: loan.Reversal, ValueDate: d(2024, 3, 20), Actor: "ops",
 		IdempotencyKey: "undo", Reverses: paid.ID, Reason: "bounced"})
 	require.NoError(t, err)
+	// A loan placed on nonaccrual by decision for three weeks of the
+	// next month, one of them backdated into closed days.
+	for _, x := range []struct {
+		kind loan.Kind
+		day  date.Date
+	}{{loan.Nonaccrual, d(2024, 3, 25)}, {loan.AccrualRestored, d(2024, 4, 15)}} {
+		_, err = e.Post(ctx, ids[2], loan.Entry{Kind: x.kind, ValueDate: x.day, Actor: "risk",
+			IdempotencyKey: x.kind.String(), Reason: "graded substandard"})
+		require.NoError(t, err)
+	}
 	closeDays(t, e, d(2024, 4, 1), d(2024, 4, 30))
 	check(d(2024, 4, 30))
+	// The close after them emitted the corrections explicitly: the
+	// backdated repayment's own posting, dated its value date, and the
+	// reversed repayment's postings undone ("restatement").
+	var backdated, restated bool
+	for m, err := range e.Store().Outbox().Scan(ctx, storage.MessageFilter{Topics: []string{lendcore.TopicPosting},
+		Days: &storage.DateRange{From: d(2024, 4, 1), To: d(2024, 4, 1)}}) {
+		require.NoError(t, err)
+		var p loan.Posting
+		require.NoError(t, json.Unmarshal(m.Payload, &p))
+		backdated = backdated || m.LoanID == ids[0] && p.Kind == "repayment" && p.Date == d(2024, 2, 20)
+		restated = restated || m.LoanID == ids[1] && p.Kind == "restatement" && p.Credit == "cash"
+	}
+	assert.True(t, backdated, "the backdated repayment's posting")
+	assert.True(t, restated, "the reversed repayment's posting undone")
 
 	// A write-off (of a loan more than 90 days past due) and a recovery,
 	// then a month of missed days.
@@ -157,8 +202,53 @@ func trialBalance(t *testing.T, db database, nonaccrualDPD int) {
 	require.NoError(t, err)
 	closeDays(t, e, d(2024, 8, 1), d(2024, 8, 10))
 	check(d(2024, 8, 10))
+	// The good loan owes nothing fallen due: its interest receivable is
+	// what was booked ahead (and the repayment of 2024-08-05 paid ahead).
+	books, _ := outboxLedger(t, e.Store())
+	gl, err := e.Loan(ctx, good)
+	require.NoError(t, err)
+	gp, err := gl.PositionAt(d(2024, 8, 10))
+	require.NoError(t, err)
+	ahead := map[loan.AccrualFrequency]int64{loan.AccrueDaily: gp.AccruedInterest.Minor()}
+	if freq == loan.AccrueMonthEnd {
+		jul, err := gl.PositionAt(d(2024, 7, 31))
+		require.NoError(t, err)
+		ahead[freq] = jul.AccruedInterest.Minor()
+	}
+	if freq != loan.AccrueAtDueDate {
+		require.Positive(t, ahead[freq])
+	}
+	var paidAhead int64
+	for _, in := range gp.Installments {
+		if in.Due.After(d(2024, 8, 10)) {
+			paidAhead += in.Paid.Interest.Minor()
+		}
+	}
+	assert.Equal(t, ahead[freq]-paidAhead, books[good]["interest-receivable"], "booked ahead, %s", freq)
 	closeDays(t, e, d(2024, 8, 11), d(2024, 8, 31))
 	check(d(2024, 8, 31))
+
+	// The Engine's trial balance, from the loans' own postings, is the
+	// outbox's ledger summed over the loans; debits equal credits.
+	tb, err := e.TrialBalance(ctx, d(2024, 8, 31))
+	require.NoError(t, err)
+	assert.True(t, tb.Balanced(), "debits %s, credits %s", tb.Debits, tb.Credits)
+	assert.True(t, tb.Debits.IsPositive())
+	books, _ = outboxLedger(t, e.Store())
+	sum := map[string]int64{}
+	for _, b := range books {
+		for acc, v := range b {
+			if sum[acc] += v; sum[acc] == 0 {
+				delete(sum, acc)
+			}
+		}
+	}
+	assert.Equal(t, sum, minorBalances(tb.Accounts))
+	var net int64
+	for _, v := range tb.Accounts {
+		net += v.Minor()
+	}
+	assert.Zero(t, net, "the balances add up to zero")
 
 	// Idempotent per loan-day: closing a closed day again adds nothing.
 	before, _ := outboxLedger(t, e.Store())

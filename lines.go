@@ -182,7 +182,7 @@ func (e *Engine) Drawdown(ctx context.Context, lineID uuid.UUID, r DrawRequest) 
 		}
 		exp.OnPlatform = exp.OnPlatform.Add(obs.Outstanding)
 		if err := app.Approve(loan.Action{Officer: line.Approver(lineID), On: day, Reason: "drawdown on credit line"},
-			l.ApprovalPolicy(e.policies.Approval.Compliance, r.Terms.Principal), exp); err != nil {
+			l.ApprovalPolicy(e.base.approvalPolicy().Compliance, r.Terms.Principal), exp); err != nil {
 			return err
 		}
 		arec, err := storage.FromApplication(app)

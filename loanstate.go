@@ -106,6 +106,13 @@ type LoanState struct {
 	// outbox to: they add up to the postings of the loan at Version folded
 	// to it (see closePostings). Zero: Day (states stored before it).
 	Posted date.Date `json:"posted,omitzero"`
+	// Accrual is how often the loan's policy books interest not yet due
+	// (loan.AccrualPolicy.Frequency): a loan that books it daily, or on a
+	// month end, is not quiet on such a day.
+	Accrual loan.AccrualFrequency `json:"accrual,omitzero"`
+	// Ahead is the interest the loan's postings as of Posted booked
+	// ahead of its due date (loan.Loan.PostingsAhead).
+	Ahead money.Amount `json:"ahead,omitzero"`
 	// Product is the product version and segment the loan belongs to on
 	// Day: the one it was approved under, or the one MoveLoanProduct
 	// moved it to; zero for a loan under the Engine's own policies.
@@ -355,7 +362,7 @@ func (e *Engine) quiet(p *policySet, rec *storage.Loan, prev *LoanState, day dat
 	if prev.Status == loan.Closed && prev.Version == rec.Version && !prev.Day.IsZero() {
 		return true // a closed loan's state is final until a reversal reopens it
 	}
-	if prev.Day.IsZero() || prev.Day.Add(1) != day || prev.Day.Month() != day.Month() {
+	if prev.Day.IsZero() || prev.Day.Add(1) != day || prev.Day.Month() != day.Month() || prev.Accrual.Books(prev.Day, day) {
 		return false
 	}
 	quietTrack := classify.Track{Last: prev.Track.Last, Grade: classify.Normal, Stage: classify.Stage1}

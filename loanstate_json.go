@@ -83,6 +83,13 @@ func (s LoanState) MarshalJSON() ([]byte, error) {
 		w.key("non_retail")
 		w.b = append(w.b, "true"...)
 	}
+	w.dateOmitZero("posted", s.Posted)
+	if s.Accrual != 0 {
+		w.text("accrual", s.Accrual)
+	}
+	if !s.Ahead.IsZero() {
+		w.amount("ahead", s.Ahead)
+	}
 	if !s.Product.IsZero() {
 		w.key("product")
 		w.open()
@@ -127,17 +134,25 @@ func (w *jsonWriter) str(k, v string) {
 // quote writes v as a JSON string: plain ASCII as is, anything else
 // through encoding/json so the escaping is the standard one.
 func (w *jsonWriter) quote(v string) {
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, err := json.Marshal(v)
-			w.setErr(err)
-			w.b = append(w.b, q...)
-			return
-		}
+	if !plainJSON(v) {
+		q, err := json.Marshal(v)
+		w.setErr(err)
+		w.b = append(w.b, q...)
+		return
 	}
 	w.b = append(w.b, '"')
 	w.b = append(w.b, v...)
 	w.b = append(w.b, '"')
+}
+
+// plainJSON reports whether v is printable ASCII that JSON writes as is.
+func plainJSON[T string | []byte](v T) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 func (w *jsonWriter) int(k string, v int64) {
@@ -156,6 +171,11 @@ func (w *jsonWriter) text(k string, v encoding.TextMarshaler) {
 	w.key(k)
 	t, err := v.MarshalText()
 	w.setErr(err)
+	if plainJSON(t) {
+		// Spares the string copy: a state has half a dozen enums.
+		w.b = append(append(append(w.b, '"'), t...), '"')
+		return
+	}
 	w.quote(string(t))
 }
 
@@ -167,15 +187,24 @@ func (w *jsonWriter) dateOmitZero(k string, d date.Date) {
 
 func (w *jsonWriter) date(k string, d date.Date) {
 	w.key(k)
-	y, m, day := d.Date()
-	if y < 0 || y > 9999 {
+	if y := d.Year(); y < 0 || y > 9999 {
 		t, err := d.MarshalText()
 		w.setErr(err)
 		w.quote(string(t))
 		return
 	}
-	w.b = append(w.b, '"', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10), '"')
+	w.b = append(appendDate(append(w.b, '"'), d), '"')
+}
+
+// appendDate appends d as Date.String writes it: YYYY-MM-DD for the years
+// 0 to 9999.
+func appendDate(b []byte, d date.Date) []byte {
+	y, m, day := d.Date()
+	if y < 0 || y > 9999 {
+		return append(b, d.String()...)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10))
 }
 
 func (w *jsonWriter) split(s *loan.Split) {

@@ -80,6 +80,11 @@ func (f *fold) apply(ix int, e *Entry) error {
 		err = f.tranche(e)
 	case DownPayment:
 		err = f.downPayment(ix, e)
+	case Nonaccrual, AccrualRestored:
+		if f.l.policy.Accounts.InterestSuspense == "" {
+			return f.errorf("kind", "the policy's chart has no interest suspense account (accounts.interest_suspense)")
+		}
+		f.decided = e.Kind == Nonaccrual
 	}
 	if err != nil {
 		return err
@@ -119,8 +124,8 @@ func (f *fold) disburse(e *Entry) error {
 		}
 		f.inst = slices.Grow(f.inst[:0], len(s.Installments)+2)[:0]
 		for i, r := range s.Installments {
-			f.inst = append(f.inst, inst{number: int32(i + 1), from: r.From, due: r.Due,
-				owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, 0}})
+			f.inst = append(f.inst, inst{number: int32(i + 1), from: r.From, due: r.Due, fee: r.Fee.Minor(),
+				owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, r.Fee.Minor()}})
 		}
 	} else {
 		// Room for the extra line a prepayment or payoff adds, in the buffer a

@@ -103,6 +103,10 @@ type CompliancePolicy struct {
 	// RequireCleanDossier refuses an application whose investigation has
 	// an adverse finding.
 	RequireCleanDossier bool `json:"require_clean_dossier"`
+	// Penalty is the penalty policy the loans are serviced under, which a
+	// rate cap on nominal plus penalty needs (RateCap.Basis); the Engine
+	// fills it from its servicing policy when it is nil.
+	Penalty *PenaltyPolicy `json:"penalty,omitempty"`
 }
 
 // DefaultCompliancePolicy caps the nominal annual rate at 24 % (the
@@ -123,6 +127,12 @@ func (p CompliancePolicy) Validate() error {
 
 func (p *CompliancePolicy) validate(v *fault.Fields) {
 	p.RateCap.validate("rate_cap", v)
+	switch {
+	case p.Penalty != nil:
+		p.Penalty.validate("penalty.", v)
+	case p.RateCap.Basis == NominalPlusPenalty:
+		v.Add("penalty", "missing: rate_cap.basis nominal-plus-penalty needs the penalty policy")
+	}
 	var cur money.Currency
 	for i, l := range p.Limits {
 		name := fmt.Sprintf("limits[%d]", i)
@@ -185,7 +195,7 @@ func (p CompliancePolicy) Check(a *Application, exp Exposure) error {
 	if limit, ok, err := p.RateCap.Limit(); err != nil {
 		return err
 	} else if ok {
-		if detail, err := rateAboveCap(t, limit); err != nil {
+		if detail, err := p.rateAboveCap(t, limit); err != nil {
 			return err
 		} else if detail != "" {
 			add(RuleRateCap, "%s", detail)
@@ -242,9 +252,20 @@ func checkLimit(a money.Amount, field string, cur *money.Currency, v *fault.Fiel
 	}
 }
 
-// rateAboveCap compares the terms' all-in annual rate with limit and
+// rateAboveCap compares the terms' rate on the cap's basis with limit and
 // describes the breach, naming the rate used; "" when within the cap.
-func rateAboveCap(t *schedule.Terms, limit money.Rate) (string, error) {
+func (p *CompliancePolicy) rateAboveCap(t *schedule.Terms, limit money.Rate) (string, error) {
+	if p.RateCap.Basis == NominalPlusPenalty {
+		overdue, err := p.Penalty.annualRate(t.AnnualRate)
+		if err != nil {
+			return "", invalid("penalty.rate", err.Error())
+		}
+		if overdue.Cmp(limit) <= 0 {
+			return "", nil
+		}
+		return fmt.Sprintf("overdue annual rate (nominal plus penalty) %s exceeds the cap %s (nominal %s; penalty: %s)",
+			overdue.Percent(4), limit.Percent(4), t.AnnualRate.Percent(4), p.Penalty.describe()), nil
+	}
 	if len(t.Tranches) > 0 {
 		if t.AnnualRate.Cmp(limit) > 0 {
 			return fmt.Sprintf("nominal annual rate %s (a loan in tranches has no all-in rate) exceeds the cap %s",

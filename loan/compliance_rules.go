@@ -5,15 +5,51 @@ import (
 
 	"github.com/rickb777/date"
 
+	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
 	"github.com/lendcore/lendcore/schedule"
 )
 
-// RateCap is a ceiling on the nominal annual rate: either a fixed rate, or
-// a multiple of the one-year Loan Prime Rate (LPR) quoted when the contract
-// is formed. The zero RateCap means no cap.
+// RateBasis is the rate a RateCap is compared with.
+type RateBasis uint8
+
+// Rate bases.
+const (
+	// AllInRate (the zero value) is the all-in annual rate of the terms:
+	// the APR of their schedule, interest and every fee, by the IRR method
+	// (PBoC Announcement [2021] No. 3).
+	AllInRate RateBasis = iota
+	// NominalPlusPenalty is the annual rate an overdue amount bears: the
+	// contract's nominal rate plus the penalty's markup on it (a
+	// contract-markup penalty), or the penalty's own annual rate (an
+	// annual or daily one), after the penalty policy's CapAnnualRate. The
+	// SPC private-lending provisions 2020 cap the agreed overdue rate at
+	// four times the LPR (art. 28) and overdue interest, liquidated
+	// damages and other fees claimed together at the same (art. 29): the
+	// rule this basis checks. The penalty policy is CompliancePolicy.Penalty.
+	NominalPlusPenalty
+)
+
+var rateBasisNames = enum.New[RateBasis](ErrInvalidInput, "basis", "all-in", "nominal-plus-penalty")
+
+// String returns the basis's name.
+func (b RateBasis) String() string { return rateBasisNames.String(b) }
+
+// MarshalText encodes the basis's name.
+func (b RateBasis) MarshalText() ([]byte, error) { return rateBasisNames.MarshalText(b) }
+
+// UnmarshalText decodes a basis's name; on an error b is unchanged.
+func (b *RateBasis) UnmarshalText(t []byte) error { return rateBasisNames.UnmarshalText(t, b) }
+
+// RateCap is a ceiling on an annual rate: either a fixed rate, or a
+// multiple of the one-year Loan Prime Rate (LPR) quoted when the contract
+// is formed; Basis says which rate of the terms it bounds. The zero
+// RateCap means no cap.
 type RateCap struct {
+	// Basis is the rate compared with the cap: the all-in rate (zero
+	// value) or nominal plus penalty.
+	Basis RateBasis `json:"basis,omitempty"`
 	// Fixed is a fixed ceiling; used when LPRMultiple is zero.
 	Fixed money.Rate `json:"fixed,omitzero"`
 	// LPRMultiple and LPR give the ceiling LPRMultiple × LPR. The LPR is the
@@ -60,6 +96,9 @@ func (c RateCap) Limit() (money.Rate, bool, error) {
 }
 
 func (c RateCap) validate(field string, v *fault.Fields) {
+	if !rateBasisNames.Valid(c.Basis) {
+		v.Add(field+".basis", "must be all-in or nominal-plus-penalty")
+	}
 	switch {
 	case c.LPRMultiple < 0:
 		v.Add(field+".lpr_multiple", "must not be negative")

@@ -122,6 +122,10 @@ func TestCompliancePolicyValidate(t *testing.T) {
 		}}, []string{"limits[0].kind", "limits[1].per_platform", "limits[2].kind", "limits[2].across_platforms"}},
 		{"purposes", CompliancePolicy{Purposes: []string{"", "a", "a"}}, []string{"purposes[0]", "purposes[2]"}},
 		{"terms", CompliancePolicy{MinTerm: Term{Months: -1}, MaxTerm: Term{Days: -1}}, []string{"min_term.months", "max_term.days"}},
+		{"nominal plus penalty without the penalty", CompliancePolicy{RateCap: RateCap{Basis: NominalPlusPenalty, Fixed: money.MustRate("24%")}},
+			[]string{"penalty"}},
+		{"unknown basis and a bad penalty", CompliancePolicy{RateCap: RateCap{Basis: 7}, Penalty: &PenaltyPolicy{Base: OverduePrincipal,
+			RateKind: ContractMarkup, YearDays: 100}}, []string{"rate_cap.basis", "penalty.year_days"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,6 +146,9 @@ func TestCompliancePolicyJSONRoundTrip(t *testing.T) {
 			MinTerm: Term{Days: 7}, MaxTerm: Term{Months: 60}, RequireCleanDossier: true,
 		},
 		"p2p": {RateCap: RateCap36(), Limits: P2PLimits(money.CNY)},
+		"overdue": {RateCap: RateCap{Basis: NominalPlusPenalty, LPRMultiple: 4, LPR: money.MustRate("3.85%")},
+			Penalty: &PenaltyPolicy{Base: OverduePrincipal, RateKind: ContractMarkup, Rate: money.MustRate("0.5"), YearDays: 360,
+				CapShare: money.MustRate("10%"), CapAnnualRate: money.MustRate("15.4%")}},
 	}
 	for name, p := range presets {
 		t.Run(name, func(t *testing.T) {
@@ -212,4 +219,42 @@ func TestRateCapOnAllInRate(t *testing.T) {
 	err = policy.Check(annuity(schedule.Fee{Kind: schedule.FeeUpfront, Base: schedule.FeeOnPrincipal, Rate: money.MustRate("5%")}), Exposure{})
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, []RuleID{RuleRateCap}, ce.Rules())
+}
+
+// TestRateCapOnNominalPlusPenalty: issue 16 — a cap on nominal plus
+// penalty (SPC private-lending provisions 2020, art. 28 on the overdue
+// rate and art. 29 on overdue interest, damages and fees together, each
+// at four times the LPR) compares the overdue rate: the default penalty,
+// the contract rate + 50 %, makes a 12 % loan's overdue rate 12 % × 1.5 =
+// 18 %, above 4 × 3.85 % = 15.4 %, while its all-in rate (an annuity
+// without fees: 12.68 % effective) passes; the violation names the rate.
+// With the penalty capped at 15.4 % a year (PenaltyPolicy.CapAnnualRate)
+// it passes, and the loan then charges the capped figure (TestPenaltyCaps:
+// 1,000 × 28 days × 15.4 % / 360 = 11.98). A daily penalty of 0.05 % (万分
+// 之五, 18.25 % a year over 365 days) breaks the cap too.
+func TestRateCapOnNominalPlusPenalty(t *testing.T) {
+	penalty := DefaultPenaltyPolicy()
+	policy := CompliancePolicy{RateCap: RateCapLPR(money.MustRate("3.85%")), Penalty: &penalty}
+	app := testApp(t, func(r *Request) {
+		r.Terms.Method, r.Terms.AnnualRate, r.Terms.Periods = schedule.EqualInstallment, money.MustRate("12%"), 12
+	})
+	require.NoError(t, policy.Check(app, Exposure{}), "all-in: within the cap")
+
+	policy.RateCap.Basis = NominalPlusPenalty
+	err := policy.Check(app, Exposure{})
+	var ce *ComplianceError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, []RuleID{RuleRateCap}, ce.Rules())
+	assert.Equal(t, "overdue annual rate (nominal plus penalty) 18% exceeds the cap 15.4% (nominal 12%; penalty: the contract rate + 50%)",
+		ce.Violations[0].Detail)
+
+	penalty.CapAnnualRate = money.MustRate("15.4%")
+	assert.NoError(t, policy.Check(app, Exposure{}), "the penalty capped at the cap")
+
+	daily := PenaltyPolicy{Base: OverdueInstallment, RateKind: DailyRate, Rate: money.MustRate("0.05%"), YearDays: 365}
+	policy.Penalty = &daily
+	err = policy.Check(app, Exposure{})
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, ce.Violations[0].Detail, "overdue annual rate (nominal plus penalty) 18.25% exceeds the cap 15.4%")
+	assert.Contains(t, ce.Violations[0].Detail, "penalty: 0.05% a day")
 }

@@ -38,13 +38,25 @@ const (
 	Buyback                      // the loan is bought back from its external owner
 	Tranche                      // a later disbursement of a loan disbursed in tranches; the schedule is re-planned
 	DownPayment                  // the down payment received on a disbursement date
+	// Nonaccrual places the loan's postings in nonaccrual status by
+	// decision, from ValueDate (see AccrualPolicy.NonaccrualDPD for what
+	// that does): e.g. because its risk grade fell to one the lender does
+	// not accrue on. The FFIEC Call Report instructions (Glossary,
+	// "Nonaccrual Status") put an asset kept on a cash basis because of
+	// the borrower's deteriorated financial condition, or whose full
+	// payment is not expected, in nonaccrual status whatever its days past
+	// due. Reason is required.
+	Nonaccrual
+	// AccrualRestored lifts a Nonaccrual decision on ValueDate; the loan
+	// accrues again unless its days past due keep it in nonaccrual.
+	AccrualRestored
 	kindEnd
 )
 
 var kindNames = enum.New[Kind](ErrInvalidInput, "kind", "", "disbursement", "repayment", "prepayment", "fee",
 	"waiver", "restructure", "acceleration", "write-off", "recovery", "refund", "reversal",
 	"delinquency-pause", "delinquency-resume", "re-age", "re-amortize", "settlement", "sale", "buyback",
-	"tranche", "down-payment")
+	"tranche", "down-payment", "nonaccrual", "accrual-restored")
 
 // String returns the kind's name as used in JSON.
 func (k Kind) String() string { return kindNames.String(k) }
@@ -60,7 +72,7 @@ func (k *Kind) UnmarshalText(b []byte) error { return kindNames.UnmarshalText(b,
 var kindEvents = [...]Event{0, EventDisburse, EventRepay, EventPrepay, EventCharge, EventWaive,
 	EventRestructure, EventAccelerate, EventWriteOff, EventRecover, EventRefund, EventReverse,
 	EventPause, EventResume, EventReAge, EventReAmortize, EventSettle, EventSell, EventBuyBack,
-	EventDisburseTranche, EventDownPay}
+	EventDisburseTranche, EventDownPay, EventNonaccrual, EventNonaccrual}
 
 // Entry is one immutable line of a loan's journal. The host fills in what
 // happened; Post assigns Seq. Fields that a kind does not use must be left
@@ -341,7 +353,7 @@ func (e *Entry) validate(l *Loan, v *fault.Fields) {
 	case e.Approver != "" && !needsApprover && e.Kind != Waiver:
 		v.Add("approver", "not used by a "+e.Kind.String())
 	}
-	if (needsApprover || e.Kind == Waiver || e.Kind == Reversal) && e.Reason == "" {
+	if (needsApprover || e.Kind == Waiver || e.Kind == Reversal || e.Kind == Nonaccrual) && e.Reason == "" {
 		v.Add("reason", "required for a "+e.Kind.String())
 	}
 	if (e.Kind == Reversal) != (e.Reverses != uuid.Nil) {

@@ -151,6 +151,8 @@ type fold struct {
 	// (AccrualPolicy.NonaccrualDPD); kept only while postings are wanted.
 	nonaccrual bool
 	naChecked  date.Date // the last day the nonaccrual milestone was checked
+	// decided: a Nonaccrual entry is in force (no AccrualRestored since).
+	decided bool
 }
 
 // init resets the fold for l with a memo of re-amortised schedules (nil
@@ -224,6 +226,7 @@ func (f *fold) run(l *Loan, journal []Entry, order []int32, asOf date.Date, memo
 	f.advance(asOf)
 	f.book.recognisePenalty(f, asOf)
 	f.checkAccrual(asOf)
+	f.book.accrueAhead(f, asOf)
 	return nil
 }
 

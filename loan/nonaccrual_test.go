@@ -110,3 +110,57 @@ func TestNonaccrualPolicy(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "policy.accrual.nonaccrual_dpd")
 }
+
+// TestNonaccrualDecision: issue 16 — nonaccrual by decision (a Nonaccrual
+// entry, e.g. because the loan's risk grade fell to one the lender does
+// not accrue on), with interest booked daily and no days-past-due rule.
+// The test loan owes 120.00 of interest on 2026-02-15 (12,000 at 1 % a
+// month); booked daily, 120 × 16/31 = 61.94 has accrued by January 31.
+// Placed on nonaccrual on February 1, nothing is accrued ahead any more
+// (what was is reversed out of income); the interest falling due on
+// February 15 is receivable but held in suspense, not income; paid on
+// February 20, it is income (cash basis). Restored on March 1, the loan
+// accrues again: 110.00 for the second period (11,000 at 1 %), 14 of its
+// 28 days, 55.00, booked ahead.
+func TestNonaccrualDecision(t *testing.T) {
+	p := DefaultPolicy()
+	p.Accrual.Frequency = AccrueDaily
+	l := newTestLoan(t, testTerms(schedule.EqualPrincipal, 12), p)
+	acc := DefaultChartOfAccounts()
+	b := balances(t, l, day(2026, time.January, 31))
+	assert.Equal(t, int64(6194), b[acc.InterestReceivable])
+
+	na := entry(Nonaccrual, day(2026, time.February, 1), money.Zero(money.CNY), "na")
+	na.Reason = "graded substandard"
+	mustPost(t, l, na)
+	assert.True(t, mustPos(t, l, day(2026, time.February, 1)).NonaccrualDecision)
+	b = balances(t, l, day(2026, time.February, 1))
+	assert.Zero(t, b[acc.InterestReceivable], "nothing accrued ahead")
+	assert.Zero(t, b[acc.InterestIncome])
+
+	b = balances(t, l, day(2026, time.February, 15))
+	assert.Equal(t, int64(12000), b[acc.InterestReceivable], "the borrower owes it")
+	assert.Equal(t, int64(-12000), b[acc.InterestSuspense], "held in suspense")
+	assert.Zero(t, b[acc.InterestIncome], "not income")
+
+	mustPost(t, l, entry(Repayment, day(2026, time.February, 20), yuan("1120"), "pay-1"))
+	b = balances(t, l, day(2026, time.February, 20))
+	assert.Zero(t, b[acc.InterestReceivable])
+	assert.Zero(t, b[acc.InterestSuspense])
+	assert.Equal(t, int64(-12000), b[acc.InterestIncome], "income when paid")
+
+	mustPost(t, l, entry(AccrualRestored, day(2026, time.March, 1), money.Zero(money.CNY), "restored"))
+	assert.False(t, mustPos(t, l, day(2026, time.March, 1)).NonaccrualDecision)
+	b = balances(t, l, day(2026, time.March, 1))
+	assert.Equal(t, int64(5500), b[acc.InterestReceivable], "accruing again")
+	assert.Equal(t, int64(-17500), b[acc.InterestIncome])
+
+	// A decision needs a reason, and a chart with a suspense account.
+	bad := entry(Nonaccrual, day(2026, time.March, 2), money.Zero(money.CNY), "no-reason")
+	_, err := l.Post(bad)
+	assert.Equal(t, []string{"reason"}, fields(t, err))
+	p.Accounts.InterestSuspense = ""
+	l2 := newTestLoan(t, testTerms(schedule.EqualPrincipal, 12), p)
+	_, err = l2.Post(na)
+	assert.Equal(t, []string{"kind"}, fields(t, err))
+}

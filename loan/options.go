@@ -1,6 +1,8 @@
 package loan
 
 import (
+	"github.com/rickb777/date"
+
 	"github.com/lendcore/lendcore/enum"
 	"github.com/lendcore/lendcore/fault"
 	"github.com/lendcore/lendcore/money"
@@ -100,11 +102,91 @@ func (r *AccrualRounding) UnmarshalText(b []byte) error {
 	return accrualRoundingNames.UnmarshalText(b, r)
 }
 
+// AccrualFrequency is how often the postings book the interest a loan
+// has earned but that has not yet fallen due.
+type AccrualFrequency uint8
+
+// Accrual frequencies. Booking interest as it is earned rather than as it
+// falls due is what loan systems' accrual jobs do: Mambu's loan product
+// accounting rules post interest accrued daily or at the end of each
+// month, Dr interest receivable, Cr interest income, and on the due date
+// book the whole interest due (Mambu Ideas APP-I-1305, LNS-I-41); Apache
+// Fineract's periodic accrual job posts it as a step of the close.
+const (
+	// AccrueAtDueDate books a period's interest when it falls due and nothing
+	// before (the zero value: the postings as they were before the policy
+	// had a frequency).
+	AccrueAtDueDate AccrualFrequency = iota
+	// AccrueDaily also books, every day, the running period's interest accrued to
+	// the day (Position.AccruedInterest): the day's close posts the
+	// difference from the day before.
+	AccrueDaily
+	// AccrueMonthEnd books the running period's interest accrued to each month
+	// end, dated the month's last day; between month ends the ledger
+	// holds the last month end's figure.
+	AccrueMonthEnd
+)
+
+var accrualFrequencyNames = enum.New[AccrualFrequency](ErrInvalidInput, "frequency", "due-date", "daily", "month-end")
+
+// String returns the frequency's name.
+func (q AccrualFrequency) String() string { return accrualFrequencyNames.String(q) }
+
+// MarshalText encodes the frequency's name.
+func (q AccrualFrequency) MarshalText() ([]byte, error) { return accrualFrequencyNames.MarshalText(q) }
+
+// UnmarshalText decodes a frequency's name; on an error q is unchanged.
+func (q *AccrualFrequency) UnmarshalText(b []byte) error {
+	return accrualFrequencyNames.UnmarshalText(b, q)
+}
+
+// ParseAccrualFrequency parses "due-date", "daily" or "month-end".
+func ParseAccrualFrequency(s string) (AccrualFrequency, error) { return accrualFrequencyNames.Parse(s) }
+
+// cut returns the day up to which interest not yet due is booked in a
+// ledger as of asOf, and false when it is booked only as it falls due.
+func (q AccrualFrequency) cut(asOf date.Date) (date.Date, bool) {
+	switch q {
+	case AccrueDaily:
+		return asOf, true
+	case AccrueMonthEnd:
+		if asOf.Add(1).Month() != asOf.Month() {
+			return asOf, true
+		}
+		return asOf.Add(-date.PeriodOfDays(asOf.Day())), true // the previous month's last day
+	}
+	return date.Date{}, false
+}
+
+// Books reports whether a ledger of the loan kept by this frequency
+// changes in the days after after up to upTo with nothing but the passage
+// of time between its installments' due dates: on every day when daily,
+// on a month end when at month end, never when at due dates. A close
+// that skips loans on which nothing happens must not skip them then.
+func (q AccrualFrequency) Books(after, upTo date.Date) bool {
+	if !upTo.After(after) {
+		return false
+	}
+	switch q {
+	case AccrueDaily:
+		return true
+	case AccrueMonthEnd:
+		cut, _ := q.cut(upTo)
+		return cut.After(after)
+	}
+	return false
+}
+
 // AccrualPolicy says how interest accrued but not yet due is rounded: the
 // figure positions report, payoffs charge, and acceleration and write-off
-// bring due.
+// bring due; and how often the postings book it.
 type AccrualPolicy struct {
 	Rounding AccrualRounding `json:"rounding,omitempty"`
+	// Frequency is how often the postings book interest accrued but not
+	// yet due: at each due date (zero value), daily or at month end.
+	// Whichever it is, the postings a close emits for a loan add up, on
+	// every closed day, to the loan's ledger as of that day.
+	Frequency AccrualFrequency `json:"frequency,omitempty"`
 	// NonaccrualDPD, when positive, puts the loan in nonaccrual status in
 	// its postings from the day its days past due reach it: the interest
 	// and penalty recognised and unpaid are reversed out of income into
@@ -129,6 +211,9 @@ const NonaccrualAt90 = 90
 func (p *AccrualPolicy) validate(prefix string, v *fault.Fields) {
 	if !accrualRoundingNames.Valid(p.Rounding) {
 		v.Add(prefix+"rounding", "must be per-period or daily")
+	}
+	if !accrualFrequencyNames.Valid(p.Frequency) {
+		v.Add(prefix+"frequency", "must be due-date, daily or month-end")
 	}
 	if p.NonaccrualDPD < 0 || p.NonaccrualDPD > 36500 {
 		v.Add(prefix+"nonaccrual_dpd", "must be between 0 and 36500")

@@ -20,7 +20,7 @@ import (
 func everyOption() Policy {
 	p := DefaultPolicy()
 	p.Arrears = ArrearsPolicy{DayOne: DueDate, AgeingGraceDays: 3}
-	p.Accrual = AccrualPolicy{Rounding: Daily}
+	p.Accrual = AccrualPolicy{Rounding: Daily, Frequency: AccrueMonthEnd}
 	p.Payments = PaymentPolicy{Excess: ReduceTerm, CloseBelow: yuan("1")}
 	p.Penalty.DayOne = DueDate
 	p.Penalty.LateFeeRate, p.Penalty.LateFeeBase = money.MustRate("1.5%"), LateOnPrincipalInterest
@@ -42,7 +42,7 @@ func TestOptionsJSON(t *testing.T) {
 	b, err := json.Marshal(p)
 	require.NoError(t, err)
 	for _, want := range []string{`"arrears":{"day_one":"due-date","ageing_grace_days":3}`,
-		`"accrual":{"rounding":"daily"}`, `"payments":{"excess":"reduce-term","close_below":"CNY 1.00"}`,
+		`"accrual":{"rounding":"daily","frequency":"month-end"}`, `"payments":{"excess":"reduce-term","close_below":"CNY 1.00"}`,
 		`"late_fee_base":"overdue-principal-interest"`, `"late_fee_as":"penalty"`, `"past_due":"newest-first"`,
 		`"in_advance":"last-installment"`, `"order":["past-due-principal","due-interest","in-advance-fee"]`,
 		`"write_off":{"interest":"full-period","recovery_excess":"income"}`, `"sale":{"allow_written_off":true}`} {
@@ -91,6 +91,8 @@ func TestOptionsRefused(t *testing.T) {
 			[]string{"policy.arrears.day_one", "policy.arrears.ageing_grace_days"}},
 		{"unknown accrual rounding", func(p *Policy) { p.Accrual.Rounding = AccrualRounding(5) },
 			[]string{"policy.accrual.rounding"}},
+		{"unknown accrual frequency", func(p *Policy) { p.Accrual.Frequency = AccrualFrequency(3) },
+			[]string{"policy.accrual.frequency"}},
 		{"payments out of range", func(p *Policy) { p.Payments = PaymentPolicy{Excess: ExcessMode(9), CloseBelow: yuan("-1")} },
 			[]string{"policy.payments.excess", "policy.payments.close_below"}},
 		{"rules without a default", func(p *Policy) {

@@ -263,6 +263,32 @@ func (p *PenaltyPolicy) lateFeeAfterGrace() bool {
 // dailyRate returns the daily penalty rate for a loan at the contract
 // annual rate, after the annual-rate cap.
 func (p *PenaltyPolicy) dailyRate(contract money.Rate) (money.Rate, error) {
+	annual, err := p.annualRate(contract)
+	if err != nil {
+		return money.Rate{}, err
+	}
+	return annual.Mul(1, int64(p.YearDays))
+}
+
+// describe names the penalty's rate as the policy gives it.
+func (p *PenaltyPolicy) describe() string {
+	s := p.Rate.Percent(4)
+	switch p.RateKind {
+	case ContractMarkup:
+		s = "the contract rate + " + s
+	case DailyRate:
+		s += " a day"
+	}
+	if !p.CapAnnualRate.IsZero() {
+		s += ", capped at " + p.CapAnnualRate.Percent(4)
+	}
+	return s
+}
+
+// annualRate returns the annual penalty rate for a loan at the contract
+// annual rate, after the annual-rate cap: the rate an overdue amount
+// bears (a contract-markup penalty is the contract rate plus the markup).
+func (p *PenaltyPolicy) annualRate(contract money.Rate) (money.Rate, error) {
 	var annual money.Rate
 	var err error
 	switch p.RateKind {
@@ -282,5 +308,5 @@ func (p *PenaltyPolicy) dailyRate(contract money.Rate) (money.Rate, error) {
 	if !p.CapAnnualRate.IsZero() && annual.Cmp(p.CapAnnualRate) > 0 {
 		annual = p.CapAnnualRate
 	}
-	return annual.Mul(1, int64(p.YearDays))
+	return annual, nil
 }

@@ -133,6 +133,10 @@ type Position struct {
 	// Paused is true when a delinquency pause is in force on AsOf (from
 	// its first day to its last).
 	Paused bool `json:"paused,omitempty"`
+	// NonaccrualDecision is true when a Nonaccrual entry is in force on
+	// AsOf (no AccrualRestored since): the loan's postings are in
+	// nonaccrual status whatever its days past due.
+	NonaccrualDecision bool `json:"nonaccrual_decision,omitempty"`
 	// SettledOn is the date of a settlement for less than the claim.
 	SettledOn *date.Date `json:"settled_on,omitempty"`
 	// Owner is the external owner the loan belongs to on AsOf; "": the
@@ -301,6 +305,7 @@ func (f *fold) positionInto(p *Position, day date.Date) {
 		p.ExcessRecovered = f.amount(f.excessRecovered)
 	}
 	p.Paused = len(f.pauses) > 0 && f.paused(day)
+	p.NonaccrualDecision = f.decided
 	p.SettledOn = datePtr(f.settledByEntry, f.settledOn)
 	p.Owner, p.Sale = f.owner, f.saleRecord()
 }

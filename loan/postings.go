@@ -36,6 +36,8 @@ type book struct {
 	// accounts as posted so far, suspended what of it InterestSuspense
 	// holds (see AccrualPolicy.NonaccrualDPD).
 	accrued, suspended [2]int64
+	// ahead is the interest accrueAhead booked ahead of its due date.
+	ahead int64
 }
 
 func (b *book) begin(ix int) {
@@ -53,7 +55,7 @@ func (b *book) pair(f *fold, d date.Date, debit, credit string, a int64) {
 	if a < 0 {
 		debit, credit, a = credit, debit, -a
 	}
-	if acc := &f.l.policy.Accounts; f.l.policy.Accrual.NonaccrualDPD > 0 {
+	if acc := &f.l.policy.Accounts; acc.InterestSuspense != "" {
 		for k, r := range [2]string{acc.InterestReceivable, acc.PenaltyReceivable} {
 			if debit == r {
 				b.accrued[k] += a
@@ -97,17 +99,50 @@ func (b *book) recognisePenalty(f *fold, d date.Date) {
 	}
 }
 
+// accrueAhead books, at the end of a fold to asOf, the running period's
+// interest accrued and not yet due, to the day the policy's accrual
+// frequency books it to (AccrualPolicy.Frequency): Dr interest
+// receivable, Cr interest income, dated that day. It is the last posting
+// of the fold and depends on asOf alone, so a ledger kept as of another
+// day restates it (the close books the difference); at the due date the
+// period's whole interest is recognised instead. A loan in nonaccrual
+// status accrues nothing ahead: what was booked ahead is restated away.
+func (b *book) accrueAhead(f *fold, asOf date.Date) {
+	if b == nil || f.nonaccrual || f.status != Active && f.status != Accelerated {
+		return
+	}
+	cut, ok := f.l.policy.Accrual.Frequency.cut(asOf)
+	if !ok {
+		return
+	}
+	saved := b.entry
+	b.entry = -1
+	b.ahead = f.accruedInterest(f.nextDue, cut)
+	b.recognise(f, cut, Interest, b.ahead)
+	b.entry = saved
+}
+
 // Postings returns the double-entry postings of the journal folded up to
 // asOf, in fold order (value date, then posting order).
 func (l *Loan) Postings(asOf date.Date) ([]Posting, error) {
+	ps, _, err := l.PostingsAhead(asOf)
+	return ps, err
+}
+
+// PostingsAhead returns the postings of the journal folded up to asOf and
+// the interest among them booked ahead of its due date (the last
+// posting, when not zero; see AccrualPolicy.Frequency). A close that
+// keeps it can book the next day's accrual of a loan on which nothing
+// else happened from it and the next position alone.
+func (l *Loan) PostingsAhead(asOf date.Date) ([]Posting, money.Amount, error) {
 	f := getFold(0)
 	defer putFold(f)
 	b := &book{entry: -1, postings: make([]Posting, 0, 4*len(l.journal)+2*l.plan.len())}
 	f.book = b
 	if err := f.run(l, l.journal, l.order, asOf, l.memo); err != nil {
-		return nil, err
+		return nil, money.Amount{}, err
 	}
-	return b.postings, nil
+	return b.postings, f.amount(b.ahead), nil
 }
 
 // PostingsAt returns the postings of the loan as it stood at version (its
@@ -218,17 +253,25 @@ func (f *fold) nonaccrualDay() (date.Date, bool) {
 // when its days past due have reached the policy's threshold, and back to
 // accrual when it is current again, then moves interest and penalty
 // between income and suspense to match (reconcileSuspense).
+//
+// A Nonaccrual entry in force keeps the loan in nonaccrual status whatever
+// its days past due; once lifted (AccrualRestored), the days past due
+// decide again.
 func (f *fold) checkAccrual(d date.Date) {
 	n := f.l.policy.Accrual.NonaccrualDPD
-	if f.book == nil || n == 0 {
+	if f.book == nil || n == 0 && !f.decided && !f.nonaccrual {
 		return
 	}
-	switch dpd := f.dpd(d); {
+	switch {
 	case f.status != Active && f.status != Accelerated:
 		f.nonaccrual = false
-	case !f.nonaccrual && dpd >= n:
+	case f.decided:
 		f.nonaccrual = true
-	case f.nonaccrual && dpd == 0:
+	case n == 0:
+		f.nonaccrual = false
+	case !f.nonaccrual && f.dpd(d) >= n:
+		f.nonaccrual = true
+	case f.nonaccrual && f.dpd(d) == 0:
 		f.nonaccrual = false
 	}
 	f.reconcileSuspense(d)
@@ -243,7 +286,7 @@ func (f *fold) checkAccrual(d date.Date) {
 // off (the charge covers only what was recognised as income).
 func (f *fold) reconcileSuspense(d date.Date) {
 	b := f.book
-	if b == nil || f.l.policy.Accrual.NonaccrualDPD == 0 {
+	if b == nil || f.l.policy.Accounts.InterestSuspense == "" {
 		return
 	}
 	acc := &f.l.policy.Accounts

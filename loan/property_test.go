@@ -20,6 +20,8 @@ import (
 // decoded from data. Refused entries must leave the loan unchanged.
 func journalFromBytes(t *testing.T, data []byte) *Loan {
 	pol := DefaultPolicy()
+	// Interest not yet due booked at due dates, daily or at month ends.
+	pol.Accrual.Frequency = AccrualFrequency(len(data) % 3)
 	tranched := false
 	if len(data) > 0 {
 		tranched = data[0]&128 != 0
@@ -185,6 +187,16 @@ func journalFromBytes(t *testing.T, data []byte) *Loan {
 	return l
 }
 
+// entrySince reports whether an entry of l is value-dated in (from, to].
+func entrySince(l *Loan, from, to date.Date) bool {
+	for _, e := range l.Journal() {
+		if e.ValueDate.After(from) && !e.ValueDate.After(to) {
+			return true
+		}
+	}
+	return false
+}
+
 // checkInvariants checks the properties every journal must have.
 func checkInvariants(t *testing.T, l *Loan) {
 	for _, asOf := range []date.Date{day(2026, 4, 1), day(2026, 9, 30), day(2028, 1, 1)} {
@@ -207,8 +219,16 @@ func checkInvariants(t *testing.T, l *Loan) {
 		rows, err := l.Ledger(asOf)
 		require.NoError(t, err)
 		// Interest receivable is the interest fallen due and unpaid, less
-		// interest paid before it falls due.
+		// interest paid before it falls due, plus the interest accrued
+		// ahead of its due date when the policy books it: daily, the
+		// position's; at month ends, the last month end's (when no entry
+		// since restated it).
 		var dueInterest money.Amount
+		cut, ahead := l.policy.Accrual.Frequency.cut(asOf)
+		knownInterest := !ahead || !entrySince(l, cut, asOf)
+		if ahead && knownInterest {
+			dueInterest = mustPos(t, l, cut).AccruedInterest
+		}
 		for _, in := range p.Installments {
 			if !in.Due.After(asOf) {
 				dueInterest = dueInterest.Add(in.Outstanding.Interest)
@@ -219,7 +239,9 @@ func checkInvariants(t *testing.T, l *Loan) {
 		if n := len(rows); n > 0 {
 			last := rows[n-1]
 			assert.Equal(t, p.Outstanding.Principal, last.Principal, "loans receivable")
-			assert.Equal(t, dueInterest.Minor(), last.Interest.Minor(), "interest receivable")
+			if knownInterest {
+				assert.Equal(t, dueInterest.Minor(), last.Interest.Minor(), "interest receivable")
+			}
 			assert.Equal(t, p.Outstanding.Penalty.Minor(), last.Penalty.Minor(), "penalty receivable")
 			assert.Equal(t, p.Outstanding.Fee.Minor(), last.Fee.Minor(), "fee receivable")
 			assert.Equal(t, p.Credit.Minor(), last.CreditBalance.Minor(), "overpayment")
@@ -235,7 +257,9 @@ func checkInvariants(t *testing.T, l *Loan) {
 		}
 		acc := &l.policy.Accounts
 		assert.Equal(t, p.Outstanding.Principal.Minor(), bal[acc.LoansReceivable], "loans receivable as of %s", asOf)
-		assert.Equal(t, dueInterest.Minor(), bal[acc.InterestReceivable], "interest receivable as of %s", asOf)
+		if knownInterest {
+			assert.Equal(t, dueInterest.Minor(), bal[acc.InterestReceivable], "interest receivable as of %s", asOf)
+		}
 		assert.Equal(t, p.Outstanding.Penalty.Minor(), bal[acc.PenaltyReceivable], "penalty receivable as of %s", asOf)
 		assert.Equal(t, p.Outstanding.Fee.Minor(), bal[acc.FeeReceivable], "fee receivable as of %s", asOf)
 		assert.Equal(t, -p.Credit.Minor(), bal[acc.Overpayment], "overpayment as of %s", asOf)

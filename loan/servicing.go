@@ -455,7 +455,9 @@ func (f *fold) tranche(e *Entry) error {
 	for i := k; i < len(f.inst); i++ {
 		principal[Principal] += f.inst[i].out(Principal)
 		carry[Penalty] += f.inst[i].out(Penalty)
-		carry[Fee] += f.inst[i].out(Fee)
+		// Fees charged to them carry over; the scheduled ones not yet due
+		// come back with the new plan's rows.
+		carry[Fee] += f.inst[i].chargedFees()
 	}
 	number := int32(1)
 	if k > 0 {
@@ -465,8 +467,8 @@ func (f *fold) tranche(e *Entry) error {
 	var sum int64
 	for _, r := range s.Installments {
 		if r.Due.After(x) || r.AtDisbursement() && r.Due == x && isNew(r, f.disbursed) {
-			rows = append(rows, inst{number: number + int32(len(rows)), from: r.From, due: r.Due,
-				owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, 0}})
+			rows = append(rows, inst{number: number + int32(len(rows)), from: r.From, due: r.Due, fee: r.Fee.Minor(),
+				owed: [componentCount]int64{r.Principal.Minor(), r.Interest.Minor(), 0, r.Fee.Minor()}})
 			sum += r.Principal.Minor()
 		}
 	}

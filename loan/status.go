@@ -75,13 +75,14 @@ const (
 	EventBuyBack         // the loan is bought back from its external owner
 	EventDisburseTranche // a later tranche is paid out
 	EventDownPay         // a down payment is received
+	EventNonaccrual      // nonaccrual status is decided or lifted
 	eventEnd
 )
 
 var eventNames = enum.New[Event](ErrInvalidInput, "event", "", "approve", "reject", "withdraw", "cancel",
 	"disburse", "accelerate", "write-off", "pay-off", "reopen",
 	"repay", "prepay", "charge", "waive", "restructure", "recover", "refund", "reverse",
-	"pause", "resume", "re-age", "re-amortize", "settle", "sell", "buy-back", "disburse-tranche", "down-pay")
+	"pause", "resume", "re-age", "re-amortize", "settle", "sell", "buy-back", "disburse-tranche", "down-pay", "nonaccrual")
 
 // String returns the event name.
 func (e Event) String() string { return eventNames.String(e) }
@@ -160,6 +161,9 @@ var loanLifecycle = lifecycle.New("loan", ErrIllegalTransition,
 	// serviced normally; a down payment is received on a disbursement date.
 	move{From: Active, On: EventDisburseTranche, To: Active},
 	move{From: Active, On: EventDownPay, To: Active},
+	// Nonaccrual decisions apply to a loan on the books.
+	move{From: Active, On: EventNonaccrual, To: Active},
+	move{From: Accelerated, On: EventNonaccrual, To: Accelerated},
 )
 
 // loanMoves is loanLifecycle as an array indexed by status and event

@@ -113,3 +113,58 @@ func TestTrancheRefusals(t *testing.T) {
 	_, err = l.Post(entry(Disbursement, day(2022, 1, 1), yuan("1400.01"), "d1"))
 	assertField(t, err, "amount")
 }
+
+// TestTrancheFees: issue 16 — fees on a loan disbursed in tranches. On
+// Fineract's scenario above, a 2 % upfront fee is charged on each tranche
+// as it is paid out (Fineract's tranche disbursement charge: a percentage
+// of the disbursement), due with its down payment: 2 % × 1,000 = 20.00 on
+// 2022-01-01, 2 % × 400 = 8.00 on 2022-01-10; a 5.00 fee with every
+// installment is charged on the three installments of the first plan and,
+// after the tranche re-plans them, on the three of the new plan, once
+// each. By 2022-04-01 every fee has fallen due and is booked as income:
+// 20 + 8 + 3 × 5 = 43.00, all of it still receivable (nothing paid).
+func TestTrancheFees(t *testing.T) {
+	terms := fineractTrancheTerms()
+	terms.Fees = []schedule.Fee{
+		{Name: "service", Kind: schedule.FeeUpfront, Base: schedule.FeeOnPrincipal, Rate: money.MustRate("2%")},
+		{Name: "handling", Kind: schedule.FeeInstallment, Amount: yuan("5")},
+	}
+	l, err := New(uuidOf("tranche-fees"), terms, DefaultPolicy())
+	require.NoError(t, err)
+	mustPost(t, l, entry(Disbursement, day(2022, 1, 1), yuan("1000"), "d1"))
+	p := mustPos(t, l, day(2022, 1, 1))
+	require.Len(t, p.Installments, 4)
+	assert.Equal(t, yuan("20"), p.Installments[0].Owed.Fee, "the first tranche's upfront fee, with its down payment")
+	for _, in := range p.Installments[1:] {
+		assert.Equal(t, yuan("5"), in.Owed.Fee, "installment %d", in.Number)
+	}
+
+	mustPost(t, l, entry(Tranche, day(2022, 1, 10), yuan("400"), "d2"))
+	p = mustPos(t, l, day(2022, 4, 1))
+	require.Len(t, p.Installments, 5)
+	assert.Equal(t, yuan("20"), p.Installments[0].Owed.Fee)
+	assert.Equal(t, day(2022, 1, 10), p.Installments[1].Due)
+	assert.Equal(t, yuan("100"), p.Installments[1].Owed.Principal)
+	assert.Equal(t, yuan("8"), p.Installments[1].Owed.Fee, "the second tranche's upfront fee")
+	for _, in := range p.Installments[2:] {
+		assert.Equal(t, yuan("350"), in.Owed.Principal)
+		assert.Equal(t, yuan("5"), in.Owed.Fee, "installment %d: the new plan's fee, once", in.Number)
+	}
+	assert.Equal(t, yuan("43"), p.Owed.Fee)
+
+	b := balances(t, l, day(2022, 4, 1))
+	acc := DefaultChartOfAccounts()
+	assert.Equal(t, int64(4300), b[acc.FeeReceivable])
+	assert.Equal(t, int64(-4300), b[acc.FeeIncome])
+	// On 2022-01-15 only the two upfront fees have fallen due.
+	assert.Equal(t, int64(2800), balances(t, l, day(2022, 1, 15))[acc.FeeReceivable])
+}
+
+// TestTrancheFeesRefused: a financed upfront fee on a loan disbursed in
+// tranches is refused, naming the field.
+func TestTrancheFeesRefused(t *testing.T) {
+	terms := fineractTrancheTerms()
+	terms.Fees = []schedule.Fee{{Kind: schedule.FeeUpfront, Base: schedule.FeeOnPrincipal, Rate: money.MustRate("2%"), Financed: true}}
+	_, err := New(uuidOf("tranche-fees"), terms, DefaultPolicy())
+	assert.Equal(t, []string{"terms.fees[0].financed"}, fields(t, err))
+}

@@ -102,9 +102,6 @@ var hundredPercent = money.MustRate("1")
 // validateFees adds every bad field of t.Fees to p, named as JSON spells
 // it ("fees[1].rate").
 func (t *Terms) validateFees(p *fault.Fields) {
-	if len(t.Fees) > 0 && len(t.Tranches) > 0 {
-		p.Add("fees", "fees are not supported on a loan disbursed in tranches")
-	}
 	cur := t.Principal.Currency()
 	for i := range t.Fees {
 		f := &t.Fees[i]
@@ -147,8 +144,11 @@ func (t *Terms) validateFees(p *fault.Fields) {
 		case f.Every > 0 && f.Kind != FeeAccount:
 			p.Add(name+"every", "applies only to an account fee")
 		}
-		if f.Financed && f.Kind != FeeUpfront {
+		switch {
+		case f.Financed && f.Kind != FeeUpfront:
 			p.Add(name+"financed", "applies only to an upfront fee")
+		case f.Financed && len(t.Tranches) > 0:
+			p.Add(name+"financed", "not supported on a loan disbursed in tranches: each tranche's upfront fee is charged when it is paid out")
 		}
 	}
 }
@@ -236,6 +236,26 @@ func (t *Terms) addFees(rows []Installment) ([]Installment, error) {
 	}
 	addFee(&rows[0], upfront, cur)
 	return rows, nil
+}
+
+// trancheFee returns the upfront fees charged on a later tranche of
+// amount a, paid out on its own date: each upfront fee again, a flat one
+// in full, a percentage one on the tranche (Apache Fineract's tranche
+// disbursement charge, m_loan_tranche_disbursement_charge, charged per
+// disbursement, as a flat amount or a percentage of the disbursement).
+// The first tranche's are charged as a loan of its amount's are.
+func (t *Terms) trancheFee(a money.Amount) (int64, error) {
+	var fee int64
+	for i := range t.Fees {
+		if f := &t.Fees[i]; f.Kind == FeeUpfront {
+			c, err := f.charge(a.Minor(), a.Currency())
+			if err != nil {
+				return 0, tooLarge(err)
+			}
+			fee += c
+		}
+	}
+	return fee, nil
 }
 
 // addFee adds a charge to an installment's fee and payment.

@@ -169,10 +169,22 @@ func (t *Terms) disburse(s *Schedule, rows []Installment, tr Tranche, field stri
 		}
 		return nil, err
 	}
+	fee, err := t.trancheFee(tr.Amount)
+	if err != nil {
+		return nil, err
+	}
 	out := append(rows[:keep:keep], make([]Installment, 0, len(next.Installments)+1)...)
-	if down.IsPositive() {
-		out = append(out, Installment{From: tr.Date, Due: tr.Date, Principal: down, Interest: money.Zero(down.Currency()),
-			Payment: down, Balance: outstanding, Capitalized: money.Zero(down.Currency())})
+	if down.IsPositive() || fee > 0 {
+		// Due on the tranche's date: its down payment and upfront fees,
+		// both taken out of what is paid out.
+		z := money.Zero(tr.Amount.Currency())
+		if !down.IsPositive() {
+			down = z
+		}
+		row := Installment{From: tr.Date, Due: tr.Date, Principal: down, Interest: z,
+			Payment: down, Balance: outstanding, Capitalized: z, Fee: z}
+		addFee(&row, fee, z.Currency())
+		out = append(out, row)
 	}
 	for i, in := range next.Installments {
 		if !accrued.IsZero() && in.Payment.IsPositive() {

@@ -30,6 +30,9 @@ func TestSimulateIsDeterministic(t *testing.T) {
 	assert.Contains(t, first, "month_end")
 	assert.Equal(t, 4+1+2, strings.Count(first, "\n"), "a header, four month rows, a blank line and the summary")
 	assert.NotEqual(t, first, simulate(t, "--loans", "120", "--months", "4", "--seed", "43"), "another seed, another portfolio")
+	// Interest booked daily: the same tables, the ledger from the outbox
+	// checked against every loan each day.
+	assert.Equal(t, first, simulate(t, append(args, "--accrual", "daily")...))
 }
 
 // The same simulation on SQLite and on PostgreSQL prints the same tables as
@@ -64,7 +67,7 @@ func TestSimulateSameOnEveryStore(t *testing.T) {
 
 func TestSimulateBadFlags(t *testing.T) {
 	for _, args := range [][]string{
-		{"--loans", "0"}, {"--months", "-1"}, {"--store", "mysql://x"}, {"--workers", "-3"}, {"--revolving", "101"}, {"--nope"}, {"extra"},
+		{"--loans", "0"}, {"--months", "-1"}, {"--store", "mysql://x"}, {"--workers", "-3"}, {"--revolving", "101"}, {"--accrual", "weekly"}, {"--nope"}, {"extra"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(append([]string{"simulate"}, args...), &out, &errOut)

@@ -116,6 +116,9 @@ type Sim struct {
 	state  []loanState
 	index  map[uuid.UUID]int32
 	p2p    p2pState // Config.P2P
+	// ledgers are the host's ledgers of each loan, kept from the posting
+	// messages delivered alone (only with Config.Check).
+	ledgers map[uuid.UUID]*lendcore.TrialBalance
 }
 
 // Stats are the running totals of a simulation.
@@ -640,6 +643,11 @@ func (s *Sim) deliver(ctx context.Context, day date.Date) error {
 		keys := make([]string, len(msgs))
 		for n, m := range msgs {
 			keys[n] = m.Key
+			if m.Topic == lendcore.TopicPosting && s.cfg.Check {
+				if err := s.book(&m); err != nil {
+					return err
+				}
+			}
 			if m.Topic != lendcore.TopicInspection {
 				continue
 			}

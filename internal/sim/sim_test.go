@@ -171,12 +171,35 @@ func TestCheckCatchesDiscrepancies(t *testing.T) {
 	s.state[open] = saved
 	require.NoError(t, s.check(ctx, last))
 
-	// A payment the simulation did not make reaches a loan.
+	// The host's ledger, kept from the outbox, is a cent off the loan's:
+	// a balanced posting the closes never emitted.
 	p := &s.plans[open]
+	ledger := s.ledgers[p.id]
+	require.NotNil(t, ledger, "the open loan has postings")
+	stray := loan.Posting{Debit: "cash", Credit: "interest-income", Amount: money.New(1, money.CNY)}
+	require.NoError(t, ledger.Post(p.id, stray))
+	err = s.check(ctx, last)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "outbox ledger")
+	assert.Contains(t, err.Error(), p.id.String())
+	stray.Debit, stray.Credit = stray.Credit, stray.Debit
+	require.NoError(t, ledger.Post(p.id, stray))
+	require.NoError(t, s.check(ctx, last))
+
+	// A payment the simulation did not make reaches a loan: the loan's
+	// postings have it, the outbox not until the next close; then the
+	// simulation's totals disagree.
 	_, err = e.Post(ctx, p.id, loan.Entry{Kind: loan.Repayment, ValueDate: last, BookedAt: bookedAt(last),
 		Actor: "someone-else", IdempotencyKey: "unexpected", Amount: money.New(100, money.CNY)})
 	require.NoError(t, err)
 	err = s.check(ctx, last)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "outbox ledger")
+	next := last.Add(1)
+	_, err = e.CloseOfDay(ctx, next)
+	require.NoError(t, err)
+	require.NoError(t, s.deliver(ctx, next))
+	err = s.check(ctx, next)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the borrowers paid")
 }
@@ -251,4 +274,39 @@ func TestProducts(t *testing.T) {
 		count += snap.Total.Count
 	}
 	assert.Equal(t, last.Snapshot.Total.Count, count, "every loan on the books is in its product")
+}
+
+// TestCheckLedgerWithAccruals: issue 16 — with interest booked ahead of
+// its due dates daily or at month ends, and nonaccrual at 30 days past
+// due, a run with faults injected (duplicate commands, reversals,
+// interrupted closes) keeps the host's ledger built from the outbox alone
+// equal to every loan's postings and positions to the cent, debits equal
+// to credits, on every day (check runs after each).
+func TestCheckLedgerWithAccruals(t *testing.T) {
+	for _, freq := range []loan.AccrualFrequency{loan.AccrueDaily, loan.AccrueMonthEnd} {
+		t.Run(freq.String(), func(t *testing.T) {
+			// Seed 8 has a defaulter from the second installment and a
+			// borrower who pays the first two 40 to 70 days late, then
+			// cures.
+			cfg := small(8)
+			cfg.Months, cfg.Check, cfg.Faults = 5, true, true
+			policies := Policies()
+			policies.Servicing.Accrual.Frequency = freq
+			policies.Servicing.Accrual.NonaccrualDPD = 30 // reached within the horizon
+			clock := NewClock(cfg.Start)
+			e, err := lendcore.New(memory.New(), lendcore.WithPolicies(policies), lendcore.WithClock(clock.Now))
+			require.NoError(t, err)
+			s, err := New(cfg, clock, e)
+			require.NoError(t, err)
+			_, err = s.Run(context.Background(), nil, nil)
+			require.NoError(t, err)
+			var booked, suspended bool
+			for _, tb := range s.ledgers {
+				booked = booked || !tb.Accounts["interest-income"].IsZero()
+				suspended = suspended || !tb.Accounts["interest-suspense"].IsZero()
+			}
+			assert.True(t, booked, "interest income was booked")
+			assert.True(t, suspended, "some loan went into nonaccrual")
+		})
+	}
 }
